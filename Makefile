@@ -1,0 +1,74 @@
+# Delaktig — two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+PG_URL ?= postgres://postgres@127.0.0.1:5432/delaktig
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+.PHONY: run test deps lint types check-deploy test-sqlite test-postgres bench messages clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --locked --quiet --python $(PYTHON)
+	touch $@
+
+node_modules/.synced: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+deps: .venv/.synced node_modules/.synced
+
+# System packages the test suite needs: Debian's chromium for the browser and axe tests,
+# gettext for the translation checks.
+system-deps:
+	@command -v chromium >/dev/null && command -v msgfmt >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext >/dev/null; }
+
+run: deps
+	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=1 $(MANAGE) load_demo
+	@echo "Serving http://127.0.0.1:8000 (the task worker runs alongside; Ctrl-C stops both)"
+	@trap 'kill 0' EXIT INT TERM; \
+	  DJANGO_DEBUG=1 $(MANAGE) db_worker --queue-name default >var/worker.log 2>&1 & \
+	  DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+lint: deps
+	.venv/bin/ruff check src tests bench
+	.venv/bin/ruff format --check src tests bench
+
+types: deps
+	.venv/bin/mypy src tests
+
+check-deploy: deps
+	DJANGO_SETTINGS_MODULE=delaktig.config.production DATABASE_URL=$(PG_URL) \
+	  DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+	  DJANGO_ALLOWED_HOSTS=delaktig.example \
+	  $(MANAGE) check --deploy --fail-level WARNING
+
+test-sqlite: deps system-deps
+	$(PY) -m pytest -p no:cacheprovider
+
+test-postgres: deps system-deps
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest -p no:cacheprovider --create-db
+
+test: deps system-deps lint types check-deploy test-sqlite test-postgres
+
+messages: deps
+	cd src/delaktig && ../../$(MANAGE) makemessages -l en --no-obsolete --no-location \
+	  --ignore 'static/*'
+	cd src/delaktig && ../../$(MANAGE) compilemessages -l en
+
+bench: deps
+	$(PY) bench/run.py
+
+clean:
+	rm -rf .venv .tools node_modules var .pytest_cache .mypy_cache .ruff_cache

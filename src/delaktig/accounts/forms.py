@@ -1,0 +1,72 @@
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from delaktig.organisations.models import Municipality
+
+from .models import DemographicProfile, User
+
+
+class SignupExtraForm(forms.Form):
+    """Extra fields on allauth's sign-up form."""
+
+    display_name = forms.CharField(
+        label=_("Visningsnamn"),
+        max_length=80,
+        required=False,
+        help_text=_("Visas vid det du skriver. Du kan använda ett smeknamn."),
+    )
+
+    def signup(self, request: Any, user: User) -> None:
+        user.display_name = self.cleaned_data.get("display_name", "")
+        user.save(update_fields=["display_name"])
+
+
+class DisplayNameForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name"]
+
+
+class DemographicForm(forms.Form):
+    consent = forms.BooleanField(
+        label=_("Jag samtycker till att uppgifterna används i statistik"),
+        help_text=_(
+            "Uppgifterna sparas skilt från ditt konto och används bara i sammanställningar. "
+            "Grupper med färre än fem personer visas aldrig. Du kan ta bort dem när du vill."
+        ),
+    )
+    birth_year = forms.IntegerField(label=_("Födelseår"), required=False, min_value=1900)
+    sex = forms.ChoiceField(
+        label=_("Kön"),
+        required=False,
+        choices=[("", _("Välj"))] + list(DemographicProfile.Sex.choices),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Hemkommun"),
+        required=False,
+        queryset=Municipality.objects.all(),
+        empty_label=_("Välj"),
+    )
+
+    def clean_birth_year(self) -> int | None:
+        year = self.cleaned_data.get("birth_year")
+        if year and year > timezone.localdate().year:
+            raise forms.ValidationError(_("Födelseåret kan inte ligga i framtiden."))
+        return year
+
+
+class DeleteAccountForm(forms.Form):
+    confirm = forms.CharField(
+        label=_("Skriv RADERA för att bekräfta"),
+        max_length=10,
+        help_text=_("Det du har publicerat finns kvar som allmän handling, men utan ditt namn."),
+    )
+
+    def clean_confirm(self) -> str:
+        value: str = self.cleaned_data["confirm"]
+        if value.strip().upper() not in {"RADERA", "DELETE"}:
+            raise forms.ValidationError(_("Skriv RADERA för att bekräfta."))
+        return value

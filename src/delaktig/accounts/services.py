@@ -1,0 +1,100 @@
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
+from django.db import transaction
+from django.utils import timezone
+
+from .models import DemographicProfile, Role, User
+
+
+def demographic_profile_save(
+    *, user: User, birth_year: int | None, sex: str, municipality: Any
+) -> DemographicProfile:
+    profile, _ = DemographicProfile.objects.update_or_create(
+        user=user,
+        defaults={
+            "birth_year": birth_year,
+            "sex": sex,
+            "municipality": municipality,
+            "consent_given_at": timezone.now(),
+        },
+    )
+    return profile
+
+
+def demographic_profile_delete(*, user: User) -> None:
+    DemographicProfile.objects.filter(user=user).delete()
+
+
+def personal_data_export(*, user: User) -> dict[str, Any]:
+    """Everything the platform holds about a person, as JSON-ready data (GDPR art. 15, 20)."""
+    from delaktig.discussions.models import Comment, CommentReport
+    from delaktig.participation.models import Follow
+
+    profile = DemographicProfile.objects.filter(user=user).select_related("municipality").first()
+    return {
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
+            "email_addresses": list(
+                EmailAddress.objects.filter(user=user).values("email", "verified", "primary")
+            ),
+            "roles": [
+                str(r) for r in Role.objects.filter(user=user).select_related("organisation")
+            ],
+        },
+        "demographic_profile": None
+        if profile is None
+        else {
+            "consent_given_at": profile.consent_given_at.isoformat(),
+            "birth_year": profile.birth_year,
+            "sex": profile.sex,
+            "municipality": profile.municipality.code if profile.municipality else None,
+        },
+        "follows": [
+            {"process": f.process.title, "since": f.created.isoformat()}
+            for f in Follow.objects.filter(user=user).select_related("process")
+        ],
+        "comments": [
+            {
+                "process": c.module.process.title,
+                "created": c.created.isoformat(),
+                "body": c.body,
+                "hidden_reason": c.hidden_reason or None,
+            }
+            for c in Comment.objects.filter(author=user).select_related("module__process")
+        ],
+        "reports": [
+            {"comment_id": r.comment_id, "reason": r.reason, "created": r.created.isoformat()}
+            for r in CommentReport.objects.filter(reporter=user)
+        ],
+    }
+
+
+def account_delete(*, user: User) -> None:
+    """Delete an account. What the person published stays as a public record, de-personalised.
+
+    The user row is kept (comments point at it) but holds nothing personal any more.
+    """
+    from delaktig.participation.models import Follow
+
+    with transaction.atomic():
+        DemographicProfile.objects.filter(user=user).delete()
+        EmailAddress.objects.filter(user=user).delete()
+        SocialAccount.objects.filter(user=user).delete()
+        Follow.objects.filter(user=user).delete()
+        Role.objects.filter(user=user).delete()
+        user.username = f"deleted-{user.pk}"
+        user.email = ""
+        user.first_name = ""
+        user.last_name = ""
+        user.display_name = ""
+        user.is_active = False
+        user.is_staff = False
+        user.is_superuser = False
+        user.deleted_at = timezone.now()
+        user.set_unusable_password()
+        user.save()

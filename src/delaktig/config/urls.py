@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from delaktig.participation import registry
+from delaktig.participation import views as participation_views
+
+urlpatterns = [
+    path("", participation_views.home, name="home"),
+    path("processer/", include("delaktig.participation.urls")),
+    path("personal/", include("delaktig.participation.staff_urls")),
+    path("konto/", include("allauth.urls")),
+    path("mitt-konto/", include("delaktig.accounts.urls")),
+    path("tillganglighet/", include("delaktig.organisations.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+# Each participation module mounts its own views under /m/<key>/ (see participation/registry.py).
+urlpatterns += [
+    path(f"m/{module_type.key}/", include((list(module_type.urls()), module_type.app_name)))
+    for module_type in registry.all_types()
+    if module_type.app_name
+]

@@ -1,0 +1,91 @@
+"""Discussion: comments with replies, reports, and moderation shown in the open."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class CommentQuerySet(models.QuerySet["Comment"]):
+    def for_thread(self) -> "CommentQuerySet":
+        return self.select_related("author", "hidden_by").order_by("created", "id")
+
+
+class Comment(models.Model):
+    module = models.ForeignKey(
+        "participation.ProcessModule", on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    body = models.TextField(_("kommentar"), max_length=4000)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    hidden_reason = models.CharField(_("skäl"), max_length=300, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kommentar")
+        verbose_name_plural = _("kommentarer")
+        ordering = ["created", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
+                name="hidden_comment_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class CommentReport(models.Model):
+    class Reason(models.TextChoices):
+        HARASSMENT = "hot_och_hat", _("Hot, hat eller trakasserier")
+        DISCRIMINATION = "diskriminering", _("Kränkande eller diskriminerande")
+        PERSONAL_DATA = "personuppgifter", _("Känsliga personuppgifter om någon annan")
+        SPAM = "spam", _("Reklam eller spam")
+        OFF_TOPIC = "utanfor_amnet", _("Hör inte till ämnet")
+        OTHER = "annat", _("Annat")
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    reason = models.CharField(_("skäl"), max_length=30, choices=Reason.choices)
+    explanation = models.TextField(_("beskriv gärna"), max_length=1000, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("anmälan")
+        verbose_name_plural = _("anmälningar")
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "reporter"], name="report_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.comment_id}"

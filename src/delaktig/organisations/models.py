@@ -1,0 +1,187 @@
+"""Organisations (a region and its municipalities), their bodies and settings."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Municipality(models.Model):
+    """A Swedish municipality, identified by its SCB kommunkod (4 digits, county first)."""
+
+    code = models.CharField(_("kommunkod"), max_length=4, unique=True)
+    name = models.CharField(_("namn"), max_length=100)
+
+    class Meta:
+        verbose_name = _("kommun")
+        verbose_name_plural = _("kommuner")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{4}$"), name="municipality_code_4_digits"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def county_code(self) -> str:
+        return self.code[:2]
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        REGION = "region", _("Region")
+        MUNICIPALITY = "municipality", _("Kommun")
+
+    name = models.CharField(_("namn"), max_length=150)
+    slug = models.SlugField(_("kortnamn"), unique=True)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+    # SCB: a region is identified by its county code (2 digits), a municipality by 4 digits.
+    scb_code = models.CharField(_("SCB-kod"), max_length=4, unique=True)
+    municipalities = models.ManyToManyField(
+        Municipality,
+        verbose_name=_("kommuner"),
+        related_name="organisations",
+        blank=True,
+        help_text=_("Kommunerna som organisationen omfattar."),
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="region", scb_code__regex=r"^[0-9]{2}$"))
+                | Q(kind="municipality", scb_code__regex=r"^[0-9]{4}$"),
+                name="organisation_scb_code_matches_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Body(models.Model):
+    """A political body of an organisation: fullmäktige, styrelse or a nämnd."""
+
+    class Kind(models.TextChoices):
+        ASSEMBLY = "assembly", _("Fullmäktige")
+        EXECUTIVE = "executive", _("Styrelse")
+        COMMITTEE = "committee", _("Nämnd")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="bodies",
+    )
+    name = models.CharField(_("namn"), max_length=150)
+    kind = models.CharField(_("typ"), max_length=20, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = _("organ")
+        verbose_name_plural = _("organ")
+        ordering = ["organisation", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="body_unique_name"),
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=Q(kind="assembly"),
+                name="one_assembly_per_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def default_channels() -> list[str]:
+    return ["discussion"]
+
+
+def default_languages() -> list[str]:
+    return ["sv", "en"]
+
+
+class OrganisationSettings(models.Model):
+    """Local rules and contact details. Each organisation sets these itself."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="settings"
+    )
+    enabled_modules = models.JSONField(
+        _("aktiverade kanaler"),
+        default=default_channels,
+        help_text=_("Vilka deltagandeformer organisationen använder."),
+    )
+    content_languages = models.JSONField(
+        _("språk för innehåll"),
+        default=default_languages,
+        help_text=_("Språk som innehåll erbjuds på, utöver svenska."),
+    )
+    contact_email = models.EmailField(_("e-post för kontakt"), blank=True)
+    contact_phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    website = models.URLField(_("webbplats"), blank=True)
+
+    class Meta:
+        verbose_name = _("inställningar")
+        verbose_name_plural = _("inställningar")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class AccessibilityStatement(models.Model):
+    """Tillgänglighetsredogörelse as lag (2018:1937) and DIGG's model require."""
+
+    class Compliance(models.TextChoices):
+        FULL = "full", _("helt förenlig")
+        PARTIAL = "partial", _("delvis förenlig")
+        NONE = "none", _("inte förenlig")
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="accessibility_statement"
+    )
+    service_name = models.CharField(_("tjänstens namn"), max_length=150, default="Delaktig")
+    compliance = models.CharField(
+        _("förenlighet med lagkraven"),
+        max_length=10,
+        choices=Compliance.choices,
+        default=Compliance.PARTIAL,
+    )
+    non_accessible_content = models.TextField(
+        _("innehåll som inte är tillgängligt"),
+        blank=True,
+        help_text=_("Vad som brister, varför, och vilket alternativ som finns. Markdown."),
+    )
+    assessment_method = models.TextField(
+        _("hur vi har testat webbplatsen"),
+        help_text=_("Metod, till exempel egen granskning med automatiska och manuella tester."),
+    )
+    assessed_on = models.DateField(_("bedömningsdatum"))
+    feedback_email = models.EmailField(_("e-post för synpunkter och tillgängliga versioner"))
+    feedback_phone = models.CharField(_("telefon för synpunkter"), max_length=40, blank=True)
+    updated = models.DateTimeField(_("senast uppdaterad"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    DIGG_COMPLAINT_URL = "https://www.digg.se/tdosanmalan"
+
+    class Meta:
+        verbose_name = _("tillgänglighetsredogörelse")
+        verbose_name_plural = _("tillgänglighetsredogörelser")
+
+    def __str__(self) -> str:
+        return f"{self.service_name} – {self.organisation}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:accessibility", kwargs={"slug": self.organisation.slug})

@@ -1,0 +1,68 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from delaktig.core.audit import audit_log
+
+from .forms import AccessibilityStatementForm
+from .models import AccessibilityStatement, Organisation
+from .selectors import primary_organisation
+
+
+def accessibility_primary(request: HttpRequest) -> HttpResponse:
+    organisation = primary_organisation()
+    if organisation is None:
+        raise Http404
+    return accessibility(request, organisation.slug)
+
+
+def accessibility(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation.objects.select_related("settings"), slug=slug)
+    statement = AccessibilityStatement.objects.filter(organisation=organisation).first()
+    return render(
+        request,
+        "organisations/accessibility.html",
+        {
+            "organisation": organisation,
+            "statement": statement,
+            "digg_url": AccessibilityStatement.DIGG_COMPLAINT_URL,
+            "can_edit": request.user.has_perm(
+                "organisations.change_accessibilitystatement", organisation
+            ),
+        },
+    )
+
+
+@login_required
+def accessibility_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.has_perm("organisations.change_accessibilitystatement", organisation):
+        raise PermissionDenied
+    statement = AccessibilityStatement.objects.filter(organisation=organisation).first()
+    form = AccessibilityStatementForm(
+        request.POST or None,
+        instance=statement or AccessibilityStatement(organisation=organisation),
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            saved.updated_by = request.user
+            saved.save()
+            audit_log(
+                actor=request.user,
+                action="accessibility_statement.update",
+                target=saved,
+                organisation=organisation,
+            )
+        messages.success(request, _("Tillgänglighetsredogörelsen är uppdaterad."))
+        return redirect("organisations:accessibility", slug=organisation.slug)
+    return render(
+        request,
+        "organisations/accessibility_form.html",
+        {"form": form, "organisation": organisation},
+        status=400 if form.errors else 200,
+    )

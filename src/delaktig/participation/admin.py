@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from .models import Feedback, Phase, Process, ProcessModule
+
+
+class PhaseInline(admin.TabularInline):
+    model = Phase
+    extra = 0
+
+
+class ModuleInline(admin.TabularInline):
+    model = ProcessModule
+    extra = 0
+
+
+@admin.register(Process)
+class ProcessAdmin(admin.ModelAdmin):
+    list_display = ["title", "organisation", "ladder_step", "status"]
+    list_filter = ["status", "ladder_step", "organisation"]
+    inlines = [ModuleInline, PhaseInline]
+    readonly_fields = ["status"]
+
+
+admin.site.register(Feedback)

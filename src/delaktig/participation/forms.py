@@ -1,0 +1,218 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from delaktig.organisations.models import Body, Municipality, Organisation
+
+from . import registry
+from .models import (
+    LadderStep,
+    Perspective,
+    Phase,
+    Process,
+    ProcessModule,
+    SdgGoal,
+    SdgTarget,
+    StatusChoices,
+    TargetGroup,
+)
+
+
+class ProcessFilterForm(forms.Form):
+    q = forms.CharField(label=_("Sök"), required=False, max_length=100)
+    step = forms.TypedChoiceField(
+        label=_("Steg på delaktighetstrappan"),
+        required=False,
+        coerce=int,
+        choices=[("", _("Alla steg"))] + list(LadderStep.choices),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Alla"))] + [c for c in StatusChoices.choices if c[0] != "draft"],
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        required=False,
+        queryset=Organisation.objects.all(),
+        empty_label=_("Alla organisationer"),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Kommun"),
+        required=False,
+        queryset=Municipality.objects.all(),
+        empty_label=_("Alla kommuner"),
+    )
+    perspective = forms.ModelChoiceField(
+        label=_("Perspektiv"),
+        required=False,
+        queryset=Perspective.objects.all(),
+        empty_label=_("Alla perspektiv"),
+    )
+    goal = forms.ModelChoiceField(
+        label=_("Agenda 2030-mål"),
+        required=False,
+        queryset=SdgGoal.objects.all(),
+        empty_label=_("Alla mål"),
+    )
+    target_group = forms.ModelChoiceField(
+        label=_("Målgrupp"),
+        required=False,
+        queryset=TargetGroup.objects.all(),
+        empty_label=_("Alla målgrupper"),
+    )
+
+
+class TargetChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {obj.title_en[:90]}"
+
+
+class ProcessForm(forms.ModelForm):
+    sdg_targets = TargetChoiceField(
+        label=_("Agenda 2030-delmål"),
+        required=False,
+        queryset=SdgTarget.objects.select_related("goal"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Håll ned Ctrl (eller Cmd) för att välja flera. Delmålen finns på engelska."),
+    )
+
+    class Meta:
+        model = Process
+        fields = [
+            "organisation",
+            "responsible_body",
+            "title",
+            "slug",
+            "summary",
+            "easy_read_summary",
+            "body",
+            "language",
+            "ladder_step",
+            "question",
+            "purpose",
+            "target_groups",
+            "target_group_analysis",
+            "input_use",
+            "decision_maker",
+            "decision_expected",
+            "municipalities",
+            "perspectives",
+            "sdg_goals",
+            "sdg_targets",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "easy_read_summary": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 10}),
+            "question": forms.Textarea(attrs={"rows": 2}),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "target_group_analysis": forms.Textarea(attrs={"rows": 3}),
+            "input_use": forms.Textarea(attrs={"rows": 3}),
+            "ladder_step": forms.RadioSelect,
+            "target_groups": forms.CheckboxSelectMultiple,
+            "municipalities": forms.CheckboxSelectMultiple,
+            "perspectives": forms.CheckboxSelectMultiple,
+            "sdg_goals": forms.CheckboxSelectMultiple,
+            "decision_expected": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    M2M_FIELDS = ("target_groups", "municipalities", "perspectives", "sdg_goals", "sdg_targets")
+
+    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+            self.fields["responsible_body"].queryset = Body.objects.filter(  # type: ignore[attr-defined]
+                organisation__in=organisations
+            ).select_related("organisation")
+        self.fields["slug"].help_text = _(
+            "Används i sidans adress. Små bokstäver, siffror och bindestreck."
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        body, org = data.get("responsible_body"), data.get("organisation")
+        if body and org and body.organisation_id != org.pk:
+            self.add_error("responsible_body", _("Organet hör till en annan organisation."))
+        step = data.get("ladder_step")
+        if step and step > LadderStep.INFORMATION and not data.get("question"):
+            self.add_error("question", _("Skriv frågan ni ställer till invånarna."))
+        return data
+
+    def m2m_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.M2M_FIELDS}
+
+
+class ModuleForm(forms.ModelForm):
+    kind = forms.ChoiceField(label=_("Deltagandeform"), choices=())
+
+    class Meta:
+        model = ProcessModule
+        fields = ["kind", "title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = registry.choices()  # type: ignore[attr-defined]
+
+
+class PhaseForm(forms.ModelForm):
+    phase_type = forms.ChoiceField(label=_("Vad fasen tillåter"), required=False, choices=())
+
+    class Meta:
+        model = Phase
+        fields = ["name", "description", "module", "phase_type", "starts_at", "ends_at"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "ends_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+
+    def __init__(self, *args: Any, process: Process, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        modules = list(process.modules.all())
+        self.fields["module"].queryset = process.modules.all()  # type: ignore[attr-defined]
+        self.fields["module"].required = False
+        choices: list[tuple[str, Any]] = [("", _("Ingen (bara information)"))]
+        for kind in dict.fromkeys(m.kind for m in modules):
+            module_type = registry.get(kind)
+            for pt in module_type.phase_types:
+                choices.append((pt.key, f"{module_type.name}: {pt.name}"))
+        self.fields["phase_type"].choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        module, phase_type = data.get("module"), data.get("phase_type")
+        if module and not phase_type:
+            self.add_error("phase_type", _("Välj vad fasen tillåter i deltagandeformen."))
+        if module and phase_type and module.module_type.phase_type(phase_type) is None:
+            self.add_error("phase_type", _("Den typen av fas finns inte för deltagandeformen."))
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("Fasen måste sluta efter att den börjar."))
+        return data
+
+
+class FeedbackForm(forms.Form):
+    heard = forms.CharField(
+        label=_("Det här hörde vi"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Sammanfatta synpunkterna. Markdown."),
+    )
+    decided = forms.CharField(
+        label=_("Det här beslutades"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    reasons = forms.CharField(
+        label=_("Därför"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Hur synpunkterna påverkade beslutet, och varför."),
+    )
+    decision_reference = forms.CharField(
+        label=_("Hänvisning till beslutet"), required=False, max_length=200
+    )

@@ -1,0 +1,394 @@
+"""Participation processes — the spine every participation method plugs into."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from . import registry
+from .workflow import PUBLIC_STATUSES, Status
+
+
+class LadderStep(models.IntegerChoices):
+    """SKR's participation ladder (delaktighetstrappan), lowest influence first."""
+
+    INFORMATION = 1, _("Information")
+    CONSULTATION = 2, _("Konsultation")
+    DIALOGUE = 3, _("Dialog")
+    INFLUENCE = 4, _("Inflytande")
+    CO_DECISION = 5, _("Medbeslutande")
+
+
+LADDER_STEP_MEANING = {
+    LadderStep.INFORMATION: _("Du får veta vad som planeras eller har beslutats. Ingen dialog."),
+    LadderStep.CONSULTATION: _("Vi frågar efter dina synpunkter innan beslut fattas."),
+    LadderStep.DIALOGUE: _(
+        "Du och beslutsfattarna utbyter synpunkter; det påverkar vilka alternativ som tas fram."
+    ),
+    LadderStep.INFLUENCE: _("Du är med och tar fram förslagen och påverkar utfallet på riktigt."),
+    LadderStep.CO_DECISION: _("Invånarna fattar beslutet, eller fattar det tillsammans med oss."),
+}
+
+
+class StatusChoices(models.TextChoices):
+    DRAFT = Status.DRAFT.value, _("Utkast")
+    PUBLISHED = Status.PUBLISHED.value, _("Publicerad")
+    OPEN = Status.OPEN.value, _("Öppen för deltagande")
+    CLOSED = Status.CLOSED.value, _("Avslutad, återkoppling kommer")
+    FEEDBACK_PUBLISHED = Status.FEEDBACK_PUBLISHED.value, _("Återkoppling publicerad")
+    ARCHIVED = Status.ARCHIVED.value, _("Arkiverad")
+
+
+class Perspective(models.Model):
+    """A perspective the region's strategies require every process to consider."""
+
+    class Code(models.TextChoices):
+        CHILDREN = "barn_och_unga", _("Barn och unga")
+        GENDER_EQUALITY = "jamstalldhet", _("Jämställdhet")
+        ACCESSIBILITY = "tillganglighet", _("Tillgänglighet")
+        MINORITIES = "minoriteter", _("Nationella minoriteter och urfolk")
+        ENVIRONMENT = "miljo", _("Miljö")
+
+    code = models.CharField(max_length=30, unique=True, choices=Code.choices)
+
+    class Meta:
+        verbose_name = _("perspektiv")
+        verbose_name_plural = _("perspektiv")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+
+class TargetGroup(models.Model):
+    class Code(models.TextChoices):
+        ALL = "alla", _("Alla invånare")
+        CHILDREN = "barn", _("Barn")
+        YOUTH = "unga", _("Unga")
+        OLDER = "aldre", _("Äldre")
+        DISABILITY = "funktionsnedsattning", _("Personer med funktionsnedsättning")
+        NEWLY_ARRIVED = "nyanlanda", _("Nyanlända")
+        MINORITIES = "minoriteter", _("Nationella minoriteter och samer")
+        PATIENTS = "patienter", _("Patienter och närstående")
+        RURAL = "landsbygd", _("Boende på landsbygden")
+        LOW_TURNOUT = "lagt_deltagande", _("Områden med lågt valdeltagande")
+
+    code = models.CharField(max_length=30, unique=True, choices=Code.choices)
+    usually_not_heard = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("målgrupp")
+        verbose_name_plural = _("målgrupper")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return str(self.get_code_display())
+
+
+class SdgGoal(models.Model):
+    """One of Agenda 2030's 17 goals (data shipped in ``data/agenda2030``)."""
+
+    number = models.PositiveSmallIntegerField(unique=True)
+    name_sv = models.CharField(max_length=120)
+    short_en = models.CharField(max_length=120)
+    title_en = models.CharField(max_length=300)
+
+    class Meta:
+        verbose_name = _("Agenda 2030-mål")
+        verbose_name_plural = _("Agenda 2030-mål")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+    @property
+    def name(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.short_en if (get_language() or "sv").startswith("en") else self.name_sv
+
+
+class SdgTarget(models.Model):
+    goal = models.ForeignKey(SdgGoal, on_delete=models.CASCADE, related_name="targets")
+    code = models.CharField(max_length=8, unique=True)  # "1.1", "1.a"
+    title_en = models.TextField()
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("Agenda 2030-delmål")
+        verbose_name_plural = _("Agenda 2030-delmål")
+        ordering = ["goal__number", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title_en[:60]}"
+
+
+class ProcessQuerySet(models.QuerySet["Process"]):
+    def public(self) -> "ProcessQuerySet":
+        return self.filter(status__in=[s.value for s in PUBLIC_STATUSES])
+
+    def visible_to(self, user: Any) -> "ProcessQuerySet":
+        """The one place that decides which processes a person may see."""
+        from delaktig.accounts.roles import is_administrator, staff_organisation_ids
+
+        if is_administrator(user):
+            return self.all()
+        public = Q(status__in=[s.value for s in PUBLIC_STATUSES])
+        own = staff_organisation_ids(user)
+        return self.filter(public | Q(organisation_id__in=own)) if own else self.filter(public)
+
+    def editable_by(self, user: Any) -> "ProcessQuerySet":
+        from delaktig.accounts.roles import is_administrator, staff_organisation_ids
+
+        if is_administrator(user):
+            return self.all()
+        return self.filter(organisation_id__in=staff_organisation_ids(user, ("official",)))
+
+    def owing_feedback(self) -> "ProcessQuerySet":
+        return self.filter(status=Status.CLOSED.value)
+
+    def for_list(self) -> "ProcessQuerySet":
+        return self.select_related("organisation", "responsible_body").prefetch_related(
+            "municipalities", "perspectives", "sdg_goals", "target_groups"
+        )
+
+
+class Process(models.Model):
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="processes",
+    )
+    responsible_body = models.ForeignKey(
+        "organisations.Body",
+        verbose_name=_("ansvarigt organ"),
+        on_delete=models.PROTECT,
+        related_name="processes",
+        null=True,
+        blank=True,
+    )
+    slug = models.SlugField(_("adress"), max_length=80, unique=True)
+    title = models.CharField(_("rubrik"), max_length=200)
+    summary = models.TextField(_("sammanfattning"), max_length=600)
+    easy_read_summary = models.TextField(
+        _("sammanfattning på lättläst svenska"),
+        blank=True,
+        help_text=_("Korta meningar och vanliga ord."),
+    )
+    body = models.TextField(_("beskrivning"), blank=True, help_text=_("Markdown."))
+    language = models.CharField(
+        _("innehållets språk"),
+        max_length=5,
+        default="sv",
+        choices=settings.CONTENT_LANGUAGES,
+    )
+    ladder_step = models.PositiveSmallIntegerField(
+        _("steg på delaktighetstrappan"), choices=LadderStep.choices
+    )
+    question = models.TextField(_("frågan vi ställer"), blank=True)
+    purpose = models.TextField(_("syfte"))
+    target_groups = models.ManyToManyField(
+        TargetGroup, verbose_name=_("målgrupper"), blank=True, related_name="processes"
+    )
+    target_group_analysis = models.TextField(
+        _("målgruppsanalys"),
+        blank=True,
+        help_text=_("Vilka brukar inte höras i den här frågan, och hur når vi dem?"),
+    )
+    input_use = models.TextField(_("hur synpunkterna används"))
+    decision_maker = models.CharField(_("vem beslutar"), max_length=200)
+    decision_expected = models.DateField(_("när beslut väntas"), null=True, blank=True)
+    municipalities = models.ManyToManyField(
+        "organisations.Municipality",
+        verbose_name=_("berörda kommuner"),
+        blank=True,
+        related_name="processes",
+    )
+    perspectives = models.ManyToManyField(
+        Perspective, verbose_name=_("perspektiv"), blank=True, related_name="processes"
+    )
+    sdg_goals = models.ManyToManyField(
+        SdgGoal, verbose_name=_("Agenda 2030-mål"), blank=True, related_name="processes"
+    )
+    sdg_targets = models.ManyToManyField(
+        SdgTarget, verbose_name=_("Agenda 2030-delmål"), blank=True, related_name="processes"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=StatusChoices.choices,
+        default=Status.DRAFT.value,
+        db_index=True,
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ProcessQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("deltagandeprocess")
+        verbose_name_plural = _("deltagandeprocesser")
+        ordering = ["-published_at", "-id"]
+        permissions = [("view_staff_workspace", "Can use the staff workspace")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("participation:process", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in {s.value for s in PUBLIC_STATUSES}
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == Status.OPEN.value
+
+    @property
+    def ladder_meaning(self) -> str:
+        return str(LADDER_STEP_MEANING[LadderStep(self.ladder_step)])
+
+    @cached_property
+    def current_phases(self) -> list["Phase"]:
+        now = timezone.now()
+        return [p for p in self.phases.all() if p.starts_at <= now < p.ends_at]
+
+
+class ProcessModule(models.Model):
+    """A participation method hosted by a process, e.g. a discussion."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="modules")
+    kind = models.CharField(_("deltagandeform"), max_length=40)
+    title = models.CharField(_("rubrik"), max_length=200)
+    description = models.TextField(_("beskrivning"), blank=True)
+    weight = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("deltagandeform")
+        verbose_name_plural = _("deltagandeformer")
+        ordering = ["weight", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def module_type(self) -> registry.ModuleType:
+        return registry.get(self.kind)
+
+    def allows(self, action: str, at: Any = None) -> bool:
+        """Is ``action`` allowed now: the process is open and a phase allowing it runs."""
+        if self.process.status != Status.OPEN.value:
+            return False
+        now = at or timezone.now()
+        for phase in self.process.phases.all():
+            if phase.module_id != self.pk or not (phase.starts_at <= now < phase.ends_at):
+                continue
+            phase_type = self.module_type.phase_type(phase.phase_type)
+            if phase_type and action in phase_type.allows:
+                return True
+        return False
+
+
+class Phase(models.Model):
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="phases")
+    module = models.ForeignKey(
+        ProcessModule,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="phases",
+        verbose_name=_("deltagandeform"),
+    )
+    phase_type = models.CharField(_("typ av fas"), max_length=40, blank=True)
+    name = models.CharField(_("namn"), max_length=120)
+    description = models.TextField(_("beskrivning"), blank=True)
+    starts_at = models.DateTimeField(_("börjar"))
+    ends_at = models.DateTimeField(_("slutar"))
+
+    class Meta:
+        verbose_name = _("fas")
+        verbose_name_plural = _("faser")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="phase_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcessTransition(models.Model):
+    """The log of the state machine: every change of status, who made it and when."""
+
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(max_length=30)
+    from_status = models.CharField(max_length=20, choices=StatusChoices.choices)
+    to_status = models.CharField(max_length=20, choices=StatusChoices.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.process_id}: {self.from_status} → {self.to_status}"
+
+
+class Feedback(models.Model):
+    """Återkoppling: what was heard, what was decided, and why."""
+
+    process = models.OneToOneField(Process, on_delete=models.CASCADE, related_name="feedback")
+    heard = models.TextField(_("det här hörde vi"), help_text=_("Markdown."))
+    decided = models.TextField(_("det här beslutades"), help_text=_("Markdown."))
+    reasons = models.TextField(_("därför"), help_text=_("Markdown."))
+    decision_reference = models.CharField(
+        _("hänvisning till beslutet"),
+        max_length=200,
+        blank=True,
+        help_text=_("Till exempel paragraf och datum i protokollet."),
+    )
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    updated = models.DateTimeField(auto_now=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("återkoppling")
+        verbose_name_plural = _("återkopplingar")
+
+    def __str__(self) -> str:
+        return f"{_('Återkoppling')}: {self.process}"
+
+
+class Follow(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="follows")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "process"], name="follow_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.process_id}"

@@ -1,0 +1,57 @@
+"""Reads for the public pages, each in a fixed number of queries."""
+
+from typing import Any
+
+from django.db.models import Prefetch, Q
+
+from .forms import ProcessFilterForm
+from .models import Phase, Process, ProcessQuerySet, SdgTarget
+
+
+def process_list(user: Any, form: ProcessFilterForm) -> ProcessQuerySet:
+    qs = Process.objects.visible_to(user).public().for_list()
+    if not form.is_valid():
+        return qs
+    data = form.cleaned_data
+    if data.get("q"):
+        term = data["q"]
+        qs = qs.filter(
+            Q(title__icontains=term)
+            | Q(summary__icontains=term)
+            | Q(question__icontains=term)
+            | Q(body__icontains=term)
+        )
+    if data.get("step"):
+        qs = qs.filter(ladder_step=data["step"])
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("organisation"):
+        qs = qs.filter(organisation=data["organisation"])
+    if data.get("municipality"):
+        qs = qs.filter(municipalities=data["municipality"])
+    if data.get("perspective"):
+        qs = qs.filter(perspectives=data["perspective"])
+    if data.get("goal"):
+        qs = qs.filter(sdg_goals=data["goal"])
+    if data.get("target_group"):
+        qs = qs.filter(target_groups=data["target_group"])
+    return qs.distinct()
+
+
+def process_for_page(user: Any, slug: str) -> Process | None:
+    return (
+        Process.objects.visible_to(user)
+        .select_related("organisation", "responsible_body", "feedback")
+        .prefetch_related(
+            "municipalities",
+            "perspectives",
+            "sdg_goals",
+            "target_groups",
+            "modules",
+            Prefetch("sdg_targets", queryset=SdgTarget.objects.select_related("goal")),
+            Prefetch("phases", queryset=Phase.objects.select_related("module")),
+            "transitions",
+        )
+        .filter(slug=slug)
+        .first()
+    )

@@ -1,0 +1,167 @@
+"""Public pages: home, the process list, the process page, follow, feeds."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from delaktig.core.errors import DelaktigError
+
+from . import selectors, services
+from .forms import ProcessFilterForm
+from .models import Feedback, Follow, LadderStep, Process
+from .workflow import Status
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    public = Process.objects.visible_to(request.user).public().for_list()
+    today = timezone.localdate()
+    context = {
+        "open_processes": public.filter(status=Status.OPEN.value)[:6],
+        "upcoming_decisions": public.filter(
+            status__in=[Status.OPEN.value, Status.CLOSED.value, Status.PUBLISHED.value],
+            decision_expected__gte=today,
+        ).order_by("decision_expected")[:5],
+        "latest_feedback": Feedback.objects.filter(published_at__isnull=False, process__in=public)
+        .select_related("process")
+        .order_by("-published_at")[:4],
+        "ladder_steps": LadderStep.choices,
+    }
+    return render(request, "participation/home.html", context)
+
+
+def process_list(request: HttpRequest) -> HttpResponse:
+    form = ProcessFilterForm(request.GET or None)
+    processes = selectors.process_list(request.user, form)
+    page = Paginator(processes, 20).get_page(request.GET.get("sida"))
+    template = "participation/process_list.html"
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+        template = "participation/_process_results.html"
+    return render(request, template, {"form": form, "page": page, "processes": page.object_list})
+
+
+def render_process_page(
+    request: HttpRequest,
+    process: Process,
+    *,
+    module_state: dict[int, dict[str, Any]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The process page. Modules may pass state back, e.g. a form with errors to show again."""
+    module_state = module_state or {}
+    modules_html = [
+        module.module_type.render_public(request, module, module_state.get(module.pk, {}))
+        for module in process.modules.all()
+    ]
+    following = (
+        request.user.is_authenticated
+        and Follow.objects.filter(user=request.user, process=process).exists()
+    )
+    feedback = getattr(process, "feedback", None)
+    return render(
+        request,
+        "participation/process_detail.html",
+        {
+            "process": process,
+            "modules_html": modules_html,
+            "following": following,
+            "feedback": feedback if feedback and feedback.published_at else None,
+            "can_edit": request.user.has_perm("participation.change_process", process),
+        },
+        status=status,
+    )
+
+
+def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    process = selectors.process_for_page(request.user, slug)
+    if process is None:
+        raise Http404
+    return render_process_page(request, process)
+
+
+@require_POST
+def process_follow(request: HttpRequest, slug: str) -> HttpResponse:
+    process = selectors.process_for_page(request.user, slug)
+    if process is None:
+        raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(process.get_absolute_url())
+    follow = request.POST.get("follow") == "1"
+    try:
+        services.follow_set(user=request.user, process=process, follow=follow)
+    except DelaktigError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request,
+            _("Du följer nu processen och får e-post när återkopplingen publiceras.")
+            if follow
+            else _("Du följer inte längre processen."),
+        )
+    return redirect(process)
+
+
+class ProcessFeed(Feed):
+    feed_type = Atom1Feed
+    title = gettext_lazy("Nya deltagandeprocesser")
+    subtitle = gettext_lazy("Processer där du kan ta del, tycka till eller besluta.")
+
+    def link(self) -> str:
+        return reverse("participation:list")
+
+    def items(self) -> Any:
+        return (
+            Process.objects.public().select_related("organisation").order_by("-published_at")[:30]
+        )
+
+    def item_title(self, item: Process) -> str:
+        return f"{item.title} ({item.get_ladder_step_display()})"
+
+    def item_description(self, item: Process) -> str:
+        return item.summary
+
+    def item_pubdate(self, item: Process) -> Any:
+        return item.published_at
+
+    def item_updateddate(self, item: Process) -> Any:
+        return item.updated
+
+
+class FeedbackFeed(Feed):
+    feed_type = Atom1Feed
+    title = gettext_lazy("Återkoppling: vad hände med synpunkterna")
+    subtitle = gettext_lazy("Vad vi hörde, vad som beslutades och varför.")
+
+    def link(self) -> str:
+        return reverse("participation:list") + "?status=feedback_published"
+
+    def items(self) -> Any:
+        return (
+            Feedback.objects.filter(
+                published_at__isnull=False, process__in=Process.objects.public()
+            )
+            .select_related("process")
+            .order_by("-published_at")[:30]
+        )
+
+    def item_title(self, item: Feedback) -> str:
+        return item.process.title
+
+    def item_description(self, item: Feedback) -> str:
+        return item.decided
+
+    def item_link(self, item: Feedback) -> str:
+        return item.process.get_absolute_url() + "#feedback"
+
+    def item_pubdate(self, item: Feedback) -> Any:
+        return item.published_at

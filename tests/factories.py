@@ -1,0 +1,129 @@
+"""factory_boy factories for the whole suite."""
+
+from datetime import timedelta
+from typing import Any
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from delaktig.accounts.models import DemographicProfile, Role, User
+from delaktig.discussions.models import Comment
+from delaktig.organisations.models import Body, Municipality, Organisation
+from delaktig.participation.models import Phase, Process, ProcessModule
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"{2300 + (n % 99):04d}")
+    name = factory.Sequence(lambda n: f"Kommun {n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Region {n}")
+    slug = factory.Sequence(lambda n: f"region-{n}")
+    kind = Organisation.Kind.REGION
+    scb_code = factory.Sequence(lambda n: f"{10 + n % 89:02d}")
+
+
+class BodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Body
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Nämnd {n}")
+    kind = Body.Kind.COMMITTEE
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.se")
+    username = factory.SelfAttribute("email")
+    display_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.PostGenerationMethodCall("set_password", "lösenord-123")
+
+    @factory.post_generation
+    def verified(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create and extracted is not False:
+            self.save()
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+def role(user: User, kind: str, organisation: Organisation | None = None) -> User:
+    Role.objects.create(user=user, kind=kind, organisation=organisation)
+    return user
+
+
+class ProcessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Process
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    slug = factory.Sequence(lambda n: f"process-{n}")
+    title = factory.Sequence(lambda n: f"Dialog nummer {n}")
+    summary = "Vi vill veta vad du tycker."
+    ladder_step = 3
+    question = "Vad tycker du?"
+    purpose = "Att få underlag."
+    input_use = "Sammanställs till nämnden."
+    decision_maker = "Regionstyrelsen"
+    status = "open"
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class ModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProcessModule
+
+    process = factory.SubFactory(ProcessFactory)
+    kind = "discussion"
+    title = "Diskussion"
+
+
+class PhaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Phase
+
+    module = factory.SubFactory(ModuleFactory)
+    process = factory.SelfAttribute("module.process")
+    phase_type = "discussion"
+    name = "Dialog"
+    starts_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    module = factory.SubFactory(ModuleFactory)
+    author = factory.SubFactory(UserFactory)
+    body = "En synpunkt."
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DemographicProfile
+
+    user = factory.SubFactory(UserFactory)
+    consent_given_at = factory.LazyFunction(timezone.now)
+    birth_year = 1980
+    sex = "kvinna"
+    municipality = factory.SubFactory(MunicipalityFactory)
+
+
+def open_discussion(**process_kwargs: Any) -> ProcessModule:
+    """An open process with a discussion module in a running discussion phase."""
+    process = ProcessFactory(**process_kwargs)
+    module = ModuleFactory(process=process)
+    PhaseFactory(module=module, process=process)
+    return module
