@@ -13,7 +13,7 @@ from delaktig.organisations.models import Body, Municipality, Organisation
 from delaktig.participation.models import Phase, Process, ProcessModule
 
 
-class MunicipalityFactory(factory.django.DjangoModelFactory):
+class MunicipalityFactory(factory.django.DjangoModelFactory[Municipality]):
     class Meta:
         model = Municipality
         django_get_or_create = ("code",)
@@ -22,7 +22,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Kommun {n}")
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -32,7 +32,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     scb_code = factory.Sequence(lambda n: f"{10 + n % 89:02d}")
 
 
-class BodyFactory(factory.django.DjangoModelFactory):
+class BodyFactory(factory.django.DjangoModelFactory[Body]):
     class Meta:
         model = Body
 
@@ -41,7 +41,7 @@ class BodyFactory(factory.django.DjangoModelFactory):
     kind = Body.Kind.COMMITTEE
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -63,7 +63,7 @@ def role(user: User, kind: str, organisation: Organisation | None = None) -> Use
     return user
 
 
-class ProcessFactory(factory.django.DjangoModelFactory):
+class ProcessFactory(factory.django.DjangoModelFactory[Process]):
     class Meta:
         model = Process
 
@@ -80,7 +80,7 @@ class ProcessFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
 
 
-class ModuleFactory(factory.django.DjangoModelFactory):
+class ModuleFactory(factory.django.DjangoModelFactory[ProcessModule]):
     class Meta:
         model = ProcessModule
 
@@ -89,7 +89,7 @@ class ModuleFactory(factory.django.DjangoModelFactory):
     title = "Diskussion"
 
 
-class PhaseFactory(factory.django.DjangoModelFactory):
+class PhaseFactory(factory.django.DjangoModelFactory[Phase]):
     class Meta:
         model = Phase
 
@@ -101,7 +101,7 @@ class PhaseFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
 
 
-class CommentFactory(factory.django.DjangoModelFactory):
+class CommentFactory(factory.django.DjangoModelFactory[Comment]):
     class Meta:
         model = Comment
 
@@ -110,7 +110,7 @@ class CommentFactory(factory.django.DjangoModelFactory):
     body = "En synpunkt."
 
 
-class ProfileFactory(factory.django.DjangoModelFactory):
+class ProfileFactory(factory.django.DjangoModelFactory[DemographicProfile]):
     class Meta:
         model = DemographicProfile
 

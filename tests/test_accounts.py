@@ -1,0 +1,145 @@
+import json
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from delaktig.accounts.models import DemographicProfile, User
+from delaktig.accounts.services import account_delete, personal_data_export
+from delaktig.participation.models import Follow
+from tests.factories import (
+    CommentFactory,
+    MunicipalityFactory,
+    ProcessFactory,
+    ProfileFactory,
+    UserFactory,
+    open_discussion,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signup_requires_email_verification(client: Client) -> None:
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "ny@example.se",
+            "password1": "ett-langt-losenord-9",
+            "password2": "ett-langt-losenord-9",
+            "display_name": "Ny Person",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="ny@example.se")
+    assert user.display_name == "Ny Person"
+    assert not EmailAddress.objects.get(user=user).verified
+    assert len(mail.outbox) == 1
+    # Not verified: logging in is refused until the link is used.
+    response = client.post(
+        reverse("account_login"), {"login": "ny@example.se", "password": "ett-langt-losenord-9"}
+    )
+    assert "_auth_user_id" not in client.session
+
+
+def test_signup_errors_keep_what_was_typed(client: Client) -> None:
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "ny@example.se",
+            "password1": "kort",
+            "password2": "annat",
+            "display_name": "Mitt namn",
+        },
+    )
+    html = response.content.decode()
+    assert "error-summary" in html and 'value="ny@example.se"' in html
+    assert 'value="Mitt namn"' in html and "aria-invalid" in html
+
+
+def test_login_is_throttled_after_repeated_failures(client: Client) -> None:
+    user = UserFactory(email="mal@example.se")
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": user.email, "password": "fel"})
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": "lösenord-123"}
+    )
+    assert "_auth_user_id" not in client.session
+    assert response.status_code in (200, 429)
+
+
+def test_demographics_need_consent(client: Client) -> None:
+    user = UserFactory()
+    client.force_login(user)
+    municipality = MunicipalityFactory()
+    url = reverse("accounts:demographics")
+    response = client.post(
+        url, {"birth_year": "1990", "sex": "kvinna", "municipality": municipality.pk}
+    )
+    assert response.status_code == 400 and not DemographicProfile.objects.exists()
+    assert 'value="1990"' in response.content.decode()
+    client.post(
+        url,
+        {"consent": "on", "birth_year": "1990", "sex": "kvinna", "municipality": municipality.pk},
+    )
+    profile = DemographicProfile.objects.get(user=user)
+    assert profile.birth_year == 1990 and profile.consent_given_at
+    client.post(url, {"remove": "1"})
+    assert not DemographicProfile.objects.exists()
+
+
+def test_export_contains_what_we_hold(client: Client) -> None:
+    module = open_discussion()
+    user = UserFactory(display_name="Exportören")
+    ProfileFactory(user=user)
+    CommentFactory(module=module, author=user, body="Min kommentar")
+    Follow.objects.create(user=user, process=module.process)
+    client.force_login(user)
+    response = client.post(reverse("accounts:export"))
+    data = json.loads(response.content)
+    assert data["account"]["email"] == user.email
+    assert data["demographic_profile"]["birth_year"] == 1980
+    assert data["comments"][0]["body"] == "Min kommentar"
+    assert data["follows"][0]["process"] == module.process.title
+    assert "attachment" in response["Content-Disposition"]
+
+
+def test_delete_depersonalises_but_keeps_public_record(client: Client) -> None:
+    module = open_discussion()
+    user = UserFactory(display_name="Anna Andersson", email="anna@example.se")
+    ProfileFactory(user=user)
+    comment = CommentFactory(module=module, author=user, body="Allmän handling")
+    Follow.objects.create(user=user, process=module.process)
+    client.force_login(user)
+    response = client.post(reverse("accounts:delete"), {"confirm": "fel"})
+    assert response.status_code == 400
+    client.post(reverse("accounts:delete"), {"confirm": "RADERA"})
+    user.refresh_from_db()
+    assert user.email == "" and user.display_name == "" and not user.is_active
+    assert not user.has_usable_password()
+    assert not EmailAddress.objects.filter(user=user).exists()
+    assert not DemographicProfile.objects.filter(user=user).exists()
+    assert not Follow.objects.filter(user=user).exists()
+    html = client.get(module.process.get_absolute_url()).content.decode()
+    assert "Allmän handling" in html and "Anna Andersson" not in html
+    assert "Borttagen användare" in html
+    comment.refresh_from_db()
+    assert personal_data_export(user=user)["account"]["email"] == ""
+
+
+def test_deleting_twice_is_harmless() -> None:
+    user: Any = UserFactory()
+    account_delete(user=user)
+    account_delete(user=user)
+    assert User.objects.filter(pk=user.pk, is_active=False).exists()
+
+
+def test_public_name_never_shows_email(client: Client) -> None:
+    module = open_discussion()
+    user = UserFactory(display_name="", email="hemlig@example.se")
+    CommentFactory(module=module, author=user)
+    html = client.get(ProcessFactory().get_absolute_url()).content.decode()
+    html += client.get(module.process.get_absolute_url()).content.decode()
+    assert "hemlig@example.se" not in html and "Deltagare" in html

@@ -1,0 +1,103 @@
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from delaktig.core.errors import (
+    NotAllowedInPhase,
+    PermissionDenied,
+    RateLimited,
+    ValidationFailed,
+)
+from delaktig.core.models import AuditEntry
+from delaktig.discussions import services
+from delaktig.discussions.models import CommentReport
+from tests.factories import CommentFactory, UserFactory, open_discussion, role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_comment_and_reply_in_running_phase() -> None:
+    module = open_discussion()
+    author = UserFactory()
+    comment = services.comment_create(author=author, module=module, body="  Bra idé  ")
+    assert comment.body == "Bra idé"
+    reply = services.comment_create(
+        author=UserFactory(), module=module, body="Håller med", parent=comment
+    )
+    assert reply.parent == comment
+    with pytest.raises(ValidationFailed):
+        services.comment_create(author=author, module=module, body="Svar på svar", parent=reply)
+
+
+def test_comment_refused_outside_phase_and_when_closed() -> None:
+    module = open_discussion()
+    phase = module.phases.get()
+    phase.starts_at = timezone.now() + timedelta(days=1)
+    phase.ends_at = timezone.now() + timedelta(days=2)
+    phase.save()
+    with pytest.raises(NotAllowedInPhase):
+        services.comment_create(author=UserFactory(), module=module, body="x")
+    closed = open_discussion(status="closed")
+    with pytest.raises(NotAllowedInPhase):
+        services.comment_create(author=UserFactory(), module=closed, body="x")
+
+
+def test_phase_edges_start_inclusive_end_exclusive(time_machine: Any) -> None:
+    module = open_discussion()
+    phase = module.phases.get()
+    time_machine.move_to(phase.ends_at - timedelta(seconds=1))
+    assert module.allows("comment")
+    time_machine.move_to(phase.ends_at)
+    assert not module.allows("comment")
+    time_machine.move_to(phase.starts_at)
+    assert module.allows("comment")
+
+
+def test_empty_comment_is_refused() -> None:
+    with pytest.raises(ValidationFailed):
+        services.comment_create(author=UserFactory(), module=open_discussion(), body="   ")
+
+
+@override_settings(DELAKTIG_COMMENT_RATE=(3, 60))
+def test_rate_limit_per_person() -> None:
+    module = open_discussion()
+    author = UserFactory()
+    for n in range(3):
+        services.comment_create(author=author, module=module, body=f"Inlägg {n}")
+    with pytest.raises(RateLimited):
+        services.comment_create(author=author, module=module, body="Ett till")
+    services.comment_create(author=UserFactory(), module=module, body="Någon annan får skriva")
+
+
+def test_report_once_per_person() -> None:
+    comment = CommentFactory(module=open_discussion())
+    reporter = UserFactory()
+    first = services.comment_report(reporter=reporter, comment=comment, reason="spam")
+    again = services.comment_report(reporter=reporter, comment=comment, reason="annat")
+    assert first.pk == again.pk
+    assert CommentReport.objects.count() == 1
+    with pytest.raises(ValidationFailed):
+        services.comment_report(reporter=UserFactory(), comment=comment, reason="påhittat")
+
+
+def test_hide_needs_reason_and_permission_and_resolves_reports() -> None:
+    module = open_discussion()
+    comment = CommentFactory(module=module)
+    services.comment_report(reporter=UserFactory(), comment=comment, reason="hot_och_hat")
+    moderator = role(UserFactory(), "moderator", module.process.organisation)
+    with pytest.raises(PermissionDenied):
+        services.comment_hide(actor=UserFactory(), comment=comment, reason="Nej")
+    other = role(UserFactory(), "moderator", open_discussion().process.organisation)
+    with pytest.raises(PermissionDenied):
+        services.comment_hide(actor=other, comment=comment, reason="Nej")
+    with pytest.raises(ValidationFailed):
+        services.comment_hide(actor=moderator, comment=comment, reason=" ")
+    hidden = services.comment_hide(actor=moderator, comment=comment, reason="Personangrepp")
+    assert hidden.is_hidden and hidden.hidden_reason == "Personangrepp"
+    assert not comment.reports.filter(resolved_at__isnull=True).exists()
+    assert AuditEntry.objects.filter(action="comment.hide", actor=moderator).exists()
+    restored = services.comment_restore(actor=moderator, comment=comment)
+    assert not restored.is_hidden
