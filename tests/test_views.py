@@ -219,7 +219,7 @@ def test_staff_creates_and_runs_a_process_end_to_end(client: Client) -> None:
     data = {
         "organisation": organisation.pk,
         "title": "Ny dialog om vården",
-        "slug": "ny-dialog",
+        "slug": "",
         "summary": "Kort",
         "language": "sv",
         "ladder_step": 3,
@@ -236,7 +236,7 @@ def test_staff_creates_and_runs_a_process_end_to_end(client: Client) -> None:
     assert response.status_code == 302
     from delaktig.participation.models import Process
 
-    process = Process.objects.get(slug="ny-dialog")
+    process = Process.objects.get(slug="ny-dialog-om-varden")
     assert process.status == "draft"
     client.post(
         reverse("staff:module_add", args=[process.pk]),
@@ -273,6 +273,13 @@ def test_staff_creates_and_runs_a_process_end_to_end(client: Client) -> None:
     assert response.status_code == 302
     process.refresh_from_db()
     assert process.status == "feedback_published"
+    # A second process with the same title gets its own address.
+    data["slug"] = ""
+    assert client.post(reverse("staff:process_create"), data).status_code == 302
+    assert Process.objects.filter(slug="ny-dialog-om-varden-2").exists()
+    data["slug"] = "ny-dialog-om-varden"
+    response = client.post(reverse("staff:process_create"), data)
+    assert response.status_code == 400 and "används redan" in response.content.decode()
 
 
 def test_feeds_are_valid_atom(client: Client) -> None:
@@ -297,3 +304,34 @@ def test_follow_requires_login_and_toggles(client: Client) -> None:
     assert process.follows.filter(user=user).exists()
     client.post(url, {"follow": "0"})
     assert not process.follows.exists()
+
+
+def test_organisation_settings_limit_the_modules_offered(client: Client) -> None:
+    from delaktig.core.errors import ValidationFailed
+    from delaktig.participation import services
+
+    process = ProcessFactory(status="draft")
+    organisation = process.organisation
+    official = role(UserFactory(), "official", organisation)
+    client.force_login(official)
+    url = reverse("organisations:settings", args=[organisation.slug])
+    response = client.post(
+        url, {"content_languages": ["sv", "sma"], "contact_email": "inte-en-adress"}
+    )
+    assert response.status_code == 400 and "inte-en-adress" in response.content.decode()
+    response = client.post(
+        url, {"content_languages": ["sv", "sma"], "contact_email": "demokrati@example.se"}
+    )
+    assert response.status_code == 302
+    organisation.settings.refresh_from_db()
+    assert organisation.settings.enabled_modules == []
+    assert organisation.settings.content_languages == ["sv", "sma"]
+    with pytest.raises(ValidationFailed):
+        services.module_add(actor=official, process=process, kind="discussion", title="D")
+    manage = client.get(reverse("staff:process", args=[process.pk])).content.decode()
+    assert 'value="discussion"' not in manage
+    client.post(url, {"enabled_modules": ["discussion"], "contact_email": ""})
+    assert services.module_add(actor=official, process=process, kind="discussion", title="D")
+    other = role(UserFactory(), "official", OrganisationFactory())
+    client.force_login(other)
+    assert client.get(url).status_code == 403

@@ -10,7 +10,7 @@ urlpatterns = [
     path("personal/", include("delaktig.participation.staff_urls")),
     path("konto/", include("allauth.urls")),
     path("mitt-konto/", include("delaktig.accounts.urls")),
-    path("tillganglighet/", include("delaktig.organisations.urls")),
+    path("", include("delaktig.organisations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

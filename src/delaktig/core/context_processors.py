@@ -2,14 +2,26 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from delaktig.organisations.selectors import primary_organisation
+
+
+def _staff_organisations(user: Any) -> Any:
+    from delaktig.accounts.roles import is_administrator, staff_organisation_ids
+    from delaktig.organisations.models import Organisation
+
+    if is_administrator(user):
+        return list(Organisation.objects.all())
+    return list(Organisation.objects.filter(pk__in=staff_organisation_ids(user, ("official",))))
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
-        "site_organisation": primary_organisation(),
+        "site_organisation": SimpleLazyObject(primary_organisation),
         "is_staff_member": bool(user and user.has_perm("participation.view_staff_workspace")),
+        # Evaluated only where a template asks for it (the staff navigation).
+        "staff_organisations": SimpleLazyObject(lambda: _staff_organisations(user)),
         "content_languages": dict(settings.CONTENT_LANGUAGES),
     }

@@ -1,6 +1,10 @@
-from django import forms
+from typing import Any
 
-from .models import AccessibilityStatement
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import AccessibilityStatement, OrganisationSettings
 
 
 class AccessibilityStatementForm(forms.ModelForm):
@@ -21,3 +25,36 @@ class AccessibilityStatementForm(forms.ModelForm):
             "assessment_method": forms.Textarea(attrs={"rows": 3}),
             "assessed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+
+class OrganisationSettingsForm(forms.ModelForm):
+    enabled_modules = forms.MultipleChoiceField(
+        label=_("Aktiverade deltagandeformer"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=(),
+    )
+    content_languages = forms.MultipleChoiceField(
+        label=_("Språk för innehåll"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=settings.CONTENT_LANGUAGES,
+        help_text=_("Svenska, engelska och de nationella minoritetsspråken."),
+    )
+    website = forms.URLField(label=_("webbplats"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = OrganisationSettings
+        fields = [
+            "enabled_modules",
+            "content_languages",
+            "contact_email",
+            "contact_phone",
+            "website",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from delaktig.participation import registry
+
+        self.fields["enabled_modules"].choices = registry.choices()  # type: ignore[attr-defined]

@@ -135,6 +135,12 @@ class OrganisationSettings(models.Model):
         return str(self.organisation)
 
 
+def enabled_module_kinds(organisation: Organisation) -> list[str] | None:
+    """The participation modules an organisation has switched on; None if it set none."""
+    settings_row = OrganisationSettings.objects.filter(organisation=organisation).first()
+    return None if settings_row is None else list(settings_row.enabled_modules)
+
+
 class AccessibilityStatement(models.Model):
     """Tillgänglighetsredogörelse as lag (2018:1937) and DIGG's model require."""
 

@@ -5,7 +5,10 @@ from . import views
 app_name = "organisations"
 
 urlpatterns = [
-    path("", views.accessibility_primary, name="accessibility_primary"),
-    path("<slug:slug>/", views.accessibility, name="accessibility"),
-    path("<slug:slug>/redigera/", views.accessibility_edit, name="accessibility_edit"),
+    path("tillganglighet/", views.accessibility_primary, name="accessibility_primary"),
+    path("tillganglighet/<slug:slug>/", views.accessibility, name="accessibility"),
+    path(
+        "tillganglighet/<slug:slug>/redigera/", views.accessibility_edit, name="accessibility_edit"
+    ),
+    path("personal/organisationer/<slug:slug>/", views.settings_edit, name="settings"),
 ]

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from delaktig.core.audit import audit_log
 
-from .forms import AccessibilityStatementForm
-from .models import AccessibilityStatement, Organisation
+from .forms import AccessibilityStatementForm, OrganisationSettingsForm
+from .models import AccessibilityStatement, Organisation, OrganisationSettings
 from .selectors import primary_organisation
 
 
@@ -63,6 +63,33 @@ def accessibility_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "organisations/accessibility_form.html",
+        {"form": form, "organisation": organisation},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.has_perm("organisations.change_organisation", organisation):
+        raise PermissionDenied
+    instance, _created = OrganisationSettings.objects.get_or_create(organisation=organisation)
+    form = OrganisationSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+            audit_log(
+                actor=request.user,
+                action="organisation_settings.update",
+                target=saved,
+                organisation=organisation,
+                data={"changed": form.changed_data},
+            )
+        messages.success(request, _("Inställningarna är sparade."))
+        return redirect("organisations:settings", slug=organisation.slug)
+    return render(
+        request,
+        "organisations/settings_form.html",
         {"form": form, "organisation": organisation},
         status=400 if form.errors else 200,
     )

@@ -1,12 +1,14 @@
 from typing import Any
 
 from django import forms
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from delaktig.organisations.models import Body, Municipality, Organisation
+from delaktig.organisations.models import Body, Municipality, Organisation, enabled_module_kinds
 
 from . import registry
 from .models import (
+    LADDER_STEP_MEANING,
     LadderStep,
     Perspective,
     Phase,
@@ -119,6 +121,34 @@ class ProcessForm(forms.ModelForm):
         }
 
     M2M_FIELDS = ("target_groups", "municipalities", "perspectives", "sdg_goals", "sdg_targets")
+    SECTIONS = (
+        (
+            _("Grunduppgifter"),
+            (
+                "organisation",
+                "responsible_body",
+                "title",
+                "slug",
+                "summary",
+                "easy_read_summary",
+                "body",
+                "language",
+            ),
+        ),
+        (
+            _("Planering av dialogen"),
+            (
+                "ladder_step",
+                "question",
+                "purpose",
+                "input_use",
+                "decision_maker",
+                "decision_expected",
+            ),
+        ),
+        (_("Vilka berörs"), ("target_groups", "target_group_analysis", "municipalities")),
+        (_("Perspektiv och mål"), ("perspectives", "sdg_goals", "sdg_targets")),
+    )
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -127,9 +157,37 @@ class ProcessForm(forms.ModelForm):
             self.fields["responsible_body"].queryset = Body.objects.filter(  # type: ignore[attr-defined]
                 organisation__in=organisations
             ).select_related("organisation")
+        self.fields["slug"].required = False
         self.fields["slug"].help_text = _(
-            "Används i sidans adress. Små bokstäver, siffror och bindestreck."
+            "Används i sidans adress. Lämna tomt så skapas den av rubriken."
         )
+        self.fields["responsible_body"].empty_label = _("Inget organ valt")  # type: ignore[attr-defined]
+        # Each step is explained where it is chosen, and no empty choice is offered.
+        self.fields["ladder_step"].choices = [  # type: ignore[attr-defined]
+            (step.value, f"{step.label} – {LADDER_STEP_MEANING[step]}") for step in LadderStep
+        ]
+        organisation_field = self.fields["organisation"]
+        choices = list(organisation_field.queryset)  # type: ignore[attr-defined]
+        if len(choices) == 1 and not self.instance.pk:
+            organisation_field.initial = choices[0].pk
+
+    def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(str(title), [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def clean_slug(self) -> str:
+        slug: str = self.cleaned_data.get("slug") or slugify(self.data.get("title", ""))[:70]
+        if not slug:
+            return slug
+        taken = Process.objects.exclude(pk=self.instance.pk).values_list("slug", flat=True)
+        if self.cleaned_data.get("slug"):
+            if slug in set(taken.filter(slug=slug)):
+                raise forms.ValidationError(_("Adressen används redan av en annan process."))
+            return slug
+        existing = set(taken.filter(slug__startswith=slug))
+        candidate, n = slug, 2
+        while candidate in existing:
+            candidate, n = f"{slug}-{n}", n + 1
+        return candidate
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -153,9 +211,12 @@ class ModuleForm(forms.ModelForm):
         fields = ["kind", "title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = registry.choices()  # type: ignore[attr-defined]
+        enabled = enabled_module_kinds(organisation) if organisation is not None else None
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
+            (key, name) for key, name in registry.choices() if enabled is None or key in enabled
+        ]
 
 
 class PhaseForm(forms.ModelForm):

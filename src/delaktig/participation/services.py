@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from delaktig.organisations.models import enabled_module_kinds
 
 from . import registry
 from .models import Feedback, Follow, Phase, Process, ProcessModule, ProcessTransition
@@ -158,6 +159,9 @@ def module_add(
         registry.get(kind)
     except KeyError:
         raise ValidationFailed(_("Okänd deltagandeform.")) from None
+    enabled = enabled_module_kinds(process.organisation)
+    if enabled is not None and kind not in enabled:
+        raise ValidationFailed(_("Organisationen har inte aktiverat den deltagandeformen."))
     with transaction.atomic():
         weight = process.modules.count()
         module = ProcessModule.objects.create(

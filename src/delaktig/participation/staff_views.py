@@ -150,7 +150,7 @@ def process_manage(
             "modules": modules,
             "phases": process.phases.select_related("module"),
             "transitions": process.transitions.select_related("actor"),
-            "module_form": module_form or ModuleForm(),
+            "module_form": module_form or ModuleForm(organisation=process.organisation),
             "phase_form": phase_form or PhaseForm(process=process),
             "exports": [(m, e) for m in modules for e in m.module_type.exports],
             "owes_feedback": process.status == Status.CLOSED.value,
@@ -179,7 +179,7 @@ def process_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def module_add(request: HttpRequest, pk: int) -> HttpResponse:
     process = _editable_process(request, pk)
-    form = ModuleForm(request.POST)
+    form = ModuleForm(request.POST, organisation=process.organisation)
     if form.is_valid():
         try:
             services.module_add(actor=request.user, process=process, **form.cleaned_data)
