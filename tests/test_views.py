@@ -335,3 +335,28 @@ def test_organisation_settings_limit_the_modules_offered(client: Client) -> None
     other = role(UserFactory(), "official", OrganisationFactory())
     client.force_login(other)
     assert client.get(url).status_code == 403
+
+
+def test_audit_log_is_scoped_and_admin_is_superuser_only(client: Client) -> None:
+    from delaktig.participation import services
+
+    process = ProcessFactory(status="draft", title="Loggad process")
+    official = role(UserFactory(), "official", process.organisation)
+    services.process_publish(actor=official, process=process)
+    other_process = ProcessFactory(status="draft", title="Annan organisations process")
+    services.process_publish(actor=role(UserFactory(), "administrator"), process=other_process)
+    client.force_login(official)
+    html = client.get(reverse("staff:audit_log")).content.decode()
+    assert "Loggad process" in html and "Annan organisations process" not in html
+    assert client.get("/admin/").status_code == 302  # officials never reach Django admin
+    client.force_login(role(UserFactory(), "moderator", process.organisation))
+    assert client.get(reverse("staff:audit_log")).status_code == 403
+    admin = role(UserFactory(), "administrator")
+    client.force_login(admin)
+    html = client.get(reverse("staff:audit_log")).content.decode()
+    assert "Loggad process" in html and "Annan organisations process" in html
+    assert client.get("/admin/").status_code == 302  # not a superuser either
+    admin.is_superuser = True
+    admin.is_staff = True
+    admin.save()
+    assert client.get("/admin/").status_code == 200

@@ -1,11 +1,14 @@
 from django.urls import path
 
+from delaktig.core.views import audit_log_view
+
 from . import staff_views as views
 
 app_name = "staff"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("logg/", audit_log_view, name="audit_log"),
     path("processer/ny/", views.process_create, name="process_create"),
     path("processer/<int:pk>/", views.process_manage, name="process"),
     path("processer/<int:pk>/redigera/", views.process_edit, name="process_edit"),
