@@ -46,7 +46,7 @@ lint: deps
 	.venv/bin/ruff format --check src tests bench
 
 types: deps
-	.venv/bin/mypy src tests
+	.venv/bin/mypy src tests bench
 
 check-deploy: deps
 	DJANGO_SETTINGS_MODULE=delaktig.config.production DATABASE_URL=$(PG_URL) \
