@@ -101,3 +101,30 @@ def test_hide_needs_reason_and_permission_and_resolves_reports() -> None:
     assert AuditEntry.objects.filter(action="comment.hide", actor=moderator).exists()
     restored = services.comment_restore(actor=moderator, comment=comment)
     assert not restored.is_hidden
+
+
+def test_threads_are_paginated_newest_first_and_replies_land_on_their_page(
+    client: Any,
+) -> None:
+    from django.urls import reverse
+
+    from delaktig.discussions.selectors import THREADS_PER_PAGE, page_of, thread_page
+
+    module = open_discussion()
+    comments = [
+        CommentFactory(module=module, body=f"Kommentar {n}") for n in range(THREADS_PER_PAGE + 3)
+    ]
+    page, items = thread_page(module.pk, 1)
+    assert page.paginator.num_pages == 2
+    assert items[0].comment == comments[-1]
+    oldest = comments[0]
+    assert page_of(oldest) == 2 and page_of(comments[-1]) == 1
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("discussions:comment_create", args=[module.pk]),
+        {f"m{module.pk}-body": "Svar", f"m{module.pk}-parent": oldest.pk},
+    )
+    assert f"?kommentarer-{module.pk}=2#comment-" in response["Location"]
+    html = client.get(response["Location"]).content.decode()
+    assert "Kommentar 0" in html and "Svar" in html
+    assert f"{THREADS_PER_PAGE + 4} kommentarer" in html

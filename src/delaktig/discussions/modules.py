@@ -14,17 +14,23 @@ from delaktig.participation.models import Process, ProcessModule
 
 from .forms import CommentForm
 from .models import Comment
-from .selectors import thread_for_module
+from .selectors import thread_page
 
 
 def render_public(request: HttpRequest, module: ProcessModule, state: dict[str, Any]) -> str:
     form = state.get("form") or CommentForm(module_pk=module.pk, prefix=f"m{module.pk}")
     user = request.user
+    page_param = f"kommentarer-{module.pk}"
+    page, thread = thread_page(module.pk, request.GET.get(page_param))
+    total = Comment.objects.filter(module=module).count()
     return render_to_string(
         "discussions/module.html",
         {
             "module": module,
-            "thread": thread_for_module(module.pk),
+            "thread": thread,
+            "thread_page": page,
+            "page_param": page_param,
+            "total_comments": total,
             "form": form,
             "can_comment": module.allows("comment"),
             "is_authenticated": user.is_authenticated,

@@ -16,6 +16,7 @@ from delaktig.participation.views import render_process_page
 from . import services
 from .forms import CommentForm, HideForm, ReportForm
 from .models import Comment
+from .selectors import page_of
 
 
 @require_POST
@@ -44,7 +45,11 @@ def comment_create(request: HttpRequest, module_pk: int) -> HttpResponse:
                     )
                 )
             messages.success(request, _("Din kommentar är publicerad."))
-            return redirect(f"{module.process.get_absolute_url()}#comment-{comment.pk}")
+            query = ""
+            if comment.parent_id:
+                page = page_of(comment.parent)  # type: ignore[arg-type]
+                query = f"?kommentarer-{module.pk}={page}" if page > 1 else ""
+            return redirect(f"{module.process.get_absolute_url()}{query}#comment-{comment.pk}")
     if request.headers.get("HX-Request"):
         # htmx swaps only successful responses: the fragment carries the errors instead.
         return HttpResponse(module.module_type.render_public(request, module, {"form": form}))

@@ -35,6 +35,12 @@ def is_checkbox(field: forms.BoundField) -> bool:
 
 
 @register.simple_tag(takes_context=True)
+def query_with_param(context: template.Context, name: str, value: Any) -> str:
+    """Like query_with, for a parameter whose name is itself a variable."""
+    return query_with(context, **{name: value})
+
+
+@register.simple_tag(takes_context=True)
 def query_with(context: template.Context, **kwargs: Any) -> str:
     """The current query string with some parameters replaced (for pagination links)."""
     params = context["request"].GET.copy()
