@@ -127,3 +127,31 @@ def open_discussion(**process_kwargs: Any) -> ProcessModule:
     module = ModuleFactory(process=process)
     PhaseFactory(module=module, process=process)
     return module
+
+
+def proposal_rules(organisation: Organisation, **overrides: Any) -> Any:
+    from delaktig.proposals.models import ProposalSettings
+
+    values: dict[str, Any] = {"enabled": True, "threshold_value": 3, "support_period_days": 30}
+    values.update(overrides)
+    return ProposalSettings.objects.create(organisation=organisation, **values)
+
+
+def verified_resident(municipality: Municipality, number: str | None = None) -> User:
+    """A user verified as folkbokförd in ``municipality`` with a valid personnummer."""
+    from delaktig.identity.models import Verification
+    from delaktig.identity.personnummer import luhn_check_digit
+    from delaktig.identity.services import hash_identity_number
+
+    user = UserFactory()
+    if number is None:
+        nine = f"8001{user.pk % 28 + 1:02d}{user.pk % 1000:03d}"
+        number = f"{nine}{luhn_check_digit(nine)}"
+    Verification.objects.create(
+        user=user,
+        method="official",
+        identity_hash=hash_identity_number(number),
+        municipality=municipality,
+        verified_at=timezone.now(),
+    )
+    return user

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "delaktig.accounts",
     "delaktig.participation",
     "delaktig.discussions",
+    "delaktig.identity",
+    "delaktig.proposals",
     "delaktig.notifications",
     "delaktig.insights",
     "delaktig.demo",

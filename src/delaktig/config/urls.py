@@ -7,6 +7,7 @@ from delaktig.participation import views as participation_views
 urlpatterns = [
     path("", participation_views.home, name="home"),
     path("processer/", include("delaktig.participation.urls")),
+    path("forslag/", include("delaktig.proposals.urls")),
     path("personal/", include("delaktig.participation.staff_urls")),
     path("konto/", include("allauth.urls")),
     path("mitt-konto/", include("delaktig.accounts.urls")),

@@ -1,0 +1,190 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from delaktig.organisations.models import Body, Municipality
+
+from .models import Category, IntakeRule, Proposal
+from .workflow import Outcome
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class ProposalForm(forms.ModelForm):
+    attachments = MultipleFileField(
+        label=_("Bilagor"),
+        required=False,
+        help_text=_("PDF, JPEG eller PNG, högst 10 MB styck och fem filer."),
+    )
+
+    class Meta:
+        model = Proposal
+        fields = ["title", "body", "background", "municipality", "category", "author_name"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 8}),
+            "background": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "body": _("Vad vill du att regionen ska göra?"),
+            "background": _("Varför? Beskriv gärna vad du har sett eller varit med om."),
+            "author_name": _("Förslaget blir en allmän handling, och namnet kan publiceras."),
+        }
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.filter(  # type: ignore[attr-defined]
+            organisations=organisation
+        )
+        self.fields["municipality"].empty_label = _("Hela regionen")  # type: ignore[attr-defined]
+        categories = Category.objects.filter(organisation=organisation)
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
+        self.fields["category"].empty_label = _("Ingen särskild")  # type: ignore[attr-defined]
+        if not categories.exists():
+            del self.fields["category"]
+
+
+class SupportForm(forms.Form):
+    wants_updates = forms.BooleanField(
+        label=_("Skicka e-post till mig när något händer med förslaget"),
+        required=False,
+        initial=True,
+    )
+
+
+class ProposalFilterForm(forms.Form):
+    SORTS = [
+        ("newest", _("Nyaste")),
+        ("supported", _("Flest stöd")),
+        ("closing", _("Stödperioden slutar snart")),
+    ]
+    q = forms.CharField(label=_("Sök"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=())
+    municipality = forms.ModelChoiceField(
+        label=_("Kommun"),
+        required=False,
+        queryset=Municipality.objects.all(),
+        empty_label=_("Alla kommuner"),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Kategori"),
+        required=False,
+        queryset=Category.objects.all(),
+        empty_label=_("Alla kategorier"),
+    )
+    year = forms.IntegerField(label=_("År"), required=False, min_value=2000, max_value=2100)
+    reached = forms.BooleanField(label=_("Bara förslag som nådde tröskeln"), required=False)
+    sort = forms.ChoiceField(label=_("Sortera"), required=False, choices=SORTS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from .workflow import PUBLIC_STATUSES
+
+        public = {s.value for s in PUBLIC_STATUSES}
+        self.fields["status"].choices = [("", _("Alla"))] + [  # type: ignore[attr-defined]
+            c for c in Proposal.StatusChoices.choices if c[0] in public
+        ]
+
+
+class RejectForm(forms.Form):
+    rule = forms.ModelChoiceField(
+        label=_("Regel"), queryset=IntakeRule.objects.none(), widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Motivering till den som skrev förslaget"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rule"].queryset = IntakeRule.objects.filter(  # type: ignore[attr-defined]
+            organisation=organisation
+        )
+
+
+class RegisterForm(forms.Form):
+    registered_on = forms.DateField(
+        label=_("Diariefört den"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    case_number = forms.CharField(
+        label=_("Diarienummer"),
+        required=False,
+        max_length=40,
+        help_text=_("Lämna tomt så får förslaget nästa nummer i serien."),
+    )
+
+
+class ReferForm(forms.Form):
+    body = forms.ModelChoiceField(label=_("Beredande nämnd"), queryset=Body.objects.none())
+    official: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Handläggare"), queryset=Body.objects.none()
+    )
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from delaktig.accounts.models import User
+
+        self.fields["body"].queryset = Body.objects.filter(  # type: ignore[attr-defined]
+            organisation=organisation
+        )
+        self.fields["official"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            roles__organisation=organisation, roles__kind="official", is_active=True
+        ).distinct()
+        self.fields["official"].label_from_instance = lambda u: u.public_name  # type: ignore[attr-defined]
+
+
+class DecisionProposalForm(forms.Form):
+    text = forms.CharField(label=_("Förslag till beslut"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class DecideForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Beslut"), widget=forms.RadioSelect, choices=Proposal.OutcomeChoices.choices
+    )
+    decided_by = forms.ModelChoiceField(label=_("Beslutat av"), queryset=Body.objects.none())
+    decided_on = forms.DateField(
+        label=_("Beslutsdatum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    minutes_reference = forms.CharField(
+        label=_("Protokoll"), max_length=200, help_text=_("Till exempel ”RF 2026-09-15 § 88”.")
+    )
+    answer = forms.CharField(
+        label=_("Svar till förslagsställaren"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Markdown."),
+    )
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decided_by"].queryset = Body.objects.filter(  # type: ignore[attr-defined]
+            organisation=organisation
+        )
+
+    def clean_outcome(self) -> Outcome:
+        return Outcome(self.cleaned_data["outcome"])
+
+
+class UnfinishedReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Varför ärendet inte är avgjort"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class WriteOffForm(forms.Form):
+    decided_on = forms.DateField(
+        label=_("Beslutsdatum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    minutes_reference = forms.CharField(label=_("Protokoll"), max_length=200)

@@ -1,0 +1,283 @@
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from delaktig.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from delaktig.proposals import services
+from delaktig.proposals.models import Category, IntakeRule, Proposal, ProposalEvent, Support
+from delaktig.proposals.services import NotResident, NotVerified, SupportClosed
+from delaktig.proposals.workflow import Outcome
+from tests.factories import (
+    BodyFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    UserFactory,
+    proposal_rules,
+    role,
+    verified_resident,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def region() -> Any:
+    organisation = OrganisationFactory()
+    organisation.municipalities.add(MunicipalityFactory(code="2380", name="Östersund"))
+    proposal_rules(organisation)
+    return organisation
+
+
+@pytest.fixture
+def official(region: Any) -> Any:
+    return role(UserFactory(), "official", region)
+
+
+def submit(region: Any, author: Any | None = None, **kwargs: Any) -> Proposal:
+    author = author or verified_resident(region.municipalities.get())
+    draft = services.proposal_save_draft(
+        author=author,
+        organisation=region,
+        title="Fler bänkar",
+        body="Sätt upp bänkar längs Storsjöstrand.",
+        author_name="Kim",
+        **kwargs,
+    )
+    assert draft.status == "draft" and not draft.is_public
+    return services.proposal_submit(author=author, proposal=draft)
+
+
+def test_submit_needs_verified_resident(region: Any) -> None:
+    with pytest.raises(NotVerified):
+        submit(region, author=UserFactory())
+    elsewhere = verified_resident(MunicipalityFactory(code="1280", name="Malmö"))
+    with pytest.raises(NotResident):
+        submit(region, author=elsewhere)
+    proposal = submit(region)
+    assert proposal.status == "submitted" and not proposal.is_public
+
+
+def test_disabled_organisation_refuses(region: Any) -> None:
+    region.proposal_settings.enabled = False
+    region.proposal_settings.save()
+    with pytest.raises(PermissionDenied):
+        submit(region)
+
+
+def test_intake_publish_opens_support_period_with_threshold(region: Any, official: Any) -> None:
+    proposal = services.proposal_publish(actor=official, proposal=submit(region))
+    assert proposal.status == "collecting" and proposal.support_threshold == 3
+    assert proposal.support_ends_at - proposal.published_at == timedelta(days=30)
+
+
+def test_per_mille_threshold(region: Any) -> None:
+    rules = region.proposal_settings
+    rules.threshold_kind = "per_mille"
+    rules.threshold_value = 1
+    rules.population = 80_500
+    assert rules.threshold() == 81
+
+
+def test_category_skipping_support_goes_straight_on(region: Any, official: Any) -> None:
+    minorities = Category.objects.create(
+        organisation=region, name="Nationella minoriteter", skips_support=True
+    )
+    proposal = services.proposal_publish(
+        actor=official, proposal=submit(region, category=minorities)
+    )
+    assert proposal.status == "lodged" and proposal.support_ends_at is None
+
+
+def test_reject_at_intake_needs_rule_and_reason_and_tells_author(
+    region: Any, official: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    rule = IntakeRule.objects.create(
+        organisation=region,
+        title="Myndighetsutövning",
+        explanation="Enskilda ärenden prövas inte här.",
+    )
+    proposal = submit(region)
+    with pytest.raises(ValidationFailed):
+        services.proposal_reject(actor=official, proposal=proposal, rule=rule, reason=" ")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_reject(
+            actor=official, proposal=proposal, rule=rule, reason="Gäller ett bygglov."
+        )
+    proposal.refresh_from_db()
+    assert proposal.status == "rejected" and not proposal.is_public
+    assert [m.to for m in mail.outbox] == [[proposal.author.email]]
+
+
+def test_supports_count_once_per_person_and_reach_threshold(
+    region: Any, official: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    proposal = services.proposal_publish(actor=official, proposal=submit(region))
+    municipality = region.municipalities.get()
+    first = verified_resident(municipality)
+    services.support_add(user=first, proposal=proposal)
+    services.support_add(user=first, proposal=proposal)
+    # The same person with a second account counts once.
+    same_person = verified_resident(municipality)
+    same_person.verification.identity_hash = first.verification.identity_hash
+    same_person.verification.save()
+    services.support_add(user=same_person, proposal=proposal)
+    proposal.refresh_from_db()
+    assert proposal.support_count == 1
+    second = verified_resident(municipality)
+    services.support_add(user=second, proposal=proposal)
+    services.support_withdraw(user=second, proposal=proposal)
+    proposal.refresh_from_db()
+    assert proposal.support_count == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.support_add(user=second, proposal=proposal)
+        services.support_add(user=verified_resident(municipality), proposal=proposal)
+    proposal.refresh_from_db()
+    assert proposal.status == "lodged" and proposal.support_count == 3
+    assert proposal.threshold_reached_at is not None
+    told = {address for message in mail.outbox for address in message.to}
+    assert proposal.author.email in told and first.email in told
+    with pytest.raises(SupportClosed):
+        services.support_add(user=verified_resident(municipality), proposal=proposal)
+
+
+def test_support_period_edges_and_expiry(region: Any, official: Any, time_machine: Any) -> None:
+    proposal = services.proposal_publish(actor=official, proposal=submit(region))
+    resident = verified_resident(region.municipalities.get())
+    time_machine.move_to(proposal.support_ends_at - timedelta(seconds=1))
+    services.support_add(user=resident, proposal=proposal)
+    assert services.proposals_expire() == 0
+    time_machine.move_to(proposal.support_ends_at)
+    with pytest.raises(SupportClosed):
+        services.support_add(user=verified_resident(region.municipalities.get()), proposal=proposal)
+    with pytest.raises(SupportClosed):
+        services.support_withdraw(user=resident, proposal=proposal)
+    assert services.proposals_expire() == 1
+    proposal.refresh_from_db()
+    assert proposal.status == "expired" and proposal.support_count == 1
+    assert services.proposals_expire() == 0
+
+
+def test_withdraw_only_by_author_and_before_registration(region: Any, official: Any) -> None:
+    proposal = submit(region)
+    with pytest.raises(PermissionDenied):
+        services.proposal_withdraw(author=UserFactory(), proposal=proposal)
+    withdrawn = services.proposal_withdraw(author=proposal.author, proposal=proposal)
+    assert withdrawn.status == "withdrawn"
+    other = services.proposal_publish(actor=official, proposal=submit(region))
+    lodged = Proposal.objects.filter(pk=other.pk)
+    lodged.update(status="lodged")
+    registered = services.proposal_register(actor=official, proposal=lodged.get())
+    with pytest.raises(InvalidTransition):
+        services.proposal_withdraw(author=registered.author, proposal=registered)
+
+
+def test_full_case_with_case_numbers_and_public_timeline(
+    region: Any, official: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    region.proposal_settings.support_phase = False
+    region.proposal_settings.case_number_format = "RS/{seq}/{year}"
+    region.proposal_settings.save()
+    committee = BodyFactory(organisation=region, name="Regionala utvecklingsnämnden")
+    assembly = BodyFactory(organisation=region, name="Regionfullmäktige", kind="assembly")
+    proposal = services.proposal_publish(actor=official, proposal=submit(region))
+    assert proposal.status == "lodged"
+    proposal = services.proposal_register(
+        actor=official, proposal=proposal, registered_on=date(2026, 3, 2)
+    )
+    assert proposal.case_number == "RS/1/2026"
+    second = services.proposal_publish(actor=official, proposal=submit(region))
+    second = services.proposal_register(
+        actor=official, proposal=second, registered_on=date(2026, 3, 3)
+    )
+    assert second.case_number == "RS/2/2026"
+    proposal = services.proposal_refer(
+        actor=official, proposal=proposal, body=committee, official=official
+    )
+    proposal = services.proposal_propose_decision(
+        actor=official, proposal=proposal, text="Nämnden föreslår bifall."
+    )
+    with pytest.raises(ValidationFailed):
+        services.proposal_decide(
+            actor=official,
+            proposal=proposal,
+            outcome=Outcome.APPROVED,
+            decided_on=date(2026, 1, 1),
+            decided_by=assembly,
+            minutes_reference="RF § 1",
+            answer="Ja",
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = services.proposal_decide(
+            actor=official,
+            proposal=proposal,
+            outcome=Outcome.APPROVED,
+            decided_on=date(2026, 9, 15),
+            decided_by=assembly,
+            minutes_reference="Regionfullmäktige 2026-09-15 § 88",
+            answer="Bänkar sätts upp.",
+        )
+    assert proposal.status == "decided" and proposal.outcome == "bifall"
+    steps = list(
+        ProposalEvent.objects.filter(proposal=proposal).values_list("to_status", flat=True)
+    )
+    assert steps == [
+        "submitted",
+        "lodged",
+        "registered",
+        "referred",
+        "decision_proposed",
+        "decided",
+    ]
+    assert ProposalEvent.objects.filter(proposal=proposal, actor=official).count() == 5
+    resident = UserFactory()
+    with pytest.raises(PermissionDenied):
+        services.proposal_register(actor=resident, proposal=second)
+
+
+def test_write_off_only_after_reported_unfinished(region: Any, official: Any) -> None:
+    region.proposal_settings.support_phase = False
+    region.proposal_settings.save()
+    proposal = services.proposal_publish(actor=official, proposal=submit(region))
+    proposal = services.proposal_register(actor=official, proposal=proposal)
+    with pytest.raises(InvalidTransition):
+        services.proposal_write_off(
+            actor=official,
+            proposal=proposal,
+            decided_on=timezone.localdate(),
+            minutes_reference="§ 3",
+        )
+    assert (
+        services.proposals_report_unfinished(
+            actor=official,
+            organisation=region,
+            reported_on=timezone.localdate(),
+            proposals=[proposal],
+        )
+        == 1
+    )
+    written_off = services.proposal_write_off(
+        actor=official, proposal=proposal, decided_on=timezone.localdate(), minutes_reference="§ 3"
+    )
+    assert written_off.status == "written_off"
+
+
+def test_reminders_go_once_per_step(
+    region: Any, official: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    region.proposal_settings.support_phase = False
+    region.proposal_settings.reminder_days = [60, 7]
+    region.proposal_settings.save()
+    proposal = services.proposal_publish(actor=official, proposal=submit(region))
+    services.proposal_register(actor=official, proposal=proposal, registered_on=date(2025, 1, 10))
+    today = date(2025, 11, 10)  # 61 days left
+    assert services.case_reminders_send(today=today) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.case_reminders_send(today=today + timedelta(days=1)) == 1
+    assert services.case_reminders_send(today=today + timedelta(days=2)) == 0
+    assert official.email in mail.outbox[-1].to and "60" in mail.outbox[-1].subject
+    assert services.case_reminders_send(today=date(2026, 1, 5)) == 1  # 5 days left: 7-step
+    assert services.case_reminders_send(today=date(2026, 1, 6)) == 0
+    assert Support.objects.count() == 0

@@ -1,0 +1,219 @@
+import csv
+import io
+import json
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from delaktig.proposals import services
+from delaktig.proposals.models import Proposal
+from tests.factories import (
+    BodyFactory,
+    MunicipalityFactory,
+    OrganisationFactory,
+    UserFactory,
+    proposal_rules,
+    role,
+    verified_resident,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def region() -> Any:
+    organisation = OrganisationFactory()
+    organisation.municipalities.add(MunicipalityFactory(code="2380", name="Östersund"))
+    proposal_rules(organisation, support_phase=False)
+    return organisation
+
+
+def registered(region: Any, official: Any, on: date, title: str) -> Proposal:
+    author = verified_resident(region.municipalities.get())
+    draft = services.proposal_save_draft(
+        author=author, organisation=region, title=title, body="Text", author_name="Kim"
+    )
+    proposal = services.proposal_submit(author=author, proposal=draft)
+    proposal = services.proposal_publish(actor=official, proposal=proposal)
+    return services.proposal_register(actor=official, proposal=proposal, registered_on=on)
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_write_preview_submit_flow_keeps_typed_text(client: Client, region: Any) -> None:
+    resident = verified_resident(region.municipalities.get())
+    client.force_login(resident)
+    url = reverse("proposals:create")
+    response = client.post(
+        url, {"organisation": region.slug, "title": "", "body": "Min text", "author_name": "Kim"}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "error-summary" in html and "Min text" in html
+    bad = SimpleUploadedFile("bild.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    response = client.post(
+        url,
+        {
+            "organisation": region.slug,
+            "title": "Cykelbana",
+            "body": "Min text",
+            "author_name": "Kim",
+            "attachments": [bad],
+        },
+    )
+    assert response.status_code == 400 and "inte en PDF" in response.content.decode()
+    assert "Cykelbana" in response.content.decode()
+    good = SimpleUploadedFile("karta.png", PDF, content_type="image/png")
+    response = client.post(
+        url,
+        {
+            "organisation": region.slug,
+            "title": "Cykelbana",
+            "body": "Min text",
+            "author_name": "Kim",
+            "attachments": [good],
+        },
+    )
+    proposal = Proposal.objects.get()
+    assert response["Location"] == proposal.get_absolute_url()
+    attachment = proposal.attachments.get()
+    assert attachment.content_type == "application/pdf"  # judged by content, not the name
+    assert attachment.file.name.endswith(".pdf")
+    # Drafts are private.
+    assert client.get(proposal.get_absolute_url()).status_code == 200
+    other = Client()
+    assert other.get(proposal.get_absolute_url()).status_code == 404
+    assert other.get(reverse("proposals:attachment", args=[attachment.pk])).status_code == 403
+    # Submitting needs the public-document notice confirmed.
+    client.post(reverse("proposals:submit", args=[proposal.pk]))
+    proposal.refresh_from_db()
+    assert proposal.status == "draft"
+    client.post(reverse("proposals:submit", args=[proposal.pk]), {"confirm_public": "1"})
+    proposal.refresh_from_db()
+    assert proposal.status == "submitted"
+    assert "Cykelbana" in client.get(reverse("proposals:mine")).content.decode()
+
+
+def test_staff_case_page_runs_the_case(client: Client, region: Any) -> None:
+    official = role(UserFactory(), "official", region)
+    assembly = BodyFactory(organisation=region, name="Regionfullmäktige", kind="assembly")
+    committee = BodyFactory(organisation=region, name="Kulturnämnden")
+    author = verified_resident(region.municipalities.get())
+    draft = services.proposal_save_draft(
+        author=author,
+        organisation=region,
+        title="Bibliotek",
+        body="Öppna på söndagar",
+        author_name="Kim",
+    )
+    proposal = services.proposal_submit(author=author, proposal=draft)
+    client.force_login(official)
+    url = reverse("proposals:staff_case", args=[proposal.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, {"action": "lodge"})
+    response = client.post(
+        url,
+        {"action": "register", "register-registered_on": "2026-02-01", "register-case_number": ""},
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.case_number == "RS/1/2026"
+    response = client.post(
+        url, {"action": "refer", "refer-body": committee.pk, "refer-official": ""}
+    )
+    assert response.status_code == 400  # official missing; nothing changed
+    client.post(url, {"action": "refer", "refer-body": committee.pk, "refer-official": official.pk})
+    client.post(
+        url,
+        {
+            "action": "decide",
+            "decide-outcome": "besvarad",
+            "decide-decided_by": assembly.pk,
+            "decide-decided_on": "2026-06-10",
+            "decide-minutes_reference": "RF § 12",
+            "decide-answer": "Vi prövar.",
+        },
+    )
+    proposal.refresh_from_db()
+    assert proposal.status == "decided" and proposal.outcome == "besvarad"
+    html = Client().get(proposal.get_absolute_url()).content.decode()
+    assert "Besvarad" in html and "Vi prövar." in html and "RS/1/2026" in html
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 403
+
+
+def test_deadlines_on_dashboard_and_unfinished_report(client: Client, region: Any) -> None:
+    official = role(UserFactory(), "official", region)
+    today = timezone.localdate()
+    due_soon = registered(region, official, today - timedelta(days=335), "Elva månader")
+    overdue = registered(region, official, today - timedelta(days=396), "Tretton månader")
+    fresh = registered(region, official, today - timedelta(days=30), "En månad")
+    client.force_login(official)
+    response = client.get(reverse("proposals:staff_dashboard"))
+    ctx = response.context
+    assert [p for p, _d in ctx["overdue"]] == [overdue]
+    assert [p for p, _d in ctx["due_soon"]] == [due_soon]
+    assert [p for p, _d in ctx["later"]] == [fresh]
+    report = client.get(reverse("proposals:staff_report") + f"?datum={today.isoformat()}")
+    rows = [p for p, _d in report.context["rows"]]
+    assert overdue in rows and due_soon in rows
+    assert "över ett år" in report.content.decode()
+    pdf = client.get(reverse("proposals:staff_report_pdf") + f"?datum={today.isoformat()}")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    client.post(
+        reverse("proposals:staff_report") + f"?datum={today.isoformat()}",
+        {"reported_on": today.isoformat()},
+    )
+    overdue.refresh_from_db()
+    assert overdue.reported_unfinished_on == today
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "due_soon", "overdue"),
+    [(364, True, False), (365, True, False), (366, False, True)],
+)
+def test_statutory_year_edges(
+    region: Any, days_ago: int, due_soon: bool, overdue: bool, time_machine: Any
+) -> None:
+    from delaktig.proposals.deadlines import deadline
+
+    time_machine.move_to(date(2026, 6, 15))
+    today = date(2026, 6, 15)
+    d = deadline(today - timedelta(days=days_ago), today)
+    assert d.due_within(60) is due_soon and d.overdue is overdue
+
+
+def test_report_months_and_leap_day() -> None:
+    from delaktig.proposals.deadlines import add_one_year, is_report_month, next_report_month
+
+    assert add_one_year(date(2024, 2, 29)) == date(2025, 2, 28)
+    assert next_report_month(date(2026, 4, 30), [4, 10]) == date(2026, 4, 1)
+    assert next_report_month(date(2026, 5, 1), [4, 10]) == date(2026, 10, 1)
+    assert next_report_month(date(2026, 11, 1), [10, 4]) == date(2027, 4, 1)
+    assert is_report_month(date(2026, 10, 31), [4, 10]) and not is_report_month(
+        date(2026, 11, 1), [4, 10]
+    )
+
+
+def test_public_list_filters_and_exports_without_personal_data(client: Client, region: Any) -> None:
+    official = role(UserFactory(), "official", region)
+    proposal = registered(region, official, timezone.localdate(), "Laddstolpar")
+    proposal.author.email = "hemlig@example.se"
+    proposal.author.save()
+    response = client.get(reverse("proposals:list") + "?q=ladd")
+    assert [p.title for p in response.context["proposals"]] == ["Laddstolpar"]
+    assert list(client.get(reverse("proposals:list") + "?q=inget").context["proposals"]) == []
+    data = json.loads(client.get(reverse("proposals:export_json")).content)
+    assert data[0]["title"] == "Laddstolpar" and data[0]["author_name"] == "Kim"
+    body = client.get(reverse("proposals:export_csv")).content.decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert rows[0]["case_number"] == proposal.case_number
+    assert "hemlig@example.se" not in body and "email" not in body
+    assert client.get(reverse("proposals:feed")).status_code == 200
+    assert client.get(reverse("proposals:statistics")).status_code == 200
