@@ -8,6 +8,7 @@ urlpatterns = [
     path("", participation_views.home, name="home"),
     path("processer/", include("delaktig.participation.urls")),
     path("forslag/", include("delaktig.proposals.urls")),
+    path("identitet/", include("delaktig.identity.urls")),
     path("personal/", include("delaktig.participation.staff_urls")),
     path("konto/", include("allauth.urls")),
     path("mitt-konto/", include("delaktig.accounts.urls")),
