@@ -138,6 +138,8 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     if proposal.status == Status.COLLECTING.value:
         actions = []  # supports decide, not staff
+    if proposal.reported_unfinished_on is None:
+        actions = [a for a in actions if a is not Action.WRITE_OFF]
     forms = {a: _form(a, proposal) for a in actions if a in FORMS}
     reason_form = UnfinishedReasonForm(
         prefix="reason", initial={"reason": proposal.unfinished_reason}
