@@ -52,6 +52,7 @@ check-deploy: deps
 	DJANGO_SETTINGS_MODULE=delaktig.config.production DATABASE_URL=$(PG_URL) \
 	  DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	  DJANGO_ALLOWED_HOSTS=delaktig.example \
+	  DELAKTIG_IDENTITY_HASH_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))') \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 test-sqlite: deps system-deps

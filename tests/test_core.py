@@ -74,6 +74,9 @@ def test_production_settings_are_strict(monkeypatch: pytest.MonkeyPatch) -> None
         importlib.import_module("delaktig.config.production")
     monkeypatch.setenv("DJANGO_SECRET_KEY", "k" * 64)
     importlib.reload(base)
+    with pytest.raises(ImproperlyConfigured):  # no key for the personnummer hash
+        importlib.reload(importlib.import_module("delaktig.config.production"))
+    monkeypatch.setenv("DELAKTIG_IDENTITY_HASH_KEY", "h" * 40)
     production = importlib.reload(importlib.import_module("delaktig.config.production"))
     assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
     assert production.SECURE_HSTS_SECONDS >= 31536000 and production.SECURE_SSL_REDIRECT

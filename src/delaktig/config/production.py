@@ -10,6 +10,10 @@ from .settings import DATABASES, SECRET_KEY
 DEBUG = False
 if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a long random value in production.")
+if len(os.environ.get("DELAKTIG_IDENTITY_HASH_KEY", "")) < 32:
+    raise ImproperlyConfigured(
+        "Set DELAKTIG_IDENTITY_HASH_KEY (32+ characters): it keys the hash of personnummer."
+    )
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL.")
 

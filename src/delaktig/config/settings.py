@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
@@ -152,7 +153,38 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Delaktig] "
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
+# E-identification through an OpenID Connect broker (BankID, Freja eID …). Configured only
+# when DELAKTIG_EID_SERVER_URL is set; the claims that carry the personnummer and the
+# municipality of registration differ between brokers, so they are settings too.
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}
+EID_SERVER_URL = os.environ.get("DELAKTIG_EID_SERVER_URL", "")
+if EID_SERVER_URL:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [
+            {
+                "provider_id": "eid",
+                "name": os.environ.get("DELAKTIG_EID_NAME", "E-legitimation"),
+                "client_id": os.environ.get("DELAKTIG_EID_CLIENT_ID", ""),
+                "secret": os.environ.get("DELAKTIG_EID_CLIENT_SECRET", ""),
+                "settings": {
+                    "server_url": EID_SERVER_URL,
+                    "token_auth_method": "client_secret_post",
+                },
+            }
+        ],
+    }
+SOCIALACCOUNT_ADAPTER = "delaktig.identity.adapter.EidAdapter"
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+DELAKTIG_EID_NATIONAL_ID_CLAIM = os.environ.get(
+    "DELAKTIG_EID_NATIONAL_ID_CLAIM", "personal_identity_number"
+)
+DELAKTIG_EID_MUNICIPALITY_CLAIM = os.environ.get(
+    "DELAKTIG_EID_MUNICIPALITY_CLAIM", "municipality_code"
+)
+# Key for the keyed hash of personnummer. Production must set its own and keep it.
+DELAKTIG_IDENTITY_HASH_KEY = os.environ.get("DELAKTIG_IDENTITY_HASH_KEY", "")
 
 # --- E-mail ---
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,6 +1,6 @@
 """Demo proposals for the demo region: every stage of the case, deadlines near and past."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -173,10 +173,7 @@ def load(region: Any, official: Any, residents: list[Any]) -> None:
                 when = when + timedelta(days=10)
             if event.to_status == "decided" and proposal.decided_on:
                 when = proposal.decided_on
-            moment = timezone.make_aware(
-                timezone.datetime.combine(min(when, today), timezone.datetime.min.time())
-                + timedelta(hours=10)
-            )
+            moment = timezone.make_aware(datetime.combine(min(when, today), time(10)))
             ProposalEvent.objects.filter(pk=event.pk).update(created=moment)
             if event.to_status == "submitted":
                 Proposal.objects.filter(pk=proposal.pk).update(submitted_at=moment)
