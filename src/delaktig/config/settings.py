@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "delaktig.discussions",
     "delaktig.identity",
     "delaktig.proposals",
+    "delaktig.initiatives",
     "delaktig.notifications",
     "delaktig.insights",
     "delaktig.demo",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("processer/", include("delaktig.participation.urls")),
     path("forslag/", include("delaktig.proposals.urls")),
     path("identitet/", include("delaktig.identity.urls")),
+    path("folkinitiativ/", include("delaktig.initiatives.urls")),
     path("personal/", include("delaktig.participation.staff_urls")),
     path("konto/", include("allauth.urls")),
     path("mitt-konto/", include("delaktig.accounts.urls")),
