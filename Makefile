@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/delaktig
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: run test deps lint types check-deploy test-sqlite test-postgres bench messages clean
+.PHONY: run test deps system-deps pdf-deps lint types check-deploy test-sqlite test-postgres bench messages clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -25,15 +25,17 @@ node_modules/.synced: package.json package-lock.json
 
 deps: .venv/.synced node_modules/.synced
 
-# System packages the test suite needs: Debian's chromium for the browser and axe tests,
-# gettext for the translation checks.
+# System packages: Debian's chromium for the browser and axe tests, gettext for the
+# translation checks, Pango and fonts for WeasyPrint's PDF reports.
+SYSTEM_PACKAGES := chromium gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 system-deps:
-	@command -v chromium >/dev/null && command -v msgfmt >/dev/null || { \
+	@command -v chromium >/dev/null && command -v msgfmt >/dev/null \
+	  && ldconfig -p | grep -q libpangoft2 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext >/dev/null; }
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; }
 
-run: deps
+run: deps pdf-deps
 	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
 	DJANGO_DEBUG=1 $(MANAGE) load_demo
 	@echo "Serving http://127.0.0.1:8000 (the task worker runs alongside; Ctrl-C stops both)"
@@ -41,12 +43,19 @@ run: deps
 	  DJANGO_DEBUG=1 $(MANAGE) db_worker --queue-name default >var/worker.log 2>&1 & \
 	  DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
+# make run needs only what WeasyPrint renders PDF reports with.
+pdf-deps:
+	@ldconfig -p | grep -q libpangoft2 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	  libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+
 lint: deps
-	.venv/bin/ruff check src tests bench
-	.venv/bin/ruff format --check src tests bench
+	.venv/bin/ruff check src tests bench scripts
+	.venv/bin/ruff format --check src tests bench scripts
 
 types: deps
-	.venv/bin/mypy src tests bench
+	.venv/bin/mypy src tests bench scripts
 
 check-deploy: deps
 	DJANGO_SETTINGS_MODULE=delaktig.config.production DATABASE_URL=$(PG_URL) \
@@ -63,10 +72,10 @@ test-postgres: deps system-deps
 
 test: deps system-deps lint types check-deploy test-sqlite test-postgres
 
-messages: deps
-	cd src/delaktig && ../../$(MANAGE) makemessages -l en --no-obsolete --no-location \
-	  --ignore 'static/*'
-	cd src/delaktig && ../../$(MANAGE) compilemessages -l en
+messages: deps system-deps
+	cd src/delaktig && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l en --no-obsolete \
+	  --no-location --ignore 'static/*'
+	cd src/delaktig && $(CURDIR)/$(PY) $(CURDIR)/manage.py compilemessages -l en
 
 bench: deps
 	$(PY) bench/run.py

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from delaktig.core.errors import DelaktigError
@@ -77,6 +77,8 @@ def render_process_page(
             "following": following,
             "feedback": feedback if feedback and feedback.published_at else None,
             "can_edit": request.user.has_perm("participation.change_process", process),
+            # Content written in another language than the interface is marked with lang.
+            "content_lang": "" if process.language == get_language() else process.language,
         },
         status=status,
     )
