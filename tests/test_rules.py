@@ -26,6 +26,8 @@ MATRIX = {
     "discussions.moderate_comment": {"moderator", "official", "administrator"},
     "organisations.change_accessibilitystatement": {"official", "administrator"},
     "accounts.manage_roles": {"administrator"},
+    "organisations.change_organisation": {"official", "administrator"},
+    "proposals.handle_proposal": {"official", "administrator"},
 }
 GLOBAL_PERMS = {"participation.view_staff_workspace", "accounts.manage_roles"}
 
@@ -90,3 +92,29 @@ def test_inactive_user_has_no_staff_rights() -> None:
     official.is_active = False
     official.save()
     assert not official.has_perm("participation.change_process", process)
+
+
+@pytest.mark.parametrize("kind", ROLES)
+def test_verify_resident_only_where_the_organisation_covers_the_municipality(kind: str) -> None:
+    from tests.factories import MunicipalityFactory
+
+    organisation = OrganisationFactory()
+    home = MunicipalityFactory(code="2380")
+    organisation.municipalities.add(home)
+    user = make(kind, organisation)
+    expected = kind in {"official", "administrator"}
+    assert user.has_perm("identity.verify_resident", home) is expected
+
+
+def test_author_withdraws_and_sees_own_drafts() -> None:
+    from delaktig.proposals.models import Proposal
+
+    author = UserFactory()
+    proposal = Proposal(organisation=OrganisationFactory(), author=author, status="draft")
+    assert author.has_perm("proposals.withdraw_proposal", proposal)
+    assert author.has_perm("proposals.view_proposal", proposal)
+    stranger = UserFactory()
+    assert not stranger.has_perm("proposals.withdraw_proposal", proposal)
+    assert not stranger.has_perm("proposals.view_proposal", proposal)
+    proposal.status = "collecting"
+    assert stranger.has_perm("proposals.view_proposal", proposal)
