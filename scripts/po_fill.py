@@ -8,8 +8,8 @@ import re
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-from po import parse  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from scripts.po import parse  # noqa: E402
 
 PO = Path(__file__).resolve().parents[1] / "src/delaktig/locale/en/LC_MESSAGES/django.po"
 

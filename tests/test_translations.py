@@ -9,10 +9,9 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.utils import translation
+from scripts.po import parse
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-from po import parse  # noqa: E402
 
 LOCALE = ROOT / "src" / "delaktig" / "locale" / "en" / "LC_MESSAGES"
 ENTRIES = [e for e in parse(LOCALE / "django.po") if e.msgid]
