@@ -217,3 +217,54 @@ def test_public_list_filters_and_exports_without_personal_data(client: Client, r
     assert "hemlig@example.se" not in body and "email" not in body
     assert client.get(reverse("proposals:feed")).status_code == 200
     assert client.get(reverse("proposals:statistics")).status_code == 200
+
+
+def test_officials_set_every_local_rule(client: Client, region: Any) -> None:
+    from delaktig.proposals.models import Category, IntakeRule
+
+    official = role(UserFactory(), "official", region)
+    client.force_login(official)
+    url = reverse("proposals:staff_rules", args=[region.slug])
+    data = {
+        "action": "settings",
+        "rules-enabled": "on",
+        "rules-support_phase": "on",
+        "rules-threshold_kind": "per_mille",
+        "rules-threshold_value": "1",
+        "rules-population": "",
+        "rules-support_period_days": "90",
+        "rules-residents_only": "on",
+        "rules-intake_rules": "Regler",
+        "rules-repeat_window_months": "24",
+        "rules-report_months": ["4", "10"],
+        "rules-case_number_format": "KS {year}/{seq}",
+        "rules-reminder_days": "7, 60,30",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400  # per mille without a population
+    assert "KS {year}/{seq}" in response.content.decode()
+    data["rules-population"] = "130000"
+    data["rules-case_number_format"] = "KS {year}/{nummer}"
+    assert client.post(url, data).status_code == 400
+    data["rules-case_number_format"] = "KS {year}/{seq}"
+    assert client.post(url, data).status_code == 302
+    rules = region.proposal_settings
+    rules.refresh_from_db()
+    assert rules.threshold() == 130 and rules.reminder_days == [60, 30, 7]
+    assert rules.report_months == [4, 10] and rules.case_number_format == "KS {year}/{seq}"
+    client.post(
+        url,
+        {
+            "action": "rule",
+            "rule-title": "Utanför kompetens",
+            "rule-explanation": "Regionen beslutar inte om det.",
+        },
+    )
+    client.post(
+        url,
+        {"action": "category", "category-name": "Samiska frågor", "category-skips_support": "on"},
+    )
+    assert IntakeRule.objects.filter(organisation=region).count() == 1
+    assert Category.objects.get(organisation=region).skips_support
+    client.force_login(role(UserFactory(), "official", OrganisationFactory()))
+    assert client.get(url).status_code == 403

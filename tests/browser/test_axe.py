@@ -99,6 +99,7 @@ def test_staff_pages(page: Page, demo: str) -> None:
         "staff-proposals": "/forslag/personal/",
         "staff-proposal-case": f"/forslag/personal/{case.pk}/",
         "staff-proposal-report": "/forslag/personal/rapport/",
+        "staff-proposal-rules": "/forslag/personal/regler/region-jamtland-harjedalen/",
         "staff-verify": "/identitet/personal/verifiera/",
         "staff-initiative-new": "/folkinitiativ/nytt/",
     }.items():

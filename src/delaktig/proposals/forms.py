@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from delaktig.organisations.models import Body, Municipality
 
-from .models import Category, IntakeRule, Proposal
+from .models import Category, IntakeRule, Proposal, ProposalSettings
 from .workflow import Outcome
 
 
@@ -188,3 +188,96 @@ class WriteOffForm(forms.Form):
         label=_("Beslutsdatum"), widget=forms.DateInput(attrs={"type": "date"})
     )
     minutes_reference = forms.CharField(label=_("Protokoll"), max_length=200)
+
+
+class ProposalSettingsForm(forms.ModelForm):
+    report_months = forms.TypedMultipleChoiceField(
+        label=_("Månader då oavslutade förslag redovisas för fullmäktige"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(m, m) for m in range(1, 13)],
+    )
+    reminder_days = forms.CharField(
+        label=_("Påminnelser till handläggaren, dagar före sista dag"),
+        required=False,
+        help_text=_("Siffror åtskilda med komma, till exempel 60, 30, 7."),
+    )
+
+    class Meta:
+        model = ProposalSettings
+        fields = [
+            "enabled",
+            "support_phase",
+            "threshold_kind",
+            "threshold_value",
+            "population",
+            "support_period_days",
+            "residents_only",
+            "intake_rules",
+            "repeat_window_months",
+            "report_months",
+            "case_number_format",
+            "reminder_days",
+        ]
+        widgets = {
+            "intake_rules": forms.Textarea(attrs={"rows": 6}),
+            "threshold_kind": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from django.utils.dates import MONTHS
+
+        self.fields["report_months"].choices = [  # type: ignore[attr-defined]
+            (number, name) for number, name in MONTHS.items()
+        ]
+        if self.instance.pk and not self.is_bound:
+            self.initial["reminder_days"] = ", ".join(str(d) for d in self.instance.reminder_days)
+
+    def clean_reminder_days(self) -> list[int]:
+        raw = self.cleaned_data.get("reminder_days") or ""
+        try:
+            days = sorted(
+                {int(part) for part in raw.replace(" ", "").split(",") if part}, reverse=True
+            )
+        except ValueError:
+            raise forms.ValidationError(_("Skriv hela dagar åtskilda med komma.")) from None
+        if any(d < 0 or d > 365 for d in days):
+            raise forms.ValidationError(_("Dagarna ska vara mellan 0 och 365."))
+        return days
+
+    def clean_case_number_format(self) -> str:
+        from .deadlines import format_case_number
+
+        value: str = self.cleaned_data["case_number_format"]
+        if "{seq}" not in value:
+            raise forms.ValidationError(_("Formatet måste innehålla {seq}."))
+        try:
+            format_case_number(value, seq=1, year=2026)
+        except (KeyError, IndexError, ValueError):
+            raise forms.ValidationError(
+                _("Använd bara {seq}, {year} och {org} i formatet.")
+            ) from None
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("threshold_kind") == ProposalSettings.ThresholdKind.PER_MILLE and not data.get(
+            "population"
+        ):
+            self.add_error("population", _("Ange befolkningen när tröskeln är i promille."))
+        return data
+
+
+class IntakeRuleForm(forms.ModelForm):
+    class Meta:
+        model = IntakeRule
+        fields = ["title", "explanation"]
+        widgets = {"explanation": forms.Textarea(attrs={"rows": 2})}
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = Category
+        fields = ["name", "skips_support"]

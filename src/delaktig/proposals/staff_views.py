@@ -261,3 +261,72 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     stamp = context["report_date"].isoformat()
     response["Content-Disposition"] = f'attachment; filename="oavslutade-forslag-{stamp}.pdf"'
     return response
+
+
+@staff_required
+def rules_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every local rule for proposals, edited by the organisation's officials."""
+    from django.db import transaction
+
+    from delaktig.core.audit import audit_log
+
+    from .forms import CategoryForm, IntakeRuleForm, ProposalSettingsForm
+    from .models import Category, IntakeRule
+
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.has_perm("proposals.handle_proposal", organisation):
+        raise PermissionDenied
+    rules, _created = ProposalSettings.objects.get_or_create(organisation=organisation)
+    form = ProposalSettingsForm(prefix="rules", instance=rules)
+    rule_form = IntakeRuleForm(prefix="rule")
+    category_form = CategoryForm(prefix="category")
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        with transaction.atomic():
+            if action == "settings":
+                form = ProposalSettingsForm(request.POST, prefix="rules", instance=rules)
+                saved = form.save() if form.is_valid() else None
+            elif action == "rule":
+                rule_form = IntakeRuleForm(
+                    request.POST, prefix="rule", instance=IntakeRule(organisation=organisation)
+                )
+                saved = rule_form.save() if rule_form.is_valid() else None
+            elif action == "category":
+                category_form = CategoryForm(
+                    request.POST, prefix="category", instance=Category(organisation=organisation)
+                )
+                saved = category_form.save() if category_form.is_valid() else None
+            elif action == "delete_category":
+                saved = Category.objects.filter(
+                    organisation=organisation,
+                    pk=request.POST.get("pk", "0"),
+                    proposals__isnull=True,
+                ).first()
+                if saved is not None:
+                    saved.delete()
+            else:
+                raise PermissionDenied
+            if saved is not None:
+                audit_log(
+                    actor=request.user,
+                    action=f"proposal_rules.{action}",
+                    target=organisation,
+                    organisation=organisation,
+                )
+                messages.success(request, _("Reglerna är sparade."))
+                return redirect("proposals:staff_rules", slug=organisation.slug)
+        status = 400
+    return render(
+        request,
+        "proposals/staff/rules.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "rule_form": rule_form,
+            "category_form": category_form,
+            "intake_rules": IntakeRule.objects.filter(organisation=organisation),
+            "categories": Category.objects.filter(organisation=organisation),
+        },
+        status=status,
+    )

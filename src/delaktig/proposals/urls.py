@@ -21,5 +21,6 @@ urlpatterns = [
     path("personal/", staff_views.dashboard, name="staff_dashboard"),
     path("personal/<int:pk>/", staff_views.case, name="staff_case"),
     path("personal/rapport/", staff_views.report, name="staff_report"),
+    path("personal/regler/<slug:slug>/", staff_views.rules_edit, name="staff_rules"),
     path("personal/rapport.pdf", staff_views.report_pdf, name="staff_report_pdf"),
 ]
