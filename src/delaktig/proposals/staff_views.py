@@ -298,9 +298,10 @@ def rules_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 saved = category_form.save() if category_form.is_valid() else None
             elif action == "delete_category":
+                pk = request.POST.get("pk", "")
                 saved = Category.objects.filter(
                     organisation=organisation,
-                    pk=request.POST.get("pk", "0"),
+                    pk=int(pk) if pk.isdigit() else 0,
                     proposals__isnull=True,
                 ).first()
                 if saved is not None:
