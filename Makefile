@@ -79,6 +79,7 @@ messages: deps system-deps
 
 bench: deps
 	$(PY) bench/run.py
+	$(PY) bench/proposals.py
 
 clean:
 	rm -rf .venv .tools node_modules var .pytest_cache .mypy_cache .ruff_cache

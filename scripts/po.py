@@ -15,6 +15,10 @@ class Entry:
 
 
 def parse(path: Path) -> list[Entry]:
+    return parse_text(path.read_text(encoding="utf-8"))
+
+
+def parse_text(text: str) -> list[Entry]:
     entries: list[Entry] = []
     current: dict[str, object] = {}
     key: str | None = None
@@ -33,7 +37,7 @@ def parse(path: Path) -> list[Entry]:
                 )
             )
 
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in text.splitlines():
         if not line.strip():
             flush()
             current, key = {}, None

@@ -229,6 +229,9 @@ CONTENT_LANGUAGES = [
 # --- Static files ---
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise warns on every start while STATIC_ROOT does not exist (before collectstatic);
+# in development and tests the finders serve the files, so an empty folder is enough.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
     BASE_DIR / "src" / "delaktig" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),

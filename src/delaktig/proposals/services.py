@@ -54,7 +54,10 @@ class SupportClosed(DelaktigError):
 
 
 def settings_for(organisation: Any) -> ProposalSettings:
-    found = ProposalSettings.objects.filter(organisation=organisation).first()
+    try:
+        found = organisation.proposal_settings  # cached when the caller used select_related
+    except ProposalSettings.DoesNotExist:
+        found = None
     if found is None or not found.enabled:
         raise PermissionDenied(_("Organisationen tar inte emot medborgarförslag här."))
     return found

@@ -179,7 +179,9 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def proposal_support(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_object_or_404(Proposal.objects.public(), pk=pk)
+    proposal = get_object_or_404(
+        Proposal.objects.public().select_related("organisation__proposal_settings"), pk=pk
+    )
     if not request.user.is_authenticated:
         return redirect_to_login(proposal.get_absolute_url())
     try:
