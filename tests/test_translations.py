@@ -1,20 +1,40 @@
 """The English catalogue is complete, compiled, and covers every string in the source."""
 
 import gettext
+import re
 import shutil
+import struct
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import translation
-from scripts.po import parse
+from scripts.po import Entry, parse
 
 ROOT = Path(__file__).resolve().parents[1]
 
 LOCALE = ROOT / "src" / "delaktig" / "locale" / "en" / "LC_MESSAGES"
-ENTRIES = [e for e in parse(LOCALE / "django.po") if e.msgid]
+PO = LOCALE / "django.po"
+MO = LOCALE / "django.mo"
+ENTRIES: list[Entry] = [e for e in parse(PO) if e.msgid]
+PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\w+\}")
+# A git checkout writes django.mo and django.po a moment apart, in either order.
+CHECKOUT_SLACK_NS = 5 * 10**9
+
+
+def load_mo() -> gettext.GNUTranslations:
+    with MO.open("rb") as handle:
+        return gettext.GNUTranslations(handle)
+
+
+def test_header_declares_english_utf8_and_two_plural_forms() -> None:
+    header = next(e for e in parse(PO) if e.msgid == "").msgstr[0]
+    assert "Language: en\n" in header
+    assert "Content-Type: text/plain; charset=UTF-8\n" in header
+    assert "Plural-Forms: nplurals=2; plural=(n != 1);\n" in header
 
 
 def test_every_entry_is_translated_and_none_is_fuzzy() -> None:
@@ -24,22 +44,77 @@ def test_every_entry_is_translated_and_none_is_fuzzy() -> None:
     assert untranslated == [] and fuzzy == []
 
 
-def test_placeholders_survive_translation() -> None:
-    import re
-
-    pattern = re.compile(r"%\(\w+\)s|\{\w+\}")
+def test_plural_entries_have_both_forms() -> None:
     for entry in ENTRIES:
-        source = sorted(pattern.findall(entry.msgid + (entry.msgid_plural or "")))
+        if entry.msgid_plural is not None:
+            assert len(entry.msgstr) == 2, entry.msgid
+
+
+def test_placeholders_survive_translation() -> None:
+    for entry in ENTRIES:
+        source = sorted(set(PLACEHOLDER.findall(entry.msgid + (entry.msgid_plural or ""))))
         for text in entry.msgstr:
-            assert sorted(set(pattern.findall(text))) == sorted(set(source)), entry.msgid
+            assert sorted(set(PLACEHOLDER.findall(text))) == source, entry.msgid
+
+
+def test_leading_and_trailing_whitespace_is_kept() -> None:
+    for entry in ENTRIES:
+        for text in entry.msgstr:
+            assert (
+                text[: len(text) - len(text.lstrip())]
+                == (entry.msgid[: len(entry.msgid) - len(entry.msgid.lstrip())])
+            ), entry.msgid
+            assert text[len(text.rstrip()) :] == entry.msgid[len(entry.msgid.rstrip()) :], (
+                entry.msgid
+            )
+
+
+def test_compiled_catalogue_is_not_older_than_the_source() -> None:
+    assert MO.stat().st_mtime_ns + CHECKOUT_SLACK_NS >= PO.stat().st_mtime_ns, (
+        "django.po changed after django.mo was compiled: run `make messages`"
+    )
+
+
+def test_compiled_catalogue_holds_as_many_messages_as_the_source() -> None:
+    data = MO.read_bytes()
+    magic = struct.unpack("<I", data[:4])[0]
+    order = "<" if magic == 0x950412DE else ">"
+    (count,) = struct.unpack(order + "I", data[8:12])
+    # The .mo also holds the header, stored under the empty msgid.
+    assert count == len(ENTRIES) + 1
 
 
 def test_compiled_catalogue_matches_the_source() -> None:
-    with (LOCALE / "django.mo").open("rb") as handle:
-        catalogue = gettext.GNUTranslations(handle)
+    catalogue = load_mo()
     for entry in ENTRIES:
-        if entry.msgid_plural is None and entry.msgctxt is None:
+        if entry.msgctxt is not None:
+            continue
+        if entry.msgid_plural is None:
             assert catalogue.gettext(entry.msgid) == entry.msgstr[0], entry.msgid
+        else:
+            for n, text in ((1, entry.msgstr[0]), (2, entry.msgstr[1])):
+                assert catalogue.ngettext(entry.msgid, entry.msgid_plural, n) == text
+
+
+def test_known_strings_are_english() -> None:
+    catalogue = load_mo()
+    assert catalogue.gettext("Var med och påverka") == "Take part and make a difference"
+    assert catalogue.ngettext("%(counter)s kommentar", "%(counter)s kommentarer", 1) == (
+        "%(counter)s comment"
+    )
+    with translation.override("en"):
+        assert translation.gettext("Var med och påverka") != "Var med och påverka"
+        assert translation.gettext("Steg på delaktighetstrappan") == (
+            "Step on the participation ladder"
+        )
+        assert translation.gettext("Medbeslutande") == "Co-decision"
+        assert translation.gettext("Svenska") == "Swedish"
+        assert translation.gettext("Engelska") == "English"
+        assert translation.ngettext("%(counter)s process", "%(counter)s processer", 3) == (
+            "%(counter)s processes"
+        )
+    with translation.override("sv"):
+        assert translation.gettext("Var med och påverka") == "Var med och påverka"
 
 
 def test_catalogue_covers_every_string_in_the_source(tmp_path: Path) -> None:
@@ -55,7 +130,7 @@ def test_catalogue_covers_every_string_in_the_source(tmp_path: Path) -> None:
     )
     shutil.rmtree(copy / "locale")
     (copy / "locale").mkdir()
-    before = (LOCALE / "django.po").stat().st_mtime_ns
+    before = PO.stat().st_mtime_ns
     subprocess.run(
         [
             sys.executable,
@@ -70,12 +145,37 @@ def test_catalogue_covers_every_string_in_the_source(tmp_path: Path) -> None:
         check=True,
         capture_output=True,
     )
-    assert (LOCALE / "django.po").stat().st_mtime_ns == before
+    assert PO.stat().st_mtime_ns == before
     fresh = {
         e.msgid for e in parse(copy / "locale" / "en" / "LC_MESSAGES" / "django.po") if e.msgid
     }
     missing = sorted(fresh - {e.msgid for e in ENTRIES})
     assert missing == [], "run `make messages` and translate:\n" + "\n".join(missing)
+
+
+@pytest.mark.django_db
+def test_the_language_cookie_chooses_english() -> None:
+    assert settings.LANGUAGE_COOKIE_NAME == "django_language"
+    client = Client()
+    client.cookies["django_language"] = "en"
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="en">' in html
+    assert "Take part and make a difference" in html
+    assert "Var med och påverka" not in html
+    assert response.headers["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+def test_the_browser_language_alone_keeps_swedish() -> None:
+    response = Client().get("/", HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="sv">' in html
+    assert "Var med och påverka" in html
+    assert "Take part and make a difference" not in html
+    assert response.headers["Content-Language"] == "sv"
 
 
 @pytest.mark.django_db
@@ -87,7 +187,3 @@ def test_english_is_chosen_by_the_switcher_not_the_browser() -> None:
     assert response.status_code == 302
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html and "Take part and make a difference" in html
-    with translation.override("en"):
-        assert translation.gettext("Steg på delaktighetstrappan") == (
-            "Step on the participation ladder"
-        )
