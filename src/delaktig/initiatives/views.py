@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 from delaktig.core.audit import audit_log
@@ -58,7 +59,13 @@ def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 if not line_errors:
                     messages.success(
-                        request, _("%(n)s underskrifter är registrerade.") % {"n": saved}
+                        request,
+                        ngettext(
+                            "%(n)s underskrift är registrerad.",
+                            "%(n)s underskrifter är registrerade.",
+                            saved,
+                        )
+                        % {"n": saved},
                     )
                     return redirect(initiative)
                 signatures_form.add_error("lines", _("Rätta raderna nedan. Inget sparades."))

@@ -21,6 +21,10 @@ class Deadline:
     def overdue(self) -> bool:
         return self.days_left < 0
 
+    @property
+    def days_overdue(self) -> int:
+        return max(0, -self.days_left)
+
     def due_within(self, days: int) -> bool:
         return 0 <= self.days_left <= days
 

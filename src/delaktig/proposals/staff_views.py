@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 from delaktig.core.errors import DelaktigError
@@ -244,7 +245,12 @@ def report(request: HttpRequest) -> HttpResponse:
         )
         messages.success(
             request,
-            _("%(count)s ärenden är markerade som redovisade för fullmäktige.") % {"count": count},
+            ngettext(
+                "%(count)s ärende är markerat som redovisat för fullmäktige.",
+                "%(count)s ärenden är markerade som redovisade för fullmäktige.",
+                count,
+            )
+            % {"count": count},
         )
         return redirect(request.get_full_path())
     return render(request, "proposals/staff/report.html", context)
