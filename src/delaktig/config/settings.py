@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "delaktig.identity",
     "delaktig.proposals",
     "delaktig.initiatives",
+    "delaktig.meetings",
     "delaktig.notifications",
     "delaktig.insights",
     "delaktig.demo",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("forslag/", include("delaktig.proposals.urls")),
     path("identitet/", include("delaktig.identity.urls")),
     path("folkinitiativ/", include("delaktig.initiatives.urls")),
+    path("moten/", include("delaktig.meetings.urls")),
     path("personal/", include("delaktig.participation.staff_urls")),
     path("konto/", include("allauth.urls")),
     path("mitt-konto/", include("delaktig.accounts.urls")),

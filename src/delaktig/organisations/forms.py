@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.core.forms import https_urls
+
 from .models import AccessibilityStatement, OrganisationSettings
 
 
@@ -41,10 +43,10 @@ class OrganisationSettingsForm(forms.ModelForm):
         choices=settings.CONTENT_LANGUAGES,
         help_text=_("Svenska, engelska och de nationella minoritetsspråken."),
     )
-    website = forms.URLField(label=_("webbplats"), required=False, assume_scheme="https")
 
     class Meta:
         model = OrganisationSettings
+        formfield_callback = https_urls
         fields = [
             "enabled_modules",
             "content_languages",

@@ -1,0 +1,79 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from delaktig.core.forms import https_urls
+
+from .models import AgendaItem, Meeting, Registration
+
+
+class RegistrationForm(forms.ModelForm):
+    class Meta:
+        model = Registration
+        fields = ["interpreter", "hearing_loop", "diet", "other_needs"]
+
+
+class MeetingForm(forms.ModelForm):
+    class Meta:
+        formfield_callback = https_urls
+        model = Meeting
+        fields = [
+            "organisation",
+            "body",
+            "kind",
+            "title",
+            "description",
+            "starts_at",
+            "ends_at",
+            "mode",
+            "location",
+            "accessibility_info",
+            "remote_link",
+            "webcast_link",
+            "capacity",
+            "registration_open",
+            "published",
+            "minutes",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "ends_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "accessibility_info": forms.Textarea(attrs={"rows": 3}),
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+            "mode": forms.RadioSelect,
+        }
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from delaktig.organisations.models import Body
+
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["body"].queryset = Body.objects.filter(  # type: ignore[attr-defined]
+            organisation__in=organisations
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("Mötet måste sluta efter att det börjar."))
+        if data.get("mode") in {"digital", "hybrid"} and not data.get("remote_link"):
+            self.add_error("remote_link", _("Ange länken för att delta på distans."))
+        body, organisation = data.get("body"), data.get("organisation")
+        if body and organisation and body.organisation_id != organisation.pk:
+            self.add_error("body", _("Organet hör till en annan organisation."))
+        return data
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        formfield_callback = https_urls
+        model = AgendaItem
+        fields = ["position", "title", "description", "document_url"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}

@@ -1,0 +1,141 @@
+"""Meetings of councils, fullmäktige and committees, and public events with registration."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def public(self) -> "MeetingQuerySet":
+        return self.filter(published=True)
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        ASSEMBLY = "assembly", _("Fullmäktigesammanträde")
+        COMMITTEE = "committee", _("Nämndsammanträde")
+        COUNCIL = "council", _("Rådsmöte")
+        PUBLIC_EVENT = "event", _("Öppet möte")
+        WEBINAR = "webinar", _("Webbinarium")
+
+    class Mode(models.TextChoices):
+        PHYSICAL = "physical", _("På plats")
+        DIGITAL = "digital", _("Digitalt")
+        HYBRID = "hybrid", _("På plats och digitalt")
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
+    )
+    body = models.ForeignKey(
+        "organisations.Body",
+        verbose_name=_("organ"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
+    kind = models.CharField(_("typ av möte"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("rubrik"), max_length=200)
+    description = models.TextField(_("beskrivning"), blank=True, help_text=_("Markdown."))
+    starts_at = models.DateTimeField(_("börjar"), db_index=True)
+    ends_at = models.DateTimeField(_("slutar"))
+    mode = models.CharField(_("form"), max_length=10, choices=Mode.choices, default=Mode.PHYSICAL)
+    location = models.CharField(_("plats"), max_length=200, blank=True)
+    accessibility_info = models.TextField(
+        _("tillgänglighet på platsen"),
+        blank=True,
+        help_text=_("Till exempel hörslinga, ramp, tolk, var närmaste parkering finns."),
+    )
+    remote_link = models.URLField(_("länk för att delta på distans"), blank=True)
+    webcast_link = models.URLField(_("länk till webbsändning"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("antal platser"),
+        null=True,
+        blank=True,
+        help_text=_("Tomt betyder ingen anmälan eller obegränsat antal."),
+    )
+    registration_open = models.BooleanField(_("anmälan öppen"), default=False)
+    minutes = models.TextField(_("protokoll"), blank=True, help_text=_("Markdown."))
+    minutes_published_at = models.DateTimeField(null=True, blank=True)
+    published = models.BooleanField(_("publicerat"), default=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("möte")
+        verbose_name_plural = _("möten")
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="meeting_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(mode="physical") | ~Q(remote_link=""),
+                name="remote_meeting_has_link",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", kwargs={"pk": self.pk})
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveSmallIntegerField(_("nummer"))
+    title = models.CharField(_("ärende"), max_length=300)
+    description = models.TextField(_("beskrivning"), blank=True)
+    document_url = models.URLField(_("länk till handling"), blank=True)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="agenda_position_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Anmäld")
+        WAITING = "waiting", _("På väntelistan")
+        CANCELLED = "cancelled", _("Avanmäld")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    interpreter = models.CharField(
+        _("tolk"),
+        max_length=100,
+        blank=True,
+        help_text=_("Till exempel teckenspråk, skrivtolk eller ett språk."),
+    )
+    hearing_loop = models.BooleanField(_("hörslinga"), default=False)
+    diet = models.CharField(_("specialkost"), max_length=200, blank=True)
+    other_needs = models.CharField(_("andra behov"), max_length=300, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    promoted_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                condition=~Q(status="cancelled"),
+                name="one_active_registration",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}:{self.user_id}:{self.status}"

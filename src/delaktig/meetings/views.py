@@ -1,0 +1,180 @@
+from datetime import timedelta
+from itertools import groupby
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from delaktig.accounts.roles import is_administrator, staff_organisation_ids
+from delaktig.core.audit import audit_log
+from delaktig.core.errors import DelaktigError
+from delaktig.organisations.models import Organisation
+from delaktig.participation.staff_views import staff_required
+
+from . import services
+from .forms import AgendaItemForm, MeetingForm, RegistrationForm
+from .ical import calendar_for
+from .models import Meeting, Registration
+
+
+def calendar(request: HttpRequest) -> HttpResponse:
+    upcoming = (
+        Meeting.objects.public()
+        .filter(ends_at__gte=timezone.now())
+        .select_related("organisation", "body")
+    )
+    months = [
+        (month, list(items))
+        for month, items in groupby(
+            upcoming, key=lambda m: timezone.localtime(m.starts_at).strftime("%Y-%m")
+        )
+    ]
+    recent_minutes = (
+        Meeting.objects.public()
+        .filter(minutes_published_at__isnull=False)
+        .order_by("-minutes_published_at")[:5]
+    )
+    return render(
+        request, "meetings/calendar.html", {"months": months, "recent_minutes": recent_minutes}
+    )
+
+
+def calendar_ics(request: HttpRequest) -> HttpResponse:
+    meetings = Meeting.objects.public().filter(
+        ends_at__gte=timezone.now() - timezone.timedelta(days=90)
+    )
+    return HttpResponse(
+        calendar_for(meetings, name=_("Delaktig: möten")),
+        content_type="text/calendar; charset=utf-8",
+    )
+
+
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.public(), pk=pk)
+    response = HttpResponse(
+        calendar_for([meeting], name=meeting.title), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="mote-{meeting.pk}.ics"'
+    return response
+
+
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(
+        Meeting.objects.public().select_related("organisation", "body").prefetch_related("agenda"),
+        pk=pk,
+    )
+    mine = None
+    if request.user.is_authenticated:
+        mine = (
+            meeting.registrations.exclude(status=Registration.Status.CANCELLED)
+            .filter(user=request.user)
+            .first()
+        )
+    form = RegistrationForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(meeting.get_absolute_url())
+        if form.is_valid():
+            try:
+                registration = services.registration_create(
+                    user=request.user, meeting=meeting, **form.cleaned_data
+                )
+            except DelaktigError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Du är anmäld.")
+                    if registration.status == "confirmed"
+                    else _("Mötet är fullt. Du står på väntelistan."),
+                )
+                return redirect(meeting)
+        status = 400
+    confirmed = meeting.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    seats_left = None if meeting.capacity is None else max(0, meeting.capacity - confirmed)
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "mine": mine,
+            "form": form,
+            "seats_left": seats_left,
+            "can_register": meeting.registration_open and meeting.starts_at > timezone.now(),
+            "can_edit": request.user.has_perm("participation.change_process", meeting.organisation),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.public(), pk=pk)
+    if not request.user.is_authenticated:
+        return redirect_to_login(meeting.get_absolute_url())
+    services.registration_cancel(user=request.user, meeting=meeting)
+    messages.success(request, _("Du är avanmäld."))
+    return redirect(meeting)
+
+
+def _organisations(request: HttpRequest) -> Any:
+    if is_administrator(request.user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=staff_organisation_ids(request.user, ("official",)))
+
+
+@staff_required
+def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk) if pk else None
+    if meeting and not request.user.has_perm("participation.change_process", meeting.organisation):
+        raise PermissionDenied
+    if not meeting and not request.user.has_perm("participation.add_process"):
+        raise PermissionDenied
+    form = MeetingForm(
+        request.POST or None, instance=meeting, organisations=_organisations(request)
+    )
+    agenda_form = AgendaItemForm(prefix="agenda")
+    if request.method == "POST":
+        if request.POST.get("action") == "agenda" and meeting:
+            agenda_form = AgendaItemForm(request.POST, prefix="agenda")
+            if agenda_form.is_valid():
+                item = agenda_form.save(commit=False)
+                item.meeting = meeting
+                item.save()
+                return redirect("meetings:edit", pk=meeting.pk)
+        elif form.is_valid():
+            with transaction.atomic():
+                saved = form.save(commit=False)
+                if saved.minutes and not saved.minutes_published_at:
+                    saved.minutes_published_at = timezone.now()
+                saved.save()
+                audit_log(
+                    actor=request.user,
+                    action="meeting.save",
+                    target=saved,
+                    organisation=saved.organisation,
+                )
+            messages.success(request, _("Mötet är sparat."))
+            return redirect("meetings:edit", pk=saved.pk)
+    registrations = (
+        meeting.registrations.exclude(status="cancelled").select_related("user") if meeting else []
+    )
+    return render(
+        request,
+        "meetings/edit.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "agenda_form": agenda_form,
+            "registrations": registrations,
+        },
+        status=400 if form.errors or agenda_form.errors else 200,
+    )

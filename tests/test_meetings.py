@@ -1,0 +1,156 @@
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from delaktig.core.errors import ValidationFailed
+from delaktig.meetings import services
+from delaktig.meetings.models import Meeting, Registration
+from delaktig.meetings.services import RegistrationClosed
+from tests.factories import OrganisationFactory, UserFactory, role
+
+pytestmark = pytest.mark.django_db
+
+
+def event(**kwargs: Any) -> Meeting:
+    start = (timezone.now() + timedelta(days=7)).replace(microsecond=0)
+    values: dict[str, Any] = {
+        "organisation": kwargs.pop("organisation", None) or OrganisationFactory(),
+        "kind": "webinar",
+        "title": "Webbinarium om jämlik vård",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=2),
+        "mode": "digital",
+        "remote_link": "https://mote.example.se/123",
+        "capacity": 2,
+        "registration_open": True,
+    }
+    values.update(kwargs)
+    return Meeting.objects.create(**values)
+
+
+def test_capacity_waiting_list_and_promotion(django_capture_on_commit_callbacks: Any) -> None:
+    meeting = event()
+    first, second, third, fourth = (UserFactory() for _ in range(4))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.registration_create(user=first, meeting=meeting).status == "confirmed"
+        assert services.registration_create(user=second, meeting=meeting).status == "confirmed"
+        assert (
+            services.registration_create(
+                user=third, meeting=meeting, interpreter="teckenspråk"
+            ).status
+            == "waiting"
+        )
+        assert services.registration_create(user=fourth, meeting=meeting).status == "waiting"
+    with pytest.raises(ValidationFailed):
+        services.registration_create(user=first, meeting=meeting)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_cancel(user=second, meeting=meeting)
+    promoted = Registration.objects.get(user=third)
+    assert promoted.status == "confirmed" and promoted.promoted_at is not None
+    assert Registration.objects.get(user=fourth).status == "waiting"
+    assert [m.to for m in mail.outbox] == [[third.email]]
+    assert "plats" in mail.outbox[0].subject
+    # A waiting person who cancels frees nothing.
+    services.registration_cancel(user=fourth, meeting=meeting)
+    assert meeting.registrations.filter(status="confirmed").count() == 2
+    # Registering again after cancelling is allowed.
+    assert services.registration_create(user=second, meeting=meeting).status == "waiting"
+
+
+def test_closed_or_past_events_refuse_registration(time_machine: Any) -> None:
+    meeting = event(registration_open=False)
+    with pytest.raises(RegistrationClosed):
+        services.registration_create(user=UserFactory(), meeting=meeting)
+    meeting.registration_open = True
+    meeting.save()
+    time_machine.move_to(meeting.starts_at)
+    with pytest.raises(RegistrationClosed):
+        services.registration_create(user=UserFactory(), meeting=meeting)
+
+
+def test_reminders_go_once_the_day_before(
+    time_machine: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    meeting = event(capacity=None)
+    person = UserFactory()
+    services.registration_create(user=person, meeting=meeting)
+    time_machine.move_to(meeting.starts_at - timedelta(hours=25))
+    assert services.meeting_reminders_send() == 0
+    time_machine.move_to(meeting.starts_at - timedelta(hours=23))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.meeting_reminders_send() == 1
+    assert services.meeting_reminders_send() == 0
+    assert mail.outbox[-1].to == [person.email]
+
+
+def test_icalendar_feed_parses_back(client: Client) -> None:
+    meeting = event(title="Pensionärsrådet", location="Regionens hus, Östersund", mode="hybrid")
+    Meeting.objects.create(
+        organisation=meeting.organisation,
+        kind="council",
+        title="Dolt",
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        published=False,
+    )
+    response = client.get(reverse("meetings:calendar_ics"))
+    assert response["Content-Type"].startswith("text/calendar")
+    calendar = Calendar.from_ical(response.content)
+    events = calendar.walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == ["Pensionärsrådet"]
+    assert events[0].decoded("dtstart") == meeting.starts_at
+    assert str(events[0]["location"]) == "Regionens hus, Östersund"
+    assert meeting.remote_link in str(events[0]["description"])
+    single = Calendar.from_ical(client.get(reverse("meetings:ics", args=[meeting.pk])).content)
+    assert len(single.walk("VEVENT")) == 1
+
+
+def test_register_and_cancel_without_javascript(client: Client) -> None:
+    meeting = event(capacity=1)
+    url = meeting.get_absolute_url()
+    assert "/konto/login/" in client.post(url, {})["Location"]
+    first = UserFactory()
+    client.force_login(first)
+    response = client.post(url, {"interpreter": "skrivtolk", "diet": "vegetarisk"})
+    assert response.status_code == 302
+    assert Registration.objects.get(user=first).interpreter == "skrivtolk"
+    html = client.get(url).content.decode()
+    assert "Du är anmäld." in html and "0 platser kvar." in html
+    client.force_login(UserFactory())
+    client.post(url, {})
+    client.force_login(first)
+    client.post(reverse("meetings:cancel", args=[meeting.pk]))
+    assert Registration.objects.filter(status="confirmed").exclude(user=first).count() == 1
+
+
+def test_staff_create_meeting_keeps_input_on_error(client: Client) -> None:
+    organisation = OrganisationFactory()
+    client.force_login(role(UserFactory(), "official", organisation))
+    data = {
+        "organisation": organisation.pk,
+        "kind": "event",
+        "title": "Öppet möte i Sveg",
+        "starts_at": "2027-01-10T18:00",
+        "ends_at": "2027-01-10T17:00",
+        "mode": "hybrid",
+        "location": "Folkets hus",
+        "published": "on",
+    }
+    response = client.post(reverse("meetings:create"), data)
+    html = response.content.decode()
+    assert response.status_code == 400 and "Öppet möte i Sveg" in html
+    assert "Ange länken" in html and "sluta efter" in html
+    data.update({"ends_at": "2027-01-10T20:00", "remote_link": "https://mote.example.se/1"})
+    assert client.post(reverse("meetings:create"), data).status_code == 302
+    meeting = Meeting.objects.get(title="Öppet möte i Sveg")
+    assert client.get(reverse("meetings:calendar")).status_code == 200
+    assert client.get(meeting.get_absolute_url()).status_code == 200
+    client.force_login(UserFactory())
+    assert client.get(reverse("meetings:edit", args=[meeting.pk])).status_code == 403
