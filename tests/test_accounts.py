@@ -143,3 +143,26 @@ def test_public_name_never_shows_email(client: Client) -> None:
     html = client.get(ProcessFactory().get_absolute_url()).content.decode()
     html += client.get(module.process.get_absolute_url()).content.decode()
     assert "hemlig@example.se" not in html and "Deltagare" in html
+
+
+def test_export_and_deletion_cover_proposals_supports_and_verification(client: Client) -> None:
+    from delaktig.identity.models import Verification
+    from delaktig.proposals import services
+    from delaktig.proposals.models import Proposal
+    from tests.factories import OrganisationFactory, proposal_rules, verified_resident
+
+    region = OrganisationFactory()
+    home = MunicipalityFactory(code="2380")
+    region.municipalities.add(home)
+    proposal_rules(region, support_phase=False)
+    user = verified_resident(home)
+    services.proposal_save_draft(
+        author=user, organisation=region, title="Mitt förslag", body="Text", author_name="Kim"
+    )
+    data = personal_data_export(user=user)
+    assert data["proposals"][0]["title"] == "Mitt förslag"
+    assert data["verification"]["municipality"] == "2380"
+    assert "identity_hash" not in str(data["verification"])
+    account_delete(user=user)
+    assert not Verification.objects.filter(user=user).exists()
+    assert Proposal.objects.filter(author=user).exists()  # the public record stays

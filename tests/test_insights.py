@@ -68,3 +68,22 @@ def test_figures_count_participants_once_and_hide_small_groups(client: Client) -
     client.force_login(official)
     html = client.get(reverse("staff:figures", args=[module.process.pk])).content.decode()
     assert "färre än fem, visas inte" in html
+
+
+def test_total_is_hidden_when_it_would_reveal_a_lone_small_group() -> None:
+    from delaktig.insights.suppression import total_is_safe
+
+    lone = suppress({"a": 3, "b": 0, "c": 0}, min_size=5)
+    assert [c.count for c in lone] == [None, 0, 0] and not total_is_safe(lone)
+    paired = suppress({"a": 3, "b": 7}, min_size=5)
+    assert total_is_safe(paired)
+
+
+@pytest.mark.django_db
+def test_figures_hide_the_profile_total_that_would_reveal_a_group() -> None:
+    module = open_discussion()
+    for _ in range(3):
+        user = UserFactory()
+        ProfileFactory(user=user, sex="kvinna")
+        CommentFactory(module=module, author=user)
+    assert process_figures(module.process).with_profile is None

@@ -268,3 +268,31 @@ def test_officials_set_every_local_rule(client: Client, region: Any) -> None:
     assert Category.objects.get(organisation=region).skips_support
     client.force_login(role(UserFactory(), "official", OrganisationFactory()))
     assert client.get(url).status_code == 403
+
+
+def test_drafts_are_the_authors_own_until_submitted(client: Client, region: Any) -> None:
+    author = verified_resident(region.municipalities.get())
+    draft = services.proposal_save_draft(
+        author=author, organisation=region, title="Utkast", body="Text", author_name="Kim"
+    )
+    official = role(UserFactory(), "official", region)
+    client.force_login(official)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert not official.has_perm("proposals.view_proposal", draft)
+    client.force_login(role(UserFactory(), "administrator"))
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    services.proposal_submit(author=author, proposal=draft)
+    client.force_login(official)
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_reminder_links_to_the_case_page(
+    region: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.core import mail
+
+    official = role(UserFactory(), "official", region)
+    proposal = registered(region, official, date(2025, 1, 10), "Påminn mig")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_reminders_send(today=date(2025, 11, 11))
+    assert reverse("proposals:staff_case", args=[proposal.pk]) in mail.outbox[-1].body

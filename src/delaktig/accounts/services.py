@@ -30,7 +30,11 @@ def demographic_profile_delete(*, user: User) -> None:
 def personal_data_export(*, user: User) -> dict[str, Any]:
     """Everything the platform holds about a person, as JSON-ready data (GDPR art. 15, 20)."""
     from delaktig.discussions.models import Comment, CommentReport
+    from delaktig.identity.models import Verification
     from delaktig.participation.models import Follow
+    from delaktig.proposals.models import Proposal, Support
+
+    verification = Verification.objects.filter(user=user).select_related("municipality").first()
 
     profile = DemographicProfile.objects.filter(user=user).select_related("municipality").first()
     return {
@@ -67,6 +71,33 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             }
             for c in Comment.objects.filter(author=user).select_related("module__process")
         ],
+        "proposals": [
+            {
+                "title": p.title,
+                "status": p.status,
+                "created": p.created.isoformat(),
+                "body": p.body,
+                "background": p.background,
+                "published_name": p.author_name,
+                "case_number": p.case_number,
+            }
+            for p in Proposal.objects.filter(author=user)
+        ],
+        "supports": [
+            {
+                "proposal": s.proposal.title,
+                "created": s.created.isoformat(),
+                "wants_updates": s.wants_updates,
+            }
+            for s in Support.objects.filter(user=user).select_related("proposal")
+        ],
+        "verification": None
+        if verification is None
+        else {
+            "method": verification.method,
+            "municipality": verification.municipality.code if verification.municipality else None,
+            "verified_at": verification.verified_at.isoformat(),
+        },
         "reports": [
             {"comment_id": r.comment_id, "reason": r.reason, "created": r.created.isoformat()}
             for r in CommentReport.objects.filter(reporter=user)
@@ -79,10 +110,12 @@ def account_delete(*, user: User) -> None:
 
     The user row is kept (comments point at it) but holds nothing personal any more.
     """
+    from delaktig.identity.models import Verification
     from delaktig.participation.models import Follow
 
     with transaction.atomic():
         DemographicProfile.objects.filter(user=user).delete()
+        Verification.objects.filter(user=user).delete()
         EmailAddress.objects.filter(user=user).delete()
         SocialAccount.objects.filter(user=user).delete()
         Follow.objects.filter(user=user).delete()

@@ -17,6 +17,9 @@ if len(os.environ.get("DELAKTIG_IDENTITY_HASH_KEY", "")) < 32:
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL.")
 
+# Behind one reverse proxy (nginx) allauth must read the client's address from
+# X-Forwarded-For, or login throttling would count every visitor as the proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DELAKTIG_TRUSTED_PROXY_COUNT", "1"))
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

@@ -189,7 +189,12 @@ DELAKTIG_EID_MUNICIPALITY_CLAIM = os.environ.get(
 DELAKTIG_IDENTITY_HASH_KEY = os.environ.get("DELAKTIG_IDENTITY_HASH_KEY", "")
 
 # --- E-mail ---
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Delaktig <noreply@delaktig.example>")
 if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST = os.environ["EMAIL_HOST"]

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.accounts.roles import staff_organisation_ids
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import PermissionDenied, ValidationFailed
 
@@ -59,10 +60,19 @@ def verification_by_official(
             municipality=municipality,
             actor=actor,
         )
+        # Logged under the verifying official's organisation, so its audit log shows it.
+        organisation = (
+            municipality.organisations.filter(
+                pk__in=staff_organisation_ids(actor, ("official",))
+            ).first()
+            if municipality is not None
+            else None
+        )
         audit_log(
             actor=actor,
             action="identity.verify",
             target=verification,
+            organisation=organisation,
             data={"municipality": getattr(municipality, "code", None)},
         )
     return verification

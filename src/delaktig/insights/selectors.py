@@ -12,7 +12,7 @@ from delaktig.accounts.models import DemographicProfile, User
 from delaktig.participation import registry
 from delaktig.participation.models import Process
 
-from .suppression import AGE_GROUPS, Cell, age_group, suppress
+from .suppression import AGE_GROUPS, Cell, age_group, suppress, total_is_safe
 
 
 @dataclass
@@ -26,7 +26,7 @@ class ProcessFigures:
     participants: int
     followers: int
     module_figures: dict[str, int]
-    with_profile: int
+    with_profile: int | None  # None: not shown, it would reveal a suppressed group
     breakdowns: list[Breakdown]
 
 
@@ -66,6 +66,8 @@ def process_figures(process: Process) -> ProcessFigures:
         participants=participants.count(),
         followers=process.follows.count(),
         module_figures=dict(module_figures),
-        with_profile=len(profiles),
+        with_profile=len(profiles)
+        if len(profiles) >= min_size and all(total_is_safe(b.cells) for b in breakdowns)
+        else None,
         breakdowns=breakdowns,
     )

@@ -29,6 +29,15 @@ def suppress(counts: Mapping[str, int], *, min_size: int) -> list[Cell]:
     return [Cell(k, None if k in hidden else v) for k, v in counts.items()]
 
 
+def total_is_safe(cells: list[Cell]) -> bool:
+    """Whether the total may be shown beside these cells.
+
+    With exactly one hidden cell, the total minus the visible cells gives the hidden count
+    away (secondary suppression found no other non-empty cell to hide with it).
+    """
+    return sum(1 for cell in cells if cell.suppressed) != 1
+
+
 def age_group(birth_year: int, year: int) -> str:
     """The age band used across the platform, from the age reached during ``year``."""
     age = year - birth_year

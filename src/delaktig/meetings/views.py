@@ -47,9 +47,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 
 def calendar_ics(request: HttpRequest) -> HttpResponse:
-    meetings = Meeting.objects.public().filter(
-        ends_at__gte=timezone.now() - timezone.timedelta(days=90)
-    )
+    meetings = Meeting.objects.public().filter(ends_at__gte=timezone.now() - timedelta(days=90))
     return HttpResponse(
         calendar_for(meetings, name=_("Delaktig: möten")),
         content_type="text/calendar; charset=utf-8",

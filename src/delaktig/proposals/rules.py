@@ -16,7 +16,16 @@ def is_public_proposal(user: Any, proposal: Any) -> bool:
 
 
 rules.add_perm("proposals.handle_proposal", is_administrator | is_official)
+
+
+@rules.predicate
+def is_submitted(user: Any, proposal: Any) -> bool:
+    return bool(proposal is not None and proposal.status != "draft")
+
+
+# A draft is the author's own; staff see a proposal from the moment it is submitted.
 rules.add_perm(
-    "proposals.view_proposal", is_public_proposal | is_author | is_administrator | is_official
+    "proposals.view_proposal",
+    is_public_proposal | is_author | ((is_administrator | is_official) & is_submitted),
 )
 rules.add_perm("proposals.withdraw_proposal", is_author)

@@ -4,7 +4,7 @@ from typing import Any
 from django.db.models import Q
 
 from .models import Proposal, ProposalQuerySet
-from .workflow import OPEN_CASE_STATUSES, PUBLIC_STATUSES
+from .workflow import OPEN_CASE_STATUSES, PUBLIC_STATUSES, Status
 
 
 def visible_proposals(user: Any) -> ProposalQuerySet:
@@ -12,14 +12,17 @@ def visible_proposals(user: Any) -> ProposalQuerySet:
     from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 
     qs = Proposal.objects.all()
-    if is_administrator(user):
-        return qs
     condition = Q(status__in=[s.value for s in PUBLIC_STATUSES])
     if getattr(user, "is_authenticated", False):
         condition |= Q(author=user)
-        own = staff_organisation_ids(user, ("official",))
-        if own:
-            condition |= Q(organisation_id__in=own)
+        # Staff see everything submitted to them; a draft stays the author's own.
+        not_draft = ~Q(status=Status.DRAFT.value)
+        if is_administrator(user):
+            condition |= not_draft
+        else:
+            own = staff_organisation_ids(user, ("official",))
+            if own:
+                condition |= Q(organisation_id__in=own) & not_draft
     return qs.filter(condition)
 
 

@@ -1,5 +1,6 @@
 """Background jobs: tell author and supporters what happened; remind officials of deadlines."""
 
+from django.urls import reverse
 from django_tasks import task
 
 from delaktig.notifications.tasks import send_templated_email
@@ -55,7 +56,7 @@ def remind_official(proposal_id: int, days_left: int) -> int:
         "title": proposal.title,
         "case_number": proposal.case_number or "",
         "days_left": days_left,
-        "path": f"/personal/forslag/{proposal.pk}/",
+        "path": reverse("proposals:staff_case", kwargs={"pk": proposal.pk}),
     }
     for email in recipients:
         send_templated_email.enqueue(recipient=email, template="proposal_reminder", context=context)
