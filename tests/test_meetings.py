@@ -154,3 +154,14 @@ def test_staff_create_meeting_keeps_input_on_error(client: Client) -> None:
     assert client.get(meeting.get_absolute_url()).status_code == 200
     client.force_login(UserFactory())
     assert client.get(reverse("meetings:edit", args=[meeting.pk])).status_code == 403
+
+
+def test_tick_runs_every_time_driven_job() -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    event(capacity=None)
+    out = StringIO()
+    call_command("tick", stdout=out)
+    assert out.getvalue().strip() == "expired=0 case_reminders=0 meeting_reminders=0"

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page
 
 from delaktig.demo.region import DEMO_PASSWORD
+from delaktig.meetings.models import Meeting
 from delaktig.participation.models import Process
 from delaktig.proposals.models import Proposal
 from tests.browser.conftest import assert_accessible, login
@@ -42,6 +43,9 @@ def test_public_pages(page: Page, demo: str) -> None:
         "proposal-decided": decided.get_absolute_url(),
         "proposal-statistics": "/forslag/statistik/",
         "initiatives": "/folkinitiativ/",
+        "meetings": "/moten/",
+        "meeting-assembly": Meeting.objects.get(kind="assembly").get_absolute_url(),
+        "meeting-minutes": Meeting.objects.exclude(minutes="").get().get_absolute_url(),
     }
     for name, path in pages.items():
         page.goto(demo + path)
@@ -69,6 +73,7 @@ def test_resident_pages(page: Page, demo: str) -> None:
         "account-delete": "/mitt-konto/ta-bort/",
         "proposal-new": "/forslag/nytt/",
         "proposal-mine": "/forslag/mina/",
+        "meeting-webinar-full": Meeting.objects.get(kind="webinar").get_absolute_url(),
     }.items():
         page.goto(demo + path)
         assert_accessible(page, name)
@@ -102,6 +107,8 @@ def test_staff_pages(page: Page, demo: str) -> None:
         "staff-proposal-rules": "/forslag/personal/regler/region-jamtland-harjedalen/",
         "staff-verify": "/identitet/personal/verifiera/",
         "staff-initiative-new": "/folkinitiativ/nytt/",
+        "staff-meeting-new": "/moten/personal/nytt/",
+        "staff-meeting-edit": f"/moten/personal/{Meeting.objects.get(kind='webinar').pk}/",
     }.items():
         page.goto(demo + path)
         assert page.locator("h1").count() == 1, name

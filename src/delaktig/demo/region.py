@@ -32,6 +32,7 @@ from delaktig.participation.models import (
     TargetGroup,
 )
 from delaktig.participation.workflow import Action
+from delaktig.meetings import demo as meetings_demo
 from delaktig.proposals import demo as proposals_demo
 
 DEMO_PASSWORD = "delaktig-demo"  # noqa: S105 - printed for the demo, never used in production
@@ -476,6 +477,7 @@ def load_demo_region() -> list[DemoLogin]:
     for spec in PROCESSES:
         _process(spec, region, official, residents)
     proposals_demo.load(region, official, residents)
+    meetings_demo.load(region, residents)
 
     return [
         DemoLogin("administratör", admin.email),
