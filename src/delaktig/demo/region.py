@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from delaktig.accounts.models import DemographicProfile, Role, User
+from delaktig.meetings import demo as meetings_demo
 from delaktig.organisations.models import (
     AccessibilityStatement,
     Body,
@@ -32,7 +33,6 @@ from delaktig.participation.models import (
     TargetGroup,
 )
 from delaktig.participation.workflow import Action
-from delaktig.meetings import demo as meetings_demo
 from delaktig.proposals import demo as proposals_demo
 
 DEMO_PASSWORD = "delaktig-demo"  # noqa: S105 - printed for the demo, never used in production

@@ -12,43 +12,63 @@ from .models import AgendaItem, Meeting
 
 
 def _at(days: int, hour: int) -> datetime:
-    return timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=days),
-                                                time(hour)))
+    return timezone.make_aware(
+        datetime.combine(timezone.localdate() + timedelta(days=days), time(hour))
+    )
 
 
 def load(region: Any, residents: list[Any]) -> None:
     assembly = Body.objects.get(organisation=region, kind="assembly")
     council = Meeting.objects.create(
-        organisation=region, body=assembly, kind=Meeting.Kind.ASSEMBLY,
-        title="Regionfullmäktige december", starts_at=_at(21, 9), ends_at=_at(21, 16),
-        mode=Meeting.Mode.HYBRID, location="Regionens hus, Kyrkgatan 12, Östersund",
+        organisation=region,
+        body=assembly,
+        kind=Meeting.Kind.ASSEMBLY,
+        title="Regionfullmäktige december",
+        starts_at=_at(21, 9),
+        ends_at=_at(21, 16),
+        mode=Meeting.Mode.HYBRID,
+        location="Regionens hus, Kyrkgatan 12, Östersund",
         accessibility_info="Hörslinga i salen. Entré utan trappsteg från Kyrkgatan.",
         remote_link="https://webbtv.demo.delaktig.se/fullmaktige",
         webcast_link="https://webbtv.demo.delaktig.se/fullmaktige",
         description="Sammanträdet är öppet för alla. Allmänhetens frågestund börjar 13.00.",
     )
-    for position, title in enumerate([
-        "Val av justerare", "Allmänhetens frågestund", "Budget 2027",
-        "Rapport om oavslutade medborgarförslag", "Svar på medborgarförslag om tolk på samiska",
-    ], start=1):
+    for position, title in enumerate(
+        [
+            "Val av justerare",
+            "Allmänhetens frågestund",
+            "Budget 2027",
+            "Rapport om oavslutade medborgarförslag",
+            "Svar på medborgarförslag om tolk på samiska",
+        ],
+        start=1,
+    ):
         AgendaItem.objects.create(meeting=council, position=position, title=title)
     webinar = Meeting.objects.create(
-        organisation=region, kind=Meeting.Kind.WEBINAR,
-        title="Webbinarium: så fungerar medborgarförslag", starts_at=_at(10, 18),
-        ends_at=_at(10, 19), mode=Meeting.Mode.DIGITAL,
-        remote_link="https://mote.demo.delaktig.se/webbinarium", capacity=3,
+        organisation=region,
+        kind=Meeting.Kind.WEBINAR,
+        title="Webbinarium: så fungerar medborgarförslag",
+        starts_at=_at(10, 18),
+        ends_at=_at(10, 19),
+        mode=Meeting.Mode.DIGITAL,
+        remote_link="https://mote.demo.delaktig.se/webbinarium",
+        capacity=3,
         registration_open=True,
         description="Vi går igenom hur du skriver ett förslag och vad som händer sedan. "
-                    "Textning finns. Säg till om du behöver teckenspråkstolk.",
+        "Textning finns. Säg till om du behöver teckenspråkstolk.",
     )
     for person in residents[1:5]:
         services.registration_create(user=person, meeting=webinar)
     Meeting.objects.create(
-        organisation=region, kind=Meeting.Kind.PUBLIC_EVENT,
-        title="Öppet möte om vården i Härjedalen", starts_at=_at(-30, 18),
-        ends_at=_at(-30, 20), mode=Meeting.Mode.PHYSICAL, location="Folkets hus, Sveg",
+        organisation=region,
+        kind=Meeting.Kind.PUBLIC_EVENT,
+        title="Öppet möte om vården i Härjedalen",
+        starts_at=_at(-30, 18),
+        ends_at=_at(-30, 20),
+        mode=Meeting.Mode.PHYSICAL,
+        location="Folkets hus, Sveg",
         accessibility_info="Hörslinga. Fika utan gluten och laktos.",
         minutes="## Anteckningar\n\n- 42 personer deltog.\n- Frågor om jourtider och "
-                "ambulansens väg till Funäsdalen.\n- Nämnden återkommer i februari.",
+        "ambulansens väg till Funäsdalen.\n- Nämnden återkommer i februari.",
         minutes_published_at=timezone.now() - timedelta(days=28),
     )
