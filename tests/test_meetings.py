@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from delaktig.core.errors import ValidationFailed
+from delaktig.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from delaktig.meetings import services
 from delaktig.meetings.models import Meeting, Registration
 from delaktig.meetings.services import RegistrationClosed
@@ -165,3 +165,103 @@ def test_tick_runs_every_time_driven_job() -> None:
     out = StringIO()
     call_command("tick", stdout=out)
     assert out.getvalue().strip() == "expired=0 case_reminders=0 meeting_reminders=0"
+
+
+def assembly_meeting(days_ahead: int = 20, **kwargs: Any) -> Meeting:
+    start = (timezone.now() + timedelta(days=days_ahead)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    return Meeting.objects.create(
+        organisation=kwargs.pop("organisation", None) or OrganisationFactory(),
+        kind="assembly",
+        title="Regionfullmäktige",
+        starts_at=start,
+        ends_at=start + timedelta(hours=6),
+        question_time=True,
+        **kwargs,
+    )
+
+
+def test_question_time_rules_deadline_and_limit(time_machine: Any) -> None:
+    from delaktig.meetings.models import QuestionTimeRules
+
+    meeting = assembly_meeting()
+    QuestionTimeRules.objects.create(
+        organisation=meeting.organisation, deadline_days=10, max_per_person=2
+    )
+    asker = UserFactory()
+    meeting_day = timezone.localtime(meeting.starts_at).date()
+    last_day = meeting_day - timedelta(days=10)
+    time_machine.move_to(
+        timezone.make_aware(timezone.datetime.combine(last_day, timezone.datetime.max.time()))
+        - timedelta(minutes=1)
+    )
+    services.question_submit(asker=asker, meeting=meeting, text="Fråga ett", asker_name="Kim")
+    services.question_submit(asker=asker, meeting=meeting, text="Fråga två", asker_name="Kim")
+    with pytest.raises(ValidationFailed):
+        services.question_submit(asker=asker, meeting=meeting, text="Tre", asker_name="Kim")
+    services.question_submit(asker=UserFactory(), meeting=meeting, text="Annan", asker_name="Al")
+    time_machine.move_to(
+        timezone.make_aware(
+            timezone.datetime.combine(last_day + timedelta(days=1), timezone.datetime.min.time())
+        )
+    )
+    with pytest.raises(RegistrationClosed):
+        services.question_submit(asker=UserFactory(), meeting=meeting, text="Sen", asker_name="Bo")
+
+
+def test_question_is_accepted_answered_and_the_asker_told_each_time(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    meeting = assembly_meeting()
+    official = role(UserFactory(), "official", meeting.organisation)
+    asker = UserFactory(email="fragande@example.se")
+    client.force_login(asker)
+    url = reverse("meetings:question", args=[meeting.pk])
+    response = client.post(url, {"text": "", "asker_name": "Kim"})
+    assert response.status_code == 400 and 'value="Kim"' in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"text": "Varför stänger akuten i Sveg?", "asker_name": "Kim"})
+    question = meeting.questions.get()
+    assert (
+        "Varför stänger" not in client.get(meeting.get_absolute_url()).content.decode()
+        or question.status == "submitted"
+    )
+    client.force_login(official)
+    manage = reverse("meetings:questions", args=[meeting.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(manage, {"question": question.pk, "action": "accept"})
+        client.post(
+            manage,
+            {
+                "question": question.pk,
+                "action": "answer",
+                f"a{question.pk}-answered_by": "Regionråd Eva Ek",
+                f"a{question.pk}-answer": "Akuten stänger inte.",
+            },
+        )
+    question.refresh_from_db()
+    assert question.status == "answered" and question.answered_at is not None
+    html = Client().get(meeting.get_absolute_url()).content.decode()
+    assert "Varför stänger akuten i Sveg?" in html and "Akuten stänger inte." in html
+    assert "fragande@example.se" not in html
+    subjects = [m.subject for m in mail.outbox if m.to == ["fragande@example.se"]]
+    assert len(subjects) == 3 and "besvarats" in subjects[-1]
+
+
+def test_declining_needs_a_reason(django_capture_on_commit_callbacks: Any) -> None:
+    meeting = assembly_meeting()
+    official = role(UserFactory(), "official", meeting.organisation)
+    question = services.question_submit(
+        asker=UserFactory(), meeting=meeting, text="Om min bygglovsansökan", asker_name="Al"
+    )
+    with pytest.raises(ValidationFailed):
+        services.question_decline(actor=official, question=question, reason=" ")
+    with pytest.raises(PermissionDenied):
+        services.question_decline(actor=UserFactory(), question=question, reason="Nej")
+    declined = services.question_decline(
+        actor=official, question=question, reason="Frågan gäller ett enskilt ärende."
+    )
+    assert declined.status == "declined"
+    with pytest.raises(InvalidTransition):
+        services.question_answer(actor=official, question=declined, answered_by="X", answer="Y")

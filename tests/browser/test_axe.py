@@ -74,6 +74,7 @@ def test_resident_pages(page: Page, demo: str) -> None:
         "proposal-new": "/forslag/nytt/",
         "proposal-mine": "/forslag/mina/",
         "meeting-webinar-full": Meeting.objects.get(kind="webinar").get_absolute_url(),
+        "meeting-question-form": Meeting.objects.get(kind="assembly").get_absolute_url(),
     }.items():
         page.goto(demo + path)
         assert_accessible(page, name)
@@ -108,6 +109,9 @@ def test_staff_pages(page: Page, demo: str) -> None:
         "staff-verify": "/identitet/personal/verifiera/",
         "staff-initiative-new": "/folkinitiativ/nytt/",
         "staff-meeting-new": "/moten/personal/nytt/",
+        "staff-meeting-questions": (
+            f"/moten/personal/{Meeting.objects.get(kind='assembly').pk}/fragor/"
+        ),
         "staff-meeting-edit": f"/moten/personal/{Meeting.objects.get(kind='webinar').pk}/",
     }.items():
         page.goto(demo + path)

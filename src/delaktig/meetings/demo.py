@@ -32,7 +32,17 @@ def load(region: Any, residents: list[Any]) -> None:
         remote_link="https://webbtv.demo.delaktig.se/fullmaktige",
         webcast_link="https://webbtv.demo.delaktig.se/fullmaktige",
         description="Sammanträdet är öppet för alla. Allmänhetens frågestund börjar 13.00.",
+        question_time=True,
     )
+    question = services.question_submit(
+        asker=residents[3],
+        meeting=council,
+        asker_name=residents[3].display_name,
+        text="Hur ska regionen se till att det finns ambulans i Funäsdalen under högsäsongen?",
+    )
+    official = region.roles.filter(kind="official").first()
+    if official is not None:
+        services.question_accept(actor=official.user, question=question)
     for position, title in enumerate(
         [
             "Val av justerare",

@@ -33,6 +33,7 @@ class MeetingForm(forms.ModelForm):
             "webcast_link",
             "capacity",
             "registration_open",
+            "question_time",
             "published",
             "minutes",
         ]
@@ -77,3 +78,31 @@ class AgendaItemForm(forms.ModelForm):
         model = AgendaItem
         fields = ["position", "title", "description", "document_url"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Din fråga"), max_length=1500, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    asker_name = forms.CharField(
+        label=_("Namn som visas vid frågan"),
+        max_length=120,
+        help_text=_("Frågan och namnet publiceras på dagordningen och i protokollet."),
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl till den som frågade"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AnswerForm(forms.Form):
+    answered_by = forms.CharField(
+        label=_("Besvarad av"),
+        max_length=200,
+        help_text=_("Namn och uppdrag, till exempel regionråd."),
+    )
+    answer = forms.CharField(
+        label=_("Svar"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Markdown.")
+    )

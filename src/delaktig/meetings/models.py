@@ -60,6 +60,11 @@ class Meeting(models.Model):
         help_text=_("Tomt betyder ingen anmälan eller obegränsat antal."),
     )
     registration_open = models.BooleanField(_("anmälan öppen"), default=False)
+    question_time = models.BooleanField(
+        _("allmänhetens frågestund"),
+        default=False,
+        help_text=_("Invånare kan lämna frågor till mötet enligt organisationens regler."),
+    )
     minutes = models.TextField(_("protokoll"), blank=True, help_text=_("Markdown."))
     minutes_published_at = models.DateTimeField(null=True, blank=True)
     published = models.BooleanField(_("publicerat"), default=True)
@@ -139,3 +144,75 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting_id}:{self.user_id}:{self.status}"
+
+
+class QuestionTimeRules(models.Model):
+    """Allmänhetens frågestund: the organisation's local rules."""
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="question_rules"
+    )
+    deadline_days = models.PositiveSmallIntegerField(
+        _("frågor lämnas senast så här många dagar före mötet"), default=10
+    )
+    max_per_person = models.PositiveSmallIntegerField(
+        _("högst antal frågor per person och möte"), default=2
+    )
+    rules_text = models.TextField(
+        _("regler som visas för den som frågar"),
+        blank=True,
+        help_text=_("Markdown."),
+        default="Frågan ska gälla något som fullmäktige ansvarar för. Frågor om enskilda "
+        "ärenden tas inte upp.",
+    )
+
+    class Meta:
+        verbose_name = _("regler för allmänhetens frågestund")
+        verbose_name_plural = _("regler för allmänhetens frågestund")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class Question(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Inlämnad, granskas")
+        ACCEPTED = "accepted", _("Godkänd, på dagordningen")
+        DECLINED = "declined", _("Avvisad")
+        ANSWERED = "answered", _("Besvarad")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="questions")
+    asker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asker_name = models.CharField(_("namn som visas"), max_length=120)
+    text = models.TextField(_("din fråga"), max_length=1500)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    decline_reason = models.TextField(_("skäl"), blank=True)
+    answered_by = models.CharField(
+        _("besvarad av"),
+        max_length=200,
+        blank=True,
+        help_text=_("Namn och uppdrag, till exempel regionråd."),
+    )
+    answer = models.TextField(_("svar"), blank=True, help_text=_("Markdown."))
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fråga")
+        verbose_name_plural = _("frågor")
+        ordering = ["created", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="answered") | (~Q(answer="") & ~Q(answered_by="")),
+                name="answered_question_has_answer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="declined_question_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -1,6 +1,6 @@
 """Registrations for public events: capacity, a waiting list, and promotion on cancellation."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Any
 
@@ -8,7 +8,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from delaktig.core.errors import DelaktigError, ValidationFailed
+from delaktig.core.audit import audit_log
+from delaktig.core.errors import (
+    DelaktigError,
+    InvalidTransition,
+    PermissionDenied,
+    ValidationFailed,
+)
 from delaktig.notifications.tasks import send_templated_email
 
 from .models import Meeting, Registration
@@ -119,3 +125,149 @@ def meeting_reminders_send(*, now: Any = None, ahead: timedelta = timedelta(hour
                 _tell(registration, "registration_reminder")
                 sent += 1
     return sent
+
+
+# --- Allmänhetens frågestund ---
+
+QUESTION_EMAILS = {
+    "submitted": "question_submitted",
+    "accepted": "question_accepted",
+    "declined": "question_declined",
+    "answered": "question_answered",
+}
+
+
+def question_rules_for(meeting: Meeting) -> Any:
+    from .models import QuestionTimeRules
+
+    rules, _created = QuestionTimeRules.objects.get_or_create(organisation=meeting.organisation)
+    return rules
+
+
+def question_deadline(meeting: Meeting) -> Any:
+    """Questions must be in N whole days before the meeting day (the end of that day)."""
+    rules = question_rules_for(meeting)
+    meeting_day = timezone.localtime(meeting.starts_at).date()
+    last_day = meeting_day - timedelta(days=rules.deadline_days)
+    return timezone.make_aware(datetime.combine(last_day, time.max))
+
+
+def _tell_asker(question: Any) -> None:
+    email = question.asker.email
+    if not email:
+        return
+    context: dict[str, object] = {
+        "title": question.meeting.title,
+        "path": question.meeting.get_absolute_url(),
+        "question": question.text,
+        "reason": question.decline_reason,
+        "answered_by": question.answered_by,
+    }
+    transaction.on_commit(
+        partial(
+            send_templated_email.enqueue,
+            recipient=email,
+            template=QUESTION_EMAILS[question.status],
+            context=context,
+        )
+    )
+
+
+def question_submit(*, asker: Any, meeting: Meeting, text: str, asker_name: str) -> Any:
+    from .models import Question
+
+    if not asker.is_authenticated:
+        raise ValidationFailed(_("Logga in för att ställa en fråga."))
+    if not meeting.question_time:
+        raise RegistrationClosed(_("Mötet har ingen frågestund."))
+    if timezone.now() > question_deadline(meeting):
+        raise RegistrationClosed(_("Sista dag för frågor till det här mötet har passerat."))
+    text, asker_name = text.strip(), asker_name.strip()
+    if not text or not asker_name:
+        raise ValidationFailed(_("Skriv din fråga och namnet som ska visas."))
+    rules = question_rules_for(meeting)
+    with transaction.atomic():
+        Meeting.objects.select_for_update().get(pk=meeting.pk)
+        asked = (
+            Question.objects.filter(meeting=meeting, asker=asker)
+            .exclude(status=Question.Status.DECLINED)
+            .count()
+        )
+        if asked >= rules.max_per_person:
+            raise ValidationFailed(
+                _("Du har redan ställt så många frågor som reglerna tillåter till mötet.")
+            )
+        question = Question.objects.create(
+            meeting=meeting, asker=asker, text=text, asker_name=asker_name
+        )
+        _tell_asker(question)
+        return question
+
+
+def _staff_question(actor: Any, question: Any) -> Any:
+    from .models import Question
+
+    if not actor.has_perm("participation.change_process", question.meeting.organisation):
+        raise PermissionDenied()
+    return (
+        Question.objects.select_for_update().select_related("meeting", "asker").get(pk=question.pk)
+    )
+
+
+def question_accept(*, actor: Any, question: Any) -> Any:
+    with transaction.atomic():
+        locked = _staff_question(actor, question)
+        if locked.status != "submitted":
+            raise InvalidTransition()
+        locked.status = "accepted"
+        locked.save(update_fields=["status"])
+        audit_log(
+            actor=actor,
+            action="question.accept",
+            target=locked,
+            organisation=locked.meeting.organisation,
+        )
+        _tell_asker(locked)
+        return locked
+
+
+def question_decline(*, actor: Any, question: Any, reason: str) -> Any:
+    if not reason.strip():
+        raise ValidationFailed(_("Förklara varför frågan inte tas upp."))
+    with transaction.atomic():
+        locked = _staff_question(actor, question)
+        if locked.status != "submitted":
+            raise InvalidTransition()
+        locked.status = "declined"
+        locked.decline_reason = reason.strip()
+        locked.save(update_fields=["status", "decline_reason"])
+        audit_log(
+            actor=actor,
+            action="question.decline",
+            target=locked,
+            organisation=locked.meeting.organisation,
+        )
+        _tell_asker(locked)
+        return locked
+
+
+def question_answer(*, actor: Any, question: Any, answered_by: str, answer: str) -> Any:
+    if not answered_by.strip() or not answer.strip():
+        raise ValidationFailed(_("Skriv vem som svarade och vad svaret var."))
+    with transaction.atomic():
+        locked = _staff_question(actor, question)
+        if locked.status != "accepted":
+            raise InvalidTransition()
+        locked.status = "answered"
+        locked.answered_by = answered_by.strip()
+        locked.answer = answer.strip()
+        locked.answered_at = timezone.now()
+        locked.save(update_fields=["status", "answered_by", "answer", "answered_at"])
+        audit_log(
+            actor=actor,
+            action="question.answer",
+            target=locked,
+            organisation=locked.meeting.organisation,
+        )
+        _tell_asker(locked)
+        return locked

@@ -63,7 +63,7 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def meeting_detail(request: HttpRequest, pk: int, question_form: Any = None) -> HttpResponse:
     meeting = get_object_or_404(
         Meeting.objects.public().select_related("organisation", "body").prefetch_related("agenda"),
         pk=pk,
@@ -108,6 +108,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "seats_left": seats_left,
             "can_register": meeting.registration_open and meeting.starts_at > timezone.now(),
             "can_edit": request.user.has_perm("participation.change_process", meeting.organisation),
+            **(_question_context(request, meeting, question_form) if meeting.question_time else {}),
         },
         status=status,
     )
@@ -175,4 +176,95 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "registrations": registrations,
         },
         status=400 if form.errors or agenda_form.errors else 200,
+    )
+
+
+def _question_context(request: HttpRequest, meeting: Meeting, form: Any = None) -> dict[str, Any]:
+    from .forms import QuestionForm
+    from .models import Question
+
+    user = request.user
+    return {
+        "question_rules": services.question_rules_for(meeting),
+        "question_deadline": services.question_deadline(meeting),
+        "questions_open": timezone.now() <= services.question_deadline(meeting),
+        "public_questions": meeting.questions.filter(
+            status__in=[Question.Status.ACCEPTED, Question.Status.ANSWERED]
+        ),
+        "my_questions": meeting.questions.filter(asker=user) if user.is_authenticated else [],
+        "question_form": form
+        or QuestionForm(initial={"asker_name": getattr(user, "display_name", "")}),
+    }
+
+
+@require_POST
+def question_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    from .forms import QuestionForm
+
+    meeting = get_object_or_404(Meeting.objects.public(), pk=pk, question_time=True)
+    if not request.user.is_authenticated:
+        return redirect_to_login(meeting.get_absolute_url())
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.question_submit(asker=request.user, meeting=meeting, **form.cleaned_data)
+        except DelaktigError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Tack! Din fråga har kommit in och granskas."))
+            return redirect(f"{meeting.get_absolute_url()}#fragestund")
+    request.method = "GET"
+    response = meeting_detail(request, pk, question_form=form)
+    response.status_code = 400
+    return response
+
+
+@staff_required
+def questions_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    from .forms import AnswerForm, DeclineForm
+    from .models import Question
+
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if not request.user.has_perm("participation.change_process", meeting.organisation):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        question = get_object_or_404(
+            Question, pk=request.POST.get("question", "0") or 0, meeting=meeting
+        )
+        action = request.POST.get("action")
+        try:
+            if action == "accept":
+                services.question_accept(actor=request.user, question=question)
+            elif action == "decline":
+                form = DeclineForm(request.POST, prefix=f"d{question.pk}")
+                if not form.is_valid():
+                    raise services.ValidationFailed(_("Skriv ett skäl."))
+                services.question_decline(
+                    actor=request.user, question=question, **form.cleaned_data
+                )
+            elif action == "answer":
+                answer_form = AnswerForm(request.POST, prefix=f"a{question.pk}")
+                if not answer_form.is_valid():
+                    raise services.ValidationFailed(_("Skriv vem som svarade och svaret."))
+                services.question_answer(
+                    actor=request.user, question=question, **answer_form.cleaned_data
+                )
+            else:
+                raise PermissionDenied
+        except DelaktigError as error:
+            messages.error(request, error.message)
+            status = 400
+        else:
+            messages.success(request, _("Frågan är uppdaterad."))
+            return redirect("meetings:questions", pk=meeting.pk)
+    questions = [
+        (q, DeclineForm(prefix=f"d{q.pk}"), AnswerForm(prefix=f"a{q.pk}"))
+        for q in meeting.questions.select_related("asker")
+    ]
+    return render(
+        request,
+        "meetings/questions.html",
+        {"meeting": meeting, "questions": questions},
+        status=status,
     )
