@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page
 
+from delaktig.councils.models import Referral
 from delaktig.demo.region import DEMO_PASSWORD
 from delaktig.meetings.models import Meeting
 from delaktig.participation.models import Process
@@ -44,6 +45,9 @@ def test_public_pages(page: Page, demo: str) -> None:
         "proposal-statistics": "/forslag/statistik/",
         "initiatives": "/folkinitiativ/",
         "meetings": "/moten/",
+        "councils": "/rad/",
+        "council": "/rad/pensionarsradet/",
+        "referral": f"/rad/remisser/{Referral.objects.get().pk}/",
         "meeting-assembly": Meeting.objects.get(kind="assembly").get_absolute_url(),
         "meeting-minutes": Meeting.objects.exclude(minutes="").get().get_absolute_url(),
     }
@@ -109,6 +113,7 @@ def test_staff_pages(page: Page, demo: str) -> None:
         "staff-verify": "/identitet/personal/verifiera/",
         "staff-initiative-new": "/folkinitiativ/nytt/",
         "staff-meeting-new": "/moten/personal/nytt/",
+        "staff-referrals": "/rad/personal/remisser/",
         "staff-meeting-questions": (
             f"/moten/personal/{Meeting.objects.get(kind='assembly').pk}/fragor/"
         ),

@@ -125,3 +125,19 @@ def test_submit_intake_supports_register_refer_decide(browser: Browser, demo: st
     assert proposal.case_number in author.content()
     assert_accessible(author, "proposal-decided-keyboard-flow")
     assert Organisation.objects.exists()
+
+
+def test_a_council_member_answers_a_referral_with_the_keyboard(browser: Browser, demo: str) -> None:
+    from delaktig.councils.models import Referral
+
+    referral = Referral.objects.get()
+    member = keyboard_login(browser, demo, "invanare11@demo.delaktig.se")  # Sami council chair
+    member.goto(demo + referral.get_absolute_url())
+    tab_to(member, "#id_kind_0")
+    member.keyboard.press("Space")
+    tab_to(member, "#id_text")
+    member.keyboard.type("Samrådet vill att materialet också finns på sydsamiska.")
+    press(member, "section.form-section form button.button")
+    assert "Ert svar är lämnat." in member.content()
+    assert referral.responses.filter(kind="joint", council__slug="samiska-samradet").exists()
+    assert_accessible(member, "referral-answered-keyboard")

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "delaktig.proposals",
     "delaktig.initiatives",
     "delaktig.meetings",
+    "delaktig.councils",
     "delaktig.notifications",
     "delaktig.insights",
     "delaktig.demo",

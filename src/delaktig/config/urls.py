@@ -11,6 +11,7 @@ urlpatterns = [
     path("identitet/", include("delaktig.identity.urls")),
     path("folkinitiativ/", include("delaktig.initiatives.urls")),
     path("moten/", include("delaktig.meetings.urls")),
+    path("rad/", include("delaktig.councils.urls")),
     path("personal/", include("delaktig.participation.staff_urls")),
     path("konto/", include("allauth.urls")),
     path("mitt-konto/", include("delaktig.accounts.urls")),

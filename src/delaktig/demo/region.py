@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from delaktig.accounts.models import DemographicProfile, Role, User
+from delaktig.councils import demo as councils_demo
 from delaktig.meetings import demo as meetings_demo
 from delaktig.organisations.models import (
     AccessibilityStatement,
@@ -478,6 +479,7 @@ def load_demo_region() -> list[DemoLogin]:
         _process(spec, region, official, residents)
     proposals_demo.load(region, official, residents)
     meetings_demo.load(region, residents)
+    councils_demo.load(region, official, residents)
 
     return [
         DemoLogin("administratör", admin.email),

@@ -21,6 +21,7 @@ class MeetingForm(forms.ModelForm):
         fields = [
             "organisation",
             "body",
+            "council",
             "kind",
             "title",
             "description",
@@ -55,6 +56,11 @@ class MeetingForm(forms.ModelForm):
         from delaktig.organisations.models import Body
 
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        from delaktig.councils.models import Council
+
+        self.fields["council"].queryset = Council.objects.filter(  # type: ignore[attr-defined]
+            organisation__in=organisations
+        )
         self.fields["body"].queryset = Body.objects.filter(  # type: ignore[attr-defined]
             organisation__in=organisations
         )

@@ -39,6 +39,14 @@ class Meeting(models.Model):
         blank=True,
         related_name="meetings",
     )
+    council = models.ForeignKey(
+        "councils.Council",
+        verbose_name=_("råd"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
     kind = models.CharField(_("typ av möte"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("rubrik"), max_length=200)
     description = models.TextField(_("beskrivning"), blank=True, help_text=_("Markdown."))

@@ -1,0 +1,55 @@
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Council, ReferralResponse
+
+
+class ReferralForm(forms.Form):
+    title = forms.CharField(label=_("Rubrik"), max_length=200)
+    question = forms.CharField(
+        label=_("Frågan till rådet"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    body = forms.CharField(
+        label=_("Underlag"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown."),
+    )
+    deadline = forms.DateField(
+        label=_("Svar senast"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    councils = forms.ModelMultipleChoiceField(
+        label=_("Råd"), queryset=Council.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, councils: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["councils"].queryset = councils  # type: ignore[attr-defined]
+
+
+class ResponseForm(forms.Form):
+    council = forms.ModelChoiceField(
+        label=_("Rådet du svarar för"), queryset=Council.objects.none()
+    )
+    kind = forms.ChoiceField(
+        label=_("Typ av svar"), choices=ReferralResponse.Kind.choices, widget=forms.RadioSelect
+    )
+    text = forms.CharField(label=_("Svar"), widget=forms.Textarea(attrs={"rows": 6}))
+
+    def __init__(self, *args: Any, councils: list[Council], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["council"].queryset = Council.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[c.pk for c in councils]
+        )
+        if len(councils) == 1:
+            self.fields["council"].initial = councils[0].pk
+
+
+class HowUsedForm(forms.Form):
+    how_used = forms.CharField(
+        label=_("Så användes svaren"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Markdown."),
+    )

@@ -1,0 +1,166 @@
+"""Councils (pensionärsråd, tillgänglighetsråd, brukarråd, ungdomsråd, samråd), their
+members, and referrals (remisser) they answer."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Council(models.Model):
+    class Kind(models.TextChoices):
+        PENSIONERS = "pensionarsrad", _("Pensionärsråd")
+        ACCESSIBILITY = "tillganglighetsrad", _("Tillgänglighetsråd")
+        USERS = "brukarrad", _("Brukarråd")
+        YOUTH = "ungdomsrad", _("Ungdomsråd")
+        SAMI = "samiskt_samrad", _("Samiskt samråd")
+        MINORITY = "minoritetssamrad", _("Samråd med nationell minoritet")
+        OTHER = "annat", _("Annat råd")
+
+    class Minority(models.TextChoices):
+        JEWS = "judar", _("Judar")
+        ROMA = "romer", _("Romer")
+        SAMI = "samer", _("Samer")
+        SWEDE_FINNS = "sverigefinnar", _("Sverigefinnar")
+        TORNEDALIANS = "tornedalingar", _("Tornedalingar")
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="councils",
+    )
+    kind = models.CharField(_("typ av råd"), max_length=30, choices=Kind.choices)
+    minority = models.CharField(
+        _("nationell minoritet"), max_length=20, choices=Minority.choices, blank=True
+    )
+    name = models.CharField(_("namn"), max_length=150)
+    slug = models.SlugField(_("kortnamn"), unique=True)
+    mandate = models.TextField(
+        _("uppdrag"), help_text=_("Vad rådet gör och får yttra sig om. Markdown.")
+    )
+    secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sekreterare"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("råd")
+        verbose_name_plural = _("råd")
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="minoritetssamrad") | ~Q(minority=""),
+                name="minority_council_names_its_minority",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("councils:detail", kwargs={"slug": self.slug})
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "ordforande", _("Ordförande")
+        VICE_CHAIR = "vice", _("Vice ordförande")
+        MEMBER = "ledamot", _("Ledamot")
+        DEPUTY = "ersattare", _("Ersättare")
+
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="council_memberships",
+        help_text=_("Kontot som svarar på remisser i plattformen."),
+    )
+    name = models.CharField(_("namn"), max_length=120)
+    nominated_by = models.CharField(
+        _("nominerad av"),
+        max_length=150,
+        blank=True,
+        help_text=_("Organisationen som föreslog ledamoten."),
+    )
+    role = models.CharField(_("roll"), max_length=12, choices=Role.choices, default=Role.MEMBER)
+    term_start = models.DateField(_("mandatperiod från"))
+    term_end = models.DateField(_("mandatperiod till"))
+
+    class Meta:
+        verbose_name = _("ledamot")
+        verbose_name_plural = _("ledamöter")
+        ordering = ["council", "role", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_end__gte=F("term_start")), name="term_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class Referral(models.Model):
+    """A remiss: a matter sent to councils for their views, with a deadline."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="referrals"
+    )
+    title = models.CharField(_("rubrik"), max_length=200)
+    question = models.TextField(_("frågan till rådet"))
+    body = models.TextField(_("underlag"), blank=True, help_text=_("Markdown."))
+    deadline = models.DateField(_("svar senast"))
+    councils = models.ManyToManyField(Council, verbose_name=_("råd"), related_name="referrals")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    how_used = models.TextField(
+        _("så användes svaren"), blank=True, help_text=_("Återkoppling till råden. Markdown.")
+    )
+    how_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("remiss")
+        verbose_name_plural = _("remisser")
+        ordering = ["deadline", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("councils:referral", kwargs={"pk": self.pk})
+
+
+class ReferralResponse(models.Model):
+    class Kind(models.TextChoices):
+        JOINT = "joint", _("Rådets gemensamma svar")
+        INDIVIDUAL = "individual", _("Ledamotens egen synpunkt")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="responses")
+    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("typ av svar"), max_length=12, choices=Kind.choices)
+    text = models.TextField(_("svar"))
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "council"],
+                condition=Q(kind="joint"),
+                name="one_joint_answer_per_council",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}:{self.council_id}:{self.kind}"

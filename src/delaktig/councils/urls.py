@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "councils"
+
+urlpatterns = [
+    path("", views.council_list, name="list"),
+    path("remisser/<int:pk>/", views.referral_detail, name="referral"),
+    path("personal/remisser/", views.referrals_dashboard, name="referrals"),
+    path("<slug:slug>/", views.council_detail, name="detail"),
+    path("<slug:slug>/kalender.ics", views.council_ics, name="ics"),
+]

@@ -1,0 +1,137 @@
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from delaktig.accounts.roles import is_administrator, staff_organisation_ids
+from delaktig.core.errors import DelaktigError
+from delaktig.meetings.ical import calendar_for
+from delaktig.organisations.models import Organisation
+from delaktig.participation.staff_views import staff_required
+
+from . import services
+from .forms import HowUsedForm, ReferralForm, ResponseForm
+from .models import Council, Referral
+
+
+def council_list(request: HttpRequest) -> HttpResponse:
+    councils = Council.objects.select_related("organisation")
+    return render(request, "councils/list.html", {"councils": councils})
+
+
+def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    council = get_object_or_404(Council.objects.select_related("organisation"), slug=slug)
+    today = timezone.localdate()
+    return render(
+        request,
+        "councils/detail.html",
+        {
+            "council": council,
+            "members": council.memberships.filter(term_start__lte=today, term_end__gte=today),
+            "upcoming": council.meetings.public().filter(ends_at__gte=timezone.now()),
+            "minutes": council.meetings.public()
+            .filter(minutes_published_at__isnull=False)
+            .order_by("-starts_at")[:10],
+            "referrals": council.referrals.order_by("-deadline")[:20],
+        },
+    )
+
+
+def council_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    council = get_object_or_404(Council, slug=slug)
+    return HttpResponse(
+        calendar_for(council.meetings.public(), name=council.name),
+        content_type="text/calendar; charset=utf-8",
+    )
+
+
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_object_or_404(Referral.objects.select_related("organisation"), pk=pk)
+    mine = services.member_councils(request.user, referral)
+    form = ResponseForm(request.POST or None, councils=mine)
+    how_form = HowUsedForm(request.POST or None, initial={"how_used": referral.how_used})
+    can_handle = request.user.has_perm("participation.change_process", referral.organisation)
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "how_used":
+                if not can_handle:
+                    raise PermissionDenied
+                if how_form.is_valid():
+                    services.referral_record_use(
+                        actor=request.user, referral=referral, **how_form.cleaned_data
+                    )
+                    messages.success(request, _("Återkopplingen till råden är sparad."))
+                    return redirect(referral)
+            elif form.is_valid():
+                services.referral_respond(
+                    author=request.user, referral=referral, **form.cleaned_data
+                )
+                messages.success(request, _("Ert svar är lämnat."))
+                return redirect(referral)
+        except DelaktigError as error:
+            form.add_error(None, error.message)
+        status = 400
+    return render(
+        request,
+        "councils/referral.html",
+        {
+            "referral": referral,
+            "responses": referral.responses.select_related("council", "author"),
+            "mine": mine,
+            "form": form,
+            "how_form": how_form,
+            "can_handle": can_handle,
+            "overdue": referral.deadline < timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+def _organisations(request: HttpRequest) -> Any:
+    if is_administrator(request.user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=staff_organisation_ids(request.user, ("official",)))
+
+
+@staff_required
+def referrals_dashboard(request: HttpRequest) -> HttpResponse:
+    organisations = _organisations(request)
+    if not organisations.exists():
+        raise PermissionDenied
+    councils = Council.objects.filter(organisation__in=organisations)
+    form = ReferralForm(request.POST or None, councils=councils)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        organisation = data["councils"][0].organisation
+        try:
+            referral = services.referral_create(
+                actor=request.user,
+                organisation=organisation,
+                title=data["title"],
+                question=data["question"],
+                body=data["body"],
+                deadline=data["deadline"],
+                councils=list(data["councils"]),
+            )
+        except DelaktigError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Remissen är skickad till råden."))
+            return redirect(referral)
+    return render(
+        request,
+        "councils/referrals.html",
+        {
+            "form": form,
+            "overdue": services.overdue_referrals(organisations.values("pk")),
+            "open": Referral.objects.filter(
+                organisation__in=organisations, deadline__gte=timezone.localdate()
+            ).prefetch_related("councils"),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,184 @@
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from delaktig.core.errors import PermissionDenied, ValidationFailed
+from delaktig.councils import services
+from delaktig.councils.models import Council, Membership
+from delaktig.meetings.models import Meeting
+from tests.factories import OrganisationFactory, UserFactory, role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup() -> Any:
+    region = OrganisationFactory()
+    official = role(UserFactory(), "official", region)
+    council = Council.objects.create(
+        organisation=region,
+        kind="pensionarsrad",
+        name="Pensionärsrådet",
+        slug="pr",
+        mandate="Samråd.",
+    )
+    today = timezone.localdate()
+    chair = UserFactory(email="chair@example.se")
+    member = UserFactory(email="member@example.se")
+    term = {"term_start": today - timedelta(days=365), "term_end": today + timedelta(days=365)}
+    Membership.objects.create(council=council, user=chair, name="Ordf", role="ordforande", **term)
+    Membership.objects.create(council=council, user=member, name="Led", **term)
+    former = UserFactory(email="former@example.se")
+    Membership.objects.create(
+        council=council,
+        user=former,
+        name="Förr",
+        term_start=today - timedelta(days=900),
+        term_end=today - timedelta(days=400),
+    )
+    return region, official, council, chair, member, former
+
+
+def test_referral_answers_and_feedback_reach_the_council(
+    setup: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    region, official, council, chair, member, former = setup
+    with django_capture_on_commit_callbacks(execute=True):
+        referral = services.referral_create(
+            actor=official,
+            organisation=region,
+            title="Färdtjänst",
+            question="Vad tycker ni?",
+            body="",
+            deadline=timezone.localdate() + timedelta(days=14),
+            councils=[council],
+        )
+    told = sorted(address for m in mail.outbox for address in m.to)
+    assert told == ["chair@example.se", "member@example.se"]  # not the former member
+    with pytest.raises(PermissionDenied):
+        services.referral_respond(
+            author=member, referral=referral, council=council, kind="joint", text="Vi tycker"
+        )
+    with pytest.raises(PermissionDenied):
+        services.referral_respond(
+            author=former, referral=referral, council=council, kind="individual", text="Jag"
+        )
+    services.referral_respond(
+        author=member, referral=referral, council=council, kind="individual", text="Min synpunkt"
+    )
+    services.referral_respond(
+        author=chair, referral=referral, council=council, kind="joint", text="Rådets svar"
+    )
+    with pytest.raises(ValidationFailed):
+        services.referral_respond(
+            author=chair, referral=referral, council=council, kind="joint", text="Ett till"
+        )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_record_use(
+            actor=official, referral=referral, how_used="Förslaget ändrades."
+        )
+    assert sorted(a for m in mail.outbox for a in m.to) == ["chair@example.se", "member@example.se"]
+
+
+def test_overdue_until_every_council_has_answered(setup: Any, time_machine: Any) -> None:
+    region, official, council, chair, _member, _former = setup
+    other = Council.objects.create(
+        organisation=region, kind="ungdomsrad", name="Ungdomsrådet", slug="ur", mandate="Unga."
+    )
+    deadline = timezone.localdate() + timedelta(days=7)
+    referral = services.referral_create(
+        actor=official,
+        organisation=region,
+        title="Remiss",
+        question="?",
+        body="",
+        deadline=deadline,
+        councils=[council, other],
+    )
+    time_machine.move_to(
+        timezone.make_aware(
+            timezone.datetime.combine(deadline, timezone.datetime.min.time()) + timedelta(hours=12)
+        )
+    )
+    assert services.overdue_referrals([region.pk]) == []  # the deadline day itself is on time
+    next_day = deadline + timedelta(days=1)
+    overdue = services.overdue_referrals([region.pk], today=next_day)
+    assert overdue == [(referral, [council, other])]
+    services.referral_respond(
+        author=chair, referral=referral, council=council, kind="joint", text="Svar"
+    )
+    assert services.overdue_referrals([region.pk], today=next_day) == [(referral, [other])]
+
+
+def test_referral_needs_future_deadline_and_own_councils(setup: Any) -> None:
+    region, official, council, *_ = setup
+    foreign = Council.objects.create(
+        organisation=OrganisationFactory(), kind="annat", name="Annat", slug="annat", mandate="-"
+    )
+    with pytest.raises(ValidationFailed):
+        services.referral_create(
+            actor=official,
+            organisation=region,
+            title="T",
+            question="Q",
+            body="",
+            deadline=timezone.localdate(),
+            councils=[council],
+        )
+    with pytest.raises(ValidationFailed):
+        services.referral_create(
+            actor=official,
+            organisation=region,
+            title="T",
+            question="Q",
+            body="",
+            deadline=date(2099, 1, 1),
+            councils=[foreign],
+        )
+
+
+def test_public_pages_member_form_and_council_calendar(client: Client, setup: Any) -> None:
+    region, official, council, chair, _member, _former = setup
+    start = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
+    Meeting.objects.create(
+        organisation=region,
+        council=council,
+        kind="council",
+        title="Rådsmöte",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    referral = services.referral_create(
+        actor=official,
+        organisation=region,
+        title="Remissen",
+        question="Vad?",
+        body="",
+        deadline=timezone.localdate() + timedelta(days=5),
+        councils=[council],
+    )
+    html = client.get(council.get_absolute_url()).content.decode()
+    assert "Ordf" in html and "Förr" not in html and "Rådsmöte" in html and "Remissen" in html
+    events = Calendar.from_ical(
+        client.get(reverse("councils:ics", args=[council.slug])).content
+    ).walk("VEVENT")
+    assert [str(e["summary"]) for e in events] == ["Rådsmöte"]
+    assert "Lämna svar" not in client.get(referral.get_absolute_url()).content.decode()
+    client.force_login(chair)
+    response = client.post(
+        referral.get_absolute_url(), {"council": council.pk, "kind": "joint", "text": ""}
+    )
+    assert response.status_code == 400
+    client.post(
+        referral.get_absolute_url(), {"council": council.pk, "kind": "joint", "text": "Vårt svar"}
+    )
+    assert "Vårt svar" in Client().get(referral.get_absolute_url()).content.decode()
+    client.force_login(official)
+    assert client.get(reverse("councils:referrals")).status_code == 200
