@@ -182,3 +182,77 @@ def test_public_pages_member_form_and_council_calendar(client: Client, setup: An
     assert "Vårt svar" in Client().get(referral.get_absolute_url()).content.decode()
     client.force_login(official)
     assert client.get(reverse("councils:referrals")).status_code == 200
+
+
+def test_official_records_attendance_approves_and_exports_payroll(
+    client: Client, setup: Any
+) -> None:
+    import csv
+    import io
+
+    from delaktig.councils.models import Attendance, CompensationModel
+
+    region, official, council, chair, member, _former = setup
+    CompensationModel.objects.create(
+        organisation=region,
+        fee_basis="half_day",
+        fee=600,
+        lost_earnings_cap_per_half_day=900,
+        travel_basis="distance",
+        travel_per_km=2.5,
+    )
+    start = timezone.now().replace(microsecond=0) - timedelta(days=1)
+    meeting = Meeting.objects.create(
+        organisation=region,
+        council=council,
+        kind="council",
+        title="Rådsmöte",
+        starts_at=start,
+        ends_at=start + timedelta(hours=5),
+    )
+    memberships = {m.user: m for m in council.memberships.all()}
+    client.force_login(official)
+    url = reverse("councils:attendance", args=[meeting.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and "Förr" not in page.content.decode()
+    chair_prefix, member_prefix = f"m{memberships[chair].pk}", f"m{memberships[member].pk}"
+    bad = {
+        f"{chair_prefix}-present": "on",
+        f"{chair_prefix}-half_days": "2",
+        f"{chair_prefix}-lost_earnings": "-5",
+        f"{chair_prefix}-travel_km": "40",
+        f"{chair_prefix}-travel_cost": "0",
+        f"{member_prefix}-half_days": "1",
+        f"{member_prefix}-lost_earnings": "0",
+        f"{member_prefix}-travel_km": "0",
+        f"{member_prefix}-travel_cost": "0",
+    }
+    assert client.post(url, bad).status_code == 400
+    assert not Attendance.objects.exists()
+    good = {**bad, f"{chair_prefix}-lost_earnings": "2500"}
+    assert client.post(url, good).status_code == 302
+    assert Attendance.objects.count() == 2
+    client.post(url, {"action": "approve"})
+    assert not Attendance.objects.filter(approved_at__isnull=True).exists()
+    # Approved rows are not changed by a later save.
+    client.post(url, {**good, f"{chair_prefix}-travel_km": "400"})
+    assert Attendance.objects.get(membership=memberships[chair]).travel_km == 40
+    month = timezone.localtime(start).strftime("%Y-%m")
+    response = client.get(reverse("councils:payroll", args=[region.slug]) + f"?manad={month}")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert rows == [
+        {
+            "name": "Ordf",
+            "nominated_by": "",
+            "council": "Pensionärsrådet",
+            "meeting_date": timezone.localtime(start).date().isoformat(),
+            "fee": "1200.00",
+            "lost_earnings": "1800.00",
+            "travel": "100.00",
+            "total": "3100.00",
+        }
+    ]  # the absent member is owed nothing
+    html = client.get(council.get_absolute_url()).content.decode()
+    assert "600" in html and "kronor per halvdag" in html
+    client.force_login(member)
+    assert client.get(url).status_code == 403

@@ -114,6 +114,10 @@ def test_staff_pages(page: Page, demo: str) -> None:
         "staff-initiative-new": "/folkinitiativ/nytt/",
         "staff-meeting-new": "/moten/personal/nytt/",
         "staff-referrals": "/rad/personal/remisser/",
+        "staff-compensation": "/rad/personal/ersattning/region-jamtland-harjedalen/",
+        "staff-attendance": (
+            f"/rad/personal/moten/{Meeting.objects.get(kind='council').pk}/narvaro/"
+        ),
         "staff-meeting-questions": (
             f"/moten/personal/{Meeting.objects.get(kind='assembly').pk}/fragor/"
         ),

@@ -8,7 +8,7 @@ from django.utils import timezone
 from delaktig.meetings.models import Meeting
 
 from . import services
-from .models import Council, Membership
+from .models import CompensationModel, Council, Membership
 
 
 def load(region: Any, official: Any, residents: list[Any]) -> None:
@@ -40,6 +40,14 @@ def load(region: Any, official: Any, residents: list[Any]) -> None:
     )
     Membership.objects.create(
         council=pensioners, name="Aino K.", nominated_by="SKPF Pensionärerna", **term
+    )
+    CompensationModel.objects.create(
+        organisation=region,
+        fee_basis="half_day",
+        fee=600,
+        lost_earnings_cap_per_half_day=900,
+        travel_basis="distance",
+        travel_per_km=2.5,
     )
     sami = Council.objects.create(
         organisation=region,

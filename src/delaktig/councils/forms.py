@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Council, ReferralResponse
+from .models import CompensationModel, Council, ReferralResponse
 
 
 class ReferralForm(forms.Form):
@@ -53,3 +53,36 @@ class HowUsedForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Markdown."),
     )
+
+
+class AttendanceForm(forms.Form):
+    present = forms.BooleanField(label=_("Närvarande"), required=False)
+    half_days = forms.TypedChoiceField(
+        label=_("Halvdagar"), coerce=int, choices=[(1, "1"), (2, "2")], initial=1
+    )
+    lost_earnings = forms.DecimalField(
+        label=_("Förlorad arbetsinkomst, kr"),
+        min_value=0,
+        max_digits=8,
+        decimal_places=2,
+        initial=0,
+    )
+    travel_km = forms.DecimalField(
+        label=_("Resa, km"), min_value=0, max_digits=7, decimal_places=1, initial=0
+    )
+    travel_cost = forms.DecimalField(
+        label=_("Resa, kostnad kr"), min_value=0, max_digits=8, decimal_places=2, initial=0
+    )
+
+
+class CompensationModelForm(forms.ModelForm):
+    class Meta:
+        model = CompensationModel
+        fields = [
+            "fee_basis",
+            "fee",
+            "lost_earnings_cap_per_half_day",
+            "travel_basis",
+            "travel_per_km",
+        ]
+        widgets = {"fee_basis": forms.RadioSelect, "travel_basis": forms.RadioSelect}

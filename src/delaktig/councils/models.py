@@ -1,6 +1,8 @@
 """Councils (pensionärsråd, tillgänglighetsråd, brukarråd, ungdomsråd, samråd), their
 members, and referrals (remisser) they answer."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -164,3 +166,95 @@ class ReferralResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral_id}:{self.council_id}:{self.kind}"
+
+
+class CompensationModel(models.Model):
+    """Ersättningsmodell: how the organisation pays residents who take part in councils."""
+
+    class FeeBasis(models.TextChoices):
+        MEETING = "meeting", _("Per möte")
+        HALF_DAY = "half_day", _("Per halvdag")
+
+    class TravelBasis(models.TextChoices):
+        DISTANCE = "distance", _("Milersättning efter avstånd")
+        ACTUAL = "actual", _("Faktisk kostnad mot kvitto")
+
+    organisation = models.OneToOneField(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="compensation_model"
+    )
+    fee_basis = models.CharField(
+        _("arvode"), max_length=10, choices=FeeBasis.choices, default=FeeBasis.HALF_DAY
+    )
+    fee = models.DecimalField(_("arvode, kronor"), max_digits=8, decimal_places=2)
+    lost_earnings_cap_per_half_day = models.DecimalField(
+        _("förlorad arbetsinkomst, högst kronor per halvdag"), max_digits=8, decimal_places=2
+    )
+    travel_basis = models.CharField(
+        _("resor"), max_length=10, choices=TravelBasis.choices, default=TravelBasis.DISTANCE
+    )
+    travel_per_km = models.DecimalField(
+        _("kronor per kilometer"), max_digits=6, decimal_places=2, default=2.50
+    )
+
+    class Meta:
+        verbose_name = _("ersättningsmodell")
+        verbose_name_plural = _("ersättningsmodeller")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fee__gte=0)
+                & Q(lost_earnings_cap_per_half_day__gte=0)
+                & Q(travel_per_km__gte=0),
+                name="compensation_amounts_not_negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    def rules(self) -> Any:
+        from .compensation import Rules
+
+        return Rules(
+            self.fee_basis,
+            self.fee,
+            self.lost_earnings_cap_per_half_day,
+            self.travel_basis,
+            self.travel_per_km,
+        )
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(
+        "meetings.Meeting", on_delete=models.CASCADE, related_name="attendance"
+    )
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="attendance")
+    present = models.BooleanField(_("närvarande"), default=False)
+    half_days = models.PositiveSmallIntegerField(_("halvdagar"), default=1)
+    lost_earnings = models.DecimalField(
+        _("förlorad arbetsinkomst"), max_digits=8, decimal_places=2, default=0
+    )
+    travel_km = models.DecimalField(_("resa, km"), max_digits=7, decimal_places=1, default=0)
+    travel_cost = models.DecimalField(_("resa, kostnad"), max_digits=8, decimal_places=2, default=0)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "membership"], name="attendance_once"),
+            models.CheckConstraint(
+                condition=Q(half_days__gte=1) & Q(half_days__lte=2),
+                name="attendance_one_or_two_half_days",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}:{self.membership_id}"
+
+    def claim(self) -> Any:
+        from .compensation import Claim
+
+        return Claim(
+            self.present, self.half_days, self.lost_earnings, self.travel_km, self.travel_cost
+        )

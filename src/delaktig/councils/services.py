@@ -147,3 +147,97 @@ def overdue_referrals(organisation_ids: Any, today: date | None = None) -> list[
         if missing:
             result.append((referral, missing))
     return result
+
+
+# --- Compensation (ersättningsmodell) ---
+
+
+def attendance_record(*, actor: Any, meeting: Any, rows: list[dict[str, Any]]) -> int:
+    """Record attendance for a council meeting; approved rows are not changed."""
+    from .models import Attendance
+
+    if meeting.council_id is None or not actor.has_perm(
+        "participation.change_process", meeting.organisation
+    ):
+        raise PermissionDenied()
+    saved = 0
+    with transaction.atomic():
+        for row in rows:
+            membership = row["membership"]
+            if membership.council_id != meeting.council_id:
+                raise PermissionDenied()
+            attendance, _created = Attendance.objects.select_for_update().get_or_create(
+                meeting=meeting, membership=membership
+            )
+            if attendance.approved_at is not None:
+                continue
+            for field in ("present", "half_days", "lost_earnings", "travel_km", "travel_cost"):
+                setattr(attendance, field, row[field])
+            attendance.save()
+            saved += 1
+        audit_log(
+            actor=actor,
+            action="attendance.record",
+            target=meeting,
+            organisation=meeting.organisation,
+            data={"rows": saved},
+        )
+    return saved
+
+
+def attendance_approve(*, actor: Any, meeting: Any) -> int:
+    from .models import Attendance
+
+    if not actor.has_perm("participation.change_process", meeting.organisation):
+        raise PermissionDenied()
+    with transaction.atomic():
+        count = Attendance.objects.filter(meeting=meeting, approved_at__isnull=True).update(
+            approved_at=timezone.now(), approved_by=actor
+        )
+        audit_log(
+            actor=actor,
+            action="attendance.approve",
+            target=meeting,
+            organisation=meeting.organisation,
+            data={"rows": count},
+        )
+    return count
+
+
+def payroll_rows(*, organisation: Any, year: int, month: int) -> list[dict[str, Any]]:
+    """Approved compensation for meetings in a month, one row per person and meeting."""
+    from .compensation import owed
+    from .models import Attendance, CompensationModel
+
+    model = CompensationModel.objects.filter(organisation=organisation).first()
+    if model is None:
+        return []
+    rules = model.rules()
+    rows = []
+    attendance = (
+        Attendance.objects.filter(
+            meeting__organisation=organisation,
+            approved_at__isnull=False,
+            meeting__starts_at__year=year,
+            meeting__starts_at__month=month,
+        )
+        .select_related("meeting", "membership__council")
+        .order_by("meeting__starts_at", "pk")
+    )
+    for item in attendance:
+        amount = owed(rules, item.claim())
+        if amount.total == 0:
+            continue
+        rows.append(
+            {
+                "name": item.membership.name,
+                "nominated_by": item.membership.nominated_by,
+                "council": item.membership.council.name,
+                "meeting_date": timezone.localtime(item.meeting.starts_at).date().isoformat(),
+                "fee": amount.fee,
+                "lost_earnings": amount.lost_earnings,
+                "travel": amount.travel,
+                "total": amount.total,
+            }
+        )
+    return rows

@@ -25,12 +25,17 @@ def council_list(request: HttpRequest) -> HttpResponse:
 
 def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
     council = get_object_or_404(Council.objects.select_related("organisation"), slug=slug)
+    from .models import CompensationModel
+
     today = timezone.localdate()
     return render(
         request,
         "councils/detail.html",
         {
             "council": council,
+            "compensation": CompensationModel.objects.filter(
+                organisation=council.organisation
+            ).first(),
             "members": council.memberships.filter(term_start__lte=today, term_end__gte=today),
             "upcoming": council.meetings.public().filter(ends_at__gte=timezone.now()),
             "minutes": council.meetings.public()
@@ -133,5 +138,144 @@ def referrals_dashboard(request: HttpRequest) -> HttpResponse:
                 organisation__in=organisations, deadline__gte=timezone.localdate()
             ).prefetch_related("councils"),
         },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+def attendance(request: HttpRequest, meeting_pk: int) -> HttpResponse:
+    from delaktig.meetings.models import Meeting
+
+    from .compensation import owed
+    from .forms import AttendanceForm
+    from .models import Attendance, CompensationModel
+
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("council", "organisation"),
+        pk=meeting_pk,
+        council__isnull=False,
+    )
+    if not request.user.has_perm("participation.change_process", meeting.organisation):
+        raise PermissionDenied
+    assert meeting.council is not None  # noqa: S101 - filtered above
+    members = list(
+        meeting.council.memberships.filter(
+            term_start__lte=meeting.starts_at.date(), term_end__gte=meeting.starts_at.date()
+        )
+    )
+    existing = {a.membership_id: a for a in Attendance.objects.filter(meeting=meeting)}
+    model = CompensationModel.objects.filter(organisation=meeting.organisation).first()
+    data = request.POST if request.method == "POST" else None
+    forms = []
+    for member in members:
+        record = existing.get(member.pk)
+        initial = (
+            {
+                f: getattr(record, f)
+                for f in ("present", "half_days", "lost_earnings", "travel_km", "travel_cost")
+            }
+            if record
+            else {}
+        )
+        forms.append(
+            (member, record, AttendanceForm(data, prefix=f"m{member.pk}", initial=initial))
+        )
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "approve":
+                services.attendance_approve(actor=request.user, meeting=meeting)
+                messages.success(request, _("Ersättningarna är godkända."))
+                return redirect("councils:attendance", meeting_pk=meeting.pk)
+            if all(form.is_valid() for _m, _r, form in forms):
+                services.attendance_record(
+                    actor=request.user,
+                    meeting=meeting,
+                    rows=[
+                        {"membership": member, **form.cleaned_data} for member, _r, form in forms
+                    ],
+                )
+                messages.success(request, _("Närvaron är sparad."))
+                return redirect("councils:attendance", meeting_pk=meeting.pk)
+            status = 400
+        except DelaktigError as error:
+            messages.error(request, error.message)
+            status = 400
+    rows = [
+        (
+            member,
+            record,
+            form,
+            owed(model.rules(), record.claim() if record else None) if model else None,
+        )
+        for member, record, form in forms
+    ]
+    return render(
+        request,
+        "councils/attendance.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "model": model,
+            "unapproved": any(r and r.approved_at is None for _m, r, _f in forms),
+        },
+        status=status,
+    )
+
+
+@staff_required
+def payroll_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    import csv
+    import io
+
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.has_perm("participation.change_process", organisation):
+        raise PermissionDenied
+    today = timezone.localdate()
+    try:
+        year, month = (int(part) for part in request.GET.get("manad", "").split("-"))
+    except ValueError:
+        year, month = today.year, today.month
+    out = io.StringIO()
+    fields = [
+        "name",
+        "nominated_by",
+        "council",
+        "meeting_date",
+        "fee",
+        "lost_earnings",
+        "travel",
+        "total",
+    ]
+    writer = csv.DictWriter(out, fieldnames=fields)
+    writer.writeheader()
+    writer.writerows(services.payroll_rows(organisation=organisation, year=year, month=month))
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ersattning-{organisation.slug}-{year}-{month:02d}.csv"'
+    )
+    return response
+
+
+@staff_required
+def compensation_model_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    from .forms import CompensationModelForm
+    from .models import CompensationModel
+
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.has_perm("participation.change_process", organisation):
+        raise PermissionDenied
+    instance = CompensationModel.objects.filter(
+        organisation=organisation
+    ).first() or CompensationModel(organisation=organisation)
+    form = CompensationModelForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Ersättningsmodellen är sparad."))
+        return redirect("councils:compensation", slug=organisation.slug)
+    return render(
+        request,
+        "councils/compensation.html",
+        {"form": form, "organisation": organisation},
         status=400 if form.errors else 200,
     )
