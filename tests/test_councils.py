@@ -256,3 +256,65 @@ def test_official_records_attendance_approves_and_exports_payroll(
     assert "600" in html and "kronor per halvdag" in html
     client.force_login(member)
     assert client.get(url).status_code == 403
+
+
+def test_meetings_and_referrals_plug_into_a_process(client: Client, setup: Any) -> None:
+    from delaktig.insights.selectors import process_figures
+    from delaktig.meetings import services as meeting_services
+    from delaktig.organisations.models import OrganisationSettings
+    from delaktig.participation import services as participation_services
+    from delaktig.participation.tasks import feedback_recipients
+    from tests.factories import ProcessFactory
+
+    region, official, council, chair, _member, _former = setup
+    OrganisationSettings.objects.create(
+        organisation=region, enabled_modules=["meeting", "referral"]
+    )
+    process = ProcessFactory(organisation=region)
+    meetings = participation_services.module_add(
+        actor=official, process=process, kind="meeting", title="Möten"
+    )
+    referrals = participation_services.module_add(
+        actor=official, process=process, kind="referral", title="Remiss"
+    )
+    start = (timezone.now() + timedelta(days=5)).replace(microsecond=0)
+    meeting = Meeting.objects.create(
+        organisation=region,
+        kind="event",
+        title="Dialogmöte",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        module=meetings,
+        registration_open=True,
+    )
+    visitor = UserFactory(email="besok@example.se")
+    meeting_services.registration_create(user=visitor, meeting=meeting)
+    referral = services.referral_create(
+        actor=official,
+        organisation=region,
+        title="Remissen",
+        question="?",
+        body="",
+        module=referrals,
+        deadline=timezone.localdate() + timedelta(days=5),
+        councils=[council],
+    )
+    services.referral_respond(
+        author=chair, referral=referral, council=council, kind="joint", text="Svar"
+    )
+    html = client.get(process.get_absolute_url()).content.decode()
+    assert "Dialogmöte" in html and "Remissen" in html
+    assert set(feedback_recipients(process)) == {"besok@example.se", "chair@example.se"}
+    figures = process_figures(process).module_figures
+    assert figures["Anmälda"] == 1 and figures["Svar från råd"] == 1
+    with pytest.raises(ValidationFailed):
+        services.referral_create(
+            actor=official,
+            organisation=region,
+            title="Fel",
+            question="?",
+            body="",
+            module=meetings,
+            councils=[council],
+            deadline=timezone.localdate() + timedelta(days=5),
+        )

@@ -57,7 +57,7 @@ def test_figures_count_participants_once_and_hide_small_groups(client: Client) -
     CommentFactory(module=module)  # no profile
     figures = process_figures(module.process)
     assert figures.participants == 14
-    assert figures.module_figures == {"comments": 20}
+    assert figures.module_figures == {"Kommentarer": 20}
     assert figures.with_profile == 13
     by_municipality = {c.label: c.count for c in figures.breakdowns[2].cells}
     # Berg (2) is too small; Krokom, the next smallest, is hidden so Berg can't be derived.

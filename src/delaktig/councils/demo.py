@@ -79,6 +79,17 @@ def load(region: Any, official: Any, residents: list[Any]) -> None:
         remote_link="https://mote.demo.delaktig.se/pensionarsradet",
         accessibility_info="Hörslinga. Hiss till våning 2.",
     )
+    from delaktig.participation import services as participation_services
+    from delaktig.participation.models import Process
+
+    process = Process.objects.get(slug="principer-for-medborgardialog")
+    module = participation_services.module_add(
+        actor=official,
+        process=process,
+        kind="referral",
+        title="Remiss till råden",
+        description="Pensionärsrådet och Samiska samrådet tillfrågas om principerna.",
+    )
     referral = services.referral_create(
         actor=official,
         organisation=region,
@@ -88,6 +99,7 @@ def load(region: Any, official: Any, residents: list[Any]) -> None:
         "innan förslaget går till regionstyrelsen.",
         deadline=today + timedelta(days=21),
         councils=[pensioners, sami],
+        module=module,
     )
     services.referral_respond(
         author=residents[9],

@@ -3,6 +3,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.participation.models import ProcessModule
+
 from .models import CompensationModel, Council, ReferralResponse
 
 
@@ -23,10 +25,19 @@ class ReferralForm(forms.Form):
     councils = forms.ModelMultipleChoiceField(
         label=_("Råd"), queryset=Council.objects.none(), widget=forms.CheckboxSelectMultiple
     )
+    module = forms.ModelChoiceField(
+        label=_("Del av deltagandeprocess"),
+        required=False,
+        queryset=ProcessModule.objects.none(),
+        help_text=_("Visa remissen och svaren på en process sida."),
+    )
 
     def __init__(self, *args: Any, councils: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["councils"].queryset = councils  # type: ignore[attr-defined]
+        self.fields["module"].queryset = ProcessModule.objects.filter(  # type: ignore[attr-defined]
+            kind="referral", process__organisation__in=councils.values("organisation")
+        ).select_related("process")
 
 
 class ResponseForm(forms.Form):

@@ -121,6 +121,14 @@ class Referral(models.Model):
     body = models.TextField(_("underlag"), blank=True, help_text=_("Markdown."))
     deadline = models.DateField(_("svar senast"))
     councils = models.ManyToManyField(Council, verbose_name=_("råd"), related_name="referrals")
+    module = models.ForeignKey(
+        "participation.ProcessModule",
+        verbose_name=_("del av deltagandeprocess"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -56,11 +56,16 @@ def referral_create(
     body: str,
     deadline: date,
     councils: list[Council],
+    module: Any = None,
 ) -> Referral:
     if not actor.has_perm("participation.change_process", organisation):
         raise PermissionDenied()
     if not councils or any(c.organisation_id != organisation.pk for c in councils):
         raise ValidationFailed(_("Välj ett eller flera av organisationens råd."))
+    if module is not None and (
+        module.kind != "referral" or module.process.organisation_id != organisation.pk
+    ):
+        raise ValidationFailed(_("Välj en remissdel i en av organisationens processer."))
     if deadline <= timezone.localdate():
         raise ValidationFailed(_("Sista svarsdag måste ligga i framtiden."))
     with transaction.atomic():
@@ -71,6 +76,7 @@ def referral_create(
             body=body.strip(),
             deadline=deadline,
             created_by=actor,
+            module=module,
         )
         referral.councils.set(councils)
         audit_log(actor=actor, action="referral.create", target=referral, organisation=organisation)

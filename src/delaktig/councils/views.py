@@ -122,6 +122,7 @@ def referrals_dashboard(request: HttpRequest) -> HttpResponse:
                 body=data["body"],
                 deadline=data["deadline"],
                 councils=list(data["councils"]),
+                module=data["module"],
             )
         except DelaktigError as error:
             form.add_error(None, error.message)

@@ -437,6 +437,7 @@ def load_demo_region() -> list[DemoLogin]:
             Body.objects.create(organisation=org, name=name, kind=kind)
     OrganisationSettings.objects.create(
         organisation=region,
+        enabled_modules=["discussion", "meeting", "referral"],
         contact_email="demokrati@demo.delaktig.se",
         content_languages=["sv", "en", "sma", "se", "fi"],
     )

@@ -91,6 +91,7 @@ DISCUSSION = registry.register(
         render_public=render_public,
         participant_ids=participant_ids,
         figures=figures,
+        figure_labels={"comments": _("Kommentarer")},
         app_name="discussions",
         urls=urls,
         staff_links=(("discussions:moderation", _("Moderering")),),

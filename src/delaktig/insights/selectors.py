@@ -39,9 +39,12 @@ def participant_filter(process: Process) -> Q:
 
 def process_figures(process: Process) -> ProcessFigures:
     participants = User.objects.filter(participant_filter(process))
-    module_figures: Counter[str] = Counter()
-    for kind in set(process.modules.values_list("kind", flat=True)):
-        module_figures.update(registry.get(kind).figures(process))
+    module_figures: dict[str, int] = {}
+    for kind in sorted(set(process.modules.values_list("kind", flat=True))):
+        module_type = registry.get(kind)
+        for key, value in module_type.figures(process).items():
+            label = str(module_type.figure_labels.get(key, key))
+            module_figures[label] = module_figures.get(label, 0) + value
     profiles = list(
         DemographicProfile.objects.filter(user__in=participants)
         .select_related("municipality")
@@ -65,7 +68,7 @@ def process_figures(process: Process) -> ProcessFigures:
     return ProcessFigures(
         participants=participants.count(),
         followers=process.follows.count(),
-        module_figures=dict(module_figures),
+        module_figures=module_figures,
         with_profile=len(profiles)
         if len(profiles) >= min_size and all(total_is_safe(b.cells) for b in breakdowns)
         else None,

@@ -69,6 +69,20 @@ def load(region: Any, residents: list[Any]) -> None:
     )
     for person in residents[1:5]:
         services.registration_create(user=person, meeting=webinar)
+    from delaktig.participation import services as participation_services
+    from delaktig.participation.models import Process
+
+    official = region.roles.filter(kind="official").first()
+    if official is not None:
+        process = Process.objects.get(slug="principer-for-medborgardialog")
+        module = participation_services.module_add(
+            actor=official.user,
+            process=process,
+            kind="meeting",
+            title="Möten",
+            description="Webbinarium om hur du kan delta.",
+        )
+        Meeting.objects.filter(pk=webinar.pk).update(module=module)
     Meeting.objects.create(
         organisation=region,
         kind=Meeting.Kind.PUBLIC_EVENT,

@@ -22,6 +22,7 @@ class MeetingForm(forms.ModelForm):
             "organisation",
             "body",
             "council",
+            "module",
             "kind",
             "title",
             "description",
@@ -57,6 +58,11 @@ class MeetingForm(forms.ModelForm):
 
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
         from delaktig.councils.models import Council
+        from delaktig.participation.models import ProcessModule
+
+        self.fields["module"].queryset = ProcessModule.objects.filter(  # type: ignore[attr-defined]
+            kind="meeting", process__organisation__in=organisations
+        ).select_related("process")
 
         self.fields["council"].queryset = Council.objects.filter(  # type: ignore[attr-defined]
             organisation__in=organisations

@@ -47,6 +47,14 @@ class Meeting(models.Model):
         blank=True,
         related_name="meetings",
     )
+    module = models.ForeignKey(
+        "participation.ProcessModule",
+        verbose_name=_("del av deltagandeprocess"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+    )
     kind = models.CharField(_("typ av möte"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("rubrik"), max_length=200)
     description = models.TextField(_("beskrivning"), blank=True, help_text=_("Markdown."))

@@ -46,7 +46,7 @@ class ModuleType:
     render_public: Callable[["HttpRequest", "ProcessModule", dict[str, Any]], str]
     # Users who took part; they are told when feedback is published.
     participant_ids: Callable[["Process"], "QuerySet[Any]"]
-    # Counts shown to staff, e.g. {"comments": 12}.
+    # Counts shown to staff, e.g. {"comments": 12}, and a label for each key.
     figures: Callable[["Process"], dict[str, int]]
     # The module's own views, mounted at /m/<key>/ under the URL namespace ``app_name``.
     app_name: str = ""
@@ -56,6 +56,7 @@ class ModuleType:
     exports: tuple[Export, ...] = ()
     # Fills a module with realistic content for the demo region.
     demo_data: Callable[["ProcessModule", Any], None] | None = None
+    figure_labels: dict[str, str | Promise] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def phase_type(self, key: str) -> PhaseType | None:
