@@ -86,7 +86,7 @@ def test_official_records_attendance_and_downloads_payroll(browser: Browser, dem
     meeting = Meeting.objects.get(kind="council")
     official = keyboard_login(browser, demo, "tjansteperson@demo.delaktig.se")
     official.goto(f"{demo}/rad/personal/moten/{meeting.pk}/narvaro/")
-    chair = meeting.council.memberships.get(role="ordforande")  # type: ignore[union-attr]
+    chair = meeting.council.memberships.get(role="ordforande")
     tab_to(official, f"#id_m{chair.pk}-present")
     official.keyboard.press("Space")
     tab_to(official, f"#id_m{chair.pk}-travel_km")
