@@ -318,3 +318,55 @@ def test_meetings_and_referrals_plug_into_a_process(client: Client, setup: Any) 
             councils=[council],
             deadline=timezone.localdate() + timedelta(days=5),
         )
+
+
+def test_officials_create_councils_and_manage_members(client: Client) -> None:
+    region = OrganisationFactory()
+    official = role(UserFactory(), "official", region)
+    account = UserFactory(email="ledamot@example.se")
+    client.force_login(official)
+    response = client.post(
+        reverse("councils:create"),
+        {
+            "action": "council",
+            "organisation": region.pk,
+            "kind": "minoritetssamrad",
+            "minority": "",
+            "name": "Sverigefinskt samråd",
+            "slug": "sverigefinskt",
+            "mandate": "Samråd.",
+        },
+    )
+    assert response.status_code == 400 and "Sverigefinskt samråd" in response.content.decode()
+    client.post(
+        reverse("councils:create"),
+        {
+            "action": "council",
+            "organisation": region.pk,
+            "kind": "minoritetssamrad",
+            "minority": "sverigefinnar",
+            "name": "Sverigefinskt samråd",
+            "slug": "sverigefinskt",
+            "mandate": "Samråd.",
+        },
+    )
+    council = Council.objects.get(slug="sverigefinskt")
+    url = reverse("councils:edit", args=[council.slug])
+    bad = {
+        "action": "member",
+        "member-name": "Aino",
+        "member-role": "ledamot",
+        "member-term_start": "2026-01-01",
+        "member-term_end": "2025-01-01",
+        "member-email": "finns-inte@example.se",
+    }
+    response = client.post(url, bad)
+    assert response.status_code == 400 and "Aino" in response.content.decode()
+    client.post(url, {**bad, "member-term_end": "2027-12-31", "member-email": "ledamot@example.se"})
+    membership = council.memberships.get()
+    assert membership.user == account
+    client.post(url, {"action": "end_term", "pk": membership.pk})
+    membership.refresh_from_db()
+    assert membership.term_end == timezone.localdate()
+    client.force_login(role(UserFactory(), "official", OrganisationFactory()))
+    assert client.get(url).status_code == 403

@@ -114,6 +114,7 @@ def test_staff_pages(page: Page, demo: str) -> None:
         "staff-initiative-new": "/folkinitiativ/nytt/",
         "staff-meeting-new": "/moten/personal/nytt/",
         "staff-referrals": "/rad/personal/remisser/",
+        "staff-council-edit": "/rad/personal/rad/pensionarsradet/",
         "staff-compensation": "/rad/personal/ersattning/region-jamtland-harjedalen/",
         "staff-attendance": (
             f"/rad/personal/moten/{Meeting.objects.get(kind='council').pk}/narvaro/"

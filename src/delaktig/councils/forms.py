@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from delaktig.participation.models import ProcessModule
 
-from .models import CompensationModel, Council, ReferralResponse
+from .models import CompensationModel, Council, Membership, ReferralResponse
 
 
 class ReferralForm(forms.Form):
@@ -97,3 +97,58 @@ class CompensationModelForm(forms.ModelForm):
             "travel_per_km",
         ]
         widgets = {"fee_basis": forms.RadioSelect, "travel_basis": forms.RadioSelect}
+
+
+class CouncilForm(forms.ModelForm):
+    class Meta:
+        model = Council
+        fields = ["organisation", "kind", "minority", "name", "slug", "mandate", "secretary"]
+        widgets = {"mandate": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from delaktig.accounts.models import User
+
+        self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["secretary"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            roles__organisation__in=organisations, roles__kind="official"
+        ).distinct()
+        self.fields["secretary"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda u: u.public_name
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == Council.Kind.MINORITY and not data.get("minority"):
+            self.add_error("minority", _("Ange vilken nationell minoritet samrådet gäller."))
+        return data
+
+
+class MembershipForm(forms.ModelForm):
+    email = forms.EmailField(
+        label=_("E-postadress till ledamotens konto"),
+        required=False,
+        help_text=_("Behövs för att ledamoten ska kunna svara på remisser i plattformen."),
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["name", "nominated_by", "role", "term_start", "term_end"]
+        widgets = {
+            "term_start": forms.DateInput(attrs={"type": "date"}),
+            "term_end": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        from delaktig.accounts.models import User
+
+        data = super().clean() or {}
+        start, end = data.get("term_start"), data.get("term_end")
+        if start and end and end < start:
+            self.add_error("term_end", _("Mandatperioden måste sluta efter att den börjar."))
+        email = data.get("email")
+        if email:
+            data["user"] = User.objects.filter(email__iexact=email, is_active=True).first()
+            if data["user"] is None:
+                self.add_error("email", _("Det finns inget konto med den e-postadressen."))
+        return data

@@ -280,3 +280,80 @@ def compensation_model_edit(request: HttpRequest, slug: str) -> HttpResponse:
         {"form": form, "organisation": organisation},
         status=400 if form.errors else 200,
     )
+
+
+@staff_required
+def council_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    from django.db import transaction
+
+    from delaktig.core.audit import audit_log
+
+    from .forms import CouncilForm, MembershipForm
+    from .models import Membership
+
+    council = get_object_or_404(Council, slug=slug) if slug else None
+    organisations = _organisations(request)
+    if council and not request.user.has_perm("participation.change_process", council.organisation):
+        raise PermissionDenied
+    if not organisations.exists():
+        raise PermissionDenied
+    form = CouncilForm(
+        request.POST if request.POST.get("action") == "council" else None,
+        instance=council,
+        organisations=organisations,
+    )
+    member_form = MembershipForm(
+        request.POST if request.POST.get("action") == "member" else None, prefix="member"
+    )
+    if request.method == "POST":
+        with transaction.atomic():
+            if request.POST.get("action") == "council" and form.is_valid():
+                saved = form.save()
+                audit_log(
+                    actor=request.user,
+                    action="council.save",
+                    target=saved,
+                    organisation=saved.organisation,
+                )
+                messages.success(request, _("Rådet är sparat."))
+                return redirect("councils:edit", slug=saved.slug)
+            if request.POST.get("action") == "member" and council and member_form.is_valid():
+                membership = member_form.save(commit=False)
+                membership.council = council
+                membership.user = member_form.cleaned_data.get("user")
+                membership.save()
+                audit_log(
+                    actor=request.user,
+                    action="council.member_add",
+                    target=council,
+                    organisation=council.organisation,
+                    data={"name": membership.name},
+                )
+                messages.success(request, _("Ledamoten är tillagd."))
+                return redirect("councils:edit", slug=council.slug)
+            if request.POST.get("action") == "end_term" and council:
+                pk = request.POST.get("pk", "")
+                ended = Membership.objects.filter(
+                    council=council, pk=int(pk) if pk.isdigit() else 0
+                ).update(term_end=timezone.localdate())
+                if ended:
+                    audit_log(
+                        actor=request.user,
+                        action="council.member_end",
+                        target=council,
+                        organisation=council.organisation,
+                    )
+                return redirect("councils:edit", slug=council.slug)
+    today = timezone.localdate()
+    return render(
+        request,
+        "councils/edit.html",
+        {
+            "council": council,
+            "form": form,
+            "member_form": member_form,
+            "members": council.memberships.filter(term_end__gte=today) if council else [],
+            "councils": Council.objects.filter(organisation__in=organisations),
+        },
+        status=400 if form.errors or member_form.errors else 200,
+    )
