@@ -79,6 +79,7 @@ messages: deps system-deps
 
 bench: deps
 	$(PY) bench/run.py
+	$(PY) bench/weighting.py
 	$(PY) bench/proposals.py
 
 clean:

@@ -1,0 +1,229 @@
+"""Raking: weights whose weighted totals match every population margin at once."""
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+
+class WeightingError(ValueError):
+    """The margins cannot be used with these respondents; the message says why."""
+
+
+@dataclass(frozen=True)
+class RakeResult:
+    weights: FloatArray
+    iterations: int
+    max_relative_error: float  # the largest |weighted total − target| / target at the end
+    converged: bool
+
+
+@dataclass(frozen=True)
+class _Margin:
+    name: str
+    codes: NDArray[np.intp]
+    targets: FloatArray
+
+
+def _encode(
+    values: Sequence[Hashable], index: dict[Hashable, int]
+) -> tuple[NDArray[np.intp], set[Any]]:
+    """Category codes for every respondent, and the labels that have no target.
+
+    Integer labels (how surveys store answers) are mapped through a lookup table, other
+    array labels through one sort; anything else falls back to a dictionary per value.
+    """
+    array = np.asarray(values)
+    if array.dtype.kind in "iu" and array.size and array.min() >= 0 and array.max() < 10**7:
+        lookup = np.full(int(array.max()) + 1, -1, dtype=np.intp)
+        for category, code in index.items():
+            if isinstance(category, int | np.integer) and 0 <= category < len(lookup):
+                lookup[int(category)] = code
+        codes = lookup[array]
+        missing = codes < 0
+        return codes, ({int(v) for v in np.unique(array[missing])} if missing.any() else set())
+    if array.dtype.kind in "iuUSb":
+        labels, inverse = np.unique(array, return_inverse=True)
+        mapped = np.array([index.get(label.item(), -1) for label in labels], dtype=np.intp)
+        codes = mapped[inverse]
+        return codes, {label.item() for label, m in zip(labels, mapped, strict=True) if m < 0}
+    codes = np.empty(len(values), dtype=np.intp)
+    unknown: set[Any] = set()
+    for i, value in enumerate(values):
+        found = index.get(value)
+        if found is None:
+            unknown.add(value)
+        codes[i] = -1 if found is None else found
+    return codes, unknown
+
+
+def _prepare(
+    columns: Mapping[str, Sequence[Hashable]], targets: Mapping[str, Mapping[Hashable, float]]
+) -> tuple[int, list[_Margin]]:
+    if not columns:
+        raise WeightingError("No margins to rake on.")
+    if set(columns) != set(targets):
+        missing = sorted(set(columns) ^ set(targets))
+        raise WeightingError(f"Columns and targets name different variables: {missing}.")
+    lengths = {name: len(values) for name, values in columns.items()}
+    if len(set(lengths.values())) != 1:
+        raise WeightingError(f"Every column needs one value per respondent: {lengths}.")
+    n = next(iter(lengths.values()))
+    if n == 0:
+        raise WeightingError("There are no respondents.")
+    margins = []
+    totals = {}
+    for name, values in columns.items():
+        wanted = {category: float(total) for category, total in targets[name].items()}
+        if any(total < 0 or not np.isfinite(total) for total in wanted.values()):
+            raise WeightingError(f"{name}: population totals must be finite and not negative.")
+        categories = list(wanted)
+        index = {category: i for i, category in enumerate(categories)}
+        codes, unknown = _encode(values, index)
+        if unknown:
+            raise WeightingError(
+                f"{name}: respondents in {sorted(map(str, unknown))} have no population total."
+            )
+        counts = np.bincount(codes, minlength=len(categories))
+        empty = [str(c) for c, i in index.items() if wanted[c] > 0 and counts[i] == 0]
+        if empty:
+            raise WeightingError(f"{name}: population in {sorted(empty)} but no respondents.")
+        margins.append(_Margin(name, codes, np.array([wanted[c] for c in categories])))
+        totals[name] = sum(wanted.values())
+    reference = next(iter(totals.values()))
+    if reference <= 0:
+        raise WeightingError("The population totals are zero.")
+    for total in totals.values():
+        if abs(total - reference) > 1e-9 * reference:
+            raise WeightingError(
+                f"The margins cannot be met: they sum to different populations {totals}."
+            )
+    return n, margins
+
+
+# Every respondent in the same combination of categories gets the same adjustment, so
+# when the combinations are few the fitting runs on the table of their weighted counts.
+_MAX_TABLE_CELLS = 2_000_000
+
+
+def _rake_table(
+    margins: list[_Margin], weights: FloatArray, tolerance: float, max_iterations: int
+) -> RakeResult:
+    shape = tuple(len(m.targets) for m in margins)
+    cell = np.ravel_multi_index(tuple(m.codes for m in margins), shape)
+    base = np.bincount(cell, weights=weights, minlength=int(np.prod(shape))).reshape(shape)
+    fitted = base.copy()
+    axes = range(len(shape))
+    error = np.inf
+    for iteration in range(1, max_iterations + 1):
+        for axis, margin in enumerate(margins):
+            others = tuple(a for a in axes if a != axis)
+            sums = fitted.sum(axis=others)
+            factors = np.divide(margin.targets, sums, out=np.zeros_like(sums), where=sums > 0)
+            view = [1] * len(shape)
+            view[axis] = len(sums)
+            fitted *= factors.reshape(view)
+        error = 0.0
+        for axis, margin in enumerate(margins):
+            sums = fitted.sum(axis=tuple(a for a in axes if a != axis))
+            scale = np.maximum(margin.targets, 1e-300)
+            error = max(error, float(np.max(np.abs(sums - margin.targets) / scale)))
+        if error <= tolerance:
+            ratio = np.divide(fitted, base, out=np.zeros_like(fitted), where=base > 0)
+            return RakeResult(weights * ratio.ravel()[cell], iteration, error, True)
+    raise WeightingError(
+        f"The margins cannot be met together: after {max_iterations} iterations the largest "
+        f"relative error is {error:.3g}. Some combinations of categories may have no "
+        "respondents; merge categories or drop a margin."
+    )
+
+
+def rake_with_diagnostics(
+    columns: Mapping[str, Sequence[Hashable]],
+    targets: Mapping[str, Mapping[Hashable, float]],
+    *,
+    base_weights: Sequence[float] | None = None,
+    tolerance: float = 1e-10,
+    max_iterations: int = 1000,
+) -> RakeResult:
+    """Rake and report how far it got. Raises WeightingError if it does not converge."""
+    n, margins = _prepare(columns, targets)
+    weights = np.ones(n) if base_weights is None else np.array(base_weights, dtype=np.float64)
+    if weights.shape != (n,) or np.any(weights <= 0) or not np.all(np.isfinite(weights)):
+        raise WeightingError("Base weights must be positive and one per respondent.")
+    if np.prod([len(m.targets) for m in margins], dtype=np.float64) <= _MAX_TABLE_CELLS:
+        return _rake_table(margins, weights, tolerance, max_iterations)
+    error = np.inf
+    for iteration in range(1, max_iterations + 1):
+        for margin in margins:
+            sums = np.bincount(margin.codes, weights=weights, minlength=len(margin.targets))
+            factors = np.divide(margin.targets, sums, out=np.zeros_like(sums), where=sums > 0)
+            weights *= factors[margin.codes]
+        error = 0.0
+        for margin in margins:
+            sums = np.bincount(margin.codes, weights=weights, minlength=len(margin.targets))
+            scale = np.maximum(margin.targets, 1e-300)
+            error = max(error, float(np.max(np.abs(sums - margin.targets) / scale)))
+        if error <= tolerance:
+            return RakeResult(weights, iteration, error, True)
+    raise WeightingError(
+        f"The margins cannot be met together: after {max_iterations} iterations the largest "
+        f"relative error is {error:.3g}. Some combinations of categories may have no "
+        "respondents; merge categories or drop a margin."
+    )
+
+
+def rake(
+    columns: Mapping[str, Sequence[Hashable]],
+    targets: Mapping[str, Mapping[Hashable, float]],
+    *,
+    base_weights: Sequence[float] | None = None,
+    tolerance: float = 1e-10,
+    max_iterations: int = 1000,
+) -> FloatArray:
+    """One weight per respondent whose weighted totals match every margin in ``targets``.
+
+    ``columns`` maps a variable name to the respondents' categories (one per respondent);
+    ``targets`` maps the same names to ``{category: population total}``. The weights sum to
+    the population. Raises :class:`WeightingError` when a category has respondents but no
+    population, has population but no respondents, the margins sum to different populations,
+    or iterative proportional fitting does not meet them within ``max_iterations``.
+    """
+    return rake_with_diagnostics(
+        columns,
+        targets,
+        base_weights=base_weights,
+        tolerance=tolerance,
+        max_iterations=max_iterations,
+    ).weights
+
+
+def kish_design_effect(weights: Sequence[float] | FloatArray) -> float:
+    """Kish's design effect from unequal weights: n·Σw² / (Σw)². 1 means no loss."""
+    w = np.asarray(weights, dtype=np.float64)
+    return float(len(w) * np.sum(w * w) / np.sum(w) ** 2)
+
+
+def weighting_efficiency(weights: Sequence[float] | FloatArray) -> float:
+    """The effective sample size as a share of the real one: 1 / design effect."""
+    return 1.0 / kish_design_effect(weights)
+
+
+def trim_weights(
+    weights: Sequence[float] | FloatArray, *, lower: float = 0.0, upper: float = float("inf")
+) -> FloatArray:
+    """Cap weights at ``lower``/``upper`` times the mean weight, keeping the total."""
+    w = np.asarray(weights, dtype=np.float64).copy()
+    total = w.sum()
+    for _ in range(100):
+        mean = w.mean()
+        clipped = np.clip(w, lower * mean, upper * mean)
+        clipped *= total / clipped.sum()
+        if np.allclose(clipped, w, rtol=0, atol=1e-12 * mean):
+            return clipped
+        w = clipped
+    return w
