@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]
+import pandas as pd
 from weightipy import scheme_from_dict, weight
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,7 +1,7 @@
 """The raking engine against textbook results, a reference implementation and its errors."""
 
 import numpy as np
-import pandas as pd  # type: ignore[import-untyped]
+import pandas as pd
 import pytest
 from weightipy import scheme_from_dict, weight
 
