@@ -4,16 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from delaktig.organisations.selectors import primary_organisation
-
-
-def _staff_organisations(user: Any) -> Any:
-    from delaktig.accounts.roles import is_administrator, staff_organisation_ids
-    from delaktig.organisations.models import Organisation
-
-    if is_administrator(user):
-        return list(Organisation.objects.all())
-    return list(Organisation.objects.filter(pk__in=staff_organisation_ids(user, ("official",))))
+from delaktig.organisations.selectors import official_organisations, primary_organisation
 
 
 def site(request: HttpRequest) -> dict[str, Any]:
@@ -22,6 +13,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "site_organisation": SimpleLazyObject(primary_organisation),
         "is_staff_member": bool(user and user.has_perm("participation.view_staff_workspace")),
         # Evaluated only where a template asks for it (the staff navigation).
-        "staff_organisations": SimpleLazyObject(lambda: _staff_organisations(user)),
+        "staff_organisations": SimpleLazyObject(lambda: list(official_organisations(user))),
         "content_languages": dict(settings.CONTENT_LANGUAGES),
     }

@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -7,10 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 from delaktig.core.errors import DelaktigError
 from delaktig.meetings.ical import calendar_for
 from delaktig.organisations.models import Organisation
+from delaktig.organisations.selectors import official_organisations
 from delaktig.participation.staff_views import staff_required
 
 from . import services
@@ -97,15 +95,9 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _organisations(request: HttpRequest) -> Any:
-    if is_administrator(request.user):
-        return Organisation.objects.all()
-    return Organisation.objects.filter(pk__in=staff_organisation_ids(request.user, ("official",)))
-
-
 @staff_required
 def referrals_dashboard(request: HttpRequest) -> HttpResponse:
-    organisations = _organisations(request)
+    organisations = official_organisations(request.user)
     if not organisations.exists():
         raise PermissionDenied
     councils = Council.objects.filter(organisation__in=organisations)
@@ -292,7 +284,7 @@ def council_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     from .models import Membership
 
     council = get_object_or_404(Council, slug=slug) if slug else None
-    organisations = _organisations(request)
+    organisations = official_organisations(request.user)
     if council and not request.user.has_perm("participation.change_process", council.organisation):
         raise PermissionDenied
     if not organisations.exists():

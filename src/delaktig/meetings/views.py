@@ -12,10 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import DelaktigError
-from delaktig.organisations.models import Organisation
+from delaktig.organisations.selectors import official_organisations
 from delaktig.participation.staff_views import staff_required
 
 from . import services
@@ -124,12 +123,6 @@ def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(meeting)
 
 
-def _organisations(request: HttpRequest) -> Any:
-    if is_administrator(request.user):
-        return Organisation.objects.all()
-    return Organisation.objects.filter(pk__in=staff_organisation_ids(request.user, ("official",)))
-
-
 @staff_required
 def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk) if pk else None
@@ -138,7 +131,7 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if not meeting and not request.user.has_perm("participation.add_process"):
         raise PermissionDenied
     form = MeetingForm(
-        request.POST or None, instance=meeting, organisations=_organisations(request)
+        request.POST or None, instance=meeting, organisations=official_organisations(request.user)
     )
     agenda_form = AgendaItemForm(prefix="agenda")
     if request.method == "POST":

@@ -13,10 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 from delaktig.core.errors import DelaktigError
 from delaktig.insights.selectors import process_figures
-from delaktig.organisations.models import Organisation
+from delaktig.organisations.selectors import official_organisations
 
 from . import registry, services
 from .forms import FeedbackForm, ModuleForm, PhaseForm, ProcessForm
@@ -50,12 +49,6 @@ def _editable_process(request: HttpRequest, pk: int) -> Process:
     return process
 
 
-def _organisations(request: HttpRequest) -> Any:
-    if is_administrator(request.user):
-        return Organisation.objects.all()
-    return Organisation.objects.filter(pk__in=staff_organisation_ids(request.user, ("official",)))
-
-
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     processes = (
@@ -86,7 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def process_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("participation.add_process"):
         raise PermissionDenied
-    form = ProcessForm(request.POST or None, organisations=_organisations(request))
+    form = ProcessForm(request.POST or None, organisations=official_organisations(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             process = services.process_save(
@@ -109,7 +102,7 @@ def process_create(request: HttpRequest) -> HttpResponse:
 def process_edit(request: HttpRequest, pk: int) -> HttpResponse:
     process = _editable_process(request, pk)
     form = ProcessForm(
-        request.POST or None, instance=process, organisations=_organisations(request)
+        request.POST or None, instance=process, organisations=official_organisations(request.user)
     )
     if request.method == "POST" and form.is_valid():
         try:

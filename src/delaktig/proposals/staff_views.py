@@ -12,9 +12,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 from delaktig.core.errors import DelaktigError
 from delaktig.organisations.models import Organisation
+from delaktig.organisations.selectors import official_organisations
 from delaktig.participation.staff_views import staff_required
 
 from . import deadlines, selectors, services
@@ -32,9 +32,7 @@ from .workflow import Action, Status, allowed_actions
 
 
 def _organisation_ids(request: HttpRequest) -> list[int]:
-    if is_administrator(request.user):
-        return list(Organisation.objects.values_list("pk", flat=True))
-    return sorted(staff_organisation_ids(request.user, ("official",)))
+    return list(official_organisations(request.user).values_list("pk", flat=True))
 
 
 @staff_required
