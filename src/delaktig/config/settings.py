@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "delaktig.initiatives",
     "delaktig.meetings",
     "delaktig.councils",
+    "delaktig.population",
+    "delaktig.surveys",
     "delaktig.notifications",
     "delaktig.insights",
     "delaktig.demo",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("folkinitiativ/", include("delaktig.initiatives.urls")),
     path("moten/", include("delaktig.meetings.urls")),
     path("rad/", include("delaktig.councils.urls")),
+    path("personal/befolkning/", include("delaktig.population.urls")),
     path("personal/", include("delaktig.participation.staff_urls")),
     path("konto/", include("allauth.urls")),
     path("mitt-konto/", include("delaktig.accounts.urls")),

@@ -57,6 +57,9 @@ class ModuleType:
     # Fills a module with realistic content for the demo region.
     demo_data: Callable[["ProcessModule", Any], None] | None = None
     figure_labels: dict[str, str | Promise] = field(default_factory=dict)
+    # The module's own staff page for one module (a URL name taking the module's pk), linked
+    # from the staff process page, e.g. the survey builder.
+    manage_url: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     def phase_type(self, key: str) -> PhaseType | None:

@@ -11,7 +11,16 @@ FloatArray = NDArray[np.float64]
 
 
 class WeightingError(ValueError):
-    """The margins cannot be used with these respondents; the message says why."""
+    """The margins cannot be used with these respondents; the message says why.
+
+    ``code`` is stable and ``params`` holds what the message names, so that an interface can
+    say the same in its own language.
+    """
+
+    def __init__(self, message: str, *, code: str, **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -65,42 +74,62 @@ def _prepare(
     columns: Mapping[str, Sequence[Hashable]], targets: Mapping[str, Mapping[Hashable, float]]
 ) -> tuple[int, list[_Margin]]:
     if not columns:
-        raise WeightingError("No margins to rake on.")
+        raise WeightingError("No margins to rake on.", code="no_margins")
     if set(columns) != set(targets):
         missing = sorted(set(columns) ^ set(targets))
-        raise WeightingError(f"Columns and targets name different variables: {missing}.")
+        raise WeightingError(
+            f"Columns and targets name different variables: {missing}.",
+            code="variables_differ",
+            variables=missing,
+        )
     lengths = {name: len(values) for name, values in columns.items()}
     if len(set(lengths.values())) != 1:
-        raise WeightingError(f"Every column needs one value per respondent: {lengths}.")
+        raise WeightingError(
+            f"Every column needs one value per respondent: {lengths}.", code="lengths_differ"
+        )
     n = next(iter(lengths.values()))
     if n == 0:
-        raise WeightingError("There are no respondents.")
+        raise WeightingError("There are no respondents.", code="no_respondents")
     margins = []
     totals = {}
     for name, values in columns.items():
         wanted = {category: float(total) for category, total in targets[name].items()}
         if any(total < 0 or not np.isfinite(total) for total in wanted.values()):
-            raise WeightingError(f"{name}: population totals must be finite and not negative.")
+            raise WeightingError(
+                f"{name}: population totals must be finite and not negative.",
+                code="negative_total",
+                variable=name,
+            )
         categories = list(wanted)
         index = {category: i for i, category in enumerate(categories)}
         codes, unknown = _encode(values, index)
         if unknown:
             raise WeightingError(
-                f"{name}: respondents in {sorted(map(str, unknown))} have no population total."
+                f"{name}: respondents in {sorted(map(str, unknown))} have no population total.",
+                code="no_population",
+                variable=name,
+                categories=sorted(map(str, unknown)),
             )
         counts = np.bincount(codes, minlength=len(categories))
         empty = [str(c) for c, i in index.items() if wanted[c] > 0 and counts[i] == 0]
         if empty:
-            raise WeightingError(f"{name}: population in {sorted(empty)} but no respondents.")
+            raise WeightingError(
+                f"{name}: population in {sorted(empty)} but no respondents.",
+                code="no_respondents_in_category",
+                variable=name,
+                categories=sorted(empty),
+            )
         margins.append(_Margin(name, codes, np.array([wanted[c] for c in categories])))
         totals[name] = sum(wanted.values())
     reference = next(iter(totals.values()))
     if reference <= 0:
-        raise WeightingError("The population totals are zero.")
+        raise WeightingError("The population totals are zero.", code="zero_population")
     for total in totals.values():
         if abs(total - reference) > 1e-9 * reference:
             raise WeightingError(
-                f"The margins cannot be met: they sum to different populations {totals}."
+                f"The margins cannot be met: they sum to different populations {totals}.",
+                code="different_populations",
+                totals=totals,
             )
     return n, margins
 
@@ -138,7 +167,10 @@ def _rake_table(
     raise WeightingError(
         f"The margins cannot be met together: after {max_iterations} iterations the largest "
         f"relative error is {error:.3g}. Some combinations of categories may have no "
-        "respondents; merge categories or drop a margin."
+        "respondents; merge categories or drop a margin.",
+        code="no_convergence",
+        iterations=max_iterations,
+        error=error,
     )
 
 
@@ -154,7 +186,9 @@ def rake_with_diagnostics(
     n, margins = _prepare(columns, targets)
     weights = np.ones(n) if base_weights is None else np.array(base_weights, dtype=np.float64)
     if weights.shape != (n,) or np.any(weights <= 0) or not np.all(np.isfinite(weights)):
-        raise WeightingError("Base weights must be positive and one per respondent.")
+        raise WeightingError(
+            "Base weights must be positive and one per respondent.", code="bad_base_weights"
+        )
     if np.prod([len(m.targets) for m in margins], dtype=np.float64) <= _MAX_TABLE_CELLS:
         return _rake_table(margins, weights, tolerance, max_iterations)
     error = np.inf
@@ -173,7 +207,10 @@ def rake_with_diagnostics(
     raise WeightingError(
         f"The margins cannot be met together: after {max_iterations} iterations the largest "
         f"relative error is {error:.3g}. Some combinations of categories may have no "
-        "respondents; merge categories or drop a margin."
+        "respondents; merge categories or drop a margin.",
+        code="no_convergence",
+        iterations=max_iterations,
+        error=error,
     )
 
 

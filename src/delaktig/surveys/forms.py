@@ -1,0 +1,305 @@
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from delaktig.insights.suppression import AGE_GROUPS
+from delaktig.organisations.models import Municipality
+
+from .models import Choice, Question, Response, Section, Survey
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class SurveySettingsForm(forms.ModelForm):
+    opens_at = forms.DateTimeField(label=_("Öppnar"), widget=DATETIME)
+    closes_at = forms.DateTimeField(label=_("Stänger"), widget=DATETIME)
+
+    class Meta:
+        model = Survey
+        fields = ["intro", "easy_read_intro", "thanks", "access", "ask_background"]
+        widgets = {
+            "intro": forms.Textarea(attrs={"rows": 4}),
+            "easy_read_intro": forms.Textarea(attrs={"rows": 3}),
+            "thanks": forms.Textarea(attrs={"rows": 2}),
+            "access": forms.RadioSelect,
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens, closes = data.get("opens_at"), data.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("Enkäten måste stänga efter att den öppnar."))
+        return data
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["title", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class QuestionForm(forms.ModelForm):
+    choices_text = forms.CharField(
+        label=_("Svarsalternativ eller skalsteg"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Ett per rad, i ordning. För en skala: ett namngivet steg per rad, till exempel "
+            "”Mycket dåligt” till ”Mycket bra”."
+        ),
+    )
+
+    class Meta:
+        model = Question
+        fields = ["kind", "text", "help_text", "required", "min_value", "max_value", "show_if"]
+        widgets = {"kind": forms.RadioSelect}
+
+    def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = Choice.objects.filter(question__section__survey=survey).select_related(
+            "question__section"
+        )
+        if self.instance.pk:
+            choices = choices.exclude(question=self.instance)
+        self.fields["show_if"].queryset = choices.order_by(  # type: ignore[attr-defined]
+            "question__section__position", "question__position", "question_id", "position"
+        )
+        self.fields["show_if"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda c: f"{c.question.text} → {c.label}"
+        )
+        self.fields["show_if"].empty_label = _("Visa alltid")  # type: ignore[attr-defined]
+        self.fields["show_if"].help_text = _(
+            "Visa frågan bara för den som gett det här svaret på en tidigare fråga."
+        )
+        if self.instance.pk and not self.is_bound:
+            self.initial["choices_text"] = "\n".join(
+                self.instance.choices.order_by("position").values_list("label", flat=True)
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        labels = [c.strip() for c in (data.get("choices_text") or "").splitlines() if c.strip()]
+        kind = data.get("kind")
+        if kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE, Question.Kind.SCALE):
+            if len(labels) < 2:
+                self.add_error("choices_text", _("Skriv minst två svarsalternativ, ett per rad."))
+            if len(set(labels)) != len(labels):
+                self.add_error("choices_text", _("Samma svarsalternativ står två gånger."))
+        low, high = data.get("min_value"), data.get("max_value")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_value", _("Största tal måste vara minst lika stort som minsta."))
+        data["choices"] = labels
+        return data
+
+
+class TranslationForm(forms.Form):
+    """One field per text of the survey, named ``<kind>-<pk>-<field>``."""
+
+    def __init__(self, *args: Any, items: Sequence[Any], language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows: list[tuple[Any, str, str, str]] = []
+        for obj in items:
+            kind = type(obj).__name__.lower()
+            for name in obj.translated_fields:
+                source = str(getattr(obj, name))
+                if not source:
+                    continue
+                key = f"{kind}-{obj.pk}-{name}"
+                long = len(source) > 120 or "\n" in source
+                self.fields[key] = forms.CharField(
+                    label=source,
+                    required=False,
+                    initial=(obj.translations.get(language) or {}).get(name, ""),
+                    widget=forms.Textarea(attrs={"rows": 3, "lang": language})
+                    if long
+                    else forms.TextInput(attrs={"lang": language}),
+                )
+                self.rows.append((obj, name, key, source))
+
+    def values(self) -> dict[tuple[str, int, str], str]:
+        out = {}
+        for key, value in self.cleaned_data.items():
+            kind, pk, name = key.split("-", 2)
+            out[(kind, int(pk), name)] = value
+        return out
+
+
+class InvitationForm(forms.Form):
+    count = forms.IntegerField(label=_("Antal länkar"), min_value=1, max_value=5000, initial=50)
+    label = forms.CharField(label=_("Notering"), required=False, max_length=200)
+
+
+def field_name(question: Question) -> str:
+    return f"q{question.pk}"
+
+
+class SectionAnswerForm(forms.Form):
+    """The questions of one section, built from the survey."""
+
+    def __init__(
+        self,
+        *args: Any,
+        questions: Sequence[Question],
+        language: str,
+        earlier: Mapping[int, set[int]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        self.language = language
+        self.earlier = earlier
+        self.hidden_by_condition: set[int] = set()
+        in_section = {q.pk for q in self.questions}
+        for question in self.questions:
+            condition = question.show_if
+            if condition is not None and condition.question_id not in in_section:
+                # The condition is about an earlier page: decided already.
+                if condition.pk not in earlier.get(condition.question_id, set()):
+                    self.hidden_by_condition.add(question.pk)
+                    continue
+            self.fields[field_name(question)] = self._field(question)
+
+    def _field(self, question: Question) -> forms.Field:
+        lang = self.language
+        label = question.tr("text", lang)
+        help_text = question.tr("help_text", lang)
+        choices = [(str(c.pk), c.tr("label", lang)) for c in question.choices.all()]
+        common: dict[str, Any] = {"label": label, "help_text": help_text, "required": False}
+        if question.kind == Question.Kind.MULTIPLE:
+            return forms.MultipleChoiceField(
+                choices=choices, widget=forms.CheckboxSelectMultiple, **common
+            )
+        if question.kind in (Question.Kind.SINGLE, Question.Kind.SCALE):
+            css = "choices choices--scale" if question.kind == Question.Kind.SCALE else "choices"
+            return forms.ChoiceField(
+                choices=choices, widget=forms.RadioSelect(attrs={"class": css}), **common
+            )
+        if question.kind == Question.Kind.NUMBER:
+            return forms.DecimalField(
+                min_value=question.min_value,
+                max_value=question.max_value,
+                decimal_places=2,
+                localize=True,
+                widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                **common,
+            )
+        return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}), **common)
+
+    def visible_questions(self) -> list[tuple[Question, forms.BoundField]]:
+        return [
+            (q, self[field_name(q)]) for q in self.questions if q.pk not in self.hidden_by_condition
+        ]
+
+    def chosen(self) -> dict[int, set[int]]:
+        """Earlier answers plus the choices given on this page."""
+        chosen = {k: set(v) for k, v in self.earlier.items()}
+        for question in self.questions:
+            if question.has_choices and field_name(question) in self.cleaned_data:
+                value = self.cleaned_data[field_name(question)]
+                values = value if isinstance(value, list) else [value]
+                chosen[question.pk] = {int(v) for v in values if v}
+        return chosen
+
+    @property
+    def section_question_ids(self) -> set[int]:
+        return {q.pk for q in self.questions}
+
+    def check_required(self) -> bool:
+        """Required questions shown to this person must have an answer (call after is_valid)."""
+        chosen = self.chosen()
+        ok = True
+        for question in self.questions:
+            name = field_name(question)
+            if name not in self.fields or not question.required:
+                continue
+            if question.show_if_id and question.show_if_id not in chosen.get(
+                question.show_if.question_id if question.show_if else 0, set()
+            ):
+                continue
+            if self.cleaned_data.get(name) in (None, "", []):
+                self.add_error(name, _("Svara på frågan, den är obligatorisk."))
+                ok = False
+        return ok
+
+    def answer_values(self) -> dict[int, Any]:
+        return {
+            q.pk: self.cleaned_data.get(field_name(q))
+            for q in self.questions
+            if field_name(q) in self.fields
+        }
+
+
+class BackgroundForm(forms.Form):
+    age_group = forms.ChoiceField(
+        label=_("Hur gammal är du?"),
+        required=False,
+        choices=[(a, a.replace("–", "–") + " " + str(_("år"))) for a in AGE_GROUPS]
+        + [("", _("Vill inte uppge"))],
+        widget=forms.RadioSelect(attrs={"class": "choices"}),
+    )
+    sex = forms.ChoiceField(
+        label=_("Kön"),
+        required=False,
+        choices=[*Response.Sex.choices],
+        widget=forms.RadioSelect(attrs={"class": "choices"}),
+    )
+    municipality = forms.ChoiceField(label=_("Vilken kommun bor du i?"), required=False)
+
+    def __init__(self, *args: Any, municipalities: Sequence[Municipality], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.municipalities = {str(m.pk): m for m in municipalities}
+        self.fields["municipality"].choices = [  # type: ignore[attr-defined]
+            ("", _("Vill inte uppge")),
+            *[(str(m.pk), m.name) for m in municipalities],
+            ("annan", _("En annan kommun")),
+        ]
+
+    def clean_municipality(self) -> str:
+        value = self.cleaned_data.get("municipality") or ""
+        if value and value != "annan" and value not in self.municipalities:
+            raise forms.ValidationError(_("Välj en kommun i listan."))
+        return str(value)
+
+    def municipality_object(self) -> Municipality | None:
+        return self.municipalities.get(self.cleaned_data.get("municipality") or "")
+
+
+class WeightingForm(forms.Form):
+    population_table: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Befolkningstabell"),
+        queryset=None,
+        required=False,
+        empty_label=_("Ingen: visa inte vägda resultat"),
+    )
+    margins = forms.MultipleChoiceField(
+        label=_("Väg på"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[("sex", _("Kön")), ("age", _("Åldersgrupp")), ("municipality", _("Kommun"))],
+    )
+    target_age_groups = forms.MultipleChoiceField(
+        label=_("Målpopulationens åldersgrupper"),
+        required=True,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(a, a) for a in AGE_GROUPS],
+        help_text=_("Svar från andra åldrar ingår inte i de vägda resultaten."),
+    )
+    trim_upper = forms.FloatField(
+        label=_("Trimma vikter över (gånger medelvikten)"),
+        required=False,
+        min_value=1.01,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        help_text=_("Tomt: ingen trimning. Till exempel 5."),
+    )
+
+    def __init__(self, *args: Any, tables: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["population_table"].queryset = tables  # type: ignore[attr-defined]
+
+
+class ThemeNameForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=200)

@@ -1,0 +1,386 @@
+"""The results of a survey: counts, breakdowns, representativeness and weighted shares.
+
+Reads everything the page needs in a fixed number of queries, then hands arrays to the pure
+``analysis`` module.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from delaktig.insights.suppression import AGE_GROUPS, Cell, suppress, total_is_safe
+from delaktig.population.models import PopulationCount, PopulationTable
+from delaktig.weighting import WeightingError
+
+from . import analysis, charts
+from .models import Answer, Choice, Question, Response, Survey
+
+MARGINS = ("sex", "age", "municipality")
+DEFAULT_TARGET_AGES = [a for a in AGE_GROUPS if a != "0–17"]
+
+
+def margin_labels() -> dict[str, str]:
+    return {"sex": _("Kön"), "age": _("Åldersgrupp"), "municipality": _("Kommun")}
+
+
+def weighting_error_message(error: WeightingError) -> str:
+    """The engine's reason in the interface's language."""
+    names = margin_labels()
+    params = error.params
+    variable = names.get(str(params.get("variable", "")), str(params.get("variable", "")))
+    categories = ", ".join(
+        _("okänt") if c == analysis.UNKNOWN else str(c) for c in params.get("categories", [])
+    )
+    messages = {
+        "no_respondents_in_category": _(
+            "%(variable)s: det finns befolkning men inga svar i %(categories)s. Ta bort "
+            "variabeln ur vägningen eller gruppen ur målpopulationen."
+        ),
+        "no_population": _(
+            "%(variable)s: det finns svar men ingen befolkning i %(categories)s. Kontrollera "
+            "befolkningstabellen."
+        ),
+        "no_convergence": _(
+            "Vägningen når inte alla marginaler samtidigt. Några kombinationer av grupper "
+            "saknar svar; välj färre vägningsvariabler."
+        ),
+        "zero_population": _("Befolkningstabellen har ingen befolkning i målgruppen."),
+        "no_respondents": _("Det finns inga svar att väga."),
+    }
+    message = messages.get(
+        error.code, _("Vägningen gick inte att göra med de här valen (%(code)s).")
+    )
+    return message % {"variable": variable, "categories": categories, "code": error.code}
+
+
+@dataclass
+class BreakdownRow:
+    label: str
+    total: int | None  # None: suppressed
+    cells: list[tuple[Cell, float | None]]  # (count cell, share of the row or None)
+
+
+@dataclass
+class Breakdown:
+    title: str
+    rows: list[BreakdownRow]
+
+
+@dataclass
+class QuestionResult:
+    question: Question
+    answered: int
+    choices: list[tuple[Choice, analysis.Share]] = field(default_factory=list)
+    number: analysis.NumberSummary | None = None
+    texts: int = 0
+    breakdowns: list[Breakdown] = field(default_factory=list)
+    chart: charts.Chart | None = None
+
+
+@dataclass
+class RepresentativenessView:
+    variable: str
+    title: str
+    comparison: analysis.Representativeness
+    labels: dict[str, str]
+    chart: charts.Chart
+
+
+@dataclass
+class Weighting:
+    outcome: analysis.WeightingOutcome | None
+    error: str | None
+    included: int
+    excluded: int
+    margins: list[str]
+    table: PopulationTable | None
+
+
+@dataclass
+class SurveyResults:
+    survey: Survey
+    respondents: int
+    unfinished: int
+    representativeness: list[RepresentativenessView]
+    weighting: Weighting | None
+    questions: list[QuestionResult]
+    min_group_size: int
+
+
+def population_margins(
+    table: PopulationTable, municipality_codes: list[str], age_groups: list[str]
+) -> dict[str, dict[str, float]]:
+    """Sex, age group and municipality totals for the organisation's area and target ages.
+
+    Uses the municipalities' own rows; a table with only the county's row gives sex and age
+    but no municipality margin.
+    """
+    counts = PopulationCount.objects.filter(table=table, age_group__in=age_groups)
+    rows = list(
+        counts.filter(region_code__in=municipality_codes).values_list(
+            "region_code", "age_group", "sex", "count"
+        )
+    )
+    margins: dict[str, dict[str, float]] = {
+        "sex": {"kvinna": 0.0, "man": 0.0},
+        "age": {a: 0.0 for a in age_groups},
+    }
+    if rows:
+        margins["municipality"] = {code: 0.0 for code in municipality_codes}
+    else:
+        counties = sorted({code[:2] for code in municipality_codes})
+        rows = list(
+            counts.filter(region_code__in=counties).values_list(
+                "region_code", "age_group", "sex", "count"
+            )
+        )
+    for region, age, sex, count in rows:
+        margins["sex"][sex] += count
+        margins["age"][age] += count
+        if "municipality" in margins:
+            margins["municipality"][region] += count
+    return margins
+
+
+def survey_results(survey: Survey, *, weighted: bool = True) -> SurveyResults:
+    min_size = settings.DELAKTIG_MIN_GROUP_SIZE
+    organisation = survey.module.process.organisation
+    municipalities = list(organisation.municipalities.order_by("code").values_list("code", "name"))
+    municipality_names = dict(municipalities)
+    responses = list(
+        Response.objects.filter(survey=survey, submitted_at__isnull=False)
+        .order_by("pk")
+        .values_list("pk", "age_group", "sex", "municipality__code", "lives_elsewhere")
+    )
+    unfinished = Response.objects.filter(survey=survey, submitted_at__isnull=True).count()
+    n = len(responses)
+    row_of = {pk: i for i, (pk, *_rest) in enumerate(responses)}
+    ages = [a or None for _pk, a, _s, _m, _e in responses]
+    sexes = [s if s in ("kvinna", "man") else None for _pk, _a, s, _m, _e in responses]
+    raw_sexes = [s or "" for _pk, _a, s, _m, _e in responses]
+    places = [m or None for _pk, _a, _s, m, _e in responses]
+    elsewhere = np.array([e for *_rest, e in responses], dtype=bool)
+
+    questions = list(
+        Question.objects.filter(section__survey=survey)
+        .select_related("section")
+        .prefetch_related("choices")
+        .order_by("section__position", "section_id", "position", "id")
+    )
+    answers = list(
+        Answer.objects.filter(response__survey=survey, response__submitted_at__isnull=False)
+        .values_list("response_id", "question_id", "choice_id", "number")
+        .order_by("pk")
+    )
+    text_counts = dict(
+        Answer.objects.filter(response__survey=survey, response__submitted_at__isnull=False)
+        .exclude(text="")
+        .values_list("question_id")
+        .annotate(c=Count("id"))
+        .values_list("question_id", "c")
+    )
+
+    # Weighting, when staff chose a population table and margins.
+    weighting = None
+    weights_full: np.ndarray | None = None
+    table = survey.population_table
+    representativeness: list[RepresentativenessView] = []
+    if table is not None:
+        target_ages = survey.target_age_groups or DEFAULT_TARGET_AGES
+        population = population_margins(table, [c for c, _n in municipalities], target_ages)
+        in_target = (
+            np.array([(a is None or a in target_ages) for a in ages], dtype=bool) & ~elsewhere
+        )
+        if "municipality" not in population:
+            in_target = np.array([a is None or a in target_ages for a in ages], dtype=bool)
+        idx = np.flatnonzero(in_target)
+        columns_all = {"sex": sexes, "age": ages, "municipality": places}
+        labels_of = {
+            "sex": {"kvinna": _("Kvinna"), "man": _("Man")},
+            "age": {a: a for a in AGE_GROUPS},
+            "municipality": municipality_names,
+        }
+        for variable in MARGINS:
+            if variable not in population:
+                continue
+            values = [columns_all[variable][i] for i in idx]
+            comparison = analysis.compare_to_population(variable, values, population[variable])
+            labels = labels_of[variable]
+            representativeness.append(
+                RepresentativenessView(
+                    variable=variable,
+                    title=margin_labels()[variable],
+                    comparison=comparison,
+                    labels=labels,
+                    chart=charts.bar_chart(
+                        [charts.shorten(labels.get(g.label, g.label)) for g in comparison.groups],
+                        [[g.respondent_share, g.population_share] for g in comparison.groups],
+                        [_("Svarande"), _("Befolkning")],
+                        scale_max=_scale(
+                            [max(g.respondent_share, g.population_share) for g in comparison.groups]
+                        ),
+                    ),
+                )
+            )
+        chosen = [m for m in survey.weighting_margins if m in population]
+        if weighted and chosen:
+            try:
+                outcome = analysis.weight_respondents(
+                    {m: [columns_all[m][i] for i in idx] for m in chosen},
+                    {m: population[m] for m in chosen},
+                    trim_upper=survey.trim_upper,
+                )
+            except WeightingError as error:
+                weighting = Weighting(None, weighting_error_message(error), 0, n, chosen, table)
+            else:
+                weights_full = np.zeros(n)
+                weights_full[idx] = outcome.weights
+                weighting = Weighting(outcome, None, len(idx), n - len(idx), chosen, table)
+
+    groupings = [
+        (
+            _("Kön"),
+            raw_sexes,
+            [(key, str(label)) for key, label in [*Response.Sex.choices, ("", _("Inget svar"))]],
+        ),
+        (
+            _("Åldersgrupp"),
+            [a or "" for a in ages],
+            [(a, a) for a in AGE_GROUPS] + [("", _("Inget svar"))],
+        ),
+        (
+            _("Kommun"),
+            [m or ("annan" if e else "") for m, e in zip(places, elsewhere.tolist(), strict=True)],
+            [*municipalities, ("annan", _("Annan kommun")), ("", _("Inget svar"))],
+        ),
+    ]
+
+    by_question: dict[int, list[tuple[int, int | None, Any]]] = {}
+    for response_id, question_id, choice_id, number in answers:
+        by_question.setdefault(question_id, []).append((row_of[response_id], choice_id, number))
+
+    results = []
+    for question in questions:
+        rows = by_question.get(question.pk, [])
+        result = QuestionResult(question=question, answered=len({r for r, _c, _v in rows}))
+        if question.has_choices:
+            choices = list(question.choices.all())
+            column = {c.pk: j for j, c in enumerate(choices)}
+            ticks = np.zeros((n, len(choices)), dtype=bool)
+            for r, ticked, _v in rows:
+                if ticked in column:
+                    ticks[r, column[ticked]] = True
+            shares = analysis.choice_shares(ticks)
+            if weights_full is not None:
+                included = weights_full > 0
+                weighted_shares = analysis.choice_shares(ticks[included], weights_full[included])
+                shares = [
+                    analysis.Share(s.count, s.share, s.margin, w.weighted_share, w.weighted_margin)
+                    for s, w in zip(shares, weighted_shares, strict=True)
+                ]
+            result.choices = list(zip(choices, shares, strict=True))
+            result.breakdowns = [
+                _breakdown(title, keys, order, ticks, [c.tr("label") for c in choices], min_size)
+                for title, keys, order in groupings
+            ]
+            series = [_("Svarande")] + ([_("Vägt")] if weights_full is not None else [])
+            result.chart = charts.bar_chart(
+                [charts.shorten(c.tr("label")) for c in choices],
+                [
+                    [s.share] + ([s.weighted_share] if weights_full is not None else [])
+                    for s in shares
+                ],
+                series,
+                [
+                    [s.margin] + ([s.weighted_margin] if weights_full is not None else [])
+                    for s in shares
+                ],
+                scale_max=1.0,
+            )
+        elif question.kind == Question.Kind.NUMBER:
+            numbers = np.array([float(v) for _r, _c, v in rows if v is not None])
+            result.number = analysis.number_summary(numbers)
+            if weights_full is not None and len(numbers):
+                w = np.array([weights_full[r] for r, _c, v in rows if v is not None])
+                keep = w > 0
+                if keep.any():
+                    weighted_summary = analysis.number_summary(numbers[keep], w[keep])
+                    if result.number is None or weighted_summary is None:
+                        continue
+                    result.number = analysis.NumberSummary(
+                        result.number.n,
+                        result.number.mean,
+                        result.number.median,
+                        result.number.margin,
+                        weighted_summary.weighted_mean,
+                        weighted_summary.weighted_margin,
+                    )
+        else:
+            result.texts = int(text_counts.get(question.pk, 0))
+        results.append(result)
+
+    return SurveyResults(
+        survey=survey,
+        respondents=n,
+        unfinished=unfinished,
+        representativeness=representativeness,
+        weighting=weighting,
+        questions=results,
+        min_group_size=min_size,
+    )
+
+
+def _scale(values: list[float]) -> float:
+    top = max(values, default=0.0)
+    for step in (0.25, 0.5, 0.75, 1.0):
+        if top <= step:
+            return step
+    return 1.0
+
+
+def _breakdown(
+    title: str,
+    keys: list[str],
+    order: list[tuple[str, str]],
+    ticks: np.ndarray,
+    choice_labels: list[str],
+    min_size: int,
+) -> Breakdown:
+    """Counts per group × choice; counts under ``min_size`` suppressed, row by row."""
+    answered: np.ndarray = np.asarray(ticks.any(axis=1), dtype=bool)
+    key_array = np.array(keys, dtype=object)
+    rows = []
+    flags = [bool(a) for a in answered.tolist()]
+    group_sizes = Counter(k for k, a in zip(keys, flags, strict=True) if a)
+    for key, label in order:
+        in_group = (key_array == key) & answered
+        size = int(group_sizes.get(key, 0))
+        if size == 0 and key in ("", "annan", "annat", "vill_inte_uppge"):
+            continue
+        counts = ticks[in_group].sum(axis=0).tolist()
+        cells = suppress(
+            {str(j): int(c) for j, c in enumerate(counts)},
+            min_size=min_size,
+        )
+        hidden_total = 0 < size < min_size or not total_is_safe(cells)
+        rows.append(
+            BreakdownRow(
+                label=str(label),
+                total=None if hidden_total else size,
+                cells=[
+                    (
+                        cell,
+                        None
+                        if cell.count is None or hidden_total or size == 0
+                        else cell.count / size,
+                    )
+                    for cell in cells
+                ],
+            )
+        )
+    return Breakdown(title=title, rows=rows)

@@ -1,0 +1,98 @@
+"""The themes page for one free-text question: themes, quotes, breakdowns, tagging."""
+
+from collections import Counter
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from delaktig.insights.suppression import AGE_GROUPS, suppress
+
+from .models import Answer, Question, Response
+
+
+def theme_page(request: HttpRequest, question: Question) -> HttpResponse:
+    survey = question.section.survey
+    min_size = settings.DELAKTIG_MIN_GROUP_SIZE
+    answers = (
+        Answer.objects.filter(question=question, response__submitted_at__isnull=False)
+        .exclude(text="")
+        .order_by("id")
+    )
+    themes = list(question.themes.prefetch_related("answers"))
+    texts = dict(answers.values_list("id", "text"))
+    background = {
+        a_id: (age, sex, place, elsewhere)
+        for a_id, age, sex, place, elsewhere in answers.values_list(
+            "id",
+            "response__age_group",
+            "response__sex",
+            "response__municipality__name",
+            "response__lives_elsewhere",
+        )
+    }
+    sex_labels = dict(Response.Sex.choices)
+    cards = []
+    for theme in themes:
+        members = [a.pk for a in theme.answers.all()]
+        member_set = set(members)
+        quotes = [i for i in theme.representatives if i in member_set][:3]
+        quotes += [i for i in members if i not in quotes][: 3 - len(quotes)]
+        by_sex = Counter(background[i][1] or "" for i in members if i in background)
+        by_age = Counter(background[i][0] or "" for i in members if i in background)
+        by_place = Counter(
+            background[i][2] or (_("Annan kommun") if background[i][3] else _("Inget svar"))
+            for i in members
+            if i in background
+        )
+        breakdowns = [
+            (
+                _("Kön"),
+                suppress(
+                    {
+                        str(sex_labels.get(k, _("Inget svar"))): by_sex.get(k, 0)
+                        for k in [*sex_labels, ""]
+                    },
+                    min_size=min_size,
+                ),
+            ),
+            (
+                _("Åldersgrupp"),
+                suppress(
+                    {label or _("Inget svar"): by_age.get(label, 0) for label in [*AGE_GROUPS, ""]},
+                    min_size=min_size,
+                ),
+            ),
+            (_("Kommun"), suppress(dict(sorted(by_place.items())), min_size=min_size)),
+        ]
+        cards.append(
+            {
+                "theme": theme,
+                "count": len(members),
+                "quotes": [texts[i] for i in quotes if i in texts],
+                "breakdowns": breakdowns,
+            }
+        )
+    tagged: dict[int, set[int]] = {}
+    for theme in themes:
+        for a in theme.answers.all():
+            tagged.setdefault(a.pk, set()).add(theme.pk)
+    page = Paginator(answers, 50).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "surveys/staff/themes.html",
+        {
+            "survey": survey,
+            "process": survey.module.process,
+            "question": question,
+            "cards": cards,
+            "themes": themes,
+            "page": page,
+            "rows": [(a, tagged.get(a.pk, set())) for a in page.object_list],
+            "total": len(texts),
+            "untagged": sum(1 for i in texts if i not in tagged),
+            "can_change": request.user.has_perm("surveys.change_survey", survey.module.process),
+        },
+    )

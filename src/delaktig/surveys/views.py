@@ -1,0 +1,762 @@
+"""Answering a survey (public) and building, translating and reading it (staff)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from delaktig.core.errors import DelaktigError
+from delaktig.participation.models import ProcessModule
+from delaktig.participation.staff_views import staff_required
+from delaktig.population.models import PopulationTable
+
+from . import exports, services
+from .forms import (
+    BackgroundForm,
+    InvitationForm,
+    QuestionForm,
+    SectionAnswerForm,
+    SectionForm,
+    SurveySettingsForm,
+    ThemeNameForm,
+    TranslationForm,
+    WeightingForm,
+    field_name,
+)
+from .models import Answer, Invitation, Question, Response, Section, Survey, Theme
+from .results import DEFAULT_TARGET_AGES, survey_results
+
+# --- Shared helpers -----------------------------------------------------------------------
+
+
+def _survey(module_pk: int) -> Survey:
+    module = get_object_or_404(
+        ProcessModule.objects.select_related("process__organisation"), pk=module_pk, kind="survey"
+    )
+    survey = Survey.objects.filter(module=module).select_related("module__process").first()
+    if survey is None:
+        raise Http404
+    return survey
+
+
+def _language_names() -> dict[str, str]:
+    return dict(settings.CONTENT_LANGUAGES)
+
+
+def offered_languages(survey: Survey) -> list[tuple[str, str]]:
+    """Swedish, and every language the survey has been translated into."""
+    names = _language_names()
+    codes = ["sv", *[c for c in survey.translations if c != "sv" and survey.translations[c]]]
+    return [(c, names.get(c, c)) for c in codes]
+
+
+def _content_language(request: HttpRequest, survey: Survey, response: Response | None) -> str:
+    offered = [c for c, _n in offered_languages(survey)]
+    asked = request.GET.get("sprak") or request.POST.get("sprak")
+    if asked in offered:
+        return str(asked)
+    if response is not None and response.language in offered:
+        return response.language
+    ui = (get_language() or "sv")[:2]
+    return ui if ui in offered else "sv"
+
+
+def _session_key(survey: Survey) -> str:
+    return f"survey-{survey.pk}"
+
+
+def _invitation_key(survey: Survey) -> str:
+    return f"survey-invitation-{survey.pk}"
+
+
+def _invitation(request: HttpRequest, survey: Survey) -> Invitation | None:
+    token = request.session.get(_invitation_key(survey))
+    return Invitation.objects.filter(survey=survey, token=token).first() if token else None
+
+
+def _current_response(request: HttpRequest, survey: Survey) -> Response | None:
+    return services.find_response(
+        survey=survey,
+        user=request.user,
+        invitation=_invitation(request, survey),
+        token=request.session.get(_session_key(survey)),
+    )
+
+
+def _steps(survey: Survey) -> list[Any]:
+    sections = [
+        s
+        for s in survey.sections.prefetch_related("questions__choices", "questions__show_if")
+        if s.questions.all()
+    ]
+    steps: list[Any] = list(sections)
+    if survey.ask_background:
+        steps.append("background")
+    steps.append("review")
+    return steps
+
+
+def _step_url(survey: Survey, step: int, language: str) -> str:
+    url = reverse("surveys:answer", kwargs={"module_pk": survey.module_id}) + f"?steg={step + 1}"
+    return url + (f"&sprak={language}" if language != "sv" else "")
+
+
+# --- Answering ------------------------------------------------------------------------------
+
+
+def answer(request: HttpRequest, module_pk: int) -> HttpResponse:
+    survey = _survey(module_pk)
+    process = survey.module.process
+    if not request.user.has_perm("participation.view_process", process):
+        raise PermissionDenied
+    response = _current_response(request, survey)
+    language = _content_language(request, survey, response)
+    steps = _steps(survey)
+    context: dict[str, Any] = {
+        "survey": survey,
+        "process": process,
+        "language": language,
+        "languages": offered_languages(survey),
+        "language_name": _language_names().get(language, language),
+        "can_answer": services.can_answer(survey),
+        "phase": services.answering_phase(survey),
+        "steps": steps,
+        "has_invitation": _invitation(request, survey) is not None,
+    }
+    if response is not None and response.is_submitted:
+        return render(request, "surveys/answered.html", context)
+    if response is None:
+        if request.method == "POST":
+            return _start(request, survey, language, context)
+        return render(request, "surveys/intro.html", context)
+    try:
+        index = min(max(int(request.GET.get("steg", "1")) - 1, 0), len(steps) - 1)
+    except ValueError:
+        index = 0
+    step = steps[index]
+    context.update({"response": response, "index": index, "step": step, "number": index + 1})
+    if request.method == "POST":
+        return _post_step(request, survey, response, steps, index, language, context)
+    if step == "background":
+        form: Any = _background_form(survey, response)
+    elif step == "review":
+        return _review(request, survey, response, steps, context)
+    else:
+        form = _section_form(step, response, language)
+    context["form"] = form
+    return render(request, "surveys/answer.html", context)
+
+
+def _start(
+    request: HttpRequest, survey: Survey, language: str, context: dict[str, Any]
+) -> HttpResponse:
+    try:
+        response = services.response_start(
+            survey=survey,
+            user=request.user,
+            invitation=_invitation(request, survey),
+            resume_token=request.session.get(_session_key(survey)),
+            language=language,
+        )
+    except DelaktigError as error:
+        if survey.access == Survey.Access.ACCOUNT and not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        context["error"] = error.message
+        return render(request, "surveys/intro.html", context, status=error.status)
+    request.session[_session_key(survey)] = response.resume_token
+    return redirect(_step_url(survey, 0, language))
+
+
+def _section_form(
+    section: Section, response: Response, language: str, data: Any = None
+) -> SectionAnswerForm:
+    questions = list(section.questions.all())
+    earlier = services.chosen_choices(response)
+    initial: dict[str, Any] = {}
+    for a in response.answers.filter(question__in=questions):
+        question = next(q for q in questions if q.pk == a.question_id)
+        name = field_name(question)
+        if question.kind == Question.Kind.MULTIPLE:
+            initial.setdefault(name, []).append(str(a.choice_id))
+        elif question.has_choices:
+            initial[name] = str(a.choice_id)
+        elif question.kind == Question.Kind.NUMBER:
+            initial[name] = a.number
+        else:
+            initial[name] = a.text
+    return SectionAnswerForm(
+        data, initial=initial, questions=questions, language=language, earlier=earlier
+    )
+
+
+def _background_form(survey: Survey, response: Response, data: Any = None) -> BackgroundForm:
+    municipalities = list(survey.module.process.organisation.municipalities.order_by("name"))
+    initial = {
+        "age_group": response.age_group,
+        "sex": response.sex,
+        "municipality": "annan"
+        if response.lives_elsewhere
+        else (str(response.municipality_id) if response.municipality_id else ""),
+    }
+    return BackgroundForm(data, initial=initial, municipalities=municipalities)
+
+
+def _post_step(
+    request: HttpRequest,
+    survey: Survey,
+    response: Response,
+    steps: list[Any],
+    index: int,
+    language: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    action = request.POST.get("action", "next")
+    step = steps[index]
+    if step == "review":
+        if action == "back":
+            return redirect(_step_url(survey, index - 1, language))
+        try:
+            services.response_submit(response=response)
+        except DelaktigError as error:
+            context["error"] = error.message
+            return _review(request, survey, response, steps, context, status=error.status)
+        return redirect("surveys:thanks", module_pk=survey.module_id)
+    form: Any
+    if step == "background":
+        form = _background_form(survey, response, request.POST)
+        valid = form.is_valid()
+    else:
+        form = _section_form(step, response, language, request.POST)
+        valid = form.is_valid() and (action != "next" or form.check_required())
+    if not valid:
+        context["form"] = form
+        return render(request, "surveys/answer.html", context, status=400)
+    try:
+        if step == "background":
+            services.response_save_background(
+                response=response,
+                age_group=form.cleaned_data["age_group"],
+                sex=form.cleaned_data["sex"],
+                municipality=form.municipality_object(),
+                lives_elsewhere=form.cleaned_data["municipality"] == "annan",
+            )
+        else:
+            services.response_save_answers(
+                response=response, questions=form.questions, values=form.answer_values()
+            )
+    except DelaktigError as error:
+        messages.error(request, error.message)
+        return redirect(survey.module.process.get_absolute_url())
+    if response.language != language:
+        Response.objects.filter(pk=response.pk).update(language=language)
+    if action == "save":
+        return redirect("surveys:saved", module_pk=survey.module_id)
+    target = index - 1 if action == "back" else index + 1
+    return redirect(_step_url(survey, max(target, 0), language))
+
+
+def _review(
+    request: HttpRequest,
+    survey: Survey,
+    response: Response,
+    steps: list[Any],
+    context: dict[str, Any],
+    status: int = 200,
+) -> HttpResponse:
+    language = context["language"]
+    given: dict[int, list[str]] = {}
+    for a in response.answers.select_related("choice"):
+        if a.choice is not None:
+            given.setdefault(a.question_id, []).append(a.choice.tr("label", language))
+        elif a.number is not None:
+            given.setdefault(a.question_id, []).append(str(a.number).replace(".", ","))
+        else:
+            given.setdefault(a.question_id, []).append(a.text)
+    chosen = services.chosen_choices(response)
+    summary = []
+    for number, step in enumerate(steps):
+        if not isinstance(step, Section):
+            continue
+        rows = [
+            (q, given.get(q.pk, []))
+            for q in step.questions.all()
+            if services.condition_met(q, chosen)
+        ]
+        summary.append((number, step, rows))
+    context.update(
+        {
+            "summary": summary,
+            "missing": services.missing_required(response),
+            "background_step": steps.index("background") if "background" in steps else None,
+        }
+    )
+    return render(request, "surveys/review.html", context, status=status)
+
+
+def thanks(request: HttpRequest, module_pk: int) -> HttpResponse:
+    survey = _survey(module_pk)
+    response = _current_response(request, survey)
+    if response is None or not response.is_submitted:
+        return redirect(survey.get_absolute_url())
+    return render(
+        request,
+        "surveys/thanks.html",
+        {"survey": survey, "process": survey.module.process, "language": response.language},
+    )
+
+
+def saved(request: HttpRequest, module_pk: int) -> HttpResponse:
+    survey = _survey(module_pk)
+    response = _current_response(request, survey)
+    if response is None:
+        return redirect(survey.get_absolute_url())
+    resume_url = request.build_absolute_uri(
+        reverse("surveys:resume", kwargs={"token": response.resume_token})
+    )
+    return render(
+        request,
+        "surveys/saved.html",
+        {
+            "survey": survey,
+            "process": survey.module.process,
+            "resume_url": resume_url if survey.access == Survey.Access.ANONYMOUS else None,
+        },
+    )
+
+
+def resume(request: HttpRequest, token: str) -> HttpResponse:
+    response = get_object_or_404(Response.objects.select_related("survey"), resume_token=token)
+    survey = response.survey
+    if survey.access != Survey.Access.ANONYMOUS:
+        raise Http404
+    request.session[_session_key(survey)] = response.resume_token
+    return redirect(survey.get_absolute_url())
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    found = get_object_or_404(Invitation.objects.select_related("survey"), token=token)
+    request.session[_invitation_key(found.survey)] = found.token
+    return redirect(found.survey.get_absolute_url())
+
+
+def results_public(request: HttpRequest, module_pk: int) -> HttpResponse:
+    survey = _survey(module_pk)
+    process = survey.module.process
+    phase = services.answering_phase(survey)
+    closed = phase is not None and phase.ends_at <= timezone.now()
+    if not (survey.results_public and closed and process.is_public):
+        raise Http404
+    return render(
+        request,
+        "surveys/results_public.html",
+        {"survey": survey, "process": process, "results": survey_results(survey)},
+    )
+
+
+# --- Staff: building ------------------------------------------------------------------------
+
+
+def _editable(request: HttpRequest, module_pk: int) -> Survey:
+    module = get_object_or_404(
+        ProcessModule.objects.select_related("process__organisation"), pk=module_pk, kind="survey"
+    )
+    if not request.user.has_perm("surveys.change_survey", module.process):
+        raise PermissionDenied
+    return services.survey_for_module(module)
+
+
+@staff_required
+def builder(request: HttpRequest, module_pk: int) -> HttpResponse:
+    survey = _editable(request, module_pk)
+    phase = services.answering_phase(survey)
+    initial = {"opens_at": phase.starts_at, "closes_at": phase.ends_at} if phase else {}
+    form = SurveySettingsForm(request.POST or None, instance=survey, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_settings_save(
+                actor=request.user,
+                survey=form.save(commit=False),
+                opens_at=form.cleaned_data["opens_at"],
+                closes_at=form.cleaned_data["closes_at"],
+            )
+        except DelaktigError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Inställningarna är sparade."))
+            return redirect("surveys:builder", module_pk=module_pk)
+    return render(
+        request,
+        "surveys/staff/builder.html",
+        _builder_context(survey, form=form, section_form=SectionForm(prefix="section")),
+        status=400 if form.errors else 200,
+    )
+
+
+def _builder_context(survey: Survey, **extra: Any) -> dict[str, Any]:
+    names = _language_names()
+    organisation = survey.module.process.organisation
+    org_settings = getattr(organisation, "settings", None)
+    codes = list(getattr(org_settings, "content_languages", None) or ["sv", "en"])
+    items = services.translatable_items(survey)
+    translations = [
+        (code, names.get(code, code), all(i.has_translation(code) for i in items))
+        for code in codes
+        if code != "sv"
+    ]
+    return {
+        "survey": survey,
+        "process": survey.module.process,
+        "sections": survey.sections.prefetch_related(
+            "questions__choices", "questions__show_if__question"
+        ),
+        "phase": services.answering_phase(survey),
+        "translations": translations,
+        "responses": survey.responses.filter(submitted_at__isnull=False).count(),
+        **extra,
+    }
+
+
+@staff_required
+def section_edit(
+    request: HttpRequest, module_pk: int, section_pk: int | None = None
+) -> HttpResponse:
+    survey = _editable(request, module_pk)
+    section = get_object_or_404(survey.sections, pk=section_pk) if section_pk else None
+    form = SectionForm(request.POST or None, instance=section, prefix="section")
+    if request.method == "POST" and form.is_valid():
+        services.section_save(
+            actor=request.user,
+            survey=survey,
+            section=section,
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
+        )
+        messages.success(request, _("Avsnittet är sparat."))
+        return redirect("surveys:builder", module_pk=module_pk)
+    if section is None and request.method == "POST":
+        return render(
+            request,
+            "surveys/staff/builder.html",
+            _builder_context(survey, form=SurveySettingsForm(instance=survey), section_form=form),
+            status=400,
+        )
+    return render(
+        request,
+        "surveys/staff/section_form.html",
+        {"survey": survey, "section": section, "form": form, "process": survey.module.process},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+def question_edit(
+    request: HttpRequest, module_pk: int, section_pk: int, question_pk: int | None = None
+) -> HttpResponse:
+    survey = _editable(request, module_pk)
+    section = get_object_or_404(survey.sections, pk=section_pk)
+    question = get_object_or_404(section.questions, pk=question_pk) if question_pk else None
+    form = QuestionForm(request.POST or None, instance=question, survey=survey)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.question_save(
+                actor=request.user,
+                section=section,
+                question=question,
+                kind=data["kind"],
+                text=data["text"],
+                help_text=data["help_text"],
+                required=data["required"],
+                choices=data["choices"],
+                min_value=data["min_value"],
+                max_value=data["max_value"],
+                show_if=data["show_if"],
+            )
+        except DelaktigError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Frågan är sparad."))
+            return redirect(reverse("surveys:builder", args=[module_pk]) + f"#section-{section.pk}")
+    return render(
+        request,
+        "surveys/staff/question_form.html",
+        {
+            "survey": survey,
+            "section": section,
+            "question": question,
+            "form": form,
+            "process": survey.module.process,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+@require_POST
+def item_action(request: HttpRequest, module_pk: int, kind: str, pk: int) -> HttpResponse:
+    survey = _editable(request, module_pk)
+    item: Section | Question
+    if kind == "avsnitt":
+        item = get_object_or_404(survey.sections, pk=pk)
+    else:
+        item = get_object_or_404(Question, pk=pk, section__survey=survey)
+    action = request.POST.get("action")
+    try:
+        if action in ("up", "down"):
+            services.item_move(actor=request.user, item=item, direction=-1 if action == "up" else 1)
+        elif action == "delete":
+            services.item_delete(actor=request.user, item=item)
+            messages.success(request, _("Borttaget."))
+    except DelaktigError as error:
+        messages.error(request, error.message)
+    return redirect("surveys:builder", module_pk=module_pk)
+
+
+@staff_required
+def preview(request: HttpRequest, module_pk: int) -> HttpResponse:
+    survey = _editable(request, module_pk)
+    language = request.GET.get("sprak", "sv")
+    if language not in dict(settings.CONTENT_LANGUAGES):
+        language = "sv"
+    steps = _steps(survey)
+    pages = []
+    for step in steps:
+        if isinstance(step, Section):
+            pages.append(
+                (
+                    step,
+                    SectionAnswerForm(
+                        questions=list(step.questions.all()), language=language, earlier={}
+                    ),
+                )
+            )
+    background = None
+    if survey.ask_background:
+        background = BackgroundForm(
+            municipalities=list(survey.module.process.organisation.municipalities.order_by("name"))
+        )
+    return render(
+        request,
+        "surveys/staff/preview.html",
+        {
+            "survey": survey,
+            "process": survey.module.process,
+            "pages": pages,
+            "background": background,
+            "language": language,
+            "languages": offered_languages(survey),
+        },
+    )
+
+
+@staff_required
+def translate(request: HttpRequest, module_pk: int, language: str) -> HttpResponse:
+    survey = _editable(request, module_pk)
+    names = _language_names()
+    if language not in names or language == "sv":
+        raise Http404
+    items = services.translatable_items(survey)
+    form = TranslationForm(request.POST or None, items=items, language=language)
+    if request.method == "POST" and form.is_valid():
+        services.translations_save(
+            actor=request.user, survey=survey, language=language, values=form.values()
+        )
+        messages.success(request, _("Översättningen är sparad."))
+        return redirect("surveys:builder", module_pk=module_pk)
+    return render(
+        request,
+        "surveys/staff/translate.html",
+        {
+            "survey": survey,
+            "process": survey.module.process,
+            "form": form,
+            "language": language,
+            "language_name": names[language],
+        },
+    )
+
+
+@staff_required
+def invitations(request: HttpRequest, module_pk: int) -> HttpResponse:
+    survey = _editable(request, module_pk)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.invitations_create(
+                actor=request.user,
+                survey=survey,
+                count=form.cleaned_data["count"],
+                label=form.cleaned_data["label"],
+            )
+        except DelaktigError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("%(count)s länkar skapades.") % {"count": len(created)})
+            return redirect("surveys:invitations", module_pk=module_pk)
+    if request.GET.get("format") == "csv":
+        return exports.invitations_csv(request, survey)
+    total = survey.invitations.count()
+    used = survey.invitations.filter(response__submitted_at__isnull=False).count()
+    return render(
+        request,
+        "surveys/staff/invitations.html",
+        {
+            "survey": survey,
+            "process": survey.module.process,
+            "form": form,
+            "total": total,
+            "used": used,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Staff: results --------------------------------------------------------------------------
+
+
+def _readable(request: HttpRequest, module_pk: int) -> Survey:
+    survey = _survey(module_pk)
+    if not request.user.has_perm("surveys.view_results", survey.module.process):
+        raise PermissionDenied
+    return survey
+
+
+@staff_required
+def results(request: HttpRequest, module_pk: int) -> HttpResponse:
+    survey = _readable(request, module_pk)
+    tables = PopulationTable.objects.filter(organisation_id=survey.organisation_id)
+    initial = {
+        "population_table": survey.population_table_id,
+        "margins": survey.weighting_margins,
+        "target_age_groups": survey.target_age_groups or DEFAULT_TARGET_AGES,
+        "trim_upper": survey.trim_upper,
+    }
+    form = WeightingForm(request.POST or None, initial=initial, tables=tables)
+    if request.method == "POST":
+        if not request.user.has_perm("surveys.change_survey", survey.module.process):
+            raise PermissionDenied
+        if form.is_valid():
+            services.weighting_save(
+                actor=request.user,
+                survey=survey,
+                population_table=form.cleaned_data["population_table"],
+                margins=form.cleaned_data["margins"],
+                target_age_groups=form.cleaned_data["target_age_groups"],
+                trim_upper=form.cleaned_data["trim_upper"],
+            )
+            messages.success(request, _("Vägningen är sparad."))
+            return redirect(reverse("surveys:results", args=[module_pk]) + "#vagning")
+    return render(
+        request,
+        "surveys/staff/results.html",
+        {
+            "survey": survey,
+            "process": survey.module.process,
+            "results": survey_results(survey),
+            "form": form,
+            "can_change": request.user.has_perm("surveys.change_survey", survey.module.process),
+            "can_export_raw": request.user.has_perm(
+                "surveys.export_raw_responses", survey.module.process
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_required
+def export(request: HttpRequest, module_pk: int, kind: str) -> HttpResponse:
+    survey = _readable(request, module_pk)
+    if kind == "raw":
+        if not request.user.has_perm("surveys.export_raw_responses", survey.module.process):
+            raise PermissionDenied
+        filename, content_type, content = exports.raw_csv(survey.module)
+    elif kind == "csv":
+        filename, content_type, content = exports.aggregates_csv(survey.module)
+    elif kind == "xlsx":
+        filename, content_type, content = exports.aggregates_xlsx(survey.module)
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- Staff: themes ---------------------------------------------------------------------------
+
+
+def _text_question(request: HttpRequest, module_pk: int, question_pk: int) -> Question:
+    survey = _readable(request, module_pk)
+    return get_object_or_404(
+        Question.objects.select_related("section__survey__module__process"),
+        pk=question_pk,
+        section__survey=survey,
+        kind=Question.Kind.TEXT,
+    )
+
+
+@staff_required
+def themes(request: HttpRequest, module_pk: int, question_pk: int) -> HttpResponse:
+    from .theme_views import theme_page
+
+    question = _text_question(request, module_pk, question_pk)
+    return theme_page(request, question)
+
+
+@staff_required
+@require_POST
+def theme_action(request: HttpRequest, module_pk: int, question_pk: int) -> HttpResponse:
+    question = _text_question(request, module_pk, question_pk)
+    action = request.POST.get("action", "")
+    theme = None
+    if request.POST.get("theme"):
+        theme = get_object_or_404(question.themes, pk=request.POST["theme"])
+    try:
+        if action == "find":
+            found = services.themes_find(actor=request.user, question=question)
+            messages.success(request, _("%(count)s teman hittades.") % {"count": len(found)})
+        elif action == "rename" and theme is not None:
+            form = ThemeNameForm(request.POST)
+            if not form.is_valid():
+                raise DelaktigError(_("Skriv ett namn på temat."))
+            services.theme_rename(actor=request.user, theme=theme, name=form.cleaned_data["name"])
+            messages.success(request, _("Temat har fått nytt namn."))
+        elif action == "merge" and theme is not None:
+            into = get_object_or_404(question.themes, pk=request.POST.get("into") or 0)
+            services.theme_merge(actor=request.user, theme=theme, into=into)
+            messages.success(request, _("Temana är sammanslagna."))
+        elif action == "split" and theme is not None:
+            parts = services.theme_split(actor=request.user, theme=theme)
+            messages.success(request, _("Temat delades i %(count)s.") % {"count": len(parts)})
+        elif action == "create":
+            form = ThemeNameForm(request.POST)
+            if not form.is_valid():
+                raise DelaktigError(_("Skriv ett namn på temat."))
+            services.theme_create(
+                actor=request.user, question=question, name=form.cleaned_data["name"]
+            )
+            messages.success(request, _("Temat är skapat."))
+        elif action == "tag":
+            answer_obj = get_object_or_404(
+                Answer, pk=request.POST.get("answer") or 0, question=question
+            )
+            chosen = question.themes.filter(pk__in=request.POST.getlist("themes"))
+            services.answer_tag(actor=request.user, answer=answer_obj, themes=chosen)
+            messages.success(request, _("Svarets teman är sparade."))
+        else:
+            raise Http404
+    except DelaktigError as error:
+        messages.error(request, error.message)
+    anchor = ""
+    if theme is not None and Theme.objects.filter(pk=theme.pk).exists():
+        anchor = f"#theme-{theme.pk}"
+    return redirect(reverse("surveys:themes", args=[module_pk, question.pk]) + anchor)
