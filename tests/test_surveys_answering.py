@@ -43,7 +43,8 @@ def test_whole_flow_with_a_condition_and_background() -> None:
     bus = built.bus.pk
     wishes = [str(c.pk) for c in built.wishes.choices.all()[:2]]
     step1 = client.post(
-        url(built, 1), {"action": "next", f"q{built.transport.pk}": bus, f"q{built.wishes.pk}": wishes}
+        url(built, 1),
+        {"action": "next", f"q{built.transport.pk}": bus, f"q{built.wishes.pk}": wishes},
     )
     assert step1["Location"].endswith("?steg=2")
     page2 = client.get(url(built, 2)).content.decode()
@@ -203,7 +204,9 @@ def test_invitation_links_give_one_response_each() -> None:
 
 def test_background_is_prefilled_from_a_consented_profile() -> None:
     built = build_survey()
-    profile = ProfileFactory(birth_year=timezone.localdate().year - 70, municipality=built.places[0])
+    profile = ProfileFactory(
+        birth_year=timezone.localdate().year - 70, municipality=built.places[0]
+    )
     response = services.response_start(survey=built.survey, user=profile.user)
     assert (response.age_group, response.sex, response.municipality) == (
         "65–79",
@@ -222,7 +225,9 @@ def test_answering_only_while_the_phase_runs() -> None:
     with time_machine.travel(opens):
         response = services.response_start(survey=built.survey, user=user)
         services.response_save_answers(
-            response=response, questions=[built.transport], values={built.transport.pk: built.bus.pk}
+            response=response,
+            questions=[built.transport],
+            values={built.transport.pk: built.bus.pk},
         )
         services.response_save_answers(
             response=response,

@@ -35,6 +35,7 @@ from delaktig.participation.models import (
 )
 from delaktig.participation.workflow import Action
 from delaktig.proposals import demo as proposals_demo
+from delaktig.surveys import demo as surveys_demo
 
 DEMO_PASSWORD = "delaktig-demo"  # noqa: S105 - printed for the demo, never used in production
 
@@ -437,7 +438,7 @@ def load_demo_region() -> list[DemoLogin]:
             Body.objects.create(organisation=org, name=name, kind=kind)
     OrganisationSettings.objects.create(
         organisation=region,
-        enabled_modules=["discussion", "meeting", "referral"],
+        enabled_modules=["discussion", "meeting", "referral", "survey"],
         contact_email="demokrati@demo.delaktig.se",
         content_languages=["sv", "en", "sma", "se", "fi"],
     )
@@ -481,6 +482,7 @@ def load_demo_region() -> list[DemoLogin]:
     proposals_demo.load(region, official, residents)
     meetings_demo.load(region, residents)
     councils_demo.load(region, official, residents)
+    surveys_demo.load(region, official, residents)
 
     return [
         DemoLogin("administratör", admin.email),

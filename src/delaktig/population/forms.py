@@ -7,7 +7,9 @@ MAX_UPLOAD = 20 * 1024 * 1024
 
 
 class PopulationUploadForm(forms.Form):
-    organisation: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Organisation"), queryset=None)
+    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=None
+    )
     name = forms.CharField(
         label=_("Namn"),
         max_length=200,

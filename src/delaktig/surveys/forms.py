@@ -59,6 +59,7 @@ class QuestionForm(forms.ModelForm):
 
     def __init__(self, *args: Any, survey: Survey, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = Question.Kind.choices  # type: ignore[attr-defined]
         choices = Choice.objects.filter(question__section__survey=survey).select_related(
             "question__section"
         )
@@ -160,7 +161,11 @@ class SectionAnswerForm(forms.Form):
                 if condition.pk not in earlier.get(condition.question_id, set()):
                     self.hidden_by_condition.add(question.pk)
                     continue
-            self.fields[field_name(question)] = self._field(question)
+            field = self._field(question)
+            # Required is checked by check_required(), which knows the conditions and lets a
+            # person save unfinished answers; the field is only marked for the reader.
+            field.marked_required = question.required  # type: ignore[attr-defined]
+            self.fields[field_name(question)] = field
 
     def _field(self, question: Question) -> forms.Field:
         lang = self.language

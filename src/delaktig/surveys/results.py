@@ -337,7 +337,7 @@ def survey_results(survey: Survey, *, weighted: bool = True) -> SurveyResults:
 
 def _scale(values: list[float]) -> float:
     top = max(values, default=0.0)
-    for step in (0.25, 0.5, 0.75, 1.0):
+    for step in (0.2, 0.4, 0.6, 0.8, 1.0):
         if top <= step:
             return step
     return 1.0

@@ -38,8 +38,14 @@ def theme_page(request: HttpRequest, question: Question) -> HttpResponse:
     for theme in themes:
         members = [a.pk for a in theme.answers.all()]
         member_set = set(members)
-        quotes = [i for i in theme.representatives if i in member_set][:3]
-        quotes += [i for i in members if i not in quotes][: 3 - len(quotes)]
+        # The most typical answers first, each wording once.
+        quotes: list[int] = []
+        seen: set[str] = set()
+        for i in [*theme.representatives, *members]:
+            text = texts.get(i, "").strip().lower()
+            if i in member_set and text and text not in seen and len(quotes) < 3:
+                quotes.append(i)
+                seen.add(text)
         by_sex = Counter(background[i][1] or "" for i in members if i in background)
         by_age = Counter(background[i][0] or "" for i in members if i in background)
         by_place = Counter(

@@ -10,9 +10,29 @@
     }
   }
 
+  // Survey questions shown only after a given answer on the same page. Without this file
+  // they are always shown, with a note saying when to answer them.
+  function applyConditions(form) {
+    var questions = form.querySelectorAll("[data-show-if]");
+    Array.prototype.forEach.call(questions, function (question) {
+      var inputs = form.querySelectorAll("[name='" + question.getAttribute("data-show-if") + "']");
+      var wanted = question.getAttribute("data-show-if-value");
+      var shown = Array.prototype.some.call(inputs, function (input) {
+        return input.checked && input.value === wanted;
+      });
+      question.hidden = !shown;
+      var note = question.querySelector(".condition");
+      if (note) note.hidden = true;
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var summary = document.getElementById("error-summary");
     if (summary) summary.focus();
+    Array.prototype.forEach.call(document.querySelectorAll("form.survey-form"), function (form) {
+      applyConditions(form);
+      form.addEventListener("change", function () { applyConditions(form); });
+    });
   });
 
   // After htmx swaps a fragment in, move focus to its message so screen readers hear it.

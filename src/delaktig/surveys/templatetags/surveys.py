@@ -56,3 +56,13 @@ def margin_names(margins: list[str]) -> str:
 
     names = margin_labels()
     return ", ".join(names.get(m, m) for m in margins)
+
+
+@register.filter
+def small_percent(value: float | None) -> str:
+    """A relative error as a percentage; tiny ones as "< 0,01 %"."""
+    if value is None:
+        return "–"
+    if value < 0.0001:
+        return "< 0,01 %"
+    return f"{value * 100:.2f} %".replace(".", ",")
