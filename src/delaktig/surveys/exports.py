@@ -2,7 +2,7 @@
 
 import csv
 import io
-import random
+import secrets
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +14,20 @@ from .models import Answer, Question, Response, Survey
 from .results import survey_results
 
 Table = tuple[str, list[str], list[list[Any]]]
+
+# A spreadsheet treats a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula is written with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_rows(rows: Any) -> list[list[Any]]:
+    return [[cell(v) for v in row] for row in rows]
 
 
 def _round(value: float | None, digits: int = 4) -> float | str:
@@ -174,7 +188,7 @@ def aggregates_csv(module: ProcessModule) -> tuple[str, str, bytes]:
     for title, header, rows in aggregate_tables(_survey_of(module)):
         writer.writerow([f"# {title}"])
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows(safe_rows(rows))
         writer.writerow([])
     return (
         f"enkat-{module.pk}-resultat.csv",
@@ -191,7 +205,7 @@ def aggregates_xlsx(module: ProcessModule) -> tuple[str, str, bytes]:
     for title, header, rows in aggregate_tables(_survey_of(module)):
         sheet = workbook.create_sheet(title[:31])
         sheet.append(header)
-        for row in rows:
+        for row in safe_rows(rows):
             sheet.append(row)
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
@@ -225,19 +239,23 @@ def raw_csv(module: ProcessModule) -> tuple[str, str, bytes]:
     for response_id, question_id, choice_id, text, number in Answer.objects.filter(
         response__survey=survey, response__submitted_at__isnull=False
     ).values_list("response_id", "question_id", "choice_id", "text", "number"):
-        value = labels.get(choice_id, "") if choice_id else (str(number) if number else text)
+        if choice_id:
+            value = labels.get(choice_id, "")
+        else:
+            value = str(number) if number is not None else text
         values.setdefault((response_id, question_id), []).append(value)
-    random.Random(survey.pk).shuffle(responses)  # noqa: S311 - order hiding, not secrecy
+    # A new order on every download, so that it says nothing about the order of answering.
+    secrets.SystemRandom().shuffle(responses)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
         [_("rad"), _("åldersgrupp"), _("kön"), _("kommun"), _("språk")]
-        + [f"q{q.pk}: {q.text}" for q in questions]
+        + [cell(f"q{q.pk}: {q.text}") for q in questions]
     )
     for row, (pk, age, sex, place, elsewhere, language) in enumerate(responses, start=1):
         writer.writerow(
             [row, age, sex, place or (_("annan kommun") if elsewhere else ""), language]
-            + ["; ".join(values.get((pk, q.pk), [])) for q in questions]
+            + [cell("; ".join(values.get((pk, q.pk), []))) for q in questions]
         )
     return (
         f"enkat-{module.pk}-svar.csv",

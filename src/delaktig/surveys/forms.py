@@ -2,7 +2,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from delaktig.insights.suppression import AGE_GROUPS
 from delaktig.organisations.models import Municipality
@@ -241,7 +243,10 @@ class BackgroundForm(forms.Form):
     age_group = forms.ChoiceField(
         label=_("Hur gammal är du?"),
         required=False,
-        choices=[(a, a.replace("–", "–") + " " + str(_("år"))) for a in AGE_GROUPS]
+        choices=[
+            (a, format_lazy("{band} {unit}", band=a, unit=pgettext_lazy("ålder", "år")))
+            for a in AGE_GROUPS
+        ]
         + [("", _("Vill inte uppge"))],
         widget=forms.RadioSelect(attrs={"class": "choices"}),
     )
@@ -298,7 +303,7 @@ class WeightingForm(forms.Form):
         min_value=1.01,
         localize=True,
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
-        help_text=_("Tomt: ingen trimning. Till exempel 5."),
+        help_text=_("Tom: ingen trimning. Till exempel 5."),
     )
 
     def __init__(self, *args: Any, tables: Any, **kwargs: Any) -> None:

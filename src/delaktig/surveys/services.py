@@ -133,15 +133,18 @@ def question_save(
             question is not None and show_if.question_id == question.pk
         ):
             raise DelaktigError(_("Villkoret måste gälla en annan fråga i samma enkät."))
-        if question is not None and _is_after(show_if.question, question):
+        if _order_key(show_if.question) >= _order_key(question, section):
             raise DelaktigError(_("Villkoret måste gälla en fråga som kommer före den här."))
     labels = [c.strip() for c in choices if c.strip()]
     with transaction.atomic():
         creating = question is None
         if question is None:
             question = Question(section=section, position=_next_position(section.questions))
-        elif question.kind != kind and question.answers.exists():
-            raise InUse(_("Frågan har svar, så frågetypen kan inte ändras."))
+        else:
+            # Compare with what is stored: a bound form has already changed the instance.
+            stored_kind = Question.objects.filter(pk=question.pk).values_list("kind", flat=True)
+            if stored_kind.first() != kind and question.answers.exists():
+                raise InUse(_("Frågan har svar, så frågetypen kan inte ändras."))
         question.section = section
         question.kind, question.text, question.help_text = kind, text, help_text
         question.required = required
@@ -149,33 +152,67 @@ def question_save(
         question.show_if = show_if
         question.save()
         if question.has_choices:
-            existing = list(question.choices.order_by("position", "id"))
-            for position, label in enumerate(labels):
-                if position < len(existing):
-                    choice = existing[position]
-                    if choice.label != label:
-                        choice.label = label
-                        choice.save(update_fields=["label"])
-                else:
-                    Choice.objects.create(question=question, position=position, label=label)
-            for choice in existing[len(labels) :]:
-                if choice.answers.exists():
-                    raise InUse(
-                        _("Svarsalternativet ”%(label)s” har svar och kan inte tas bort.")
-                        % {"label": choice.label}
-                    )
-                choice.delete()
+            _choices_save(question, labels)
         elif not creating:
             question.choices.filter(answers__isnull=True).delete()
         _audit(actor, "survey.question", question, survey)
     return question
 
 
-def _is_after(first: Question, second: Question) -> bool:
-    """Whether ``first`` comes after ``second`` in the survey's order."""
-    key_first = (first.section.position, first.section_id, first.position, first.pk)
-    key_second = (second.section.position, second.section_id, second.position, second.pk)
-    return key_first > key_second
+def _choices_save(question: Question, labels: list[str]) -> None:
+    """Make the question's choices ``labels``, in order, keeping answers where they belong.
+
+    A label that is already there keeps its row. The remaining old rows are paired in order
+    with the remaining new labels: a corrected wording keeps its answers. An old row left over
+    is removed, unless somebody chose it.
+    """
+    existing = list(question.choices.order_by("position", "id"))
+    by_label = {c.label: c for c in existing}
+    kept = {label: by_label[label] for label in labels if label in by_label}
+    spare = [c for c in existing if c.label not in kept]
+    rows = []
+    for label in labels:
+        if label in kept:
+            rows.append(kept[label])
+        elif spare:
+            choice = spare.pop(0)
+            choice.label = label
+            rows.append(choice)
+        else:
+            rows.append(Choice(question=question, label=label))
+    for choice in spare:
+        if choice.answers.exists():
+            raise InUse(
+                _("Svarsalternativet ”%(label)s” har svar och kan inte tas bort.")
+                % {"label": choice.label}
+            )
+        choice.delete()
+    for position, choice in enumerate(rows):
+        choice.position = position
+        choice.save()
+
+
+def _order_key(question: Question | None, section: Section | None = None) -> tuple[int, ...]:
+    """Where a question comes in the survey; a new question comes last in ``section``."""
+    if question is None or question.pk is None:
+        if section is None:
+            raise ValueError("A new question needs its section.")
+        return (section.position, section.pk, 1 << 30, 1 << 30)
+    section = Section.objects.get(pk=question.section_id)
+    stored = Question.objects.filter(pk=question.pk).values_list("position", flat=True).first()
+    return (section.position, section.pk, stored if stored is not None else 0, question.pk)
+
+
+def _conditions_in_order(survey: Survey) -> bool:
+    """Every condition is about a question that comes before the question it shows."""
+    order: dict[int, tuple[int, ...]] = {}
+    for q in Question.objects.filter(section__survey=survey).select_related("section"):
+        order[q.pk] = (q.section.position, q.section_id, q.position, q.pk)
+    conditions = Question.objects.filter(section__survey=survey, show_if__isnull=False)
+    return all(
+        order[show_on] < order[pk]
+        for pk, show_on in conditions.values_list("pk", "show_if__question_id")
+    )
 
 
 def item_move(*, actor: Any, item: Section | Question, direction: int) -> None:
@@ -194,6 +231,13 @@ def item_move(*, actor: Any, item: Section | Question, direction: int) -> None:
             if sibling.position != position:
                 sibling.position = position
                 sibling.save(update_fields=["position"])
+        if not _conditions_in_order(survey):
+            raise DelaktigError(
+                _(
+                    "Det går inte att flytta dit: en fråga skulle komma före frågan som "
+                    "villkoret för den gäller."
+                )
+            )
         _audit(actor, "survey.reorder", item, survey)
 
 

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -601,7 +601,11 @@ def invitations(request: HttpRequest, module_pk: int) -> HttpResponse:
         except DelaktigError as error:
             form.add_error(None, error.message)
         else:
-            messages.success(request, _("%(count)s länkar skapades.") % {"count": len(created)})
+            messages.success(
+                request,
+                ngettext("%(count)s länk skapades.", "%(count)s länkar skapades.", len(created))
+                % {"count": len(created)},
+            )
             return redirect("surveys:invitations", module_pk=module_pk)
     if request.GET.get("format") == "csv":
         return exports.invitations_csv(request, survey)
@@ -723,7 +727,11 @@ def theme_action(request: HttpRequest, module_pk: int, question_pk: int) -> Http
     try:
         if action == "find":
             found = services.themes_find(actor=request.user, question=question)
-            messages.success(request, _("%(count)s teman hittades.") % {"count": len(found)})
+            messages.success(
+                request,
+                ngettext("%(count)s tema hittades.", "%(count)s teman hittades.", len(found))
+                % {"count": len(found)},
+            )
         elif action == "rename" and theme is not None:
             form = ThemeNameForm(request.POST)
             if not form.is_valid():
@@ -736,7 +744,15 @@ def theme_action(request: HttpRequest, module_pk: int, question_pk: int) -> Http
             messages.success(request, _("Temana är sammanslagna."))
         elif action == "split" and theme is not None:
             parts = services.theme_split(actor=request.user, theme=theme)
-            messages.success(request, _("Temat delades i %(count)s.") % {"count": len(parts)})
+            messages.success(
+                request,
+                ngettext(
+                    "Temat delades i %(count)s tema.",
+                    "Temat delades i %(count)s teman.",
+                    len(parts),
+                )
+                % {"count": len(parts)},
+            )
         elif action == "create":
             form = ThemeNameForm(request.POST)
             if not form.is_valid():

@@ -15,6 +15,7 @@ from .rake import (
     rake,
     rake_with_diagnostics,
     trim_weights,
+    weighted_crosstab,
     weighting_efficiency,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "rake",
     "rake_with_diagnostics",
     "trim_weights",
+    "weighted_crosstab",
     "weighting_efficiency",
 ]

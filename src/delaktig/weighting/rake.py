@@ -264,3 +264,28 @@ def trim_weights(
             return clipped
         w = clipped
     return w
+
+
+def weighted_crosstab(
+    rows: Sequence[int] | NDArray[np.intp],
+    cols: Sequence[int] | NDArray[np.intp],
+    weights: Sequence[float] | FloatArray,
+) -> FloatArray:
+    """Weighted counts of ``rows`` × ``cols`` (non-negative integer codes) in one pass.
+
+    Row ``r``, column ``c`` holds the sum of the weights of the respondents with those codes.
+    """
+    r = np.asarray(rows, dtype=np.intp)
+    c = np.asarray(cols, dtype=np.intp)
+    w = np.asarray(weights, dtype=np.float64)
+    if not (len(r) == len(c) == len(w)):
+        raise WeightingError("rows, cols and weights differ in length.", code="lengths_differ")
+    if len(r) == 0:
+        return np.zeros((0, 0))
+    if r.min() < 0 or c.min() < 0:
+        raise WeightingError("Codes must not be negative.", code="negative_code")
+    width = int(c.max()) + 1
+    table: FloatArray = np.bincount(
+        r * width + c, weights=w, minlength=(int(r.max()) + 1) * width
+    ).astype(np.float64)
+    return table.reshape(-1, width)
