@@ -12,7 +12,7 @@ from django.utils import timezone
 from delaktig.core.errors import NotAllowedInPhase
 from delaktig.surveys import services
 from delaktig.surveys.models import Answer, Invitation, Response, Survey
-from tests.factories import ProfileFactory, UserFactory
+from tests.factories import ProfileFactory, UserFactory, role
 from tests.survey_helpers import build_survey
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_required_question_error_keeps_what_was_typed() -> None:
     assert page.status_code == 400
     html = page.content.decode()
     assert 'id="error-summary"' in html
-    assert f'href="#id_q{built.transport.pk}"' in html
+    assert f'href="#id_q{built.transport.pk}_0"' in html  # the group's first radio button
     assert "Svara på frågan, den är obligatorisk." in html
     assert f'value="{wish}" id="id_q{built.wishes.pk}_0" checked' in html
 
@@ -133,19 +133,37 @@ def test_number_out_of_range_is_a_clear_error() -> None:
     assert 'value="500"' in page.content.decode()
 
 
-def test_English_survey_with_a_translation() -> None:
+def test_English_is_offered_once_everything_is_translated() -> None:
     built = build_survey()
-    built.survey.translations = {"en": {"intro": "How do you travel?"}}
-    built.survey.save()
-    built.transport.translations = {"en": {"text": "How do you usually travel?"}}
-    built.transport.save()
+    official = UserFactory()
+    role(official, "official", built.organisation)
+    items = services.translatable_items(built.survey)
+    everything = {
+        (type(obj).__name__.lower(), obj.pk, field): f"EN {getattr(obj, field)}"
+        for obj in items
+        for field in obj.translated_fields
+        if getattr(obj, field)
+    }
+    missing = ("question", built.wishes.pk, "text")
+    partial = {k: v for k, v in everything.items() if k != missing}
+    services.translations_save(actor=official, survey=built.survey, language="en", values=partial)
     client, _user = logged_in()
     intro = client.get(url(built, sprak="en")).content.decode()
-    assert "How do you travel?" in intro and 'lang="en"' in intro
+    assert "EN Hur reser du?" not in intro  # not offered while a text is missing
+    assert "Hur reser du?" in intro
+
+    services.translations_save(
+        actor=official, survey=built.survey, language="en", values=everything
+    )
+    intro = client.get(url(built, sprak="en")).content.decode()
+    assert '<p class="lead" lang="en">EN Hur reser du?</p>' in intro
     client.post(url(built) + "?sprak=en", {"sprak": "en"})
     page = client.get(url(built, 1, sprak="en")).content.decode()
-    assert "How do you usually travel?" in page
-    assert "Vad vill du ha mer av?" in page  # not translated: the Swedish text is shown
+    assert "EN Hur reser du oftast?" in page and "EN Vad vill du ha mer av?" in page
+    assert f'id="question-{built.transport.pk}"' in page
+    assert '<div class="question" lang="en"' in page
+    # The interface stays Swedish: its own texts are not marked as English.
+    assert "Frågor markerade med * måste besvaras." in page
 
 
 def test_save_and_continue_later_anonymously() -> None:
@@ -160,7 +178,10 @@ def test_save_and_continue_later_anonymously() -> None:
     assert resume in saved.content.decode()
     # Another device picks up the same response from the link.
     other = Client()
-    other.get(resume)
+    confirm = other.get(resume)
+    assert "Fortsätt med de sparade svaren" in confirm.content.decode()
+    assert not other.session.get(f"survey-{built.survey.pk}")  # nothing changes on a GET
+    other.post(resume)
     other.post(url(built, 1), {"action": "next", f"q{built.transport.pk}": built.bus.pk})
     assert Response.objects.filter(survey=built.survey).count() == 1
     assert response.answers.filter(question=built.transport).exists()

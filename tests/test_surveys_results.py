@@ -298,18 +298,21 @@ def test_breakdowns_hide_small_cells_and_small_groups() -> None:
         ("Kvinna", 30, [18, None, None]),
         ("Man", 10, [0, None, None]),
     ]
+    # Three people aged 65–79 are hidden whole, zeros too (a zero would say what all three
+    # answered), and so is the next smallest group, or their total and answers could be
+    # worked out from the totals shown beside the table.
     assert rows_of(transport, "Åldersgrupp") == [
         ("0–17", 0, [0, 0, 0]),
         ("18–29", 14, [None, 0, None]),
         ("30–44", 14, [8, 6, 0]),
-        ("45–64", 9, [0, 9, 0]),
-        ("65–79", None, [0, 0, None]),  # three people: no total
+        ("45–64", None, [None, None, None]),
+        ("65–79", None, [None, None, None]),
         ("80+", 0, [0, 0, 0]),
     ]
     assert rows_of(transport, "Kommun") == [
-        ("Ragunda", 14, [None, 0, None]),
+        ("Ragunda", None, [None, None, None]),
         ("Östersund", 23, [8, 15, 0]),
-        ("Inget svar", None, [0, 0, None]),
+        ("Inget svar", None, [None, None, None]),
     ]
     (by_place,) = [b for b in transport.breakdowns if b.title == "Kommun"]
     assert [s for _c, s in by_place.rows[1].cells] == pytest.approx([8 / 23, 15 / 23, 0.0])
@@ -333,9 +336,11 @@ def test_a_group_under_five_hides_its_total_even_when_two_cells_are_hidden() -> 
         ],
     )
     transport = transport_result(survey_results(built.survey), built)
+    # Three men: shown, their number would follow from the nine who answered, and their
+    # answers from each answer's total. So both groups are hidden.
     assert rows_of(transport, "Kön") == [
-        ("Kvinna", 6, [6, 0, 0]),
-        ("Man", None, [None, None, 0]),
+        ("Kvinna", None, [None, None, None]),
+        ("Man", None, [None, None, None]),
     ]
 
 
@@ -573,9 +578,9 @@ def test_public_results_only_after_closing_and_when_made_public() -> None:
     html = page.content.decode()
     assert "40 personer har skickat in svar." in html
     assert "påbörjade svar" not in html  # unfinished responses are for staff only
-    assert '<th scope="row">Buss</th><td>18</td><td>45,0 %</td>' in html
-    assert '<th scope="row">Bil</th><td>15</td><td>37,5 %</td>' in html
-    assert '<th scope="row">Cykel</th><td>7</td><td>17,5 %</td>' in html
+    assert '<th scope="row" lang="sv">Buss</th><td>18</td><td>45,0 %</td>' in html
+    assert '<th scope="row" lang="sv">Bil</th><td>15</td><td>37,5 %</td>' in html
+    assert '<th scope="row" lang="sv">Cykel</th><td>7</td><td>17,5 %</td>' in html
     assert "Teman i svaren" not in html
 
 

@@ -493,6 +493,14 @@ def translation_data(survey: Survey, blank: Collection[str] = ()) -> dict[str, s
     return data
 
 
+def without_sources(translations: dict) -> dict:
+    """The translated texts, without the fingerprints of the Swedish they were made from."""
+    return {
+        language: {k: v for k, v in texts.items() if k != "_source"}
+        for language, texts in translations.items()
+    }
+
+
 def test_translation_is_stored_per_text_and_the_builder_says_when_it_is_complete() -> None:
     built = build_survey()
     client, _user = staff_client(built)
@@ -513,15 +521,17 @@ def test_translation_is_stored_per_text_and_the_builder_says_when_it_is_complete
     saved = client.post(url, translation_data(built.survey, blank={bus_key}))
     assert saved.status_code == 302 and saved["Location"] == builder_url(built)
     built.survey.refresh_from_db()
-    assert built.survey.translations == {
+    assert without_sources(built.survey.translations) == {
         "en": {"intro": "EN Hur reser du?", "thanks": "EN Resultatet kommer i maj."}
     }
     section = Section.objects.get(pk=built.transport.section_id)
-    assert section.translations == {"en": {"title": "EN Resor"}}
+    assert without_sources(section.translations) == {"en": {"title": "EN Resor"}}
     built.transport.refresh_from_db()
-    assert built.transport.translations == {"en": {"text": "EN Hur reser du oftast?"}}
+    assert without_sources(built.transport.translations) == {
+        "en": {"text": "EN Hur reser du oftast?"}
+    }
     car = built.transport.choices.get(label="Bil")
-    assert car.translations == {"en": {"label": "EN Bil"}}
+    assert without_sources(car.translations) == {"en": {"label": "EN Bil"}}
     built.bus.refresh_from_db()
     assert built.bus.tr("label", "en") == "Buss"  # blank: the Swedish text
     builder = client.get(builder_url(built)).content.decode()
@@ -529,7 +539,7 @@ def test_translation_is_stored_per_text_and_the_builder_says_when_it_is_complete
 
     client.post(url, translation_data(built.survey))
     built.bus.refresh_from_db()
-    assert built.bus.translations == {"en": {"label": "EN Buss"}}
+    assert without_sources(built.bus.translations) == {"en": {"label": "EN Buss"}}
     builder = client.get(builder_url(built)).content.decode()
     assert '<span lang="en">English</span></a> – klar' in builder
 
@@ -537,11 +547,27 @@ def test_translation_is_stored_per_text_and_the_builder_says_when_it_is_complete
     text_key = f"question-{built.transport.pk}-text"
     client.post(url, translation_data(built.survey, blank={text_key}))
     built.transport.refresh_from_db()
-    assert built.transport.translations == {"en": {}}
+    assert without_sources(built.transport.translations) == {"en": {}}
     assert built.transport.tr("text", "en") == "Hur reser du oftast?"
     builder = client.get(builder_url(built)).content.decode()
     assert '<span lang="en">English</span></a> – inte klar' in builder
     assert actions().count("survey.translate.en") == 3
+
+    # When the Swedish changes, the old translation is stale: the Swedish is shown instead.
+    client.post(url, translation_data(built.survey))
+    assert (
+        '<span lang="en">English</span></a> – klar'
+        in client.get(builder_url(built)).content.decode()
+    )
+    Question.objects.filter(pk=built.transport.pk).update(text="Hur reser du för det mesta?")
+    built.transport.refresh_from_db()
+    assert built.transport.tr("text", "en") == "Hur reser du för det mesta?"
+    assert built.transport.language_of("text", "en") == "sv"
+    assert (
+        '<span lang="en">English</span></a> – inte klar'
+        in client.get(builder_url(built)).content.decode()
+    )
+    assert "har ändrats sedan översättningen" in client.get(url).content.decode()
     # Swedish itself and unknown languages have no translation page.
     for code in ["sv", "xx"]:
         other = reverse("surveys:translate", args=[built.survey.module_id, code])

@@ -5,7 +5,7 @@ suppressed cell, the next-smallest cell is suppressed too, so that the hidden on
 be worked out from the total (secondary suppression).
 """
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -55,3 +55,53 @@ def age_group(birth_year: int, year: int) -> str:
 
 
 AGE_GROUPS = ["0–17", "18–29", "30–44", "45–64", "65–79", "80+"]
+
+
+def suppress_table(
+    counts: Sequence[Sequence[int]], row_totals: Sequence[int], *, min_size: int
+) -> tuple[list[list[bool]], list[bool]]:
+    """Which cells and row totals of a group × answer table to hide.
+
+    The table sits beside figures that are shown in full: each answer's total over all groups
+    (its column total) and the number who answered. So a hidden figure must never be the only
+    hidden one in its row, its column, or among the row totals, or it could be worked out by
+    subtraction:
+
+    - a group smaller than ``min_size`` is hidden whole, zeros included (a zero would tell
+      what everybody in the small group answered);
+    - if exactly one group is hidden that way, the smallest other group is hidden with it;
+    - in the groups shown, counts from 1 to ``min_size - 1`` are hidden;
+    - then, until nothing changes, a row or a column with exactly one hidden cell has its
+      smallest shown non-zero cell hidden as well.
+
+    Returns ``(hidden cells, hidden row totals)``.
+    """
+    rows = len(counts)
+    cols = len(counts[0]) if rows else 0
+    hidden_rows = [0 < total < min_size for total in row_totals]
+    if sum(hidden_rows) == 1:
+        others = [(t, i) for i, t in enumerate(row_totals) if not hidden_rows[i] and t > 0]
+        if others:
+            hidden_rows[min(others)[1]] = True
+    hidden = [
+        [hidden_rows[i] or 0 < counts[i][j] < min_size for j in range(cols)] for i in range(rows)
+    ]
+
+    def hide_smallest(cells: list[tuple[int, int]]) -> bool:
+        candidates = [(counts[i][j], i, j) for i, j in cells if not hidden[i][j] and counts[i][j]]
+        if not candidates:
+            return False
+        _count, i, j = min(candidates)
+        hidden[i][j] = True
+        return True
+
+    changed = True
+    while changed:
+        changed = False
+        for i in range(rows):
+            if sum(hidden[i]) == 1:
+                changed |= hide_smallest([(i, j) for j in range(cols)])
+        for j in range(cols):
+            if sum(hidden[i][j] for i in range(rows)) == 1:
+                changed |= hide_smallest([(i, j) for i in range(rows)])
+    return hidden, hidden_rows

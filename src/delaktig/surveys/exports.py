@@ -20,9 +20,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is written with a leading apostrophe."""
+    """Text that a spreadsheet would run as a formula is written with a leading apostrophe.
+
+    A plain number such as "-5" is left as it is.
+    """
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
+        try:
+            float(value)
+        except ValueError:
+            return "'" + value
     return value
 
 
@@ -88,11 +94,11 @@ def aggregate_tables(survey: Survey) -> list[Table]:
         [
             view.title,
             view.labels.get(g.label, g.label),
-            g.respondents,
-            _round(g.respondent_share),
+            "–" if g.label in view.hidden else g.respondents,
+            "–" if g.label in view.hidden else _round(g.respondent_share),
             round(g.population),
             _round(g.population_share),
-            _round(g.response_rate_ratio),
+            "–" if g.label in view.hidden else _round(g.response_rate_ratio),
             _round(view.comparison.index),
         ]
         for view in results.representativeness
@@ -179,7 +185,11 @@ def aggregate_tables(survey: Survey) -> list[Table]:
 
 
 def _survey_of(module: ProcessModule) -> Survey:
-    return Survey.objects.select_related("module__process__organisation").get(module=module)
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Survey.objects.select_related("module__process__organisation"), module=module
+    )
 
 
 def aggregates_csv(module: ProcessModule) -> tuple[str, str, bytes]:
@@ -273,7 +283,7 @@ def invitations_csv(request: HttpRequest, survey: Survey) -> HttpResponse:
         writer.writerow(
             [
                 request.build_absolute_uri(invitation.get_absolute_url()),
-                invitation.label,
+                cell(invitation.label),
                 _("ja") if response is not None and response.is_submitted else _("nej"),
             ]
         )

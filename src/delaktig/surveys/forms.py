@@ -20,7 +20,14 @@ class SurveySettingsForm(forms.ModelForm):
 
     class Meta:
         model = Survey
-        fields = ["intro", "easy_read_intro", "thanks", "access", "ask_background"]
+        fields = [
+            "intro",
+            "easy_read_intro",
+            "thanks",
+            "access",
+            "ask_background",
+            "results_public",
+        ]
         widgets = {
             "intro": forms.Textarea(attrs={"rows": 4}),
             "easy_read_intro": forms.Textarea(attrs={"rows": 3}),
@@ -112,9 +119,16 @@ class TranslationForm(forms.Form):
                     continue
                 key = f"{kind}-{obj.pk}-{name}"
                 long = len(source) > 120 or "\n" in source
+                stale = obj.is_stale(name, language)
                 self.fields[key] = forms.CharField(
                     label=source,
                     required=False,
+                    help_text=_(
+                        "Den svenska texten har ändrats sedan översättningen. Uppdatera den; "
+                        "till dess visas den svenska texten."
+                    )
+                    if stale
+                    else "",
                     initial=(obj.translations.get(language) or {}).get(name, ""),
                     widget=forms.Textarea(attrs={"rows": 3, "lang": language})
                     if long
@@ -188,6 +202,7 @@ class SectionAnswerForm(forms.Form):
             return forms.DecimalField(
                 min_value=question.min_value,
                 max_value=question.max_value,
+                max_digits=12,
                 decimal_places=2,
                 localize=True,
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),

@@ -1,5 +1,6 @@
 """Surveys: a participation module with sections, questions, responses and themes."""
 
+import hashlib
 import secrets
 from typing import Any
 
@@ -17,11 +18,19 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def source_hash(text: str) -> str:
+    """A short fingerprint of a Swedish text, stored with its translation."""
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 class Translated(models.Model):
     """Texts written in Swedish with translations per content language.
 
-    ``translations`` is ``{"en": {"text": "…", "help_text": "…"}, "fi": {…}}``; a missing or
-    blank translation falls back to the Swedish text.
+    ``translations`` is ``{"en": {"text": "…", "_source": {"text": "<hash>"}}, "fi": {…}}``.
+    ``_source`` fingerprints the Swedish text each translation was made from: when the
+    Swedish changes, the old translation is stale and the Swedish text is shown instead, so
+    two languages never ask different questions. A missing or blank translation also falls
+    back to the Swedish text.
     """
 
     translated_fields: tuple[str, ...] = ()
@@ -30,15 +39,35 @@ class Translated(models.Model):
     class Meta:
         abstract = True
 
+    def translation(self, field: str, language: str) -> str:
+        """The current translation of ``field``, or "" when there is none or it is stale."""
+        given = self.translations.get(language) or {}
+        value = str(given.get(field, "")).strip()
+        made_from = (given.get("_source") or {}).get(field)
+        if value and made_from and made_from != source_hash(str(getattr(self, field))):
+            return ""
+        return value
+
+    def is_stale(self, field: str, language: str) -> bool:
+        given = self.translations.get(language) or {}
+        return bool(str(given.get(field, "")).strip()) and not self.translation(field, language)
+
+    def language_of(self, field: str, language: str | None = None) -> str:
+        """The language the text of ``field`` is actually shown in."""
+        language = language or (get_language() or "sv")[:2]
+        return language if language != "sv" and self.translation(field, language) else "sv"
+
     def tr(self, field: str, language: str | None = None) -> str:
         language = language or (get_language() or "sv")[:2]
-        value = (self.translations.get(language) or {}).get(field, "")
-        return value.strip() or str(getattr(self, field))
+        if language == "sv":
+            return str(getattr(self, field))
+        return self.translation(field, language) or str(getattr(self, field))
 
     def has_translation(self, language: str) -> bool:
-        """Every non-empty source text has a translation into ``language``."""
-        given = self.translations.get(language) or {}
-        return all(given.get(f, "").strip() for f in self.translated_fields if getattr(self, f))
+        """Every non-empty source text has a current translation into ``language``."""
+        return all(
+            self.translation(f, language) for f in self.translated_fields if getattr(self, f)
+        )
 
 
 class Survey(Translated):
@@ -301,9 +330,11 @@ class Answer(models.Model):
     """One answer to one question; a multiple-choice answer is one row per ticked choice."""
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    # PROTECT: a question or choice somebody answered is never deleted on its own (the
+    # survey as a whole may be, and takes its answers with it).
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     choice = models.ForeignKey(
-        Choice, on_delete=models.CASCADE, null=True, blank=True, related_name="answers"
+        Choice, on_delete=models.PROTECT, null=True, blank=True, related_name="answers"
     )
     text = models.TextField(blank=True)
     number = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)

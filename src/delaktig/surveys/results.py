@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from delaktig.insights.suppression import AGE_GROUPS, Cell, suppress, total_is_safe
+from delaktig.insights.suppression import AGE_GROUPS, Cell, suppress_table
 from delaktig.population.models import PopulationCount, PopulationTable
 from delaktig.weighting import WeightingError
 
@@ -89,6 +89,8 @@ class RepresentativenessView:
     comparison: analysis.Representativeness
     labels: dict[str, str]
     chart: charts.Chart
+    hidden: set[str]  # groups whose respondents are too few to show
+    unknown: int | None  # None: too few to show
 
 
 @dataclass
@@ -103,6 +105,7 @@ class Weighting:
 
 @dataclass
 class SurveyResults:
+    population_missing: list[str]  # the organisation's municipalities the table lacks
     survey: Survey
     respondents: int
     unfinished: int
@@ -190,7 +193,14 @@ def survey_results(survey: Survey, *, weighted: bool = True) -> SurveyResults:
     weights_full: np.ndarray | None = None
     table = survey.population_table
     representativeness: list[RepresentativenessView] = []
+    population_missing: list[str] = []
     if table is not None:
+        present = set(
+            PopulationCount.objects.filter(table=table).values_list("region_code", flat=True)
+        )
+        # The municipalities' own rows are used when the table has any of them.
+        if present & {code for code, _n in municipalities}:
+            population_missing = [name for code, name in municipalities if code not in present]
         target_ages = survey.target_age_groups or DEFAULT_TARGET_AGES
         population = population_margins(table, [c for c, _n in municipalities], target_ages)
         in_target = (
@@ -211,6 +221,11 @@ def survey_results(survey: Survey, *, weighted: bool = True) -> SurveyResults:
             values = [columns_all[variable][i] for i in idx]
             comparison = analysis.compare_to_population(variable, values, population[variable])
             labels = labels_of[variable]
+            respondents = [g.respondents for g in comparison.groups]
+            _cells, small = suppress_table(
+                [[r] for r in respondents], respondents, min_size=min_size
+            )
+            hidden = {g.label for g, h in zip(comparison.groups, small, strict=True) if h}
             representativeness.append(
                 RepresentativenessView(
                     variable=variable,
@@ -219,12 +234,20 @@ def survey_results(survey: Survey, *, weighted: bool = True) -> SurveyResults:
                     labels=labels,
                     chart=charts.bar_chart(
                         [charts.shorten(labels.get(g.label, g.label)) for g in comparison.groups],
-                        [[g.respondent_share, g.population_share] for g in comparison.groups],
+                        [
+                            [
+                                None if g.label in hidden else g.respondent_share,
+                                g.population_share,
+                            ]
+                            for g in comparison.groups
+                        ],
                         [_("Svarande"), _("Befolkning")],
                         scale_max=_scale(
                             [max(g.respondent_share, g.population_share) for g in comparison.groups]
                         ),
                     ),
+                    hidden=hidden,
+                    unknown=None if 0 < comparison.unknown < min_size else comparison.unknown,
                 )
             )
         chosen = [m for m in survey.weighting_margins if m in population]
@@ -262,7 +285,8 @@ def survey_results(survey: Survey, *, weighted: bool = True) -> SurveyResults:
 
     by_question: dict[int, list[tuple[int, int | None, Any]]] = {}
     for response_id, question_id, choice_id, number in answers:
-        by_question.setdefault(question_id, []).append((row_of[response_id], choice_id, number))
+        if response_id in row_of:  # not a response submitted after the first read
+            by_question.setdefault(question_id, []).append((row_of[response_id], choice_id, number))
 
     results = []
     for question in questions:
@@ -325,6 +349,7 @@ def survey_results(survey: Survey, *, weighted: bool = True) -> SurveyResults:
         results.append(result)
 
     return SurveyResults(
+        population_missing=population_missing,
         survey=survey,
         respondents=n,
         unfinished=unfinished,
@@ -351,34 +376,33 @@ def _breakdown(
     choice_labels: list[str],
     min_size: int,
 ) -> Breakdown:
-    """Counts per group × choice; counts under ``min_size`` suppressed, row by row."""
+    """Counts per group × choice, with small groups and counts hidden so that none can be
+    worked out from the totals shown beside them (see ``suppress_table``)."""
     answered: np.ndarray = np.asarray(ticks.any(axis=1), dtype=bool)
     key_array = np.array(keys, dtype=object)
-    rows = []
     flags = [bool(a) for a in answered.tolist()]
     group_sizes = Counter(k for k, a in zip(keys, flags, strict=True) if a)
-    for key, label in order:
-        in_group = (key_array == key) & answered
-        size = int(group_sizes.get(key, 0))
-        if size == 0 and key in ("", "annan", "annat", "vill_inte_uppge"):
-            continue
-        counts = ticks[in_group].sum(axis=0).tolist()
-        cells = suppress(
-            {str(j): int(c) for j, c in enumerate(counts)},
-            min_size=min_size,
-        )
-        hidden_total = 0 < size < min_size or not total_is_safe(cells)
+    groups = [
+        (key, label)
+        for key, label in order
+        if group_sizes.get(key, 0) or key not in ("", "annan", "annat", "vill_inte_uppge")
+    ]
+    counts = [
+        [int(c) for c in ticks[(key_array == key) & answered].sum(axis=0).tolist()]
+        for key, _label in groups
+    ]
+    sizes = [int(group_sizes.get(key, 0)) for key, _label in groups]
+    hidden, hidden_totals = suppress_table(counts, sizes, min_size=min_size)
+    rows = []
+    for i, (_key, label) in enumerate(groups):
+        size = sizes[i]
+        cells = [Cell(str(j), None if hidden[i][j] else count) for j, count in enumerate(counts[i])]
         rows.append(
             BreakdownRow(
                 label=str(label),
-                total=None if hidden_total else size,
+                total=None if hidden_totals[i] else size,
                 cells=[
-                    (
-                        cell,
-                        None
-                        if cell.count is None or hidden_total or size == 0
-                        else cell.count / size,
-                    )
+                    (cell, None if cell.count is None or size == 0 else cell.count / size)
                     for cell in cells
                 ],
             )

@@ -15,7 +15,17 @@ from delaktig.core.errors import DelaktigError, NotAllowedInPhase, PermissionDen
 from delaktig.organisations.models import Municipality
 from delaktig.participation.models import Phase, ProcessModule
 
-from .models import Answer, Choice, Invitation, Question, Response, Section, Survey, Theme
+from .models import (
+    Answer,
+    Choice,
+    Invitation,
+    Question,
+    Response,
+    Section,
+    Survey,
+    Theme,
+    source_hash,
+)
 
 
 class AlreadyAnswered(DelaktigError):
@@ -162,28 +172,44 @@ def question_save(
 def _choices_save(question: Question, labels: list[str]) -> None:
     """Make the question's choices ``labels``, in order, keeping answers where they belong.
 
-    A label that is already there keeps its row. The remaining old rows are paired in order
-    with the remaining new labels: a corrected wording keeps its answers. An old row left over
-    is removed, unless somebody chose it.
+    A label that is already there keeps its row (and its answers and translations), wherever
+    it moves. A changed label on the same line as before is taken as a corrected wording and
+    keeps the row's answers; its translations are cleared, since they translated the old
+    wording. Any other old row must go, and cannot if somebody chose it.
     """
     existing = list(question.choices.order_by("position", "id"))
     by_label = {c.label: c for c in existing}
     kept = {label: by_label[label] for label in labels if label in by_label}
-    spare = [c for c in existing if c.label not in kept]
-    rows = []
-    for label in labels:
+    kept_ids = {c.pk for c in kept.values()}
+    rows: list[Choice] = []
+    renamed: set[int] = set()
+    for position, label in enumerate(labels):
         if label in kept:
             rows.append(kept[label])
-        elif spare:
-            choice = spare.pop(0)
-            choice.label = label
-            rows.append(choice)
+            continue
+        same_line = existing[position] if position < len(existing) else None
+        if same_line is not None and same_line.pk not in kept_ids and same_line.pk not in renamed:
+            same_line.label = label
+            same_line.translations = {}
+            renamed.add(same_line.pk)
+            rows.append(same_line)
         else:
             rows.append(Choice(question=question, label=label))
-    for choice in spare:
+    used = {c.pk for c in rows if c.pk}
+    for choice in existing:
+        if choice.pk in used:
+            continue
         if choice.answers.exists():
             raise InUse(
-                _("Svarsalternativet ”%(label)s” har svar och kan inte tas bort.")
+                _(
+                    "Svarsalternativet ”%(label)s” har svar och kan inte tas bort. Ändra bara "
+                    "dess text på samma rad, eller låt det stå kvar."
+                )
+                % {"label": choice.label}
+            )
+        if choice.dependent_questions.exists():
+            raise InUse(
+                _("Svarsalternativet ”%(label)s” är villkor för en annan fråga.")
                 % {"label": choice.label}
             )
         choice.delete()
@@ -249,9 +275,17 @@ def item_delete(*, actor: Any, item: Section | Question) -> None:
         if isinstance(item, Section)
         else item.answers.all()
     )
+    questions = Question.objects.filter(section=item) if isinstance(item, Section) else [item]
     with transaction.atomic():
         if answers.exists():
             raise InUse()
+        dependent = Question.objects.filter(show_if__question__in=questions).exclude(
+            pk__in=[q.pk for q in questions]
+        )
+        if dependent.exists():
+            raise InUse(
+                _("En annan fråga visas bara efter ett svar här. Ändra dess villkor först.")
+            )
         _audit(actor, "survey.delete", item, survey)
         item.delete()
 
@@ -266,15 +300,19 @@ def translations_save(
         for obj in translatable_items(survey):
             kind = type(obj).__name__.lower()
             given = dict(obj.translations.get(language) or {})
-            before = dict(given)
+            sources = dict(given.get("_source") or {})
+            before = {**given, "_source": dict(sources)}
             for field in obj.translated_fields:
                 key = (kind, obj.pk, field)
                 if key in values:
                     text = values[key].strip()
                     if text:
                         given[field] = text
+                        sources[field] = source_hash(str(getattr(obj, field)))
                     else:
                         given.pop(field, None)
+                        sources.pop(field, None)
+            given["_source"] = sources
             if given != before:
                 obj.translations = {**obj.translations, language: given}
                 obj.save(update_fields=["translations"])
@@ -448,6 +486,8 @@ def response_save_answers(
     A question whose condition is not met keeps no answer. Runs under a lock on the
     response so that two tabs saving at once leave one consistent set.
     """
+    if not can_answer(response.survey):
+        raise NotAllowedInPhase()
     with transaction.atomic():
         locked = Response.objects.select_for_update().get(pk=response.pk)
         if locked.submitted_at is not None:
@@ -483,6 +523,8 @@ def response_save_background(
     municipality: Municipality | None,
     lives_elsewhere: bool,
 ) -> None:
+    if not can_answer(response.survey):
+        raise NotAllowedInPhase()
     with transaction.atomic():
         locked = Response.objects.select_for_update().get(pk=response.pk)
         if locked.submitted_at is not None:

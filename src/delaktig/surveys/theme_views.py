@@ -78,7 +78,8 @@ def theme_page(request: HttpRequest, question: Question) -> HttpResponse:
                 "theme": theme,
                 "count": len(members),
                 "quotes": [texts[i] for i in quotes if i in texts],
-                "breakdowns": breakdowns,
+                # A small theme's breakdown would tell who wrote what.
+                "breakdowns": breakdowns if len(members) >= min_size else [],
             }
         )
     tagged: dict[int, set[int]] = {}

@@ -13,6 +13,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from delaktig.core.audit import audit_log
 from delaktig.core.errors import DelaktigError
 from delaktig.participation.models import ProcessModule
 from delaktig.participation.staff_views import staff_required
@@ -52,9 +53,16 @@ def _language_names() -> dict[str, str]:
 
 
 def offered_languages(survey: Survey) -> list[tuple[str, str]]:
-    """Swedish, and every language the survey has been translated into."""
+    """Swedish, and every language the whole survey has been translated into."""
     names = _language_names()
-    codes = ["sv", *[c for c in survey.translations if c != "sv" and survey.translations[c]]]
+    items = services.translatable_items(survey)
+    codes = ["sv"] + [
+        code
+        for code, _name in settings.CONTENT_LANGUAGES
+        if code != "sv"
+        and any(item.translation(f, code) for item in items for f in item.translated_fields)
+        and all(item.has_translation(code) for item in items)
+    ]
     return [(c, names.get(c, c)) for c in codes]
 
 
@@ -133,6 +141,9 @@ def answer(request: HttpRequest, module_pk: int) -> HttpResponse:
     }
     if response is not None and response.is_submitted:
         return render(request, "surveys/answered.html", context)
+    if not context["can_answer"]:
+        # Closed (or not yet open): nothing can be saved, whatever was started.
+        return render(request, "surveys/intro.html", context, status=409 if request.POST else 200)
     if response is None:
         if request.method == "POST":
             return _start(request, survey, language, context)
@@ -335,12 +346,30 @@ def saved(request: HttpRequest, module_pk: int) -> HttpResponse:
 
 
 def resume(request: HttpRequest, token: str) -> HttpResponse:
-    response = get_object_or_404(Response.objects.select_related("survey"), resume_token=token)
+    """Continue saved answers from a link. Asks first, so that a link somebody else sent
+    cannot swap the answers in this browser without the person knowing."""
+    response = get_object_or_404(
+        Response.objects.select_related("survey__module__process"),
+        resume_token=token,
+        submitted_at__isnull=True,
+    )
     survey = response.survey
     if survey.access != Survey.Access.ANONYMOUS:
         raise Http404
-    request.session[_session_key(survey)] = response.resume_token
-    return redirect(survey.get_absolute_url())
+    if request.method == "POST":
+        request.session[_session_key(survey)] = response.resume_token
+        return redirect(survey.get_absolute_url())
+    current = request.session.get(_session_key(survey))
+    return render(
+        request,
+        "surveys/resume.html",
+        {
+            "survey": survey,
+            "process": survey.module.process,
+            "token": token,
+            "replaces_other": bool(current and current != token),
+        },
+    )
 
 
 def invitation(request: HttpRequest, token: str) -> HttpResponse:
@@ -684,6 +713,12 @@ def export(request: HttpRequest, module_pk: int, kind: str) -> HttpResponse:
         if not request.user.has_perm("surveys.export_raw_responses", survey.module.process):
             raise PermissionDenied
         filename, content_type, content = exports.raw_csv(survey.module)
+        audit_log(
+            actor=request.user,
+            action="survey.export_raw",
+            target=survey,
+            organisation=survey.module.process.organisation,
+        )
     elif kind == "csv":
         filename, content_type, content = exports.aggregates_csv(survey.module)
     elif kind == "xlsx":
@@ -721,9 +756,16 @@ def themes(request: HttpRequest, module_pk: int, question_pk: int) -> HttpRespon
 def theme_action(request: HttpRequest, module_pk: int, question_pk: int) -> HttpResponse:
     question = _text_question(request, module_pk, question_pk)
     action = request.POST.get("action", "")
+
+    def number(name: str) -> int:
+        value = request.POST.get(name, "")
+        if not value.isdigit():
+            raise Http404
+        return int(value)
+
     theme = None
     if request.POST.get("theme"):
-        theme = get_object_or_404(question.themes, pk=request.POST["theme"])
+        theme = get_object_or_404(question.themes, pk=number("theme"))
     try:
         if action == "find":
             found = services.themes_find(actor=request.user, question=question)
@@ -739,7 +781,7 @@ def theme_action(request: HttpRequest, module_pk: int, question_pk: int) -> Http
             services.theme_rename(actor=request.user, theme=theme, name=form.cleaned_data["name"])
             messages.success(request, _("Temat har fått nytt namn."))
         elif action == "merge" and theme is not None:
-            into = get_object_or_404(question.themes, pk=request.POST.get("into") or 0)
+            into = get_object_or_404(question.themes, pk=number("into"))
             services.theme_merge(actor=request.user, theme=theme, into=into)
             messages.success(request, _("Temana är sammanslagna."))
         elif action == "split" and theme is not None:
@@ -762,10 +804,10 @@ def theme_action(request: HttpRequest, module_pk: int, question_pk: int) -> Http
             )
             messages.success(request, _("Temat är skapat."))
         elif action == "tag":
-            answer_obj = get_object_or_404(
-                Answer, pk=request.POST.get("answer") or 0, question=question
+            answer_obj = get_object_or_404(Answer, pk=number("answer"), question=question)
+            chosen = question.themes.filter(
+                pk__in=[int(v) for v in request.POST.getlist("themes") if v.isdigit()]
             )
-            chosen = question.themes.filter(pk__in=request.POST.getlist("themes"))
             services.answer_tag(actor=request.user, answer=answer_obj, themes=chosen)
             messages.success(request, _("Svarets teman är sparade."))
         else:

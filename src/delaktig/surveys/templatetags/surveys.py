@@ -66,3 +66,10 @@ def small_percent(value: float | None) -> str:
     if value < 0.0001:
         return "< 0,01 %"
     return f"{value * 100:.2f} %".replace(".", ",")
+
+
+@register.simple_tag(takes_context=True)
+def trlang(context: template.Context, obj: Any, field: str) -> str:
+    """The language a survey text is actually shown in, for its ``lang`` attribute."""
+    language = context.get("language") or (get_language() or "sv")[:2]
+    return str(obj.language_of(field, language))
