@@ -145,3 +145,46 @@ def test_weighted_crosstab_sums_weights_per_cell() -> None:
     assert table.tolist() == [[0.0, 3.5], [3.0, 0.0], [0.0, 0.5]]
     with pytest.raises(WeightingError):
         weighted_crosstab([0], [1, 2], [1.0])
+
+
+def test_integer_columns_take_the_table_path_and_agree_with_the_general_one() -> None:
+    rng = np.random.default_rng(11)
+    n = 5000
+    codes = {
+        "sex": rng.choice(3, n, p=[0.55, 0.43, 0.02]),
+        "age": rng.choice(np.array([0, 1, 2, 5]), n),  # a gap in the codes
+        "kommun": rng.choice(np.array([2303, 2380, 2309]), n),
+    }
+    targets = {
+        "sex": {0: 490.0, 1: 500.0, 2: 10.0},
+        "age": {0: 200.0, 1: 250.0, 2: 300.0, 5: 250.0, 7: 0.0},
+        "kommun": {2303: 100.0, 2380: 700.0, 2309: 200.0},
+    }
+    base = rng.uniform(0.5, 2.0, n)
+    labelled = {k: [f"c{v}" for v in values] for k, values in codes.items()}
+    labelled_targets = {k: {f"c{c}": t for c, t in v.items()} for k, v in targets.items()}
+    for weights in (None, base):
+        fast = rake_with_diagnostics(codes, targets, base_weights=weights, tolerance=1e-12)
+        general = rake_with_diagnostics(
+            labelled, labelled_targets, base_weights=weights, tolerance=1e-12
+        )
+        assert np.max(np.abs(fast.weights - general.weights)) < 1e-9 * fast.weights.max()
+        assert fast.iterations == general.iterations
+        for name, column in codes.items():
+            totals = weighted_crosstab(column, np.zeros(n, dtype=np.intp), fast.weights)[:, 0]
+            for category, target in targets[name].items():
+                got = totals[category] if category < len(totals) else 0.0
+                assert got == pytest.approx(target, rel=1e-9)
+
+
+def test_integer_columns_report_the_same_errors() -> None:
+    codes = {"sex": np.array([0, 1, 2, 2])}
+    with pytest.raises(WeightingError) as caught:
+        rake(codes, {"sex": {0: 1.0, 1: 1.0}})
+    assert caught.value.code == "no_population" and caught.value.params["categories"] == ["2"]
+    with pytest.raises(WeightingError) as caught:
+        rake(codes, {"sex": {0: 1.0, 1: 1.0, 2: 1.0, 3: 1.0}})
+    assert caught.value.code == "no_respondents_in_category"
+    with pytest.raises(WeightingError) as caught:
+        rake(codes, {"sex": {0: 1.0, 1: 1.0, 2: -1.0}})
+    assert caught.value.code == "negative_total"

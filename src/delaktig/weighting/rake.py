@@ -139,32 +139,8 @@ def _prepare(
 _MAX_TABLE_CELLS = 2_000_000
 
 
-def _rake_table(
-    margins: list[_Margin], weights: FloatArray, tolerance: float, max_iterations: int
-) -> RakeResult:
-    shape = tuple(len(m.targets) for m in margins)
-    cell = np.ravel_multi_index(tuple(m.codes for m in margins), shape)
-    base = np.bincount(cell, weights=weights, minlength=int(np.prod(shape))).reshape(shape)
-    fitted = base.copy()
-    axes = range(len(shape))
-    error = np.inf
-    for iteration in range(1, max_iterations + 1):
-        for axis, margin in enumerate(margins):
-            others = tuple(a for a in axes if a != axis)
-            sums = fitted.sum(axis=others)
-            factors = np.divide(margin.targets, sums, out=np.zeros_like(sums), where=sums > 0)
-            view = [1] * len(shape)
-            view[axis] = len(sums)
-            fitted *= factors.reshape(view)
-        error = 0.0
-        for axis, margin in enumerate(margins):
-            sums = fitted.sum(axis=tuple(a for a in axes if a != axis))
-            scale = np.maximum(margin.targets, 1e-300)
-            error = max(error, float(np.max(np.abs(sums - margin.targets) / scale)))
-        if error <= tolerance:
-            ratio = np.divide(fitted, base, out=np.zeros_like(fitted), where=base > 0)
-            return RakeResult(weights * ratio.ravel()[cell], iteration, error, True)
-    raise WeightingError(
+def _no_convergence(max_iterations: int, error: float) -> WeightingError:
+    return WeightingError(
         f"The margins cannot be met together: after {max_iterations} iterations the largest "
         f"relative error is {error:.3g}. Some combinations of categories may have no "
         "respondents; merge categories or drop a margin.",
@@ -172,6 +148,147 @@ def _rake_table(
         iterations=max_iterations,
         error=error,
     )
+
+
+def _fit_table(
+    base: FloatArray, targets: list[FloatArray], tolerance: float, max_iterations: int
+) -> tuple[FloatArray, int, float]:
+    """Iterative proportional fitting of a table of weighted counts to its margins."""
+    fitted = base.copy()
+    axes = range(base.ndim)
+    error = np.inf
+    for iteration in range(1, max_iterations + 1):
+        for axis, wanted in enumerate(targets):
+            sums = fitted.sum(axis=tuple(a for a in axes if a != axis))
+            factors = np.divide(wanted, sums, out=np.zeros_like(sums), where=sums > 0)
+            view = [1] * base.ndim
+            view[axis] = len(sums)
+            fitted *= factors.reshape(view)
+        error = 0.0
+        for axis, wanted in enumerate(targets):
+            sums = fitted.sum(axis=tuple(a for a in axes if a != axis))
+            scale = np.maximum(wanted, 1e-300)
+            error = max(error, float(np.max(np.abs(sums - wanted) / scale)))
+        if error <= tolerance:
+            return fitted, iteration, error
+    raise _no_convergence(max_iterations, error)
+
+
+def _rake_table(
+    margins: list[_Margin], weights: FloatArray, tolerance: float, max_iterations: int
+) -> RakeResult:
+    shape = tuple(len(m.targets) for m in margins)
+    cell = np.ravel_multi_index(tuple(m.codes for m in margins), shape)
+    base = np.asarray(
+        np.bincount(cell, weights=weights, minlength=int(np.prod(shape))), dtype=np.float64
+    ).reshape(shape)
+    fitted, iterations, error = _fit_table(
+        base, [m.targets for m in margins], tolerance, max_iterations
+    )
+    ratio = np.divide(fitted, base, out=np.zeros_like(fitted), where=base > 0)
+    return RakeResult(weights * ratio.ravel()[cell], iterations, error, True)
+
+
+def _integer_cells(
+    columns: Mapping[str, Sequence[Hashable]], targets: Mapping[str, Mapping[Hashable, float]]
+) -> tuple[NDArray[np.intp], tuple[int, ...], list[list[Hashable]]] | None:
+    """Each respondent's cell in the table of all category combinations, in one pass per
+    variable, when every column is an array of small non-negative integers (how the survey
+    tables store answers) and every category is an integer; otherwise None.
+
+    A value with no population total puts its respondent outside the table (a cell number
+    at least the table's size), which the caller notices and sends to the careful path for
+    the error message.
+    """
+    arrays: list[NDArray[np.integer[Any]]] = []
+    categories: list[list[Hashable]] = []
+    for name, values in columns.items():
+        if not isinstance(values, np.ndarray) or values.dtype.kind not in "iu" or not values.size:
+            return None
+        keys = list(targets[name])
+        if not all(isinstance(k, int | np.integer) and 0 <= k < 10**7 for k in keys):
+            return None
+        arrays.append(values)
+        categories.append(keys)
+    shape = tuple(len(keys) for keys in categories)
+    size = int(np.prod(shape, dtype=np.float64))
+    if size > _MAX_TABLE_CELLS or size == 0:
+        return None
+    cell: NDArray[np.intp] | None = None
+    stride = size
+    for column, keys in zip(arrays, categories, strict=True):
+        if int(column.min()) < 0 or int(column.max()) >= 10**7:
+            return None
+        stride //= len(keys)
+        # Known values map to their code times the stride; unknown ones to ``size``.
+        lookup = np.full(int(column.max()) + 1, size, dtype=np.intp)
+        for code, key in enumerate(keys):
+            value = int(key)  # type: ignore[call-overload]
+            if value < len(lookup):
+                lookup[value] = code * stride
+        part = lookup[column]
+        if cell is None:
+            cell = part
+        else:
+            cell += part
+    assert cell is not None  # noqa: S101 - at least one column (checked by the caller)
+    return cell, shape, categories
+
+
+def _rake_integer_table(
+    columns: Mapping[str, Sequence[Hashable]],
+    targets: Mapping[str, Mapping[Hashable, float]],
+    base_weights: Sequence[float] | None,
+    tolerance: float,
+    max_iterations: int,
+) -> RakeResult | None:
+    """The fast path for integer-coded columns, or None to take the general one.
+
+    Anything unusual (unknown categories, empty ones, bad totals or weights) also returns
+    None, so that the general path raises the same errors with the same words.
+    """
+    if not columns or set(columns) != set(targets):
+        return None
+    lengths = {len(values) for values in columns.values()}
+    if len(lengths) != 1:
+        return None
+    found = _integer_cells(columns, targets)
+    if found is None:
+        return None
+    cell, shape, categories = found
+    size = int(np.prod(shape))
+    wanted = [
+        np.array([float(targets[name][k]) for k in keys], dtype=np.float64)
+        for name, keys in zip(columns, categories, strict=True)
+    ]
+    totals = [float(w.sum()) for w in wanted]
+    if any((w < 0).any() or not np.isfinite(w).all() for w in wanted) or totals[0] <= 0:
+        return None
+    if any(abs(t - totals[0]) > 1e-9 * totals[0] for t in totals):
+        return None
+    counts = np.bincount(cell)
+    if len(counts) > size:  # somebody is in a category without a population total
+        return None
+    counts = np.pad(counts, (0, size - len(counts))).reshape(shape)
+    axes = range(len(shape))
+    for axis, w in enumerate(wanted):
+        present = counts.sum(axis=tuple(a for a in axes if a != axis))
+        if ((w > 0) & (present == 0)).any():
+            return None
+    base: FloatArray
+    if base_weights is None:
+        base = counts.astype(np.float64)
+    else:
+        weights = np.array(base_weights, dtype=np.float64)
+        if weights.shape != cell.shape or np.any(weights <= 0) or not np.all(np.isfinite(weights)):
+            return None
+        base = np.bincount(cell, weights=weights, minlength=size).astype(np.float64).reshape(shape)
+    fitted, iterations, error = _fit_table(base, wanted, tolerance, max_iterations)
+    ratio = np.divide(fitted, base, out=np.zeros_like(fitted), where=base > 0).ravel()
+    result = ratio[cell]
+    if base_weights is not None:
+        result *= weights
+    return RakeResult(result, iterations, error, True)
 
 
 def rake_with_diagnostics(
@@ -183,6 +300,9 @@ def rake_with_diagnostics(
     max_iterations: int = 1000,
 ) -> RakeResult:
     """Rake and report how far it got. Raises WeightingError if it does not converge."""
+    fast = _rake_integer_table(columns, targets, base_weights, tolerance, max_iterations)
+    if fast is not None:
+        return fast
     n, margins = _prepare(columns, targets)
     weights = np.ones(n) if base_weights is None else np.array(base_weights, dtype=np.float64)
     if weights.shape != (n,) or np.any(weights <= 0) or not np.all(np.isfinite(weights)):
@@ -204,14 +324,7 @@ def rake_with_diagnostics(
             error = max(error, float(np.max(np.abs(sums - margin.targets) / scale)))
         if error <= tolerance:
             return RakeResult(weights, iteration, error, True)
-    raise WeightingError(
-        f"The margins cannot be met together: after {max_iterations} iterations the largest "
-        f"relative error is {error:.3g}. Some combinations of categories may have no "
-        "respondents; merge categories or drop a margin.",
-        code="no_convergence",
-        iterations=max_iterations,
-        error=error,
-    )
+    raise _no_convergence(max_iterations, error)
 
 
 def rake(
