@@ -47,3 +47,9 @@ class ValidationFailed(DelaktigError):
     code = "validation_failed"
     status = 400
     default_message = _("Uppgifterna behöver rättas.")
+
+
+def require_perm(user: object, perm: str, obj: object = None) -> None:
+    """Raise :class:`PermissionDenied` unless ``user`` has ``perm`` (on ``obj``)."""
+    if not user.has_perm(perm, obj):  # type: ignore[attr-defined]
+        raise PermissionDenied()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.audit import audit_log
-from delaktig.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from delaktig.core.errors import InvalidTransition, ValidationFailed, require_perm
 from delaktig.organisations.models import enabled_module_kinds
 
 from . import registry
@@ -17,15 +17,10 @@ from .tasks import notify_feedback_published
 from .workflow import Action, Status, next_status
 
 
-def _require(user: Any, perm: str, obj: Any = None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied()
-
-
 def process_save(*, actor: Any, process: Process, m2m: dict[str, Any] | None = None) -> Process:
     """Create or update a process (from a validated form's instance)."""
     creating = process.pk is None
-    _require(
+    require_perm(
         actor,
         "participation.add_process" if creating else "participation.change_process",
         process.organisation if creating else process,
@@ -47,7 +42,7 @@ def process_save(*, actor: Any, process: Process, m2m: dict[str, Any] | None = N
 
 def process_transition(*, actor: Any, process: Process, action: Action) -> Process:
     """Apply one transition of the life cycle, locking the row so two clicks make one change."""
-    _require(actor, "participation.change_process", process)
+    require_perm(actor, "participation.change_process", process)
     with transaction.atomic():
         locked = Process.objects.select_for_update().get(pk=process.pk)
         target = next_status(locked.status, action)
@@ -122,7 +117,7 @@ def feedback_save(
     reasons: str,
     decision_reference: str = "",
 ) -> Feedback:
-    _require(actor, "participation.publish_feedback", process)
+    require_perm(actor, "participation.publish_feedback", process)
     if process.status == Status.DRAFT.value:
         raise InvalidTransition(_("Återkoppling skrivs när processen är publicerad."))
     with transaction.atomic():
@@ -154,7 +149,7 @@ def module_add(
     title: str,
     description: str = "",
 ) -> ProcessModule:
-    _require(actor, "participation.change_process", process)
+    require_perm(actor, "participation.change_process", process)
     try:
         registry.get(kind)
     except KeyError:
@@ -178,7 +173,7 @@ def module_add(
 
 
 def phase_save(*, actor: Any, phase: Phase) -> Phase:
-    _require(actor, "participation.change_process", phase.process)
+    require_perm(actor, "participation.change_process", phase.process)
     module = phase.module if phase.module_id is not None else None
     if module is not None:
         if module.process_id != phase.process_id:
@@ -200,7 +195,7 @@ def phase_save(*, actor: Any, phase: Phase) -> Phase:
 
 
 def phase_delete(*, actor: Any, phase: Phase) -> None:
-    _require(actor, "participation.change_process", phase.process)
+    require_perm(actor, "participation.change_process", phase.process)
     with transaction.atomic():
         audit_log(
             actor=actor,
@@ -213,7 +208,7 @@ def phase_delete(*, actor: Any, phase: Phase) -> None:
 
 def follow_set(*, user: Any, process: Process, follow: bool) -> bool:
     """Follow or unfollow; idempotent under double submits. Returns the new state."""
-    _require(user, "participation.follow_process", process)
+    require_perm(user, "participation.follow_process", process)
     if follow:
         Follow.objects.get_or_create(user=user, process=process)
     else:

@@ -174,7 +174,7 @@ class SectionAnswerForm(forms.Form):
             condition = question.show_if
             if condition is not None and condition.question_id not in in_section:
                 # The condition is about an earlier page: decided already.
-                if condition.pk not in earlier.get(condition.question_id, set()):
+                if not question.is_shown(earlier):
                     self.hidden_by_condition.add(question.pk)
                     continue
             field = self._field(question)
@@ -237,9 +237,7 @@ class SectionAnswerForm(forms.Form):
             name = field_name(question)
             if name not in self.fields or not question.required:
                 continue
-            if question.show_if_id and question.show_if_id not in chosen.get(
-                question.show_if.question_id if question.show_if else 0, set()
-            ):
+            if not question.is_shown(chosen):
                 continue
             if self.cleaned_data.get(name) in (None, "", []):
                 self.add_error(name, _("Svara på frågan, den är obligatorisk."))

@@ -2,6 +2,7 @@
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -216,6 +217,11 @@ class Question(Translated):
 
     def __str__(self) -> str:
         return self.text
+
+    def is_shown(self, chosen: Mapping[int, set[int]]) -> bool:
+        """Whether the question is shown, given the choices made (question id → choice ids)."""
+        condition = self.show_if
+        return condition is None or condition.pk in chosen.get(condition.question_id, set())
 
     @property
     def has_choices(self) -> bool:

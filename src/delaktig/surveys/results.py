@@ -117,11 +117,12 @@ class SurveyResults:
 
 def population_margins(
     table: PopulationTable, municipality_codes: list[str], age_groups: list[str]
-) -> dict[str, dict[str, float]]:
-    """Sex, age group and municipality totals for the organisation's area and target ages.
+) -> tuple[dict[str, dict[str, float]], list[str]]:
+    """Sex, age group and municipality totals for the organisation's area and target ages,
+    and the organisation's municipalities the table lacks.
 
     Uses the municipalities' own rows; a table with only the county's row gives sex and age
-    but no municipality margin.
+    but no municipality margin (and nothing is reported missing).
     """
     counts = PopulationCount.objects.filter(table=table, age_group__in=age_groups)
     rows = list(
@@ -133,8 +134,11 @@ def population_margins(
         "sex": {"kvinna": 0.0, "man": 0.0},
         "age": {a: 0.0 for a in age_groups},
     }
+    missing: list[str] = []
     if rows:
         margins["municipality"] = {code: 0.0 for code in municipality_codes}
+        found = {region for region, *_rest in rows}
+        missing = [code for code in municipality_codes if code not in found]
     else:
         counties = sorted({code[:2] for code in municipality_codes})
         rows = list(
@@ -147,7 +151,7 @@ def population_margins(
         margins["age"][age] += count
         if "municipality" in margins:
             margins["municipality"][region] += count
-    return margins
+    return margins, missing
 
 
 def survey_results(survey: Survey, *, weighted: bool = True) -> SurveyResults:
@@ -195,19 +199,14 @@ def survey_results(survey: Survey, *, weighted: bool = True) -> SurveyResults:
     representativeness: list[RepresentativenessView] = []
     population_missing: list[str] = []
     if table is not None:
-        present = set(
-            PopulationCount.objects.filter(table=table).values_list("region_code", flat=True)
-        )
-        # The municipalities' own rows are used when the table has any of them.
-        if present & {code for code, _n in municipalities}:
-            population_missing = [name for code, name in municipalities if code not in present]
         target_ages = survey.target_age_groups or DEFAULT_TARGET_AGES
-        population = population_margins(table, [c for c, _n in municipalities], target_ages)
-        in_target = (
-            np.array([(a is None or a in target_ages) for a in ages], dtype=bool) & ~elsewhere
+        population, missing = population_margins(
+            table, [c for c, _n in municipalities], target_ages
         )
-        if "municipality" not in population:
-            in_target = np.array([a is None or a in target_ages for a in ages], dtype=bool)
+        population_missing = [municipality_names[code] for code in missing]
+        in_ages = np.array([a is None or a in target_ages for a in ages], dtype=bool)
+        # Those living elsewhere are outside the population when it is the municipalities'.
+        in_target = in_ages & ~elsewhere if "municipality" in population else in_ages
         idx = np.flatnonzero(in_target)
         columns_all = {"sex": sexes, "age": ages, "municipality": places}
         labels_of = {

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.audit import audit_log
-from delaktig.core.errors import DelaktigError, NotAllowedInPhase, PermissionDenied
+from delaktig.core.errors import DelaktigError, NotAllowedInPhase, PermissionDenied, require_perm
 from delaktig.organisations.models import Municipality
 from delaktig.participation.models import Phase, ProcessModule
 
@@ -46,11 +46,6 @@ class InUse(DelaktigError):
     default_message = _("Det finns svar på det här, så det kan inte tas bort.")
 
 
-def _require(user: Any, perm: str, obj: Any) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied()
-
-
 def _audit(actor: Any, action: str, target: Any, survey: Survey) -> None:
     audit_log(
         actor=actor, action=action, target=target, organisation=survey.module.process.organisation
@@ -81,7 +76,7 @@ def survey_settings_save(
     The dates are the module's answering phase, so the spine's rule — a module allows an
     action while the process is open and a phase allowing it runs — is the one that applies.
     """
-    _require(actor, "surveys.change_survey", survey)
+    require_perm(actor, "surveys.change_survey", survey)
     if closes_at <= opens_at:
         raise DelaktigError(_("Enkäten måste stänga efter att den öppnar."))
     with transaction.atomic():
@@ -107,7 +102,7 @@ def _next_position(items: Any) -> int:
 def section_save(
     *, actor: Any, survey: Survey, section: Section | None, title: str, description: str
 ) -> Section:
-    _require(actor, "surveys.change_survey", survey)
+    require_perm(actor, "surveys.change_survey", survey)
     with transaction.atomic():
         if section is None:
             section = Section(survey=survey, position=_next_position(survey.sections))
@@ -137,7 +132,7 @@ def question_save(
     a choice that has answers cannot be removed.
     """
     survey = section.survey
-    _require(actor, "surveys.change_survey", survey)
+    require_perm(actor, "surveys.change_survey", survey)
     if show_if is not None:
         if show_if.question.section.survey_id != survey.pk or (
             question is not None and show_if.question_id == question.pk
@@ -244,7 +239,7 @@ def _conditions_in_order(survey: Survey) -> bool:
 def item_move(*, actor: Any, item: Section | Question, direction: int) -> None:
     """Swap a section or question with its neighbour (direction −1 up, +1 down)."""
     survey = item.survey if isinstance(item, Section) else item.section.survey
-    _require(actor, "surveys.change_survey", survey)
+    require_perm(actor, "surveys.change_survey", survey)
     siblings_qs = survey.sections.all() if isinstance(item, Section) else item.section.questions
     with transaction.atomic():
         siblings: list[Any] = list(siblings_qs.select_for_update().order_by("position", "id"))
@@ -269,7 +264,7 @@ def item_move(*, actor: Any, item: Section | Question, direction: int) -> None:
 
 def item_delete(*, actor: Any, item: Section | Question) -> None:
     survey = item.survey if isinstance(item, Section) else item.section.survey
-    _require(actor, "surveys.change_survey", survey)
+    require_perm(actor, "surveys.change_survey", survey)
     answers = (
         Answer.objects.filter(question__section=item)
         if isinstance(item, Section)
@@ -294,7 +289,7 @@ def translations_save(
     *, actor: Any, survey: Survey, language: str, values: Mapping[tuple[str, int, str], str]
 ) -> int:
     """Store translations given as ``{(kind, pk, field): text}``; returns how many changed."""
-    _require(actor, "surveys.change_survey", survey)
+    require_perm(actor, "surveys.change_survey", survey)
     changed = 0
     with transaction.atomic():
         for obj in translatable_items(survey):
@@ -334,7 +329,7 @@ def translatable_items(survey: Survey) -> list[Any]:
 
 
 def invitations_create(*, actor: Any, survey: Survey, count: int, label: str) -> list[Invitation]:
-    _require(actor, "surveys.change_survey", survey)
+    require_perm(actor, "surveys.change_survey", survey)
     if not 1 <= count <= 5000:
         raise DelaktigError(_("Skapa mellan 1 och 5 000 inbjudningar åt gången."))
     with transaction.atomic():
@@ -354,7 +349,7 @@ def weighting_save(
     target_age_groups: Sequence[str],
     trim_upper: float | None,
 ) -> Survey:
-    _require(actor, "surveys.change_survey", survey)
+    require_perm(actor, "surveys.change_survey", survey)
     if population_table is not None and population_table.organisation_id != survey.organisation_id:
         raise PermissionDenied()
     with transaction.atomic():
@@ -461,14 +456,6 @@ def find_response(
     return responses.filter(resume_token=token).first() if token else None
 
 
-def condition_met(question: Question, chosen: Mapping[int, set[int]]) -> bool:
-    """``chosen`` maps a question id to the choice ids given."""
-    condition = question.show_if
-    if condition is None:
-        return True
-    return condition.pk in chosen.get(condition.question_id, set())
-
-
 def chosen_choices(response: Response) -> dict[int, set[int]]:
     chosen: dict[int, set[int]] = {}
     for question_id, choice_id in response.answers.filter(choice__isnull=False).values_list(
@@ -498,7 +485,7 @@ def response_save_answers(
         rows = []
         for question in questions:
             value = values.get(question.pk)
-            if value is None or not condition_met(question, chosen) or value in ("", [], ()):
+            if value is None or not question.is_shown(chosen) or value in ("", [], ()):
                 continue
             if question.kind == Question.Kind.MULTIPLE:
                 ids = {int(v) for v in value}
@@ -543,7 +530,7 @@ def missing_required(response: Response) -> list[Question]:
     return [
         q
         for q in questions.select_related("show_if", "section")
-        if q.pk not in answered and condition_met(q, chosen)
+        if q.pk not in answered and q.is_shown(chosen)
     ]
 
 
@@ -562,7 +549,7 @@ def response_submit(*, response: Response) -> Response:
         for question in Question.objects.filter(
             section__survey_id=locked.survey_id, show_if__isnull=False
         ).select_related("show_if"):
-            if not condition_met(question, chosen):
+            if not question.is_shown(chosen):
                 locked.answers.filter(question=question).delete()
         locked.submitted_at = timezone.now()
         locked.save(update_fields=["submitted_at", "updated"])
@@ -577,7 +564,7 @@ def themes_find(*, actor: Any, question: Question, max_themes: int = 8) -> list[
     from . import themes
 
     survey = question.section.survey
-    _require(actor, "surveys.change_survey", survey)
+    require_perm(actor, "surveys.change_survey", survey)
     answers = list(
         Answer.objects.filter(question=question, response__submitted_at__isnull=False)
         .exclude(text="")
@@ -603,7 +590,7 @@ def themes_find(*, actor: Any, question: Question, max_themes: int = 8) -> list[
 
 def theme_rename(*, actor: Any, theme: Theme, name: str) -> Theme:
     survey = theme.question.section.survey
-    _require(actor, "surveys.change_survey", survey)
+    require_perm(actor, "surveys.change_survey", survey)
     with transaction.atomic():
         theme.name = name
         theme.save(update_fields=["name"])
@@ -613,7 +600,7 @@ def theme_rename(*, actor: Any, theme: Theme, name: str) -> Theme:
 
 def theme_merge(*, actor: Any, theme: Theme, into: Theme) -> Theme:
     survey = theme.question.section.survey
-    _require(actor, "surveys.change_survey", survey)
+    require_perm(actor, "surveys.change_survey", survey)
     if into.question_id != theme.question_id or into.pk == theme.pk:
         raise DelaktigError(_("Välj ett annat tema för samma fråga."))
     with transaction.atomic():
@@ -630,7 +617,7 @@ def theme_split(*, actor: Any, theme: Theme, parts: int = 2) -> list[Theme]:
     from . import themes
 
     survey = theme.question.section.survey
-    _require(actor, "surveys.change_survey", survey)
+    require_perm(actor, "surveys.change_survey", survey)
     answers = list(theme.answers.order_by("id").values_list("id", "text"))
     if len(answers) < 2 * parts:
         raise DelaktigError(_("Temat har för få svar för att delas."))
@@ -658,7 +645,7 @@ def theme_split(*, actor: Any, theme: Theme, parts: int = 2) -> list[Theme]:
 
 def theme_create(*, actor: Any, question: Question, name: str) -> Theme:
     survey = question.section.survey
-    _require(actor, "surveys.change_survey", survey)
+    require_perm(actor, "surveys.change_survey", survey)
     with transaction.atomic():
         theme = Theme.objects.create(
             question=question, name=name, position=_next_position(question.themes)
@@ -670,7 +657,7 @@ def theme_create(*, actor: Any, question: Question, name: str) -> Theme:
 def answer_tag(*, actor: Any, answer: Answer, themes: Iterable[Theme]) -> None:
     """Set which themes an answer belongs to."""
     survey = answer.question.section.survey
-    _require(actor, "surveys.change_survey", survey)
+    require_perm(actor, "surveys.change_survey", survey)
     chosen = list(themes)
     if any(t.question_id != answer.question_id for t in chosen):
         raise DelaktigError(_("Välj teman för samma fråga."))

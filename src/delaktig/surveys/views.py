@@ -38,11 +38,16 @@ from .results import DEFAULT_TARGET_AGES, survey_results
 # --- Shared helpers -----------------------------------------------------------------------
 
 
-def _survey(module_pk: int) -> Survey:
-    module = get_object_or_404(
+def _module(module_pk: int) -> ProcessModule:
+    return get_object_or_404(
         ProcessModule.objects.select_related("process__organisation"), pk=module_pk, kind="survey"
     )
-    survey = Survey.objects.filter(module=module).select_related("module__process").first()
+
+
+def _survey(module_pk: int) -> Survey:
+    survey = (
+        Survey.objects.filter(module=_module(module_pk)).select_related("module__process").first()
+    )
     if survey is None:
         raise Http404
     return survey
@@ -66,8 +71,10 @@ def offered_languages(survey: Survey) -> list[tuple[str, str]]:
     return [(c, names.get(c, c)) for c in codes]
 
 
-def _content_language(request: HttpRequest, survey: Survey, response: Response | None) -> str:
-    offered = [c for c, _n in offered_languages(survey)]
+def _content_language(
+    request: HttpRequest, languages: list[tuple[str, str]], response: Response | None
+) -> str:
+    offered = [c for c, _n in languages]
     asked = request.GET.get("sprak") or request.POST.get("sprak")
     if asked in offered:
         return str(asked)
@@ -126,13 +133,14 @@ def answer(request: HttpRequest, module_pk: int) -> HttpResponse:
     if not request.user.has_perm("participation.view_process", process):
         raise PermissionDenied
     response = _current_response(request, survey)
-    language = _content_language(request, survey, response)
+    languages = offered_languages(survey)
+    language = _content_language(request, languages, response)
     steps = _steps(survey)
     context: dict[str, Any] = {
         "survey": survey,
         "process": process,
         "language": language,
-        "languages": offered_languages(survey),
+        "languages": languages,
         "language_name": _language_names().get(language, language),
         "can_answer": services.can_answer(survey),
         "phase": services.answering_phase(survey),
@@ -298,11 +306,7 @@ def _review(
     for number, step in enumerate(steps):
         if not isinstance(step, Section):
             continue
-        rows = [
-            (q, given.get(q.pk, []))
-            for q in step.questions.all()
-            if services.condition_met(q, chosen)
-        ]
+        rows = [(q, given.get(q.pk, [])) for q in step.questions.all() if q.is_shown(chosen)]
         summary.append((number, step, rows))
     context.update(
         {
@@ -396,9 +400,7 @@ def results_public(request: HttpRequest, module_pk: int) -> HttpResponse:
 
 
 def _editable(request: HttpRequest, module_pk: int) -> Survey:
-    module = get_object_or_404(
-        ProcessModule.objects.select_related("process__organisation"), pk=module_pk, kind="survey"
-    )
+    module = _module(module_pk)
     if not request.user.has_perm("surveys.change_survey", module.process):
         raise PermissionDenied
     return services.survey_for_module(module)
