@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "delaktig.councils",
     "delaktig.population",
     "delaktig.surveys",
+    "delaktig.followup",
+    "delaktig.assessments",
     "delaktig.notifications",
     "delaktig.insights",
     "delaktig.demo",

@@ -1,0 +1,235 @@
+"""Build the annual follow-up report of a strategy from the database (see ``reporting.py``)."""
+
+import datetime
+from collections import Counter
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Min, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from delaktig.participation.models import LadderStep, Process, ProcessTransition
+
+from .charts import format_number
+from .models import Activity, Commitment, Indicator, ProgressNote, Sex, Strategy
+from .reporting import (
+    ActivityLine,
+    ActorLine,
+    AnnualReport,
+    AreaSection,
+    IndicatorCell,
+    IndicatorLine,
+    LadderLine,
+    NoteLine,
+    PlanSection,
+    StatusCount,
+)
+from .selectors import status_counts
+
+YEARS_SHOWN = 4
+
+
+def _year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.datetime(year, 1, 1, tzinfo=zone),
+        datetime.datetime(year + 1, 1, 1, tzinfo=zone),
+    )
+
+
+def _counts(statuses: list[str]) -> tuple[StatusCount, ...]:
+    return tuple(StatusCount(code, label, count) for code, label, count in status_counts(statuses))
+
+
+def _assessment(indicator: Indicator, value: Decimal | None, year: int) -> str:
+    if value is None:
+        return _("Inget värde för %(year)s") % {"year": year}
+    target = indicator.target_value
+    if target is None:
+        return _("Inget målvärde")
+    increase = indicator.direction == Indicator.Direction.INCREASE
+    if (value >= target) if increase else (value <= target):
+        return _("Målet är nått")
+    baseline = indicator.baseline_value
+    if baseline is None or value == baseline:
+        return _("Målet är inte nått")
+    better = value > baseline if increase else value < baseline
+    return _("Närmar sig målet") if better else _("Går åt fel håll")
+
+
+def _number(value: Decimal | None) -> str:
+    return "" if value is None else format_number(value)
+
+
+def _indicator_line(indicator: Indicator, year: int) -> IndicatorLine:
+    values: dict[tuple[int, str], Decimal] = {
+        (value.year, value.sex): value.value
+        for value in indicator.values.all()
+        if value.municipality_id is None and value.year <= year
+    }
+    years = sorted({y for y, _sex in values})[-YEARS_SHOWN:]
+    cells = tuple(
+        IndicatorCell(
+            year=y,
+            total=_number(values.get((y, Sex.TOTAL))),
+            women=_number(values.get((y, Sex.WOMEN))),
+            men=_number(values.get((y, Sex.MEN))),
+        )
+        for y in years
+    )
+    baseline = (
+        f"{format_number(indicator.baseline_value)} ({indicator.baseline_year})"
+        if indicator.baseline_value is not None
+        else ""
+    )
+    target = (
+        f"{format_number(indicator.target_value)} ({indicator.target_year})"
+        if indicator.target_value is not None
+        else ""
+    )
+    return IndicatorLine(
+        name=indicator.name,
+        unit=indicator.unit,
+        goal=str(indicator.goal) if indicator.goal else "",
+        baseline=baseline,
+        target=target,
+        cells=cells,
+        assessment=_assessment(indicator, values.get((year, Sex.TOTAL)), year),
+        by_sex=indicator.by_sex,
+        sex_note=indicator.sex_note if indicator.lacks_sex_breakdown else "",
+        source=indicator.source,
+    )
+
+
+def _dialogues(strategy: Strategy, year: int) -> tuple[tuple[LadderLine, ...], int, int]:
+    """Processes held during the year per ladder step, and feedback owed and given.
+
+    A process was held in the year if it was published before the year ended and had not been
+    closed before the year began. Feedback is owed by the processes closed during the year."""
+    start, end = _year_bounds(year)
+    processes = Process.objects.filter(
+        organisation_id=strategy.organisation_id, published_at__lt=end
+    ).annotate(
+        closed_at=Min("transitions__created", filter=Q(transitions__to_status="closed"))
+    )
+    per_step: Counter[int] = Counter(
+        step
+        for step, closed_at in processes.values_list("ladder_step", "closed_at")
+        if closed_at is None or closed_at >= start
+    )
+    lines = tuple(
+        LadderLine(step=int(step), label=str(label), count=per_step.get(step, 0))
+        for step, label in LadderStep.choices
+    )
+    closed_ids = (
+        ProcessTransition.objects.filter(
+            process__organisation_id=strategy.organisation_id,
+            to_status="closed",
+            created__gte=start,
+            created__lt=end,
+        )
+        .values_list("process_id", flat=True)
+        .distinct()
+    )
+    due = Process.objects.filter(pk__in=closed_ids)
+    given = due.filter(feedback__published_at__isnull=False).count()
+    return lines, due.count(), given
+
+
+def build_report(strategy: Strategy, year: int, *, include_unpublished: bool = False) -> Any:
+    """The annual follow-up report of ``strategy`` for ``year``, all labels translated."""
+    start, end = _year_bounds(year)
+    plans = strategy.plans.filter(start_year__lte=year, end_year__gte=year)
+    if not include_unpublished:
+        plans = plans.filter(published=True)
+    notes = ProgressNote.objects.filter(created__gte=start, created__lt=end).order_by(
+        "-created", "-id"
+    )
+    activities = Activity.objects.prefetch_related(
+        Prefetch("notes", queryset=notes, to_attr="year_notes"),
+        "goals",
+        Prefetch("processes", queryset=Process.objects.exclude(status="draft")),
+    ).order_by("position", "id")
+    plans = plans.prefetch_related(Prefetch("areas__activities", queryset=activities))
+    status_labels = dict(Activity._meta.get_field("status").choices or [])
+    plan_sections = []
+    for plan in plans:
+        area_sections = []
+        plan_statuses: list[str] = []
+        for area in plan.areas.all():
+            lines = []
+            for activity in area.activities.all():
+                plan_statuses.append(activity.status)
+                lines.append(
+                    ActivityLine(
+                        code=f"{area.position}.{activity.position}",
+                        title=activity.title,
+                        responsible_unit=activity.responsible_unit,
+                        period=activity.period,
+                        status=activity.status,
+                        status_label=str(status_labels[activity.status]),
+                        status_reason=activity.status_reason,
+                        progress=activity.progress,
+                        notes=tuple(
+                            NoteLine(
+                                date=timezone.localtime(note.created).date(),
+                                text=note.text,
+                                status_label=str(status_labels[note.status])
+                                if note.status_changed
+                                else "",
+                            )
+                            for note in activity.year_notes  # type: ignore[attr-defined]
+                        ),
+                        goals=tuple(str(goal) for goal in activity.goals.all()),
+                        dialogues=tuple(process.title for process in activity.processes.all()),
+                    )
+                )
+            area_sections.append(
+                AreaSection(
+                    number=area.position,
+                    title=area.title,
+                    status_counts=_counts([line.status for line in lines]),
+                    activities=tuple(lines),
+                )
+            )
+        plan_sections.append(
+            PlanSection(
+                title=plan.title,
+                period=plan.period,
+                status_counts=_counts(plan_statuses),
+                areas=tuple(area_sections),
+            )
+        )
+    indicators = strategy.indicators.select_related("goal").prefetch_related("values")
+    dialogues, due, given = _dialogues(strategy, year)
+    commitments = (
+        Commitment.objects.filter(strategy=strategy, status=Commitment.Status.ACTIVE)
+        .select_related("actor")
+        .prefetch_related("activities")
+        .order_by("actor__name")
+    )
+    actors = tuple(
+        ActorLine(
+            name=commitment.actor.name,
+            kind=str(commitment.actor.get_kind_display()),
+            joined_on=commitment.joined_on,
+            activities=tuple(
+                activity.title for activity in commitment.activities.all() if activity.year == year
+            ),
+        )
+        for commitment in commitments
+    )
+    return AnnualReport(
+        title=_("Uppföljning %(year)s: %(strategy)s") % {"year": year, "strategy": strategy.title},
+        strategy=strategy.title,
+        organisation=strategy.organisation.name,
+        year=year,
+        generated_on=timezone.localdate(),
+        plans=tuple(plan_sections),
+        indicators=tuple(_indicator_line(indicator, year) for indicator in indicators),
+        dialogues=dialogues,
+        feedback_due=due,
+        feedback_given=given,
+        actors=actors,
+    )

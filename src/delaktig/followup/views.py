@@ -1,0 +1,201 @@
+"""Public follow-up pages: strategies, plans with their progress, activities and indicators."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from delaktig.participation.models import Process
+
+from . import charts, selectors
+from .forms import PlanFilterForm
+from .models import Activity, Commitment, Indicator, Sex, Strategy
+
+
+def _strategy(request: HttpRequest, slug: str) -> Strategy:
+    return get_object_or_404(selectors.visible_strategies(request.user), slug=slug)
+
+
+def report_years(strategy: Strategy) -> list[int]:
+    """Years a report can be made for: the strategy's period up to this year, newest first."""
+    last = min(strategy.end_year, timezone.localdate().year)
+    return list(range(last, strategy.start_year - 1, -1))
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    strategies = list(
+        selectors.visible_strategies(request.user).prefetch_related("perspectives")
+    )
+    from .models import Network
+
+    networks = Network.objects.filter(published=True).select_related("organisation")
+    return render(
+        request, "followup/index.html", {"strategies": strategies, "networks": networks}
+    )
+
+
+def strategy(request: HttpRequest, slug: str) -> HttpResponse:
+    item = _strategy(request, slug)
+    plans = selectors.plans_with_activities(item, selectors.visible_plans(request.user, item))
+    plan_rows = []
+    for plan in plans:
+        statuses = [a.status for area in plan.areas.all() for a in area.activities.all()]
+        plan_rows.append((plan, charts.status_bar(selectors.status_counts(statuses))))
+    goals = item.goals.prefetch_related("gender_equality_goals", "sdg_targets__goal")
+    indicators = list(item.indicators.select_related("goal"))
+    latest = selectors.latest_values(indicators)
+    commitments = (
+        Commitment.objects.filter(strategy=item, status=Commitment.Status.ACTIVE)
+        .select_related("actor", "actor__municipality")
+        .order_by("joined_on", "actor__name")
+    )
+    return render(
+        request,
+        "followup/strategy.html",
+        {
+            "strategy": item,
+            "plans": plan_rows,
+            "goals": goals,
+            "indicators": [(indicator, latest.get(indicator.pk)) for indicator in indicators],
+            "commitments": commitments,
+            "networks": item.networks.filter(published=True),
+            "report_years": report_years(item),
+        },
+    )
+
+
+def plan(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
+    strategy = _strategy(request, slug)
+    item = get_object_or_404(selectors.visible_plans(request.user, strategy), slug=plan_slug)
+    everything = list(selectors.plan_activities(item))
+    units = sorted({a.responsible_unit for a in everything if a.responsible_unit})
+    form = PlanFilterForm(request.GET or None, plan=item, units=units)
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    filtering = any(filters.values())
+    shown = (
+        list(selectors.filter_activities(selectors.plan_activities(item), filters))
+        if filtering
+        else everything
+    )
+    areas = list(item.areas.prefetch_related("goals"))
+    by_area: dict[int, list[Activity]] = {area.pk: [] for area in areas}
+    for activity in shown:
+        by_area[activity.area_id].append(activity)
+    all_by_area: dict[int, list[str]] = {area.pk: [] for area in areas}
+    for activity in everything:
+        all_by_area[activity.area_id].append(activity.status)
+    area_rows = [
+        (area, by_area[area.pk], selectors.status_counts(all_by_area[area.pk])) for area in areas
+    ]
+    counts = selectors.status_counts([a.status for a in everything])
+    return render(
+        request,
+        "followup/plan.html",
+        {
+            "strategy": strategy,
+            "plan": item,
+            "form": form,
+            "filtering": filtering,
+            "shown_count": len(shown),
+            "total_count": len(everything),
+            "chart": charts.status_bar(counts),
+            "counts": counts,
+            "areas": area_rows,
+            "statuses": counts,
+        },
+    )
+
+
+def activity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    strategy = _strategy(request, slug)
+    plans = selectors.visible_plans(request.user, strategy)
+    item = get_object_or_404(
+        Activity.objects.select_related("area__plan").prefetch_related(
+            "goals",
+            "perspectives",
+            "gender_equality_goals",
+            "sdg_targets__goal",
+            Prefetch(
+                "processes",
+                queryset=Process.objects.exclude(status="draft")
+                .select_related("feedback", "organisation")
+                .order_by("-published_at"),
+            ),
+        ),
+        pk=pk,
+        area__plan__in=plans,
+    )
+    notes = item.notes.all()
+    processes = [
+        (process, getattr(process, "feedback", None)) for process in item.processes.all()
+    ]
+    return render(
+        request,
+        "followup/activity.html",
+        {
+            "strategy": strategy,
+            "plan": item.area.plan,
+            "activity": item,
+            "notes": notes,
+            "processes": processes,
+        },
+    )
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, Decimal | int | float) else None
+
+
+def indicator(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    strategy = _strategy(request, slug)
+    item = get_object_or_404(
+        Indicator.objects.select_related("goal"), pk=pk, strategy=strategy
+    )
+    series = selectors.indicator_series(item)
+    years = sorted({year for values in series.values() for year in values})
+    labels = {Sex.TOTAL: _("Totalt"), Sex.WOMEN: _("Kvinnor"), Sex.MEN: _("Män")}
+    shown = [sex for sex in Sex.values if series[sex]]
+    chart = None
+    if years:
+        chart = charts.indicator_chart(
+            [(str(labels[sex]), series[sex]) for sex in shown],
+            baseline=(item.baseline_year, item.baseline_value)
+            if item.baseline_value is not None
+            else None,
+            target=(item.target_year, item.target_value)
+            if item.target_value is not None
+            else None,
+            unit=item.unit,
+            target_label=_("Mål %(year)s: %(value)s")
+            % {
+                "year": item.target_year,
+                "value": charts.format_number(item.target_value)
+                if item.target_value is not None
+                else "",
+            },
+        )
+    table = [
+        (year, [series[sex].get(year) for sex in Sex.values]) for year in reversed(years)
+    ]
+    municipal = (
+        item.values.filter(municipality__isnull=False)
+        .select_related("municipality")
+        .order_by("-year", "municipality__name", "sex")
+    )
+    return render(
+        request,
+        "followup/indicator.html",
+        {
+            "strategy": strategy,
+            "indicator": item,
+            "chart": chart,
+            "table": table,
+            "sex_labels": [labels[sex] for sex in Sex.values],
+            "municipal": municipal,
+        },
+    )
+
