@@ -42,7 +42,6 @@ def official():
     return role(UserFactory(), "official", organisation)
 
 
-
 def test_gender_equality_goals_are_the_six_sub_goals():
     names = [goal.name for goal in GenderEqualityGoal.objects.all()]
     assert len(names) == 6
@@ -122,7 +121,9 @@ def test_activity_save_refuses_goals_of_another_strategy(official):
 
 
 def test_progress_report_records_the_change_and_the_note(official):
-    activity = ActivityFactory(area__plan__strategy__organisation=official.roles.first().organisation)
+    activity = ActivityFactory(
+        area__plan__strategy__organisation=official.roles.first().organisation
+    )
     at = datetime(2024, 3, 1, 10, tzinfo=ZONE)
     note = services.activity_report_progress(
         actor=official, activity=activity, status="ongoing", progress=30, text="Igång.", at=at
@@ -139,7 +140,9 @@ def test_progress_report_records_the_change_and_the_note(official):
 
 
 def test_postponing_or_cancelling_needs_a_reason(official):
-    activity = ActivityFactory(area__plan__strategy__organisation=official.roles.first().organisation)
+    activity = ActivityFactory(
+        area__plan__strategy__organisation=official.roles.first().organisation
+    )
     for status in ("postponed", "cancelled"):
         with pytest.raises(ValidationFailed):
             services.activity_report_progress(
@@ -164,7 +167,9 @@ def test_the_database_refuses_a_cancelled_activity_without_reason():
 
 
 def test_an_empty_progress_report_is_refused(official):
-    activity = ActivityFactory(area__plan__strategy__organisation=official.roles.first().organisation)
+    activity = ActivityFactory(
+        area__plan__strategy__organisation=official.roles.first().organisation
+    )
     with pytest.raises(ValidationFailed):
         services.activity_report_progress(actor=official, activity=activity, status="not_started")
     with pytest.raises(ValidationFailed):
@@ -207,7 +212,9 @@ def test_delete_refuses_an_area_with_activities(official):
 def test_indicator_value_set_replaces_the_same_year(official):
     organisation = official.roles.first().organisation
     indicator = IndicatorFactory(strategy__organisation=organisation)
-    services.indicator_value_set(actor=official, indicator=indicator, year=2024, value=Decimal("41"))
+    services.indicator_value_set(
+        actor=official, indicator=indicator, year=2024, value=Decimal("41")
+    )
     services.indicator_value_set(
         actor=official, indicator=indicator, year=2024, value=Decimal("42.5"), note="Rättad"
     )
@@ -235,12 +242,12 @@ def test_indicator_import_reads_kolada_and_maps_the_region_to_the_whole_area(off
     municipality = MunicipalityFactory(code="2380", name="Östersund")
     indicator = IndicatorFactory(strategy__organisation=organisation, kolada_kpi="N00945")
     data = (
-        "kpi;municipality;period;gender;value\n"
-        "N00945;0023;2023;T;41,5\n"
-        "N00945;0023;2023;K;44,0\n"
-        "N00945;2380;2023;M;39\n"
-        "N99999;0023;2023;T;1\n"
-    ).encode()
+        b"kpi;municipality;period;gender;value\n"
+        b"N00945;0023;2023;T;41,5\n"
+        b"N00945;0023;2023;K;44,0\n"
+        b"N00945;2380;2023;M;39\n"
+        b"N99999;0023;2023;T;1\n"
+    )
     count = services.indicator_values_import(
         actor=official, indicator=indicator, data=data, filename="kolada.csv"
     )
@@ -290,15 +297,45 @@ def test_plan_import_reports_unreadable_rows_and_imports_the_rest_once(official)
     plan = PlanFactory(strategy=strategy)
     data = _xlsx(
         [
-            ["Område", "Aktivitet", "Ansvarig", "Period", "Status", "Skäl", "Mål", "Agenda 2030",
-             "Jämställdhetsmål", "Perspektiv"],
-            ["Stärkt dialog", "Digitala enkäter", "Demokratienheten", "2023–2024", "pågår", "",
-             "1", "16.7", "1", "Barn och unga"],
+            [
+                "Område",
+                "Aktivitet",
+                "Ansvarig",
+                "Period",
+                "Status",
+                "Skäl",
+                "Mål",
+                "Agenda 2030",
+                "Jämställdhetsmål",
+                "Perspektiv",
+            ],
+            [
+                "Stärkt dialog",
+                "Digitala enkäter",
+                "Demokratienheten",
+                "2023–2024",
+                "pågår",
+                "",
+                "1",
+                "16.7",
+                "1",
+                "Barn och unga",
+            ],
             ["Stärkt dialog", "Ungas inflytande", "", "2024", "", "", "", "", "", ""],
             ["Hot och hat", "Utbildning", "HR", "2023", "avbruten", "", "", "", "", ""],
             ["Hot och hat", "Riskguiden", "", "2023", "klar", "", "7", "", "", ""],
-            ["Interna processer", "Rutin för återkoppling", "", "2025", "ej påbörjad", "", "",
-             "16.77", "", ""],
+            [
+                "Interna processer",
+                "Rutin för återkoppling",
+                "",
+                "2025",
+                "ej påbörjad",
+                "",
+                "",
+                "16.77",
+                "",
+                "",
+            ],
         ]
     )
     read = services.plan_import_read(actor=official, plan=plan, data=data, filename="plan.xlsx")
@@ -343,5 +380,8 @@ def test_plan_import_refuses_a_file_it_cannot_read(official):
         )
     with pytest.raises(PermissionDenied):
         services.plan_import_read(
-            actor=UserFactory(), plan=plan, data="Område;Aktivitet\nA;B\n".encode(), filename="x.csv"
+            actor=UserFactory(),
+            plan=plan,
+            data="Område;Aktivitet\nA;B\n".encode(),
+            filename="x.csv",
         )

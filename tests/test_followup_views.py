@@ -20,7 +20,6 @@ from delaktig.participation.models import Feedback, Perspective, ProcessTransiti
 from .factories import OrganisationFactory, ProcessFactory, UserFactory, role
 from .followup_factories import (
     ActivityFactory,
-    AreaFactory,
     GoalFactory,
     IndicatorFactory,
     PlanFactory,

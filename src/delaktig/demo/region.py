@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from delaktig.accounts.models import DemographicProfile, Role, User
 from delaktig.councils import demo as councils_demo
+from delaktig.followup import demo as followup_demo
 from delaktig.meetings import demo as meetings_demo
 from delaktig.organisations.models import (
     AccessibilityStatement,
@@ -483,6 +484,7 @@ def load_demo_region() -> list[DemoLogin]:
     meetings_demo.load(region, residents)
     councils_demo.load(region, official, residents)
     surveys_demo.load(region, official, residents)
+    followup_demo.load(region, official, residents)
 
     return [
         DemoLogin("administratör", admin.email),

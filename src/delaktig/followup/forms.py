@@ -62,7 +62,7 @@ class SdgTargetField(forms.ModelMultipleChoiceField):
 
 
 class StrategyForm(forms.ModelForm):
-    organisation = forms.ModelChoiceField(queryset=None, label=_("Ägare"), required=False)
+    organisation: Any = forms.ModelChoiceField(queryset=None, label=_("Ägare"), required=False)
 
     class Meta:
         model = Strategy
@@ -97,13 +97,14 @@ class StrategyForm(forms.ModelForm):
             del self.fields["organisation"]
             bodies = Body.objects.filter(organisation=self.instance.organisation)
         else:
-            field = self.fields["organisation"]
+            field: Any = self.fields["organisation"]
             field.queryset = organisations
             field.required = True
             if organisations.count() == 1:
                 field.initial = organisations.first()
             bodies = Body.objects.filter(organisation__in=organisations)
-        self.fields["adopted_by"].queryset = bodies  # type: ignore[attr-defined]
+        fields: Any = self.fields
+        fields["adopted_by"].queryset = bodies
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -323,7 +324,7 @@ class IndicatorForm(forms.ModelForm):
 class IndicatorValueForm(forms.Form):
     year = forms.IntegerField(label=_("År"), min_value=1990, max_value=2100)
     sex = forms.ChoiceField(label=_("Gäller"), choices=Sex.choices, initial=Sex.TOTAL)
-    municipality = forms.ModelChoiceField(
+    municipality: Any = forms.ModelChoiceField(
         queryset=None,
         label=_("Kommun"),
         required=False,
@@ -356,7 +357,7 @@ class UploadForm(forms.Form):
 class PlanFilterForm(forms.Form):
     """The public plan page's filters, read from the query string."""
 
-    goal = forms.ModelChoiceField(queryset=None, required=False, label=_("Mål"))
+    goal: Any = forms.ModelChoiceField(queryset=None, required=False, label=_("Mål"))
     perspective = forms.ModelChoiceField(
         queryset=Perspective.objects.all(), required=False, label=_("Perspektiv")
     )

@@ -18,7 +18,7 @@ from .status import ActivityStatus
 
 
 class GenderEqualityGoal(models.Model):
-    """One of the six sub-goals of Swedish gender-equality policy (jämställdhetspolitiska delmål)."""
+    """One of the six sub-goals of gender-equality policy (jämställdhetspolitiska delmål)."""
 
     class Number(models.IntegerChoices):
         POWER = 1, _("En jämn fördelning av makt och inflytande")
@@ -210,9 +210,7 @@ class ActionPlan(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse(
-            "followup:plan", kwargs={"slug": self.strategy.slug, "plan_slug": self.slug}
-        )
+        return reverse("followup:plan", kwargs={"slug": self.strategy.slug, "plan_slug": self.slug})
 
     @property
     def period(self) -> str:
@@ -327,7 +325,9 @@ class Activity(models.Model):
             models.CheckConstraint(
                 condition=Q(progress__isnull=True) | Q(progress__lte=100),
                 name="activity_progress_percent",
-                violation_error_message=_("Ange hur långt aktiviteten har kommit som 0–100 procent."),
+                violation_error_message=_(
+                    "Ange hur långt aktiviteten har kommit som 0–100 procent."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(start_year__isnull=True)
@@ -341,6 +341,12 @@ class Activity(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "followup:activity",
+            kwargs={"slug": self.area.plan.strategy.slug, "pk": self.pk},
+        )
+
     @property
     def code(self) -> str:
         """The activity's number in the plan, e.g. "2.3": area position, activity position."""
@@ -351,12 +357,6 @@ class Activity(models.Model):
         if self.start_year and self.end_year and self.start_year != self.end_year:
             return f"{self.start_year}–{self.end_year}"
         return str(self.start_year or self.end_year or "")
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "followup:activity",
-            kwargs={"slug": self.area.plan.strategy.slug, "pk": self.pk},
-        )
 
     @property
     def organisation_id(self) -> int:
@@ -533,9 +533,7 @@ class Actor(models.Model):
     )
     name = models.CharField(_("namn"), max_length=200)
     kind = models.CharField(_("typ av aktör"), max_length=20, choices=Kind.choices)
-    organisation_number = models.CharField(
-        _("organisationsnummer"), max_length=20, blank=True
-    )
+    organisation_number = models.CharField(_("organisationsnummer"), max_length=20, blank=True)
     municipality = models.ForeignKey(
         "organisations.Municipality",
         verbose_name=_("kommun"),

@@ -110,9 +110,7 @@ def _dialogues(strategy: Strategy, year: int) -> tuple[tuple[LadderLine, ...], i
     start, end = _year_bounds(year)
     processes = Process.objects.filter(
         organisation_id=strategy.organisation_id, published_at__lt=end
-    ).annotate(
-        closed_at=Min("transitions__created", filter=Q(transitions__to_status="closed"))
-    )
+    ).annotate(closed_at=Min("transitions__created", filter=Q(transitions__to_status="closed")))
     per_step: Counter[int] = Counter(
         step
         for step, closed_at in processes.values_list("ladder_step", "closed_at")

@@ -16,9 +16,7 @@ def visible_strategies(user: Any) -> QuerySet[Strategy]:
     queryset = Strategy.objects.select_related("organisation", "adopted_by")
     if is_administrator(user):
         return queryset
-    return queryset.filter(
-        Q(published=True) | Q(organisation_id__in=staff_organisation_ids(user))
-    )
+    return queryset.filter(Q(published=True) | Q(organisation_id__in=staff_organisation_ids(user)))
 
 
 def visible_plans(user: Any, strategy: Strategy) -> QuerySet[ActionPlan]:
@@ -40,9 +38,7 @@ def plan_activities(plan: ActionPlan) -> QuerySet[Activity]:
         .select_related("area")
         .prefetch_related("goals", "perspectives", "gender_equality_goals", "sdg_targets")
         .annotate(
-            dialogue_count=Count(
-                "processes", filter=~Q(processes__status="draft"), distinct=True
-            )
+            dialogue_count=Count("processes", filter=~Q(processes__status="draft"), distinct=True)
         )
         .order_by("area__position", "area__id", "position", "id")
     )

@@ -231,7 +231,7 @@ def item_move(*, actor: Any, item: FocusArea | Activity | Goal | Indicator, dire
                 ordered[other].position,
                 ordered[index].position,
             )
-        type(item).objects.bulk_update(ordered, ["position"])  # type: ignore[attr-defined]
+        type(item).objects.bulk_update(ordered, ["position"])
         audit_log(actor=actor, action="followup.move", target=item, data={"direction": direction})
 
 
@@ -327,9 +327,7 @@ def indicator_value_delete(*, actor: Any, value: IndicatorValue) -> None:
         value.delete()
 
 
-def indicator_values_import(
-    *, actor: Any, indicator: Indicator, data: bytes, filename: str
-) -> int:
+def indicator_values_import(*, actor: Any, indicator: Indicator, data: bytes, filename: str) -> int:
     """Import values from a CSV, XLSX or Kolada file: every row, or none.
 
     Rows of other Kolada KPIs than the indicator's are left out; a file with none of the
@@ -423,7 +421,9 @@ def plan_import_read(*, actor: Any, plan: ActionPlan, data: bytes, filename: str
         if unknown:
             errors.append(
                 planfile.RowError(
-                    row=row.row, column="goals", code="unknown_goal",
+                    row=row.row,
+                    column=parsed.columns.get("goals", ""),
+                    code="unknown_goal",
                     params={"numbers": ", ".join(unknown)},
                 ).to_dict()
             )
@@ -431,7 +431,9 @@ def plan_import_read(*, actor: Any, plan: ActionPlan, data: bytes, filename: str
         if (row.area, row.title.casefold()) in existing:
             errors.append(
                 planfile.RowError(
-                    row=row.row, column="title", code="already_in_plan",
+                    row=row.row,
+                    column=parsed.columns.get("title", ""),
+                    code="already_in_plan",
                     params={"title": row.title},
                 ).to_dict()
             )
@@ -488,9 +490,7 @@ def plan_import_apply(*, actor: Any, plan_import: PlanImport) -> int:
             activity.goals.set([goals[n] for n in row.goals if n in goals])
             activity.sdg_targets.set([targets[c] for c in row.sdg_targets if c in targets])
             activity.perspectives.set([perspectives[c] for c in row.perspectives])
-            activity.gender_equality_goals.set(
-                [gender_goals[n] for n in row.gender_equality_goals]
-            )
+            activity.gender_equality_goals.set([gender_goals[n] for n in row.gender_equality_goals])
             created += 1
         locked.applied_at = timezone.now()
         locked.save(update_fields=["applied_at"])
@@ -498,7 +498,11 @@ def plan_import_apply(*, actor: Any, plan_import: PlanImport) -> int:
             actor=actor,
             action="followup.plan_import",
             target=plan,
-            data={"activities": created, "filename": locked.filename, "skipped": len(locked.errors)},
+            data={
+                "activities": created,
+                "filename": locked.filename,
+                "skipped": len(locked.errors),
+            },
         )
     plan_import.applied_at = locked.applied_at
     return created

@@ -145,9 +145,7 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("followup_staff:strategy", pk=strategy.pk)
     goals = strategy.goals.prefetch_related("gender_equality_goals", "sdg_targets")
     plans = strategy.plans.annotate(activity_count=Count("areas__activities"))
-    indicators = strategy.indicators.select_related("goal").annotate(
-        value_count=Count("values")
-    )
+    indicators = strategy.indicators.select_related("goal").annotate(value_count=Count("values"))
     pending = strategy.commitments.filter(status="pending").count()
     return render(
         request,
@@ -204,9 +202,7 @@ def plan_create(request: HttpRequest, strategy_pk: int) -> HttpResponse:
 
 
 def _plan(request: HttpRequest, pk: int) -> ActionPlan:
-    plan = get_object_or_404(
-        ActionPlan.objects.select_related("strategy__organisation"), pk=pk
-    )
+    plan = get_object_or_404(ActionPlan.objects.select_related("strategy__organisation"), pk=pk)
     _check(request, plan.strategy)
     return plan
 
@@ -288,9 +284,7 @@ def activity_edit(
     )
     _check(request, area)
     plan = area.plan
-    form = ActivityForm(
-        request.POST or None, instance=activity, plan=plan, initial={"area": area}
-    )
+    form = ActivityForm(request.POST or None, instance=activity, plan=plan, initial={"area": area})
 
     def save(data: dict[str, Any]) -> Activity:
         return services.activity_save(
@@ -306,17 +300,16 @@ def activity_edit(
         title=_("Ändra aktiviteten") if activity else _("Ny aktivitet"),
         back=reverse("followup_staff:plan", args=[plan.pk]),
         save=save,
-        success=lambda saved: reverse("followup_staff:plan", args=[plan.pk])
-        + f"#aktivitet-{saved.pk}",
+        success=lambda saved: (
+            reverse("followup_staff:plan", args=[plan.pk]) + f"#aktivitet-{saved.pk}"
+        ),
     )
 
 
 @staff_required
 def activity_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Report where an activity stands: status, reason, percent and a dated note."""
-    activity = get_object_or_404(
-        Activity.objects.select_related("area__plan__strategy"), pk=pk
-    )
+    activity = get_object_or_404(Activity.objects.select_related("area__plan__strategy"), pk=pk)
     _check(request, activity)
     form = ProgressForm(
         request.POST or None,
@@ -435,9 +428,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _indicator(request: HttpRequest, pk: int) -> Indicator:
-    indicator = get_object_or_404(
-        Indicator.objects.select_related("strategy__organisation"), pk=pk
-    )
+    indicator = get_object_or_404(Indicator.objects.select_related("strategy__organisation"), pk=pk)
     _check(request, indicator)
     return indicator
 
@@ -517,9 +508,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     data=upload.read(),
                     filename=upload.name or "",
                 )
-                messages.success(
-                    request, _("%(count)s värden är importerade.") % {"count": count}
-                )
+                messages.success(request, _("%(count)s värden är importerade.") % {"count": count})
                 return redirect("followup_staff:indicator", pk=indicator.pk)
             if action == "delete":
                 value = get_object_or_404(
@@ -577,7 +566,9 @@ def item_move(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     item = get_object_or_404(model, pk=pk)
     _check(request, item)
     services.item_move(
-        actor=request.user, item=item, direction=1 if request.POST.get("direction") == "down" else -1
+        actor=request.user,
+        item=item,
+        direction=1 if request.POST.get("direction") == "down" else -1,
     )
     return redirect(_back_to(item))
 

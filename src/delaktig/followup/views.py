@@ -27,15 +27,11 @@ def report_years(strategy: Strategy) -> list[int]:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    strategies = list(
-        selectors.visible_strategies(request.user).prefetch_related("perspectives")
-    )
+    strategies = list(selectors.visible_strategies(request.user).prefetch_related("perspectives"))
     from .models import Network
 
     networks = Network.objects.filter(published=True).select_related("organisation")
-    return render(
-        request, "followup/index.html", {"strategies": strategies, "networks": networks}
-    )
+    return render(request, "followup/index.html", {"strategies": strategies, "networks": networks})
 
 
 def strategy(request: HttpRequest, slug: str) -> HttpResponse:
@@ -130,9 +126,7 @@ def activity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         area__plan__in=plans,
     )
     notes = item.notes.all()
-    processes = [
-        (process, getattr(process, "feedback", None)) for process in item.processes.all()
-    ]
+    processes = [(process, getattr(process, "feedback", None)) for process in item.processes.all()]
     return render(
         request,
         "followup/activity.html",
@@ -152,12 +146,10 @@ def _number(value: Any) -> float | None:
 
 def indicator(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     strategy = _strategy(request, slug)
-    item = get_object_or_404(
-        Indicator.objects.select_related("goal"), pk=pk, strategy=strategy
-    )
+    item = get_object_or_404(Indicator.objects.select_related("goal"), pk=pk, strategy=strategy)
     series = selectors.indicator_series(item)
     years = sorted({year for values in series.values() for year in values})
-    labels = {Sex.TOTAL: _("Totalt"), Sex.WOMEN: _("Kvinnor"), Sex.MEN: _("Män")}
+    labels: dict[str, str] = {Sex.TOTAL: _("Totalt"), Sex.WOMEN: _("Kvinnor"), Sex.MEN: _("Män")}
     shown = [sex for sex in Sex.values if series[sex]]
     chart = None
     if years:
@@ -166,21 +158,10 @@ def indicator(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             baseline=(item.baseline_year, item.baseline_value)
             if item.baseline_value is not None
             else None,
-            target=(item.target_year, item.target_value)
-            if item.target_value is not None
-            else None,
+            target=(item.target_year, item.target_value) if item.target_value is not None else None,
             unit=item.unit,
-            target_label=_("Mål %(year)s: %(value)s")
-            % {
-                "year": item.target_year,
-                "value": charts.format_number(item.target_value)
-                if item.target_value is not None
-                else "",
-            },
         )
-    table = [
-        (year, [series[sex].get(year) for sex in Sex.values]) for year in reversed(years)
-    ]
+    table = [(year, [series[sex].get(year) for sex in Sex.values]) for year in reversed(years)]
     municipal = (
         item.values.filter(municipality__isnull=False)
         .select_related("municipality")
@@ -198,4 +179,3 @@ def indicator(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "municipal": municipal,
         },
     )
-
