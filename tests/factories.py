@@ -155,3 +155,41 @@ def verified_resident(municipality: Municipality, number: str | None = None) -> 
         verified_at=timezone.now(),
     )
     return user
+
+
+# --- Impact assessments (delaktig.assessments) ---------------------------------------------------
+
+from delaktig.assessments.models import ImpactAssessment  # noqa: E402 - this block's own import
+
+
+class ImpactAssessmentFactory(factory.django.DjangoModelFactory[ImpactAssessment]):
+    """A draft child impact assessment prepared by an official of its organisation."""
+
+    class Meta:
+        model = ImpactAssessment
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = "child"
+    title = factory.Sequence(lambda n: f"Barnkonsekvensanalys {n}")
+    decision_summary = "Nämnden beslutar om nya öppettider för fritidsgårdarna."
+    template_version = 1
+    prepared_by = factory.LazyAttribute(lambda o: role(UserFactory(), "official", o.organisation))
+    last_edited_by = factory.SelfAttribute("prepared_by")
+
+
+def complete_child_answers() -> dict[str, Any]:
+    """Answers to every section of the child template that a signed-off analysis would have."""
+    from delaktig.assessments.kinds import CHILD, FieldType
+
+    answers: dict[str, Any] = {}
+    for section in CHILD.sections:
+        if section.field_type is FieldType.MULTICHOICES:
+            answers[section.key] = [section.options[0].key, section.options[1].key]
+        elif section.field_type is FieldType.CHOICES:
+            answers[section.key] = section.options[0].key
+        else:
+            answers[section.key] = f"Svar om {section.key}."
+    return answers
+
+
+# --- end of impact assessments -------------------------------------------------------------------

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.core.forms import https_urls
 from delaktig.participation.models import Perspective, Process, SdgTarget
 
 from .models import (
@@ -303,6 +304,7 @@ class IndicatorForm(forms.ModelForm):
             "target_value",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        formfield_callback = https_urls
 
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -1,0 +1,314 @@
+"""Writing impact assessments. Staff pages and anything else call these, never the models.
+
+Each transition of ``workflow.TRANSITIONS`` has one service. Every service checks permission,
+locks the assessment row, rechecks its status on the locked row (so two people clicking at once
+make one change), writes and records an audit entry, all in one transaction.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from delaktig.core.audit import audit_log
+from delaktig.core.errors import (
+    InvalidTransition,
+    PermissionDenied,
+    ValidationFailed,
+    require_perm,
+)
+
+from .kinds import Problem, Template, check_answers, missing_sections, template_for
+from .models import ImpactAssessment
+from .workflow import Action, Status, next_status
+
+DECISION_SUMMARY_LABEL = gettext_lazy("Beslutet som förbereds")
+
+# --- Errors --------------------------------------------------------------------------------------
+
+
+class AnswersInvalid(ValidationFailed):
+    """Some answers do not fit the template. ``errors`` maps a section key to a message."""
+
+    code = "answers_invalid"
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__(_("Några svar behöver rättas."))
+
+
+class MissingSections(ValidationFailed):
+    """Required parts are empty. ``missing`` holds their keys: ``decision_summary`` and the
+    required sections of the template, in the order of the form."""
+
+    code = "missing_sections"
+
+    def __init__(self, template: Template, missing: list[str]) -> None:
+        self.missing = missing
+        labels = [
+            str(
+                DECISION_SUMMARY_LABEL if key == "decision_summary" else template.section(key).label
+            )
+            for key in missing
+        ]
+        super().__init__(
+            _("Fyll i de obligatoriska avsnitten innan analysen markeras som klar: %(sections)s.")
+            % {"sections": ", ".join(labels)}
+        )
+
+
+class FourEyes(PermissionDenied):
+    code = "four_eyes"
+    default_message = gettext_lazy(
+        "Den som har skrivit eller senast ändrat analysen kan inte godkänna den. "
+        "En annan behörig person behöver göra det."
+    )
+
+
+class NotEditable(InvalidTransition):
+    code = "not_editable"
+    default_message = gettext_lazy(
+        "Bara utkast kan ändras. Återför analysen till utkast först, med en motivering."
+    )
+
+
+def problem_message(problem: Problem) -> str:
+    """A problem from ``kinds.check_answers`` in the language of the request."""
+    if problem.code == "too_long":
+        return _("Svaret är för långt: högst %(max)s tecken, nu %(length)s.") % dict(problem.params)
+    if problem.code == "invalid_choice":
+        return _("Välj bland alternativen i listan.")
+    if problem.code == "unknown_section":
+        return _("Avsnittet finns inte i mallen.")
+    if problem.code == "not_a_list":
+        return _("Välj ett eller flera alternativ i listan.")
+    return _("Svaret ska vara text.")
+
+
+# --- Helpers -------------------------------------------------------------------------------------
+
+
+def _lock(assessment: ImpactAssessment) -> ImpactAssessment:
+    return ImpactAssessment.objects.select_for_update().get(pk=assessment.pk)
+
+
+def _check_title(title: str) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationFailed(_("Skriv en rubrik."))
+    if len(title) > 200:
+        raise ValidationFailed(_("Rubriken får vara högst 200 tecken."))
+    return title
+
+
+def _check_link(organisation: Any, process: Any, activity: Any) -> None:
+    if process is not None and activity is not None:
+        raise ValidationFailed(
+            _("En analys gäller en process eller en aktivitet, eller ingen av dem – inte båda.")
+        )
+    for linked in (process, activity):
+        if linked is not None and linked.organisation_id != organisation.pk:
+            raise ValidationFailed(
+                _("Processen eller aktiviteten hör till en annan organisation än analysen.")
+            )
+
+
+def _transition(locked: ImpactAssessment, action: Action) -> Status:
+    target = next_status(locked.status, action)
+    if target is None:
+        raise InvalidTransition()
+    return target
+
+
+# --- Services ------------------------------------------------------------------------------------
+
+
+def assessment_create(
+    *,
+    actor: Any,
+    organisation: Any,
+    kind: str,
+    title: str,
+    decision_summary: str = "",
+    process: Any = None,
+    activity: Any = None,
+) -> ImpactAssessment:
+    """Start a draft of ``kind`` for ``organisation``, about a process, an activity or neither."""
+    require_perm(actor, "assessments.add_impactassessment", organisation)
+    try:
+        template = template_for(kind)
+    except KeyError as error:
+        raise ValidationFailed(_("Välj ett slag av analys.")) from error
+    title = _check_title(title)
+    _check_link(organisation, process, activity)
+    with transaction.atomic():
+        assessment = ImpactAssessment.objects.create(
+            organisation=organisation,
+            kind=template.kind.value,
+            title=title,
+            decision_summary=(decision_summary or "").strip(),
+            process=process,
+            activity=activity,
+            answers={},
+            template_version=template.version,
+            prepared_by=actor,
+            last_edited_by=actor,
+        )
+        audit_log(
+            actor=actor,
+            action="assessment.create",
+            target=assessment,
+            organisation=organisation,
+            data={
+                "kind": assessment.kind,
+                "process": getattr(process, "pk", None),
+                "activity": getattr(activity, "pk", None),
+            },
+        )
+    return assessment
+
+
+def assessment_save_answers(
+    *,
+    actor: Any,
+    assessment: ImpactAssessment,
+    answers: Mapping[str, Any],
+    title: str | None = None,
+    decision_summary: str | None = None,
+) -> ImpactAssessment:
+    """Save a draft's answers (and title and decision summary when given). All or nothing.
+
+    Unfilled required sections are fine in a draft; ``assessment_mark_ready`` asks for them.
+    Answers that do not fit the template raise :class:`AnswersInvalid` and nothing is saved;
+    the page shows the errors with everything that was typed.
+    """
+    require_perm(actor, "assessments.change_impactassessment", assessment)
+    clean, problems = check_answers(assessment.template, answers)
+    if problems:
+        raise AnswersInvalid({key: problem_message(p) for key, p in problems.items()})
+    new_title = _check_title(title) if title is not None else None
+    with transaction.atomic():
+        locked = _lock(assessment)
+        if locked.status != Status.DRAFT.value:
+            raise NotEditable()
+        before = locked.answers or {}
+        changed = sorted(k for k in set(before) | set(clean) if before.get(k) != clean.get(k))
+        fields = ["answers", "last_edited_by", "updated"]
+        locked.answers = clean
+        locked.last_edited_by = actor
+        if new_title is not None and new_title != locked.title:
+            locked.title = new_title
+            fields.append("title")
+            changed.append("title")
+        if decision_summary is not None and decision_summary.strip() != locked.decision_summary:
+            locked.decision_summary = decision_summary.strip()
+            fields.append("decision_summary")
+            changed.append("decision_summary")
+        locked.save(update_fields=fields)
+        audit_log(
+            actor=actor,
+            action="assessment.save",
+            target=locked,
+            organisation=locked.organisation,
+            data={"changed": changed},
+        )
+    return locked
+
+
+def assessment_mark_ready(*, actor: Any, assessment: ImpactAssessment) -> ImpactAssessment:
+    """Draft → ready for sign-off, once the decision and every required section are filled in."""
+    require_perm(actor, "assessments.change_impactassessment", assessment)
+    with transaction.atomic():
+        locked = _lock(assessment)
+        target = _transition(locked, Action.MARK_READY)
+        template = locked.template
+        missing = [s.key for s in missing_sections(template, locked.answers or {})]
+        if not locked.decision_summary.strip():
+            missing.insert(0, "decision_summary")
+        if missing:
+            raise MissingSections(template, missing)
+        locked.status = target.value
+        locked.save(update_fields=["status", "updated"])
+        audit_log(
+            actor=actor,
+            action="assessment.mark_ready",
+            target=locked,
+            organisation=locked.organisation,
+            data={"from": Status.DRAFT.value, "to": target.value},
+        )
+    return locked
+
+
+def assessment_sign_off(
+    *, actor: Any, assessment: ImpactAssessment, note: str = "", publish: bool = True
+) -> ImpactAssessment:
+    """Ready → signed off, by someone other than whoever wrote or last changed it.
+
+    After sign-off the assessment is read-only; ``publish`` decides whether it is shown on
+    the website (a signed-off assessment is a public document, so normally yes).
+    """
+    require_perm(actor, "assessments.signoff_impactassessment", assessment)
+    with transaction.atomic():
+        locked = _lock(assessment)
+        target = _transition(locked, Action.SIGN_OFF)
+        if locked.was_written_by(actor):
+            raise FourEyes()
+        source = locked.status
+        locked.status = target.value
+        locked.signed_off_by = actor
+        locked.signed_off_at = timezone.now()
+        locked.signoff_note = (note or "").strip()
+        locked.published = publish
+        locked.save(
+            update_fields=[
+                "status",
+                "signed_off_by",
+                "signed_off_at",
+                "signoff_note",
+                "published",
+                "updated",
+            ]
+        )
+        audit_log(
+            actor=actor,
+            action="assessment.sign_off",
+            target=locked,
+            organisation=locked.organisation,
+            data={"from": source, "to": target.value, "published": publish},
+        )
+    return locked
+
+
+def assessment_reopen(*, actor: Any, assessment: ImpactAssessment, reason: str) -> ImpactAssessment:
+    """Ready or signed off → draft again, with a reason. Clears the sign-off."""
+    require_perm(actor, "assessments.change_impactassessment", assessment)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed(_("Skriv varför analysen öppnas igen."))
+    with transaction.atomic():
+        locked = _lock(assessment)
+        target = _transition(locked, Action.REOPEN)
+        source = locked.status
+        data: dict[str, Any] = {"from": source, "to": target.value, "reason": reason}
+        if locked.signed_off_by_id is not None and locked.signed_off_at is not None:
+            data["signed_off_by"] = locked.signed_off_by_id
+            data["signed_off_at"] = locked.signed_off_at.isoformat()
+            data["signoff_note"] = locked.signoff_note
+        locked.status = target.value
+        locked.signed_off_by = None
+        locked.signed_off_at = None
+        locked.signoff_note = ""
+        locked.save(
+            update_fields=["status", "signed_off_by", "signed_off_at", "signoff_note", "updated"]
+        )
+        audit_log(
+            actor=actor,
+            action="assessment.reopen",
+            target=locked,
+            organisation=locked.organisation,
+            data=data,
+        )
+    return locked

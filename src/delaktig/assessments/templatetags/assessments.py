@@ -1,0 +1,20 @@
+from typing import Any
+
+from django import template
+
+from delaktig.assessments import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("assessments/includes/linked_list.html")
+def linked_assessments(activity: Any = None, process: Any = None, level: int = 2) -> dict[str, Any]:
+    """The signed-off, published assessments about an activity or a process, with links.
+
+    ``{% load assessments %}{% linked_assessments activity=activity %}``; ``level`` is the
+    heading level of the section (2 by default). Renders nothing when there are none.
+    """
+    return {
+        "assessments": list(selectors.signed_off_for(activity=activity, process=process)),
+        "heading_level": level,
+    }
