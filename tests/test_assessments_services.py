@@ -426,3 +426,21 @@ def test_reopen_needs_an_official() -> None:
             assessment=assessment,
             reason="R",
         )
+
+
+def test_four_eyes_a_co_author_followed_by_an_empty_save_may_not_sign_off() -> None:
+    # B writes the content; A saves again without changing anything and marks it ready.
+    assessment = ImpactAssessmentFactory()
+    author = assessment.prepared_by
+    co_author = official(assessment.organisation)
+    services.assessment_save_answers(
+        actor=co_author, assessment=assessment, answers=complete_child_answers()
+    )
+    services.assessment_save_answers(
+        actor=author, assessment=assessment, answers=complete_child_answers()
+    )
+    services.assessment_mark_ready(actor=author, assessment=assessment)
+    with pytest.raises(services.FourEyes):
+        services.assessment_sign_off(actor=co_author, assessment=assessment)
+    third = official(assessment.organisation)
+    services.assessment_sign_off(actor=third, assessment=assessment)

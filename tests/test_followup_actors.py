@@ -74,7 +74,8 @@ def request_join(strategy: Strategy, user: Any = None, **overrides: Any) -> Comm
 def active_commitment(
     strategy: Strategy, contact: Any = None, name: str = "Lekebergs kommun"
 ) -> Commitment:
-    commitment = request_join(strategy, user=contact, actor_name=name)
+    contact = contact or UserFactory()
+    commitment = request_join(strategy, user=contact, actor_name=name, contact_email=contact.email)
     return services.commitment_approve(
         actor=official_of(strategy.organisation), commitment=commitment
     )
@@ -139,7 +140,9 @@ def test_a_request_creates_the_actor_and_a_pending_commitment_and_tells_the_offi
         commitment = request_join(strategy, user=person, organisation_number=" 212000-1843 ")
     assert commitment.status == Commitment.Status.PENDING
     assert commitment.joined_on is None
-    assert commitment.contact_user == person
+    # The typed contact address is not the requester's: the requester may not report for
+    # the actor (anyone could otherwise name a real official and speak for a municipality).
+    assert commitment.contact_user is None
     assert list(commitment.goals.values_list("number", flat=True)) == ["1"]
     actor = commitment.actor
     assert (actor.organisation, actor.name, actor.kind, actor.organisation_number) == (
@@ -484,7 +487,7 @@ def test_an_official_may_report_for_an_actor_and_it_is_logged() -> None:
 def test_others_cannot_report(who: str) -> None:
     strategy = make_strategy()
     contact = UserFactory()
-    commitment = request_join(strategy, user=contact)
+    commitment = request_join(strategy, user=contact, contact_email=contact.email)
     if who != "pending_contact":
         services.commitment_approve(actor=official_of(strategy.organisation), commitment=commitment)
     person = {
@@ -835,7 +838,10 @@ def test_matrix(kind: str, perm: str) -> None:
     organisation = strategy.organisation
     network = make_network(organisation, strategy=strategy)
     commitment = active_commitment(strategy)
-    pending = request_join(strategy, actor_name="Väntande förening")
+    requester = UserFactory()
+    pending = request_join(
+        strategy, user=requester, actor_name="Väntande förening", contact_email=requester.email
+    )
     if kind == "anonymous":
         user: Any = AnonymousUser()
     elif kind == "contact":
@@ -860,3 +866,10 @@ def test_matrix(kind: str, perm: str) -> None:
         "followup.add_network_document": network,
     }[perm]
     assert user.has_perm(perm, target) is (kind in MATRIX[perm])
+
+
+def test_the_requester_reports_only_when_the_contact_address_is_their_own() -> None:
+    strategy = make_strategy()
+    person = UserFactory()
+    own = request_join(strategy, user=person, contact_email=person.email.upper())
+    assert own.contact_user == person

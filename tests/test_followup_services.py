@@ -240,6 +240,8 @@ def test_indicator_not_by_sex_refuses_values_by_sex(official):
 def test_indicator_import_reads_kolada_and_maps_the_region_to_the_whole_area(official):
     organisation = official.roles.first().organisation
     municipality = MunicipalityFactory(code="2380", name="Östersund")
+    organisation.municipalities.add(municipality)
+    MunicipalityFactory(code="0180", name="Stockholm")  # not in the region: refused
     indicator = IndicatorFactory(strategy__organisation=organisation, kolada_kpi="N00945")
     data = (
         b"kpi;municipality;period;gender;value\n"
@@ -266,12 +268,12 @@ def test_indicator_import_reads_kolada_and_maps_the_region_to_the_whole_area(off
 def test_indicator_import_is_all_or_nothing(official):
     organisation = official.roles.first().organisation
     indicator = IndicatorFactory(strategy__organisation=organisation)
-    data = "år;värde;kommun\n2023;10;\n2024;11;9999\n".encode()
+    data = "år;värde;kommun\n2023;10;\n2024;11;0180\n".encode()
     with pytest.raises(ValidationFailed) as raised:
         services.indicator_values_import(
             actor=official, indicator=indicator, data=data, filename="v.csv"
         )
-    assert "9999" in raised.value.message
+    assert "0180" in raised.value.message
     assert not IndicatorValue.objects.filter(indicator=indicator).exists()
     with pytest.raises(ValidationFailed):
         services.indicator_values_import(
@@ -385,3 +387,47 @@ def test_plan_import_refuses_a_file_it_cannot_read(official):
             data="Område;Aktivitet\nA;B\n".encode(),
             filename="x.csv",
         )
+
+
+def test_done_means_all_the_way(official):
+    activity = ActivityFactory(
+        area__plan__strategy__organisation=official.roles.first().organisation, progress=60
+    )
+    services.activity_report_progress(actor=official, activity=activity, status="done", progress=60)
+    activity.refresh_from_db()
+    assert activity.progress == 100
+
+
+def test_a_strategy_with_indicators_or_joined_actors_is_not_deleted(official):
+    strategy = StrategyFactory(organisation=official.roles.first().organisation)
+    IndicatorFactory(strategy=strategy)
+    with pytest.raises(DelaktigError):
+        services.item_delete(actor=official, item=strategy)
+    assert AuditEntry.objects.filter(action="followup.delete").count() == 0
+
+
+def test_moving_an_activity_to_another_area_puts_it_last_there(official):
+    organisation = official.roles.first().organisation
+    plan = plan_with_areas(areas=2, per_area=2, strategy__organisation=organisation)
+    first = Activity.objects.get(title="Aktivitet 1.1")
+    second_area = plan.areas.get(title="Område 2")
+    first.area = second_area  # as a ModelForm leaves it before the service runs
+    services.activity_save(actor=official, area=second_area, activity=first, data={"title": "A"})
+    first.refresh_from_db()
+    assert (first.area_id, first.code) == (second_area.pk, "2.3")
+
+
+def test_two_uploads_of_the_same_file_import_once(official):
+    organisation = official.roles.first().organisation
+    plan = PlanFactory(strategy__organisation=organisation)
+    AreaFactory(plan=plan, title="Dialog", position=1)
+    data = "Område;Aktivitet\ndialog;Webbinarier\nDIALOG ;Enkäter\n".encode()
+    one = services.plan_import_read(actor=official, plan=plan, data=data, filename="a.csv")
+    two = services.plan_import_read(actor=official, plan=plan, data=data, filename="a.csv")
+    assert services.plan_import_apply(actor=official, plan_import=one) == 2
+    assert services.plan_import_apply(actor=official, plan_import=two) == 0
+    # The area is matched whatever its case and spacing: no second "Dialog".
+    assert list(plan.areas.values_list("title", flat=True)) == ["Dialog"]
+    assert Activity.objects.filter(area__plan=plan).count() == 2
+    entry = AuditEntry.objects.filter(action="followup.plan_import").first()
+    assert entry.organisation == organisation

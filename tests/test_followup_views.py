@@ -366,3 +366,21 @@ def test_annual_report_docx(client, organisation):
     )
     assert "Halvvägs 2024." in text and "Aktivitet 2.1" in text
     assert document.paragraphs[0].style.name == "Title"
+
+
+@time_machine.travel(datetime(2026, 2, 1, 12, tzinfo=ZONE))
+def test_a_report_on_a_past_year_shows_the_status_then(organisation):
+    from delaktig.followup.report import build_report
+
+    strategy, _plan = _report_fixture(organisation)
+    activity = Activity.objects.get(title="Aktivitet 1.1")
+    official = role(UserFactory(), "official", organisation)
+    services.activity_report_progress(
+        actor=official, activity=activity, status="done", at=datetime(2025, 5, 1, tzinfo=ZONE)
+    )
+    line = build_report(strategy, 2024).plans[0].areas[0].activities[0]
+    assert (line.status, line.progress) == ("ongoing", 50)
+    line = build_report(strategy, 2023).plans[0].areas[0].activities[0]
+    assert line.status == "not_started"
+    line = build_report(strategy, 2025).plans[0].areas[0].activities[0]
+    assert (line.status, line.progress) == ("done", 100)

@@ -196,9 +196,8 @@ def assessment_save_answers(
             raise NotEditable()
         before = locked.answers or {}
         changed = sorted(k for k in set(before) | set(clean) if before.get(k) != clean.get(k))
-        fields = ["answers", "last_edited_by", "updated"]
+        fields = ["answers", "updated"]
         locked.answers = clean
-        locked.last_edited_by = actor
         if new_title is not None and new_title != locked.title:
             locked.title = new_title
             fields.append("title")
@@ -207,6 +206,10 @@ def assessment_save_answers(
             locked.decision_summary = decision_summary.strip()
             fields.append("decision_summary")
             changed.append("decision_summary")
+        if changed:
+            # Only someone who changed the content counts as its author for the four-eyes rule.
+            locked.last_edited_by = actor
+            fields.append("last_edited_by")
         locked.save(update_fields=fields)
         audit_log(
             actor=actor,
@@ -242,6 +245,25 @@ def assessment_mark_ready(*, actor: Any, assessment: ImpactAssessment) -> Impact
     return locked
 
 
+def _contributed(assessment: Any, user: Any) -> bool:
+    """Did ``user`` change the content since the assessment was last reopened (or created)?
+
+    ``last_edited_by`` names only the latest author; a co-author who wrote most of it and was
+    followed by someone else's save must not sign it off either."""
+    from delaktig.core.models import AuditEntry
+
+    entries = AuditEntry.objects.filter(
+        target_type=assessment._meta.label_lower, target_id=str(assessment.pk)
+    )
+    reopened = entries.filter(action="assessment.reopen").order_by("-pk").first()
+    if reopened is not None:
+        entries = entries.filter(pk__gt=reopened.pk)
+    return any(
+        entry.data.get("changed")
+        for entry in entries.filter(action="assessment.save", actor=user).only("data")
+    )
+
+
 def assessment_sign_off(
     *, actor: Any, assessment: ImpactAssessment, note: str = "", publish: bool = True
 ) -> ImpactAssessment:
@@ -254,7 +276,7 @@ def assessment_sign_off(
     with transaction.atomic():
         locked = _lock(assessment)
         target = _transition(locked, Action.SIGN_OFF)
-        if locked.was_written_by(actor):
+        if locked.was_written_by(actor) or _contributed(locked, actor):
             raise FourEyes()
         source = locked.status
         locked.status = target.value

@@ -288,7 +288,9 @@ def commitment_request(
                     commitment=text,
                     contact_name=contact_name,
                     contact_email=contact_email,
-                    contact_user=user,
+                    # Only the contact's own verified account may report for the actor: the
+                    # requester, if the contact address is theirs, or whoever owns it.
+                    contact_user=account_for_email(contact_email),
                     status=Status.PENDING,
                 )
         except IntegrityError as error:

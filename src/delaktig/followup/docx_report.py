@@ -8,9 +8,12 @@ caption and description, headings in a colour with enough contrast, and every st
 out in words. Dates are ISO 8601 (YYYY-MM-DD): unambiguous, and read out well.
 """
 
+import dataclasses
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, time
+from typing import Any
 
 import docx
 from django.utils.translation import gettext as _
@@ -37,7 +40,25 @@ HEADING_COLOUR = RGBColor(0x00, 0x45, 0x7A)
 TABLE_STYLE = "Table Grid"
 
 
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(value: Any) -> Any:
+    """The report with characters XML cannot hold (pasted from Excel, say) removed."""
+    if isinstance(value, str):
+        return _XML_ILLEGAL.sub("", value)
+    if isinstance(value, tuple):
+        return tuple(_xml_safe(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value,
+            **{f.name: _xml_safe(getattr(value, f.name)) for f in dataclasses.fields(value)},
+        )
+    return value
+
+
 def render_docx(report: AnnualReport) -> bytes:
+    report = _xml_safe(report)
     document = docx.Document()
     _prepare(document, report)
 

@@ -236,6 +236,9 @@ class ActivityForm(forms.ModelForm):
         fields["processes"].queryset = Process.objects.filter(
             organisation=strategy.organisation
         ).order_by("title")
+        fields["contact_name"].help_text = _(
+            "Kontaktpersonen och e-postadressen visas för alla på aktivitetens sida."
+        )
         fields["processes"].help_text = _(
             "Medborgardialoger vars synpunkter låg till grund för aktiviteten. Visas med "
             "återkopplingen på aktivitetens sida."

@@ -135,17 +135,32 @@ def _dialogues(strategy: Strategy, year: int) -> tuple[tuple[LadderLine, ...], i
     return lines, due.count(), given
 
 
+def _as_of(activity: Activity, end: datetime.datetime) -> tuple[str, int | None, str]:
+    """The activity's status, progress and reason as they stood when the year ended.
+
+    A report on a past year shows what was true then: the last progress note written before the
+    year ended, or, if every note came later, the status before the first of them. An activity
+    without notes (entered or imported with its status) shows its current status."""
+    notes = activity.all_notes  # type: ignore[attr-defined]  # newest first
+    if not notes:
+        return activity.status, activity.progress, activity.status_reason
+    before = [note for note in notes if note.created < end]
+    if before:
+        note = before[0]
+        progress = next((n.progress for n in before if n.progress is not None), None)
+        return note.status, progress, note.status_reason
+    return notes[-1].previous_status or "not_started", None, ""
+
+
 def build_report(strategy: Strategy, year: int, *, include_unpublished: bool = False) -> Any:
     """The annual follow-up report of ``strategy`` for ``year``, all labels translated."""
     start, end = _year_bounds(year)
     plans = strategy.plans.filter(start_year__lte=year, end_year__gte=year)
     if not include_unpublished:
         plans = plans.filter(published=True)
-    notes = ProgressNote.objects.filter(created__gte=start, created__lt=end).order_by(
-        "-created", "-id"
-    )
+    notes = ProgressNote.objects.order_by("-created", "-id")
     activities = Activity.objects.prefetch_related(
-        Prefetch("notes", queryset=notes, to_attr="year_notes"),
+        Prefetch("notes", queryset=notes, to_attr="all_notes"),
         "goals",
         Prefetch("processes", queryset=Process.objects.exclude(status="draft")),
     ).order_by("position", "id")
@@ -158,17 +173,19 @@ def build_report(strategy: Strategy, year: int, *, include_unpublished: bool = F
         for area in plan.areas.all():
             lines = []
             for activity in area.activities.all():
-                plan_statuses.append(activity.status)
+                status, progress, reason = _as_of(activity, end)
+                year_notes = [n for n in activity.all_notes if start <= n.created < end]  # type: ignore[attr-defined]
+                plan_statuses.append(status)
                 lines.append(
                     ActivityLine(
                         code=f"{area.position}.{activity.position}",
                         title=activity.title,
                         responsible_unit=activity.responsible_unit,
                         period=activity.period,
-                        status=activity.status,
-                        status_label=str(status_labels[activity.status]),
-                        status_reason=activity.status_reason,
-                        progress=activity.progress,
+                        status=status,
+                        status_label=str(status_labels[status]),
+                        status_reason=reason,
+                        progress=progress,
                         notes=tuple(
                             NoteLine(
                                 date=timezone.localtime(note.created).date(),
@@ -177,7 +194,7 @@ def build_report(strategy: Strategy, year: int, *, include_unpublished: bool = F
                                 if note.status_changed
                                 else "",
                             )
-                            for note in activity.year_notes  # type: ignore[attr-defined]
+                            for note in year_notes
                         ),
                         goals=tuple(str(goal) for goal in activity.goals.all()),
                         dialogues=tuple(process.title for process in activity.processes.all()),
@@ -197,12 +214,17 @@ def build_report(strategy: Strategy, year: int, *, include_unpublished: bool = F
                 period=plan.period,
                 status_counts=_counts(plan_statuses),
                 areas=tuple(area_sections),
+                published=plan.published,
             )
         )
     indicators = strategy.indicators.select_related("goal").prefetch_related("values")
     dialogues, due, given = _dialogues(strategy, year)
     commitments = (
-        Commitment.objects.filter(strategy=strategy, status=Commitment.Status.ACTIVE)
+        Commitment.objects.filter(
+            strategy=strategy,
+            status__in=[Commitment.Status.ACTIVE, Commitment.Status.ENDED],
+            joined_on__lte=datetime.date(year, 12, 31),
+        )
         .select_related("actor")
         .prefetch_related("activities")
         .order_by("actor__name")

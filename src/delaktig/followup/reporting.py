@@ -52,6 +52,7 @@ class PlanSection:
     period: str
     status_counts: tuple[StatusCount, ...]
     areas: tuple[AreaSection, ...]
+    published: bool = True  # staff may report on a plan not yet published; it says so
 
 
 @dataclass(frozen=True)

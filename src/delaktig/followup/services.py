@@ -68,6 +68,12 @@ def _save(instance: models.Model, data: Mapping[str, Any]) -> None:
         getattr(instance, name).set(value)
 
 
+def _organisation_of(item: Any) -> Any:
+    from delaktig.organisations.models import Organisation
+
+    return Organisation.objects.filter(pk=item.organisation_id).first()
+
+
 def _next_position(queryset: Any) -> int:
     return int(queryset.aggregate(top=Max("position"))["top"] or 0) + 1
 
@@ -136,7 +142,7 @@ def activity_save(
     with transaction.atomic():
         if activity is None:
             activity = Activity(area=area, position=_next_position(area.activities))
-        elif activity.area_id != area.pk:
+        elif Activity.objects.values_list("area_id", flat=True).get(pk=activity.pk) != area.pk:
             # Moving to another area puts the activity last there.
             activity.area = area
             activity.position = _next_position(area.activities)
@@ -168,7 +174,7 @@ def activity_report_progress(
         raise ValidationFailed(_("Skriv skälet till att aktiviteten skjuts upp eller avbryts."))
     if progress is not None and not 0 <= progress <= 100:
         raise ValidationFailed(_("Ange hur långt aktiviteten har kommit som 0–100 procent."))
-    if status == ActivityStatus.DONE and progress is None:
+    if status == ActivityStatus.DONE:
         progress = 100
     with transaction.atomic():
         locked = Activity.objects.select_for_update().get(pk=activity.pk)
@@ -232,7 +238,13 @@ def item_move(*, actor: Any, item: FocusArea | Activity | Goal | Indicator, dire
                 ordered[index].position,
             )
         type(item).objects.bulk_update(ordered, ["position"])
-        audit_log(actor=actor, action="followup.move", target=item, data={"direction": direction})
+        audit_log(
+            actor=actor,
+            action="followup.move",
+            target=item,
+            organisation=_organisation_of(item),
+            data={"direction": direction},
+        )
 
 
 def item_delete(*, actor: Any, item: models.Model) -> None:
@@ -243,24 +255,31 @@ def item_delete(*, actor: Any, item: models.Model) -> None:
         raise FollowupError(_("Området har aktiviteter. Flytta eller ta bort dem först."))
     if isinstance(item, ActionPlan) and Activity.objects.filter(area__plan=item).exists():
         raise FollowupError(_("Planen har aktiviteter. Ta bort dem först."))
-    if isinstance(item, Strategy) and item.plans.exists():
-        raise FollowupError(_("Strategin har handlingsplaner. Ta bort dem först."))
+    if isinstance(item, Strategy) and (
+        item.plans.exists() or item.indicators.exists() or item.commitments.exists()
+    ):
+        raise FollowupError(
+            _(
+                "Strategin har handlingsplaner, indikatorer eller anslutna aktörer. Ta bort dem "
+                "först."
+            )
+        )
     with transaction.atomic():
-        audit_log(actor=actor, action="followup.delete", target=item)
+        audit_log(
+            actor=actor, action="followup.delete", target=item, organisation=_organisation_of(item)
+        )
         item.delete()
 
 
 def _municipality_for(indicator: Indicator, code: str | None) -> Any:
     """None for the organisation's whole area; a Municipality for a municipality code."""
-    from delaktig.organisations.models import Municipality
-
     if not code:
         return None
     organisation = indicator.strategy.organisation
     own = organisation.scb_code
     if code in {own, own.zfill(4)}:
         return None
-    return Municipality.objects.filter(code=code).first() or code
+    return organisation.municipalities.filter(code=code).first() or code
 
 
 def indicator_save(
@@ -310,6 +329,7 @@ def indicator_value_set(
             actor=actor,
             action="followup.indicator_value",
             target=indicator,
+            organisation=indicator.strategy.organisation,
             data={"year": year, "sex": sex, "value": str(value)},
         )
     return row
@@ -322,6 +342,7 @@ def indicator_value_delete(*, actor: Any, value: IndicatorValue) -> None:
             actor=actor,
             action="followup.indicator_value_delete",
             target=value.indicator,
+            organisation=value.indicator.strategy.organisation,
             data={"year": value.year, "sex": value.sex},
         )
         value.delete()
@@ -355,18 +376,17 @@ def indicator_values_import(*, actor: Any, indicator: Indicator, data: bytes, fi
         raise ValidationFailed(
             _("Filen har inga värden för nyckeltalet %(kpi)s.") % {"kpi": indicator.kolada_kpi}
         )
+    if not indicator.by_sex:
+        # Kolada tables carry T, K and M rows; an indicator not kept by sex takes the totals.
+        rows = [row for row in rows if row.sex == Sex.TOTAL]
     problems: list[str] = []
     resolved = []
     for row in rows:
         municipality = _municipality_for(indicator, row.municipality_code)
         if isinstance(municipality, str):
             problems.append(
-                _("Rad %(line)s: kommunkoden %(code)s finns inte.")
+                _("Rad %(line)s: kommunkoden %(code)s hör inte till organisationens område.")
                 % {"line": row.line, "code": municipality}
-            )
-        elif row.sex != Sex.TOTAL and not indicator.by_sex:
-            problems.append(
-                _("Rad %(line)s: indikatorn redovisas inte per kön.") % {"line": row.line}
             )
         else:
             resolved.append((row, municipality))
@@ -386,6 +406,7 @@ def indicator_values_import(*, actor: Any, indicator: Indicator, data: bytes, fi
             actor=actor,
             action="followup.indicator_import",
             target=indicator,
+            organisation=indicator.strategy.organisation,
             data={"rows": len(resolved), "filename": filename[:100]},
         )
     return len(resolved)
@@ -409,7 +430,7 @@ def plan_import_read(*, actor: Any, plan: ActionPlan, data: bytes, filename: str
         raise ValidationFailed(plan_error_message(error.code, error.params)) from error
     goal_numbers = set(plan.strategy.goals.values_list("number", flat=True))
     existing = {
-        (area, title.casefold())
+        (planfile.fold(area), planfile.fold(title))
         for area, title in Activity.objects.filter(area__plan=plan).values_list(
             "area__title", "title"
         )
@@ -428,7 +449,7 @@ def plan_import_read(*, actor: Any, plan: ActionPlan, data: bytes, filename: str
                 ).to_dict()
             )
             continue
-        if (row.area, row.title.casefold()) in existing:
+        if (planfile.fold(row.area), planfile.fold(row.title)) in existing:
             errors.append(
                 planfile.RowError(
                     row=row.row,
@@ -455,6 +476,9 @@ def plan_import_apply(*, actor: Any, plan_import: PlanImport) -> int:
     plan = plan_import.plan
     require_perm(actor, PERM, plan.strategy)
     with transaction.atomic():
+        # The plan is locked first: two files of the same plan are applied one after the other,
+        # and the second sees what the first added.
+        ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()
         locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
         if locked.applied_at is not None:
             raise FollowupError(_("Filen är redan importerad."))
@@ -463,15 +487,25 @@ def plan_import_apply(*, actor: Any, plan_import: PlanImport) -> int:
         targets = {target.code: target for target in SdgTarget.objects.all()}
         perspectives = {p.code: p for p in Perspective.objects.all()}
         gender_goals = {g.number: g for g in GenderEqualityGoal.objects.all()}
-        areas = {area.title: area for area in plan.areas.select_for_update()}
+        areas = {planfile.fold(area.title): area for area in plan.areas.all()}
+        existing = {
+            (planfile.fold(area), planfile.fold(title))
+            for area, title in Activity.objects.filter(area__plan=plan).values_list(
+                "area__title", "title"
+            )
+        }
         created = 0
         for row in rows:
-            area = areas.get(row.area)
+            key = (planfile.fold(row.area), planfile.fold(row.title))
+            if key in existing:
+                continue  # added since the file was read, e.g. from another upload of it
+            existing.add(key)
+            area = areas.get(key[0])
             if area is None:
                 area = FocusArea.objects.create(
                     plan=plan, title=row.area, position=_next_position(plan.areas)
                 )
-                areas[row.area] = area
+                areas[key[0]] = area
             activity = Activity.objects.create(
                 area=area,
                 position=_next_position(area.activities),
@@ -498,6 +532,7 @@ def plan_import_apply(*, actor: Any, plan_import: PlanImport) -> int:
             actor=actor,
             action="followup.plan_import",
             target=plan,
+            organisation=plan.strategy.organisation,
             data={
                 "activities": created,
                 "filename": locked.filename,

@@ -40,6 +40,7 @@ from .models import (
     Strategy,
 )
 from .status import ActivityStatus
+from .views import report_years
 
 PERM = services.PERM
 
@@ -157,7 +158,7 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "plans": plans,
             "indicators": indicators,
             "pending_commitments": pending,
-            "years": range(strategy.start_year, strategy.end_year + 1),
+            "years": report_years(strategy),
         },
         status=400 if form.errors else 200,
     )

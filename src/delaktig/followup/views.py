@@ -161,7 +161,8 @@ def indicator(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             target=(item.target_year, item.target_value) if item.target_value is not None else None,
             unit=item.unit,
         )
-    table = [(year, [series[sex].get(year) for sex in Sex.values]) for year in reversed(years)]
+    columns = Sex.values if item.by_sex else [Sex.TOTAL.value]
+    table = [(year, [series[sex].get(year) for sex in columns]) for year in reversed(years)]
     municipal = (
         item.values.filter(municipality__isnull=False)
         .select_related("municipality")
@@ -175,7 +176,7 @@ def indicator(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "indicator": item,
             "chart": chart,
             "table": table,
-            "sex_labels": [labels[sex] for sex in Sex.values],
+            "sex_labels": [labels[sex] for sex in columns],
             "municipal": municipal,
         },
     )
