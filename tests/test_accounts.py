@@ -166,3 +166,31 @@ def test_export_and_deletion_cover_proposals_supports_and_verification(client: C
     account_delete(user=user)
     assert not Verification.objects.filter(user=user).exists()
     assert Proposal.objects.filter(author=user).exists()  # the public record stays
+
+
+def test_export_and_deletion_cover_joined_actors_and_networks() -> None:
+    from delaktig.followup.models import Actor, Commitment, Network, NetworkMember
+    from tests.followup_factories import StrategyFactory
+
+    user = UserFactory()
+    strategy = StrategyFactory()
+    actor = Actor.objects.create(
+        organisation=strategy.organisation, name="Föreningen X", kind="association"
+    )
+    Commitment.objects.create(
+        strategy=strategy,
+        actor=actor,
+        commitment="Vi gör Y.",
+        contact_name="Kim",
+        contact_email=user.email,
+        contact_user=user,
+        status="active",
+    )
+    network = Network.objects.create(organisation=strategy.organisation, name="N", slug="n")
+    NetworkMember.objects.create(network=network, actor=actor, user=user, contact_name="Kim")
+    data = personal_data_export(user=user)
+    assert data["commitments"][0]["actor"] == "Föreningen X"
+    assert data["network_memberships"][0]["network"] == "N"
+    account_delete(user=user)
+    assert Commitment.objects.get().contact_user is None
+    assert NetworkMember.objects.get().user is None

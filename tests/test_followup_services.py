@@ -431,3 +431,17 @@ def test_two_uploads_of_the_same_file_import_once(official):
     assert Activity.objects.filter(area__plan=plan).count() == 2
     entry = AuditEntry.objects.filter(action="followup.plan_import").first()
     assert entry.organisation == organisation
+
+
+def test_the_same_report_sent_twice_is_kept_once(official):
+    activity = ActivityFactory(
+        area__plan__strategy__organisation=official.roles.first().organisation
+    )
+    first = services.activity_report_progress(
+        actor=official, activity=activity, status="ongoing", progress=30, text="Igång."
+    )
+    again = services.activity_report_progress(
+        actor=official, activity=activity, status="ongoing", progress=30, text="Igång."
+    )
+    assert again.pk == first.pk
+    assert ProgressNote.objects.filter(activity=activity).count() == 1

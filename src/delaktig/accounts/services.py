@@ -102,6 +102,40 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             {"comment_id": r.comment_id, "reason": r.reason, "created": r.created.isoformat()}
             for r in CommentReport.objects.filter(reporter=user)
         ],
+        **_followup_data(user),
+    }
+
+
+def _followup_data(user: User) -> dict[str, Any]:
+    """Strategies the person reports for as an actor's contact, and networks they belong to."""
+    from delaktig.followup.models import Commitment, NetworkMember
+
+    return {
+        "commitments": [
+            {
+                "strategy": c.strategy.title,
+                "actor": c.actor.name,
+                "commitment": c.commitment,
+                "contact_name": c.contact_name,
+                "contact_email": c.contact_email,
+                "status": c.status,
+                "joined_on": c.joined_on.isoformat() if c.joined_on else None,
+                "activities": [a.title for a in c.activities.all()],
+            }
+            for c in Commitment.objects.filter(contact_user=user)
+            .select_related("strategy", "actor")
+            .prefetch_related("activities")
+        ],
+        "network_memberships": [
+            {
+                "network": m.network.name,
+                "actor": m.actor.name,
+                "contact_name": m.contact_name,
+                "contact_email": m.contact_email,
+                "since": m.joined_on.isoformat(),
+            }
+            for m in NetworkMember.objects.filter(user=user).select_related("network", "actor")
+        ],
     }
 
 
@@ -120,6 +154,11 @@ def account_delete(*, user: User) -> None:
         SocialAccount.objects.filter(user=user).delete()
         Follow.objects.filter(user=user).delete()
         Role.objects.filter(user=user).delete()
+        # An actor's reports stay, but the account no longer speaks for the actor.
+        from delaktig.followup.models import Commitment, NetworkMember
+
+        Commitment.objects.filter(contact_user=user).update(contact_user=None)
+        NetworkMember.objects.filter(user=user).update(user=None)
         user.username = f"deleted-{user.pk}"
         user.email = ""
         user.first_name = ""

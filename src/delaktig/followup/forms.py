@@ -62,6 +62,21 @@ class SdgTargetField(forms.ModelMultipleChoiceField):
         return [found[code] for code in dict.fromkeys(codes)]
 
 
+# Addresses the public pages use for themselves (see urls.py): a strategy or plan with one of
+# these would never be reached.
+RESERVED_STRATEGY_SLUGS = frozenset({"natverk"})
+RESERVED_PLAN_SLUGS = frozenset({"anslutna", "anslut", "aktivitet", "indikator", "rapport"})
+
+
+def _check_reserved(slug: str, reserved: frozenset[str]) -> str:
+    if slug in reserved:
+        raise forms.ValidationError(
+            _("Adressen ”%(slug)s” används redan av webbplatsen. Välj en annan."),
+            params={"slug": slug},
+        )
+    return slug
+
+
 class StrategyForm(forms.ModelForm):
     organisation: Any = forms.ModelChoiceField(queryset=None, label=_("Ägare"), required=False)
 
@@ -106,6 +121,9 @@ class StrategyForm(forms.ModelForm):
             bodies = Body.objects.filter(organisation__in=organisations)
         fields: Any = self.fields
         fields["adopted_by"].queryset = bodies
+
+    def clean_slug(self) -> str:
+        return _check_reserved(str(self.cleaned_data["slug"]), RESERVED_STRATEGY_SLUGS)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -156,7 +174,7 @@ class PlanForm(forms.ModelForm):
         )
 
     def clean_slug(self) -> str:
-        slug = self.cleaned_data["slug"]
+        slug = _check_reserved(str(self.cleaned_data["slug"]), RESERVED_PLAN_SLUGS)
         taken = ActionPlan.objects.filter(strategy=self.strategy, slug=slug)
         if self.instance.pk:
             taken = taken.exclude(pk=self.instance.pk)

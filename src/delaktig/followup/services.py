@@ -5,6 +5,7 @@ transaction and leaves an audit entry. Joining and networks are in ``actor_servi
 """
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -179,6 +180,15 @@ def activity_report_progress(
     with transaction.atomic():
         locked = Activity.objects.select_for_update().get(pk=activity.pk)
         previous = locked.status
+        last = locked.notes.order_by("-created", "-id").first()
+        if (
+            last is not None
+            and last.author_id == getattr(actor, "pk", None)
+            and (last.status, last.text, last.progress, last.status_reason)
+            == (status, text.strip(), progress, status_reason if status in NEEDS_REASON else "")
+            and (at or timezone.now()) - last.created < timedelta(minutes=2)
+        ):
+            return last  # the same report sent twice (a double click, a second tab)
         if not text.strip() and previous == status and progress == locked.progress:
             raise ValidationFailed(_("Skriv vad som har hänt eller ändra status."))
         now = at or timezone.now()
