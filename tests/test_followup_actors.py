@@ -873,3 +873,17 @@ def test_the_requester_reports_only_when_the_contact_address_is_their_own() -> N
     person = UserFactory()
     own = request_join(strategy, user=person, contact_email=person.email.upper())
     assert own.contact_user == person
+
+
+def test_a_contact_who_makes_an_account_later_reports_after_approval() -> None:
+    from allauth.account.models import EmailAddress
+
+    strategy = make_strategy()
+    commitment = request_join(strategy, contact_email="later@example.se")
+    assert commitment.contact_user is None
+    later = UserFactory(email="later@example.se", verified=False)
+    EmailAddress.objects.create(user=later, email=later.email, verified=True, primary=True)
+    approved = services.commitment_approve(
+        actor=official_of(strategy.organisation), commitment=commitment
+    )
+    assert approved.contact_user == later

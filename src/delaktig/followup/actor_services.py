@@ -317,7 +317,10 @@ def commitment_approve(
         locked.status = Status.ACTIVE
         locked.joined_on = joined_on or timezone.localdate()
         locked.status_reason = ""
-        locked.save(update_fields=["status", "joined_on", "status_reason"])
+        if locked.contact_user_id is None:
+            # The contact may have made an account since the request was sent.
+            locked.contact_user = account_for_email(locked.contact_email)
+        locked.save(update_fields=["status", "joined_on", "status_reason", "contact_user"])
         audit_log(
             actor=actor,
             action="followup.commitment_approve",

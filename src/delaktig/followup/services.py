@@ -281,17 +281,6 @@ def item_delete(*, actor: Any, item: models.Model) -> None:
         item.delete()
 
 
-def _municipality_for(indicator: Indicator, code: str | None) -> Any:
-    """None for the organisation's whole area; a Municipality for a municipality code."""
-    if not code:
-        return None
-    organisation = indicator.strategy.organisation
-    own = organisation.scb_code
-    if code in {own, own.zfill(4)}:
-        return None
-    return organisation.municipalities.filter(code=code).first() or code
-
-
 def indicator_save(
     *, actor: Any, strategy: Strategy, indicator: Indicator | None, data: Mapping[str, Any]
 ) -> Indicator:
@@ -389,10 +378,14 @@ def indicator_values_import(*, actor: Any, indicator: Indicator, data: bytes, fi
     if not indicator.by_sex:
         # Kolada tables carry T, K and M rows; an indicator not kept by sex takes the totals.
         rows = [row for row in rows if row.sex == Sex.TOTAL]
+    organisation = indicator.strategy.organisation
+    own = {organisation.scb_code, organisation.scb_code.zfill(4)}
+    municipalities = {m.code: m for m in organisation.municipalities.all()}
     problems: list[str] = []
     resolved = []
     for row in rows:
-        municipality = _municipality_for(indicator, row.municipality_code)
+        code = row.municipality_code
+        municipality = None if not code or code in own else municipalities.get(code, code)
         if isinstance(municipality, str):
             problems.append(
                 _("Rad %(line)s: kommunkoden %(code)s hör inte till organisationens område.")
