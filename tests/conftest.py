@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 from django.core.cache import cache
 
@@ -6,3 +8,14 @@ from django.core.cache import cache
 def _clear_cache() -> None:
     # Rate limits live in the cache; every test starts with none counted.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _swedish_first() -> Any:
+    # Swedish is the source language; a test that switches to English must not leave it on
+    # for the tests after it.
+    from django.utils import translation
+
+    translation.activate("sv")
+    yield
+    translation.deactivate()

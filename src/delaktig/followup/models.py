@@ -262,8 +262,8 @@ class Activity(models.Model):
     responsible_unit = models.CharField(_("ansvarig enhet"), max_length=200, blank=True)
     contact_name = models.CharField(_("kontaktperson"), max_length=150, blank=True)
     contact_email = models.EmailField(_("kontaktpersonens e-post"), blank=True)
-    start_year = models.PositiveSmallIntegerField(_("start år"), null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(_("klart år"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("startår"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("slutår"), null=True, blank=True)
     status = models.CharField(
         _("status"),
         max_length=20,
