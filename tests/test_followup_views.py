@@ -4,6 +4,7 @@ import io
 import re
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import openpyxl
@@ -329,7 +330,7 @@ def test_annual_report_pdf_is_tagged(client, organisation):
     response = client.get(reverse("followup:report_pdf", args=[strategy.slug, 2024]))
     assert response["Content-Type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.content))
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
     assert root["/Lang"] == "sv"
     tree = root["/StructTreeRoot"]

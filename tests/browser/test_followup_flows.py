@@ -189,7 +189,7 @@ def test_official_follows_up_a_plan_end_to_end(demo: str, page: Page, tmp_path: 
     assert_accessible(page, "assessments-staff-detail")
 
     # Four eyes: a second official signs it off, and it becomes public on the activity page.
-    second = page.context.browser.new_context(bypass_csp=True, locale="sv-SE")  # type: ignore[union-attr]
+    second = page.context.browser.new_context(bypass_csp=True, locale="sv-SE")
     other = second.new_page()
     login(other, demo, ADMIN, DEMO_PASSWORD)
     other.goto(f"{demo}/personal/konsekvensanalyser/{assessment.pk}/")
