@@ -445,3 +445,12 @@ def test_the_same_report_sent_twice_is_kept_once(official):
     )
     assert again.pk == first.pk
     assert ProgressNote.objects.filter(activity=activity).count() == 1
+
+
+def test_deleting_an_activity_closes_the_gap_in_the_numbers(official):
+    organisation = official.roles.first().organisation
+    plan = plan_with_areas(areas=1, per_area=3, strategy__organisation=organisation)
+    services.item_delete(actor=official, item=Activity.objects.get(title="Aktivitet 1.2"))
+    codes = [a.code for a in Activity.objects.filter(area__plan=plan).order_by("position")]
+    assert codes == ["1.1", "1.2"]
+    assert Activity.objects.get(title="Aktivitet 1.3").code == "1.2"

@@ -226,15 +226,7 @@ def activity_report_progress(
 def item_move(*, actor: Any, item: FocusArea | Activity | Goal | Indicator, direction: int) -> None:
     """Swap an area, activity, goal or indicator with its neighbour (direction -1 or +1)."""
     require_perm(actor, PERM, item)
-    siblings: Any
-    if isinstance(item, FocusArea):
-        siblings = FocusArea.objects.filter(plan_id=item.plan_id)
-    elif isinstance(item, Activity):
-        siblings = Activity.objects.filter(area_id=item.area_id)
-    elif isinstance(item, Goal):
-        siblings = Goal.objects.filter(strategy_id=item.strategy_id)
-    else:
-        siblings = Indicator.objects.filter(strategy_id=item.strategy_id)
+    siblings = _siblings(item)
     with transaction.atomic():
         ordered = list(siblings.select_for_update().order_by("position", "id"))
         # Renumber 1..n first, so that the numbers shown ("2.3") stay contiguous.
@@ -274,11 +266,31 @@ def item_delete(*, actor: Any, item: models.Model) -> None:
                 "först."
             )
         )
+    siblings = _siblings(item)
     with transaction.atomic():
         audit_log(
             actor=actor, action="followup.delete", target=item, organisation=_organisation_of(item)
         )
         item.delete()
+        if siblings is not None:
+            # Close the gap, so that the numbers shown ("2.1, 2.2") stay contiguous.
+            ordered = list(siblings.select_for_update().order_by("position", "id"))
+            for index, sibling in enumerate(ordered, start=1):
+                sibling.position = index
+            siblings.model.objects.bulk_update(ordered, ["position"])
+
+
+def _siblings(item: Any) -> Any:
+    """The numbered items an area, activity, goal or indicator is numbered among."""
+    if isinstance(item, FocusArea):
+        return FocusArea.objects.filter(plan_id=item.plan_id)
+    if isinstance(item, Activity):
+        return Activity.objects.filter(area_id=item.area_id)
+    if isinstance(item, Goal):
+        return Goal.objects.filter(strategy_id=item.strategy_id)
+    if isinstance(item, Indicator):
+        return Indicator.objects.filter(strategy_id=item.strategy_id)
+    return None
 
 
 def indicator_save(
