@@ -81,6 +81,7 @@ bench: deps
 	$(PY) bench/run.py
 	$(PY) bench/weighting.py
 	$(PY) bench/proposals.py
+	$(PY) bench/opinionmaps.py
 
 clean:
 	rm -rf .venv .tools node_modules var .pytest_cache .mypy_cache .ruff_cache

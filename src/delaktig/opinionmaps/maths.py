@@ -1,0 +1,497 @@
+"""The maths of Polis-compatible opinion maps.
+
+The method follows Polis (compdemocracy.org, "polismath") as documented there and as
+re-implemented by red-dwarf; the code here is our own, vectorised with numpy/scipy.sparse:
+
+1. Participants count ("in-conv") once they voted on ``min(7, n_statements)`` statements; when
+   fewer than 15 qualify, the most active other voters top the set up to 15.
+2. PCA with two components of the vote matrix whose missing votes are imputed by the
+   statement's mean vote. Imputing by the column mean is the same as centring the columns and
+   leaving missing cells at zero, so the PCA runs on a *sparse* centred matrix (eigenvectors of
+   ``C.T @ C`` via ARPACK on a linear operator, or a dense ``eigh`` for small conversations).
+   Each participant's projection is scaled by ``sqrt(n_statements / n_votes)`` (Polis'
+   sparsity-aware projection) so that people with few votes are not piled up at the centre.
+3. The in-conv participants are clustered into up to 100 base clusters with k-means; the base
+   clusters (weighted by their size) are grouped with k-means for k = 2..max_k (capped at
+   ``2 + n_base // 12`` like Polis), and k is chosen by the silhouette of the base clusters.
+4. Per group, Polis' representativeness statistics with pseudo-counts pick the representative
+   statements; consensus and group-aware consensus are computed over all grouped participants.
+
+Determinism: participants are put in a canonical order (sorted by id) before anything else and
+every k-means is seeded with ``seed``, so the same votes give the same result whatever the row
+order of the input.
+
+Stability rule for k (see :func:`_choose_k`): with a ``previous`` result the previous k is kept
+unless another k has the best silhouette in this run *and* had it in the previous run too, *and*
+beats the previous k now by at least ``K_SWITCH_MARGIN``. k-means is then warm-started from the
+previous base and group centres (PCA signs are aligned with the previous components first).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp  # type: ignore[import-untyped]
+from scipy.linalg import eigh  # type: ignore[import-untyped]
+from scipy.sparse.linalg import LinearOperator, eigsh  # type: ignore[import-untyped]
+from scipy.spatial.distance import cdist  # type: ignore[import-untyped]
+from sklearn.cluster import KMeans
+
+Id = int | str
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+Direction = Literal["agree", "disagree"]
+
+MIN_VOTES = 7
+MIN_IN_CONV = 15
+BASE_CLUSTERS = 100
+PICK_MAX = 5
+Z_90 = 1.2815515655446004  # one-sided 90 % critical value of the standard normal
+K_SWITCH_MARGIN = 0.02
+DENSE_EIGH_LIMIT = 400  # statements; above this the PCA uses ARPACK on a linear operator
+
+
+@dataclass(frozen=True)
+class VoteMatrix:
+    """Votes of participants (rows) on statements (columns).
+
+    ``values`` holds +1 (agree) and -1 (disagree); passes are not stored there. ``seen`` holds 1
+    for every vote cast, passes included, so "pass" and "not voted" stay distinguishable.
+    """
+
+    participant_ids: list[Id]
+    statement_ids: list[Id]
+    values: sp.csr_matrix
+    seen: sp.csr_matrix
+
+    @classmethod
+    def from_triples(
+        cls,
+        participant_ids: Sequence[Id],
+        statement_ids: Sequence[Id],
+        rows: npt.ArrayLike,
+        cols: npt.ArrayLike,
+        votes: npt.ArrayLike,
+    ) -> VoteMatrix:
+        """Build from (row index, column index, vote in {1, 0, -1}) triples, one per cell."""
+        r = np.asarray(rows, dtype=np.int64)
+        c = np.asarray(cols, dtype=np.int64)
+        v = np.asarray(votes, dtype=np.float64)
+        if not (len(r) == len(c) == len(v)):
+            raise ValueError("rows, cols and votes must have the same length")
+        if np.any((v != 1) & (v != 0) & (v != -1)):
+            raise ValueError("votes must be 1, 0 or -1")
+        shape = (len(participant_ids), len(statement_ids))
+        seen = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=shape)
+        seen.sum_duplicates()
+        if seen.nnz and seen.data.max() > 1:
+            raise ValueError("more than one vote for the same participant and statement")
+        nz = v != 0
+        values = sp.csr_matrix((v[nz], (r[nz], c[nz])), shape=shape)
+        values.sum_duplicates()
+        return cls(list(participant_ids), list(statement_ids), values, seen)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return (len(self.participant_ids), len(self.statement_ids))
+
+    def take_rows(self, order: npt.ArrayLike) -> VoteMatrix:
+        idx = np.asarray(order, dtype=np.int64)
+        return VoteMatrix(
+            [self.participant_ids[i] for i in idx],
+            list(self.statement_ids),
+            self.values[idx].tocsr(),
+            self.seen[idx].tocsr(),
+        )
+
+    def take_columns(self, columns: npt.ArrayLike) -> VoteMatrix:
+        idx = np.asarray(columns, dtype=np.int64)
+        return VoteMatrix(
+            list(self.participant_ids),
+            [self.statement_ids[j] for j in idx],
+            self.values[:, idx].tocsr(),
+            self.seen[:, idx].tocsr(),
+        )
+
+
+@dataclass(frozen=True)
+class RepStatement:
+    """A statement representative of a group, with Polis' statistics for its direction."""
+
+    statement: Id
+    direction: Direction
+    n_success: int  # agrees (or disagrees) in the group
+    n_trials: int  # votes in the group, passes included
+    p_success: float  # (n_success + 1) / (n_trials + 2)
+    p_test: float  # one-proportion z against 1/2
+    repness: float  # p_success / the same probability among everyone else
+    repness_test: float  # two-proportion z, group against everyone else
+
+
+@dataclass(frozen=True)
+class ConsensusStatement:
+    statement: Id
+    direction: Direction
+    n_success: int
+    n_trials: int
+    p_success: float
+    p_test: float
+
+
+@dataclass
+class Result:
+    participant_ids: list[Id]  # every participant of the input, canonical (sorted) order
+    coordinates: FloatArray  # (n, 2) sparsity-scaled PCA projection
+    in_conv: BoolArray  # (n,) clustered participants
+    labels: IntArray  # (n,) group index, -1 for participants not clustered
+    groups: list[list[Id]]
+    repness: list[list[RepStatement]]
+    consensus: list[ConsensusStatement]
+    group_aware_consensus: dict[Id, float]  # product over groups of P(agree)
+    group_aware_consensus_disagree: dict[Id, float]
+    k: int
+    silhouette: float
+    silhouettes: dict[int, float]
+    best_k: int  # the k with the best silhouette in this run (may differ from k, see rule)
+    seconds: float
+    # What a warm start needs:
+    statement_ids: list[Id] = field(default_factory=list)
+    components: FloatArray = field(default_factory=lambda: np.zeros((2, 0)))
+    base_centres: FloatArray = field(default_factory=lambda: np.zeros((0, 2)))
+    group_centres: FloatArray = field(default_factory=lambda: np.zeros((0, 2)))
+
+
+def _sort_key(pid: Id) -> tuple[int, int, str]:
+    return (0, pid, "") if isinstance(pid, int) else (1, 0, str(pid))
+
+
+def in_conv_mask(vote_counts: npt.ArrayLike, n_statements: int) -> BoolArray:
+    """Polis' rule for who is clustered (counts are per participant, passes included)."""
+    counts = np.asarray(vote_counts, dtype=np.int64)
+    mask: BoolArray = counts >= min(MIN_VOTES, n_statements)
+    mask &= counts > 0
+    missing = MIN_IN_CONV - int(mask.sum())
+    if missing > 0:
+        others = np.flatnonzero(~mask & (counts > 0))
+        # most active first; ties by position (canonical order) thanks to the stable sort
+        others = others[np.argsort(-counts[others], kind="stable")]
+        mask[others[:missing]] = True
+    return mask
+
+
+def _pca(centred: sp.csr_matrix, seed: int) -> FloatArray:
+    """Top-two principal axes (2, n_statements) of a column-centred sparse matrix."""
+    n_stmt = centred.shape[1]
+    if n_stmt <= DENSE_EIGH_LIMIT:
+        gram = np.asarray((centred.T @ centred).toarray(), dtype=np.float64)
+        n_comp = min(2, n_stmt)
+        _, vecs = eigh(gram, subset_by_index=[n_stmt - n_comp, n_stmt - 1])
+        vecs = vecs[:, ::-1]
+    else:
+        ct = centred.T.tocsr()
+        op = LinearOperator((n_stmt, n_stmt), matvec=lambda x: ct @ (centred @ x), dtype=np.float64)
+        v0 = np.random.default_rng(seed).uniform(0.5, 1.5, n_stmt)
+        vals, vecs = eigsh(op, k=2, which="LA", v0=v0, tol=1e-10)
+        vecs = vecs[:, np.argsort(-vals)]
+    comps = np.zeros((2, n_stmt))
+    comps[: vecs.shape[1]] = vecs.T
+    return comps
+
+
+def _fix_signs(comps: FloatArray, statement_ids: list[Id], previous: Result | None) -> None:
+    """Make the axes' signs deterministic, aligned with the previous run when given."""
+    ref = None
+    if previous is not None and previous.components.shape[1]:
+        prev_index = {s: j for j, s in enumerate(previous.statement_ids)}
+        pairs = [(j, prev_index[s]) for j, s in enumerate(statement_ids) if s in prev_index]
+        if pairs:
+            cur, old = np.array(pairs).T
+            ref = (cur, old)
+    for a in range(comps.shape[0]):
+        if ref is not None:
+            dot = float(comps[a, ref[0]] @ previous.components[a, ref[1]])  # type: ignore[union-attr]
+            if dot < 0:
+                comps[a] *= -1
+                continue
+            if dot > 0:
+                continue
+        j = int(np.argmax(np.abs(comps[a]))) if comps.shape[1] else 0
+        if comps.shape[1] and comps[a, j] < 0:
+            comps[a] *= -1
+
+
+def weighted_silhouette(points: FloatArray, weights: FloatArray, labels: IntArray) -> float:
+    """Silhouette of participants that stand, ``weights[i]`` of them, at ``points[i]``."""
+    k = int(labels.max()) + 1
+    if k < 2:
+        return 0.0
+    d = cdist(points, points)
+    onehot = np.zeros((len(points), k))
+    onehot[np.arange(len(points)), labels] = weights
+    sums = d @ onehot  # weighted distance sums from each point to each cluster
+    sizes = onehot.sum(axis=0)
+    own_size = sizes[labels]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        a = np.where(own_size > 1, sums[np.arange(len(points)), labels] / (own_size - 1), 0.0)
+        mean_other = sums / sizes
+    mean_other[np.arange(len(points)), labels] = np.inf
+    b = mean_other.min(axis=1)
+    denom = np.maximum(a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.where((own_size > 1) & (denom > 0), (b - a) / denom, 0.0)
+    return float((weights * s).sum() / weights.sum())
+
+
+def _kmeans(
+    x: FloatArray,
+    k: int,
+    seed: int,
+    weights: FloatArray | None = None,
+    init: FloatArray | None = None,
+) -> tuple[IntArray, FloatArray]:
+    if init is not None and init.shape == (k, x.shape[1]):
+        km = KMeans(n_clusters=k, init=init, n_init=1, random_state=seed)
+    else:
+        km = KMeans(n_clusters=k, init="k-means++", n_init=10, random_state=seed)
+    km.fit(x, sample_weight=weights)
+    labels = np.asarray(km.labels_, dtype=np.int64)
+    return labels, np.asarray(km.cluster_centers_, dtype=np.float64)
+
+
+def _choose_k(silhouettes: dict[int, float], previous: Result | None) -> tuple[int, int]:
+    """(chosen k, best k of this run) - see the module docstring for the stability rule."""
+    best = max(silhouettes, key=lambda kk: (silhouettes[kk], -kk))
+    if previous is None or previous.k not in silhouettes or best == previous.k:
+        return best, best
+    clearly = silhouettes[best] >= silhouettes[previous.k] + K_SWITCH_MARGIN
+    if clearly and previous.best_k == best:
+        return best, best
+    return previous.k, best
+
+
+def _prop_test(succ: FloatArray, n: FloatArray) -> FloatArray:
+    """Polis' one-proportion z-test (with pseudo-counts) against 1/2."""
+    out: FloatArray = 2 * np.sqrt(n + 1) * ((succ + 1) / (n + 1) - 0.5)
+    return out
+
+
+def _two_prop_test(
+    succ_in: FloatArray, succ_out: FloatArray, n_in: FloatArray, n_out: FloatArray
+) -> FloatArray:
+    """Polis' two-proportion z-test (with pseudo-counts): group against everyone else."""
+    s1, s2, n1, n2 = succ_in + 1, succ_out + 1, n_in + 1, n_out + 1
+    p1, p2 = s1 / n1, s2 / n2
+    p = (s1 + s2) / (n1 + n2)
+    denom = np.sqrt(p * (1 - p) * (1 / n1 + 1 / n2))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(denom > 0, (p1 - p2) / denom, 0.0)
+    return np.asarray(z, dtype=np.float64)
+
+
+def _group_counts(
+    votes: VoteMatrix, labels: IntArray, k: int
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Agree, disagree and seen counts per group and statement, each (k, n_statements)."""
+    members = np.flatnonzero(labels >= 0)
+    indicator = sp.csr_matrix(
+        (np.ones(len(members)), (labels[members], members)), shape=(k, len(labels))
+    )
+    agree = (votes.values > 0).astype(np.float64)
+    disagree = (votes.values < 0).astype(np.float64)
+    na = np.asarray((indicator @ agree).toarray(), dtype=np.float64)
+    nd = np.asarray((indicator @ disagree).toarray(), dtype=np.float64)
+    ns = np.asarray((indicator @ votes.seen).toarray(), dtype=np.float64)
+    return na, nd, ns
+
+
+def _repness(
+    statement_ids: list[Id], na: FloatArray, nd: FloatArray, ns: FloatArray, pick_max: int
+) -> list[list[RepStatement]]:
+    out_na, out_nd, out_ns = na.sum(0) - na, nd.sum(0) - nd, ns.sum(0) - ns
+    pa, pd = (na + 1) / (ns + 2), (nd + 1) / (ns + 2)
+    pat, pdt = _prop_test(na, ns), _prop_test(nd, ns)
+    ra = pa / ((out_na + 1) / (out_ns + 2))
+    rd = pd / ((out_nd + 1) / (out_ns + 2))
+    rat, rdt = _two_prop_test(na, out_na, ns, out_ns), _two_prop_test(nd, out_nd, ns, out_ns)
+    sig_a = (pat > Z_90) & (rat > Z_90)
+    sig_d = (pdt > Z_90) & (rdt > Z_90)
+    agree_dir = np.where(sig_a != sig_d, sig_a, rat > rdt)
+    metric_a = ra * rat * pa * pat
+    metric_d = rd * rdt * pd * pdt
+    metric = np.where(agree_dir, metric_a, metric_d)
+
+    def make(g: int, j: int, agree: bool) -> RepStatement:
+        return RepStatement(
+            statement=statement_ids[j],
+            direction="agree" if agree else "disagree",
+            n_success=int(na[g, j] if agree else nd[g, j]),
+            n_trials=int(ns[g, j]),
+            p_success=float(pa[g, j] if agree else pd[g, j]),
+            p_test=float(pat[g, j] if agree else pdt[g, j]),
+            repness=float(ra[g, j] if agree else rd[g, j]),
+            repness_test=float(rat[g, j] if agree else rdt[g, j]),
+        )
+
+    result: list[list[RepStatement]] = []
+    for g in range(na.shape[0]):
+        voted = ns[g] > 0
+        sig = np.flatnonzero((sig_a[g] | sig_d[g]) & voted)
+        chosen = [int(j) for j in sig[np.argsort(-metric[g, sig], kind="stable")]][:pick_max]
+        if not chosen:  # Polis always shows the best one by the repness test
+            cand = np.flatnonzero(voted)
+            if len(cand):
+                best_test = np.maximum(rat[g, cand], rdt[g, cand])
+                chosen = [int(cand[np.argmax(best_test)])]
+        picks = [(j, bool(agree_dir[g, j])) for j in chosen]
+        if not any(agree for _, agree in picks):
+            # ... and something the group agrees with, when there is such a statement
+            engaged = (na[g] + nd[g]) > 0
+            ok = engaged & ((pat[g] > Z_90) | ((ra[g] > 1) & (pa[g] > 0.5)))
+            cand = np.flatnonzero(ok)
+            if len(cand):
+                rep = cand[ra[g, cand] > 1]
+                if len(rep):
+                    best = int(rep[np.argmax(metric_a[g, rep])])
+                else:
+                    best = int(cand[np.argmax(pa[g, cand] * pat[g, cand])])
+                picks = [(best, True)] + [(j, a) for j, a in picks if j != best]
+                picks = picks[:pick_max]
+        # Polis lists agrees first, each direction by the repness metric
+        picks.sort(key=lambda p: (not p[1], -(metric_a if p[1] else metric_d)[g, p[0]]))
+        result.append([make(g, j, agree) for j, agree in picks])
+    return result
+
+
+def _consensus(
+    statement_ids: list[Id], na: FloatArray, nd: FloatArray, ns: FloatArray, pick_max: int
+) -> list[ConsensusStatement]:
+    """Statements every group leans the same way on, overall significant (Polis statistics)."""
+    ta, td, ts = na.sum(0), nd.sum(0), ns.sum(0)
+    out: list[ConsensusStatement] = []
+    for direction, n_succ, n_group in (("agree", ta, na), ("disagree", td, nd)):
+        p = (n_succ + 1) / (ts + 2)
+        z = _prop_test(n_succ, ts)
+        p_groups = (n_group + 1) / (ns + 2)
+        ok = (p > 0.5) & (z > Z_90) & np.all(p_groups > 0.5, axis=0) & (ts > 0)
+        cand = np.flatnonzero(ok)
+        cand = cand[np.argsort(-(p[cand] * z[cand]), kind="stable")][:pick_max]
+        out += [
+            ConsensusStatement(
+                statement=statement_ids[j],
+                direction="agree" if direction == "agree" else "disagree",
+                n_success=int(n_succ[j]),
+                n_trials=int(ts[j]),
+                p_success=float(p[j]),
+                p_test=float(z[j]),
+            )
+            for j in cand
+        ]
+    return out
+
+
+def analyze(
+    votes: VoteMatrix,
+    *,
+    seed: int = 0,
+    previous: Result | None = None,
+    max_k: int = 5,
+    pick_max: int = PICK_MAX,
+    base_clusters: int = BASE_CLUSTERS,
+) -> Result:
+    """Run the Polis pipeline on ``votes`` (moderated-out statements already removed)."""
+    started = time.perf_counter()
+    order = sorted(
+        range(len(votes.participant_ids)), key=lambda i: _sort_key(votes.participant_ids[i])
+    )
+    votes = votes.take_rows(order)
+    pids = votes.participant_ids
+    n, n_stmt = votes.shape
+    counts = np.asarray(votes.seen.sum(axis=1)).ravel().astype(np.int64)
+    in_conv = in_conv_mask(counts, n_stmt)
+
+    # PCA on the mean-imputed matrix == PCA on the sparse column-centred matrix.
+    n_seen = np.asarray(votes.seen.sum(axis=0)).ravel()
+    sums = np.asarray(votes.values.sum(axis=0)).ravel()
+    means = np.divide(sums, n_seen, out=np.zeros(n_stmt), where=n_seen > 0)
+    centred = (votes.values - votes.seen.multiply(means[np.newaxis, :])).tocsr()
+    comps = _pca(centred, seed) if n_stmt >= 2 and n >= 2 else np.zeros((2, n_stmt))
+    _fix_signs(comps, votes.statement_ids, previous)
+    coords = np.asarray(centred @ comps.T, dtype=np.float64).reshape(n, 2)
+    coords *= np.sqrt(n_stmt / np.maximum(counts, 1))[:, np.newaxis]
+
+    labels = np.full(n, -1, dtype=np.int64)
+    members = np.flatnonzero(in_conv)
+    x = coords[members]
+    n_distinct = len(np.unique(x, axis=0)) if len(x) else 0
+    silhouettes: dict[int, float] = {}
+    k = best_k = 0
+    base_centres = np.zeros((0, 2))
+    group_centres = np.zeros((0, 2))
+    if n_distinct >= 3:
+        n_base = min(base_clusters, n_distinct)
+        prev_base = previous.base_centres if previous is not None else None
+        base_labels, base_centres = _kmeans(x, n_base, seed, init=prev_base)
+        weights = np.bincount(base_labels, minlength=n_base).astype(np.float64)
+        used = np.flatnonzero(weights > 0)
+        base_centres, weights = base_centres[used], weights[used]
+        base_labels = np.searchsorted(used, base_labels)
+        top_k = min(max_k, 2 + len(used) // 12, len(used) - 1)
+        fits: dict[int, tuple[IntArray, FloatArray]] = {}
+        unit = np.ones_like(weights)
+        for kk in range(2, top_k + 1):
+            init = None
+            if previous is not None and previous.k == kk:
+                init = previous.group_centres
+            fits[kk] = _kmeans(base_centres, kk, seed, weights=weights, init=init)
+            # Polis scores k on the base clusters themselves (unweighted); weighting them by
+            # size was tried and agreed less with Polis' groups on the open data.
+            silhouettes[kk] = weighted_silhouette(base_centres, unit, fits[kk][0])
+        if fits:
+            k, best_k = _choose_k(silhouettes, previous)
+            group_of_base, group_centres = fits[k]
+            sizes = np.bincount(group_of_base, weights=weights, minlength=k)
+            warm = previous is not None and previous.k == k
+            if not warm:  # canonical group order: largest first, then by position
+                perm = sorted(range(k), key=lambda g: (-sizes[g], *group_centres[g]))
+                rank = np.empty(k, dtype=np.int64)
+                rank[perm] = np.arange(k)
+                group_of_base, group_centres = rank[group_of_base], group_centres[perm]
+            labels[members] = group_of_base[base_labels]
+
+    groups = [[pids[i] for i in np.flatnonzero(labels == g)] for g in range(k)]
+    stmt_ids = votes.statement_ids
+    if k:
+        na, nd, ns = _group_counts(votes, labels, k)
+        repness = _repness(stmt_ids, na, nd, ns, pick_max)
+        consensus = _consensus(stmt_ids, na, nd, ns, pick_max)
+        gac_a = np.prod((na + 1) / (ns + 2), axis=0)
+        gac_d = np.prod((nd + 1) / (ns + 2), axis=0)
+    else:
+        repness, consensus = [], []
+        gac_a = gac_d = np.zeros(n_stmt)
+    return Result(
+        participant_ids=pids,
+        coordinates=coords,
+        in_conv=in_conv,
+        labels=labels,
+        groups=groups,
+        repness=repness,
+        consensus=consensus,
+        group_aware_consensus={s: float(v) for s, v in zip(stmt_ids, gac_a, strict=True)},
+        group_aware_consensus_disagree={s: float(v) for s, v in zip(stmt_ids, gac_d, strict=True)},
+        k=k,
+        silhouette=silhouettes.get(k, 0.0),
+        silhouettes=silhouettes,
+        best_k=best_k,
+        seconds=time.perf_counter() - started,
+        statement_ids=list(stmt_ids),
+        components=comps,
+        base_centres=base_centres,
+        group_centres=group_centres,
+    )

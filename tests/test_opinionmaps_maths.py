@@ -1,0 +1,154 @@
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from delaktig.opinionmaps.maths import VoteMatrix, analyze, in_conv_mask
+from delaktig.opinionmaps.polisdata import read_export
+
+DATA = Path(__file__).parent / "data" / "polis"
+NAMES = sorted(p.name for p in DATA.iterdir() if p.is_dir())
+
+
+def _matrix(dense: np.ndarray) -> VoteMatrix:
+    """np.nan = not voted."""
+    rows, cols = np.nonzero(~np.isnan(dense))
+    return VoteMatrix.from_triples(
+        list(range(dense.shape[0])),
+        [f"s{j}" for j in range(dense.shape[1])],
+        rows,
+        cols,
+        dense[rows, cols],
+    )
+
+
+def _two_camps(n_per_camp: int = 20, seed: int = 0) -> np.ndarray:
+    """Camp A agrees with s0-s4 and disagrees with s5-s9, camp B the opposite; everyone
+    agrees with s10; a little noise and some missing votes."""
+    rng = np.random.default_rng(seed)
+    stance = np.array([1] * 5 + [-1] * 5, dtype=float)
+    rows = []
+    for sign in (1, -1):
+        for _ in range(n_per_camp):
+            votes = sign * stance
+            flip = rng.random(10) < 0.1
+            votes[flip] = 0
+            row = np.append(votes, 1.0)
+            row[rng.random(11) < 0.1] = np.nan
+            row[10] = 1.0
+            rows.append(row)
+    return np.array(rows)
+
+
+def _partition(result) -> set[frozenset]:
+    return {frozenset(g) for g in result.groups}
+
+
+def test_two_camps_groups_repness_and_consensus() -> None:
+    dense = _two_camps()
+    result = analyze(_matrix(dense))
+    assert result.k == 2
+    assert _partition(result) == {frozenset(range(20)), frozenset(range(20, 40))}
+    by_group = {min(g): reps for g, reps in zip(result.groups, result.repness, strict=True)}
+    camp_a = {r.statement: r for r in by_group[0]}
+    assert camp_a and all(r.p_test > 1.2816 and r.repness_test > 1.2816 for r in by_group[0])
+    for sid, rep in camp_a.items():
+        j = int(str(sid)[1:])
+        assert rep.direction == ("agree" if j < 5 else "disagree")
+        assert rep.repness > 1
+    assert any(r.direction == "agree" for r in by_group[0])
+    # agrees are listed first
+    directions = [r.direction for r in by_group[0]]
+    assert directions == sorted(directions)
+    assert "s10" not in {r.statement for reps in result.repness for r in reps}
+    assert [(c.statement, c.direction) for c in result.consensus][:1] == [("s10", "agree")]
+    gac = result.group_aware_consensus
+    assert gac["s10"] == max(gac.values())
+    assert gac["s10"] == pytest.approx(np.prod([(20 + 1) / (20 + 2)] * 2))
+
+
+def test_determinism_and_row_permutation() -> None:
+    conv = read_export(DATA / "canadian-electoral-reform")
+    votes = conv.vote_matrix()
+    first = analyze(votes, seed=7)
+    second = analyze(votes, seed=7)
+    assert first.groups == second.groups
+    order = np.random.default_rng(1).permutation(len(votes.participant_ids))
+    shuffled = analyze(votes.take_rows(order), seed=7)
+    assert _partition(shuffled) == _partition(first)
+
+
+def test_warm_start_keeps_groups_stable() -> None:
+    conv = read_export(DATA / "brexit-consensus")
+    votes = conv.vote_matrix()
+    first = analyze(votes, seed=0)
+    # The same votes with a different seed, warm-started: the same groups in the same order.
+    again = analyze(votes, seed=99, previous=first)
+    assert again.k == first.k
+    assert again.groups == first.groups
+    # A few more votes do not reshuffle the map.
+    dense = np.where(votes.seen.toarray() > 0, votes.values.toarray(), np.nan)
+    rng = np.random.default_rng(3)
+    missing = np.argwhere(np.isnan(dense))[::50]
+    dense[missing[:, 0], missing[:, 1]] = rng.choice([-1.0, 0.0, 1.0], len(missing))
+    rows, cols = np.nonzero(~np.isnan(dense))
+    more = VoteMatrix.from_triples(
+        votes.participant_ids, votes.statement_ids, rows, cols, dense[rows, cols]
+    )
+    later = analyze(more, seed=5, previous=first)
+    assert later.k == first.k
+    labels_a = dict(zip(first.participant_ids, first.labels, strict=True))
+    labels_b = dict(zip(later.participant_ids, later.labels, strict=True))
+    common = [p for p in labels_a if labels_a[p] >= 0 and labels_b[p] >= 0]
+    same = np.mean([labels_a[p] == labels_b[p] for p in common])
+    assert same > 0.9
+
+
+def test_k_stability_rule() -> None:
+    votes = _matrix(_two_camps())
+    first = analyze(votes)
+    # Pretend the previous run chose 3: with a previous k the rule keeps it unless another k
+    # also won the previous run.
+    first.k, first.best_k = 3, 3
+    kept = analyze(votes, previous=first)
+    assert kept.k == 3 and kept.best_k == 2
+    switched = analyze(votes, previous=kept)
+    assert switched.k == 2
+
+
+def test_in_conv_rule() -> None:
+    assert in_conv_mask([7, 6, 0, 10], 20).tolist() == [True, True, False, True]  # top-up
+    counts = [7] * 15 + [6, 3, 0]
+    assert in_conv_mask(counts, 20).tolist() == [True] * 15 + [False] * 3
+    counts = [7] * 10 + [1, 6, 2, 5, 3, 4, 0]
+    mask = in_conv_mask(counts, 20).tolist()
+    assert mask == [True] * 10 + [False, True, True, True, True, True, False]
+    # fewer statements than 7: voting on all of them is enough
+    assert in_conv_mask([3] * 16 + [2], 3).tolist() == [True] * 16 + [False]
+
+
+def test_in_conv_in_analysis() -> None:
+    dense = _two_camps()
+    dense[0, :] = np.nan
+    dense[0, :3] = 1  # only three votes: left out when 15 others qualify
+    result = analyze(_matrix(dense))
+    assert not result.in_conv[0] and result.labels[0] == -1
+    assert result.in_conv[1:].all()
+
+
+def test_ari_against_polis_groups(capsys: pytest.CaptureFixture[str]) -> None:
+    aris = []
+    lines = []
+    for name in NAMES:
+        conv = read_export(DATA / name)
+        result = analyze(conv.vote_matrix(), seed=0)
+        ours = {p: int(g) for p, g in zip(result.participant_ids, result.labels, strict=True)}
+        common = sorted(p for p in conv.polis_groups if ours.get(p, -1) >= 0)
+        ari = adjusted_rand_score([conv.polis_groups[p] for p in common], [ours[p] for p in common])
+        aris.append(ari)
+        lines.append(f"{name}: ARI {ari:.3f} (k={result.k}, n={len(common)})")
+    mean = float(np.mean(aris))
+    with capsys.disabled():
+        print("\n" + "\n".join(lines) + f"\nmean ARI {mean:.3f} (red-dwarf about 0.65)")
+    assert mean > 0.65
