@@ -640,13 +640,9 @@ def network_meeting_save(
 # Documents are judged by their content, never by their name or the browser's content type.
 MAX_DOCUMENT_SIZE = 10 * 1024 * 1024
 DOCUMENT_TYPES_TEXT = _("PDF, Word (DOCX), Excel (XLSX), OpenDocument-text (ODT), PNG eller JPEG")
-PDF = ("application/pdf", ".pdf")
-PNG = ("image/png", ".png")
-JPEG = ("image/jpeg", ".jpg")
 DOCX = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx")
 XLSX = ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx")
 ODT = ("application/vnd.oasis.opendocument.text", ".odt")
-SIGNATURES = {b"%PDF-": PDF, b"\x89PNG\r\n\x1a\n": PNG, b"\xff\xd8\xff": JPEG}
 
 
 def _sniff_zip(data: bytes) -> tuple[str, str] | None:
@@ -663,6 +659,7 @@ def _sniff_zip(data: bytes) -> tuple[str, str] | None:
                     return DOCX
                 if "xl/workbook.xml" in names:
                     return XLSX
+    # zipfile raises NotImplementedError for a compression method it cannot read.
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, NotImplementedError):
         return None
     return None
@@ -670,9 +667,11 @@ def _sniff_zip(data: bytes) -> tuple[str, str] | None:
 
 def sniff_document(data: bytes) -> tuple[str, str] | None:
     """The content type and file extension judged from the content, or None if not allowed."""
-    for signature, kind in SIGNATURES.items():
-        if data.startswith(signature):
-            return kind
+    from delaktig.core.uploads import sniff_signature
+
+    kind = sniff_signature(data)
+    if kind is not None:
+        return kind
     if data.startswith(b"PK\x03\x04"):
         return _sniff_zip(data)
     return None

@@ -333,6 +333,12 @@ def actors(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _actor_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """An existing actor, or the details of a new one, as the services take them."""
+    names = ("existing_actor", "actor_name", "actor_kind", "organisation_number", "municipality")
+    return {name: data[name] for name in names}
+
+
 @staff_required
 def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
     strategy = _editable_strategy(request, pk)
@@ -343,11 +349,7 @@ def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
             commitment = services.commitment_register(
                 actor=request.user,
                 strategy=strategy,
-                existing_actor=data["existing_actor"],
-                actor_name=data["actor_name"],
-                actor_kind=data["actor_kind"],
-                organisation_number=data["organisation_number"],
-                municipality=data["municipality"],
+                **_actor_fields(data),
                 commitment=data["commitment"],
                 goals=data["goals"],
                 contact_name=data["contact_name"],
@@ -525,11 +527,7 @@ def network_members(request: HttpRequest, pk: int) -> HttpResponse:
             member = services.network_member_add(
                 actor=request.user,
                 network=network,
-                existing_actor=data["existing_actor"],
-                actor_name=data["actor_name"],
-                actor_kind=data["actor_kind"],
-                organisation_number=data["organisation_number"],
-                municipality=data["municipality"],
+                **_actor_fields(data),
                 contact_name=data["contact_name"],
                 contact_email=data["contact_email"],
             )

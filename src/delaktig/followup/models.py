@@ -244,10 +244,6 @@ class FocusArea(models.Model):
         return self.title
 
     @property
-    def number(self) -> int:
-        return self.position
-
-    @property
     def organisation_id(self) -> int:
         return self.plan.strategy.organisation_id
 

@@ -3,7 +3,6 @@
 import datetime
 from collections import Counter
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Min, Prefetch, Q
 from django.utils import timezone
@@ -152,7 +151,9 @@ def _as_of(activity: Activity, end: datetime.datetime) -> tuple[str, int | None,
     return notes[-1].previous_status or "not_started", None, ""
 
 
-def build_report(strategy: Strategy, year: int, *, include_unpublished: bool = False) -> Any:
+def build_report(
+    strategy: Strategy, year: int, *, include_unpublished: bool = False
+) -> AnnualReport:
     """The annual follow-up report of ``strategy`` for ``year``, all labels translated."""
     start, end = _year_bounds(year)
     plans = strategy.plans.filter(start_year__lte=year, end_year__gte=year)

@@ -77,7 +77,7 @@ def latest_values(indicators: list[Indicator]) -> dict[int, IndicatorValue]:
     return latest
 
 
-def plans_with_activities(strategy: Strategy, plans: QuerySet[ActionPlan]) -> list[ActionPlan]:
+def plans_with_activities(plans: QuerySet[ActionPlan]) -> list[ActionPlan]:
     return list(
         plans.prefetch_related(
             Prefetch("areas__activities", queryset=Activity.objects.only("id", "status", "area"))

@@ -4,7 +4,7 @@ Every service checks ``followup.change_strategy`` on the thing's organisation, w
 transaction and leaves an audit entry. Joining and networks are in ``actor_services``.
 """
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -556,13 +556,3 @@ def plan_import_apply(*, actor: Any, plan_import: PlanImport) -> int:
         )
     plan_import.applied_at = locked.applied_at
     return created
-
-
-def strategies_for_staff(actor: Any) -> Sequence[Strategy]:
-    from delaktig.organisations.selectors import official_organisations
-
-    return list(
-        Strategy.objects.filter(organisation__in=official_organisations(actor))
-        .select_related("organisation")
-        .order_by("-start_year", "title")
-    )

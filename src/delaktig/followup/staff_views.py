@@ -235,6 +235,11 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, _("Området är tillagt."))
         return redirect(reverse("followup_staff:plan", args=[plan.pk]) + "#omraden")
+    return _plan_page(request, plan, area_form=area_form, upload_form=UploadForm())
+
+
+def _plan_page(request: HttpRequest, plan: ActionPlan, *, area_form: Any, upload_form: Any) -> Any:
+    """The plan editor, with a form that has errors shown where it stands on the page."""
     areas = plan.areas.prefetch_related(
         Prefetch("activities", queryset=Activity.objects.order_by("position", "id"))
     )
@@ -246,9 +251,9 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "strategy": plan.strategy,
             "areas": areas,
             "area_form": area_form,
-            "upload_form": UploadForm(),
+            "upload_form": upload_form,
         },
-        status=400 if area_form.errors else 200,
+        status=400 if area_form.errors or upload_form.errors else 200,
     )
 
 
@@ -366,19 +371,7 @@ def plan_import_upload(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("file", error.message)
         else:
             return redirect("followup_staff:plan_import", pk=plan_import.pk)
-    areas = plan.areas.prefetch_related("activities")
-    return render(
-        request,
-        "followup/staff/plan.html",
-        {
-            "plan": plan,
-            "strategy": plan.strategy,
-            "areas": areas,
-            "area_form": AreaForm(plan=plan, prefix="area"),
-            "upload_form": form,
-        },
-        status=400,
-    )
+    return _plan_page(request, plan, area_form=AreaForm(plan=plan, prefix="area"), upload_form=form)
 
 
 @staff_required

@@ -1,6 +1,5 @@
 """Public follow-up pages: strategies, plans with their progress, activities and indicators."""
 
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
@@ -36,7 +35,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def strategy(request: HttpRequest, slug: str) -> HttpResponse:
     item = _strategy(request, slug)
-    plans = selectors.plans_with_activities(item, selectors.visible_plans(request.user, item))
+    plans = selectors.plans_with_activities(selectors.visible_plans(request.user, item))
     plan_rows = []
     for plan in plans:
         statuses = [a.status for area in plan.areas.all() for a in area.activities.all()]
@@ -138,10 +137,6 @@ def activity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "processes": processes,
         },
     )
-
-
-def _number(value: Any) -> float | None:
-    return float(value) if isinstance(value, Decimal | int | float) else None
 
 
 def indicator(request: HttpRequest, slug: str, pk: int) -> HttpResponse:

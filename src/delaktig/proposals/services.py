@@ -127,19 +127,11 @@ def _require_staff(actor: Any, proposal: Proposal) -> None:
 # --- Residents ---
 
 
-ATTACHMENT_SIGNATURES = {
-    b"%PDF-": ("application/pdf", ".pdf"),
-    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
-    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
-}
-
-
 def sniff_attachment(head: bytes) -> tuple[str, str] | None:
     """The content type judged from the file's first bytes, never from its name."""
-    for signature, kind in ATTACHMENT_SIGNATURES.items():
-        if head.startswith(signature):
-            return kind
-    return None
+    from delaktig.core.uploads import sniff_signature
+
+    return sniff_signature(head)
 
 
 def _check_attachments(files: list[Any], existing: int) -> list[tuple[Any, str, str]]:
