@@ -72,3 +72,6 @@ def test_our_groups_match_polis_better_than_reddwarf() -> None:
         theirs.append(agreement(reddwarf_groups(conversation), conversation.polis_groups))
         ours.append(agreement(our_groups(conversation), conversation.polis_groups))
     assert statistics.fmean(ours) > statistics.fmean(theirs), (ours, theirs)
+    # 0.939 when written (0.687 before statements moderated out counted as in Polis); the
+    # floor keeps a change from quietly losing most of that.
+    assert statistics.fmean(ours) >= 0.9, ours

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "delaktig.surveys",
     "delaktig.followup",
     "delaktig.assessments",
+    "delaktig.opinionmaps",
     "delaktig.notifications",
     "delaktig.insights",
     "delaktig.demo",

@@ -11,6 +11,7 @@ re-implemented by red-dwarf; the code here is our own, vectorised with numpy/sci
    ``C.T @ C`` via ARPACK on a linear operator, or a dense ``eigh`` for small conversations).
    Each participant's projection is scaled by ``sqrt(n_statements / n_votes)`` (Polis'
    sparsity-aware projection) so that people with few votes are not piled up at the centre.
+   Like Polis, statements moderated out count in both as if everyone had passed on them.
 3. The in-conv participants are clustered into up to 100 base clusters with k-means; the base
    clusters (weighted by their size) are grouped with k-means for k = 2..max_k (capped at
    ``2 + n_base // 12`` like Polis), and k is chosen by the silhouette of the base clusters.
@@ -69,6 +70,9 @@ class VoteMatrix:
     statement_ids: list[Id]
     values: sp.csr_matrix
     seen: sp.csr_matrix
+    # Statements moderated out and left out of the matrix. Polis keeps them as columns of
+    # zeros that every participant has "seen", so they still count in the sparsity scaling.
+    moderated_out: int = 0
 
     @classmethod
     def from_triples(
@@ -108,6 +112,7 @@ class VoteMatrix:
             list(self.statement_ids),
             self.values[idx].tocsr(),
             self.seen[idx].tocsr(),
+            self.moderated_out,
         )
 
     def take_columns(self, columns: npt.ArrayLike) -> VoteMatrix:
@@ -117,6 +122,7 @@ class VoteMatrix:
             [self.statement_ids[j] for j in idx],
             self.values[:, idx].tocsr(),
             self.seen[:, idx].tocsr(),
+            self.moderated_out,
         )
 
 
@@ -294,7 +300,7 @@ def _two_prop_test(
     return np.asarray(z, dtype=np.float64)
 
 
-def _group_counts(
+def group_counts(
     votes: VoteMatrix, labels: IntArray, k: int
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Agree, disagree and seen counts per group and statement, each (k, n_statements)."""
@@ -423,7 +429,10 @@ def analyze(
     comps = _pca(centred, seed) if n_stmt >= 2 and n >= 2 else np.zeros((2, n_stmt))
     _fix_signs(comps, votes.statement_ids, previous)
     coords = np.asarray(centred @ comps.T, dtype=np.float64).reshape(n, 2)
-    coords *= np.sqrt(n_stmt / np.maximum(counts, 1))[:, np.newaxis]
+    # Polis counts statements moderated out as zeros every participant has seen (see
+    # ``VoteMatrix.moderated_out``); it agrees markedly better with Polis' groups.
+    n_out = votes.moderated_out
+    coords *= np.sqrt((n_stmt + n_out) / np.maximum(counts + n_out, 1))[:, np.newaxis]
 
     labels = np.full(n, -1, dtype=np.int64)
     members = np.flatnonzero(in_conv)
@@ -467,7 +476,7 @@ def analyze(
     groups = [[pids[i] for i in np.flatnonzero(labels == g)] for g in range(k)]
     stmt_ids = votes.statement_ids
     if k:
-        na, nd, ns = _group_counts(votes, labels, k)
+        na, nd, ns = group_counts(votes, labels, k)
         repness = _repness(stmt_ids, na, nd, ns, pick_max)
         consensus = _consensus(stmt_ids, na, nd, ns, pick_max)
         gac_a = np.prod((na + 1) / (ns + 2), axis=0)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -56,7 +56,9 @@ class Conversation:
         """The votes the maths uses: statements moderated out are left out, as Polis does."""
         out = self.moderated_out()
         keep = [j for j, s in enumerate(self.statement_ids) if s not in out]
-        return self.votes.take_columns(keep)
+        return replace(
+            self.votes.take_columns(keep), moderated_out=len(self.statement_ids) - len(keep)
+        )
 
 
 def _parse_id(raw: str) -> Id:

@@ -1,0 +1,67 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import STATEMENT_MAX_LENGTH, OpinionMap
+
+
+class StatementForm(forms.Form):
+    text = forms.CharField(
+        label=_("Ditt påstående"),
+        max_length=STATEMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "En tanke per påstående, så att andra kan hålla med eller inte. Högst "
+            "%(max)d tecken. Det du skriver blir offentligt, utan ditt namn."
+        )
+        % {"max": STATEMENT_MAX_LENGTH},
+    )
+
+
+class SeedStatementForm(forms.Form):
+    text = forms.CharField(
+        label=_("Nytt påstående från personalen"),
+        max_length=STATEMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Publiceras direkt. Skriv påståenden som går att hålla med om eller inte."),
+    )
+
+
+class SettingsForm(forms.ModelForm):
+    class Meta:
+        model = OpinionMap
+        fields = ["topic", "moderation", "allow_statements", "results_public"]
+        widgets = {
+            "topic": forms.Textarea(attrs={"rows": 3}),
+            "moderation": forms.RadioSelect,
+        }
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl"),
+        max_length=300,
+        help_text=_(
+            "Visas för den som skrev påståendet, till exempel: innehåller personuppgifter."
+        ),
+    )
+
+
+class ImportForm(forms.Form):
+    files = forms.FileField(
+        label=_("Filer från Polis"),
+        help_text=_(
+            "votes.csv och comments.csv, gärna också participants-votes.csv: välj alla på en "
+            "gång, eller en ZIP-fil som innehåller dem."
+        ),
+        widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True}),
+    )
+    source = forms.CharField(
+        label=_("Källa"),
+        max_length=200,
+        help_text=_("Varifrån samtalet kommer, till exempel: Polis, 15-per-hour-seattle."),
+    )
+    attribution = forms.CharField(
+        label=_("Källhänvisning och licens"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Visas under kartan. Öppna data från Polis kräver CC BY 4.0-hänvisning."),
+    )

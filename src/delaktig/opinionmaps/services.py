@@ -1,0 +1,544 @@
+"""Writes to opinion maps: settings, statements, votes, moderation, recompute, import, export.
+
+Every change that alters what the maths reads bumps ``OpinionMap.version`` and asks for a
+recompute. The recompute runs as a background task, debounced: while one is queued, new
+votes join it instead of queueing another (see :func:`request_recompute`).
+"""
+
+import io
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from delaktig.core.audit import audit_log
+from delaktig.core.errors import (
+    DelaktigError,
+    NotAllowedInPhase,
+    PermissionDenied,
+    RateLimited,
+    ValidationFailed,
+    require_perm,
+)
+from delaktig.participation.models import ProcessModule
+
+from . import maths, polisdata, serial
+from .models import STATEMENT_MAX_LENGTH, MapResult, OpinionMap, Participant, Statement, Vote
+
+# Seconds a recompute waits after it is asked for, so that a burst of votes is one run.
+RECOMPUTE_DELAY = 10
+IMPORT_BATCH = 5000
+MAX_IMPORT_BYTES = 50 * 1024 * 1024  # uncompressed, all three files together
+REJECTED_IN_POLIS = "Modererades bort i Polis."
+
+
+class NotAPolisExport(DelaktigError):
+    code = "not_a_polis_export"
+    default_message = _(
+        "Filerna är inte en export från Polis. Det behövs votes.csv och comments.csv, "
+        "gärna också participants-votes.csv."
+    )
+
+
+class MapNotEmpty(DelaktigError):
+    code = "map_not_empty"
+    status = 409
+    default_message = _(
+        "Kartan har redan påståenden eller röster. Importera till en ny, tom opinionskarta."
+    )
+
+
+# --- Settings ---------------------------------------------------------------------------
+
+
+def configure(*, actor: Any, module: ProcessModule, **fields: Any) -> OpinionMap:
+    """Create or change the map of ``module`` (topic, moderation, statements, results)."""
+    require_perm(actor, "opinionmaps.manage_map", module.process)
+    allowed = {"topic", "moderation", "allow_statements", "results_public"}
+    if set(fields) - allowed:
+        raise ValueError(f"unknown fields: {sorted(set(fields) - allowed)}")
+    if not str(fields.get("topic", "x")).strip():
+        raise ValidationFailed(_("Skriv frågan eller ämnet som påståendena handlar om."))
+    with transaction.atomic():
+        opinion_map, created = OpinionMap.objects.select_for_update().get_or_create(
+            module=module, defaults=fields
+        )
+        if not created:
+            for name, value in fields.items():
+                setattr(opinion_map, name, value)
+            opinion_map.save(update_fields=list(fields))
+        audit_log(
+            actor=actor,
+            action="opinionmap.create" if created else "opinionmap.change",
+            target=opinion_map,
+            organisation=module.process.organisation,
+            data={k: str(v) for k, v in fields.items()},
+        )
+    return opinion_map
+
+
+# --- Participants, statements and votes ------------------------------------------------
+
+
+def _next_number(model: type[Participant] | type[Statement], opinion_map: OpinionMap) -> int:
+    """The next per-map number; the caller holds the map's row lock."""
+    highest = model.objects.filter(map=opinion_map).aggregate(n=Max("number"))["n"]
+    return int(highest or 0) + 1
+
+
+def _locked_map(opinion_map: OpinionMap) -> OpinionMap:
+    return OpinionMap.objects.select_for_update().get(pk=opinion_map.pk)
+
+
+def participant_for(opinion_map: OpinionMap, user: Any) -> Participant:
+    """The user's participant in this map, created on first use. Call inside a transaction."""
+    found = Participant.objects.filter(map=opinion_map, user=user).first()
+    if found is not None:
+        return found
+    _locked_map(opinion_map)
+    found = Participant.objects.filter(map=opinion_map, user=user).first()
+    if found is not None:  # another request created it while we waited for the lock
+        return found
+    return Participant.objects.create(
+        map=opinion_map, user=user, number=_next_number(Participant, opinion_map)
+    )
+
+
+def _bump(opinion_map: OpinionMap) -> None:
+    OpinionMap.objects.filter(pk=opinion_map.pk).update(version=F("version") + 1)
+    request_recompute(opinion_map)
+
+
+def _check_can_take_part(user: Any, opinion_map: OpinionMap, action: str) -> None:
+    if not (user.is_authenticated and user.is_active):
+        raise PermissionDenied(_("Logga in för att delta i opinionskartan."))
+    if not opinion_map.module.allows(action):
+        raise NotAllowedInPhase()
+
+
+def vote(*, user: Any, statement: Statement, value: int) -> Vote:
+    """Cast or change the user's vote on a published statement (1, -1 or 0 for pass)."""
+    opinion_map = statement.map
+    _check_can_take_part(user, opinion_map, "vote")
+    if value not in Vote.Value.values:
+        raise ValidationFailed(_("Välj håller med, håller inte med eller pass."))
+    if statement.status != Statement.Status.PUBLISHED:
+        raise ValidationFailed(_("Påståendet går inte att rösta på."))
+    now = timezone.now()
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                participant = participant_for(opinion_map, user)
+                current = (
+                    Vote.objects.select_for_update()
+                    .filter(participant=participant, statement=statement)
+                    .first()
+                )
+                if current is not None and current.value == value:
+                    return current  # the same vote again (a double click) changes nothing
+                if current is None:
+                    current = Vote.objects.create(
+                        participant=participant,
+                        statement=statement,
+                        value=value,
+                        created=now,
+                        updated=now,
+                    )
+                else:
+                    current.value, current.updated = value, now
+                    current.save(update_fields=["value", "updated"])
+                _bump(opinion_map)
+                return current
+        except IntegrityError:
+            # Two requests created the same participant or vote at once; the second try
+            # finds the row the first one made.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split()).rstrip(".!?")
+
+
+def add_statement(*, user: Any, opinion_map: OpinionMap, text: str) -> Statement:
+    """A participant's own statement; published at once or after review, per the map."""
+    _check_can_take_part(user, opinion_map, "write")
+    if not opinion_map.allow_statements:
+        raise PermissionDenied(_("I den här kartan skriver bara personalen påståenden."))
+    text = " ".join(text.split())
+    _validate_text(opinion_map, text)
+    limit, window = settings.DELAKTIG_COMMENT_RATE
+    since = timezone.now() - timedelta(seconds=window)
+    with transaction.atomic():
+        participant = participant_for(opinion_map, user)
+        _locked_map(opinion_map)
+        if Statement.objects.filter(author=participant, created__gte=since).count() >= limit:
+            raise RateLimited()
+        _refuse_duplicate(opinion_map, text)
+        published = opinion_map.moderation == OpinionMap.Moderation.AFTER
+        statement = Statement.objects.create(
+            map=opinion_map,
+            number=_next_number(Statement, opinion_map),
+            text=text,
+            author=participant,
+            status=Statement.Status.PUBLISHED if published else Statement.Status.PENDING,
+        )
+        if published:
+            # As in Polis, the author agrees with what they wrote.
+            now = timezone.now()
+            Vote.objects.create(
+                participant=participant, statement=statement, value=1, created=now, updated=now
+            )
+            _bump(opinion_map)
+    return statement
+
+
+def _validate_text(opinion_map: OpinionMap, text: str) -> None:
+    if not text:
+        raise ValidationFailed(_("Skriv ett påstående innan du skickar."))
+    if len(text) > STATEMENT_MAX_LENGTH:
+        raise ValidationFailed(
+            _("Påståendet får vara högst %(max)d tecken.") % {"max": STATEMENT_MAX_LENGTH}
+        )
+
+
+def _refuse_duplicate(opinion_map: OpinionMap, text: str) -> None:
+    folded = _fold(text)
+    texts = Statement.objects.filter(map=opinion_map).values_list("text", flat=True)
+    if any(_fold(other) == folded for other in texts.iterator()):
+        raise ValidationFailed(_("Det påståendet finns redan i kartan."))
+
+
+def add_seed_statement(*, actor: Any, opinion_map: OpinionMap, text: str) -> Statement:
+    """A statement written by staff to start the conversation; published at once."""
+    require_perm(actor, "opinionmaps.manage_map", opinion_map.module.process)
+    text = " ".join(text.split())
+    _validate_text(opinion_map, text)
+    with transaction.atomic():
+        _locked_map(opinion_map)
+        _refuse_duplicate(opinion_map, text)
+        statement = Statement.objects.create(
+            map=opinion_map,
+            number=_next_number(Statement, opinion_map),
+            text=text,
+            is_seed=True,
+            status=Statement.Status.PUBLISHED,
+            moderated_at=timezone.now(),
+            moderated_by=actor,
+        )
+        audit_log(
+            actor=actor,
+            action="opinionmap.seed_statement",
+            target=statement,
+            organisation=opinion_map.module.process.organisation,
+        )
+        _bump(opinion_map)
+    return statement
+
+
+def moderate(*, actor: Any, statement: Statement, publish: bool, reason: str = "") -> Statement:
+    """Publish a statement, or reject it with a reason that is shown in its place."""
+    opinion_map = statement.map
+    require_perm(actor, "opinionmaps.moderate", opinion_map.module.process)
+    reason = reason.strip()
+    if not publish and not reason:
+        raise ValidationFailed(_("Ange ett skäl. Det visas för den som skrev påståendet."))
+    with transaction.atomic():
+        locked = Statement.objects.select_for_update().get(pk=statement.pk)
+        locked.status = Statement.Status.PUBLISHED if publish else Statement.Status.REJECTED
+        locked.rejection_reason = "" if publish else reason[:300]
+        locked.moderated_at = timezone.now()
+        locked.moderated_by = actor
+        locked.save(update_fields=["status", "rejection_reason", "moderated_at", "moderated_by"])
+        if publish and locked.author_id is not None:
+            now = timezone.now()
+            Vote.objects.get_or_create(
+                participant_id=locked.author_id,
+                statement=locked,
+                defaults={"value": 1, "created": now, "updated": now},
+            )
+        audit_log(
+            actor=actor,
+            action="opinionmap.publish" if publish else "opinionmap.reject",
+            target=locked,
+            organisation=opinion_map.module.process.organisation,
+            data={"reason": reason} if reason else {},
+        )
+        _bump(opinion_map)
+    return locked
+
+
+# --- Recompute --------------------------------------------------------------------------
+
+
+def request_recompute(opinion_map: OpinionMap) -> bool:
+    """Queue one recompute after the transaction commits, unless one is already queued.
+
+    Returns whether a task was queued. The flag is cleared by the task when it starts, so
+    votes that arrive while it computes queue the next run and nothing is left out.
+    """
+    from .tasks import recompute_map
+
+    claimed = OpinionMap.objects.filter(pk=opinion_map.pk, recompute_pending=False).update(
+        recompute_pending=True
+    )
+    if not claimed:
+        return False
+    task = recompute_map
+    if task.get_backend().supports_defer:
+        task = task.using(run_after=timezone.now() + timedelta(seconds=RECOMPUTE_DELAY))
+    transaction.on_commit(partial(task.enqueue, opinion_map.pk))
+    return True
+
+
+def vote_matrix(opinion_map: OpinionMap) -> maths.VoteMatrix:
+    """The votes the maths reads: every participant, published statements only."""
+    sids = list(
+        Statement.objects.filter(map=opinion_map, status=Statement.Status.PUBLISHED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    pids = list(
+        Participant.objects.filter(map=opinion_map).order_by("pk").values_list("pk", flat=True)
+    )
+    cells = np.array(
+        list(
+            Vote.objects.filter(
+                statement__map=opinion_map, statement__status=Statement.Status.PUBLISHED
+            ).values_list("participant_id", "statement_id", "value")
+        ),
+        dtype=np.int64,
+    ).reshape(-1, 3)
+    p_index = np.searchsorted(np.asarray(pids, dtype=np.int64), cells[:, 0])
+    s_index = np.searchsorted(np.asarray(sids, dtype=np.int64), cells[:, 1])
+    matrix = maths.VoteMatrix.from_triples(pids, sids, p_index, s_index, cells[:, 2])
+    rejected = Statement.objects.filter(map=opinion_map, status=Statement.Status.REJECTED)
+    # Polis counts statements moderated out in the sparsity scaling; so do we (maths.py).
+    return replace(matrix, moderated_out=rejected.count())
+
+
+def recompute(opinion_map_id: int) -> MapResult:
+    """Compute the map from its current votes and store the result (never in a request)."""
+    OpinionMap.objects.filter(pk=opinion_map_id).update(recompute_pending=False)
+    opinion_map = OpinionMap.objects.get(pk=opinion_map_id)
+    with transaction.atomic():
+        # Read the version and the votes in one transaction, so the stored version is never
+        # newer than the votes behind it.
+        version = OpinionMap.objects.filter(pk=opinion_map_id).values_list("version", flat=True)[0]
+        votes = vote_matrix(opinion_map)
+    stored = MapResult.objects.filter(map=opinion_map).first()
+    previous = serial.from_data(stored.data) if stored is not None else None
+    result = maths.analyze(votes, seed=opinion_map.seed, previous=previous)
+    data = serial.to_data(result, votes)
+    fields = {
+        "computed_at": timezone.now(),
+        "version": version,
+        "n_participants": len(result.participant_ids),
+        "n_grouped": int((result.labels >= 0).sum()),
+        "n_statements": len(result.statement_ids),
+        "n_votes": int(votes.seen.nnz),
+        "k": result.k,
+        "seconds": result.seconds,
+        "data": data,
+    }
+    with transaction.atomic():
+        _locked_map(opinion_map)
+        current = MapResult.objects.filter(map=opinion_map).first()
+        if current is not None and current.version > version:
+            return current  # a run that read newer votes finished first
+        saved, _created = MapResult.objects.update_or_create(map=opinion_map, defaults=fields)
+    return saved
+
+
+# --- Polis open data --------------------------------------------------------------------
+
+POLIS_FILES = ("votes.csv", "comments.csv", "participants-votes.csv")
+
+
+def _unpack(files: dict[str, bytes], folder: Path) -> None:
+    """Write the uploaded files (or the files inside one uploaded ZIP) into ``folder``."""
+    if len(files) == 1 and next(iter(files)).lower().endswith(".zip"):
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(next(iter(files.values()))))
+            members = {Path(i.filename).name: i for i in archive.infolist() if not i.is_dir()}
+        except zipfile.BadZipFile as exc:
+            raise NotAPolisExport() from exc
+        if sum(members[n].file_size for n in POLIS_FILES if n in members) > MAX_IMPORT_BYTES:
+            raise ValidationFailed(_("Filerna är för stora att importera (högst 50 MB)."))
+        files = {n: archive.read(members[n]) for n in POLIS_FILES if n in members}
+    for name, content in files.items():
+        base = Path(name).name
+        if base in POLIS_FILES:
+            (folder / base).write_bytes(content)
+
+
+def read_upload(files: dict[str, bytes]) -> polisdata.Conversation:
+    """Parse uploaded Polis files (three CSVs, or one ZIP holding them)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        _unpack(files, Path(tmp))
+        try:
+            return polisdata.read_export(tmp)
+        except (polisdata.NotAPolisExportError, UnicodeDecodeError, KeyError) as exc:
+            raise NotAPolisExport() from exc
+
+
+def _numbers(ids: list[maths.Id]) -> list[int]:
+    """Keep Polis' own ids as the map's numbers where they are all whole numbers."""
+    if all(isinstance(i, int) and i >= 0 for i in ids):
+        return [int(i) for i in ids]
+    return list(range(1, len(ids) + 1))
+
+
+def import_polis(
+    *,
+    actor: Any,
+    opinion_map: OpinionMap,
+    conversation: polisdata.Conversation,
+    source: str,
+    attribution: str,
+) -> dict[str, int]:
+    """Bring a Polis conversation into an empty map: statements, participants and votes."""
+    require_perm(actor, "opinionmaps.manage_map", opinion_map.module.process)
+    comments = conversation.comments
+    sids, pids = conversation.statement_ids, conversation.participant_ids
+    with transaction.atomic():
+        locked = _locked_map(opinion_map)
+        if locked.statements.exists() or locked.participants.exists():
+            raise MapNotEmpty()
+        participants = Participant.objects.bulk_create(
+            [
+                Participant(map=locked, number=number, external_id=str(pid))
+                for number, pid in zip(_numbers(pids), pids, strict=True)
+            ],
+            batch_size=IMPORT_BATCH,
+        )
+        by_external = {str(p.external_id): p for p in participants}
+        if any(p.pk is None for p in participants):  # backends without RETURNING
+            by_external = {
+                p.external_id: p for p in Participant.objects.filter(map=locked).only("pk")
+            }
+        now = timezone.now()
+        statements = []
+        for number, sid in zip(_numbers(sids), sids, strict=True):
+            comment = comments.get(sid)
+            moderated_out = comment is not None and comment.moderated == polisdata.MODERATED_OUT
+            author = by_external.get(str(comment.author_id)) if comment else None
+            statements.append(
+                Statement(
+                    map=locked,
+                    number=number,
+                    text=(comment.text if comment else "")[:STATEMENT_MAX_LENGTH] or "–",
+                    author=author,
+                    status=Statement.Status.REJECTED
+                    if moderated_out
+                    else Statement.Status.PUBLISHED,
+                    rejection_reason=REJECTED_IN_POLIS if moderated_out else "",
+                    moderated_at=now,
+                    external_id=str(sid),
+                )
+            )
+        Statement.objects.bulk_create(statements, batch_size=IMPORT_BATCH)
+        s_pk = dict(
+            Statement.objects.filter(map=locked).values_list("external_id", "pk").iterator()
+        )
+        p_pk = {ext: p.pk for ext, p in by_external.items()}
+        cells, stamps = conversation.vote_cells, conversation.vote_timestamps
+        batch: list[Vote] = []
+        for (p, s, v), ms in zip(cells.tolist(), stamps.tolist(), strict=True):
+            when = datetime.fromtimestamp(ms / 1000, tz=UTC)
+            batch.append(
+                Vote(
+                    participant_id=p_pk[str(pids[p])],
+                    statement_id=s_pk[str(sids[s])],
+                    value=v,
+                    created=when,
+                    updated=when,
+                )
+            )
+            if len(batch) >= IMPORT_BATCH:
+                Vote.objects.bulk_create(batch)
+                batch = []
+        Vote.objects.bulk_create(batch)
+        locked.source = source[:200]
+        locked.source_attribution = attribution
+        locked.save(update_fields=["source", "source_attribution"])
+        counts = {"participants": len(pids), "statements": len(sids), "votes": len(cells)}
+        audit_log(
+            actor=actor,
+            action="opinionmap.import",
+            target=locked,
+            organisation=opinion_map.module.process.organisation,
+            data={"source": source, **counts},
+        )
+        _bump(locked)
+    return counts
+
+
+def export_polis(opinion_map: OpinionMap) -> bytes:
+    """The map as a ZIP of Polis open-data files; ids are the map's own numbers."""
+    participants = dict(
+        Participant.objects.filter(map=opinion_map).values_list("pk", "number").iterator()
+    )
+    statements = list(Statement.objects.filter(map=opinion_map).order_by("number"))
+    pids = sorted(participants.values())
+    sids = [s.number for s in statements]
+    position = {number: i for i, number in enumerate(pids)}
+    p_index = {pk: position[number] for pk, number in participants.items()}
+    s_index = {s.pk: j for j, s in enumerate(statements)}
+    rows = list(
+        Vote.objects.filter(statement__map=opinion_map)
+        .order_by("updated", "pk")
+        .values_list("participant_id", "statement_id", "value", "updated")
+    )
+    cells = np.array([(p_index[p], s_index[s], v) for p, s, v, _u in rows], dtype=np.int64).reshape(
+        -1, 3
+    )
+    stamps = np.array([int(u.timestamp() * 1000) for *_r, u in rows], dtype=np.int64)
+    moderated = {
+        Statement.Status.PUBLISHED: 1,
+        Statement.Status.PENDING: 0,
+        Statement.Status.REJECTED: polisdata.MODERATED_OUT,
+    }
+    comments = {
+        s.number: polisdata.Comment(
+            id=s.number,
+            author_id=participants.get(s.author_id) if s.author_id else None,
+            text=s.text if s.status == Statement.Status.PUBLISHED else "",
+            moderated=moderated[Statement.Status(s.status)],
+            timestamp=int(s.created.timestamp() * 1000),
+        )
+        for s in statements
+    }
+    groups: dict[maths.Id, int] = {}
+    stored = MapResult.objects.filter(map=opinion_map).first()
+    if stored is not None:
+        for pk, label in zip(stored.data["participants"], stored.data["labels"], strict=True):
+            if label >= 0 and pk in participants:
+                groups[participants[pk]] = int(label)
+    conversation = polisdata.Conversation(
+        votes=maths.VoteMatrix.from_triples(pids, sids, cells[:, 0], cells[:, 1], cells[:, 2]),
+        vote_timestamps=stamps,
+        vote_cells=cells,
+        comments=comments,
+        polis_groups=groups,
+        n_vote_rows=len(cells),
+    )
+    out = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp:
+        polisdata.write_export(conversation, tmp)
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name in POLIS_FILES:
+                archive.write(Path(tmp) / name, arcname=name)
+    return out.getvalue()

@@ -1,0 +1,357 @@
+"""Voting, writing statements and reading the map (public); settings, moderation, import
+and recompute (staff). Every form works without JavaScript; with htmx the vote card is
+swapped in place."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from delaktig.core.errors import DelaktigError, ValidationFailed
+from delaktig.participation.models import ProcessModule
+from delaktig.participation.staff_views import staff_required
+
+from . import selectors, services
+from .forms import ImportForm, RejectForm, SeedStatementForm, SettingsForm, StatementForm
+from .models import OpinionMap, Participant, Statement, Vote
+
+VOTE_VALUES = {"agree": 1, "disagree": -1, "pass": 0}
+STAFF_LIST_LIMIT = 300  # decided statements listed on the staff page, newest first
+
+
+def _module(request: HttpRequest, module_pk: int) -> ProcessModule:
+    module = get_object_or_404(
+        ProcessModule.objects.select_related("process__organisation"),
+        pk=module_pk,
+        kind="opinionmap",
+    )
+    if not request.user.has_perm("participation.view_process", module.process):
+        raise Http404
+    return module
+
+
+def _map(request: HttpRequest, module_pk: int) -> OpinionMap:
+    module = _module(request, module_pk)
+    opinion_map = OpinionMap.objects.filter(module=module).first()
+    if opinion_map is None:
+        raise Http404
+    opinion_map.module = module
+    return opinion_map
+
+
+def results_visible(request: HttpRequest, opinion_map: OpinionMap) -> bool:
+    process = opinion_map.module.process
+    if request.user.has_perm("opinionmaps.view_results", process):
+        return True
+    return opinion_map.results_public or (process.is_public and not process.is_open)
+
+
+def _participant(request: HttpRequest, opinion_map: OpinionMap) -> Participant | None:
+    if not request.user.is_authenticated:
+        return None
+    return Participant.objects.filter(map=opinion_map, user=request.user).first()
+
+
+# --- Voting and writing -----------------------------------------------------------------
+
+
+def _vote_context(
+    request: HttpRequest, opinion_map: OpinionMap, form: StatementForm | None = None
+) -> dict[str, Any]:
+    participant = _participant(request, opinion_map)
+    done, total = selectors.progress(opinion_map, participant)
+    own = (
+        Statement.objects.filter(author=participant).order_by("-number")
+        if participant is not None
+        else Statement.objects.none()
+    )
+    return {
+        "map": opinion_map,
+        "module": opinion_map.module,
+        "process": opinion_map.module.process,
+        "statement": selectors.next_statement(opinion_map, participant),
+        "done": done,
+        "total": total,
+        "can_vote": opinion_map.module.allows("vote"),
+        "can_write": opinion_map.allow_statements and opinion_map.module.allows("write"),
+        "form": form or StatementForm(),
+        "own_statements": own,
+        "results_visible": results_visible(request, opinion_map),
+        "min_votes": min(7, total),
+    }
+
+
+def vote_page(request: HttpRequest, module_pk: int) -> HttpResponse:
+    opinion_map = _map(request, module_pk)
+    if request.method == "POST":
+        return _cast_vote(request, opinion_map)
+    template = (
+        "opinionmaps/includes/vote_card.html"
+        if request.headers.get("HX-Request")
+        else "opinionmaps/vote.html"
+    )
+    return render(request, template, _vote_context(request, opinion_map))
+
+
+def _cast_vote(request: HttpRequest, opinion_map: OpinionMap) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    back = request.POST.get("next") == "mine"
+    target = "opinionmaps:my_votes" if back else "opinionmaps:vote"
+    value = VOTE_VALUES.get(request.POST.get("vote", ""))
+    statement = Statement.objects.filter(
+        map=opinion_map, pk=request.POST.get("statement") or 0
+    ).first()
+    try:
+        if statement is None:
+            raise ValidationFailed(_("Påståendet finns inte i den här kartan."))
+        if value is None:
+            raise ValidationFailed(_("Välj håller med, håller inte med eller pass."))
+        services.vote(user=request.user, statement=statement, value=value)
+    except DelaktigError as exc:
+        messages.error(request, exc.message)
+        if request.headers.get("HX-Request"):
+            context = _vote_context(request, opinion_map)
+            return render(request, "opinionmaps/includes/vote_card.html", context)
+        return redirect(target, module_pk=opinion_map.module_id)
+    said = dict(Vote.Value.choices)[value]
+    announce = _("Din röst är sparad: %(vote)s.") % {"vote": said}
+    if request.headers.get("HX-Request") and not back:
+        context = _vote_context(request, opinion_map)
+        context["announce"] = announce
+        return render(request, "opinionmaps/includes/vote_card.html", context)
+    messages.success(request, announce)
+    url = reverse(target, kwargs={"module_pk": opinion_map.module_id})
+    return redirect(f"{url}#s{statement.number}" if back else url)
+
+
+@require_POST
+def statement_create(request: HttpRequest, module_pk: int) -> HttpResponse:
+    opinion_map = _map(request, module_pk)
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('account_login')}?next={request.path}")
+    form = StatementForm(request.POST)
+    if form.is_valid():
+        try:
+            statement = services.add_statement(
+                user=request.user, opinion_map=opinion_map, text=form.cleaned_data["text"]
+            )
+        except DelaktigError as exc:
+            form.add_error("text", exc.message)
+        else:
+            if statement.status == Statement.Status.PUBLISHED:
+                messages.success(request, _("Tack! Ditt påstående är publicerat."))
+            else:
+                messages.success(
+                    request,
+                    _("Tack! Ditt påstående visas när en moderator har granskat det."),
+                )
+            return redirect("opinionmaps:vote", module_pk=opinion_map.module_id)
+    context = _vote_context(request, opinion_map, form)
+    return render(request, "opinionmaps/vote.html", context, status=400)
+
+
+@login_required
+def my_votes(request: HttpRequest, module_pk: int) -> HttpResponse:
+    opinion_map = _map(request, module_pk)
+    participant = _participant(request, opinion_map)
+    votes = (
+        Vote.objects.filter(participant=participant, statement__status="published")
+        .select_related("statement")
+        .order_by("statement__number")
+        if participant is not None
+        else Vote.objects.none()
+    )
+    return render(
+        request,
+        "opinionmaps/my_votes.html",
+        {
+            "map": opinion_map,
+            "module": opinion_map.module,
+            "process": opinion_map.module.process,
+            "votes": votes,
+            "can_vote": opinion_map.module.allows("vote"),
+            "own_statements": Statement.objects.filter(author=participant).order_by("number")
+            if participant is not None
+            else [],
+        },
+    )
+
+
+def results(request: HttpRequest, module_pk: int) -> HttpResponse:
+    opinion_map = _map(request, module_pk)
+    if not results_visible(request, opinion_map):
+        raise PermissionDenied
+    view = selectors.map_view(opinion_map, request.user)
+    return render(
+        request,
+        "opinionmaps/results.html",
+        {
+            "map": opinion_map,
+            "module": opinion_map.module,
+            "process": opinion_map.module.process,
+            "view": view,
+            "min_group_size": 5,
+            "can_manage": request.user.has_perm(
+                "opinionmaps.manage_map", opinion_map.module.process
+            ),
+        },
+    )
+
+
+# --- Staff ------------------------------------------------------------------------------
+
+
+def _staff_module(request: HttpRequest, module_pk: int, perm: str) -> ProcessModule:
+    module = _module(request, module_pk)
+    if not request.user.has_perm(perm, module.process):
+        raise PermissionDenied
+    return module
+
+
+@staff_required
+def manage(request: HttpRequest, module_pk: int) -> HttpResponse:
+    module = _staff_module(request, module_pk, "opinionmaps.moderate")
+    opinion_map = OpinionMap.objects.filter(module=module).first()
+    can_manage = request.user.has_perm("opinionmaps.manage_map", module.process)
+    form = SettingsForm(instance=opinion_map, prefix="settings")
+    seed_form = SeedStatementForm(prefix="seed")
+    if request.method == "POST" and can_manage:
+        if "settings-topic" in request.POST:
+            form = SettingsForm(request.POST, instance=opinion_map, prefix="settings")
+            if form.is_valid():
+                try:
+                    services.configure(
+                        actor=request.user,
+                        module=module,
+                        **{name: form.cleaned_data[name] for name in form.Meta.fields},
+                    )
+                except DelaktigError as exc:
+                    form.add_error(None, exc.message)
+                else:
+                    messages.success(request, _("Inställningarna är sparade."))
+                    return redirect("opinionmaps:manage", module_pk=module.pk)
+        elif opinion_map is not None:
+            seed_form = SeedStatementForm(request.POST, prefix="seed")
+            if seed_form.is_valid():
+                try:
+                    services.add_seed_statement(
+                        actor=request.user,
+                        opinion_map=opinion_map,
+                        text=seed_form.cleaned_data["text"],
+                    )
+                except DelaktigError as exc:
+                    seed_form.add_error("text", exc.message)
+                else:
+                    messages.success(request, _("Påståendet är publicerat."))
+                    return redirect("opinionmaps:manage", module_pk=module.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    context: dict[str, Any] = {
+        "module": module,
+        "process": module.process,
+        "map": opinion_map,
+        "form": form,
+        "seed_form": seed_form,
+        "import_form": ImportForm(),
+        "can_manage": can_manage,
+    }
+    if opinion_map is not None:
+        counts = {
+            status: opinion_map.statements.filter(status=status).count()
+            for status in Statement.Status.values
+        }
+        context.update(
+            counts=counts,
+            n_participants=opinion_map.participants.count(),
+            n_votes=Vote.objects.filter(statement__map=opinion_map).count(),
+            result=getattr(opinion_map, "result", None),
+            is_empty=not opinion_map.participants.exists() and not opinion_map.statements.exists(),
+            statements=[
+                *opinion_map.statements.filter(status=Statement.Status.PENDING)
+                .select_related("author")
+                .order_by("number"),
+                *opinion_map.statements.exclude(status=Statement.Status.PENDING)
+                .select_related("author")
+                .order_by("-number")[:STAFF_LIST_LIMIT],
+            ],
+        )
+    status = 400 if request.method == "POST" else 200
+    return render(request, "opinionmaps/staff/manage.html", context, status=status)
+
+
+@staff_required
+@require_POST
+def moderate(request: HttpRequest, module_pk: int, statement_pk: int) -> HttpResponse:
+    module = _staff_module(request, module_pk, "opinionmaps.moderate")
+    statement = get_object_or_404(Statement, pk=statement_pk, map__module=module)
+    publish = request.POST.get("decision") == "publish"
+    form = RejectForm(request.POST)
+    reason = form.data.get("reason", "")
+    try:
+        services.moderate(actor=request.user, statement=statement, publish=publish, reason=reason)
+    except DelaktigError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Påståendet är publicerat.") if publish else _("Påståendet är avvisat."),
+        )
+    return redirect(
+        f"{reverse('opinionmaps:manage', kwargs={'module_pk': module.pk})}#statement-{statement.pk}"
+    )
+
+
+@staff_required
+@require_POST
+def import_polis(request: HttpRequest, module_pk: int) -> HttpResponse:
+    module = _staff_module(request, module_pk, "opinionmaps.manage_map")
+    opinion_map = get_object_or_404(OpinionMap, module=module)
+    form = ImportForm(request.POST, request.FILES)
+    uploads = request.FILES.getlist("files")
+    if form.is_valid():
+        try:
+            conversation = services.read_upload({f.name or "": f.read() for f in uploads})
+            counts = services.import_polis(
+                actor=request.user,
+                opinion_map=opinion_map,
+                conversation=conversation,
+                source=form.cleaned_data["source"],
+                attribution=form.cleaned_data["attribution"],
+            )
+        except DelaktigError as exc:
+            form.add_error("files", exc.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Importerat: %(statements)d påståenden, %(participants)d deltagare och "
+                    "%(votes)d röster. Kartan räknas fram i bakgrunden."
+                )
+                % counts,
+            )
+            return redirect("opinionmaps:manage", module_pk=module.pk)
+    return render(
+        request,
+        "opinionmaps/staff/import.html",
+        {"module": module, "process": module.process, "map": opinion_map, "import_form": form},
+        status=400,
+    )
+
+
+@staff_required
+@require_POST
+def recompute_now(request: HttpRequest, module_pk: int) -> HttpResponse:
+    module = _staff_module(request, module_pk, "opinionmaps.manage_map")
+    opinion_map = get_object_or_404(OpinionMap, module=module)
+    if services.request_recompute(opinion_map):
+        messages.success(request, _("Kartan räknas om i bakgrunden."))
+    else:
+        messages.info(request, _("En omräkning väntar redan i kön."))
+    return redirect("opinionmaps:manage", module_pk=module.pk)
