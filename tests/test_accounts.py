@@ -194,3 +194,30 @@ def test_export_and_deletion_cover_joined_actors_and_networks() -> None:
     account_delete(user=user)
     assert Commitment.objects.get().contact_user is None
     assert NetworkMember.objects.get().user is None
+
+
+def test_export_and_deletion_cover_opinion_maps() -> None:
+    from django.utils import timezone
+
+    from delaktig.opinionmaps.models import OpinionMap, Participant, Statement, Vote
+    from tests.factories import ModuleFactory
+
+    user = UserFactory()
+    opinion_map = OpinionMap.objects.create(
+        module=ModuleFactory(kind="opinionmap", title="Karta"), topic="Bussar"
+    )
+    participant = Participant.objects.create(map=opinion_map, number=1, user=user)
+    statement = Statement.objects.create(
+        map=opinion_map, number=1, text="Fler turer", author=participant, status="published"
+    )
+    now = timezone.now()
+    Vote.objects.create(
+        participant=participant, statement=statement, value=-1, created=now, updated=now
+    )
+    data = personal_data_export(user=user)
+    assert data["opinion_map_votes"][0]["statement"] == "Fler turer"
+    assert data["opinion_map_votes"][0]["vote"] == -1
+    assert data["opinion_map_statements"][0]["map"] == "Karta"
+    account_delete(user=user)
+    participant.refresh_from_db()
+    assert participant.user is None and Vote.objects.count() == 1

@@ -103,6 +103,35 @@ def personal_data_export(*, user: User) -> dict[str, Any]:
             for r in CommentReport.objects.filter(reporter=user)
         ],
         **_followup_data(user),
+        **_opinion_map_data(user),
+    }
+
+
+def _opinion_map_data(user: User) -> dict[str, Any]:
+    """Votes and statements in opinion maps (the maps show them without names)."""
+    from delaktig.opinionmaps.models import Statement, Vote
+
+    return {
+        "opinion_map_votes": [
+            {
+                "map": v.statement.map.module.title,
+                "statement": v.statement.text,
+                "vote": v.value,
+                "updated": v.updated.isoformat(),
+            }
+            for v in Vote.objects.filter(participant__user=user).select_related(
+                "statement__map__module"
+            )
+        ],
+        "opinion_map_statements": [
+            {
+                "map": s.map.module.title,
+                "text": s.text,
+                "status": s.status,
+                "created": s.created.isoformat(),
+            }
+            for s in Statement.objects.filter(author__user=user).select_related("map__module")
+        ],
     }
 
 
@@ -159,6 +188,10 @@ def account_delete(*, user: User) -> None:
 
         Commitment.objects.filter(contact_user=user).update(contact_user=None)
         NetworkMember.objects.filter(user=user).update(user=None)
+        # Votes and statements stay in the maps under the participant's number only.
+        from delaktig.opinionmaps.models import Participant
+
+        Participant.objects.filter(user=user).update(user=None)
         user.username = f"deleted-{user.pk}"
         user.email = ""
         user.first_name = ""
