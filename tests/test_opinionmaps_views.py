@@ -216,7 +216,7 @@ def test_official_imports_a_polis_conversation_and_exports_it(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("opinionmaps:import", kwargs={"module_pk": module.pk}),
-            {"files": upload, "source": "Polis: 15-per-hour-seattle", "attribution": "CC BY 4.0"},
+            {"polis_files": upload, "source": "Polis: 15-per-hour-seattle", "attribution": "CC BY 4.0"},
             follow=True,
         )
     expected = polisdata.read_export(SEATTLE)
@@ -246,7 +246,7 @@ def test_import_of_a_wrong_file_says_so(client: Client) -> None:
     upload.name = "data.zip"
     response = client.post(
         reverse("opinionmaps:import", kwargs={"module_pk": module.pk}),
-        {"files": upload, "source": "Polis", "attribution": "CC BY 4.0"},
+        {"polis_files": upload, "source": "Polis", "attribution": "CC BY 4.0"},
     )
     assert response.status_code == 400
     assert "inte en export från Polis" in response.content.decode()

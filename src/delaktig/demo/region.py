@@ -17,6 +17,7 @@ from delaktig.accounts.models import DemographicProfile, Role, User
 from delaktig.councils import demo as councils_demo
 from delaktig.followup import demo as followup_demo
 from delaktig.meetings import demo as meetings_demo
+from delaktig.opinionmaps import demo as opinionmaps_demo
 from delaktig.organisations.models import (
     AccessibilityStatement,
     Body,
@@ -439,7 +440,7 @@ def load_demo_region() -> list[DemoLogin]:
             Body.objects.create(organisation=org, name=name, kind=kind)
     OrganisationSettings.objects.create(
         organisation=region,
-        enabled_modules=["discussion", "meeting", "referral", "survey"],
+        enabled_modules=["discussion", "meeting", "referral", "survey", "opinionmap"],
         contact_email="demokrati@demo.delaktig.se",
         content_languages=["sv", "en", "sma", "se", "fi"],
     )
@@ -484,6 +485,7 @@ def load_demo_region() -> list[DemoLogin]:
     meetings_demo.load(region, residents)
     councils_demo.load(region, official, residents)
     surveys_demo.load(region, official, residents)
+    opinionmaps_demo.load(region, official, residents)
     followup_demo.load(region, official, residents)
 
     return [

@@ -1,4 +1,7 @@
+from typing import Any
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from .models import STATEMENT_MAX_LENGTH, OpinionMap
@@ -46,14 +49,31 @@ class RejectForm(forms.Form):
     )
 
 
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files chosen at once in one input; cleans to a list."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        one = super().clean
+        if isinstance(data, list | tuple):
+            return [one(item, initial) for item in data]
+        return [one(data, initial)]
+
+
 class ImportForm(forms.Form):
-    files = forms.FileField(
+    polis_files = MultipleFileField(
         label=_("Filer från Polis"),
         help_text=_(
             "votes.csv och comments.csv, gärna också participants-votes.csv: välj alla på en "
             "gång, eller en ZIP-fil som innehåller dem."
         ),
-        widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True}),
     )
     source = forms.CharField(
         label=_("Källa"),

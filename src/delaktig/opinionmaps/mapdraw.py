@@ -1,9 +1,9 @@
 """Geometry of the opinion map picture: group regions, binned participants, "you are here".
 
 Pure numpy/scipy, no Django. Coordinates come from the maths; the picture is a square
-``SIZE`` × ``SIZE`` SVG with a margin. Each group is drawn as the convex hull of its members
-nearest its centre (the outermost 10 % are left out so one outlier does not stretch the
-region), padded a little, and labelled with its letter. Participants are binned on a grid so
+``SIZE`` × ``SIZE`` SVG with a margin. Each group is drawn as the convex hull of all its
+members, padded a little, and labelled with its letter; every member's dot and the viewer's
+marker therefore lie inside their group's region. Participants are binned on a grid so
 that the picture stays small whatever the number of participants.
 """
 
@@ -19,7 +19,6 @@ from scipy.spatial import ConvexHull, QhullError  # type: ignore[import-untyped]
 SIZE = 400.0
 MARGIN = 36.0
 GRID = 48  # bins per side for the participant dots
-CORE_SHARE = 0.9  # share of a group's members (nearest its centre) inside its region
 PAD = 10.0
 
 
@@ -100,12 +99,9 @@ def draw(
         members = coords[lab == g]
         if not len(members):
             continue
-        centre = members.mean(axis=0)
-        dist = np.linalg.norm(members - centre, axis=1)
-        core = members[dist <= np.quantile(dist, CORE_SHARE)] if len(members) >= 10 else members
-        corners = np.clip(_hull(core), 2, SIZE - 2)
+        corners = np.clip(_hull(members), 2, SIZE - 2)
         points = " ".join(f"{x:.1f},{y:.1f}" for x, y in corners)
-        lx, ly = np.clip(core.mean(axis=0), 14, SIZE - 14)
+        lx, ly = np.clip(members.mean(axis=0), 14, SIZE - 14)
         regions.append(
             Region(g, group_letter(g), points, float(lx), float(ly), int((lab == g).sum()))
         )

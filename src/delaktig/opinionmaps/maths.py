@@ -31,6 +31,7 @@ previous base and group centres (PCA signs are aligned with the previous compone
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -42,6 +43,7 @@ from scipy.linalg import eigh  # type: ignore[import-untyped]
 from scipy.sparse.linalg import LinearOperator, eigsh  # type: ignore[import-untyped]
 from scipy.spatial.distance import cdist  # type: ignore[import-untyped]
 from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
 
 Id = int | str
 FloatArray = npt.NDArray[np.float64]
@@ -265,7 +267,11 @@ def _kmeans(
         km = KMeans(n_clusters=k, init=init, n_init=1, random_state=seed)
     else:
         km = KMeans(n_clusters=k, init="k-means++", n_init=10, random_state=seed)
-    km.fit(x, sample_weight=weights)
+    with warnings.catch_warnings():
+        # Fewer distinct points than clusters leaves some clusters empty; the caller drops
+        # empty base clusters, so sklearn's warning about it is expected here.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        km.fit(x, sample_weight=weights)
     labels = np.asarray(km.labels_, dtype=np.int64)
     return labels, np.asarray(km.cluster_centers_, dtype=np.float64)
 

@@ -390,7 +390,9 @@ def read_upload(files: dict[str, bytes]) -> polisdata.Conversation:
         _unpack(files, Path(tmp))
         try:
             return polisdata.read_export(tmp)
-        except (polisdata.NotAPolisExportError, UnicodeDecodeError, KeyError) as exc:
+        # ValueError covers NotAPolisExportError, UnicodeDecodeError and bad values in the
+        # files (a vote of 2, a non-numeric "moderated" or timestamp).
+        except (ValueError, KeyError) as exc:
             raise NotAPolisExport() from exc
 
 
@@ -511,7 +513,7 @@ def export_polis(opinion_map: OpinionMap) -> bytes:
         Statement.Status.PENDING: 0,
         Statement.Status.REJECTED: polisdata.MODERATED_OUT,
     }
-    comments = {
+    comments: dict[maths.Id, polisdata.Comment] = {
         s.number: polisdata.Comment(
             id=s.number,
             author_id=participants.get(s.author_id) if s.author_id else None,

@@ -314,8 +314,8 @@ def import_polis(request: HttpRequest, module_pk: int) -> HttpResponse:
     module = _staff_module(request, module_pk, "opinionmaps.manage_map")
     opinion_map = get_object_or_404(OpinionMap, module=module)
     form = ImportForm(request.POST, request.FILES)
-    uploads = request.FILES.getlist("files")
     if form.is_valid():
+        uploads = form.cleaned_data["polis_files"]
         try:
             conversation = services.read_upload({f.name or "": f.read() for f in uploads})
             counts = services.import_polis(
@@ -326,7 +326,7 @@ def import_polis(request: HttpRequest, module_pk: int) -> HttpResponse:
                 attribution=form.cleaned_data["attribution"],
             )
         except DelaktigError as exc:
-            form.add_error("files", exc.message)
+            form.add_error("polis_files", exc.message)
         else:
             messages.success(
                 request,
