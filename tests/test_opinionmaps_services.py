@@ -943,3 +943,16 @@ def test_concurrent_votes_and_participants() -> None:
     assert not opinion_map.recompute_pending
     result = MapResult.objects.get(map=opinion_map)
     assert result.n_votes == 5 and result.version == opinion_map.version
+
+
+def test_too_large_uploads_are_refused_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(services, "MAX_IMPORT_BYTES", 100)
+    plain = {"votes.csv": b"x" * 60, "comments.csv": b"y" * 60}
+    with pytest.raises(ValidationFailed, match="för stora"):
+        services.read_upload(plain)
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("votes.csv", "0" * 500)  # compresses to a few bytes
+        archive.writestr("comments.csv", "")
+    with pytest.raises(ValidationFailed, match="för stora"):
+        services.read_upload({"polis.zip": packed.getvalue()})

@@ -216,7 +216,11 @@ def test_official_imports_a_polis_conversation_and_exports_it(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("opinionmaps:import", kwargs={"module_pk": module.pk}),
-            {"polis_files": upload, "source": "Polis: 15-per-hour-seattle", "attribution": "CC BY 4.0"},
+            {
+                "polis_files": upload,
+                "source": "Polis: 15-per-hour-seattle",
+                "attribution": "CC BY 4.0",
+            },
             follow=True,
         )
     expected = polisdata.read_export(SEATTLE)

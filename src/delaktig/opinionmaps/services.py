@@ -386,6 +386,8 @@ def _unpack(files: dict[str, bytes], folder: Path) -> None:
 
 def read_upload(files: dict[str, bytes]) -> polisdata.Conversation:
     """Parse uploaded Polis files (three CSVs, or one ZIP holding them)."""
+    if sum(len(content) for content in files.values()) > MAX_IMPORT_BYTES:
+        raise ValidationFailed(_("Filerna är för stora att importera (högst 50 MB)."))
     with tempfile.TemporaryDirectory() as tmp:
         _unpack(files, Path(tmp))
         try:

@@ -4,6 +4,7 @@ swapped in place."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -197,7 +198,7 @@ def results(request: HttpRequest, module_pk: int) -> HttpResponse:
             "module": opinion_map.module,
             "process": opinion_map.module.process,
             "view": view,
-            "min_group_size": 5,
+            "min_group_size": settings.DELAKTIG_MIN_GROUP_SIZE,
             "can_manage": request.user.has_perm(
                 "opinionmaps.manage_map", opinion_map.module.process
             ),
