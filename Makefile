@@ -53,6 +53,7 @@ pdf-deps:
 lint: deps
 	.venv/bin/ruff check src tests bench scripts
 	.venv/bin/ruff format --check src tests bench scripts
+	.venv/bin/lint-imports --no-cache
 
 types: deps
 	.venv/bin/mypy src tests bench scripts

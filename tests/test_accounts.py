@@ -165,7 +165,8 @@ def test_export_and_deletion_cover_proposals_supports_and_verification(client: C
     assert "identity_hash" not in str(data["verification"])
     account_delete(user=user)
     assert not Verification.objects.filter(user=user).exists()
-    assert Proposal.objects.filter(author=user).exists()  # the public record stays
+    # A draft was never sent in, so it is no public record: it goes with the account.
+    assert not Proposal.objects.filter(author=user).exists()
 
 
 def test_export_and_deletion_cover_joined_actors_and_networks() -> None:

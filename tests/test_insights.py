@@ -66,7 +66,9 @@ def test_figures_count_participants_once_and_hide_small_groups(client: Client) -
     assert by_sex["Kvinna"] == 6 and by_sex["Man"] == 7
     official = role(UserFactory(), "official", module.process.organisation)
     client.force_login(official)
-    html = client.get(reverse("staff:figures", args=[module.process.pk])).content.decode()
+    html = client.get(
+        reverse("insights:process_figures", args=[module.process.pk])
+    ).content.decode()
     assert "färre än fem, visas inte" in html
 
 

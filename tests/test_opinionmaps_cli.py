@@ -25,3 +25,33 @@ def test_analyze_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_not_a_polis_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["analyze", str(tmp_path), "--json"]) == 2
     assert "not a Polis export" in capsys.readouterr().err
+
+
+def test_the_documented_command_runs_from_anywhere(tmp_path: Path) -> None:
+    """`python -m delaktig.opinionmaps analyze DIR --json` works because the project is
+    installed as a package, not because a test put src/ on the path."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DJANGO_SETTINGS_MODULE")}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "delaktig.opinionmaps",
+            "analyze",
+            str(DATA / "brexit-consensus"),
+            "--json",
+            "--seed",
+            "1",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["groups"]) >= 2

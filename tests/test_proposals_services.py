@@ -123,7 +123,8 @@ def test_supports_count_once_per_person_and_reach_threshold(
     same_person = verified_resident(municipality)
     same_person.verification.identity_hash = first.verification.identity_hash
     same_person.verification.save()
-    services.support_add(user=same_person, proposal=proposal)
+    with pytest.raises(services.AlreadySupported):
+        services.support_add(user=same_person, proposal=proposal)
     proposal.refresh_from_db()
     assert proposal.support_count == 1
     second = verified_resident(municipality)

@@ -198,7 +198,7 @@ def test_staff_pages_need_a_staff_role(client: Client) -> None:
         reverse("staff:process_create"),
         reverse("staff:process", args=[process.pk]),
         reverse("staff:feedback", args=[process.pk]),
-        reverse("staff:figures", args=[process.pk]),
+        reverse("insights:process_figures", args=[process.pk]),
         reverse("discussions:moderation"),
     ]
     for url in urls:

@@ -105,6 +105,7 @@ def test_staff_pages(page: Page, demo: str) -> None:
         "staff-moderation": "/m/discussion/personal/moderering/",
         "staff-audit-log": "/personal/logg/",
         "staff-organisation-settings": "/personal/organisationer/region-jamtland-harjedalen/",
+        "staff-retention": "/personal/organisationer/region-jamtland-harjedalen/gallring/",
         "staff-accessibility-edit": "/tillganglighet/region-jamtland-harjedalen/redigera/",
         "staff-proposals": "/forslag/personal/",
         "staff-proposal-case": f"/forslag/personal/{case.pk}/",

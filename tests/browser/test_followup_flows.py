@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page
 from delaktig.assessments.models import ImpactAssessment
 from delaktig.demo.region import DEMO_PASSWORD
 from delaktig.followup.models import ActionPlan, Activity, IndicatorValue, Strategy
-from tests.browser.conftest import assert_accessible, login, tab_to
+from tests.browser.conftest import assert_accessible, login, new_context, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,8 +36,8 @@ def demo(live_server: Any) -> str:
 
 @pytest.fixture
 def no_js_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(
-        bypass_csp=True,
+    context = new_context(
+        browser,
         java_script_enabled=False,
         locale="sv-SE",
         viewport={"width": 390, "height": 844},
@@ -52,9 +52,7 @@ def axe_with_javascript(page: Page, name: str) -> None:
     """axe-core needs JavaScript: check the same address in a twin tab that has it."""
     browser = page.context.browser
     assert browser is not None
-    context = browser.new_context(
-        bypass_csp=True, locale="sv-SE", viewport={"width": 390, "height": 844}
-    )
+    context = new_context(browser, locale="sv-SE", viewport={"width": 390, "height": 844})
     context.add_cookies(page.context.cookies())
     twin = context.new_page()
     twin.goto(page.url)
@@ -189,7 +187,7 @@ def test_official_follows_up_a_plan_end_to_end(demo: str, page: Page, tmp_path: 
     assert_accessible(page, "assessments-staff-detail")
 
     # Four eyes: a second official signs it off, and it becomes public on the activity page.
-    second = page.context.browser.new_context(bypass_csp=True, locale="sv-SE")
+    second = new_context(page.context.browser, locale="sv-SE")
     other = second.new_page()
     login(other, demo, ADMIN, DEMO_PASSWORD)
     other.goto(f"{demo}/personal/konsekvensanalyser/{assessment.pk}/")

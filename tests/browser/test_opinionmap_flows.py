@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page
 
 from delaktig.opinionmaps import polisdata, services
 from delaktig.opinionmaps.models import MapResult, OpinionMap, Participant, Statement, Vote
-from tests.browser.conftest import ARTIFACTS, assert_accessible, login, tab_to
+from tests.browser.conftest import ARTIFACTS, assert_accessible, login, new_context, tab_to
 from tests.factories import ModuleFactory, PhaseFactory, ProcessFactory, UserFactory, role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -111,8 +111,8 @@ def url(opinion_map: OpinionMap, view: str = "") -> str:
 
 @pytest.fixture
 def no_js_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(
-        bypass_csp=True,
+    context = new_context(
+        browser,
         java_script_enabled=False,
         locale="sv-SE",
         viewport={"width": 390, "height": 844},  # a phone

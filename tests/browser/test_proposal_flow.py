@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, Page
 from delaktig.demo.region import DEMO_PASSWORD
 from delaktig.organisations.models import Organisation
 from delaktig.proposals.models import Proposal, ProposalSettings
-from tests.browser.conftest import assert_accessible, tab_to
+from tests.browser.conftest import assert_accessible, new_context, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ def demo(live_server: Any) -> str:
 
 
 def keyboard_login(browser: Browser, demo: str, email: str) -> Page:
-    page = browser.new_context(bypass_csp=True, locale="sv-SE").new_page()
+    page = new_context(browser, locale="sv-SE").new_page()
     page.set_default_timeout(15_000)
     page.goto(demo + "/konto/login/")
     tab_to(page, "#id_login")
@@ -99,12 +99,15 @@ def test_submit_intake_supports_register_refer_decide(browser: Browser, demo: st
     tab_to(official, "#id_decide-decided_by")
     official.keyboard.press("ArrowDown")
     tab_to(official, "#id_decide-decided_on")
-    # Chromium here shows dates as mm/dd/yyyy whatever the page's locale; each segment
+    # The decision is taken on the day the proposal was registered, whatever day the test
+    # runs. Chromium here shows dates as mm/dd/yyyy whatever the page's locale; each segment
     # moves on to the next when it is full.
-    official.keyboard.type("11")
-    official.keyboard.type("23")
-    official.keyboard.type("2026")
-    assert official.input_value("#id_decide-decided_on") == "2026-11-23"
+    decided_on = proposal.registered_on
+    assert decided_on is not None
+    official.keyboard.type(f"{decided_on:%m}")
+    official.keyboard.type(f"{decided_on:%d}")
+    official.keyboard.type(f"{decided_on:%Y}")
+    assert official.input_value("#id_decide-decided_on") == decided_on.isoformat()
     tab_to(official, "#id_decide-minutes_reference")
     official.keyboard.type("Regionfullmäktige § 140")
     tab_to(official, "#id_decide-answer")

@@ -14,7 +14,7 @@ from delaktig.demo.region import DEMO_PASSWORD
 from delaktig.participation.models import Process
 from delaktig.population.models import PopulationTable
 from delaktig.surveys.models import Question, Response, Survey
-from tests.browser.conftest import assert_accessible, login, tab_to
+from tests.browser.conftest import assert_accessible, login, new_context, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,8 +28,8 @@ def demo(live_server: Any) -> str:
 
 @pytest.fixture
 def no_js_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(
-        bypass_csp=True,
+    context = new_context(
+        browser,
         java_script_enabled=False,
         locale="sv-SE",
         viewport={"width": 390, "height": 844},  # a phone
@@ -45,9 +45,7 @@ def axe_with_javascript(page: Page, name: str) -> None:
     that has it (the answers are saved on the server, so a GET shows the same step)."""
     browser = page.context.browser
     assert browser is not None
-    context = browser.new_context(
-        bypass_csp=True, locale="sv-SE", viewport={"width": 390, "height": 844}
-    )
+    context = new_context(browser, locale="sv-SE", viewport={"width": 390, "height": 844})
     context.add_cookies(page.context.cookies())
     twin = context.new_page()
     twin.goto(page.url)
@@ -214,7 +212,7 @@ def test_official_builds_a_survey_and_a_resident_answers_it(page: Page, demo: st
 
     # A resident answers in English with JavaScript on: the follow-up appears on "No".
     survey = Survey.objects.get(module__title="Snabbfråga om hållplatser")
-    resident = page.context.browser.new_context(bypass_csp=True, locale="sv-SE")
+    resident = new_context(page.context.browser, locale="sv-SE")
     other = resident.new_page()
     other.goto(f"{demo}/m/survey/{survey.module_id}/?sprak=en")
     assert "Two questions about your nearest stop." in other.locator("main").inner_text()

@@ -1,6 +1,11 @@
 """Who holds which role where. Loaded once per user object and cached on it."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from delaktig.organisations.models import Organisation
 
 from .models import Role
 
@@ -51,3 +56,12 @@ def staff_organisation_ids(
     user: Any, kinds: tuple[str, ...] = ("official", "moderator")
 ) -> set[int]:
     return {org for kind, org in role_set(user) if kind in kinds and org is not None}
+
+
+def official_organisations(user: Any) -> "QuerySet[Organisation]":
+    """The organisations a person may act for as an official: all, for an administrator."""
+    from delaktig.organisations.models import Organisation
+
+    if is_administrator(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=staff_organisation_ids(user, ("official",)))

@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from delaktig.accounts.decorators import staff_required
+from delaktig.accounts.roles import official_organisations
 from delaktig.core.errors import DelaktigError
 from delaktig.followup.models import Activity
-from delaktig.organisations.selectors import official_organisations
 from delaktig.participation.models import Process
-from delaktig.participation.staff_views import staff_required
 
 from . import selectors, services
 from .forms import AnswersForm, AssessmentCreateForm, ReopenForm, SignOffForm, StaffFilterForm

@@ -7,10 +7,14 @@ everything for a deployment.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.identity.eidpresets import DEFAULT_PRESET, PRESETS
+
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
 BASE_DIR = Path(__file__).resolve().parents[3]
 VAR_DIR = Path(os.environ.get("DELAKTIG_VAR_DIR", BASE_DIR / "var"))
 
@@ -88,7 +92,7 @@ WSGI_APPLICATION = "delaktig.config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "src" / "delaktig" / "templates"],
+        "DIRS": [PACKAGE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -96,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "delaktig.core.context_processors.site",
+                "delaktig.accounts.context_processors.site",
             ],
         },
     },
@@ -164,6 +168,15 @@ LOGIN_URL = "account_login"
 # E-identification through an OpenID Connect broker (BankID, Freja eID …). Configured only
 # when DELAKTIG_EID_SERVER_URL is set; the claims that carry the personnummer and the
 # municipality of registration differ between brokers, so they are settings too.
+# Claim names and scope come from a preset for the broker's profile (identity/eidpresets.py);
+# each can be overridden on its own.
+EID_PRESET = PRESETS[os.environ.get("DELAKTIG_EID_PRESET", DEFAULT_PRESET)]
+DELAKTIG_EID_NATIONAL_ID_CLAIM = os.environ.get(
+    "DELAKTIG_EID_NATIONAL_ID_CLAIM", EID_PRESET["national_id_claim"]
+)
+DELAKTIG_EID_MUNICIPALITY_CLAIM = os.environ.get(
+    "DELAKTIG_EID_MUNICIPALITY_CLAIM", EID_PRESET["municipality_claim"]
+)
 SOCIALACCOUNT_PROVIDERS: dict[str, dict[str, object]] = {}
 EID_SERVER_URL = os.environ.get("DELAKTIG_EID_SERVER_URL", "")
 if EID_SERVER_URL:
@@ -178,19 +191,37 @@ if EID_SERVER_URL:
                 "settings": {
                     "server_url": EID_SERVER_URL,
                     "token_auth_method": "client_secret_post",
+                    "scope": env_list("DELAKTIG_EID_SCOPE", ",".join(EID_PRESET["scope"])),
                 },
             }
         ],
     }
+
+
+def url_origin(url: str) -> str:
+    """``https://broker.example:8443`` from any URL on that origin."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"not an http(s) URL: {url!r}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def form_action_origins(server_url: str, extra: list[str]) -> list[str]:
+    """Origins the e-ID login may be redirected to after a form post: the broker's own, and
+    any other its authorisation endpoint lives on (DELAKTIG_EID_FORM_ACTION_ORIGINS)."""
+    return sorted({url_origin(u) for u in [server_url, *extra] if u})
+
+
+EID_FORM_ACTION_ORIGINS = form_action_origins(
+    EID_SERVER_URL, env_list("DELAKTIG_EID_FORM_ACTION_ORIGINS")
+)
 SOCIALACCOUNT_ADAPTER = "delaktig.identity.adapter.EidAdapter"
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_STORE_TOKENS = False
-DELAKTIG_EID_NATIONAL_ID_CLAIM = os.environ.get(
-    "DELAKTIG_EID_NATIONAL_ID_CLAIM", "personal_identity_number"
-)
-DELAKTIG_EID_MUNICIPALITY_CLAIM = os.environ.get(
-    "DELAKTIG_EID_MUNICIPALITY_CLAIM", "municipality_code"
-)
+# Where a verified person's municipality of folkbokföring comes from, tried in order: the
+# broker's claim, the imported population register (identity/residency.py). A dotted path
+# names another source (a live Navet or SPAR lookup).
+DELAKTIG_RESIDENCY_SOURCES = env_list("DELAKTIG_RESIDENCY_SOURCES", "claim,register")
 # Key for the keyed hash of personnummer. Production must set its own and keep it.
 DELAKTIG_IDENTITY_HASH_KEY = os.environ.get("DELAKTIG_IDENTITY_HASH_KEY", "")
 
@@ -220,7 +251,7 @@ TASKS = {
 # --- Languages ---
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("Engelska"))]
-LOCALE_PATHS = [BASE_DIR / "src" / "delaktig" / "locale"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True
@@ -245,7 +276,7 @@ STATIC_ROOT = VAR_DIR / "static"
 # in development and tests the finders serve the files, so an empty folder is enough.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [
-    BASE_DIR / "src" / "delaktig" / "static",
+    PACKAGE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 STORAGES = {
@@ -261,20 +292,28 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the form, not the cook
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "font-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "form-action": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "base-uri": ["'self'"],
-        "object-src": ["'none'"],
+
+
+def content_security_policy(form_action_origins: list[str]) -> dict[str, dict[str, list[str]]]:
+    """The site's CSP: no inline script or style, nothing framed, forms only to us and the
+    e-ID broker (browsers apply form-action to the redirect after the login form's post)."""
+    return {
+        "DIRECTIVES": {
+            "default-src": ["'self'"],
+            "script-src": ["'self'"],
+            "style-src": ["'self'"],
+            "img-src": ["'self'", "data:"],
+            "font-src": ["'self'"],
+            "connect-src": ["'self'"],
+            "form-action": ["'self'", *form_action_origins],
+            "frame-ancestors": ["'none'"],
+            "base-uri": ["'self'"],
+            "object-src": ["'none'"],
+        }
     }
-}
+
+
+CONTENT_SECURITY_POLICY = content_security_policy(EID_FORM_ACTION_ORIGINS)
 
 # --- Delaktig rules ---
 # Comments a person may write within the window before being asked to wait.

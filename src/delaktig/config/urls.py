@@ -17,6 +17,7 @@ urlpatterns = [
     path("personal/befolkning/", include("delaktig.population.urls")),
     path("personal/uppfoljning/", include("delaktig.followup.staff_urls")),
     path("personal/konsekvensanalyser/", include("delaktig.assessments.staff_urls")),
+    path("", include("delaktig.insights.urls")),
     path("personal/", include("delaktig.participation.staff_urls")),
     path("konto/", include("allauth.urls")),
     path("mitt-konto/", include("delaktig.accounts.urls")),

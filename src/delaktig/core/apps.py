@@ -15,6 +15,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib import admin
+        from django.utils.module_loading import autodiscover_modules
+
+        # Every app declares what it contributes to the platform (personal data, retention,
+        # jobs, demo data) in a ``contributions.py``; importing it registers the declaration.
+        autodiscover_modules("contributions")
 
         admin.site.has_permission = superuser_only  # type: ignore[method-assign]
         admin.site.site_header = "Delaktig"

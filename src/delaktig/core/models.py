@@ -35,3 +35,20 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+
+class JobRun(models.Model):
+    """When ``tick`` last ran a time-driven job from the platform registry, and how it went."""
+
+    key = models.CharField(max_length=80, unique=True)
+    started_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+    result = models.IntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("körning av schemalagt jobb")
+        verbose_name_plural = _("körningar av schemalagda jobb")
+
+    def __str__(self) -> str:
+        return self.key

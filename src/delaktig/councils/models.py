@@ -109,6 +109,18 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
 
+    @property
+    def public_name(self) -> str:
+        """The name the public sees: none once the member's account is deleted."""
+        if not self.name or (self.user is not None and self.user.deleted_at):
+            return str(_("Borttagen användare"))
+        return self.name
+
+    @property
+    def staff_name(self) -> str:
+        """The name officials see; it is kept while compensation records need it."""
+        return self.name or str(_("Borttagen användare"))
+
 
 class Referral(models.Model):
     """A remiss: a matter sent to councils for their views, with a deadline."""

@@ -236,7 +236,7 @@ def payroll_rows(*, organisation: Any, year: int, month: int) -> list[dict[str, 
             continue
         rows.append(
             {
-                "name": item.membership.name,
+                "name": item.membership.staff_name,
                 "nominated_by": item.membership.nominated_by,
                 "council": item.membership.council.name,
                 "meeting_date": timezone.localtime(item.meeting.starts_at).date().isoformat(),

@@ -5,11 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from delaktig.accounts.decorators import staff_required
+from delaktig.accounts.roles import official_organisations
 from delaktig.core.errors import DelaktigError
 from delaktig.meetings.ical import calendar_for
 from delaktig.organisations.models import Organisation
-from delaktig.organisations.selectors import official_organisations
-from delaktig.participation.staff_views import staff_required
 
 from . import services
 from .forms import HowUsedForm, ReferralForm, ResponseForm
@@ -34,7 +34,9 @@ def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "compensation": CompensationModel.objects.filter(
                 organisation=council.organisation
             ).first(),
-            "members": council.memberships.filter(term_start__lte=today, term_end__gte=today),
+            "members": council.memberships.filter(
+                term_start__lte=today, term_end__gte=today
+            ).select_related("user"),
             "upcoming": council.meetings.public().filter(ends_at__gte=timezone.now()),
             "minutes": council.meetings.public()
             .filter(minutes_published_at__isnull=False)

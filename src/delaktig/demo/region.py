@@ -14,10 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from delaktig.accounts.models import DemographicProfile, Role, User
-from delaktig.councils import demo as councils_demo
-from delaktig.followup import demo as followup_demo
-from delaktig.meetings import demo as meetings_demo
-from delaktig.opinionmaps import demo as opinionmaps_demo
+from delaktig.core import contributions
 from delaktig.organisations.models import (
     AccessibilityStatement,
     Body,
@@ -36,8 +33,6 @@ from delaktig.participation.models import (
     TargetGroup,
 )
 from delaktig.participation.workflow import Action
-from delaktig.proposals import demo as proposals_demo
-from delaktig.surveys import demo as surveys_demo
 
 DEMO_PASSWORD = "delaktig-demo"  # noqa: S105 - printed for the demo, never used in production
 
@@ -481,12 +476,10 @@ def load_demo_region() -> list[DemoLogin]:
 
     for spec in PROCESSES:
         _process(spec, region, official, residents)
-    proposals_demo.load(region, official, residents)
-    meetings_demo.load(region, residents)
-    councils_demo.load(region, official, residents)
-    surveys_demo.load(region, official, residents)
-    opinionmaps_demo.load(region, official, residents)
-    followup_demo.load(region, official, residents)
+    # Each app adds its own demo content, declared in the platform registry.
+    context = contributions.DemoContext(region=region, official=official, residents=residents)
+    for _app, demo in contributions.demo_loaders():
+        demo.load(context)
 
     return [
         DemoLogin("administratör", admin.email),

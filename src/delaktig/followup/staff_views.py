@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from delaktig.accounts.decorators import staff_required
+from delaktig.accounts.roles import official_organisations
 from delaktig.core.errors import DelaktigError
-from delaktig.organisations.selectors import official_organisations
-from delaktig.participation.staff_views import staff_required
 
 from . import services
 from .forms import (

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from delaktig.core.errors import ValidationFailed
-from delaktig.organisations.models import Municipality
 
-from .services import verification_from_eid
+from .residency import municipality_for
+from .services import hash_identity_number, verification_from_eid
 
 logger = logging.getLogger(__name__)
 
@@ -30,14 +30,18 @@ def claims_of(sociallogin: Any) -> dict[str, Any]:
 def verify_from_claims(user: Any, claims: dict[str, Any]) -> bool:
     number = claims.get(settings.DELAKTIG_EID_NATIONAL_ID_CLAIM)
     if not number:
+        logger.warning(
+            "e-ID broker sent no %s claim; check DELAKTIG_EID_PRESET",
+            settings.DELAKTIG_EID_NATIONAL_ID_CLAIM,
+        )
         return False
-    code = str(claims.get(settings.DELAKTIG_EID_MUNICIPALITY_CLAIM) or "")
-    municipality = Municipality.objects.filter(code=code).first() if code else None
     try:
-        verification_from_eid(user=user, identity_number=str(number), municipality=municipality)
+        digest = hash_identity_number(str(number))
     except ValidationFailed:
         logger.warning("e-ID broker sent an invalid identity number claim")
         return False
+    municipality = municipality_for(digest=digest, claims=claims)
+    verification_from_eid(user=user, digest=digest, municipality=municipality)
     return True
 
 

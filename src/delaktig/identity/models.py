@@ -39,3 +39,27 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.get_method_display()}"
+
+
+class RegisterEntry(models.Model):
+    """One person's municipality of folkbokföring from a population-register extract.
+
+    Imported from a file (a Navet or SPAR extract) by ``manage.py import_population_register``.
+    The personnummer is hashed with the same key as verifications on import and never stored.
+    An import replaces the whole register, so people who moved away drop out.
+    """
+
+    holds_personal_data = True
+
+    identity_hash = models.CharField(max_length=64, unique=True)
+    municipality = models.ForeignKey(
+        "organisations.Municipality", on_delete=models.CASCADE, related_name="+"
+    )
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("folkbokföringsuppgift")
+        verbose_name_plural = _("folkbokföringsuppgifter")
+
+    def __str__(self) -> str:
+        return f"{self.identity_hash[:8]}…: {self.municipality_id}"

@@ -78,9 +78,9 @@ def verification_by_official(
     return verification
 
 
-def verification_from_eid(*, user: Any, identity_number: str, municipality: Any) -> Verification:
-    """An e-ID broker vouched for the person (OpenID Connect claims)."""
-    digest = hash_identity_number(identity_number)
+def verification_from_eid(*, user: Any, digest: str, municipality: Any) -> Verification:
+    """An e-ID broker vouched for the person; ``digest`` is the keyed hash of the
+    personnummer it sent (``hash_identity_number``), the number itself is never kept."""
     with transaction.atomic():
         return _save(
             user=user,

@@ -4,11 +4,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.models import User
 from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 from delaktig.core.errors import DelaktigError
 from delaktig.organisations.models import Municipality
-from delaktig.participation.staff_views import staff_required
 
 from . import services
 from .forms import VerifyResidentForm

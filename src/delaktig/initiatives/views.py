@@ -5,10 +5,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 from delaktig.core.audit import audit_log
 from delaktig.organisations.models import Organisation
-from delaktig.participation.staff_views import staff_required
 
 from .forms import InitiativeForm, SignatureListForm, SignaturesForm
 from .models import Initiative

@@ -57,16 +57,15 @@ class MeetingForm(forms.ModelForm):
         from delaktig.organisations.models import Body
 
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
-        from delaktig.councils.models import Council
         from delaktig.participation.models import ProcessModule
 
         self.fields["module"].queryset = ProcessModule.objects.filter(  # type: ignore[attr-defined]
             kind="meeting", process__organisation__in=organisations
         ).select_related("process")
 
-        self.fields["council"].queryset = Council.objects.filter(  # type: ignore[attr-defined]
-            organisation__in=organisations
-        )
+        # The field's own queryset is the council model's; meetings never import councils.
+        council_field: Any = self.fields["council"]
+        council_field.queryset = council_field.queryset.filter(organisation__in=organisations)
         self.fields["body"].queryset = Body.objects.filter(  # type: ignore[attr-defined]
             organisation__in=organisations
         )

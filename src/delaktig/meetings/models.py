@@ -232,3 +232,10 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    @property
+    def public_asker_name(self) -> str:
+        """The name shown with the question: none once the asker's account is deleted."""
+        if not self.asker_name or self.asker.deleted_at:
+            return str(_("Borttagen användare"))
+        return self.asker_name

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from delaktig.accounts.decorators import staff_required
+from delaktig.accounts.roles import official_organisations
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import DelaktigError
-from delaktig.organisations.selectors import official_organisations
-from delaktig.participation.staff_views import staff_required
 
 from . import services
 from .forms import AgendaItemForm, MeetingForm, RegistrationForm
@@ -183,7 +183,7 @@ def _question_context(request: HttpRequest, meeting: Meeting, form: Any = None) 
         "questions_open": timezone.now() <= services.question_deadline(meeting),
         "public_questions": meeting.questions.filter(
             status__in=[Question.Status.ACCEPTED, Question.Status.ANSWERED]
-        ),
+        ).select_related("asker"),
         "my_questions": meeting.questions.filter(asker=user) if user.is_authenticated else [],
         "question_form": form
         or QuestionForm(initial={"asker_name": getattr(user, "display_name", "")}),

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from delaktig.accounts.decorators import staff_required
 from delaktig.core.errors import DelaktigError, ValidationFailed
 from delaktig.participation.models import ProcessModule
-from delaktig.participation.staff_views import staff_required
 
 from . import selectors, services
 from .forms import ImportForm, RejectForm, SeedStatementForm, SettingsForm, StatementForm

@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.forms import https_urls
@@ -60,3 +61,23 @@ class OrganisationSettingsForm(forms.ModelForm):
         from delaktig.participation import registry
 
         self.fields["enabled_modules"].choices = registry.choices()  # type: ignore[attr-defined]
+
+
+class RetentionForm(forms.Form):
+    """One field per retention rule declared in the platform registry: days to keep."""
+
+    def __init__(self, *args: Any, settings: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for setting in settings:
+            rule = setting.rule
+            self.fields[rule.key] = forms.IntegerField(
+                label=rule.name,
+                min_value=rule.min_days,
+                max_value=36500,
+                initial=setting.days,
+                help_text=format_lazy(
+                    "{starts} {default}",
+                    starts=rule.starts,
+                    default=format_lazy(_("Standard: {days} dagar."), days=rule.default_days),
+                ),
+            )

@@ -191,3 +191,32 @@ class AccessibilityStatement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:accessibility", kwargs={"slug": self.organisation.slug})
+
+
+class RetentionRule(models.Model):
+    """How long an organisation keeps one kind of personal data (gallring), in days.
+
+    The kinds and their defaults are declared by the apps in the platform registry
+    (``delaktig.core.contributions.Retention``); a row exists only where the organisation
+    chose its own time.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="retention_rules"
+    )
+    key = models.CharField(max_length=80)
+    days = models.PositiveIntegerField(_("dagar"))
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("gallringsregel")
+        verbose_name_plural = _("gallringsregler")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="one_retention_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.key} {self.days}"

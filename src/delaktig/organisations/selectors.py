@@ -1,6 +1,4 @@
-from typing import Any
-
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Value, When
 
 from .models import Organisation
 
@@ -19,12 +17,3 @@ def primary_organisation() -> Organisation | None:
         .order_by("rank", "pk")
         .first()
     )
-
-
-def official_organisations(user: Any) -> QuerySet[Organisation]:
-    """The organisations a person may act for as an official: all, for an administrator."""
-    from delaktig.accounts.roles import is_administrator, staff_organisation_ids
-
-    if is_administrator(user):
-        return Organisation.objects.all()
-    return Organisation.objects.filter(pk__in=staff_organisation_ids(user, ("official",)))

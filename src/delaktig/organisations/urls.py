@@ -11,4 +11,9 @@ urlpatterns = [
         "tillganglighet/<slug:slug>/redigera/", views.accessibility_edit, name="accessibility_edit"
     ),
     path("personal/organisationer/<slug:slug>/", views.settings_edit, name="settings"),
+    path(
+        "personal/organisationer/<slug:slug>/gallring/",
+        views.retention_edit,
+        name="retention",
+    ),
 ]

@@ -6,10 +6,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from delaktig.core import errors
 from delaktig.core.audit import audit_log
 
-from .forms import AccessibilityStatementForm, OrganisationSettingsForm
+from .forms import AccessibilityStatementForm, OrganisationSettingsForm, RetentionForm
 from .models import AccessibilityStatement, Organisation, OrganisationSettings
+from .retention import retention_rules_save, retention_settings
 from .selectors import primary_organisation
 
 
@@ -91,5 +93,31 @@ def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "organisations/settings_form.html",
         {"form": form, "organisation": organisation},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def retention_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """Gallring: how long the organisation keeps each kind of personal data."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.has_perm("organisations.change_organisation", organisation):
+        raise PermissionDenied
+    settings = retention_settings(organisation)
+    form = RetentionForm(request.POST or None, settings=settings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            retention_rules_save(
+                actor=request.user, organisation=organisation, days=form.cleaned_data
+            )
+        except errors.DelaktigError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Gallringsreglerna är sparade."))
+            return redirect("organisations:retention", slug=organisation.slug)
+    return render(
+        request,
+        "organisations/retention_form.html",
+        {"form": form, "organisation": organisation, "settings": settings},
         status=400 if form.errors else 200,
     )

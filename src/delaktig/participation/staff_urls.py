@@ -1,6 +1,6 @@
 from django.urls import path
 
-from delaktig.core.views import audit_log_view
+from delaktig.accounts.staff_views import audit_log_view
 
 from . import staff_views as views
 
@@ -17,7 +17,6 @@ urlpatterns = [
     path("processer/<int:pk>/faser/ny/", views.phase_edit, name="phase_add"),
     path("processer/<int:pk>/faser/<int:phase_pk>/", views.phase_edit, name="phase_edit"),
     path("processer/<int:pk>/aterkoppling/", views.feedback_edit, name="feedback"),
-    path("processer/<int:pk>/siffror/", views.process_figures_view, name="figures"),
     path(
         "processer/<int:pk>/export/<int:module_pk>/<slug:key>/", views.module_export, name="export"
     ),

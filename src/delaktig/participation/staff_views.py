@@ -1,10 +1,8 @@
 """The staff workspace: create, run and close processes without touching code."""
 
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
@@ -13,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from delaktig.accounts.decorators import staff_required
+from delaktig.accounts.roles import official_organisations
 from delaktig.core.errors import DelaktigError
-from delaktig.insights.selectors import process_figures
-from delaktig.organisations.selectors import official_organisations
 
 from . import registry, services
 from .forms import FeedbackForm, ModuleForm, PhaseForm, ProcessForm
@@ -29,17 +27,6 @@ ACTION_LABELS = {
     Action.PUBLISH_FEEDBACK: gettext_lazy("Publicera återkoppling"),
     Action.ARCHIVE: gettext_lazy("Arkivera"),
 }
-
-
-def staff_required(view: Any) -> Any:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.has_perm("participation.view_staff_workspace"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _editable_process(request: HttpRequest, pk: int) -> Process:
@@ -254,21 +241,6 @@ def feedback_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "can_publish": process.status == Status.CLOSED.value,
         },
         status=400 if form.errors else 200,
-    )
-
-
-@staff_required
-def process_figures_view(request: HttpRequest, pk: int) -> HttpResponse:
-    process = get_object_or_404(Process, pk=pk)
-    if not request.user.has_perm("participation.view_figures", process):
-        raise PermissionDenied
-    return render(
-        request,
-        "staff/process_figures.html",
-        {
-            "process": process,
-            "figures": process_figures(process),
-        },
     )
 
 

@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from delaktig.accounts.decorators import staff_required
+from delaktig.accounts.roles import official_organisations
 from delaktig.core.errors import DelaktigError
-from delaktig.organisations.selectors import official_organisations
-from delaktig.participation.staff_views import staff_required
 
 from . import services
 from .forms import PopulationUploadForm

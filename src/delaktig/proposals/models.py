@@ -289,6 +289,17 @@ class Proposal(models.Model):
     def is_public(self) -> bool:
         return self.status in {s.value for s in PUBLIC_STATUSES}
 
+    @property
+    def public_author_name(self) -> str:
+        """The name shown with the proposal: none once the author has deleted the account.
+
+        Deleting the account clears ``author_name``; the account's ``deleted_at`` also covers
+        proposals whose author was deleted before that. Select ``author`` with lists.
+        """
+        if not self.author_name or self.author.deleted_at:
+            return str(_("Borttagen användare"))
+        return self.author_name
+
 
 class CaseCounter(models.Model):
     """The running number for case numbers, per organisation and year."""

@@ -31,6 +31,7 @@ def proposal_for_page(user: Any, pk: int) -> Proposal | None:
         visible_proposals(user)
         .select_related(
             "organisation",
+            "author",
             "municipality",
             "category",
             "responsible_body",
@@ -61,7 +62,9 @@ def unfinished_for_report(organisation: Any, report_date: date) -> ProposalQuery
 
 
 def public_list(form: Any) -> ProposalQuerySet:
-    qs = Proposal.objects.public().select_related("organisation", "municipality", "category")
+    qs = Proposal.objects.public().select_related(
+        "organisation", "author", "municipality", "category"
+    )
     sort = "newest"
     if form.is_valid():
         data = form.cleaned_data

@@ -47,6 +47,15 @@ class NotResident(DelaktigError):
     )
 
 
+class AlreadySupported(DelaktigError):
+    code = "already_supported"
+    status = 409
+    default_message = _(
+        "Du har redan stött förslaget med ett annat konto. Varje person kan stödja ett förslag "
+        "en gång."
+    )
+
+
 class SupportClosed(DelaktigError):
     code = "support_closed"
     status = 409
@@ -234,7 +243,9 @@ def support_add(*, user: Any, proposal: Proposal, wants_updates: bool = True) ->
                     proposal=locked, user=user, identity_hash=identity, wants_updates=wants_updates
                 )
         except IntegrityError:
-            return locked  # already supported, by this account or another of the same person
+            if Support.objects.filter(proposal=locked, user=user).exists():
+                return locked  # a repeated click: this account's support is counted once
+            raise AlreadySupported() from None  # the same person, through another account
         locked.support_count = Support.objects.filter(proposal=locked).count()
         locked.save(update_fields=["support_count"])
         if locked.support_threshold and locked.support_count >= locked.support_threshold:

@@ -12,10 +12,10 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from delaktig.accounts.decorators import staff_required
+from delaktig.accounts.roles import official_organisations
 from delaktig.core.errors import DelaktigError
 from delaktig.organisations.models import Organisation
-from delaktig.organisations.selectors import official_organisations
-from delaktig.participation.staff_views import staff_required
 
 from . import deadlines, selectors, services
 from .forms import (
@@ -120,6 +120,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(
         Proposal.objects.select_related(
             "organisation",
+            "author",
             "responsible_body",
             "responsible_official",
             "decided_by",

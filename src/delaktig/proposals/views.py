@@ -273,7 +273,7 @@ def _export_rows(request: HttpRequest) -> list[dict[str, Any]]:
                 "title": p.title,
                 "body": p.body,
                 "background": p.background,
-                "author_name": p.author_name,
+                "author_name": p.public_author_name,
                 "organisation": p.organisation.name,
                 "municipality": p.municipality.name if p.municipality else "",
                 "category": p.category.name if p.category else "",

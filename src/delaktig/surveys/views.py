@@ -13,10 +13,10 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from delaktig.accounts.decorators import staff_required
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import DelaktigError
 from delaktig.participation.models import ProcessModule
-from delaktig.participation.staff_views import staff_required
 from delaktig.population.models import PopulationTable
 
 from . import exports, services

@@ -1,22 +1,35 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from delaktig.meetings.services import meeting_reminders_send
-from delaktig.proposals.services import case_reminders_send, proposals_expire
+from delaktig.core import contributions
+from delaktig.core.jobs import run_jobs
 
 
 class Command(BaseCommand):
     help = (
-        "Time-driven work; run hourly (cron or a systemd timer): close ended support periods, "
-        "remind officials of case deadlines, remind people registered for tomorrow's meetings."
+        "Time-driven work; run hourly (cron or a systemd timer). Runs every job that the apps "
+        "declare in the platform registry: hourly jobs each time, daily jobs once a day."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--job", help="run only this job, due or not")
+        parser.add_argument("--list", action="store_true", help="list the jobs and stop")
+
     def handle(self, *args: Any, **options: Any) -> None:
-        expired = proposals_expire()
-        case_reminders = case_reminders_send()
-        meeting_reminders = meeting_reminders_send()
+        if options["list"]:
+            for job in contributions.jobs():
+                self.stdout.write(f"{job.key} ({job.every}): {job.name}")
+            return
+        if options["job"] and options["job"] not in {j.key for j in contributions.jobs()}:
+            raise CommandError(f"no job called {options['job']!r}")
+        outcomes = run_jobs(only=options["job"])
         self.stdout.write(
-            f"expired={expired} case_reminders={case_reminders} "
-            f"meeting_reminders={meeting_reminders}"
+            " ".join(
+                f"{o.key}={o.result if o.ran and not o.error else ('error' if o.error else '-')}"
+                for o in outcomes
+            )
         )
+        failed = [o for o in outcomes if o.error]
+        if failed:
+            raise CommandError("; ".join(f"{o.key}: {o.error}" for o in failed))

@@ -4,7 +4,9 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from delaktig.organisations.selectors import official_organisations, primary_organisation
+from delaktig.organisations.selectors import primary_organisation
+
+from .roles import official_organisations
 
 
 def site(request: HttpRequest) -> dict[str, Any]:

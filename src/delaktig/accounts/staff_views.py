@@ -1,12 +1,14 @@
+"""The audit log page: administrators see every entry, officials their organisations'."""
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from delaktig.accounts.roles import is_administrator, staff_organisation_ids
+from delaktig.core.models import AuditEntry
 
-from .models import AuditEntry
+from .roles import is_administrator, staff_organisation_ids
 
 
 @login_required

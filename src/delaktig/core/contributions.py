@@ -1,0 +1,203 @@
+"""The platform registry: what each app contributes to the platform as a whole.
+
+An app declares its contribution in a ``contributions.py`` module, which
+:class:`~delaktig.core.apps.CoreConfig` imports at start-up (``autodiscover_modules``):
+
+- **personal data**: each kind of data about a person the app holds, why, on which legal basis,
+  how it is exported for the person (GDPR art. 15 and 20), how it is erased or de-personalised
+  when the account is deleted (art. 17, keeping what the public-access principle requires as a
+  de-personalised record), and how long it is kept (gallring);
+- **jobs**: time-driven work that ``manage.py tick`` runs;
+- **demo data**: what the app adds to the demo region.
+
+The low apps (``core``, ``accounts``, ``demo``) read the registry and never import an app above
+them by name. ``tests/test_contributions.py`` fails when a model that points at the user model,
+or is declared to hold personal data, is covered by no export or no erasure.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from django.utils.functional import Promise
+
+Text = str | Promise
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long one kind of personal data is kept, and how it is removed when that time is up.
+
+    ``apply(organisation, days, now)`` removes (or de-personalises) what belongs to the
+    organisation and has been kept ``days`` past the point ``starts`` describes, and returns
+    how many items it removed. ``default_days`` applies until the organisation sets its own.
+    """
+
+    key: str
+    name: Text
+    starts: Text
+    default_days: int
+    apply: Callable[[Any, int, datetime], int]
+    min_days: int = 0
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """One kind of personal data an app holds.
+
+    ``covers`` names the model fields that point at a person (``"app_label.Model.field"``) or
+    whole models that hold personal data (``"app_label.Model"``). ``export(user)`` returns
+    JSON-ready data; ``erase(user)`` runs inside the account deletion's transaction.
+    """
+
+    key: str
+    name: Text
+    purpose: Text
+    legal_basis: Text
+    covers: tuple[str, ...]
+    export: Callable[[Any], Any]
+    erase: Callable[[Any], None]
+    # What deletion does: "deleted", or "de-personalised" where the public-access principle
+    # (offentlighetsprincipen) or the archives act requires the record to be kept.
+    on_erasure: Literal["deleted", "de-personalised", "kept"] = "deleted"
+    retention: Retention | None = None
+    # Said on the privacy page when there is no automatic retention rule.
+    kept_for: Text = ""
+    # Erasures run in ascending order; the account row itself is blanked last, after the
+    # apps that still need its e-mail address to find what they hold.
+    erase_order: int = 0
+
+
+@dataclass(frozen=True)
+class Job:
+    """Time-driven work. ``run(now)`` returns how many things it did; it must be idempotent,
+    because ``tick`` may run twice or catch up after a pause."""
+
+    key: str
+    name: Text
+    run: Callable[[datetime], int]
+    every: Literal["hour", "day"] = "hour"
+
+
+@dataclass(frozen=True)
+class DemoContext:
+    """What an app's demo loader gets: the demo region, its official and residents."""
+
+    region: Any
+    official: Any
+    residents: list[Any]
+
+
+@dataclass(frozen=True)
+class DemoData:
+    load: Callable[[DemoContext], None]
+    # Loaders run in ascending order (councils after meetings, for example).
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class Contribution:
+    app_label: str
+    personal_data: tuple[PersonalData, ...] = ()
+    jobs: tuple[Job, ...] = ()
+    demo: DemoData | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+_contributions: dict[str, Contribution] = {}
+
+
+def contribute(contribution: Contribution) -> Contribution:
+    existing = _contributions.get(contribution.app_label)
+    if existing is not None and existing != contribution:
+        raise ValueError(f"{contribution.app_label!r} has already declared its contribution")
+    keys = {p.key for c in _contributions.values() for p in c.personal_data if c != existing}
+    for data in contribution.personal_data:
+        if data.key in keys:
+            raise ValueError(f"personal data {data.key!r} is declared twice")
+    _contributions[contribution.app_label] = contribution
+    return contribution
+
+
+def contributions() -> list[Contribution]:
+    return sorted(_contributions.values(), key=lambda c: c.app_label)
+
+
+def personal_data() -> list[PersonalData]:
+    return [data for c in contributions() for data in c.personal_data]
+
+
+def erasures() -> list[PersonalData]:
+    return sorted(personal_data(), key=lambda data: data.erase_order)
+
+
+def retentions() -> list[Retention]:
+    return [data.retention for data in personal_data() if data.retention is not None]
+
+
+def retention(key: str) -> Retention:
+    for rule in retentions():
+        if rule.key == key:
+            return rule
+    raise KeyError(key)
+
+
+def jobs() -> list[Job]:
+    return [job for c in contributions() for job in c.jobs]
+
+
+def demo_loaders() -> list[tuple[str, DemoData]]:
+    loaders = [(c.app_label, c.demo) for c in contributions() if c.demo is not None]
+    return sorted(loaders, key=lambda item: (item[1].order, item[0]))
+
+
+def records_pointing_at(user: Any, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Every row whose ``app_label.Model.field`` points at ``user``, for an export."""
+    from django.apps import apps
+
+    rows: list[dict[str, Any]] = []
+    for ref in fields:
+        app_label, model_name, field_name = ref.split(".")
+        model = apps.get_model(app_label, model_name)
+        for obj in model._default_manager.filter(**{field_name: user}).order_by("pk"):
+            rows.append({"kind": str(model._meta.verbose_name), "id": obj.pk, "what": str(obj)})
+    return rows
+
+
+def staff_records(*, key: str, fields: tuple[str, ...]) -> PersonalData:
+    """Officials' actions recorded by the authority (who created, decided, signed off).
+
+    They are the authority's own records and are kept; the account they point at is
+    anonymised when it is deleted, so they no longer name the official on the platform.
+    """
+    from django.utils.translation import gettext_lazy as _
+
+    return PersonalData(
+        key=key,
+        name=_("Vad du gjort i en roll som personal"),
+        purpose=_("Att myndigheten kan visa vem som gjorde vad i ett ärende."),
+        legal_basis=_("Allmänt intresse och myndighetsutövning, artikel 6.1 e i GDPR"),
+        covers=fields,
+        export=lambda user: records_pointing_at(user, fields),
+        erase=lambda user: None,
+        on_erasure="kept",
+        kept_for=_("Enligt myndighetens dokumenthanteringsplan (arkivlagen)."),
+    )
+
+
+def _declare_core() -> None:
+    # The audit log and Django admin's log record what staff did; they are kept.
+    contribute(
+        Contribution(
+            app_label="core",
+            personal_data=(
+                staff_records(
+                    key="core_staff", fields=("core.AuditEntry.actor", "admin.LogEntry.user")
+                ),
+            ),
+        )
+    )
+
+
+_declare_core()

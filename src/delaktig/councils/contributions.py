@@ -1,0 +1,238 @@
+"""What the councils app contributes to the platform (see `delaktig.core.contributions`).
+
+Personal data: council memberships, answers to referrals (public records), attendance and
+compensation claims (accounting records under bokföringslagen), the secretary assignment,
+and officials' actions.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from delaktig.core.contributions import (
+    Contribution,
+    DemoData,
+    PersonalData,
+    Retention,
+    contribute,
+    staff_records,
+)
+
+from . import demo
+from .compensation import owed
+from .models import Attendance, CompensationModel, Council, Membership, ReferralResponse
+
+# Bokföringslagen 7 kap. 2 §: kept until the end of the seventh year after the calendar year.
+ACCOUNTING_DAYS = 7 * 365 + 2
+
+
+def _day(moment: datetime) -> str:
+    return timezone.localtime(moment).date().isoformat()
+
+
+# --- Memberships ---
+
+
+def _export_memberships(user: Any) -> list[dict[str, Any]]:
+    memberships = Membership.objects.filter(user=user).select_related("council")
+    return [
+        {
+            "council": m.council.name,
+            "name": m.name,
+            "role": m.role,
+            "nominated_by": m.nominated_by or None,
+            "term_start": m.term_start.isoformat(),
+            "term_end": m.term_end.isoformat(),
+        }
+        for m in memberships.order_by("term_start", "pk")
+    ]
+
+
+def _erase_memberships(user: Any) -> None:
+    """The membership stays as the authority's record; the public no longer sees the name
+    (the account is anonymised). The name is cleared unless attendance that may be paid, an
+    accounting record under bokföringslagen, still needs it."""
+    attended = Attendance.objects.filter(membership=OuterRef("pk"), present=True)
+    Membership.objects.filter(user=user).exclude(Exists(attended)).exclude(name="").update(name="")
+
+
+# --- Answers to referrals ---
+
+
+def _export_responses(user: Any) -> list[dict[str, Any]]:
+    responses = ReferralResponse.objects.filter(author=user).select_related("referral", "council")
+    return [
+        {
+            "referral": r.referral.title,
+            "council": r.council.name,
+            "kind": r.kind,
+            "text": r.text,
+            "created": r.created.isoformat(),
+        }
+        for r in responses.order_by("created", "pk")
+    ]
+
+
+def _erase_responses(user: Any) -> None:
+    """An answer to a referral is a public record and stays as it is. It holds no typed
+    name: the pages show the author's account, which the deletion anonymises."""
+
+
+# --- Attendance and compensation ---
+
+
+def _export_compensation(user: Any) -> list[dict[str, Any]]:
+    attendance = Attendance.objects.filter(membership__user=user).select_related(
+        "meeting", "membership__council"
+    )
+    models = {
+        m.organisation_id: m.rules()
+        for m in CompensationModel.objects.filter(
+            organisation__in=attendance.values("meeting__organisation")
+        )
+    }
+    rows = []
+    for item in attendance.order_by("meeting__starts_at", "pk"):
+        rules = models.get(item.meeting.organisation_id)
+        amount = owed(rules, item.claim()) if rules and item.approved_at else None
+        rows.append(
+            {
+                "council": item.membership.council.name,
+                "meeting": item.meeting.title,
+                "meeting_date": _day(item.meeting.starts_at),
+                "present": item.present,
+                "half_days": item.half_days,
+                "lost_earnings_claimed": str(item.lost_earnings),
+                "travel_km": str(item.travel_km),
+                "travel_cost_claimed": str(item.travel_cost),
+                "approved_at": item.approved_at.isoformat() if item.approved_at else None,
+                "owed": None
+                if amount is None
+                else {
+                    "fee": str(amount.fee),
+                    "lost_earnings": str(amount.lost_earnings),
+                    "travel": str(amount.travel),
+                    "total": str(amount.total),
+                },
+            }
+        )
+    return rows
+
+
+def _erase_compensation(user: Any) -> None:
+    """Attendance and compensation are accounting records (bokföringslagen) and are kept
+    until the retention rule removes them; they hold no name of their own."""
+
+
+def _compensation_apply(organisation: Any, days: int, now: datetime) -> int:
+    """Delete attendance for meetings held in a calendar year that ended ``days`` ago, then
+    clear the names of deleted accounts' memberships that no longer need them."""
+    cutoff = timezone.localtime(now - timedelta(days=days))
+    first_kept = cutoff.replace(month=1, day=1, hour=0, minute=0, second=0, microsecond=0)
+    deleted, _by_model = Attendance.objects.filter(
+        meeting__organisation=organisation, meeting__starts_at__lt=first_kept
+    ).delete()
+    attended = Attendance.objects.filter(membership=OuterRef("pk"), present=True)
+    cleared = (
+        Membership.objects.filter(
+            council__organisation=organisation, user__deleted_at__isnull=False
+        )
+        .exclude(Exists(attended))
+        .exclude(name="")
+        .update(name="")
+    )
+    return deleted + cleared
+
+
+# --- The secretary assignment ---
+
+
+def _export_secretary(user: Any) -> list[dict[str, Any]]:
+    return [{"council": c.name} for c in Council.objects.filter(secretary=user).order_by("pk")]
+
+
+def _erase_secretary(user: Any) -> None:
+    """A deleted account can no longer act as a council's secretary."""
+    Council.objects.filter(secretary=user).update(secretary=None)
+
+
+contribute(
+    Contribution(
+        app_label="councils",
+        personal_data=(
+            PersonalData(
+                key="council_memberships",
+                name=_("Uppdrag i råd (namn, roll, nominerande organisation, mandatperiod)"),
+                purpose=_(
+                    "Att visa vilka som sitter i rådet, skicka remisser till ledamöterna och "
+                    "betala ut ersättning."
+                ),
+                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR (kommunallagen 8 kap.)"),
+                covers=("councils.Membership.user",),
+                export=_export_memberships,
+                erase=_erase_memberships,
+                on_erasure="de-personalised",
+                kept_for=_(
+                    "Uppdraget bevaras enligt myndighetens dokumenthanteringsplan. Tar du bort "
+                    "kontot visas inte ditt namn längre; det finns bara kvar för personalen "
+                    "så länge ersättning till dig måste bokföras."
+                ),
+            ),
+            PersonalData(
+                key="council_referral_answers",
+                name=_("Svar på remisser till råd"),
+                purpose=_("Att rådens synpunkter kommer med innan beslut."),
+                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR (kommunallagen 8 kap.)"),
+                covers=("councils.ReferralResponse.author",),
+                export=_export_responses,
+                erase=_erase_responses,
+                on_erasure="de-personalised",
+                kept_for=_(
+                    "Svaret är en allmän handling och bevaras enligt myndighetens "
+                    "dokumenthanteringsplan. Tar du bort kontot visas det utan ditt namn."
+                ),
+            ),
+            PersonalData(
+                key="council_compensation",
+                name=_(
+                    "Närvaro och ersättning för rådsmöten (arvode, förlorad arbetsinkomst, resor)"
+                ),
+                purpose=_("Att betala ut ersättning till ledamöter enligt ersättningsmodellen."),
+                legal_basis=_("Rättslig förpliktelse, artikel 6.1 c i GDPR (bokföringslagen)"),
+                covers=("councils.Attendance",),
+                export=_export_compensation,
+                erase=_erase_compensation,
+                on_erasure="kept",
+                retention=Retention(
+                    key="council_compensation",
+                    name=_("Närvaro och ersättning för rådsmöten"),
+                    starts=_(
+                        "Antal dagar efter utgången av det kalenderår mötet hölls. "
+                        "Bokföringslagen kräver minst sju år."
+                    ),
+                    default_days=ACCOUNTING_DAYS,
+                    apply=_compensation_apply,
+                    min_days=ACCOUNTING_DAYS,
+                ),
+            ),
+            PersonalData(
+                key="council_secretary",
+                name=_("Uppdrag som sekreterare för ett råd"),
+                purpose=_("Att sekreteraren kan lämna rådets gemensamma svar på remisser."),
+                legal_basis=_("Allmänt intresse och myndighetsutövning, artikel 6.1 e i GDPR"),
+                covers=("councils.Council.secretary",),
+                export=_export_secretary,
+                erase=_erase_secretary,
+                kept_for=_("Tills någon annan blir sekreterare eller kontot tas bort."),
+            ),
+            staff_records(
+                key="councils_staff",
+                fields=("councils.Referral.created_by", "councils.Attendance.approved_by"),
+            ),
+        ),
+        demo=DemoData(load=lambda c: demo.load(c.region, c.official, c.residents), order=30),
+    )
+)

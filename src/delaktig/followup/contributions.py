@@ -1,0 +1,278 @@
+"""What the followup app contributes to the platform (see `delaktig.core.contributions`).
+
+Personal data: the person as the contact of an actor that joined a strategy or is a member of a
+network (their name, e-mail address and account), the activities and documents they reported
+or shared for the actor, and officials' records (progress notes, indicator values, plan files).
+When the account is deleted the actor's commitment, reports and documents stay (they are the
+actor's, and records the authority received), but no longer hold the person's name or e-mail.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from delaktig.core.contributions import (
+    Contribution,
+    DemoData,
+    PersonalData,
+    Retention,
+    contribute,
+    staff_records,
+)
+
+from . import demo
+from .models import ActorActivity, Commitment, NetworkDocument, NetworkMember, PlanImport
+
+STAFF_LEGAL_BASIS = _("Allmänt intresse och myndighetsutövning, artikel 6.1 e i GDPR")
+PUBLIC_INTEREST = _("Allmänt intresse, artikel 6.1 e i GDPR")
+
+
+def _verified_addresses(user: Any) -> list[str]:
+    """The person's verified e-mail addresses: a contact typed with one of them is them.
+
+    Only verified ones, so that nobody can wipe another actor's contact by adding its address
+    to their own account and deleting the account.
+    """
+    from allauth.account.models import EmailAddress
+
+    return list(
+        EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    )
+
+
+def _as_contact(user: Any, *, account_field: str) -> Q:
+    """Rows whose contact is the person: linked to the account, or typed with their address."""
+    condition = Q(**{account_field: user})
+    for address in _verified_addresses(user):
+        condition |= Q(contact_email__iexact=address)
+    return condition
+
+
+# --- Actors' contacts ---
+
+
+def _export_commitments(user: Any) -> list[dict[str, Any]]:
+    commitments = (
+        Commitment.objects.filter(_as_contact(user, account_field="contact_user"))
+        .select_related("strategy", "actor")
+        .prefetch_related("activities")
+        .order_by("created", "pk")
+    )
+    return [
+        {
+            "strategy": c.strategy.title,
+            "actor": c.actor.name,
+            "commitment": c.commitment,
+            "contact_name": c.contact_name,
+            "contact_email": c.contact_email,
+            "status": c.status,
+            "joined_on": c.joined_on.isoformat() if c.joined_on else None,
+            "activities": [a.title for a in c.activities.all()],
+        }
+        for c in commitments
+    ]
+
+
+def _erase_commitments(user: Any) -> None:
+    """The actor's commitment stays; the person no longer speaks for it nor is named in it."""
+    Commitment.objects.filter(_as_contact(user, account_field="contact_user")).update(
+        contact_user=None, contact_name="", contact_email=""
+    )
+
+
+def _export_memberships(user: Any) -> list[dict[str, Any]]:
+    memberships = (
+        NetworkMember.objects.filter(_as_contact(user, account_field="user"))
+        .select_related("network", "actor")
+        .order_by("joined_on", "pk")
+    )
+    return [
+        {
+            "network": m.network.name,
+            "actor": m.actor.name,
+            "contact_name": m.contact_name,
+            "contact_email": m.contact_email,
+            "since": m.joined_on.isoformat(),
+        }
+        for m in memberships
+    ]
+
+
+def _erase_memberships(user: Any) -> None:
+    """The actor stays a member of the network, without the person as its contact."""
+    NetworkMember.objects.filter(_as_contact(user, account_field="user")).update(
+        user=None, contact_name="", contact_email=""
+    )
+
+
+def _export_actor_activities(user: Any) -> list[dict[str, Any]]:
+    activities = (
+        ActorActivity.objects.filter(reported_by=user)
+        .select_related("commitment__strategy", "commitment__actor")
+        .order_by("reported_at", "pk")
+    )
+    return [
+        {
+            "strategy": a.commitment.strategy.title,
+            "actor": a.commitment.actor.name,
+            "title": a.title,
+            "year": a.year,
+            "status": a.status,
+            "reported_at": a.reported_at.isoformat(),
+        }
+        for a in activities
+    ]
+
+
+def _export_documents(user: Any) -> list[dict[str, Any]]:
+    documents = (
+        NetworkDocument.objects.filter(uploaded_by=user)
+        .select_related("network")
+        .order_by("created", "pk")
+    )
+    return [
+        {
+            "network": d.network.name,
+            "title": d.title,
+            "public": d.public,
+            "uploaded": d.created.isoformat(),
+        }
+        for d in documents
+    ]
+
+
+def _keep(user: Any) -> None:
+    """Kept as the actor's report or the network's document; the account row they point at
+    is anonymised last, so pages show "Borttagen användare"."""
+
+
+# --- Plan files ---
+
+
+def _export_plan_imports(user: Any) -> list[dict[str, Any]]:
+    imports = (
+        PlanImport.objects.filter(created_by=user).select_related("plan").order_by("created", "pk")
+    )
+    return [
+        {
+            "plan": i.plan.title,
+            "filename": i.filename,
+            "read": i.created.isoformat(),
+            "imported": i.applied_at.isoformat() if i.applied_at else None,
+        }
+        for i in imports
+    ]
+
+
+def _clear_plan_imports(organisation: Any, days: int, now: datetime) -> int:
+    """Read plan files hold every row with its contact's name and e-mail address.
+
+    ``days`` after a file was imported its rows are cleared (the activities hold what was
+    imported, the audit log how many); a file never imported is deleted ``days`` after it
+    was read. Returns how many files were cleared or deleted.
+    """
+    cutoff = now - timedelta(days=days)
+    imports = PlanImport.objects.filter(plan__strategy__organisation=organisation)
+    abandoned = list(
+        imports.filter(applied_at__isnull=True, created__lte=cutoff).values_list("pk", flat=True)
+    )
+    PlanImport.objects.filter(pk__in=abandoned).delete()
+    applied = imports.filter(applied_at__lte=cutoff).values_list("pk", "rows", "errors")
+    due = [pk for pk, rows, errors in applied if rows or errors]
+    PlanImport.objects.filter(pk__in=due).update(rows=[], errors=[])
+    return len(abandoned) + len(due)
+
+
+contribute(
+    Contribution(
+        app_label="followup",
+        personal_data=(
+            PersonalData(
+                key="commitments",
+                name=_("Aktörer du är kontaktperson för i en strategi"),
+                purpose=_(
+                    "Att aktören kan ansluta sig till strategin och redovisa sina aktiviteter, "
+                    "och att den som samordnar strategin kan nå dig."
+                ),
+                legal_basis=PUBLIC_INTEREST,
+                covers=("followup.Commitment.contact_user",),
+                export=_export_commitments,
+                erase=_erase_commitments,
+                on_erasure="de-personalised",
+                kept_for=_(
+                    "Så länge aktören är ansluten. När du tar bort kontot tas ditt namn och din "
+                    "e-post bort; aktörens åtagande och redovisning finns kvar."
+                ),
+            ),
+            PersonalData(
+                key="network_memberships",
+                name=_("Nätverk där du är kontaktperson för en medlem"),
+                purpose=_("Att du ser nätverkets interna dokument och kan dela egna."),
+                legal_basis=PUBLIC_INTEREST,
+                covers=("followup.NetworkMember.user",),
+                export=_export_memberships,
+                erase=_erase_memberships,
+                on_erasure="de-personalised",
+                kept_for=_(
+                    "Så länge aktören är medlem. När du tar bort kontot tas ditt namn och din "
+                    "e-post bort; aktören är kvar som medlem."
+                ),
+            ),
+            PersonalData(
+                key="actor_activities",
+                name=_("Aktiviteter du redovisat för en ansluten aktör"),
+                purpose=_("Att visa vad aktörerna gör för strategins mål."),
+                legal_basis=PUBLIC_INTEREST,
+                covers=("followup.ActorActivity.reported_by",),
+                export=_export_actor_activities,
+                erase=_keep,
+                on_erasure="kept",
+                kept_for=_(
+                    "Aktiviteterna är aktörens redovisning och finns kvar utan ditt namn när du "
+                    "tar bort kontot."
+                ),
+            ),
+            PersonalData(
+                key="network_documents",
+                name=_("Dokument du delat i ett nätverk"),
+                purpose=_("Att nätverkets medlemmar kan ta del av dokumentet."),
+                legal_basis=PUBLIC_INTEREST,
+                covers=("followup.NetworkDocument.uploaded_by",),
+                export=_export_documents,
+                erase=_keep,
+                on_erasure="kept",
+                kept_for=_(
+                    "Tills dokumentet tas bort ur nätverket. När du tar bort kontot finns det "
+                    "kvar, uppladdat av en borttagen användare."
+                ),
+            ),
+            PersonalData(
+                key="plan_imports",
+                name=_("Planfiler du läst in som personal"),
+                purpose=_("Att personalen kan granska en inläst fil innan den importeras."),
+                legal_basis=STAFF_LEGAL_BASIS,
+                covers=("followup.PlanImport.created_by",),
+                export=_export_plan_imports,
+                erase=_keep,
+                on_erasure="kept",
+                retention=Retention(
+                    key="plan_import_rows",
+                    name=_("Rader i inlästa planfiler, med kontaktpersonernas namn och e-post"),
+                    starts=_(
+                        "från att filen importerades, eller från att den lästes in om den "
+                        "aldrig importerades"
+                    ),
+                    default_days=30,
+                    apply=_clear_plan_imports,
+                ),
+            ),
+            staff_records(
+                key="followup_staff",
+                fields=("followup.ProgressNote.author", "followup.IndicatorValue.updated_by"),
+            ),
+        ),
+        demo=DemoData(load=lambda c: demo.load(c.region, c.official, c.residents), order=60),
+    )
+)

@@ -1,0 +1,99 @@
+"""What the identity app holds: a verified identity, kept as a keyed hash of the personnummer."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from delaktig.core.contributions import (
+    Contribution,
+    PersonalData,
+    Retention,
+    contribute,
+    staff_records,
+)
+
+from .models import RegisterEntry, Verification
+
+
+def _export(user: Any) -> dict[str, Any] | None:
+    verification = Verification.objects.filter(user=user).select_related("municipality").first()
+    if verification is None:
+        return None
+    return {
+        "method": verification.method,
+        "municipality": verification.municipality.code if verification.municipality else None,
+        "verified_at": verification.verified_at.isoformat(),
+    }
+
+
+def _erase(user: Any) -> None:
+    Verification.objects.filter(user=user).delete()
+
+
+def _export_register(user: Any) -> dict[str, Any] | None:
+    verification = Verification.objects.filter(user=user).first()
+    if verification is None:
+        return None
+    entry = (
+        RegisterEntry.objects.filter(identity_hash=verification.identity_hash)
+        .select_related("municipality")
+        .first()
+    )
+    if entry is None:
+        return None
+    return {"municipality": entry.municipality.code, "imported_at": entry.imported_at.isoformat()}
+
+
+def _expire_register(organisation: Any, days: int, now: datetime) -> int:
+    """Entries from an extract older than ``days``, for the organisation's municipalities."""
+    deleted, _ = RegisterEntry.objects.filter(
+        municipality__in=organisation.municipalities.all(),
+        imported_at__lt=now - timedelta(days=days),
+    ).delete()
+    return deleted
+
+
+contribute(
+    Contribution(
+        app_label="identity",
+        personal_data=(
+            PersonalData(
+                key="verification",
+                name=_("Verifierad identitet (personnumret bara som nyckelad hashning)"),
+                purpose=_("Att bara folkbokförda kan stödja förslag, och bara en gång per person."),
+                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR (kommunallagen 8 kap.)"),
+                covers=("identity.Verification.user",),
+                export=_export,
+                erase=_erase,
+                kept_for=_(
+                    "Tills du tar bort kontot; en ny inloggning med e-legitimation förnyar den."
+                ),
+            ),
+            PersonalData(
+                key="population_register",
+                name=_("Folkbokföringsort från folkbokföringsregistret"),
+                purpose=_(
+                    "Att visa att den som loggar in med e-legitimation är folkbokförd i "
+                    "organisationens kommuner, när e-legitimationen inte säger det."
+                ),
+                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR (kommunallagen 8 kap.)"),
+                covers=("identity.RegisterEntry",),
+                export=_export_register,
+                # The extract is the authority's copy of the register, keyed by a hash and not
+                # by account; the next import replaces it.
+                erase=lambda user: None,
+                on_erasure="kept",
+                retention=Retention(
+                    key="population_register",
+                    name=_("Uppgifter från folkbokföringsregistret"),
+                    starts=_("Räknas från importen. Importera ett nytt utdrag innan dess."),
+                    default_days=90,
+                    apply=_expire_register,
+                    min_days=1,
+                ),
+            ),
+            staff_records(key="identity_staff", fields=("identity.Verification.verified_by",)),
+        ),
+    )
+)

@@ -1,0 +1,26 @@
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from delaktig.identity.register import RegisterFileError, read_register, register_replace
+
+
+class Command(BaseCommand):
+    help = (
+        "Replace the population register used to prove folkbokföring with an extract "
+        "(lines of personnummer;kommunkod). Numbers are hashed on import and never stored."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            rows = read_register(options["file"].read_bytes())
+        except (OSError, UnicodeDecodeError) as error:
+            raise CommandError(f"cannot read {options['file']}: {error}") from error
+        except RegisterFileError as error:
+            raise CommandError(f"nothing imported: {error}") from error
+        count = register_replace(rows=rows)
+        self.stdout.write(f"{count} people in the register")

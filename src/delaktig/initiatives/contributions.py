@@ -1,0 +1,117 @@
+"""What the initiatives app contributes to the platform (see `delaktig.core.contributions`).
+
+Personal data: the signatures on a folkinitiativ's name lists, which officials register as a
+keyed hash of the personnummer, and officials' records. The paper lists themselves are kept
+by the authority outside the platform, under its dokumenthanteringsplan.
+"""
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from delaktig.core.contributions import (
+    Contribution,
+    PersonalData,
+    Retention,
+    contribute,
+    staff_records,
+)
+
+from .models import Initiative, Signature
+
+# What a signature's identity hash is replaced with once the count no longer needs it.
+CLEARED_IDENTITY = "gallrad-"
+
+
+def _export_signatures(user: Any) -> list[dict[str, Any]]:
+    """The lines registered with the person's verified identity; never the hash itself."""
+    verification = getattr(user, "verification", None)
+    if verification is None or not verification.identity_hash:
+        return []
+    signatures = Signature.objects.filter(identity_hash=verification.identity_hash).select_related(
+        "signature_list__initiative"
+    )
+    return [
+        {
+            "initiative": s.signature_list.initiative.title,
+            "list": s.signature_list.label,
+            "signed_on": s.signed_on.isoformat(),
+            "valid": s.valid,
+            "invalid_reason": s.invalid_reason,
+        }
+        for s in signatures.order_by("pk")
+    ]
+
+
+def _keep_signatures(user: Any) -> None:
+    """A signature is part of the count of an initiative submitted to fullmäktige, and the
+    name lists are allmänna handlingar: it stays. The platform holds only a keyed hash and no
+    account points at it; the retention rule replaces the hash once the count is settled."""
+
+
+def _clear_identities(initiative: Initiative) -> int:
+    """Replace every hash of one initiative with a random token, the same for the same person
+    within the initiative, so the count (duplicates included) stays exactly as it was."""
+    signatures = Signature.objects.filter(signature_list__initiative=initiative).exclude(
+        identity_hash__startswith=CLEARED_IDENTITY
+    )
+    tokens: dict[str, str] = {}
+    changed = 0
+    for digest in signatures.values_list("identity_hash", flat=True).distinct():
+        tokens[digest] = f"{CLEARED_IDENTITY}{uuid.uuid4().hex}"
+    for digest, token in tokens.items():
+        changed += signatures.filter(identity_hash=digest).update(identity_hash=token)
+    return changed
+
+
+def _apply_signatures_retention(organisation: Any, days: int, now: datetime) -> int:
+    cutoff = timezone.localdate(now - timedelta(days=days))
+    uncleared = Signature.objects.exclude(identity_hash__startswith=CLEARED_IDENTITY)
+    initiatives = Initiative.objects.filter(
+        organisation=organisation,
+        submitted_on__lte=cutoff,
+        pk__in=uncleared.values("signature_list__initiative"),
+    )
+    changed = 0
+    with transaction.atomic():
+        for initiative in initiatives.order_by("pk"):
+            changed += _clear_identities(initiative)
+    return changed
+
+
+SIGNATURES_RETENTION = Retention(
+    key="initiative_signature_identities",
+    name=_("Identitetsnycklar för underskrifter på folkinitiativ"),
+    starts=_("när initiativet lämnades in"),
+    default_days=365,
+    apply=_apply_signatures_retention,
+    min_days=90,
+)
+
+
+contribute(
+    Contribution(
+        app_label="initiatives",
+        personal_data=(
+            PersonalData(
+                key="initiative_signatures",
+                name=_("Dina underskrifter på folkinitiativ"),
+                purpose=_(
+                    "Att räkna giltiga underskrifter, en gång per person, när ett folkinitiativ "
+                    "lämnas in."
+                ),
+                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR (kommunallagen 8 kap. 2 §)"),
+                covers=("initiatives.Signature",),
+                export=_export_signatures,
+                erase=_keep_signatures,
+                on_erasure="kept",
+                retention=SIGNATURES_RETENTION,
+            ),
+            staff_records(key="initiatives_staff", fields=("initiatives.Initiative.created_by",)),
+        ),
+    )
+)

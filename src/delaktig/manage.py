@@ -1,0 +1,15 @@
+"""The ``delaktig-manage`` command: Django's manage.py for an installed Delaktig."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "delaktig.config.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

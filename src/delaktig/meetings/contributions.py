@@ -1,0 +1,213 @@
+"""What the meetings app contributes to the platform (see `delaktig.core.contributions`).
+
+Personal data: registrations for meetings, the needs stated when registering (interpreter,
+hearing loop, diet, other needs; often health-related), and questions for allmänhetens
+frågestund, which are public records and are kept de-personalised.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from delaktig.core.contributions import (
+    Contribution,
+    DemoData,
+    Job,
+    PersonalData,
+    Retention,
+    contribute,
+)
+
+from . import demo, services
+from .models import Question, Registration
+
+NEEDS_DEFAULT_DAYS = 30
+REGISTRATIONS_DEFAULT_DAYS = 365
+_NO_NEEDS: dict[str, Any] = {
+    "interpreter": "",
+    "hearing_loop": False,
+    "diet": "",
+    "other_needs": "",
+}
+_HAS_NEEDS = ~Q(interpreter="") | Q(hearing_loop=True) | ~Q(diet="") | ~Q(other_needs="")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+# --- Registrations ---
+
+
+def _export_registrations(user: Any) -> list[dict[str, Any]]:
+    registrations = Registration.objects.filter(user=user).select_related("meeting")
+    return [
+        {
+            "meeting": r.meeting.title,
+            "starts_at": r.meeting.starts_at.isoformat(),
+            "status": r.status,
+            "registered": r.created.isoformat(),
+            "promoted_from_waiting_list": _iso(r.promoted_at),
+            "reminded": _iso(r.reminded_at),
+        }
+        for r in registrations.order_by("created", "pk")
+    ]
+
+
+def _erase_registrations(user: Any) -> None:
+    """Cancel what is still ahead (so the waiting list moves up), then delete every row."""
+    ahead = (
+        Registration.objects.filter(user=user, meeting__starts_at__gt=timezone.now())
+        .exclude(status=Registration.Status.CANCELLED)
+        .select_related("meeting")
+    )
+    for registration in ahead:
+        services.registration_cancel(user=user, meeting=registration.meeting)
+    Registration.objects.filter(user=user).delete()
+
+
+def _registrations_apply(organisation: Any, days: int, now: datetime) -> int:
+    """Delete registrations for the organisation's meetings that ended ``days`` ago."""
+    due = Registration.objects.filter(
+        meeting__organisation=organisation, meeting__ends_at__lte=now - timedelta(days=days)
+    )
+    deleted, _by_model = due.delete()
+    return deleted
+
+
+# --- Needs stated when registering ---
+
+
+def _export_needs(user: Any) -> list[dict[str, Any]]:
+    registrations = (
+        Registration.objects.filter(user=user).filter(_HAS_NEEDS).select_related("meeting")
+    )
+    return [
+        {
+            "meeting": r.meeting.title,
+            "starts_at": r.meeting.starts_at.isoformat(),
+            "interpreter": r.interpreter,
+            "hearing_loop": r.hearing_loop,
+            "diet": r.diet,
+            "other_needs": r.other_needs,
+        }
+        for r in registrations.order_by("created", "pk")
+    ]
+
+
+def _erase_needs(user: Any) -> None:
+    Registration.objects.filter(user=user).filter(_HAS_NEEDS).update(**_NO_NEEDS)
+
+
+def _needs_apply(organisation: Any, days: int, now: datetime) -> int:
+    """Clear the stated needs for the organisation's meetings that ended ``days`` ago."""
+    return (
+        Registration.objects.filter(
+            meeting__organisation=organisation, meeting__ends_at__lte=now - timedelta(days=days)
+        )
+        .filter(_HAS_NEEDS)
+        .update(**_NO_NEEDS)
+    )
+
+
+# --- Questions for allmänhetens frågestund ---
+
+
+def _export_questions(user: Any) -> list[dict[str, Any]]:
+    questions = Question.objects.filter(asker=user).select_related("meeting")
+    return [
+        {
+            "meeting": q.meeting.title,
+            "meeting_starts_at": q.meeting.starts_at.isoformat(),
+            "submitted": q.created.isoformat(),
+            "name_shown": q.asker_name,
+            "question": q.text,
+            "status": q.status,
+            "decline_reason": q.decline_reason or None,
+            "answer": q.answer or None,
+            "answered_at": _iso(q.answered_at),
+        }
+        for q in questions.order_by("created", "pk")
+    ]
+
+
+def _erase_questions(user: Any) -> None:
+    """The question is a public record and stays; the name typed to be shown with it goes."""
+    Question.objects.filter(asker=user).exclude(asker_name="").update(asker_name="")
+
+
+contribute(
+    Contribution(
+        app_label="meetings",
+        personal_data=(
+            PersonalData(
+                key="meeting_registrations",
+                name=_("Anmälningar till möten och evenemang"),
+                purpose=_(
+                    "Att hålla reda på platserna och väntelistan, och att påminna dig och "
+                    "meddela dig om ändringar."
+                ),
+                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR (kommunallagen 8 kap.)"),
+                covers=("meetings.Registration.user",),
+                export=_export_registrations,
+                erase=_erase_registrations,
+                retention=Retention(
+                    key="meeting_registrations",
+                    name=_("Anmälningar till möten"),
+                    starts=_("Antal dagar efter mötet som anmälningarna tas bort."),
+                    default_days=REGISTRATIONS_DEFAULT_DAYS,
+                    apply=_registrations_apply,
+                ),
+            ),
+            PersonalData(
+                key="meeting_needs",
+                name=_("Behov du angett vid anmälan (tolk, hörslinga, specialkost, andra behov)"),
+                purpose=_("Att mötet ska vara tillgängligt för dig."),
+                legal_basis=_(
+                    "Allmänt intresse, artikel 6.1 e i GDPR; uppgifter om hälsa lämnar du "
+                    "frivilligt med uttryckligt samtycke, artikel 9.2 a i GDPR"
+                ),
+                covers=(
+                    "meetings.Registration.interpreter",
+                    "meetings.Registration.hearing_loop",
+                    "meetings.Registration.diet",
+                    "meetings.Registration.other_needs",
+                ),
+                export=_export_needs,
+                erase=_erase_needs,
+                retention=Retention(
+                    key="meeting_needs",
+                    name=_("Behov vid anmälan till möten (tolk, hörslinga, kost, andra behov)"),
+                    starts=_("Antal dagar efter mötet som behoven tas bort."),
+                    default_days=NEEDS_DEFAULT_DAYS,
+                    apply=_needs_apply,
+                ),
+            ),
+            PersonalData(
+                key="meeting_questions",
+                name=_("Frågor till allmänhetens frågestund"),
+                purpose=_("Att frågan tas upp på mötet och besvaras offentligt."),
+                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR (kommunallagen 8 kap.)"),
+                covers=("meetings.Question.asker",),
+                export=_export_questions,
+                erase=_erase_questions,
+                on_erasure="de-personalised",
+                kept_for=_(
+                    "Frågan är en allmän handling och bevaras enligt myndighetens "
+                    "dokumenthanteringsplan. Tar du bort kontot visas den utan ditt namn."
+                ),
+            ),
+        ),
+        jobs=(
+            Job(
+                key="meeting_reminders",
+                name=_("Påminn anmälda dagen före mötet"),
+                run=lambda now: services.meeting_reminders_send(now=now),
+            ),
+        ),
+        demo=DemoData(load=lambda c: demo.load(c.region, c.residents), order=20),
+    )
+)

@@ -1,0 +1,30 @@
+"""What the organisations app contributes: the daily gallring job, and officials' records."""
+
+from django.utils.translation import gettext_lazy as _
+
+from delaktig.core.contributions import Contribution, Job, contribute, staff_records
+
+from .retention import retention_apply
+
+contribute(
+    Contribution(
+        app_label="organisations",
+        personal_data=(
+            staff_records(
+                key="organisations_staff",
+                fields=(
+                    "organisations.AccessibilityStatement.updated_by",
+                    "organisations.RetentionRule.updated_by",
+                ),
+            ),
+        ),
+        jobs=(
+            Job(
+                key="retention",
+                name=_("Gallra personuppgifter enligt organisationernas regler"),
+                run=lambda now: retention_apply(now=now),
+                every="day",
+            ),
+        ),
+    )
+)

@@ -1,0 +1,179 @@
+"""What the surveys app contributes to the platform (see `delaktig.core.contributions`).
+
+Personal data: the responses a person gave with their account. When the account is deleted,
+submitted answers stay in the survey's results as anonymous answers, with nothing left that
+ties them to the person: no account, no invitation, no resume link, no background answers
+(age group, sex and municipality, often filled in from the person's profile) and only the day,
+not the time, of answering. Unfinished responses are in no result and are deleted, and
+unfinished responses nobody can finish any more are removed by a retention rule.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from delaktig.core.contributions import (
+    Contribution,
+    DemoContext,
+    DemoData,
+    PersonalData,
+    Retention,
+    contribute,
+)
+
+from . import demo
+from .models import Answer, Invitation, Response, new_token
+
+
+def _load_demo(context: DemoContext) -> None:
+    demo.load(context.region, context.official, context.residents)
+
+
+def _answer_value(answer: Answer) -> str:
+    if answer.choice_id is not None:
+        return answer.choice.label if answer.choice else ""
+    if answer.number is not None:
+        return str(answer.number)
+    return answer.text
+
+
+def _export_answers(response: Response) -> list[dict[str, Any]]:
+    """The answers of one response in the survey's order, a multiple choice as a list."""
+    grouped: dict[int, dict[str, Any]] = {}
+    for answer in response.answers.all():
+        question = answer.question
+        item = grouped.setdefault(question.pk, {"question": question.text, "answer": None})
+        value = _answer_value(answer)
+        if question.kind == question.Kind.MULTIPLE:
+            item["answer"] = [*(item["answer"] or []), value]
+        else:
+            item["answer"] = value
+    return list(grouped.values())
+
+
+def _export_responses(user: Any) -> list[dict[str, Any]]:
+    answers = Answer.objects.select_related("question", "choice").order_by(
+        "question__section__position",
+        "question__section_id",
+        "question__position",
+        "question_id",
+        "choice__position",
+        "pk",
+    )
+    responses = (
+        Response.objects.filter(respondent=user)
+        .select_related("survey__module__process", "municipality")
+        .prefetch_related(Prefetch("answers", queryset=answers))
+        .order_by("started", "pk")
+    )
+    return [
+        {
+            "survey": r.survey.module.title,
+            "process": r.survey.module.process.title,
+            "started": r.started.isoformat(),
+            "submitted": r.submitted_at.isoformat() if r.submitted_at else None,
+            "language": r.language,
+            "background": {
+                "age_group": r.age_group or None,
+                "sex": str(r.get_sex_display()) if r.sex else None,
+                "municipality": r.municipality.name if r.municipality else None,
+                "lives_elsewhere": r.lives_elsewhere,
+            },
+            "answers": _export_answers(r),
+        }
+        for r in responses
+    ]
+
+
+def _day_of(moment: datetime) -> datetime:
+    """Midnight of the local day ``moment`` falls on: the time of day could identify."""
+    return timezone.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _erase_responses(user: Any) -> None:
+    """Delete unfinished responses; keep submitted answers in the results, unlinked."""
+    Response.objects.filter(respondent=user, submitted_at__isnull=True).delete()
+    submitted = [
+        (pk, at)
+        for pk, at in Response.objects.filter(respondent=user).values_list("pk", "submitted_at")
+        if at is not None
+    ]
+    # An invitation link that was the person's (never on an account response today) goes, so
+    # that nobody can tie the answers to whom it was sent, nor answer again with it.
+    Invitation.objects.filter(response__pk__in=[pk for pk, _at in submitted]).delete()
+    for pk, submitted_at in submitted:
+        day = _day_of(submitted_at)
+        # update(), not save(): "updated" would otherwise get the time of the erasure.
+        Response.objects.filter(pk=pk).update(
+            respondent=None,
+            invitation=None,
+            resume_token=new_token(),
+            age_group="",
+            sex="",
+            municipality=None,
+            lives_elsewhere=False,
+            started=day,
+            updated=day,
+            submitted_at=day,
+        )
+
+
+def _remove_unfinished(organisation: Any, days: int, now: datetime) -> int:
+    """Unfinished responses untouched for ``days`` in surveys that closed ``days`` ago.
+
+    A survey still open (or closed more recently) keeps them, so that people can come back.
+    """
+    from delaktig.participation.models import Phase
+
+    cutoff = now - timedelta(days=days)
+    open_since_cutoff = Phase.objects.filter(
+        module_id=OuterRef("survey__module_id"), phase_type="answering", ends_at__gt=cutoff
+    )
+    due = list(
+        Response.objects.filter(
+            survey__module__process__organisation=organisation,
+            submitted_at__isnull=True,
+            updated__lte=cutoff,
+        )
+        .exclude(Exists(open_since_cutoff))
+        .values_list("pk", flat=True)
+    )
+    Response.objects.filter(pk__in=due).delete()
+    return len(due)
+
+
+contribute(
+    Contribution(
+        app_label="surveys",
+        personal_data=(
+            PersonalData(
+                key="survey_responses",
+                name=_("Dina svar på enkäter"),
+                purpose=_(
+                    "Att sammanställa vad de som svarat tycker, att ett konto bara svarar en "
+                    "gång och att du kan fortsätta ett påbörjat svar."
+                ),
+                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR"),
+                covers=("surveys.Response.respondent",),
+                export=_export_responses,
+                erase=_erase_responses,
+                on_erasure="de-personalised",
+                retention=Retention(
+                    key="unfinished_survey_responses",
+                    name=_("Påbörjade enkätsvar som aldrig skickades in"),
+                    starts=_("från att enkäten stängde och svaret senast ändrades"),
+                    default_days=30,
+                    apply=_remove_unfinished,
+                ),
+                kept_for=_(
+                    "Inskickade svar finns kvar i enkätens resultat, utan koppling till dig när "
+                    "du tar bort kontot."
+                ),
+            ),
+        ),
+        demo=DemoData(load=_load_demo, order=40),
+    )
+)
