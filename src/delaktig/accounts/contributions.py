@@ -8,7 +8,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from delaktig.core.contributions import Contribution, PersonalData, contribute
+from delaktig.core.contributions import Contribution, LegalBasis, PersonalData, contribute
 
 from .models import DemographicProfile, Role, User
 
@@ -74,7 +74,7 @@ contribute(
                     "Att du kan logga in, få e-post om det du följer och, för personal, "
                     "arbeta i sin roll."
                 ),
-                legal_basis=_("Avtal (användarvillkoren), artikel 6.1 b i GDPR"),
+                legal_basis=LegalBasis.CONTRACT,
                 covers=(
                     "accounts.User",
                     "accounts.Role.user",
@@ -97,7 +97,7 @@ contribute(
                     "Statistik över vilka som deltar, bara i grupper om minst fem och aldrig "
                     "kopplad till det du skriver."
                 ),
-                legal_basis=_("Samtycke, artikel 6.1 a i GDPR"),
+                legal_basis=LegalBasis.CONSENT,
                 covers=("accounts.DemographicProfile.user",),
                 export=_export_profile,
                 erase=_erase_profile,

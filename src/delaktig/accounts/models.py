@@ -29,6 +29,13 @@ class User(AbstractUser):
             return str(_("Borttagen användare"))
         return self.display_name or str(_("Deltagare"))
 
+    def signed(self, typed_name: str) -> str:
+        """A name typed on something this person sent in (a proposal, a question), as the
+        public sees it: none once the account is deleted or the name was erased."""
+        if self.deleted_at or not typed_name:
+            return str(_("Borttagen användare"))
+        return typed_name
+
 
 class Role(models.Model):
     """A staff role. Residents need no row: every verified account is a resident."""

@@ -16,13 +16,30 @@ or is declared to hold personal data, is covered by no export or no erasure.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 Text = str | Promise
+
+
+class LegalBasis:
+    """The legal bases (GDPR art. 6) that declarations name most often."""
+
+    CONSENT = _("Samtycke, artikel 6.1 a i GDPR")
+    CONTRACT = _("Avtal (användarvillkoren), artikel 6.1 b i GDPR")
+    ACCOUNTING = _("Rättslig förpliktelse, artikel 6.1 c i GDPR (bokföringslagen)")
+    PUBLIC_TASK = _("Allmänt intresse, artikel 6.1 e i GDPR")
+    LOCAL_GOVERNMENT = _("Allmänt intresse, artikel 6.1 e i GDPR (kommunallagen 8 kap.)")
+    OFFICIAL_AUTHORITY = _("Allmänt intresse och myndighetsutövning, artikel 6.1 e i GDPR")
+
+
+def keep(user: Any) -> None:
+    """The erasure of data kept as it is (``on_erasure="kept"``): the records stay and point at
+    the account row, which the account's own erasure anonymises last."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +119,6 @@ class Contribution:
     personal_data: tuple[PersonalData, ...] = ()
     jobs: tuple[Job, ...] = ()
     demo: DemoData | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 _contributions: dict[str, Contribution] = {}
@@ -171,16 +187,14 @@ def staff_records(*, key: str, fields: tuple[str, ...]) -> PersonalData:
     They are the authority's own records and are kept; the account they point at is
     anonymised when it is deleted, so they no longer name the official on the platform.
     """
-    from django.utils.translation import gettext_lazy as _
-
     return PersonalData(
         key=key,
         name=_("Vad du gjort i en roll som personal"),
         purpose=_("Att myndigheten kan visa vem som gjorde vad i ett ärende."),
-        legal_basis=_("Allmänt intresse och myndighetsutövning, artikel 6.1 e i GDPR"),
+        legal_basis=LegalBasis.OFFICIAL_AUTHORITY,
         covers=fields,
         export=lambda user: records_pointing_at(user, fields),
-        erase=lambda user: None,
+        erase=keep,
         on_erasure="kept",
         kept_for=_("Enligt myndighetens dokumenthanteringsplan (arkivlagen)."),
     )

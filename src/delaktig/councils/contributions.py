@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from delaktig.core.contributions import (
     Contribution,
     DemoData,
+    LegalBasis,
     PersonalData,
     Retention,
     contribute,
@@ -170,7 +171,7 @@ contribute(
                     "Att visa vilka som sitter i rådet, skicka remisser till ledamöterna och "
                     "betala ut ersättning."
                 ),
-                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR (kommunallagen 8 kap.)"),
+                legal_basis=LegalBasis.LOCAL_GOVERNMENT,
                 covers=("councils.Membership.user",),
                 export=_export_memberships,
                 erase=_erase_memberships,
@@ -185,7 +186,7 @@ contribute(
                 key="council_referral_answers",
                 name=_("Svar på remisser till råd"),
                 purpose=_("Att rådens synpunkter kommer med innan beslut."),
-                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR (kommunallagen 8 kap.)"),
+                legal_basis=LegalBasis.LOCAL_GOVERNMENT,
                 covers=("councils.ReferralResponse.author",),
                 export=_export_responses,
                 erase=_erase_responses,
@@ -201,7 +202,7 @@ contribute(
                     "Närvaro och ersättning för rådsmöten (arvode, förlorad arbetsinkomst, resor)"
                 ),
                 purpose=_("Att betala ut ersättning till ledamöter enligt ersättningsmodellen."),
-                legal_basis=_("Rättslig förpliktelse, artikel 6.1 c i GDPR (bokföringslagen)"),
+                legal_basis=LegalBasis.ACCOUNTING,
                 covers=("councils.Attendance",),
                 export=_export_compensation,
                 erase=_erase_compensation,
@@ -222,7 +223,7 @@ contribute(
                 key="council_secretary",
                 name=_("Uppdrag som sekreterare för ett råd"),
                 purpose=_("Att sekreteraren kan lämna rådets gemensamma svar på remisser."),
-                legal_basis=_("Allmänt intresse och myndighetsutövning, artikel 6.1 e i GDPR"),
+                legal_basis=LegalBasis.OFFICIAL_AUTHORITY,
                 covers=("councils.Council.secretary",),
                 export=_export_secretary,
                 erase=_erase_secretary,

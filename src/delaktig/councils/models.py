@@ -112,9 +112,9 @@ class Membership(models.Model):
     @property
     def public_name(self) -> str:
         """The name the public sees: none once the member's account is deleted."""
-        if not self.name or (self.user is not None and self.user.deleted_at):
-            return str(_("Borttagen användare"))
-        return self.name
+        if self.user is not None:
+            return self.user.signed(self.name)
+        return self.name or str(_("Borttagen användare"))
 
     @property
     def staff_name(self) -> str:

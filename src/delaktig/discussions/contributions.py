@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.contributions import (
     Contribution,
+    LegalBasis,
     PersonalData,
     Retention,
     contribute,
+    keep,
     staff_records,
 )
 
@@ -31,11 +33,6 @@ def _export_comments(user: Any) -> list[dict[str, Any]]:
         }
         for c in comments.order_by("pk")
     ]
-
-
-def _keep_comments(user: Any) -> None:
-    """Comments are allmänna handlingar and stay in the thread. They show the author's
-    public name, which says "Borttagen användare" once the account is anonymised."""
 
 
 def _export_reports(user: Any) -> list[dict[str, Any]]:
@@ -84,10 +81,12 @@ contribute(
                 key="comments",
                 name=_("Kommentarer du skrivit"),
                 purpose=_("Att visa dina synpunkter i dialogen och ta med dem i underlaget."),
-                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR"),
+                legal_basis=LegalBasis.PUBLIC_TASK,
                 covers=("discussions.Comment.author",),
                 export=_export_comments,
-                erase=_keep_comments,
+                # Comments are allmänna handlingar and stay in the thread under the author's public
+                # name, "Borttagen användare" once the account is anonymised.
+                erase=keep,
                 on_erasure="de-personalised",
                 kept_for=_(
                     "En kommentar är en allmän handling och bevaras enligt "
@@ -99,7 +98,7 @@ contribute(
                 key="reports",
                 name=_("Kommentarer du anmält"),
                 purpose=_("Att moderatorerna kan granska kommentarer som kan bryta mot reglerna."),
-                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR"),
+                legal_basis=LegalBasis.PUBLIC_TASK,
                 covers=("discussions.CommentReport.reporter",),
                 export=_export_reports,
                 erase=_erase_reports,

@@ -16,17 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from delaktig.core.contributions import (
     Contribution,
     DemoData,
+    LegalBasis,
     PersonalData,
     Retention,
     contribute,
+    keep,
     staff_records,
 )
 
 from . import demo
 from .models import ActorActivity, Commitment, NetworkDocument, NetworkMember, PlanImport
-
-STAFF_LEGAL_BASIS = _("Allmänt intresse och myndighetsutövning, artikel 6.1 e i GDPR")
-PUBLIC_INTEREST = _("Allmänt intresse, artikel 6.1 e i GDPR")
 
 
 def _verified_addresses(user: Any) -> list[str]:
@@ -143,11 +142,6 @@ def _export_documents(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _keep(user: Any) -> None:
-    """Kept as the actor's report or the network's document; the account row they point at
-    is anonymised last, so pages show "Borttagen användare"."""
-
-
 # --- Plan files ---
 
 
@@ -196,7 +190,7 @@ contribute(
                     "Att aktören kan ansluta sig till strategin och redovisa sina aktiviteter, "
                     "och att den som samordnar strategin kan nå dig."
                 ),
-                legal_basis=PUBLIC_INTEREST,
+                legal_basis=LegalBasis.PUBLIC_TASK,
                 covers=("followup.Commitment.contact_user",),
                 export=_export_commitments,
                 erase=_erase_commitments,
@@ -210,7 +204,7 @@ contribute(
                 key="network_memberships",
                 name=_("Nätverk där du är kontaktperson för en medlem"),
                 purpose=_("Att du ser nätverkets interna dokument och kan dela egna."),
-                legal_basis=PUBLIC_INTEREST,
+                legal_basis=LegalBasis.PUBLIC_TASK,
                 covers=("followup.NetworkMember.user",),
                 export=_export_memberships,
                 erase=_erase_memberships,
@@ -224,10 +218,11 @@ contribute(
                 key="actor_activities",
                 name=_("Aktiviteter du redovisat för en ansluten aktör"),
                 purpose=_("Att visa vad aktörerna gör för strategins mål."),
-                legal_basis=PUBLIC_INTEREST,
+                legal_basis=LegalBasis.PUBLIC_TASK,
                 covers=("followup.ActorActivity.reported_by",),
                 export=_export_actor_activities,
-                erase=_keep,
+                # The actor's report stays; the account it points at is anonymised last.
+                erase=keep,
                 on_erasure="kept",
                 kept_for=_(
                     "Aktiviteterna är aktörens redovisning och finns kvar utan ditt namn när du "
@@ -238,10 +233,11 @@ contribute(
                 key="network_documents",
                 name=_("Dokument du delat i ett nätverk"),
                 purpose=_("Att nätverkets medlemmar kan ta del av dokumentet."),
-                legal_basis=PUBLIC_INTEREST,
+                legal_basis=LegalBasis.PUBLIC_TASK,
                 covers=("followup.NetworkDocument.uploaded_by",),
                 export=_export_documents,
-                erase=_keep,
+                # The network's document stays; the account it points at is anonymised last.
+                erase=keep,
                 on_erasure="kept",
                 kept_for=_(
                     "Tills dokumentet tas bort ur nätverket. När du tar bort kontot finns det "
@@ -252,10 +248,10 @@ contribute(
                 key="plan_imports",
                 name=_("Planfiler du läst in som personal"),
                 purpose=_("Att personalen kan granska en inläst fil innan den importeras."),
-                legal_basis=STAFF_LEGAL_BASIS,
+                legal_basis=LegalBasis.OFFICIAL_AUTHORITY,
                 covers=("followup.PlanImport.created_by",),
                 export=_export_plan_imports,
-                erase=_keep,
+                erase=keep,
                 on_erasure="kept",
                 retention=Retention(
                     key="plan_import_rows",

@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.contributions import (
     Contribution,
+    LegalBasis,
     PersonalData,
     Retention,
     contribute,
+    keep,
     staff_records,
 )
 
@@ -62,7 +64,7 @@ contribute(
                 key="verification",
                 name=_("Verifierad identitet (personnumret bara som nyckelad hashning)"),
                 purpose=_("Att bara folkbokförda kan stödja förslag, och bara en gång per person."),
-                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR (kommunallagen 8 kap.)"),
+                legal_basis=LegalBasis.LOCAL_GOVERNMENT,
                 covers=("identity.Verification.user",),
                 export=_export,
                 erase=_erase,
@@ -77,12 +79,12 @@ contribute(
                     "Att visa att den som loggar in med e-legitimation är folkbokförd i "
                     "organisationens kommuner, när e-legitimationen inte säger det."
                 ),
-                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR (kommunallagen 8 kap.)"),
+                legal_basis=LegalBasis.LOCAL_GOVERNMENT,
                 covers=("identity.RegisterEntry",),
                 export=_export_register,
                 # The extract is the authority's copy of the register, keyed by a hash and not
                 # by account; the next import replaces it.
-                erase=lambda user: None,
+                erase=keep,
                 on_erasure="kept",
                 retention=Retention(
                     key="population_register",

@@ -18,6 +18,7 @@ from delaktig.core.contributions import (
     PersonalData,
     Retention,
     contribute,
+    keep,
     staff_records,
 )
 
@@ -45,12 +46,6 @@ def _export_signatures(user: Any) -> list[dict[str, Any]]:
         }
         for s in signatures.order_by("pk")
     ]
-
-
-def _keep_signatures(user: Any) -> None:
-    """A signature is part of the count of an initiative submitted to fullmäktige, and the
-    name lists are allmänna handlingar: it stays. The platform holds only a keyed hash and no
-    account points at it; the retention rule replaces the hash once the count is settled."""
 
 
 def _clear_identities(initiative: Initiative) -> int:
@@ -107,7 +102,10 @@ contribute(
                 legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR (kommunallagen 8 kap. 2 §)"),
                 covers=("initiatives.Signature",),
                 export=_export_signatures,
-                erase=_keep_signatures,
+                # A signature counts towards an initiative submitted to fullmäktige and the
+                # name lists are allmänna handlingar; only a keyed hash is held, replaced by
+                # the retention rule.
+                erase=keep,
                 on_erasure="kept",
                 retention=SIGNATURES_RETENTION,
             ),

@@ -16,6 +16,7 @@ from delaktig.core.contributions import (
     Contribution,
     DemoData,
     Job,
+    LegalBasis,
     PersonalData,
     Retention,
     contribute,
@@ -150,7 +151,7 @@ contribute(
                     "Att hålla reda på platserna och väntelistan, och att påminna dig och "
                     "meddela dig om ändringar."
                 ),
-                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR (kommunallagen 8 kap.)"),
+                legal_basis=LegalBasis.LOCAL_GOVERNMENT,
                 covers=("meetings.Registration.user",),
                 export=_export_registrations,
                 erase=_erase_registrations,
@@ -190,7 +191,7 @@ contribute(
                 key="meeting_questions",
                 name=_("Frågor till allmänhetens frågestund"),
                 purpose=_("Att frågan tas upp på mötet och besvaras offentligt."),
-                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR (kommunallagen 8 kap.)"),
+                legal_basis=LegalBasis.LOCAL_GOVERNMENT,
                 covers=("meetings.Question.asker",),
                 export=_export_questions,
                 erase=_erase_questions,

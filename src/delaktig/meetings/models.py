@@ -236,6 +236,4 @@ class Question(models.Model):
     @property
     def public_asker_name(self) -> str:
         """The name shown with the question: none once the asker's account is deleted."""
-        if not self.asker_name or self.asker.deleted_at:
-            return str(_("Borttagen användare"))
-        return self.asker_name
+        return self.asker.signed(self.asker_name)

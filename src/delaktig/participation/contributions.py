@@ -4,7 +4,13 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from delaktig.core.contributions import Contribution, PersonalData, contribute, staff_records
+from delaktig.core.contributions import (
+    Contribution,
+    LegalBasis,
+    PersonalData,
+    contribute,
+    staff_records,
+)
 
 from .models import Follow
 
@@ -28,7 +34,7 @@ contribute(
                 key="follows",
                 name=_("Processer du följer"),
                 purpose=_("Att skicka e-post när något händer i processen."),
-                legal_basis=_("Samtycke, artikel 6.1 a i GDPR"),
+                legal_basis=LegalBasis.CONSENT,
                 covers=("participation.Follow.user",),
                 export=_export,
                 erase=_erase,

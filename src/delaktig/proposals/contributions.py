@@ -20,9 +20,11 @@ from delaktig.core.contributions import (
     Contribution,
     DemoData,
     Job,
+    LegalBasis,
     PersonalData,
     Retention,
     contribute,
+    keep,
     staff_records,
 )
 
@@ -160,10 +162,6 @@ def _export_events(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _keep(user: Any) -> None:
-    """The case's timeline is the authority's record; the anonymised account names no one."""
-
-
 contribute(
     Contribution(
         app_label="proposals",
@@ -194,7 +192,7 @@ contribute(
                     "Att räkna stöden mot tröskeln, en gång per person, och att berätta vad "
                     "som händer med förslaget om du vill det."
                 ),
-                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR (kommunallagen 8 kap.)"),
+                legal_basis=LegalBasis.LOCAL_GOVERNMENT,
                 covers=("proposals.Support.user",),
                 export=_export_supports,
                 erase=_erase_supports,
@@ -213,10 +211,12 @@ contribute(
                 key="proposal_events",
                 name=_("Det du gjort i ärenden om medborgarförslag"),
                 purpose=_("Att visa hur ärendet har gått och vem som gjorde vad."),
-                legal_basis=_("Allmänt intresse och myndighetsutövning, artikel 6.1 e i GDPR"),
+                legal_basis=LegalBasis.OFFICIAL_AUTHORITY,
                 covers=("proposals.ProposalEvent.actor",),
                 export=_export_events,
-                erase=_keep,
+                # The case's timeline is the authority's record; the anonymised account names
+                # no one.
+                erase=keep,
                 on_erasure="kept",
                 kept_for=_("Enligt myndighetens dokumenthanteringsplan (arkivlagen)."),
             ),

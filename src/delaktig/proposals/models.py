@@ -296,9 +296,7 @@ class Proposal(models.Model):
         Deleting the account clears ``author_name``; the account's ``deleted_at`` also covers
         proposals whose author was deleted before that. Select ``author`` with lists.
         """
-        if not self.author_name or self.author.deleted_at:
-            return str(_("Borttagen användare"))
-        return self.author_name
+        return self.author.signed(self.author_name)
 
 
 class CaseCounter(models.Model):

@@ -19,6 +19,7 @@ from delaktig.core.contributions import (
     Contribution,
     DemoContext,
     DemoData,
+    LegalBasis,
     PersonalData,
     Retention,
     contribute,
@@ -156,7 +157,7 @@ contribute(
                     "Att sammanställa vad de som svarat tycker, att ett konto bara svarar en "
                     "gång och att du kan fortsätta ett påbörjat svar."
                 ),
-                legal_basis=_("Allmänt intresse, artikel 6.1 e i GDPR"),
+                legal_basis=LegalBasis.PUBLIC_TASK,
                 covers=("surveys.Response.respondent",),
                 export=_export_responses,
                 erase=_erase_responses,
