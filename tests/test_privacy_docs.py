@@ -12,6 +12,5 @@ def test_the_register_in_the_docs_matches_the_code() -> None:
     start = text.index("<!-- register:start -->\n") + len("<!-- register:start -->\n")
     end = text.index("<!-- register:end -->")
     assert text[start:end] == register_markdown(), (
-        "docs/privacy.md is out of date: run `.venv/bin/python manage.py privacy_register` "
-        "and paste its output between the register markers"
+        "docs/privacy.md is out of date: run `.venv/bin/python scripts/update_privacy_docs.py`"
     )

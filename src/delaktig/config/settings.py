@@ -222,6 +222,8 @@ SOCIALACCOUNT_STORE_TOKENS = False
 # broker's claim, the imported population register (identity/residency.py). A dotted path
 # names another source (a live Navet or SPAR lookup).
 DELAKTIG_RESIDENCY_SOURCES = env_list("DELAKTIG_RESIDENCY_SOURCES", "claim,register")
+# Days a one-time verification code from an official stays valid.
+DELAKTIG_VERIFICATION_CODE_DAYS = int(os.environ.get("DELAKTIG_VERIFICATION_CODE_DAYS", "30"))
 # Key for the keyed hash of personnummer. Production must set its own and keep it.
 DELAKTIG_IDENTITY_HASH_KEY = os.environ.get("DELAKTIG_IDENTITY_HASH_KEY", "")
 

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.contributions import (
@@ -15,7 +16,7 @@ from delaktig.core.contributions import (
     staff_records,
 )
 
-from .models import RegisterEntry, Verification
+from .models import RegisterEntry, Verification, VerificationCode
 
 
 def _export(user: Any) -> dict[str, Any] | None:
@@ -52,6 +53,33 @@ def _expire_register(organisation: Any, days: int, now: datetime) -> int:
     deleted, _ = RegisterEntry.objects.filter(
         municipality__in=organisation.municipalities.all(),
         imported_at__lt=now - timedelta(days=days),
+    ).delete()
+    return deleted
+
+
+def _export_codes(user: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "issued_at": c.issued_at.isoformat(),
+            "used_at": c.used_at.isoformat() if c.used_at else None,
+            "municipality": c.municipality.code,
+        }
+        for c in VerificationCode.objects.filter(used_by=user).select_related("municipality")
+    ]
+
+
+def _erase_codes(user: Any) -> None:
+    """A used code has done its work; the audit log keeps that an official issued one."""
+    VerificationCode.objects.filter(used_by=user).delete()
+
+
+def _expire_codes(organisation: Any, days: int, now: datetime) -> int:
+    """Codes used, or expired unused, more than ``days`` ago, in the organisation's
+    municipalities."""
+    cutoff = now - timedelta(days=days)
+    deleted, _ = VerificationCode.objects.filter(
+        Q(used_at__lt=cutoff) | Q(used_at__isnull=True, expires_at__lt=cutoff),
+        municipality__in=organisation.municipalities.all(),
     ).delete()
     return deleted
 
@@ -95,7 +123,30 @@ contribute(
                     min_days=1,
                 ),
             ),
-            staff_records(key="identity_staff", fields=("identity.Verification.verified_by",)),
+            PersonalData(
+                key="verification_codes",
+                name=_("Verifieringskoder från en tjänsteperson"),
+                purpose=_(
+                    "Att den som saknar e-legitimation kan verifiera sig efter en kontroll av "
+                    "legitimationen på plats."
+                ),
+                legal_basis=LegalBasis.LOCAL_GOVERNMENT,
+                covers=("identity.VerificationCode", "identity.VerificationCode.used_by"),
+                export=_export_codes,
+                erase=_erase_codes,
+                retention=Retention(
+                    key="verification_codes",
+                    name=_("Verifieringskoder"),
+                    starts=_("Räknas från att koden användes eller gick ut."),
+                    default_days=90,
+                    apply=_expire_codes,
+                    min_days=1,
+                ),
+            ),
+            staff_records(
+                key="identity_staff",
+                fields=("identity.Verification.verified_by", "identity.VerificationCode.issued_by"),
+            ),
         ),
     )
 )

@@ -1,13 +1,18 @@
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.organisations.models import Municipality
 
+from .personnummer import InvalidIdentityNumber, parse
+from .services import INVALID_NUMBER
 
-class VerifyResidentForm(forms.Form):
-    email = forms.EmailField(label=_("Personens e-postadress (kontots inloggning)"))
+
+class IdentityCheckForm(forms.Form):
+    """What an official records after seeing proof of identity and folkbokföring."""
+
     identity_number = forms.CharField(
         label=_("Personnummer eller samordningsnummer"),
         max_length=20,
@@ -24,3 +29,34 @@ class VerifyResidentForm(forms.Form):
     def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
+
+    def clean_identity_number(self) -> str:
+        # Checked here too, so that every mistake in the form is reported at once.
+        number = str(self.cleaned_data["identity_number"])
+        try:
+            parse(number, today=timezone.localdate())
+        except InvalidIdentityNumber:
+            raise forms.ValidationError(INVALID_NUMBER) from None
+        return number
+
+
+class VerifyResidentForm(IdentityCheckForm):
+    """Verify an existing account directly."""
+
+    field_order = ["email"]
+    email = forms.EmailField(label=_("Personens e-postadress (kontots inloggning)"))
+
+
+class RedeemCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Verifieringskod"),
+        max_length=40,
+        help_text=_("Tolv tecken, till exempel ABCD-EFGH-JKMN. Stora eller små bokstäver går bra."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+            }
+        ),
+    )

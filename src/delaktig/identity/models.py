@@ -9,6 +9,7 @@ class Verification(models.Model):
     class Method(models.TextChoices):
         OFFICIAL = "official", _("Kontrollerad av tjänsteperson")
         EID = "eid", _("E-legitimation")
+        CODE = "code", _("Kod från tjänsteperson")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="verification"
@@ -63,3 +64,47 @@ class RegisterEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identity_hash[:8]}…: {self.municipality_id}"
+
+
+class VerificationCode(models.Model):
+    """A one-time code an official issues after checking a person's identity in person, for
+    someone without e-ID (most people under 18 have no BankID). The person enters it in their
+    own account to become verified. Only keyed hashes of the code and the personnummer are
+    kept, never either in clear."""
+
+    holds_personal_data = True
+
+    code_hash = models.CharField(max_length=64, unique=True)
+    identity_hash = models.CharField(max_length=64)
+    municipality = models.ForeignKey(
+        "organisations.Municipality",
+        verbose_name=_("folkbokförd i"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    issued_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("verifieringskod")
+        verbose_name_plural = _("verifieringskoder")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gt=models.F("issued_at")),
+                name="verification_code_expires_after_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.municipality_id}"

@@ -1,17 +1,23 @@
 import hashlib
+import hmac
+import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.accounts.roles import staff_organisation_ids
 from delaktig.core.audit import audit_log
-from delaktig.core.errors import PermissionDenied, ValidationFailed
+from delaktig.core.errors import PermissionDenied, RateLimited, ValidationFailed
 
-from .models import Verification
+from .models import Verification, VerificationCode
 from .personnummer import InvalidIdentityNumber, identity_hash, parse
+
+INVALID_NUMBER = _("Personnumret eller samordningsnumret är inte giltigt. Kontrollera siffrorna.")
 
 
 def hash_key() -> bytes:
@@ -25,9 +31,7 @@ def hash_identity_number(text: str) -> str:
     try:
         number = parse(text, today=timezone.localdate())
     except InvalidIdentityNumber:
-        raise ValidationFailed(
-            _("Personnumret eller samordningsnumret är inte giltigt. Kontrollera siffrorna.")
-        ) from None
+        raise ValidationFailed(INVALID_NUMBER) from None
     return identity_hash(number, key=hash_key())
 
 
@@ -45,6 +49,16 @@ def _save(*, user: Any, method: str, digest: str, municipality: Any, actor: Any)
     return verification
 
 
+def _acting_organisation(actor: Any, municipality: Any) -> Any:
+    """The verifying official's organisation that covers the municipality, so that its audit
+    log shows the action."""
+    if municipality is None:
+        return None
+    return municipality.organisations.filter(
+        pk__in=staff_organisation_ids(actor, ("official",))
+    ).first()
+
+
 def verification_by_official(
     *, actor: Any, user: Any, identity_number: str, municipality: Any
 ) -> Verification:
@@ -60,19 +74,11 @@ def verification_by_official(
             municipality=municipality,
             actor=actor,
         )
-        # Logged under the verifying official's organisation, so its audit log shows it.
-        organisation = (
-            municipality.organisations.filter(
-                pk__in=staff_organisation_ids(actor, ("official",))
-            ).first()
-            if municipality is not None
-            else None
-        )
         audit_log(
             actor=actor,
             action="identity.verify",
             target=verification,
-            organisation=organisation,
+            organisation=_acting_organisation(actor, municipality),
             data={"municipality": getattr(municipality, "code", None)},
         )
     return verification
@@ -88,4 +94,106 @@ def verification_from_eid(*, user: Any, digest: str, municipality: Any) -> Verif
             digest=digest,
             municipality=municipality,
             actor=None,
+        )
+
+
+# --- One-time codes for residents without e-ID ---
+
+# No 0/O, 1/I/L: a code is read off a slip of paper and typed on a phone.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12  # about 59 bits
+# Wrong codes a person may enter before being asked to wait.
+CODE_ATTEMPTS = (5, 15 * 60)
+
+
+class InvalidCode(ValidationFailed):
+    code = "invalid_code"
+    default_message = _(
+        "Koden stämmer inte, har redan använts eller har gått ut. Kontrollera tecknen eller be "
+        "om en ny kod."
+    )
+
+
+class OtherPerson(ValidationFailed):
+    code = "other_person"
+    default_message = _(
+        "Ditt konto är redan verifierat för en annan person. Koden kan bara användas av den "
+        "den gavs till."
+    )
+
+
+class TooManyCodeAttempts(RateLimited):
+    default_message = _("Du har provat många koder på kort tid. Vänta en kvart och försök igen.")
+
+
+def normalise_code(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def _code_hash(code: str) -> str:
+    return hmac.new(hash_key(), f"code:{normalise_code(code)}".encode(), "sha256").hexdigest()
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def verification_code_issue(
+    *, actor: Any, identity_number: str, municipality: Any
+) -> tuple[VerificationCode, str]:
+    """An official has seen proof of identity and folkbokföring of someone without e-ID and
+    gives them a one-time code. Returns the code in clear once; only its hash is kept."""
+    if not actor.has_perm("identity.verify_resident", municipality):
+        raise PermissionDenied()
+    digest = hash_identity_number(identity_number)
+    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    now = timezone.now()
+    with transaction.atomic():
+        issued = VerificationCode.objects.create(
+            code_hash=_code_hash(code),
+            identity_hash=digest,
+            municipality=municipality,
+            issued_by=actor,
+            issued_at=now,
+            expires_at=now + timedelta(days=settings.DELAKTIG_VERIFICATION_CODE_DAYS),
+        )
+        audit_log(
+            actor=actor,
+            action="identity.code_issue",
+            target=issued,
+            organisation=_acting_organisation(actor, municipality),
+            data={"municipality": municipality.code, "expires_at": issued.expires_at.isoformat()},
+        )
+    return issued, format_code(code)
+
+
+def verification_code_redeem(*, user: Any, code: str) -> Verification:
+    """The person enters the code in their own account and becomes verified, once."""
+    attempts_key = f"identity:code-attempts:{user.pk}"
+    limit, window = CODE_ATTEMPTS
+    if int(cache.get(attempts_key, 0)) >= limit:
+        raise TooManyCodeAttempts()
+    now = timezone.now()
+    with transaction.atomic():
+        issued = (
+            VerificationCode.objects.select_for_update()
+            .filter(code_hash=_code_hash(code), used_at__isnull=True, expires_at__gt=now)
+            .first()
+        )
+        if issued is None:
+            cache.add(attempts_key, 0, window)
+            cache.incr(attempts_key)
+            raise InvalidCode()
+        current = Verification.objects.filter(user=user).first()
+        if current is not None and current.identity_hash != issued.identity_hash:
+            raise OtherPerson()
+        issued.used_at = now
+        issued.used_by = user
+        issued.save(update_fields=["used_at", "used_by"])
+        return _save(
+            user=user,
+            method=Verification.Method.CODE,
+            digest=issued.identity_hash,
+            municipality=issued.municipality,
+            actor=issued.issued_by,
         )

@@ -1,7 +1,11 @@
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from delaktig.accounts.decorators import staff_required
@@ -11,11 +15,10 @@ from delaktig.core.errors import DelaktigError
 from delaktig.organisations.models import Municipality
 
 from . import services
-from .forms import VerifyResidentForm
+from .forms import IdentityCheckForm, RedeemCodeForm, VerifyResidentForm
 
 
-@staff_required
-def verify_resident(request: HttpRequest) -> HttpResponse:
+def _verifiable_municipalities(request: HttpRequest) -> Any:
     if not request.user.has_perm("identity.verify_resident", None):
         raise PermissionDenied
     municipalities = Municipality.objects.all()
@@ -23,6 +26,12 @@ def verify_resident(request: HttpRequest) -> HttpResponse:
         municipalities = municipalities.filter(
             organisations__in=staff_organisation_ids(request.user, ("official",))
         ).distinct()
+    return municipalities
+
+
+@staff_required
+def verify_resident(request: HttpRequest) -> HttpResponse:
+    municipalities = _verifiable_municipalities(request)
     form = VerifyResidentForm(request.POST or None, municipalities=municipalities)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -45,3 +54,55 @@ def verify_resident(request: HttpRequest) -> HttpResponse:
     return render(
         request, "identity/verify.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+@staff_required
+def issue_code(request: HttpRequest) -> HttpResponse:
+    """Give someone without e-ID a one-time code after checking their identity in person."""
+    form = IdentityCheckForm(
+        request.POST or None, municipalities=_verifiable_municipalities(request)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            issued, code = services.verification_code_issue(
+                actor=request.user,
+                identity_number=form.cleaned_data["identity_number"],
+                municipality=form.cleaned_data["municipality"],
+            )
+        except DelaktigError as error:
+            form.add_error("identity_number", error.message)
+        else:
+            # Shown once, never stored in clear: the page is not cached and not redirected to.
+            response = render(
+                request, "identity/code_issued.html", {"issued": issued, "code": code}
+            )
+            add_never_cache_headers(response)
+            return response
+    return render(
+        request, "identity/issue_code.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def redeem_code(request: HttpRequest) -> HttpResponse:
+    """A person enters the code an official gave them, and their account becomes verified."""
+    form = RedeemCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                verification = services.verification_code_redeem(
+                    user=request.user, code=form.cleaned_data["code"]
+                )
+            except DelaktigError as error:
+                form.add_error("code", error.message)
+                status = error.status
+            else:
+                messages.success(
+                    request,
+                    _("Du är verifierad och folkbokförd i %(municipality)s.")
+                    % {"municipality": verification.municipality},
+                )
+                return redirect("accounts:profile")
+    return render(request, "identity/redeem_code.html", {"form": form}, status=status)

@@ -36,7 +36,10 @@ from .workflow import OPEN_CASE_STATUSES, Action, Outcome, Status, next_status
 class NotVerified(DelaktigError):
     code = "not_verified"
     status = 403
-    default_message = _("Du behöver verifiera din identitet först.")
+    default_message = _(
+        "Du behöver verifiera din identitet först: logga in med e-legitimation, eller använd en "
+        "kod från en tjänsteperson under Mitt konto."
+    )
 
 
 class NotResident(DelaktigError):
