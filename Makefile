@@ -9,7 +9,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/delaktig
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: run test deps system-deps pdf-deps lint types check-deploy test-sqlite test-postgres bench messages clean
+.PHONY: run test deps system-deps pdf-deps lint types check-deploy test-sqlite test-postgres test-next-year bench messages clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -27,9 +27,10 @@ deps: .venv/.synced node_modules/.synced
 
 # System packages: Debian's chromium for the browser and axe tests, gettext for the
 # translation checks, Pango and fonts for WeasyPrint's PDF reports.
-SYSTEM_PACKAGES := chromium gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+SYSTEM_PACKAGES := chromium gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core faketime
 system-deps:
 	@command -v chromium >/dev/null && command -v msgfmt >/dev/null \
+	  && command -v faketime >/dev/null \
 	  && ldconfig -p | grep -q libpangoft2 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
@@ -71,7 +72,14 @@ test-sqlite: deps system-deps
 test-postgres: deps system-deps
 	DATABASE_URL=$(PG_URL) $(PY) -m pytest -p no:cacheprovider --create-db
 
-test: deps system-deps lint types check-deploy test-sqlite test-postgres
+# The whole suite again with the clock a year ahead (libfaketime): a test that depends on
+# today's date fails here. The browser keeps the real clock (scripts/chromium-real-clock).
+test-next-year: deps system-deps
+	test "$$(faketime -f +365d date +%Y)" -gt "$$(date +%Y)"  # the shift really applies
+	CHROMIUM=$(CURDIR)/scripts/chromium-real-clock \
+	  DELAKTIG_VAR_DIR=$(CURDIR)/var/next-year faketime -f +365d $(PY) -m pytest -p no:cacheprovider
+
+test: deps system-deps lint types check-deploy test-sqlite test-postgres test-next-year
 
 messages: deps system-deps
 	cd src/delaktig && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l en --no-obsolete \

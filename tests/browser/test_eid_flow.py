@@ -5,6 +5,8 @@ it sends a personnummer and a name and nothing about where the person lives. Res
 from the population-register extract, imported with the real command.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from django.test import override_settings
 from playwright.sync_api import Browser, Page
 
 from delaktig.config.settings import content_security_policy, form_action_origins
+from delaktig.identity.eidpresets import PRESETS
 from delaktig.identity.models import Verification
 from delaktig.proposals.models import Proposal, ProposalSettings, Support
 from tests.browser.conftest import assert_accessible, new_context
@@ -115,3 +118,83 @@ def test_resident_logs_in_with_eid_is_verified_and_supports_once(
             == 1
         )
         assert Verification.objects.filter(method="eid").count() == 2
+
+
+@contextmanager
+def broker_for(
+    demo: str, accounts: dict[str, Any], claims: dict[str, list[str]] | None = None, **settings: Any
+) -> Iterator[None]:
+    """Run the real provider and point Delaktig at it, CSP included, as production would."""
+    with (
+        running_broker(
+            redirect_uris=[f"{demo}/konto/oidc/eid/login/callback/"],
+            accounts=accounts,
+            claims=claims,
+        ) as broker,
+        override_settings(
+            SOCIALACCOUNT_PROVIDERS=broker.providers_setting(),
+            CONTENT_SECURITY_POLICY=content_security_policy(form_action_origins(broker.issuer, [])),
+            **settings,
+        ),
+    ):
+        yield
+
+
+def test_a_broker_that_sends_the_municipality_verifies_from_its_claim(
+    browser: Browser, demo: str
+) -> None:
+    preset = PRESETS["municipality"]
+    claims = {
+        "openid": ["sub"],
+        "profile": ["name"],
+        "email": [preset["national_id_claim"], preset["municipality_claim"]],
+    }
+    person = {
+        "name": "Sara",
+        preset["national_id_claim"]: "19811218-9876",
+        preset["municipality_claim"]: "2309",
+    }
+    with broker_for(
+        demo,
+        {"sara": person},
+        claims,
+        DELAKTIG_EID_NATIONAL_ID_CLAIM=preset["national_id_claim"],
+        DELAKTIG_EID_MUNICIPALITY_CLAIM=preset["municipality_claim"],
+        DELAKTIG_RESIDENCY_SOURCES=["claim"],
+    ):
+        eid_login(browser, demo, "sara")
+        verification = Verification.objects.get(method="eid")
+        assert verification.municipality is not None and verification.municipality.code == "2309"
+        # Logging in again later keeps one verification, refreshed.
+        first = verification.verified_at
+        eid_login(browser, demo, "sara")
+        verification.refresh_from_db()
+        assert Verification.objects.filter(method="eid").count() == 1
+        assert verification.verified_at > first
+
+
+def test_a_broker_without_a_personnummer_logs_in_but_does_not_verify(
+    browser: Browser, demo: str
+) -> None:
+    with broker_for(
+        demo, {"anon": {"name": "Utan nummer"}}, DELAKTIG_EID_NATIONAL_ID_CLAIM=PNR_CLAIM
+    ):
+        page = eid_login(browser, demo, "anon")
+        assert page.locator("form[action='/konto/logout/']").count() == 1
+        page.goto(demo + "/mitt-konto/")
+        assert "Du är inte verifierad ännu" in page.locator("main").inner_text()
+    assert not Verification.objects.filter(method="eid").exists()
+
+
+def test_a_forged_state_is_refused(browser: Browser, demo: str) -> None:
+    with broker_for(
+        demo, {"sara": {PNR_CLAIM: PERSONNUMMER}}, DELAKTIG_EID_NATIONAL_ID_CLAIM=PNR_CLAIM
+    ):
+        page = new_context(browser).new_page()
+        page.goto(f"{demo}/konto/oidc/eid/login/")
+        page.get_by_role("button", name="Fortsätt").click()
+        page.wait_for_url("**/interaction/**")  # the real broker is asking for a login
+        # Someone sends the person a callback link of their own making instead.
+        page.goto(f"{demo}/konto/oidc/eid/login/callback/?code=stolen&state=forged")
+        assert page.locator("form[action='/konto/logout/']").count() == 0
+    assert not Verification.objects.filter(method="eid").exists()

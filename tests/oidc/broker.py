@@ -25,6 +25,7 @@ class Broker:
     issuer: str
     client_id: str
     secret: str
+    scope: tuple[str, ...] = tuple(SCOPE)
 
     @property
     def discovery_url(self) -> str:
@@ -44,7 +45,7 @@ class Broker:
                         "settings": {
                             "server_url": self.issuer,
                             "token_auth_method": "client_secret_post",
-                            "scope": SCOPE,
+                            "scope": list(self.scope),
                         },
                     }
                 ],
@@ -60,9 +61,15 @@ def _free_port() -> int:
 
 @contextmanager
 def running_broker(
-    *, redirect_uris: list[str], accounts: dict[str, dict[str, Any]]
+    *,
+    redirect_uris: list[str],
+    accounts: dict[str, dict[str, Any]],
+    claims: dict[str, list[str]] | None = None,
 ) -> Iterator[Broker]:
-    """Run the provider with one client (``delaktig``) and the given accounts (login → claims)."""
+    """Run the provider with one client (``delaktig``) and the given accounts (login → claims).
+
+    ``claims`` maps each scope to the claims it releases (default: the oidc-sweden profile).
+    """
     secret = "test-secret-" + os.urandom(8).hex()
     with tempfile.TemporaryDirectory() as folder:
         config = Path(folder) / "config.json"
@@ -84,6 +91,7 @@ def running_broker(
                             }
                         ],
                         "accounts": accounts,
+                        **({"claims": claims} if claims else {}),
                     }
                 )
             )
@@ -105,7 +113,10 @@ def running_broker(
                         break
             if line.startswith("READY "):
                 try:
-                    yield Broker(issuer=line.split()[1], client_id="delaktig", secret=secret)
+                    scope = tuple(claims) if claims else tuple(SCOPE)
+                    yield Broker(
+                        issuer=line.split()[1], client_id="delaktig", secret=secret, scope=scope
+                    )
                 finally:
                     process.terminate()
                     process.wait(timeout=30)

@@ -5,7 +5,7 @@
 // machine.
 //
 // usage: node provider.mjs CONFIG.json  (prints "READY <issuer>" when it listens)
-// CONFIG: {"port": 0, "clients": [...], "accounts": {"<login>": {claims}}}
+// CONFIG: {"port": 0, "clients": [...], "accounts": {"<login>": {claims}}, "claims"?: {scope: [claim]}}
 import { readFileSync } from 'node:fs';
 import Provider from 'oidc-provider';
 
@@ -15,12 +15,12 @@ const PNR = 'https://id.oidc.se/claim/personalIdentityNumber';
 
 const provider = new Provider(issuer, {
   clients: config.clients,
-  claims: {
+  // Scope → claims; the default is the oidc-sweden profile, a test may give another broker's.
+  claims: config.claims ?? {
     openid: ['sub'],
     profile: ['name', 'given_name', 'family_name'],
     'https://id.oidc.se/scope/naturalPersonNumber': [PNR],
   },
-  scopes: ['openid', 'profile', 'https://id.oidc.se/scope/naturalPersonNumber'],
   // The claims go in the ID token as well as in userinfo, as Swedish brokers do.
   conformIdTokenClaims: false,
   pkce: { required: () => true },

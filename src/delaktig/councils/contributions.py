@@ -211,8 +211,8 @@ contribute(
                     key="council_compensation",
                     name=_("Närvaro och ersättning för rådsmöten"),
                     starts=_(
-                        "Antal dagar efter utgången av det kalenderår mötet hölls. "
-                        "Bokföringslagen kräver minst sju år."
+                        "Räknas från utgången av det kalenderår mötet hölls. Bokföringslagen "
+                        "kräver minst sju år."
                     ),
                     default_days=ACCOUNTING_DAYS,
                     apply=_compensation_apply,

@@ -67,7 +67,7 @@ def _apply_reports_retention(organisation: Any, days: int, now: datetime) -> int
 REPORTS_RETENTION = Retention(
     key="comment_reports",
     name=_("Hanterade anmälningar av kommentarer"),
-    starts=_("när en moderator hanterade anmälan"),
+    starts=_("Räknas från att en moderator hanterade anmälan."),
     default_days=365,
     apply=_apply_reports_retention,
 )

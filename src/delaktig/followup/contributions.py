@@ -257,8 +257,8 @@ contribute(
                     key="plan_import_rows",
                     name=_("Rader i inlästa planfiler, med kontaktpersonernas namn och e-post"),
                     starts=_(
-                        "från att filen importerades, eller från att den lästes in om den "
-                        "aldrig importerades"
+                        "Räknas från att filen importerades, eller från att den lästes in om den "
+                        "aldrig importerades."
                     ),
                     default_days=30,
                     apply=_clear_plan_imports,

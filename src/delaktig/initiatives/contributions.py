@@ -81,7 +81,7 @@ def _apply_signatures_retention(organisation: Any, days: int, now: datetime) -> 
 SIGNATURES_RETENTION = Retention(
     key="initiative_signature_identities",
     name=_("Identitetsnycklar för underskrifter på folkinitiativ"),
-    starts=_("när initiativet lämnades in"),
+    starts=_("Räknas från att initiativet lämnades in."),
     default_days=365,
     apply=_apply_signatures_retention,
     min_days=90,

@@ -158,7 +158,7 @@ contribute(
                 retention=Retention(
                     key="meeting_registrations",
                     name=_("Anmälningar till möten"),
-                    starts=_("Antal dagar efter mötet som anmälningarna tas bort."),
+                    starts=_("Räknas från mötet."),
                     default_days=REGISTRATIONS_DEFAULT_DAYS,
                     apply=_registrations_apply,
                 ),
@@ -182,7 +182,7 @@ contribute(
                 retention=Retention(
                     key="meeting_needs",
                     name=_("Behov vid anmälan till möten (tolk, hörslinga, kost, andra behov)"),
-                    starts=_("Antal dagar efter mötet som behoven tas bort."),
+                    starts=_("Räknas från mötet."),
                     default_days=NEEDS_DEFAULT_DAYS,
                     apply=_needs_apply,
                 ),

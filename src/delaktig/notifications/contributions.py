@@ -118,8 +118,8 @@ contribute(
                     key="finished_tasks",
                     name=_("Uppgifter om skickad e-post (mottagare och innehåll)"),
                     starts=_(
-                        "från att e-posten skickades; gäller hela plattformen, så den kortaste "
-                        "tid som någon organisation anger gäller för alla"
+                        "Räknas från att e-posten skickades. Gäller hela plattformen: den kortaste "
+                        "tid någon organisation anger gäller för alla."
                     ),
                     default_days=30,
                     apply=_remove_finished,

@@ -92,7 +92,7 @@ def _apply_drafts_retention(organisation: Any, days: int, now: datetime) -> int:
 DRAFTS_RETENTION = Retention(
     key="proposal_drafts",
     name=_("Utkast till medborgarförslag som aldrig skickats in"),
-    starts=_("när utkastet skapades"),
+    starts=_("Räknas från att utkastet skapades."),
     default_days=365,
     apply=_apply_drafts_retention,
     min_days=30,
@@ -139,7 +139,7 @@ def _apply_support_identity_retention(organisation: Any, days: int, now: datetim
 SUPPORT_IDENTITY_RETENTION = Retention(
     key="proposal_support_identities",
     name=_("Identitetsnycklar för stöd till e-förslag"),
-    starts=_("när stödperioden slutade"),
+    starts=_("Räknas från att stödperioden slutade."),
     default_days=90,
     apply=_apply_support_identity_retention,
 )

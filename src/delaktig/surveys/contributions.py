@@ -165,7 +165,7 @@ contribute(
                 retention=Retention(
                     key="unfinished_survey_responses",
                     name=_("Påbörjade enkätsvar som aldrig skickades in"),
-                    starts=_("från att enkäten stängde och svaret senast ändrades"),
+                    starts=_("Räknas från att enkäten stängde och svaret senast ändrades."),
                     default_days=30,
                     apply=_remove_unfinished,
                 ),
