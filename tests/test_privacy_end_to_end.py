@@ -26,7 +26,8 @@ def test_everything_is_downloaded_and_nothing_identifies_the_person_after_deleti
     with open("/dev/null", "w") as sink:
         call_command("load_demo", stdout=sink)
     membership = Membership.objects.get(name="Inga L.")
-    person: User = membership.user
+    person = membership.user
+    assert person is not None
     name, email = "Inga Lindqvist", person.email
     event = Meeting.objects.filter(registration_open=True).first()
     assembly = Meeting.objects.get(kind="assembly")
