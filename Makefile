@@ -41,7 +41,7 @@ run: deps pdf-deps
 	DJANGO_DEBUG=1 $(MANAGE) load_demo
 	@echo "Serving http://127.0.0.1:8000 (the task worker runs alongside; Ctrl-C stops both)"
 	@trap 'kill 0' EXIT INT TERM; \
-	  DJANGO_DEBUG=1 $(MANAGE) db_worker --queue-name default >var/worker.log 2>&1 & \
+	  DJANGO_DEBUG=1 $(MANAGE) worker --queue-name default >var/worker.log 2>&1 & \
 	  DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
 
 # make run needs only what WeasyPrint renders PDF reports with.
@@ -91,6 +91,8 @@ bench: deps
 	$(PY) bench/weighting.py
 	$(PY) bench/proposals.py
 	$(PY) bench/opinionmaps.py
+	$(PY) bench/faults.py
+	$(PY) bench/exhaustion.py
 
 clean:
 	rm -rf .venv .tools node_modules var .pytest_cache .mypy_cache .ruff_cache

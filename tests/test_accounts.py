@@ -22,16 +22,19 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def test_signup_requires_email_verification(client: Client) -> None:
-    response = client.post(
-        reverse("account_signup"),
-        {
-            "email": "ny@example.se",
-            "password1": "ett-langt-losenord-9",
-            "password2": "ett-langt-losenord-9",
-            "display_name": "Ny Person",
-        },
-    )
+def test_signup_requires_email_verification(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": "ny@example.se",
+                "password1": "ett-langt-losenord-9",
+                "password2": "ett-langt-losenord-9",
+                "display_name": "Ny Person",
+            },
+        )
     assert response.status_code == 302
     user = User.objects.get(email="ny@example.se")
     assert user.display_name == "Ny Person"

@@ -603,6 +603,12 @@ def huge_field() -> bytes:
     return wide([*ages_rows(), ["2303 Ragunda", "x" * 200_000, "män", 1]])
 
 
+def too_wide() -> bytes:
+    """A header of 200,000 year columns (1.5 MB), above the ages of one region."""
+    header = ["region", "ålder", "kön", *(f"{2000 + n % 30} v{n}" for n in range(200_000))]
+    return csv_bytes(header, ages_rows(), title=False)
+
+
 def replace_cell(
     rows: list[list[object]], index: int, column: int, value: object
 ) -> list[list[object]]:
@@ -861,6 +867,7 @@ ERROR_CASES: list[ErrorCase] = [
         {"found": 2, "expected": 4, "line": 206},
     ),
     ("bad_csv", lambda: F(huge_field()), {"line": 206}),
+    ("too_many_columns", lambda: F(too_wide()), {"limit": 200, "line": 1}),
     ("no_data", lambda: F(wide(ages_rows(ages=["totalt ålder"]))), {}),
     ("no_data", lambda: F(js(regions=[])), {}),
 ]

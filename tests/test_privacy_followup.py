@@ -82,6 +82,7 @@ def test_the_export_holds_the_commitments_activities_and_memberships() -> None:
             "commitment": commitment.commitment,
             "contact_name": "Kim Kontakt",
             "contact_email": person.email,
+            "requested_by_you": True,
             "status": "active",
             "joined_on": timezone.localdate().isoformat(),
             "activities": ["Öppna samtal"],

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delaktig.core.errors import NotAllowedInPhase
+from delaktig.core.exports import cell
 from delaktig.core.models import AuditEntry
 from delaktig.insights.suppression import suppress_table
 from delaktig.surveys import services
-from delaktig.surveys.exports import cell
 from delaktig.surveys.models import Answer, Response
 from tests.factories import UserFactory, role
 from tests.survey_helpers import answer_directly, build_survey

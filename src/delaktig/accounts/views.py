@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from delaktig.core.http import no_store
+
 from . import services
 from .forms import DeleteAccountForm, DemographicForm, DisplayNameForm
 from .models import DemographicProfile, User
@@ -68,6 +70,7 @@ def demographics(request: HttpRequest) -> HttpResponse:
     )
 
 
+@no_store
 @login_required
 @require_POST
 def export(request: HttpRequest) -> HttpResponse:

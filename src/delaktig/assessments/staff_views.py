@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
 from delaktig.core.errors import DelaktigError
+from delaktig.core.params import id_param
 from delaktig.followup.models import Activity
 from delaktig.participation.models import Process
 
@@ -66,10 +67,6 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _pk(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def _prefill(
     request: HttpRequest, processes: QuerySet[Process], activities: QuerySet[Activity]
 ) -> dict[str, Any]:
@@ -82,7 +79,7 @@ def _prefill(
     if kind in {k.value for k in Kind}:
         initial["kind"] = kind
     linked: Process | Activity | None = None
-    activity_pk, process_pk = _pk(request.GET.get("activity")), _pk(request.GET.get("process"))
+    activity_pk, process_pk = id_param(request.GET, "activity"), id_param(request.GET, "process")
     if activity_pk is not None:
         linked = activities.filter(pk=activity_pk).first()
         if linked is not None:

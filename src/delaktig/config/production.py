@@ -17,9 +17,13 @@ if len(os.environ.get("DELAKTIG_IDENTITY_HASH_KEY", "")) < 32:
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL.")
 
-# Behind one reverse proxy (nginx) allauth must read the client's address from
-# X-Forwarded-For, or login throttling would count every visitor as the proxy.
-ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DELAKTIG_TRUSTED_PROXY_COUNT", "1"))
+# The client's address, which the login, sign-up and Delaktig's own rate limits count by:
+# REMOTE_ADDR, unless DELAKTIG_TRUSTED_PROXY_COUNT proxies of our own stand in front. Behind
+# one nginx that sets X-Forwarded-For to $remote_addr, with gunicorn reachable only by it
+# (docs/operations.md, "Reverse proxy"), set it to 1: allauth then takes the last address in
+# the header. Unset it is 0 and the header is ignored, so that where requests reach gunicorn
+# directly nobody escapes the limits by making up X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DELAKTIG_TRUSTED_PROXY_COUNT", "0"))
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

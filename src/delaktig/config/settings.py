@@ -74,6 +74,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "delaktig.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "delaktig.core.middleware.RejectNulMiddleware",
 ]
 
 ROOT_URLCONF = "delaktig.config.urls"
@@ -156,7 +158,15 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_ADAPTER = "delaktig.accounts.adapter.AccountAdapter"
 ACCOUNT_SIGNUP_FORM_CLASS = "delaktig.accounts.forms.SignupExtraForm"
-# Login throttling: allauth counts failed logins per IP and per account in the cache.
+ACCOUNT_FORMS = {"signup": "delaktig.accounts.signup.SignupForm"}
+# Sign-up, login and password reset answer alike whether or not an account exists (the
+# sign-up form does the same work either way, see accounts/signup.py).
+ACCOUNT_PREVENT_ENUMERATION = True
+# Login throttling: allauth counts login attempts in the cache per client (10 a minute) and
+# per account *and* client (5 in 5 minutes; the adapter adds the client to the key, so that
+# failures from one client never lock the owner out on another). Delaktig adds a much higher
+# per-account limit over all clients, "login_failed_account" in DELAKTIG_RATE_LIMITS.
+# The client is REMOTE_ADDR unless ALLAUTH_TRUSTED_PROXY_COUNT says otherwise (production.py).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/300s/key",
     "signup": "20/m/ip",
@@ -249,6 +259,11 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A task RUNNING this long (seconds) has lost its worker and is queued again (core/tasks.py).
+DELAKTIG_TASK_STALE_AFTER = int(os.environ.get("DELAKTIG_TASK_STALE_AFTER", str(30 * 60)))
+# E-mail that fails to send is retried after this many seconds, doubling up to the maximum.
+DELAKTIG_EMAIL_RETRY_FIRST_DELAY = int(os.environ.get("DELAKTIG_EMAIL_RETRY_FIRST_DELAY", "60"))
+DELAKTIG_EMAIL_RETRY_MAX_DELAY = int(os.environ.get("DELAKTIG_EMAIL_RETRY_MAX_DELAY", "3600"))
 
 # --- Languages ---
 LANGUAGE_CODE = "sv"
@@ -317,18 +332,68 @@ def content_security_policy(form_action_origins: list[str]) -> dict[str, dict[st
 
 CONTENT_SECURITY_POLICY = content_security_policy(EID_FORM_ACTION_ORIGINS)
 
+# Permissions-Policy (core.middleware.SecurityHeadersMiddleware): the site uses none of these
+# browser features, so no page, and nothing a page might embed, may ask for them. Only names
+# every current Chromium recognises on every platform (it warns about unknown ones): not
+# "interest-cohort" or "browsing-topics", known only while the Topics API is switched on, nor
+# "serial", "hid" or "bluetooth", known only where Chromium offers those APIs.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "window-management",
+        "xr-spatial-tracking",
+    )
+}
+
 # --- Delaktig rules ---
 # Comments a person may write within the window before being asked to wait.
 DELAKTIG_COMMENT_RATE = (int(os.environ.get("DELAKTIG_COMMENT_RATE", "5")), 60)
+# Budgets for the platform's own actions (core/ratelimit.py): (uses, seconds) per key.
+DELAKTIG_RATE_LIMITS = {
+    # New proposal drafts per person.
+    "proposal_draft": (10, 60 * 60),
+    # Requests to join a strategy per person, and per strategy from everybody together.
+    "commitment_request": (5, 60 * 60),
+    "commitment_request_strategy": (20, 60 * 60),
+    # Failed logins per account from all clients together (allauth limits each client).
+    "login_failed_account": (100, 60 * 60),
+}
+# Drafts (proposals not yet submitted) a person may have at once.
+DELAKTIG_MAX_OPEN_DRAFTS = 10
 # Groups smaller than this are never shown in statistics about people.
 DELAKTIG_MIN_GROUP_SIZE = 5
+# The annual report's PDF and Word files are built once for each content of the report and
+# kept in the default cache (followup/report_files.py). Off only to measure what that saves.
+DELAKTIG_REPORT_FILE_CACHE = env_bool("DELAKTIG_REPORT_FILE_CACHE", True)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A 4xx (403 PermissionDenied, 400, CSRF failure) is one WARNING line without a
+    # traceback; a 5xx keeps its traceback (core/logs.py).
+    "filters": {"client_error_one_line": {"()": "delaktig.core.logs.ClientErrorOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
+        "django.request": {"filters": ["client_error_one_line"]},
+        "django.security.csrf": {"filters": ["client_error_one_line"]},
         "django.db.backends": {"level": "INFO"},
         # WeasyPrint narrates every step of a PDF at INFO.
         "weasyprint": {"level": "WARNING"},

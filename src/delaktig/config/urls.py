@@ -4,6 +4,8 @@ from django.urls import include, path
 from delaktig.participation import registry
 from delaktig.participation import views as participation_views
 
+handler400 = "delaktig.core.views.bad_request"
+
 urlpatterns = [
     path("", participation_views.home, name="home"),
     path("processer/", include("delaktig.participation.urls")),

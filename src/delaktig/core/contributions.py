@@ -200,6 +200,12 @@ def staff_records(*, key: str, fields: tuple[str, ...]) -> PersonalData:
     )
 
 
+def _recover_tasks(now: datetime) -> int:
+    from .tasks import recover_stale_tasks
+
+    return recover_stale_tasks(now)
+
+
 def _declare_core() -> None:
     # The audit log and Django admin's log record what staff did; they are kept.
     contribute(
@@ -208,6 +214,13 @@ def _declare_core() -> None:
             personal_data=(
                 staff_records(
                     key="core_staff", fields=("core.AuditEntry.actor", "admin.LogEntry.user")
+                ),
+            ),
+            jobs=(
+                Job(
+                    key="recover_tasks",
+                    name=_("Kör om bakgrundsjobb vars process försvann"),
+                    run=_recover_tasks,
                 ),
             ),
         )

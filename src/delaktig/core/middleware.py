@@ -3,6 +3,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .http import mark_no_store
+from .params import BadInput
 
 
 class SwedishFirstLocaleMiddleware:
@@ -25,3 +29,68 @@ class SwedishFirstLocaleMiddleware:
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Cookie")
         return response
+
+
+def permissions_policy_header(policy: dict[str, list[str]]) -> str:
+    """``{"camera": []}`` → ``camera=()``; an origin list → ``feature=(self "https://…")``."""
+    return ", ".join(
+        f"{feature}=({' '.join(origins)})" for feature, origins in sorted(policy.items())
+    )
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware does not set.
+
+    - ``Permissions-Policy`` from ``settings.PERMISSIONS_POLICY`` on every response;
+    - ``Cache-Control: private, no-store`` on account pages: our own (namespace ``accounts``,
+      "Mitt konto") and every allauth view (login, sign-up, e-mail addresses, password). Export
+      views say so themselves with :func:`delaktig.core.http.no_store`.
+    """
+
+    private_namespaces = frozenset({"accounts"})
+    private_view_modules = ("allauth.",)
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.permissions_policy = permissions_policy_header(settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.permissions_policy:
+            response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        if self.is_private(request):
+            mark_no_store(response)
+        return response
+
+    def is_private(self, request: HttpRequest) -> bool:
+        match = request.resolver_match
+        if match is None:
+            return False
+        if self.private_namespaces.intersection(match.namespaces):
+            return True
+        return getattr(match.func, "__module__", "").startswith(self.private_view_modules)
+
+
+class RejectNulMiddleware:
+    """A 400 for a NUL character in the path or in a query or form key or value.
+
+    No real input has one, and PostgreSQL refuses NUL in text ("A string literal cannot
+    contain NUL (0x00) characters"): any view that passed the value on to a query would
+    otherwise fail with a 500. Uploaded files are not looked at. Placed after the
+    authentication middleware, so that the 400 page knows who is logged in.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            raise BadInput(_("Adressen innehåller ett tecken som inte är tillåtet."))
+        for data in (request.GET, request.POST) if request.method == "POST" else (request.GET,):
+            for key, values in data.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    raise BadInput(
+                        _("Adressen eller formuläret innehåller ett tecken som inte är tillåtet."),
+                        name=key,
+                    )
+        return self.get_response(request)

@@ -1,7 +1,6 @@
 """Referrals (remisser): send, answer, record how the answers were used, tell the council."""
 
 from datetime import date
-from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -10,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import PermissionDenied, ValidationFailed
-from delaktig.notifications.tasks import send_templated_email
+from delaktig.notifications.outbox import email_queue
 
 from .models import Council, Membership, Referral, ReferralResponse
 
@@ -40,11 +39,7 @@ def _notify_members(councils: Any, *, template: str, context: dict[str, object])
         .values_list("user__email", flat=True)
     )
     for email in sorted(emails):
-        transaction.on_commit(
-            partial(
-                send_templated_email.enqueue, recipient=email, template=template, context=context
-            )
-        )
+        email_queue(recipient=email, template=template, context=context)
 
 
 def referral_create(

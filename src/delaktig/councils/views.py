@@ -7,7 +7,10 @@ from django.utils.translation import gettext as _
 
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
+from delaktig.core import exports
 from delaktig.core.errors import DelaktigError
+from delaktig.core.http import no_store
+from delaktig.core.params import id_param
 from delaktig.meetings.ical import calendar_for
 from delaktig.organisations.models import Organisation
 
@@ -218,9 +221,9 @@ def attendance(request: HttpRequest, meeting_pk: int) -> HttpResponse:
     )
 
 
+@no_store
 @staff_required
 def payroll_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    import csv
     import io
 
     organisation = get_object_or_404(Organisation, slug=slug)
@@ -242,7 +245,7 @@ def payroll_csv(request: HttpRequest, slug: str) -> HttpResponse:
         "travel",
         "total",
     ]
-    writer = csv.DictWriter(out, fieldnames=fields)
+    writer = exports.DictWriter(out, fieldnames=fields)
     writer.writeheader()
     writer.writerows(services.payroll_rows(organisation=organisation, year=year, month=month))
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
@@ -326,9 +329,9 @@ def council_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
                 messages.success(request, _("Ledamoten är tillagd."))
                 return redirect("councils:edit", slug=council.slug)
             if request.POST.get("action") == "end_term" and council:
-                pk = request.POST.get("pk", "")
                 ended = Membership.objects.filter(
-                    council=council, pk=int(pk) if pk.isdigit() else 0
+                    council=council,
+                    pk=id_param(request.POST, "pk") or 0,  # 0: none
                 ).update(term_end=timezone.localdate())
                 if ended:
                     audit_log(

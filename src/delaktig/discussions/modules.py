@@ -1,6 +1,5 @@
 """Registers the discussion as a participation module."""
 
-import csv
 import io
 from typing import Any
 
@@ -9,6 +8,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.core import exports
 from delaktig.participation import registry
 from delaktig.participation.models import Process, ProcessModule
 
@@ -51,7 +51,7 @@ def figures(process: Process) -> dict[str, int]:
 def export_csv(module: ProcessModule) -> tuple[str, str, bytes]:
     """The public comments of a module, without personal data beyond the public name."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = exports.writer(out)
     writer.writerow(["id", "svar_pa", "skapad", "namn", "text", "dold_skal"])
     for c in Comment.objects.filter(module=module).for_thread():
         writer.writerow(

@@ -9,13 +9,12 @@ Every write checks its permission, runs in a transaction, locks the row whose st
 and logs staff actions in the audit log. E-mails go out after the transaction commits.
 """
 
-import io
 import uuid
-import zipfile
 from datetime import date, datetime
 from functools import partial
 from typing import Any
 
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
@@ -23,15 +22,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.core import ratelimit, uploads
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import (
     DelaktigError,
     InvalidTransition,
     PermissionDenied,
+    RateLimited,
     ValidationFailed,
     require_perm,
 )
-from delaktig.notifications.tasks import send_templated_email
+from delaktig.notifications.outbox import email_queue
 
 from .models import (
     Actor,
@@ -60,6 +61,32 @@ class AlreadyJoined(DelaktigError):
     default_message = _(
         "Den här aktören har redan anslutit sig till strategin eller ansökt om det. Kontakta "
         "den som samordnar strategin om något behöver ändras."
+    )
+
+
+class RequestPending(DelaktigError):
+    code = "request_pending"
+    status = 409
+    default_message = _(
+        "Du har redan en ansökan om anslutning till strategin som väntar på besked. Vänta tills "
+        "den är behandlad innan du skickar en ny."
+    )
+
+
+class TooManyRequests(RateLimited):
+    code = "too_many_requests"
+    default_message = _(
+        "Det har kommit många ansökningar om anslutning på kort tid. Vänta en stund och försök "
+        "igen; det du skrev finns kvar."
+    )
+
+
+class InvalidConfirmation(DelaktigError):
+    code = "invalid_confirmation"
+    status = 400
+    default_message = _(
+        "Länken stämmer inte eller har gått ut. Be den som skickade ansökan att kontakta den som "
+        "samordnar strategin."
     )
 
 
@@ -190,15 +217,7 @@ def _actor_for(
 
 
 def _notify(recipient: str, template: str, context: dict[str, object]) -> None:
-    if recipient:
-        transaction.on_commit(
-            partial(
-                send_templated_email.enqueue,
-                recipient=recipient,
-                template=template,
-                context=context,
-            )
-        )
+    email_queue(recipient=recipient, template=template, context=context)
 
 
 def _official_emails(organisation: Any) -> list[str]:
@@ -223,6 +242,61 @@ def _locked_commitment(actor: Any, commitment: Commitment) -> Commitment:
     )
     require_perm(actor, CHANGE, locked.strategy)
     return locked
+
+
+def verified_address(user_id: int | None) -> str:
+    """The person's verified account address (the primary one first), or ''."""
+    from allauth.account.models import EmailAddress
+
+    if user_id is None:
+        return ""
+    found = (
+        EmailAddress.objects.filter(user_id=user_id, verified=True)
+        .order_by("-primary", "pk")
+        .values_list("email", flat=True)
+        .first()
+    )
+    return found or ""
+
+
+def _is_verified_address_of(user: Any, email: str) -> bool:
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user=user, verified=True, email__iexact=email).exists()
+
+
+def decision_recipient(commitment: Commitment) -> str:
+    """Where the decision on a request goes: the contact address once it is confirmed,
+    otherwise the requester's own verified address ('' when there is neither)."""
+    if commitment.contact_confirmed_at is not None and commitment.contact_email:
+        return commitment.contact_email
+    return verified_address(commitment.requested_by_id)
+
+
+# A link to confirm a contact address is signed, names the commitment and the address, and
+# is good for this many days; it changes nothing when the address has changed since.
+CONTACT_CONFIRMATION_SALT = "delaktig.followup.commitment-contact"
+CONTACT_CONFIRMATION_DAYS = 30
+
+
+def contact_confirmation_token(commitment: Commitment) -> str:
+    return signing.dumps(
+        [commitment.pk, commitment.contact_email.lower()], salt=CONTACT_CONFIRMATION_SALT
+    )
+
+
+def contact_confirmation_valid(commitment: Commitment, token: str) -> bool:
+    try:
+        signed = signing.loads(
+            token,
+            salt=CONTACT_CONFIRMATION_SALT,
+            max_age=CONTACT_CONFIRMATION_DAYS * 24 * 60 * 60,
+        )
+    except signing.BadSignature:  # also an expired link
+        return False
+    return bool(
+        commitment.contact_email and signed == [commitment.pk, commitment.contact_email.lower()]
+    )
 
 
 def _commitment_context(commitment: Commitment) -> dict[str, object]:
@@ -254,7 +328,10 @@ def commitment_request(
     """A logged-in person asks for an actor to join a strategy; an official reviews it.
 
     Reuses the actor of the strategy's organisation with the same name, refuses a second
-    commitment of the same actor and makes the person the commitment's contact.
+    commitment of the same actor and a second pending request by the same person, and
+    limits how many requests a person, and a strategy, get an hour (each e-mails every
+    official). A contact address that is not one of the person's verified account addresses
+    is sent a link to confirm it; until it is confirmed, the decision goes to the person.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise PermissionDenied(_("Logga in för att ansluta er organisation."))
@@ -270,7 +347,17 @@ def commitment_request(
     if not contact_name or not contact_email:
         raise ValidationFailed(_("Ange kontaktpersonens namn och e-postadress."))
     chosen = _goals_of(strategy, goals)
-    with transaction.atomic():
+    limits = (
+        ratelimit.limit_for("commitment_request", f"user:{user.pk}"),
+        ratelimit.limit_for("commitment_request_strategy", f"strategy:{strategy.pk}"),
+    )
+    # The uses are given back when the request is refused below or not saved.
+    with ratelimit.enforce(*limits, error=TooManyRequests()), transaction.atomic():
+        pending = Commitment.objects.filter(
+            strategy=strategy, requested_by=user, status=Status.PENDING
+        )
+        if pending.exists():
+            raise RequestPending()
         actor, _created = _actor_for(
             organisation=strategy.organisation,
             name=actor_name,
@@ -280,6 +367,7 @@ def commitment_request(
         )
         if Commitment.objects.filter(strategy=strategy, actor=actor).exists():
             raise AlreadyJoined()
+        confirmed = _is_verified_address_of(user, contact_email)
         try:
             with transaction.atomic():
                 saved = Commitment.objects.create(
@@ -291,9 +379,14 @@ def commitment_request(
                     # Only the contact's own verified account may report for the actor: the
                     # requester, if the contact address is theirs, or whoever owns it.
                     contact_user=account_for_email(contact_email),
+                    requested_by=user,
+                    contact_confirmed_at=timezone.now() if confirmed else None,
                     status=Status.PENDING,
                 )
         except IntegrityError as error:
+            # Two requests at the same moment: the database keeps one of each kind.
+            if pending.exists():
+                raise RequestPending() from error
             raise AlreadyJoined() from error
         saved.goals.set(chosen)
         context: dict[str, object] = {
@@ -303,7 +396,39 @@ def commitment_request(
         }
         for email in _official_emails(strategy.organisation):
             _notify(email, "commitment_pending", context)
+        if not confirmed:
+            token = contact_confirmation_token(saved)
+            path = reverse(
+                "followup:contact_confirm",
+                kwargs={"slug": strategy.slug, "pk": saved.pk, "token": token},
+            )
+            _notify(
+                contact_email,
+                "commitment_contact_confirm",
+                {
+                    "strategy": strategy.title,
+                    "actor": actor.name,
+                    "contact_name": contact_name,
+                    "path": path,
+                    "days": CONTACT_CONFIRMATION_DAYS,
+                },
+            )
     return saved
+
+
+def commitment_confirm_contact(*, commitment: Commitment, token: str) -> Commitment:
+    """The contact follows the link mailed to them: decisions go to their address from now.
+
+    Needs no login (the contact may have no account); the signed link is the proof.
+    """
+    with transaction.atomic():
+        locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
+        if not contact_confirmation_valid(locked, token):
+            raise InvalidConfirmation()
+        if locked.contact_confirmed_at is None:
+            locked.contact_confirmed_at = timezone.now()
+            locked.save(update_fields=["contact_confirmed_at"])
+    return locked
 
 
 def commitment_approve(
@@ -328,7 +453,7 @@ def commitment_approve(
             organisation=locked.strategy.organisation,
             data={"joined_on": locked.joined_on.isoformat()},
         )
-        _notify(locked.contact_email, "commitment_approved", _commitment_context(locked))
+        _notify(decision_recipient(locked), "commitment_approved", _commitment_context(locked))
     return locked
 
 
@@ -350,7 +475,7 @@ def commitment_decline(*, actor: Any, commitment: Commitment, reason: str) -> Co
             target=locked,
             organisation=locked.strategy.organisation,
         )
-        _notify(locked.contact_email, "commitment_declined", _commitment_context(locked))
+        _notify(decision_recipient(locked), "commitment_declined", _commitment_context(locked))
     return locked
 
 
@@ -646,12 +771,15 @@ ODT = ("application/vnd.oasis.opendocument.text", ".odt")
 
 
 def _sniff_zip(data: bytes) -> tuple[str, str] | None:
-    """Tell DOCX, XLSX and ODT apart by the entries of the ZIP container."""
+    """Tell DOCX, XLSX and ODT apart by the entries of the ZIP container.
+
+    A container that unpacks to far more than a document does (a "ZIP bomb") is refused with
+    :class:`~delaktig.core.uploads.ArchiveRefused`: it is not stored for others to open."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with uploads.open_zip(data) as archive:
             names = set(archive.namelist())
             if "mimetype" in names and archive.getinfo("mimetype").file_size < 100:
-                if archive.read("mimetype").strip() == ODT[0].encode():
+                if uploads.read_member(archive, "mimetype").strip() == ODT[0].encode():
                     return ODT
                 return None
             if "[Content_Types].xml" in names:
@@ -659,17 +787,16 @@ def _sniff_zip(data: bytes) -> tuple[str, str] | None:
                     return DOCX
                 if "xl/workbook.xml" in names:
                     return XLSX
-    # zipfile raises NotImplementedError for a compression method it cannot read.
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, NotImplementedError):
+    except uploads.ArchiveRefused as error:
+        if error.too_large:
+            raise
         return None
     return None
 
 
 def sniff_document(data: bytes) -> tuple[str, str] | None:
     """The content type and file extension judged from the content, or None if not allowed."""
-    from delaktig.core.uploads import sniff_signature
-
-    kind = sniff_signature(data)
+    kind = uploads.sniff_signature(data)
     if kind is not None:
         return kind
     if data.startswith(b"PK\x03\x04"):
@@ -697,7 +824,10 @@ def network_document_add(
         raise ValidationFailed(_("Filen är större än 10 MB."))
     upload.seek(0)
     data = upload.read()
-    kind = sniff_document(data)
+    try:
+        kind = sniff_document(data)
+    except uploads.ArchiveRefused as error:
+        raise ValidationFailed(uploads.archive_error_message(error)) from error
     if kind is None:
         raise ValidationFailed(
             _("Filen är inte en tillåten typ. Tillåtna är %(types)s.")

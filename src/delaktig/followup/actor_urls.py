@@ -25,6 +25,11 @@ public_patterns = [
     path("<slug:slug>/anslutna/", views.joined, name="joined"),
     path("<slug:slug>/anslut/", views.join, name="join"),
     path(
+        "<slug:slug>/anslutna/<int:pk>/bekrafta/<str:token>/",
+        views.contact_confirm,
+        name="contact_confirm",
+    ),
+    path(
         "<slug:slug>/anslutna/<int:pk>/redovisa/",
         views.commitment_report,
         name="commitment_report",

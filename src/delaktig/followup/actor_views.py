@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -90,6 +91,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "followup/actors/join.html", {"strategy": strategy, "form": None})
     initial = {"contact_email": getattr(request.user, "email", "")}
     form = JoinForm(request.POST or None, strategy=strategy, initial=initial)
+    status = 0
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -106,19 +108,33 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
                 contact_email=data["contact_email"],
             )
         except DelaktigError as error:
+            # The form comes back with everything that was typed.
             form.add_error(None, error.message)
+            if error.status == 429:
+                status = 429
         else:
-            messages.success(
-                request,
-                _(
+            if commitment.contact_confirmed_at is not None:
+                message = _(
                     "Tack! Ansökan om att %(actor)s ska ansluta sig är mottagen. En "
                     "tjänsteperson granskar den, och besked kommer till %(email)s."
-                )
-                % {"actor": commitment.actor.name, "email": commitment.contact_email},
-            )
+                ) % {"actor": commitment.actor.name, "email": commitment.contact_email}
+            elif own := services.verified_address(request.user.pk):
+                message = _(
+                    "Tack! Ansökan om att %(actor)s ska ansluta sig är mottagen. Vi har skickat "
+                    "en länk till %(email)s: när den har använts kommer beskedet dit, annars "
+                    "till din egen e-post %(own)s."
+                ) % {"actor": commitment.actor.name, "email": commitment.contact_email, "own": own}
+            else:
+                message = _(
+                    "Tack! Ansökan om att %(actor)s ska ansluta sig är mottagen. Vi har skickat "
+                    "en länk till %(email)s: när den har använts kommer beskedet dit."
+                ) % {"actor": commitment.actor.name, "email": commitment.contact_email}
+            messages.success(request, message)
             return redirect("followup:join", slug=strategy.slug)
     mine = (
-        Commitment.objects.filter(strategy=strategy, contact_user=request.user)
+        Commitment.objects.filter(
+            Q(contact_user=request.user) | Q(requested_by=request.user), strategy=strategy
+        )
         .select_related("actor")
         .order_by("created")
     )
@@ -126,7 +142,36 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "followup/actors/join.html",
         {"strategy": strategy, "form": form, "mine": mine},
-        status=_status(form),
+        status=status or _status(form),
+    )
+
+
+def contact_confirm(request: HttpRequest, slug: str, pk: int, token: str) -> HttpResponse:
+    """The page the confirmation link in the contact's e-mail opens: a button that confirms
+    (a POST, so that mail scanners following the link confirm nothing). Nothing about the
+    request is shown unless the link is valid."""
+    commitment = get_object_or_404(
+        Commitment.objects.select_related("strategy", "actor"), pk=pk, strategy__slug=slug
+    )
+    valid = services.contact_confirmation_valid(commitment, token)
+    confirmed = False
+    if request.method == "POST" and valid:
+        try:
+            commitment = services.commitment_confirm_contact(commitment=commitment, token=token)
+        except DelaktigError:
+            valid = False
+        else:
+            confirmed = True
+    return render(
+        request,
+        "followup/actors/contact_confirm.html",
+        {
+            "commitment": commitment if valid else None,
+            "error": None if valid else services.InvalidConfirmation().message,
+            "confirmed": confirmed or (valid and commitment.contact_confirmed_at is not None),
+            "token": token,
+        },
+        status=200 if valid else 400,
     )
 
 
@@ -436,6 +481,7 @@ def commitment_review(request: HttpRequest, pk: int) -> HttpResponse:
             "commitment": commitment,
             "goals": commitment.goals.all(),
             "activities": commitment.activities.prefetch_related("goals"),
+            "decision_recipient": services.decision_recipient(commitment),
             "approve_form": approve_form,
             "decline_form": decline_form,
             "end_form": end_form,

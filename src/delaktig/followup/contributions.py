@@ -53,8 +53,12 @@ def _as_contact(user: Any, *, account_field: str) -> Q:
 
 
 def _export_commitments(user: Any) -> list[dict[str, Any]]:
+    """Commitments the person is the contact for, or asked for (then without the contact's
+    details when the contact is someone else)."""
+    as_contact = _as_contact(user, account_field="contact_user")
+    contact_pks = set(Commitment.objects.filter(as_contact).values_list("pk", flat=True))
     commitments = (
-        Commitment.objects.filter(_as_contact(user, account_field="contact_user"))
+        Commitment.objects.filter(as_contact | Q(requested_by=user))
         .select_related("strategy", "actor")
         .prefetch_related("activities")
         .order_by("created", "pk")
@@ -64,8 +68,9 @@ def _export_commitments(user: Any) -> list[dict[str, Any]]:
             "strategy": c.strategy.title,
             "actor": c.actor.name,
             "commitment": c.commitment,
-            "contact_name": c.contact_name,
-            "contact_email": c.contact_email,
+            "contact_name": c.contact_name if c.pk in contact_pks else None,
+            "contact_email": c.contact_email if c.pk in contact_pks else None,
+            "requested_by_you": c.requested_by_id == user.pk,
             "status": c.status,
             "joined_on": c.joined_on.isoformat() if c.joined_on else None,
             "activities": [a.title for a in c.activities.all()],
@@ -75,10 +80,12 @@ def _export_commitments(user: Any) -> list[dict[str, Any]]:
 
 
 def _erase_commitments(user: Any) -> None:
-    """The actor's commitment stays; the person no longer speaks for it nor is named in it."""
+    """The actor's commitment stays; the person no longer speaks for it nor is named in it,
+    nor is recorded as the one who asked to join."""
     Commitment.objects.filter(_as_contact(user, account_field="contact_user")).update(
         contact_user=None, contact_name="", contact_email=""
     )
+    Commitment.objects.filter(requested_by=user).update(requested_by=None)
 
 
 def _export_memberships(user: Any) -> list[dict[str, Any]]:
@@ -191,7 +198,7 @@ contribute(
                     "och att den som samordnar strategin kan nå dig."
                 ),
                 legal_basis=LegalBasis.PUBLIC_TASK,
-                covers=("followup.Commitment.contact_user",),
+                covers=("followup.Commitment.contact_user", "followup.Commitment.requested_by"),
                 export=_export_commitments,
                 erase=_erase_commitments,
                 on_erasure="de-personalised",

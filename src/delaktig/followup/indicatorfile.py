@@ -94,6 +94,13 @@ _FILE_MESSAGES: Final[Mapping[str, str]] = {
     "no_header": "The first row does not name any of the columns that can be read.",
     "missing_column": "The column for {column} is missing; it may be called {names}.",
     "too_many_rows": "The file has more than {limit} rows.",
+    "too_many_columns": "The file has more than {limit} columns.",
+    "unpacked_too_large": "The Excel file unpacks to more than {limit} MB.",
+    "too_compressed": (
+        "Part of the Excel file unpacks to more than {limit} times its packed size, "
+        "so it is not read."
+    ),
+    "too_many_parts": "The Excel file holds more than {limit} parts.",
     "no_rows": "The file has no values.",
     "invalid_json": "The file is not valid JSON.",
     "unknown_json": "The JSON file is not an answer from Kolada's API.",

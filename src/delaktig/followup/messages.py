@@ -39,6 +39,17 @@ def _file_messages() -> dict[str, str]:
             "Kolumnen för %(column)s saknas. Rubriken kan till exempel vara %(names)s."
         ),
         "too_many_rows": _("Filen har fler än %(limit)s rader."),
+        "too_many_columns": _(
+            "Filen har fler än %(limit)s kolumner. Ta bort kolumnerna som inte ska importeras."
+        ),
+        "unpacked_too_large": _(
+            "Excelfilen blir större än %(limit)s MB när den packas upp, och läses därför inte."
+        ),
+        "too_compressed": _(
+            "En del av Excelfilen blir mer än %(limit)s gånger större när den packas upp, och "
+            "filen läses därför inte. Spara den på nytt från Excel."
+        ),
+        "too_many_parts": _("Excelfilen består av fler än %(limit)s delar och läses inte."),
     }
 
 

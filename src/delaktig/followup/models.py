@@ -574,6 +574,21 @@ class Commitment(models.Model):
         blank=True,
         related_name="commitments",
     )
+    # Who asked to join through the form (empty for commitments an official registered).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ansökan skickad av"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitment_requests",
+    )
+    # When the contact address was shown to belong to the requester: at once when it is one
+    # of their verified account addresses, otherwise when the link mailed to it was used.
+    # Until then decisions go to the requester's own verified address, not to this one.
+    contact_confirmed_at = models.DateTimeField(
+        _("kontaktadressen bekräftad"), null=True, blank=True
+    )
     joined_on = models.DateField(_("anslöt sig"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
@@ -590,6 +605,12 @@ class Commitment(models.Model):
         ordering = ["joined_on", "actor__name"]
         constraints = [
             models.UniqueConstraint(fields=["strategy", "actor"], name="actor_joins_once"),
+            # One request waiting for an official per person and strategy.
+            models.UniqueConstraint(
+                fields=["strategy", "requested_by"],
+                condition=Q(status="pending"),
+                name="one_pending_request_per_person",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -43,7 +43,6 @@ import io
 import re
 import unicodedata
 import warnings
-import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -51,11 +50,14 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Final
 
+from delaktig.core.uploads import ArchiveRefused, open_zip
+
 __all__ = [
     "ACTIVITY_STATUSES",
     "COLUMNS",
     "ERROR_CODES",
     "FILE_ERROR_CODES",
+    "MAX_COLUMNS",
     "MAX_ROWS",
     "MESSAGES",
     "PARSER_ROW_ERROR_CODES",
@@ -93,6 +95,9 @@ _NEEDS_REASON: Final = frozenset({"postponed", "cancelled"})
 PERSPECTIVES: Final = ("barn_och_unga", "jamstalldhet", "tillganglighet", "minoriteter", "miljo")
 
 MAX_ROWS: Final = 2_000
+# Columns with something in them; empty cells at the end of a row do not count. A plan has
+# sixteen known columns; a spreadsheet kept for other purposes a few dozen more.
+MAX_COLUMNS: Final = 200
 MIN_YEAR: Final = 1990
 MAX_YEAR: Final = 2100
 # What the model columns hold.
@@ -117,6 +122,13 @@ _TABLE_MESSAGES: Final[Mapping[str, str]] = {
     "no_header": "The first row does not name any of the columns that can be read.",
     "missing_column": "The column for {column} is missing; it may be called {names}.",
     "too_many_rows": "The file has more than {limit} rows.",
+    "too_many_columns": "The file has more than {limit} columns.",
+    "unpacked_too_large": "The Excel file unpacks to more than {limit} MB.",
+    "too_compressed": (
+        "Part of the Excel file unpacks to more than {limit} times its packed size, "
+        "so it is not read."
+    ),
+    "too_many_parts": "The Excel file holds more than {limit} parts.",
     "no_rows": "The file has a header but no rows below it.",
 }
 
@@ -564,18 +576,34 @@ def _first_record(text: str, delimiter: str) -> list[str] | None:
     return None
 
 
-def _sniff(text: str, header_score: HeaderScore) -> str:
+# The delimiter is sniffed on the start of the file only: a header of 200 columns is far
+# shorter, and a header of a million is then not split three times over.
+_SNIFF_CHARS: Final = 256 * 1024
+
+
+def _sniff(text: str, header_score: HeaderScore, max_columns: int) -> str:
     best = _DELIMITERS[0]
     best_rank = (-1, -1)
     for delimiter in _DELIMITERS:
-        header = _first_record(text, delimiter)
+        header = _first_record(text[:_SNIFF_CHARS], delimiter)
         if header is None:
             # Nothing but delimiters and blanks: the file is empty whichever is used.
             return delimiter
+        # Only as many cells as a header may have are scored: a header wider than that is
+        # refused by _collect, and scoring 200,000 cells three times would cost seconds.
+        header = header[: max_columns + 1]
         rank = (header_score(header), sum(1 for cell in header if cell))
         if rank > best_rank:
             best, best_rank = delimiter, rank
     return best
+
+
+def _width(cells: Sequence[str]) -> int:
+    """The number of cells up to the last one with something in it."""
+    width = len(cells)
+    while width and not cells[width - 1]:
+        width -= 1
+    return width
 
 
 def _collect(
@@ -584,14 +612,18 @@ def _collect(
     file_format: str,
     header_score: HeaderScore,
     max_rows: int,
+    max_columns: int,
 ) -> Table:
     header: tuple[str, ...] | None = None
     header_row = 0
     rows: list[tuple[int, tuple[str, ...]]] = []
     for number, record in records:
-        cells = tuple(record)
-        if _is_blank(cells):
+        width = _width(record)
+        if width == 0:
             continue
+        if width > max_columns:
+            raise TableError("too_many_columns", limit=max_columns)
+        cells = tuple(record[:width])
         if header is None:
             header, header_row = cells, number
             if header_score(header) == 0:
@@ -605,14 +637,20 @@ def _collect(
     return Table(file_format, header_row, header, tuple(rows))
 
 
-def read_csv(text: str, *, header_score: HeaderScore, max_rows: int) -> Table:
+def read_csv(
+    text: str, *, header_score: HeaderScore, max_rows: int, max_columns: int = MAX_COLUMNS
+) -> Table:
     """Split CSV text into a :class:`Table`, sniffing the delimiter by ``header_score``."""
     hint = re.match(r"\"?sep=(.)\"?[ \t]*\r?\n", text, flags=re.IGNORECASE)
     if hint:
         delimiter = hint[1]
         text = text[hint.end() :]
     else:
-        delimiter = _sniff(text, header_score)
+        delimiter = _sniff(text, header_score, max_columns)
+    # A header too wide is refused from the start of the file, before the whole of it is split.
+    header = _first_record(text[:_SNIFF_CHARS], delimiter)
+    if header is not None and _width(header) > max_columns:
+        raise TableError("too_many_columns", limit=max_columns)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
     def records() -> Iterator[tuple[int, list[str]]]:
@@ -623,7 +661,13 @@ def read_csv(text: str, *, header_score: HeaderScore, max_rows: int) -> Table:
         except csv.Error as error:
             raise TableError("bad_csv", line=number + 1) from error
 
-    return _collect(records(), file_format="csv", header_score=header_score, max_rows=max_rows)
+    return _collect(
+        records(),
+        file_format="csv",
+        header_score=header_score,
+        max_rows=max_rows,
+        max_columns=max_columns,
+    )
 
 
 def _plain_number(number: Decimal) -> str:
@@ -657,13 +701,8 @@ def cell_text(value: object, number_format: str | None = None) -> str:
     return str(value).strip()
 
 
-def _zip_kind(data: bytes) -> str | None:
-    """What a ZIP file holds ("xlsx", "ods", "docx", ...); None for a broken ZIP file."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
+def _zip_kind(names: set[str]) -> str:
+    """What a ZIP file with these members holds ("xlsx", "ods", "docx", ...)."""
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "xl/workbook.bin" in names:
@@ -677,15 +716,37 @@ def _zip_kind(data: bytes) -> str | None:
     return "zip"
 
 
-def read_xlsx(data: bytes, *, header_score: HeaderScore, max_rows: int) -> Table:
-    """The first worksheet of an XLSX file as a :class:`Table`."""
+def _open_xlsx(data: bytes) -> set[str]:
+    """The member names of an XLSX file, once its declared sizes are known to be safe to
+    unpack (see delaktig.core.uploads); a TableError otherwise."""
+    try:
+        with open_zip(data) as archive:
+            return set(archive.namelist())
+    except ArchiveRefused as error:
+        if error.code == "not_a_zip":
+            if _binary_kind(data) == "xls":
+                raise TableError("unsupported_format", detected="xls") from error
+            raise TableError("bad_xlsx") from error
+        if error.code in ("too_large", "member_too_large"):
+            raise TableError("unpacked_too_large", limit=error.params["limit"]) from error
+        if error.code == "too_compressed":
+            raise TableError("too_compressed", limit=error.params["limit"]) from error
+        if error.code == "too_many_members":
+            raise TableError("too_many_parts", limit=error.params["limit"]) from error
+        # Encrypted, an unknown compression method: not an XLSX file that can be read.
+        raise TableError("bad_xlsx") from error
+
+
+def read_xlsx(
+    data: bytes, *, header_score: HeaderScore, max_rows: int, max_columns: int = MAX_COLUMNS
+) -> Table:
+    """The first worksheet of an XLSX file as a :class:`Table`.
+
+    The ZIP container is checked first (:func:`delaktig.core.uploads.open_zip`), so a small
+    file that unpacks to gigabytes is refused before openpyxl reads its shared strings."""
     if not data.strip():
         raise TableError("empty")
-    kind = _zip_kind(data)
-    if kind is None:
-        if _binary_kind(data) == "xls":
-            raise TableError("unsupported_format", detected="xls")
-        raise TableError("bad_xlsx")
+    kind = _zip_kind(_open_xlsx(data))
     if kind != "xlsx":
         raise TableError("unsupported_format", detected=kind)
 
@@ -718,7 +779,11 @@ def read_xlsx(data: bytes, *, header_score: HeaderScore, max_rows: int) -> Table
                     )
 
             return _collect(
-                records(), file_format="xlsx", header_score=header_score, max_rows=max_rows
+                records(),
+                file_format="xlsx",
+                header_score=header_score,
+                max_rows=max_rows,
+                max_columns=max_columns,
             )
         except TableError:
             raise
@@ -969,7 +1034,11 @@ def read_plan(data: bytes, filename: str) -> PlanFile:
             raise PlanFileError("missing_column", column=name, names=list(COLUMNS[name]))
     if "period" in positions and ({"start_year", "end_year"} & positions.keys()):
         ignored.append(table.header[positions.pop("period")])
-    ignored.sort(key=table.header.index)
+    # In the order of the header (linear: header.index per column would be quadratic).
+    first_index: dict[str, int] = {}
+    for index, cell in enumerate(table.header):
+        first_index.setdefault(cell, index)
+    ignored.sort(key=first_index.__getitem__)
     if not table.rows:
         raise PlanFileError("no_rows")
     headers = {name: table.header[index] for name, index in positions.items()}

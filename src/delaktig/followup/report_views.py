@@ -1,5 +1,6 @@
 """The annual follow-up report as a web page, a tagged PDF and a Word document."""
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
@@ -8,6 +9,7 @@ from django.utils.text import slugify
 from . import selectors
 from .models import Strategy
 from .report import build_report
+from .report_files import ReportBusy, report_file
 from .reporting import AnnualReport
 from .views import report_years
 
@@ -30,15 +32,32 @@ def report(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     )
 
 
-def report_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+def render_pdf(report: AnnualReport) -> bytes:
     """A tagged PDF (PDF/UA-1): headings, tables and the document language survive."""
     from weasyprint import HTML
 
-    data, filename, _strategy = _report(request, slug, year)
-    html = render_to_string("followup/report_pdf.html", {"report": data}, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
+    # The template links nothing, so the file does not depend on the address it was asked at.
+    html = render_to_string("followup/report_pdf.html", {"report": report})
+    return HTML(string=html, base_url=settings.SITE_URL).write_pdf(
         pdf_variant="pdf/ua-1", pdf_tags=True
     )
+
+
+def _busy(request: HttpRequest, error: ReportBusy) -> HttpResponse:
+    response = render(
+        request, "followup/report_busy.html", {"message": error.message}, status=error.status
+    )
+    response["Retry-After"] = "10"
+    return response
+
+
+def report_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
+    """The PDF, built once for each content of the report (see ``report_files``)."""
+    data, filename, _strategy = _report(request, slug, year)
+    try:
+        pdf = report_file(data, "pdf", lambda: render_pdf(data))
+    except ReportBusy as error:
+        return _busy(request, error)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
     return response
@@ -48,8 +67,12 @@ def report_docx(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     from .docx_report import render_docx
 
     data, filename, _strategy = _report(request, slug, year)
+    try:
+        document = report_file(data, "docx", lambda: render_docx(data))
+    except ReportBusy as error:
+        return _busy(request, error)
     response = HttpResponse(
-        render_docx(data),
+        document,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.docx"'

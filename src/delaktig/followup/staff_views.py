@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
 from delaktig.core.errors import DelaktigError
+from delaktig.core.params import id_param
 
 from . import services
 from .forms import (
@@ -506,7 +507,7 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("followup_staff:indicator", pk=indicator.pk)
             if action == "delete":
                 value = get_object_or_404(
-                    IndicatorValue, pk=request.POST.get("value"), indicator=indicator
+                    IndicatorValue, pk=id_param(request.POST, "value"), indicator=indicator
                 )
                 services.indicator_value_delete(actor=request.user, value=value)
                 messages.success(request, _("Värdet är borttaget."))

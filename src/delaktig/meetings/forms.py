@@ -90,6 +90,20 @@ class AgendaItemForm(forms.ModelForm):
         fields = ["position", "title", "description", "document_url"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args: Any, meeting: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+
+    def clean_position(self) -> int:
+        # The form leaves the meeting out, so Django does not check the unique constraint.
+        position: int = self.cleaned_data["position"]
+        taken = AgendaItem.objects.filter(meeting=self.meeting, position=position)
+        if self.meeting is not None and taken.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                _("Dagordningen har redan en punkt %(number)s."), params={"number": position}
+            )
+        return position
+
 
 class QuestionForm(forms.Form):
     text = forms.CharField(

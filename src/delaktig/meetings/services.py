@@ -1,7 +1,6 @@
 """Registrations for public events: capacity, a waiting list, and promotion on cancellation."""
 
 from datetime import datetime, time, timedelta
-from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,7 +14,7 @@ from delaktig.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from delaktig.notifications.tasks import send_templated_email
+from delaktig.notifications.outbox import email_queue
 
 from .models import Meeting, Registration
 
@@ -37,11 +36,7 @@ def _tell(registration: Registration, template: str) -> None:
     }
     email = registration.user.email
     if email:
-        transaction.on_commit(
-            partial(
-                send_templated_email.enqueue, recipient=email, template=template, context=context
-            )
-        )
+        email_queue(recipient=email, template=template, context=context)
 
 
 def registration_create(
@@ -163,14 +158,7 @@ def _tell_asker(question: Any) -> None:
         "reason": question.decline_reason,
         "answered_by": question.answered_by,
     }
-    transaction.on_commit(
-        partial(
-            send_templated_email.enqueue,
-            recipient=email,
-            template=QUESTION_EMAILS[question.status],
-            context=context,
-        )
-    )
+    email_queue(recipient=email, template=QUESTION_EMAILS[question.status], context=context)
 
 
 def question_submit(*, asker: Any, meeting: Meeting, text: str, asker_name: str) -> Any:

@@ -16,6 +16,7 @@ from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import DelaktigError
+from delaktig.core.params import id_param
 
 from . import services
 from .forms import AgendaItemForm, MeetingForm, RegistrationForm
@@ -136,7 +137,7 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     agenda_form = AgendaItemForm(prefix="agenda")
     if request.method == "POST":
         if request.POST.get("action") == "agenda" and meeting:
-            agenda_form = AgendaItemForm(request.POST, prefix="agenda")
+            agenda_form = AgendaItemForm(request.POST, prefix="agenda", meeting=meeting)
             if agenda_form.is_valid():
                 item = agenda_form.save(commit=False)
                 item.meeting = meeting
@@ -221,9 +222,11 @@ def questions_manage(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("participation.change_process", meeting.organisation):
         raise PermissionDenied
     status = 200
+    # The forms of the question that was sent, bound, so that a refused answer keeps its text.
+    posted: dict[int, tuple[Any, Any]] = {}
     if request.method == "POST":
         question = get_object_or_404(
-            Question, pk=request.POST.get("question", "0") or 0, meeting=meeting
+            Question, pk=id_param(request.POST, "question"), meeting=meeting
         )
         action = request.POST.get("action")
         try:
@@ -231,6 +234,7 @@ def questions_manage(request: HttpRequest, pk: int) -> HttpResponse:
                 services.question_accept(actor=request.user, question=question)
             elif action == "decline":
                 form = DeclineForm(request.POST, prefix=f"d{question.pk}")
+                posted[question.pk] = (form, AnswerForm(prefix=f"a{question.pk}"))
                 if not form.is_valid():
                     raise services.ValidationFailed(_("Skriv ett skäl."))
                 services.question_decline(
@@ -238,6 +242,7 @@ def questions_manage(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             elif action == "answer":
                 answer_form = AnswerForm(request.POST, prefix=f"a{question.pk}")
+                posted[question.pk] = (DeclineForm(prefix=f"d{question.pk}"), answer_form)
                 if not answer_form.is_valid():
                     raise services.ValidationFailed(_("Skriv vem som svarade och svaret."))
                 services.question_answer(
@@ -252,7 +257,7 @@ def questions_manage(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Frågan är uppdaterad."))
             return redirect("meetings:questions", pk=meeting.pk)
     questions = [
-        (q, DeclineForm(prefix=f"d{q.pk}"), AnswerForm(prefix=f"a{q.pk}"))
+        (q, *posted.get(q.pk, (DeclineForm(prefix=f"d{q.pk}"), AnswerForm(prefix=f"a{q.pk}"))))
         for q in meeting.questions.select_related("asker")
     ]
     return render(

@@ -1,14 +1,17 @@
 """What the notifications app contributes to the platform (see `delaktig.core.contributions`).
 
-E-mail is sent by background tasks (``tasks.send_templated_email``), which django-tasks' database
-backend stores as task records: the recipient's address and the e-mail's context (names, titles)
-are in the record's arguments, and the record stays after the task has finished. Finished
-records are removed when the person deletes their account, and by the retention rule
-``finished_tasks`` after a number of days.
+Every e-mail is a row in the outbox (``models.OutgoingEmail``: the recipient's address, the
+subject and the text) until it is sent and some time after, so that a failed send can be
+retried and a question about what was sent can be answered. Rows are removed when the person
+deletes their account, and by the retention rule ``finished_tasks`` a number of days after
+they were sent (or given up).
 
-The task records belong to no organisation. The retention job applies every rule once per
+Before the outbox, the address and the e-mail's context were arguments of django-tasks' task
+records; records from then are found by the address in their arguments and handled alike.
+
+Neither belongs to an organisation. The retention job applies every rule once per
 organisation, so ``finished_tasks`` removes, whichever organisation it is applied for, every
-finished record older than that organisation's days: the shortest time any organisation sets
+finished row older than that organisation's days: the shortest time any organisation sets
 is the one that applies, and the later applications of the same run find nothing more.
 """
 
@@ -22,7 +25,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
-from delaktig.core.contributions import Contribution, PersonalData, Retention, contribute
+from delaktig.core.contributions import Contribution, Job, PersonalData, Retention, contribute
+
+from .models import OutgoingEmail
 
 FINISHED = ("SUCCESSFUL", "FAILED")
 _ADDRESS = re.compile(r"[^\s<>,;:\"'()\[\]]+@[^\s<>,;:\"'()\[\]]+")
@@ -63,11 +68,29 @@ def _records_for(user: Any, *, finished_only: bool) -> list[DBTaskResult[Any, An
     return [r for r in records.order_by("enqueued_at") if _mentions(r.args_kwargs, addresses)]
 
 
+def _outbox_for(user: Any) -> Any:
+    addresses = _addresses(user)
+    if not addresses:
+        return OutgoingEmail.objects.none()
+    return OutgoingEmail.objects.filter(
+        reduce(or_, (Q(recipient__iexact=a) for a in addresses))
+    ).order_by("created_at", "pk")
+
+
 def _export(user: Any) -> list[dict[str, Any]]:
     """What was sent (or is about to be sent) to the person: which e-mail, when, how it went.
 
-    Not the context, which may name other people."""
-    rows = []
+    Not the text, which may name other people."""
+    rows = [
+        {
+            "email": email.template,
+            "subject": email.subject,
+            "status": email.status,
+            "enqueued": email.created_at.isoformat(),
+            "finished": email.sent_at.isoformat() if email.sent_at else None,
+        }
+        for email in _outbox_for(user)
+    ]
     for record in _records_for(user, finished_only=False):
         kwargs = (record.args_kwargs or {}).get("kwargs") or {}
         rows.append(
@@ -82,7 +105,9 @@ def _export(user: Any) -> list[dict[str, Any]]:
 
 
 def _erase(user: Any) -> None:
-    """Finished records go; one still waiting is sent first and removed by the retention rule."""
+    """The person's e-mails go from the outbox, sent or not. Finished old-style task records
+    go; one still waiting is sent first and removed by the retention rule."""
+    _outbox_for(user).delete()
     ids = [r.pk for r in _records_for(user, finished_only=True)]
     DBTaskResult.objects.filter(pk__in=ids).delete()
 
@@ -94,7 +119,18 @@ def _remove_finished(organisation: Any, days: int, now: datetime) -> int:
         Q(finished_at__lte=cutoff) | Q(finished_at__isnull=True, enqueued_at__lte=cutoff)
     )
     removed, _by_model = due.delete()
-    return removed
+    sent = OutgoingEmail.objects.filter(
+        Q(status=OutgoingEmail.Status.SENT, sent_at__lte=cutoff)
+        | Q(status=OutgoingEmail.Status.FAILED, next_attempt_at__lte=cutoff)
+    )
+    removed_emails, _by_model = sent.delete()
+    return removed + removed_emails
+
+
+def _requeue_lost_emails(now: datetime) -> int:
+    from .outbox import requeue_lost
+
+    return requeue_lost(now)
 
 
 contribute(
@@ -105,13 +141,13 @@ contribute(
                 key="email_tasks",
                 name=_("E-post som skickats till dig"),
                 purpose=_(
-                    "Att e-posten skickas i bakgrunden och att ett misslyckat utskick kan "
-                    "upptäckas och skickas igen."
+                    "Att e-posten skickas i bakgrunden, att ett misslyckat utskick skickas "
+                    "igen och att det går att svara på vad som skickats."
                 ),
                 legal_basis=_(
                     "Samma rättsliga grund som det e-posten gäller, artikel 6.1 b eller e i GDPR"
                 ),
-                covers=("django_tasks_database.DBTaskResult",),
+                covers=("notifications.OutgoingEmail", "django_tasks_database.DBTaskResult"),
                 export=_export,
                 erase=_erase,
                 retention=Retention(
@@ -125,6 +161,13 @@ contribute(
                     apply=_remove_finished,
                     min_days=1,
                 ),
+            ),
+        ),
+        jobs=(
+            Job(
+                key="email_outbox",
+                name=_("Skicka e-post vars utskick fastnat"),
+                run=_requeue_lost_emails,
             ),
         ),
     )

@@ -5,6 +5,7 @@ them under the participant's number only; deleting the account cuts the link to 
 and the votes and statements stay in the maps (and their results) under that number.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from delaktig.core.contributions import (
     Contribution,
     DemoData,
+    Job,
     LegalBasis,
     PersonalData,
     contribute,
@@ -59,6 +61,12 @@ def _statements_follow_participant(user: Any) -> None:
     _unlink_participants(user)
 
 
+def _recompute_lost(now: datetime) -> int:
+    from .services import recompute_lost
+
+    return recompute_lost(now=now)
+
+
 _KEPT_FOR = _(
     "Så länge opinionskartan finns. Tar du bort kontot finns rösterna och påståendena kvar "
     "under deltagarens nummer, utan koppling till dig."
@@ -91,6 +99,13 @@ contribute(
                 kept_for=_KEPT_FOR,
             ),
             staff_records(key="opinionmaps_staff", fields=("opinionmaps.Statement.moderated_by",)),
+        ),
+        jobs=(
+            Job(
+                key="opinion_map_recompute",
+                name=_("Räkna om opinionskartor vars omräkning gått förlorad"),
+                run=_recompute_lost,
+            ),
         ),
         demo=DemoData(load=lambda c: demo.load(c.region, c.official, c.residents), order=50),
     )

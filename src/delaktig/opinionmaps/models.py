@@ -41,6 +41,9 @@ class OpinionMap(models.Model):
     # Bumped by every vote, statement decision and import; a result records what it read.
     version = models.PositiveBigIntegerField(default=0)
     recompute_pending = models.BooleanField(default=False)
+    # When the pending recompute was asked for: one pending far longer than a recompute takes
+    # lost its task, and the hourly job asks again (services.recompute_lost).
+    recompute_requested_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

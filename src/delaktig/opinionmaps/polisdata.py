@@ -4,13 +4,17 @@
 from __future__ import annotations
 
 import csv
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from delaktig.core import exports
 from delaktig.opinionmaps.maths import Id, VoteMatrix
 
 VOTE_COLUMNS = ("timestamp", "comment-id", "voter-id", "vote")
@@ -66,15 +70,59 @@ def _parse_id(raw: str) -> Id:
     return int(raw) if raw.lstrip("-").isdigit() else raw
 
 
-def _read_rows(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
+class _Ids:
+    """Parses ids, keeping one object per id: a vote file names the same few thousand voters
+    and statements over and over."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, Id] = {}
+
+    def __call__(self, raw: str) -> Id:
+        try:
+            return self.seen[raw]
+        except KeyError:
+            parsed = self.seen[raw] = _parse_id(raw)
+            return parsed
+
+
+def _read_columns(
+    path: Path, columns: Mapping[str, Callable[[str], Any]], required: tuple[str, ...]
+) -> dict[str, list[Any]]:
+    """The named columns of a CSV file, each cell converted as it is read, in one pass.
+
+    Only these columns are kept (participants-votes.csv has one per statement besides), so
+    memory follows the rows, not the width. A cell missing from a short row reads as "".
+    """
     if not path.is_file():
         raise NotAPolisExportError(f"{path.name} is missing in {path.parent}")
     with path.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in required if c not in (reader.fieldnames or [])]
-        if missing:
-            raise NotAPolisExportError(f"{path} lacks the column(s) {', '.join(missing)}")
-        return list(reader)
+        reader = csv.reader(fh)
+        try:
+            header = next(reader, [])
+            # The last of repeated names wins, as with csv.DictReader.
+            positions = {name: index for index, name in enumerate(header)}
+            missing = [c for c in required if c not in positions]
+            if missing:
+                raise NotAPolisExportError(f"{path} lacks the column(s) {', '.join(missing)}")
+            # A column the file lacks (only optional ones get here) reads as "" throughout.
+            absent = sys.maxsize
+            wanted = [
+                (name, positions.get(name, absent), convert) for name, convert in columns.items()
+            ]
+            found: dict[str, list[Any]] = {name: [] for name in columns}
+            for row in reader:
+                if not row:
+                    continue  # a blank line
+                width = len(row)
+                for name, index, convert in wanted:
+                    found[name].append(convert(row[index] if index < width else ""))
+        except csv.Error as exc:  # a NUL byte, a field over the csv module's limit
+            raise NotAPolisExportError(f"{path.name}, line {reader.line_num}: {exc}") from exc
+    return found
+
+
+def _optional(convert: Callable[[str], Any]) -> Callable[[str], Any]:
+    return lambda raw: convert(raw) if raw else None
 
 
 def read_export(folder: str | Path) -> Conversation:
@@ -82,37 +130,67 @@ def read_export(folder: str | Path) -> Conversation:
     root = Path(folder)
     if not root.is_dir():
         raise NotAPolisExportError(f"{root} is not a folder")
-    vote_rows = _read_rows(root / "votes.csv", VOTE_COLUMNS)
-    comment_rows = _read_rows(root / "comments.csv", ("comment-id", "moderated"))
-    pv_path = root / "participants-votes.csv"
-    pv_rows = _read_rows(pv_path, ("participant", "group-id")) if pv_path.is_file() else []
-
+    parse_id = _Ids()
     try:
-        ts = np.array([int(r["timestamp"]) for r in vote_rows], dtype=np.int64)
-        vote = np.array([int(r["vote"]) for r in vote_rows], dtype=np.int64)
+        votes = _read_columns(
+            root / "votes.csv",
+            {"timestamp": int, "vote": int, "voter-id": parse_id, "comment-id": parse_id},
+            VOTE_COLUMNS,
+        )
+    except NotAPolisExportError:
+        raise
     except ValueError as exc:
         raise NotAPolisExportError(f"votes.csv: {exc}") from exc
-    voters = [_parse_id(r["voter-id"]) for r in vote_rows]
-    voted = [_parse_id(r["comment-id"]) for r in vote_rows]
+    comment_columns = _read_columns(
+        root / "comments.csv",
+        {
+            "comment-id": parse_id,
+            "moderated": lambda raw: int(raw or 0),
+            "author-id": _optional(parse_id),
+            "timestamp": _optional(int),
+            "comment-body": str,
+        },
+        ("comment-id", "moderated"),
+    )
+    pv_path = root / "participants-votes.csv"
+    pv = (
+        _read_columns(
+            pv_path,
+            {"participant": parse_id, "group-id": _optional(int)},
+            ("participant", "group-id"),
+        )
+        if pv_path.is_file()
+        else {"participant": [], "group-id": []}
+    )
+
+    try:
+        ts = np.array(votes["timestamp"], dtype=np.int64)
+        vote = np.array(votes["vote"], dtype=np.int64)
+    except OverflowError as exc:
+        raise NotAPolisExportError(f"votes.csv: {exc}") from exc
+    voters = votes["voter-id"]
+    voted = votes["comment-id"]
 
     comments: dict[Id, Comment] = {}
-    for r in comment_rows:
-        cid = _parse_id(r["comment-id"])
-        author = r.get("author-id", "")
-        stamp = r.get("timestamp", "")
+    for cid, author, text, moderated, stamp in zip(
+        comment_columns["comment-id"],
+        comment_columns["author-id"],
+        comment_columns["comment-body"],
+        comment_columns["moderated"],
+        comment_columns["timestamp"],
+        strict=True,
+    ):
         comments[cid] = Comment(
-            id=cid,
-            author_id=_parse_id(author) if author else None,
-            text=r.get("comment-body", ""),
-            moderated=int(r["moderated"] or 0),
-            timestamp=int(stamp) if stamp else None,
+            id=cid, author_id=author, text=text, moderated=moderated, timestamp=stamp
         )
     polis_groups = {
-        _parse_id(r["participant"]): int(r["group-id"]) for r in pv_rows if r["group-id"]
+        pid: group
+        for pid, group in zip(pv["participant"], pv["group-id"], strict=True)
+        if group is not None
     }
 
     key = _sort_key
-    pids = sorted(set(voters) | {_parse_id(r["participant"]) for r in pv_rows}, key=key)
+    pids = sorted(set(voters) | set(pv["participant"]), key=key)
     sids = sorted(set(voted) | set(comments), key=key)
     p_index = {p: i for i, p in enumerate(pids)}
     s_index = {s: j for j, s in enumerate(sids)}
@@ -132,7 +210,7 @@ def read_export(folder: str | Path) -> Conversation:
         vote_cells=np.column_stack([rows[keep], cols[keep], vote[keep]]),
         comments=comments,
         polis_groups=polis_groups,
-        n_vote_rows=len(vote_rows),
+        n_vote_rows=len(voters),
     )
 
 
@@ -155,7 +233,7 @@ def write_export(conversation: Conversation, folder: str | Path) -> None:
     stamps = conversation.vote_timestamps
     order = np.lexsort((cells[:, 1], cells[:, 0], stamps))
     with (root / "votes.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = exports.writer(fh)
         w.writerow(["timestamp", "datetime", "comment-id", "voter-id", "vote"])
         for i in order:
             p, s, v = cells[i]
@@ -165,7 +243,7 @@ def write_export(conversation: Conversation, folder: str | Path) -> None:
     disagrees = np.bincount(cells[cells[:, 2] == -1, 1], minlength=len(sids))
     s_index = {s: j for j, s in enumerate(sids)}
     with (root / "comments.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = exports.writer(fh)
         w.writerow(
             ["timestamp", "datetime", "comment-id", "author-id", "agrees", "disagrees"]
             + ["moderated", "comment-body"]
@@ -187,7 +265,7 @@ def write_export(conversation: Conversation, folder: str | Path) -> None:
     for p, s, v in cells:
         dense[p, s] = str(int(v))
     with (root / "participants-votes.csv").open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
+        w = exports.writer(fh)
         w.writerow(
             ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"] + sids
         )

@@ -18,10 +18,11 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.core import uploads
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import (
     DelaktigError,
@@ -292,7 +293,7 @@ def request_recompute(opinion_map: OpinionMap) -> bool:
     from .tasks import recompute_map
 
     claimed = OpinionMap.objects.filter(pk=opinion_map.pk, recompute_pending=False).update(
-        recompute_pending=True
+        recompute_pending=True, recompute_requested_at=timezone.now()
     )
     if not claimed:
         return False
@@ -301,6 +302,30 @@ def request_recompute(opinion_map: OpinionMap) -> bool:
         task = task.using(run_after=timezone.now() + timedelta(seconds=RECOMPUTE_DELAY))
     transaction.on_commit(partial(task.enqueue, opinion_map.pk))
     return True
+
+
+# A recompute asked for this long ago and still pending, or a result older than the votes with
+# none pending, means a task was lost (its worker killed after it cleared the flag, or the
+# enqueue never happened). Far longer than a recompute takes.
+RECOMPUTE_LOST_AFTER = timedelta(minutes=30)
+
+
+def recompute_lost(*, now: datetime) -> int:
+    """Ask again for every recompute that was lost. Returns how many maps were queued."""
+    cutoff = now - RECOMPUTE_LOST_AFTER
+    OpinionMap.objects.filter(recompute_pending=True, recompute_requested_at__lt=cutoff).update(
+        recompute_pending=False
+    )
+    behind = (
+        OpinionMap.objects.filter(recompute_pending=False, version__gt=0)
+        .filter(
+            Q(result__isnull=True, statements__votes__isnull=False)
+            | Q(result__version__lt=F("version"))
+        )
+        .filter(Q(recompute_requested_at__isnull=True) | Q(recompute_requested_at__lt=cutoff))
+        .distinct()
+    )
+    return sum(request_recompute(opinion_map) for opinion_map in behind)
 
 
 def vote_matrix(opinion_map: OpinionMap) -> maths.VoteMatrix:
@@ -367,17 +392,33 @@ def recompute(opinion_map_id: int) -> MapResult:
 POLIS_FILES = ("votes.csv", "comments.csv", "participants-votes.csv")
 
 
+# What a ZIP of Polis files may declare before anything in it is unpacked. Other files in
+# it (summary.csv, comment-groups.csv) are never read, so they only count here.
+POLIS_ZIP_LIMITS = uploads.ZipLimits(
+    max_total_size=4 * MAX_IMPORT_BYTES, max_member_size=4 * MAX_IMPORT_BYTES
+)
+
+
 def _unpack(files: dict[str, bytes], folder: Path) -> None:
-    """Write the uploaded files (or the files inside one uploaded ZIP) into ``folder``."""
-    if len(files) == 1 and next(iter(files)).lower().endswith(".zip"):
+    """Write the uploaded files (or the files inside one uploaded ZIP) into ``folder``.
+
+    A ZIP file that is not safe to unpack (a bomb, encrypted, packed with an unknown method,
+    a wrong CRC, a corrupt stream) is refused with a message saying which."""
+    name, content = next(iter(files.items()), ("", b""))
+    if len(files) == 1 and (
+        name.lower().endswith(".zip") or content.startswith(uploads.ZIP_SIGNATURE)
+    ):
         try:
-            archive = zipfile.ZipFile(io.BytesIO(next(iter(files.values()))))
-            members = {Path(i.filename).name: i for i in archive.infolist() if not i.is_dir()}
-        except zipfile.BadZipFile as exc:
-            raise NotAPolisExport() from exc
-        if sum(members[n].file_size for n in POLIS_FILES if n in members) > MAX_IMPORT_BYTES:
-            raise ValidationFailed(_("Filerna är för stora att importera (högst 50 MB)."))
-        files = {n: archive.read(members[n]) for n in POLIS_FILES if n in members}
+            with uploads.open_zip(content, limits=POLIS_ZIP_LIMITS) as archive:
+                members = {Path(i.filename).name: i for i in archive.infolist() if not i.is_dir()}
+                wanted = [members[n] for n in POLIS_FILES if n in members]
+                if sum(info.file_size for info in wanted) > MAX_IMPORT_BYTES:
+                    raise ValidationFailed(_("Filerna är för stora att importera (högst 50 MB)."))
+                files = {Path(i.filename).name: uploads.read_member(archive, i) for i in wanted}
+        except uploads.ArchiveRefused as exc:
+            if exc.code == "not_a_zip":
+                raise NotAPolisExport() from exc
+            raise ValidationFailed(uploads.archive_error_message(exc)) from exc
     for name, content in files.items():
         base = Path(name).name
         if base in POLIS_FILES:

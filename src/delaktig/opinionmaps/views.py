@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
 from delaktig.core.errors import DelaktigError, ValidationFailed
+from delaktig.core.params import id_param
 from delaktig.participation.models import ProcessModule
 
 from . import selectors, services
@@ -106,9 +107,10 @@ def _cast_vote(request: HttpRequest, opinion_map: OpinionMap) -> HttpResponse:
     back = request.POST.get("next") == "mine"
     target = "opinionmaps:my_votes" if back else "opinionmaps:vote"
     value = VOTE_VALUES.get(request.POST.get("vote", ""))
-    statement = Statement.objects.filter(
-        map=opinion_map, pk=request.POST.get("statement") or 0
-    ).first()
+    statement_id = id_param(request.POST, "statement")
+    statement = (
+        Statement.objects.filter(map=opinion_map, pk=statement_id).first() if statement_id else None
+    )
     try:
         if statement is None:
             raise ValidationFailed(_("Påståendet finns inte i den här kartan."))

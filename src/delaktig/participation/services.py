@@ -63,7 +63,7 @@ def process_transition(*, actor: Any, process: Process, action: Action) -> Proce
             locked.published_at = timezone.now()
             fields.append("published_at")
         locked.save(update_fields=fields)
-        ProcessTransition.objects.create(
+        transition = ProcessTransition.objects.create(
             process=locked,
             action=action.value,
             from_status=source,
@@ -78,7 +78,9 @@ def process_transition(*, actor: Any, process: Process, action: Action) -> Proce
             data={"from": source, "to": target.value},
         )
         if action is Action.PUBLISH_FEEDBACK:
-            transaction.on_commit(partial(notify_feedback_published.enqueue, locked.pk))
+            transaction.on_commit(
+                partial(notify_feedback_published.enqueue, locked.pk, transition.pk)
+            )
     return locked
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
 from delaktig.core.errors import DelaktigError
+from delaktig.core.http import no_store
 
 from . import registry, services
 from .forms import FeedbackForm, ModuleForm, PhaseForm, ProcessForm
@@ -244,6 +245,7 @@ def feedback_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@no_store
 @staff_required
 def module_export(request: HttpRequest, pk: int, module_pk: int, key: str) -> HttpResponse:
     process = get_object_or_404(Process, pk=pk)

@@ -2,7 +2,7 @@ from django.db.models import Q
 from django_tasks import task
 
 from delaktig.accounts.models import User
-from delaktig.notifications.tasks import send_templated_email
+from delaktig.notifications.outbox import email_queue
 
 from . import registry
 from .models import Process
@@ -23,13 +23,18 @@ def feedback_recipients(process: Process) -> list[str]:
 
 
 @task()
-def notify_feedback_published(process_id: int) -> int:
-    """Tell every participant and follower that feedback is out. Returns how many were told."""
+def notify_feedback_published(process_id: int, transition_id: int = 0) -> int:
+    """Tell every participant and follower that feedback is out. Returns how many were told.
+
+    Run twice for the same publication (a retry), it tells no one twice."""
     process = Process.objects.select_related("feedback").get(pk=process_id)
     recipients = feedback_recipients(process)
     context: dict[str, object] = {"title": process.title, "path": process.get_absolute_url()}
     for email in recipients:
-        send_templated_email.enqueue(
-            recipient=email, template="feedback_published", context=context
+        email_queue(
+            recipient=email,
+            template="feedback_published",
+            context=context,
+            key=f"feedback_published:{process_id}:{transition_id}:{email}",
         )
     return len(recipients)

@@ -20,6 +20,10 @@ def _messages() -> dict[str, str]:
         ),
         "malformed_json_stat": _("JSON-stat2-tabellen hänger inte ihop: %(detail)s."),
         "too_large": _("Tabellen har %(cells)s celler, fler än de %(limit)s som kan importeras."),
+        "too_many_columns": _(
+            "Tabellen har fler än %(limit)s kolumner. Spara den från Statistikdatabasen med "
+            "region, ålder och kön som rader."
+        ),
         "bad_csv": _("CSV-filen gick inte att läsa: %(detail)s."),
         "no_header": _(
             "CSV-filen saknar en rubrikrad som namnger tabellens variabler (region, ålder, kön)."

@@ -91,6 +91,9 @@ _BAND_LOWER: Final = (0, 18, 30, 45, 65, 80)
 
 # A JSON-stat cube with more cells than this is refused before it is walked.
 _MAX_CELLS: Final = 5_000_000
+# A CSV header with more columns than this is refused before its cells are looked at; a table
+# from Statistikdatabasen has a handful (region, age, sex, a year or two).
+_MAX_COLUMNS: Final = 200
 # No single cell of a real table comes near this; larger numbers are mistakes.
 _MAX_CELL_COUNT: Final = 100_000_000
 # What the database column holds.
@@ -129,6 +132,7 @@ _MESSAGES: Final[Mapping[str, str]] = {
     ),
     "malformed_json_stat": "The JSON-stat2 dataset is inconsistent: {detail}.",
     "too_large": "The table has {cells} cells, more than the {limit} that can be imported.",
+    "too_many_columns": "The table has more than {limit} columns.",
     "bad_csv": "The CSV file could not be read: {detail}.",
     "no_header": (
         "No header line naming the table's variables (region, age, sex) was found in the CSV file."
@@ -970,6 +974,14 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[list[str], int]]:
         yield row, reader.line_num
 
 
+def _width(row: Sequence[str]) -> int:
+    """The number of cells up to the last one with something in it."""
+    width = len(row)
+    while width and not row[width - 1].strip():
+        width -= 1
+    return width
+
+
 def _is_value_header(name: str) -> bool:
     """ "Folkmängd", "värde", "value", "antal", "Folkmängd 31 december" (but no year)."""
     key = _key(name)
@@ -1003,15 +1015,22 @@ def _find_header(text: str) -> tuple[str, int, list[str]]:
     """
     head = "\n".join(text.split("\n", _HEADER_SEARCH_LINES)[:_HEADER_SEARCH_LINES])
     best: tuple[int, int, str, list[str]] | None = None
+    too_wide: int | None = None
     for delimiter in _DELIMITERS:
         try:
             for row, line in _csv_rows(head, delimiter):
+                if _width(row) > _MAX_COLUMNS:
+                    # Not scored: every cell costs, and such a header is refused anyway.
+                    too_wide = line if too_wide is None else min(too_wide, line)
+                    continue
                 variables, recognised = _header_score(row)
                 if variables >= 2 and (best is None or recognised > best[0]):
                     best = (recognised, line, delimiter, row)
         except PopulationFileError:
             continue  # not readable with this delimiter: the others may be
     if best is None:
+        if too_wide is not None:
+            raise PopulationFileError("too_many_columns", limit=_MAX_COLUMNS, line=too_wide)
         raise PopulationFileError("no_header")
     _, line, delimiter, row = best
     return delimiter, line, row

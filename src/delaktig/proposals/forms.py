@@ -281,3 +281,30 @@ class CategoryForm(forms.ModelForm):
     class Meta:
         model = Category
         fields = ["name", "skips_support"]
+
+
+class ReportForm(forms.Form):
+    """Which organisation and date the report on unfinished proposals is for (a GET form)."""
+
+    organisation = forms.ChoiceField(label=_("Organisation"), required=False)
+    datum = forms.DateField(
+        label=_("Rapportdatum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "rep-%s")
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.choices = [(o.slug, o.name) for o in organisations]  # type: ignore[attr-defined]
+        if len(field.choices) < 2:  # type: ignore[attr-defined]
+            field.widget = forms.HiddenInput()
+
+
+class ReportedForm(forms.Form):
+    """The day the unfinished proposals were reported to the assembly."""
+
+    reported_on = forms.DateField(
+        label=_("Redovisat för fullmäktige den"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )

@@ -4,17 +4,21 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.core import ratelimit
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import (
     DelaktigError,
     InvalidTransition,
     PermissionDenied,
+    RateLimited,
     ValidationFailed,
 )
 
@@ -63,6 +67,23 @@ class SupportClosed(DelaktigError):
     code = "support_closed"
     status = 409
     default_message = _("Förslaget tar inte emot stöd just nu.")
+
+
+class TooManyDrafts(RateLimited):
+    code = "too_many_drafts"
+    default_message = _(
+        "Du har börjat på många nya förslag på kort tid. Vänta en stund och försök igen, eller "
+        "arbeta vidare med ett av dina utkast."
+    )
+
+
+class TooManyOpenDrafts(DelaktigError):
+    code = "too_many_open_drafts"
+    status = 409
+    default_message = _(
+        "Du har redan många utkast som inte är inskickade. Skicka in eller släng något av dem "
+        "under Mina förslag innan du börjar på ett nytt."
+    )
 
 
 def settings_for(organisation: Any) -> ProposalSettings:
@@ -164,6 +185,18 @@ def _check_attachments(files: list[Any], existing: int) -> list[tuple[Any, str, 
     return checked
 
 
+def _check_open_drafts(author: Any) -> None:
+    """Refuse a new draft when the person has ``DELAKTIG_MAX_OPEN_DRAFTS`` open ones.
+
+    The person's row is locked first, so two drafts started at the same moment are counted
+    one after the other.
+    """
+    get_user_model().objects.select_for_update().filter(pk=author.pk).values_list("pk").get()
+    open_drafts = Proposal.objects.filter(author=author, status=Status.DRAFT.value).count()
+    if open_drafts >= settings.DELAKTIG_MAX_OPEN_DRAFTS:
+        raise TooManyOpenDrafts()
+
+
 def proposal_save_draft(
     *,
     author: Any,
@@ -189,7 +222,14 @@ def proposal_save_draft(
     ):
         raise PermissionDenied()
     checked = _check_attachments(files or [], proposal.attachments.count() if proposal else 0)
-    with transaction.atomic():
+    # A new draft may carry 50 MB of attachments: each person starts a limited number an
+    # hour and keeps a limited number open. Given back if the draft is not saved after all.
+    limits = (
+        [] if proposal is not None else [ratelimit.limit_for("proposal_draft", f"user:{author.pk}")]
+    )
+    with ratelimit.enforce(*limits, error=TooManyDrafts()), transaction.atomic():
+        if proposal is None:
+            _check_open_drafts(author)
         proposal = proposal or Proposal(organisation=organisation, author=author)
         proposal.author_name = author_name.strip()
         proposal.title = title.strip()

@@ -8,13 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
 from delaktig.core.errors import DelaktigError
+from delaktig.core.params import BadParameter, id_param
 from delaktig.organisations.models import Organisation
 
 from . import deadlines, selectors, services
@@ -24,6 +24,8 @@ from .forms import (
     ReferForm,
     RegisterForm,
     RejectForm,
+    ReportedForm,
+    ReportForm,
     UnfinishedReasonForm,
     WriteOffForm,
 )
@@ -200,27 +202,33 @@ class _Invalid(Exception):
 
 
 def _report_context(request: HttpRequest) -> dict[str, Any]:
+    """The report for the organisation and date chosen in the query string. A value that
+    cannot be used is an error on the form (``form.errors``); the report is then shown for
+    the organisation's defaults."""
     organisation_ids = _organisation_ids(request)
     organisations = Organisation.objects.filter(
         pk__in=organisation_ids, proposal_settings__isnull=False
     )
+    form = ReportForm(request.GET or None, organisations=organisations)
+    form.is_valid()
+    chosen = getattr(form, "cleaned_data", {})  # the fields that are valid
     organisation = (
-        organisations.filter(slug=request.GET.get("organisation")).first() or organisations.first()
+        organisations.filter(slug=chosen.get("organisation") or "").first() or organisations.first()
     )
     if organisation is None:
         raise PermissionDenied
     rules = ProposalSettings.objects.get(organisation=organisation)
     today = timezone.localdate()
     report_date = (
-        parse_date(request.GET.get("datum") or "")
-        or deadlines.next_report_month(today, rules.report_months)
-        or today
+        chosen.get("datum") or deadlines.next_report_month(today, rules.report_months) or today
     )
+    form.initial = {"organisation": organisation.slug, "datum": report_date}
     rows = [
         (p, deadlines.deadline(p.registered_on, report_date))  # type: ignore[arg-type]
         for p in selectors.unfinished_for_report(organisation, report_date)
     ]
     return {
+        "form": form,
         "organisation": organisation,
         "organisations": organisations,
         "rules": rules,
@@ -234,8 +242,13 @@ def _report_context(request: HttpRequest) -> dict[str, Any]:
 @staff_required
 def report(request: HttpRequest) -> HttpResponse:
     context = _report_context(request)
-    if request.method == "POST":
-        reported_on = parse_date(request.POST.get("reported_on", "")) or timezone.localdate()
+    reported_form = ReportedForm(
+        request.POST if request.method == "POST" else None,
+        initial={"reported_on": context["report_date"]},
+    )
+    context["reported_form"] = reported_form
+    if request.method == "POST" and not context["form"].errors and reported_form.is_valid():
+        reported_on = reported_form.cleaned_data["reported_on"] or timezone.localdate()
         count = services.proposals_report_unfinished(
             actor=request.user,
             organisation=context["organisation"],
@@ -252,7 +265,8 @@ def report(request: HttpRequest) -> HttpResponse:
             % {"count": count},
         )
         return redirect(request.get_full_path())
-    return render(request, "proposals/staff/report.html", context)
+    invalid = context["form"].errors or reported_form.errors
+    return render(request, "proposals/staff/report.html", context, status=400 if invalid else 200)
 
 
 @staff_required
@@ -260,6 +274,8 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     from weasyprint import HTML
 
     context = _report_context(request)
+    for name in context["form"].errors:  # a PDF has no form to show the error on
+        raise BadParameter(name)
     html = render_to_string("proposals/staff/report_pdf.html", context, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -303,10 +319,9 @@ def rules_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 saved = category_form.save() if category_form.is_valid() else None
             elif action == "delete_category":
-                pk = request.POST.get("pk", "")
                 saved = Category.objects.filter(
                     organisation=organisation,
-                    pk=int(pk) if pk.isdigit() else 0,
+                    pk=id_param(request.POST, "pk") or 0,  # 0: none
                     proposals__isnull=True,
                 ).first()
                 if saved is not None:

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django_tasks import task
 
-from delaktig.notifications.tasks import send_templated_email
+from delaktig.notifications.outbox import email_queue
 
 from .workflow import Status
 
@@ -33,7 +33,12 @@ def notify_proposal_event(event_id: int) -> int:
         "note": event.note,
     }
     for email in sorted(recipients):
-        send_templated_email.enqueue(recipient=email, template="proposal_event", context=context)
+        email_queue(
+            recipient=email,
+            template="proposal_event",
+            context=context,
+            key=f"proposal_event:{event_id}:{email}",
+        )
     return len(recipients)
 
 
@@ -59,5 +64,10 @@ def remind_official(proposal_id: int, days_left: int) -> int:
         "path": reverse("proposals:staff_case", kwargs={"pk": proposal.pk}),
     }
     for email in recipients:
-        send_templated_email.enqueue(recipient=email, template="proposal_reminder", context=context)
+        email_queue(
+            recipient=email,
+            template="proposal_reminder",
+            context=context,
+            key=f"proposal_reminder:{proposal_id}:{days_left}:{email}",
+        )
     return len(recipients)

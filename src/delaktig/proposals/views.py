@@ -1,6 +1,5 @@
 """Public pages for proposals: write, preview, submit, support, follow the case."""
 
-import csv
 import io
 import json
 from typing import Any, cast
@@ -21,7 +20,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from delaktig.accounts.models import User
-from delaktig.core.errors import DelaktigError
+from delaktig.core import exports
+from delaktig.core.errors import DelaktigError, RateLimited
+from delaktig.core.http import no_store
 from delaktig.organisations.models import Organisation
 
 from . import selectors, services
@@ -98,7 +99,10 @@ def _save_draft(
                 files=data["attachments"],
             )
         except DelaktigError as error:
+            # The form comes back with what was typed (files must be chosen again).
             form.add_error(None, error.message)
+            if isinstance(error, RateLimited):
+                return _form_page(request, form, organisation, proposal, status=error.status)
         else:
             messages.success(request, _("Utkastet är sparat. Granska det och skicka in."))
             return redirect("proposals:detail", pk=saved.pk)
@@ -292,9 +296,10 @@ def _export_rows(request: HttpRequest) -> list[dict[str, Any]]:
     return rows
 
 
+@no_store
 def export_csv(request: HttpRequest) -> HttpResponse:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS)
+    writer = exports.DictWriter(out, fieldnames=EXPORT_FIELDS)
     writer.writeheader()
     writer.writerows(_export_rows(request))
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
@@ -302,6 +307,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@no_store
 def export_json(request: HttpRequest) -> HttpResponse:
     return HttpResponse(
         json.dumps(_export_rows(request), ensure_ascii=False, indent=1),

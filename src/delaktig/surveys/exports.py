@@ -1,6 +1,5 @@
 """Exports: aggregates as CSV and XLSX, anonymised raw responses, invitation links."""
 
-import csv
 import io
 import secrets
 from typing import Any
@@ -8,32 +7,13 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
+from delaktig.core import exports
 from delaktig.participation.models import ProcessModule
 
 from .models import Answer, Question, Response, Survey
 from .results import survey_results
 
 Table = tuple[str, list[str], list[list[Any]]]
-
-# A spreadsheet treats a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is written with a leading apostrophe.
-
-    A plain number such as "-5" is left as it is.
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        try:
-            float(value)
-        except ValueError:
-            return "'" + value
-    return value
-
-
-def safe_rows(rows: Any) -> list[list[Any]]:
-    return [[cell(v) for v in row] for row in rows]
 
 
 def _round(value: float | None, digits: int = 4) -> float | str:
@@ -194,11 +174,11 @@ def _survey_of(module: ProcessModule) -> Survey:
 
 def aggregates_csv(module: ProcessModule) -> tuple[str, str, bytes]:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = exports.writer(out)
     for title, header, rows in aggregate_tables(_survey_of(module)):
         writer.writerow([f"# {title}"])
         writer.writerow(header)
-        writer.writerows(safe_rows(rows))
+        writer.writerows(rows)
         writer.writerow([])
     return (
         f"enkat-{module.pk}-resultat.csv",
@@ -214,9 +194,9 @@ def aggregates_xlsx(module: ProcessModule) -> tuple[str, str, bytes]:
     workbook.remove(workbook.active)  # type: ignore[arg-type]
     for title, header, rows in aggregate_tables(_survey_of(module)):
         sheet = workbook.create_sheet(title[:31])
-        sheet.append(header)
-        for row in safe_rows(rows):
-            sheet.append(row)
+        exports.append_row(sheet, header)
+        for row in rows:
+            exports.append_row(sheet, row)
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)
@@ -257,15 +237,15 @@ def raw_csv(module: ProcessModule) -> tuple[str, str, bytes]:
     # A new order on every download, so that it says nothing about the order of answering.
     secrets.SystemRandom().shuffle(responses)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = exports.writer(out)
     writer.writerow(
         [_("rad"), _("åldersgrupp"), _("kön"), _("kommun"), _("språk")]
-        + [cell(f"q{q.pk}: {q.text}") for q in questions]
+        + [f"q{q.pk}: {q.text}" for q in questions]
     )
     for row, (pk, age, sex, place, elsewhere, language) in enumerate(responses, start=1):
         writer.writerow(
             [row, age, sex, place or (_("annan kommun") if elsewhere else ""), language]
-            + [cell("; ".join(values.get((pk, q.pk), []))) for q in questions]
+            + ["; ".join(values.get((pk, q.pk), [])) for q in questions]
         )
     return (
         f"enkat-{module.pk}-svar.csv",
@@ -276,14 +256,14 @@ def raw_csv(module: ProcessModule) -> tuple[str, str, bytes]:
 
 def invitations_csv(request: HttpRequest, survey: Survey) -> HttpResponse:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = exports.writer(out)
     writer.writerow([_("länk"), _("notering"), _("besvarad")])
     for invitation in survey.invitations.select_related("response"):
         response = getattr(invitation, "response", None)
         writer.writerow(
             [
                 request.build_absolute_uri(invitation.get_absolute_url()),
-                cell(invitation.label),
+                invitation.label,
                 _("ja") if response is not None and response.is_submitted else _("nej"),
             ]
         )

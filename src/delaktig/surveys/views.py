@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 from delaktig.accounts.decorators import staff_required
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import DelaktigError
+from delaktig.core.http import no_store
+from delaktig.core.params import BadParameter, id_list_param, id_param
 from delaktig.participation.models import ProcessModule
 from delaktig.population.models import PopulationTable
 
@@ -617,6 +619,7 @@ def translate(request: HttpRequest, module_pk: int, language: str) -> HttpRespon
     )
 
 
+@no_store
 @staff_required
 def invitations(request: HttpRequest, module_pk: int) -> HttpResponse:
     survey = _editable(request, module_pk)
@@ -708,6 +711,7 @@ def results(request: HttpRequest, module_pk: int) -> HttpResponse:
     )
 
 
+@no_store
 @staff_required
 def export(request: HttpRequest, module_pk: int, kind: str) -> HttpResponse:
     survey = _readable(request, module_pk)
@@ -760,10 +764,13 @@ def theme_action(request: HttpRequest, module_pk: int, question_pk: int) -> Http
     action = request.POST.get("action", "")
 
     def number(name: str) -> int:
-        value = request.POST.get(name, "")
-        if not value.isdigit():
+        try:
+            value = id_param(request.POST, name)
+        except BadParameter:
+            value = None  # an id that cannot be read names no theme or answer: not found
+        if value is None:
             raise Http404
-        return int(value)
+        return value
 
     theme = None
     if request.POST.get("theme"):
@@ -807,9 +814,7 @@ def theme_action(request: HttpRequest, module_pk: int, question_pk: int) -> Http
             messages.success(request, _("Temat är skapat."))
         elif action == "tag":
             answer_obj = get_object_or_404(Answer, pk=number("answer"), question=question)
-            chosen = question.themes.filter(
-                pk__in=[int(v) for v in request.POST.getlist("themes") if v.isdigit()]
-            )
+            chosen = question.themes.filter(pk__in=id_list_param(request.POST, "themes"))
             services.answer_tag(actor=request.user, answer=answer_obj, themes=chosen)
             messages.success(request, _("Svarets teman är sparade."))
         else:
