@@ -7,13 +7,13 @@ which ``conftest.py`` clears before every test.
 """
 
 import re
-import threading
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from delaktig.followup import actor_services as services
 from delaktig.followup.models import Actor, Commitment
 from tests.factories import UserFactory
 from tests.test_followup_actors import make_strategy, official_of, request_join
+from tests.test_proposals_concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -140,30 +141,11 @@ def test_the_database_keeps_one_pending_request_per_person_and_strategy() -> Non
 def test_requests_sent_at_the_same_moment_leave_one_pending() -> None:
     strategy = make_strategy()
     person = UserFactory()
-    barrier = threading.Barrier(6)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def ask(n: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            request_join(strategy, user=person, actor_name=f"Förening {n}")
-            outcome = "saved"
-        except services.RequestPending:
-            outcome = "pending"
-        except BaseException as error:  # noqa: BLE001 - reported in the assertion below
-            outcome = repr(error)
-        finally:
-            close_old_connections()
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=ask, args=(n,)) for n in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    errors = run_together(
+        [partial(request_join, strategy, user=person, actor_name=f"Förening {n}") for n in range(6)]
+    )
+    outcomes = ["pending" if isinstance(e, services.RequestPending) else repr(e) for e in errors]
+    outcomes += ["saved"] * (6 - len(errors))
     assert sorted(outcomes) == ["pending"] * 5 + ["saved"]
     assert Commitment.objects.filter(requested_by=person, status="pending").count() == 1
     # Only the saved request used the person's budget.

@@ -4,12 +4,11 @@ A verified resident once started 25 drafts in 0.4 s, each able to carry 50 MB of
 Rate limits live in the cache, which ``conftest.py`` clears before every test.
 """
 
-import threading
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 import pytest
-from django.db import close_old_connections, connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -19,6 +18,7 @@ from delaktig.proposals import services
 from delaktig.proposals.models import Proposal
 from tests.factories import MunicipalityFactory, OrganisationFactory, proposal_rules
 from tests.factories import verified_resident as make_resident
+from tests.test_proposals_concurrency import run_together
 
 START = datetime(2026, 3, 2, 9, 0, 0, tzinfo=UTC)
 
@@ -120,30 +120,11 @@ def test_the_form_says_why_and_keeps_what_was_typed() -> None:
 def test_drafts_started_at_the_same_moment_are_counted_one_after_the_other() -> None:
     region = _region()
     author = make_resident(region.municipalities.get())
-    barrier = threading.Barrier(8)
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def start(n: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            draft(region, author, title=f"Samtidigt {n}")
-            outcome = "saved"
-        except services.TooManyOpenDrafts:
-            outcome = "refused"
-        except BaseException as error:  # noqa: BLE001 - reported in the assertion below
-            outcome = repr(error)
-        finally:
-            close_old_connections()
-            connection.close()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=start, args=(n,)) for n in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    errors = run_together(
+        [partial(draft, region, author, title=f"Samtidigt {n}") for n in range(8)]
+    )
+    outcomes = ["refused" if isinstance(e, services.TooManyOpenDrafts) else repr(e) for e in errors]
+    outcomes += ["saved"] * (8 - len(errors))
     assert sorted(outcomes) == ["refused"] * 5 + ["saved"] * 3
     assert Proposal.objects.filter(author=author, status="draft").count() == 3
     # Only the saved drafts used the budget.
