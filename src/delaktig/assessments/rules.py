@@ -10,7 +10,7 @@ from typing import Any
 
 import rules
 
-from delaktig.accounts.rules import is_administrator, is_official, is_staff_member
+from delaktig.accounts.predicates import is_administrator, is_official, is_staff_member
 
 
 @rules.predicate

@@ -86,6 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "delaktig.core.middleware.RejectNulMiddleware",
+    "delaktig.core.middleware.DelaktigErrorMiddleware",
 ]
 
 ROOT_URLCONF = "delaktig.config.urls"

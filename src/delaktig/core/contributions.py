@@ -8,15 +8,17 @@ An app declares its contribution in a ``contributions.py`` module, which
   when the account is deleted (art. 17, keeping what the public-access principle requires as a
   de-personalised record), and how long it is kept (gallring);
 - **jobs**: time-driven work that ``manage.py tick`` runs;
-- **demo data**: what the app adds to the demo region.
+- **demo data**: what the app adds to the demo region;
+- **error messages**: the translated text for each of the app's error codes
+  (:mod:`delaktig.core.catalogue`).
 
 The low apps (``core``, ``accounts``, ``demo``) read the registry and never import an app above
 them by name. ``tests/test_contributions.py`` fails when a model that points at the user model,
 or is declared to hold personal data, is covered by no export or no erasure.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
@@ -119,6 +121,9 @@ class Contribution:
     personal_data: tuple[PersonalData, ...] = ()
     jobs: tuple[Job, ...] = ()
     demo: DemoData | None = None
+    # The messages for the app's error codes, each code prefixed "<app_label>.", e.g.
+    # {"proposals.not_verified": _("…")}; see delaktig.core.catalogue.
+    errors: Mapping[str, Text] = field(default_factory=dict)
 
 
 _contributions: dict[str, Contribution] = {}
@@ -132,6 +137,9 @@ def contribute(contribution: Contribution) -> Contribution:
     for data in contribution.personal_data:
         if data.key in keys:
             raise ValueError(f"personal data {data.key!r} is declared twice")
+    for code in contribution.errors:
+        if not code.startswith(f"{contribution.app_label}."):
+            raise ValueError(f"error code {code!r} is not prefixed {contribution.app_label!r}")
     _contributions[contribution.app_label] = contribution
     return contribution
 

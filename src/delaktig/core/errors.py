@@ -1,55 +1,102 @@
-"""One small exception hierarchy with stable codes and translated messages.
+"""One exception for everything a person may not do or has got wrong, with a stable code.
 
-Services raise these; views render them the same way everywhere (a form error, a message
-or a 403/409 page), and an API would serialise ``code`` and ``message``.
+Plain Python, no Django: pure modules (file parsers, weighting, the opinion-map maths) raise it
+too. An error is a ``code`` and its ``params``; the words are looked up in one translated
+catalogue (:mod:`delaktig.core.catalogue`), into which every app contributes the messages for its
+own codes through the registry (``Contribution.errors``). So the same error reads the same in a
+form, on an error page, in a management command and, later, in the API (``code`` and
+``params`` serialised as they are).
+
+Raise it from a service; do not catch it in a view. A view with a form wraps the service call
+in :func:`delaktig.core.forms.form_errors`; anything else is rendered by
+:class:`delaktig.core.middleware.DelaktigErrorMiddleware` as a page with ``status``.
+
+    raise DelaktigError("proposals.not_verified")
+    raise Conflict("proposals.already_supported")
+    raise DelaktigError("population.bad_number", value="12a", line=4)
 """
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+import re
+from typing import Any, ClassVar
+
+CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 
 
 class DelaktigError(Exception):
-    code = "error"
-    status = 400
-    default_message: str | Promise = _("Något gick fel.")
+    """A person's request cannot be carried out; ``code`` says why, ``params`` fill the text.
 
-    def __init__(self, message: str | Promise | None = None) -> None:
-        # Evaluated now, in the language of the request that raised it.
-        self.message: str = str(message if message is not None else self.default_message)
-        super().__init__(self.message)
+    ``field`` names the form field the error belongs to, where there is one.
+    """
+
+    code: str = "error"
+    status: ClassVar[int] = 400
+
+    def __init__(self, code: Any = None, /, *, field: str | None = None, **params: Any) -> None:
+        # TRANSITION (issue 15): a message instead of a code, until every app raises codes.
+        self._legacy: object = None
+        if code is not None and not (type(code) is str and CODE.match(code)):
+            self._legacy, code = code, None
+        self.code = code or type(self).code
+        self.params: dict[str, Any] = params
+        self.field = field
+        super().__init__(self.code, params)
+
+    @property
+    def message(self) -> str:
+        """The message in the active language."""
+        from .catalogue import message  # Django's translation machinery, only when asked.
+
+        if self._legacy is not None:
+            return str(self._legacy)
+        return message(self.code, self.params)
+
+    def __str__(self) -> str:
+        params = ", ".join(f"{key}={value!r}" for key, value in sorted(self.params.items()))
+        return f"{self.code}({params})" if params else self.code
+
+    def as_dict(self) -> dict[str, Any]:
+        """What an API returns: the code, its parameters and the message."""
+        return {"code": self.code, "params": self.params, "message": self.message}
 
 
 class PermissionDenied(DelaktigError):
     code = "permission_denied"
     status = 403
-    default_message = _("Du har inte behörighet att göra det här.")
 
 
-class InvalidTransition(DelaktigError):
+class NotFound(DelaktigError):
+    code = "not_found"
+    status = 404
+
+
+class Conflict(DelaktigError):
+    """The request is sound, but the thing it acts on is not in a state that allows it."""
+
+    code = "conflict"
+    status = 409
+
+
+class InvalidTransition(Conflict):
     code = "invalid_transition"
-    status = 409
-    default_message = _("Det steget går inte att ta i det här läget.")
 
 
-class NotAllowedInPhase(DelaktigError):
+class NotAllowedInPhase(Conflict):
     code = "not_allowed_in_phase"
-    status = 409
-    default_message = _("Det går inte att delta just nu: ingen fas som tillåter det pågår.")
 
 
 class RateLimited(DelaktigError):
     code = "rate_limited"
     status = 429
-    default_message = _("Du har skrivit många inlägg på kort tid. Vänta en stund och försök igen.")
 
 
 class ValidationFailed(DelaktigError):
     code = "validation_failed"
-    status = 400
-    default_message = _("Uppgifterna behöver rättas.")
 
 
-def require_perm(user: object, perm: str, obj: object = None) -> None:
-    """Raise :class:`PermissionDenied` unless ``user`` has ``perm`` (on ``obj``)."""
-    if not user.has_perm(perm, obj):  # type: ignore[attr-defined]
+def require_perm(user: Any, perm: str, obj: object = None) -> None:
+    """Raise :class:`PermissionDenied` unless ``user`` has ``perm`` (on ``obj``).
+
+    The one way a service checks permission; the rule itself lives in the app's ``rules.py``.
+    """
+    if not user.has_perm(perm, obj):
         raise PermissionDenied()

@@ -1,12 +1,19 @@
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from .errors import DelaktigError
 from .http import mark_no_store
 from .params import BadInput
+
+logger = logging.getLogger("delaktig.errors")
 
 
 class SwedishFirstLocaleMiddleware:
@@ -94,3 +101,56 @@ class RejectNulMiddleware:
                         name=key,
                     )
         return self.get_response(request)
+
+
+class DelaktigErrorMiddleware:
+    """Renders a :class:`DelaktigError` that a view let through: one page for every refusal.
+
+    A view with a form catches the error itself with :func:`delaktig.core.forms.form_errors`
+    (so the form keeps what was typed); a button that cannot do what it says (a transition in
+    the wrong state, a rate limit, a closed phase) ends here. The page has the error's status
+    and message and a link back to the page the request came from. An anonymous person who is
+    refused is sent to log in first; an htmx request gets the message alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DelaktigError):
+            return None
+        user = getattr(request, "user", None)
+        if exception.status == 403 and user is not None and not user.is_authenticated:
+            return redirect_to_login(_back_url(request) or request.get_full_path())
+        logger.info(
+            "%s (%s): %s %s status=%s",
+            exception.code,
+            _escaped_params(exception),
+            request.method,
+            request.path.encode("unicode_escape").decode("ascii"),
+            exception.status,
+        )
+        context = {"error": exception, "message": exception.message, "back_url": _back_url(request)}
+        template = (
+            "core/error_fragment.html" if request.headers.get("HX-Request") else ("core/error.html")
+        )
+        return render(request, template, context, status=exception.status)
+
+
+def _escaped_params(error: DelaktigError) -> str:
+    return ", ".join(sorted(error.params)).encode("unicode_escape").decode("ascii")
+
+
+def _back_url(request: HttpRequest) -> str | None:
+    """The page the request came from, if it is one of ours; for a GET, none."""
+    referer = request.headers.get("Referer", "")
+    if request.method == "GET" or not referer:
+        return None
+    if not url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    return referer

@@ -2,7 +2,7 @@ from typing import Any
 
 import rules
 
-from delaktig.accounts.rules import is_administrator, is_moderator, is_official
+from delaktig.accounts.predicates import is_administrator, is_moderator, is_official
 
 
 @rules.predicate

@@ -2,7 +2,12 @@ from typing import Any
 
 import rules
 
-from delaktig.accounts.rules import is_administrator, is_moderator, is_official, is_staff_member
+from delaktig.accounts.predicates import (
+    is_administrator,
+    is_moderator,
+    is_official,
+    is_staff_member,
+)
 
 
 @rules.predicate

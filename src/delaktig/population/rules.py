@@ -1,5 +1,5 @@
 import rules
 
-from delaktig.accounts.rules import is_administrator, is_official
+from delaktig.accounts.predicates import is_administrator, is_official
 
 rules.add_perm("population.change_populationtable", is_administrator | is_official)

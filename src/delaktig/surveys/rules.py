@@ -2,7 +2,7 @@
 
 import rules
 
-from delaktig.accounts.rules import is_administrator, is_moderator, is_official
+from delaktig.accounts.predicates import is_administrator, is_moderator, is_official
 
 rules.add_perm("surveys.change_survey", is_administrator | is_official)
 rules.add_perm("surveys.view_results", is_administrator | is_official | is_moderator)
