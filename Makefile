@@ -52,12 +52,12 @@ pdf-deps:
 	  libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
 lint: deps
-	.venv/bin/ruff check src tests bench scripts
-	.venv/bin/ruff format --check src tests bench scripts
-	.venv/bin/lint-imports --no-cache
+	.venv/bin/ruff check src tests bench scripts conftest.py
+	.venv/bin/ruff format --check src tests bench scripts conftest.py
+	$(PY) scripts/lint_imports.py
 
 types: deps
-	.venv/bin/mypy src tests bench scripts
+	.venv/bin/mypy src tests bench scripts conftest.py
 
 check-deploy: deps
 	DJANGO_SETTINGS_MODULE=delaktig.config.production DATABASE_URL=$(PG_URL) \

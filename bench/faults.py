@@ -257,7 +257,7 @@ def recompute_killed_mid_way(participants: int = 4000, statements: int = 300) ->
     module = ModuleFactory(process=process, kind="opinionmap", title="Opinionskarta")
     PhaseFactory(module=module, process=process, phase_type="voting", name="Röstning")
     official = role(UserFactory(), "official", process.organisation)
-    opinion_map = services.configure(actor=official, module=module, topic="Bench")
+    opinion_map = services.map_configure(actor=official, module=module, topic="Bench")
     rng = np.random.default_rng(0)
     now = timezone.now()
     made = Statement.objects.bulk_create(
@@ -288,7 +288,7 @@ def recompute_killed_mid_way(participants: int = 4000, statements: int = 300) ->
 
     from django_tasks_db.models import DBTaskResult
 
-    services.request_recompute(opinion_map)
+    services.recompute_request(opinion_map=opinion_map)
     DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
     worker = start_worker("worker-recompute")
     started = wait_for(lambda: DBTaskResult.objects.filter(status="RUNNING").exists(), 60)

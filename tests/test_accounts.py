@@ -160,7 +160,7 @@ def test_export_and_deletion_cover_proposals_supports_and_verification(client: C
     proposal_rules(region, support_phase=False)
     user = verified_resident(home)
     services.proposal_save_draft(
-        author=user, organisation=region, title="Mitt förslag", body="Text", author_name="Kim"
+        actor=user, organisation=region, title="Mitt förslag", body="Text", author_name="Kim"
     )
     data = personal_data_export(user=user)
     assert data["proposals"][0]["title"] == "Mitt förslag"

@@ -89,9 +89,9 @@ def report_region() -> Any:
     official = role(UserFactory(), "official", organisation)
     author = verified_resident(organisation.municipalities.get())
     draft = proposal_services.proposal_save_draft(
-        author=author, organisation=organisation, title="Tolk", body="Text", author_name="Kim"
+        actor=author, organisation=organisation, title="Tolk", body="Text", author_name="Kim"
     )
-    proposal = proposal_services.proposal_submit(author=author, proposal=draft)
+    proposal = proposal_services.proposal_submit(actor=author, proposal=draft)
     proposal = proposal_services.proposal_publish(actor=official, proposal=proposal)
     proposal_services.proposal_register(
         actor=official,
@@ -165,7 +165,7 @@ def test_question_time_with_a_question_that_is_not_a_number_is_a_400(client: Cli
     meeting = assembly_meeting()
     official = role(UserFactory(), "official", meeting.organisation)
     question = meeting_services.question_submit(
-        asker=UserFactory(), meeting=meeting, text="Varför?", asker_name="Al"
+        actor=UserFactory(), meeting=meeting, text="Varför?", asker_name="Al"
     )
     client.force_login(official)
     url = reverse("meetings:questions", args=[meeting.pk])
@@ -179,7 +179,7 @@ def test_question_time_keeps_a_refused_answer(client: Client) -> None:
     meeting = assembly_meeting()
     official = role(UserFactory(), "official", meeting.organisation)
     question = meeting_services.question_submit(
-        asker=UserFactory(), meeting=meeting, text="Varför?", asker_name="Al"
+        actor=UserFactory(), meeting=meeting, text="Varför?", asker_name="Al"
     )
     meeting_services.question_accept(actor=official, question=question)
     client.force_login(official)

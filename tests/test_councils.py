@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -9,7 +10,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from delaktig.core.errors import PermissionDenied, ValidationFailed
-from delaktig.councils import services
+from delaktig.councils import selectors, services
+from delaktig.councils.compensation import Claim
 from delaktig.councils.models import Council, Membership
 from delaktig.meetings.models import Meeting
 from tests.factories import OrganisationFactory, UserFactory, role
@@ -62,22 +64,22 @@ def test_referral_answers_and_feedback_reach_the_council(
     told = sorted(address for m in mail.outbox for address in m.to)
     assert told == ["chair@example.se", "member@example.se"]  # not the former member
     with pytest.raises(PermissionDenied):
-        services.referral_respond(
-            author=member, referral=referral, council=council, kind="joint", text="Vi tycker"
+        services.referral_answer(
+            actor=member, referral=referral, council=council, kind="joint", text="Vi tycker"
         )
     with pytest.raises(PermissionDenied):
-        services.referral_respond(
-            author=former, referral=referral, council=council, kind="individual", text="Jag"
+        services.referral_answer(
+            actor=former, referral=referral, council=council, kind="individual", text="Jag"
         )
-    services.referral_respond(
-        author=member, referral=referral, council=council, kind="individual", text="Min synpunkt"
+    services.referral_answer(
+        actor=member, referral=referral, council=council, kind="individual", text="Min synpunkt"
     )
-    services.referral_respond(
-        author=chair, referral=referral, council=council, kind="joint", text="Rådets svar"
+    services.referral_answer(
+        actor=chair, referral=referral, council=council, kind="joint", text="Rådets svar"
     )
     with pytest.raises(ValidationFailed):
-        services.referral_respond(
-            author=chair, referral=referral, council=council, kind="joint", text="Ett till"
+        services.referral_answer(
+            actor=chair, referral=referral, council=council, kind="joint", text="Ett till"
         )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
@@ -107,14 +109,17 @@ def test_overdue_until_every_council_has_answered(setup: Any, time_machine: Any)
             timezone.datetime.combine(deadline, timezone.datetime.min.time()) + timedelta(hours=12)
         )
     )
-    assert services.overdue_referrals([region.pk]) == []  # the deadline day itself is on time
+    # The deadline day itself is on time.
+    assert selectors.overdue_referrals(organisation_ids=[region.pk]) == []
     next_day = deadline + timedelta(days=1)
-    overdue = services.overdue_referrals([region.pk], today=next_day)
+    overdue = selectors.overdue_referrals(organisation_ids=[region.pk], today=next_day)
     assert overdue == [(referral, [council, other])]
-    services.referral_respond(
-        author=chair, referral=referral, council=council, kind="joint", text="Svar"
+    services.referral_answer(
+        actor=chair, referral=referral, council=council, kind="joint", text="Svar"
     )
-    assert services.overdue_referrals([region.pk], today=next_day) == [(referral, [other])]
+    assert selectors.overdue_referrals(organisation_ids=[region.pk], today=next_day) == [
+        (referral, [other])
+    ]
 
 
 def test_referral_needs_future_deadline_and_own_councils(setup: Any) -> None:
@@ -264,7 +269,7 @@ def test_meetings_and_referrals_plug_into_a_process(client: Client, setup: Any) 
     from delaktig.organisations.models import OrganisationSettings
     from delaktig.participation import services as participation_services
     from delaktig.participation.tasks import feedback_recipients
-    from tests.factories import ProcessFactory
+    from tests.factories import PhaseFactory, ProcessFactory
 
     region, official, council, chair, _member, _former = setup
     OrganisationSettings.objects.create(
@@ -277,6 +282,8 @@ def test_meetings_and_referrals_plug_into_a_process(client: Client, setup: Any) 
     referrals = participation_services.module_add(
         actor=official, process=process, kind="referral", title="Remiss"
     )
+    PhaseFactory(module=referrals, process=process, phase_type="referral", name="Remisstid")
+    PhaseFactory(module=meetings, process=process, phase_type="events", name="Möten")
     start = (timezone.now() + timedelta(days=5)).replace(microsecond=0)
     meeting = Meeting.objects.create(
         organisation=region,
@@ -288,7 +295,7 @@ def test_meetings_and_referrals_plug_into_a_process(client: Client, setup: Any) 
         registration_open=True,
     )
     visitor = UserFactory(email="besok@example.se")
-    meeting_services.registration_create(user=visitor, meeting=meeting)
+    meeting_services.registration_create(actor=visitor, meeting=meeting)
     referral = services.referral_create(
         actor=official,
         organisation=region,
@@ -299,13 +306,13 @@ def test_meetings_and_referrals_plug_into_a_process(client: Client, setup: Any) 
         deadline=timezone.localdate() + timedelta(days=5),
         councils=[council],
     )
-    services.referral_respond(
-        author=chair, referral=referral, council=council, kind="joint", text="Svar"
+    services.referral_answer(
+        actor=chair, referral=referral, council=council, kind="joint", text="Svar"
     )
     html = client.get(process.get_absolute_url()).content.decode()
     assert "Dialogmöte" in html and "Remissen" in html
     assert set(feedback_recipients(process)) == {"besok@example.se", "chair@example.se"}
-    figures = process_figures(process).module_figures
+    figures = process_figures(process=process).module_figures
     assert figures["Anmälda"] == 1 and figures["Svar från råd"] == 1
     with pytest.raises(ValidationFailed):
         services.referral_create(
@@ -370,3 +377,205 @@ def test_officials_create_councils_and_manage_members(client: Client) -> None:
     assert membership.term_end == timezone.localdate()
     client.force_login(role(UserFactory(), "official", OrganisationFactory()))
     assert client.get(url).status_code == 403
+
+
+def _process_referral(official: Any, council: Council, **process: Any) -> Any:
+    from tests.factories import ModuleFactory, ProcessFactory
+
+    module = ModuleFactory(
+        process=ProcessFactory(organisation=council.organisation, **process),
+        kind="referral",
+        title="Remiss",
+    )
+    referral = services.referral_create(
+        actor=official,
+        organisation=council.organisation,
+        title="Remissen",
+        question="?",
+        body="",
+        module=module,
+        deadline=timezone.localdate() + timedelta(days=5),
+        councils=[council],
+    )
+    return module, referral
+
+
+def test_a_referral_in_a_process_is_answered_only_while_its_referral_phase_runs(
+    client: Client, setup: Any
+) -> None:
+    from delaktig.participation.models import Phase
+    from tests.factories import PhaseFactory
+
+    region, official, council, chair, member, _former = setup
+    module, referral = _process_referral(official, council)
+    answer = {"actor": member, "referral": referral, "council": council, "kind": "individual"}
+    # No phase yet, and a phase of another kind of module, allow nothing.
+    PhaseFactory(module=module, process=module.process, phase_type="discussion")
+    assert not member.has_perm("councils.answer_referral", referral)
+    with pytest.raises(PermissionDenied):
+        services.referral_answer(**answer, text="För tidigt")
+    client.force_login(member)
+    assert "Lämna svar" not in client.get(referral.get_absolute_url()).content.decode()
+    response = client.post(
+        referral.get_absolute_url(), {"council": council.pk, "kind": "individual", "text": "x"}
+    )
+    assert response.status_code == 403 and not referral.responses.exists()
+
+    phase = PhaseFactory(module=module, process=module.process, phase_type="referral")
+    assert member.has_perm("councils.answer_referral", referral)
+    assert "Lämna svar" in client.get(referral.get_absolute_url()).content.decode()
+    services.referral_answer(**answer, text="Under remisstiden")
+    # Not after the phase, nor once the process is closed.
+    phases = Phase.objects.filter(pk=phase.pk)
+    phases.update(ends_at=timezone.now() - timedelta(minutes=1))
+    assert not member.has_perm("councils.answer_referral", referral)
+    phases.update(ends_at=timezone.now() + timedelta(days=1))
+    module.process.status = "closed"
+    module.process.save()
+    referral = type(referral).objects.get(pk=referral.pk)
+    with pytest.raises(PermissionDenied):
+        services.referral_answer(**{**answer, "referral": referral}, text="För sent")
+    assert list(referral.responses.values_list("text", flat=True)) == ["Under remisstiden"]
+    assert not official.has_perm("councils.answer_referral", referral)  # not on the council
+
+
+def test_a_referral_outside_a_process_is_answered_after_its_deadline_too(
+    setup: Any, time_machine: Any
+) -> None:
+    region, official, council, chair, _member, _former = setup
+    deadline = timezone.localdate() + timedelta(days=3)
+    referral = services.referral_create(
+        actor=official,
+        organisation=region,
+        title="Remiss",
+        question="?",
+        body="",
+        deadline=deadline,
+        councils=[council],
+    )
+    time_machine.move_to(timezone.now() + timedelta(days=10))
+    assert chair.has_perm("councils.answer_referral", referral)
+    services.referral_answer(
+        actor=chair, referral=referral, council=council, kind="joint", text="Sent svar"
+    )
+    assert referral.responses.get().text == "Sent svar"
+
+
+def test_the_joint_answer_is_the_chairs_or_the_secretarys(client: Client, setup: Any) -> None:
+    region, official, council, chair, member, _former = setup
+    referral = services.referral_create(
+        actor=official,
+        organisation=region,
+        title="Remiss",
+        question="?",
+        body="",
+        deadline=timezone.localdate() + timedelta(days=5),
+        councils=[council],
+    )
+    with pytest.raises(PermissionDenied) as refused:
+        services.referral_answer(
+            actor=member, referral=referral, council=council, kind="joint", text="Vi"
+        )
+    assert refused.value.code == "councils.joint_answer_by_chair_or_secretary"
+    client.force_login(member)
+    response = client.post(
+        referral.get_absolute_url(), {"council": council.pk, "kind": "joint", "text": "Vi"}
+    )
+    assert response.status_code == 403
+    assert "gemensamma svar lämnas av ordföranden" in response.content.decode()
+    assert response.context["form"]["text"].value() == "Vi"
+    council.secretary = member
+    council.save()
+    services.referral_answer(
+        actor=member, referral=referral, council=council, kind="joint", text="Sekreterarens"
+    )
+    with pytest.raises(ValidationFailed) as twice:
+        services.referral_answer(
+            actor=chair, referral=referral, council=council, kind="joint", text="Igen"
+        )
+    assert twice.value.code == "councils.joint_answer_given"
+
+
+@pytest.mark.parametrize(
+    "perm",
+    [
+        "councils.change_council",
+        "councils.change_compensationmodel",
+        "councils.send_referral",
+        "councils.change_referral",
+        "councils.record_attendance",
+        "councils.approve_attendance",
+        "councils.export_payroll",
+    ],
+)
+def test_officials_of_the_organisation_and_administrators_run_the_councils(
+    setup: Any, perm: str
+) -> None:
+    region, official, council, chair, _member, _former = setup
+    start = timezone.now()
+    council_meeting = Meeting.objects.create(
+        organisation=region,
+        council=council,
+        kind="council",
+        title="Rådsmöte",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    referral = services.referral_create(
+        actor=official,
+        organisation=region,
+        title="Remiss",
+        question="?",
+        body="",
+        deadline=timezone.localdate() + timedelta(days=5),
+        councils=[council],
+    )
+    target = {
+        "councils.change_council": council,
+        "councils.change_referral": referral,
+        "councils.record_attendance": council_meeting,
+        "councils.approve_attendance": council_meeting,
+    }.get(perm, region)
+    administrator = role(UserFactory(), "administrator")
+    moderator = role(UserFactory(), "moderator", region)
+    elsewhere = role(UserFactory(), "official", OrganisationFactory())
+    assert official.has_perm(perm, target) and administrator.has_perm(perm, target)
+    assert not any(u.has_perm(perm, target) for u in (moderator, elsewhere, chair))
+    if perm.endswith("_attendance"):
+        event = Meeting.objects.create(
+            organisation=region,
+            kind="event",
+            title="Dialogmöte",
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+        )
+        assert not official.has_perm(perm, event)  # only a council's meeting
+
+
+def test_other_officials_cannot_record_attendance_or_export_payroll(
+    client: Client, setup: Any
+) -> None:
+    region, official, council, chair, _member, _former = setup
+    start = timezone.now() - timedelta(days=1)
+    meeting = Meeting.objects.create(
+        organisation=region,
+        council=council,
+        kind="council",
+        title="Rådsmöte",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+    )
+    seat = council.memberships.get(user=chair)
+    claim = Claim(True, 1, Decimal("0"), Decimal("10"), Decimal("0"))
+    elsewhere = role(UserFactory(), "official", OrganisationFactory())
+    with pytest.raises(PermissionDenied):
+        services.attendance_record(actor=elsewhere, meeting=meeting, rows=[(seat, claim)])
+    with pytest.raises(PermissionDenied):
+        services.attendance_approve(actor=elsewhere, meeting=meeting)
+    client.force_login(elsewhere)
+    assert client.get(reverse("councils:attendance", args=[meeting.pk])).status_code == 403
+    assert client.post(reverse("councils:attendance", args=[meeting.pk]), {}).status_code == 403
+    assert client.get(reverse("councils:payroll", args=[region.slug])).status_code == 403
+    assert client.get(reverse("councils:compensation", args=[region.slug])).status_code == 403
+    assert services.attendance_record(actor=official, meeting=meeting, rows=[(seat, claim)]) == 1
+    assert services.attendance_approve(actor=official, meeting=meeting) == 1

@@ -22,14 +22,14 @@ pytestmark = pytest.mark.django_db
 def test_comment_and_reply_in_running_phase() -> None:
     module = open_discussion()
     author = UserFactory()
-    comment = services.comment_create(author=author, module=module, body="  Bra idé  ")
+    comment = services.comment_create(actor=author, module=module, body="  Bra idé  ")
     assert comment.body == "Bra idé"
     reply = services.comment_create(
-        author=UserFactory(), module=module, body="Håller med", parent=comment
+        actor=UserFactory(), module=module, body="Håller med", parent=comment
     )
     assert reply.parent == comment
     with pytest.raises(ValidationFailed):
-        services.comment_create(author=author, module=module, body="Svar på svar", parent=reply)
+        services.comment_create(actor=author, module=module, body="Svar på svar", parent=reply)
 
 
 def test_comment_refused_outside_phase_and_when_closed() -> None:
@@ -39,10 +39,10 @@ def test_comment_refused_outside_phase_and_when_closed() -> None:
     phase.ends_at = timezone.now() + timedelta(days=2)
     phase.save()
     with pytest.raises(NotAllowedInPhase):
-        services.comment_create(author=UserFactory(), module=module, body="x")
+        services.comment_create(actor=UserFactory(), module=module, body="x")
     closed = open_discussion(status="closed")
     with pytest.raises(NotAllowedInPhase):
-        services.comment_create(author=UserFactory(), module=closed, body="x")
+        services.comment_create(actor=UserFactory(), module=closed, body="x")
 
 
 def test_phase_edges_start_inclusive_end_exclusive(time_machine: Any) -> None:
@@ -58,7 +58,7 @@ def test_phase_edges_start_inclusive_end_exclusive(time_machine: Any) -> None:
 
 def test_empty_comment_is_refused() -> None:
     with pytest.raises(ValidationFailed):
-        services.comment_create(author=UserFactory(), module=open_discussion(), body="   ")
+        services.comment_create(actor=UserFactory(), module=open_discussion(), body="   ")
 
 
 @override_settings(DELAKTIG_COMMENT_RATE=(3, 60))
@@ -66,27 +66,27 @@ def test_rate_limit_per_person() -> None:
     module = open_discussion()
     author = UserFactory()
     for n in range(3):
-        services.comment_create(author=author, module=module, body=f"Inlägg {n}")
+        services.comment_create(actor=author, module=module, body=f"Inlägg {n}")
     with pytest.raises(RateLimited):
-        services.comment_create(author=author, module=module, body="Ett till")
-    services.comment_create(author=UserFactory(), module=module, body="Någon annan får skriva")
+        services.comment_create(actor=author, module=module, body="Ett till")
+    services.comment_create(actor=UserFactory(), module=module, body="Någon annan får skriva")
 
 
 def test_report_once_per_person() -> None:
     comment = CommentFactory(module=open_discussion())
     reporter = UserFactory()
-    first = services.comment_report(reporter=reporter, comment=comment, reason="spam")
-    again = services.comment_report(reporter=reporter, comment=comment, reason="annat")
+    first = services.comment_report(actor=reporter, comment=comment, reason="spam")
+    again = services.comment_report(actor=reporter, comment=comment, reason="annat")
     assert first.pk == again.pk
     assert CommentReport.objects.count() == 1
     with pytest.raises(ValidationFailed):
-        services.comment_report(reporter=UserFactory(), comment=comment, reason="påhittat")
+        services.comment_report(actor=UserFactory(), comment=comment, reason="påhittat")
 
 
 def test_hide_needs_reason_and_permission_and_resolves_reports() -> None:
     module = open_discussion()
     comment = CommentFactory(module=module)
-    services.comment_report(reporter=UserFactory(), comment=comment, reason="hot_och_hat")
+    services.comment_report(actor=UserFactory(), comment=comment, reason="hot_och_hat")
     moderator = role(UserFactory(), "moderator", module.process.organisation)
     with pytest.raises(PermissionDenied):
         services.comment_hide(actor=UserFactory(), comment=comment, reason="Nej")
@@ -114,11 +114,11 @@ def test_threads_are_paginated_newest_first_and_replies_land_on_their_page(
     comments = [
         CommentFactory(module=module, body=f"Kommentar {n}") for n in range(THREADS_PER_PAGE + 3)
     ]
-    page, items = thread_page(module.pk, 1)
+    page, items = thread_page(module_id=module.pk, page_number=1)
     assert page.paginator.num_pages == 2
     assert items[0].comment == comments[-1]
     oldest = comments[0]
-    assert page_of(oldest) == 2 and page_of(comments[-1]) == 1
+    assert page_of(comment=oldest) == 2 and page_of(comment=comments[-1]) == 1
     client.force_login(UserFactory())
     response = client.post(
         reverse("discussions:comment_create", args=[module.pk]),

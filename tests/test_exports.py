@@ -235,14 +235,14 @@ def test_proposals_csv_export_has_no_formula(client: Client) -> None:
     official = role(UserFactory(), "official", region)
     author = verified_resident(region.municipalities.get())
     draft = services.proposal_save_draft(
-        author=author,
+        actor=author,
         organisation=region,
         title=PAYLOAD,
         body=PAYLOAD,
         background=PAYLOAD,
         author_name=PAYLOAD,
     )
-    proposal = services.proposal_submit(author=author, proposal=draft)
+    proposal = services.proposal_submit(actor=author, proposal=draft)
     proposal = services.proposal_publish(actor=official, proposal=proposal)
     proposal = services.proposal_register(
         actor=official, proposal=proposal, registered_on=date(2026, 3, 2), case_number=SHORT_PAYLOAD
@@ -308,7 +308,7 @@ def test_polis_zip_has_no_formula() -> None:
     opinion_map = open_map()
     (statement,) = seed(opinion_map, [PAYLOAD])
     for value, user in zip((1, -1, 0), (UserFactory(), UserFactory(), UserFactory()), strict=True):
-        services.vote(user=user, statement=statement, value=value)
+        services.vote_cast(actor=user, statement=statement, value=value)
     process = opinion_map.module.process
     client = Client()
     client.force_login(official_of(process.organisation))

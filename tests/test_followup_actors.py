@@ -14,9 +14,10 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from delaktig.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from delaktig.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from delaktig.core.models import AuditEntry
 from delaktig.followup import actor_services as services
+from delaktig.followup import selectors
 from delaktig.followup.models import (
     Actor,
     ActorActivity,
@@ -58,7 +59,7 @@ def official_of(organisation: Any) -> Any:
 
 def request_join(strategy: Strategy, user: Any = None, **overrides: Any) -> Commitment:
     values: dict[str, Any] = {
-        "user": user or UserFactory(),
+        "actor": user or UserFactory(),
         "strategy": strategy,
         "actor_name": "Lekebergs kommun",
         "actor_kind": Actor.Kind.MUNICIPALITY,
@@ -180,10 +181,26 @@ def test_a_request_reuses_the_actor_with_the_same_name_in_the_organisation() -> 
     assert other.actor.organisation == strategy.organisation
 
 
+def test_a_commitment_moves_only_as_its_state_machine_allows() -> None:
+    from delaktig.followup.status import COMMITMENT_MACHINE, CommitmentAction, CommitmentStatus
+
+    allowed = {
+        (status, action)
+        for status in CommitmentStatus
+        for action in CommitmentAction
+        if COMMITMENT_MACHINE.allows(status, action)
+    }
+    assert allowed == {
+        (CommitmentStatus.PENDING, CommitmentAction.APPROVE),
+        (CommitmentStatus.PENDING, CommitmentAction.DECLINE),
+        (CommitmentStatus.ACTIVE, CommitmentAction.END),
+    }
+
+
 def test_the_same_actor_cannot_join_twice_whatever_the_letter_case() -> None:
     strategy = make_strategy()
     request_join(strategy)
-    with pytest.raises(services.AlreadyJoined):
+    with pytest.raises(Conflict, match="followup.already_joined"):
         request_join(strategy, actor_name="lekebergs kommun")
     assert Commitment.objects.count() == 1
     # The same actor may join another strategy of the organisation.
@@ -197,7 +214,7 @@ def test_a_declined_actor_cannot_ask_again() -> None:
     services.commitment_decline(
         actor=official_of(strategy.organisation), commitment=commitment, reason="Fel län."
     )
-    with pytest.raises(services.AlreadyJoined):
+    with pytest.raises(Conflict, match="followup.already_joined"):
         request_join(strategy)
 
 
@@ -209,7 +226,7 @@ def test_the_database_refuses_a_second_commitment_even_past_the_check() -> None:
 
     with mock.patch.object(Commitment.objects, "filter") as filtered:
         filtered.return_value.exists.return_value = False
-        with pytest.raises(services.AlreadyJoined):
+        with pytest.raises(Conflict, match="followup.already_joined"):
             request_join(strategy)
     assert list(Commitment.objects.values_list("pk", flat=True)) == [first.pk]
 
@@ -217,13 +234,13 @@ def test_the_database_refuses_a_second_commitment_even_past_the_check() -> None:
 @pytest.mark.parametrize(
     ("change", "error"),
     [
-        ({"joinable": False}, services.NotJoinable),
-        ({"published": False}, services.NotJoinable),
+        ({"joinable": False}, "followup.not_joinable"),
+        ({"published": False}, "followup.not_joinable"),
     ],
 )
-def test_only_a_published_joinable_strategy_takes_requests(change: Any, error: Any) -> None:
+def test_only_a_published_joinable_strategy_takes_requests(change: Any, error: str) -> None:
     strategy = make_strategy(**change)
-    with pytest.raises(error):
+    with pytest.raises(Conflict, match=error):
         request_join(strategy)
     assert not Actor.objects.exists()
 
@@ -337,12 +354,12 @@ def test_ending_takes_an_active_actor_off_the_public_list() -> None:
     official = official_of(strategy.organisation)
     commitment = active_commitment(strategy)
     pending = request_join(strategy, actor_name="Föreningen Jämlikt")
-    assert list(services.joined_commitments(strategy)) == [commitment]
+    assert list(selectors.joined_commitments(strategy)) == [commitment]
     with pytest.raises(InvalidTransition):
         services.commitment_end(actor=official, commitment=pending)
     ended = services.commitment_end(actor=official, commitment=commitment, reason="Bad om det.")
     assert (ended.status, ended.status_reason) == ("ended", "Bad om det.")
-    assert list(services.joined_commitments(strategy)) == []
+    assert list(selectors.joined_commitments(strategy)) == []
     assert AuditEntry.objects.filter(action="followup.commitment_end").count() == 1
     with pytest.raises(InvalidTransition):
         services.commitment_end(actor=official, commitment=ended)
@@ -377,7 +394,7 @@ def test_the_review_list_puts_pending_first() -> None:
     declined = request_join(strategy, actor_name="B-bolaget")
     services.commitment_decline(actor=official, commitment=declined, reason="Nej.")
     pending = request_join(strategy, actor_name="C-föreningen")
-    assert list(services.commitments_for_review(strategy)) == [pending, active, declined]
+    assert list(selectors.commitments_for_review(strategy)) == [pending, active, declined]
 
 
 # --- Registering directly ---
@@ -433,7 +450,7 @@ def test_registering_refuses_a_duplicate_and_a_foreign_actor_and_outsiders() -> 
         "contact_name": "Namn",
         "contact_email": "namn@example.se",
     }
-    with pytest.raises(services.AlreadyJoined):
+    with pytest.raises(Conflict, match="followup.already_joined"):
         services.commitment_register(actor=official, existing_actor=existing, **values)
     foreign = Actor.objects.create(organisation=OrganisationFactory(), name="X", kind="other")
     with pytest.raises(ValidationFailed):
@@ -460,7 +477,7 @@ def report(user: Any, commitment: Commitment, **overrides: Any) -> ActorActivity
         "goals": list(commitment.strategy.goals.all()),
     }
     values.update(overrides)
-    return services.actor_activity_report(user=user, commitment=commitment, **values)
+    return services.actor_activity_report(actor=user, commitment=commitment, **values)
 
 
 def test_the_contact_reports_and_edits_the_actor_s_activities() -> None:
@@ -620,9 +637,9 @@ def test_members_are_added_new_or_existing_with_the_account_linked_and_removed()
     )
     second = services.network_member_add(actor=official, network=network, existing_actor=existing)
     assert (second.actor, second.user) == (existing, None)
-    with pytest.raises(services.AlreadyMember):
+    with pytest.raises(Conflict, match="followup.already_member"):
         services.network_member_add(actor=official, network=network, existing_actor=existing)
-    with pytest.raises(services.AlreadyMember):
+    with pytest.raises(Conflict, match="followup.already_member"):
         services.network_member_add(
             actor=official, network=network, actor_name="askersunds kommun", actor_kind="other"
         )
@@ -701,7 +718,7 @@ def test_documents_are_judged_by_content_and_stored_under_a_new_name(
     network = make_network()
     official = official_of(network.organisation)
     document = services.network_document_add(
-        user=official,
+        actor=official,
         network=network,
         title="Minnesanteckningar",
         upload=upload(data, name="Mitt hemliga namn.exe", content_type="text/html"),
@@ -734,7 +751,7 @@ def test_other_content_is_refused_whatever_its_name(data: bytes) -> None:
     network = make_network()
     with pytest.raises(ValidationFailed):
         services.network_document_add(
-            user=official_of(network.organisation),
+            actor=official_of(network.organisation),
             network=network,
             title="Protokoll",
             upload=upload(data, name="protokoll.pdf"),
@@ -747,7 +764,7 @@ def test_a_document_over_10_MB_is_refused() -> None:
     big = PDF_BYTES + b"0" * (10 * 1024 * 1024)
     with pytest.raises(ValidationFailed):
         services.network_document_add(
-            user=official_of(network.organisation),
+            actor=official_of(network.organisation),
             network=network,
             title="Stor",
             upload=upload(big),
@@ -758,18 +775,18 @@ def test_members_share_internal_documents_but_only_officials_publish() -> None:
     network = make_network()
     member = member_of(network)
     shared = services.network_document_add(
-        user=member, network=network, title="Vår checklista", upload=upload(PDF_BYTES)
+        actor=member, network=network, title="Vår checklista", upload=upload(PDF_BYTES)
     )
     assert shared.public is False
     assert not AuditEntry.objects.exists()  # a member's own sharing is not a staff action
     with pytest.raises(PermissionDenied):
         services.network_document_add(
-            user=member, network=network, title="Till alla", upload=upload(PDF_BYTES), public=True
+            actor=member, network=network, title="Till alla", upload=upload(PDF_BYTES), public=True
         )
     for outsider in (UserFactory(), official_of(OrganisationFactory()), AnonymousUser()):
         with pytest.raises(PermissionDenied):
             services.network_document_add(
-                user=outsider, network=network, title="X", upload=upload(PDF_BYTES)
+                actor=outsider, network=network, title="X", upload=upload(PDF_BYTES)
             )
     assert NetworkDocument.objects.count() == 1
 
@@ -782,20 +799,20 @@ def test_documents_are_deleted_by_officials_or_by_the_member_who_shared_them(
     member = member_of(network, "A")
     other_member = member_of(network, "B")
     mine = services.network_document_add(
-        user=member, network=network, title="Mitt", upload=upload(PDF_BYTES)
+        actor=member, network=network, title="Mitt", upload=upload(PDF_BYTES)
     )
     official_doc = services.network_document_add(
-        user=official, network=network, title="Personalens", upload=upload(PDF_BYTES)
+        actor=official, network=network, title="Personalens", upload=upload(PDF_BYTES)
     )
     storage, name = mine.file.storage, mine.file.name
     with pytest.raises(PermissionDenied):
-        services.network_document_delete(user=other_member, document=mine)
+        services.network_document_delete(actor=other_member, document=mine)
     with pytest.raises(PermissionDenied):
-        services.network_document_delete(user=member, document=official_doc)
+        services.network_document_delete(actor=member, document=official_doc)
     with django_capture_on_commit_callbacks(execute=True):
-        services.network_document_delete(user=member, document=mine)
+        services.network_document_delete(actor=member, document=mine)
     assert not storage.exists(name)
-    services.network_document_delete(user=official, document=official_doc)
+    services.network_document_delete(actor=official, document=official_doc)
     assert not NetworkDocument.objects.exists()
     assert AuditEntry.objects.filter(action="followup.network_document_delete").count() == 1
 
@@ -805,16 +822,16 @@ def test_visible_documents_hide_internal_ones_from_outsiders() -> None:
     official = official_of(network.organisation)
     member = member_of(network)
     public = services.network_document_add(
-        user=official, network=network, title="Alla", upload=upload(PDF_BYTES), public=True
+        actor=official, network=network, title="Alla", upload=upload(PDF_BYTES), public=True
     )
     internal = services.network_document_add(
-        user=official, network=network, title="Interna", upload=upload(PDF_BYTES)
+        actor=official, network=network, title="Interna", upload=upload(PDF_BYTES)
     )
     moderator = role(UserFactory(), "moderator", network.organisation)
     for person in (member, official, moderator):
-        assert set(services.visible_documents(person, network)) == {public, internal}
+        assert set(selectors.visible_documents(person, network)) == {public, internal}
     for person in (UserFactory(), AnonymousUser(), official_of(OrganisationFactory())):
-        assert list(services.visible_documents(person, network)) == [public]
+        assert list(selectors.visible_documents(person, network)) == [public]
 
 
 # --- The permission matrix ---

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delaktig.followup import actor_services as services
+from delaktig.followup import selectors
 from delaktig.followup.models import (
     Actor,
     ActorActivity,
@@ -182,7 +183,7 @@ def test_a_second_request_for_the_same_actor_is_refused_on_the_page() -> None:
     response = client.post(
         reverse("followup:join", kwargs={"slug": strategy.slug}), join_data(strategy)
     )
-    assert response.status_code == 400
+    assert response.status_code == 409  # the form comes back with the conflict's status
     assert "har redan anslutit sig" in response.content.decode()
     assert Commitment.objects.count() == 1
 
@@ -235,7 +236,7 @@ def test_the_public_list_costs_the_same_number_of_queries_for_many_actors(
         for number in range(count):
             commitment = active_commitment(strategy, name=f"Aktör {Actor.objects.count()}-{number}")
             services.actor_activity_report(
-                user=official,
+                actor=official,
                 commitment=commitment,
                 title="A",
                 year=2025,
@@ -262,7 +263,7 @@ def test_the_summary_include_for_the_strategy_page() -> None:
     active_commitment(strategy, name="Lekebergs kommun")
     html = render_to_string(
         "followup/actors/joined_summary.html",
-        {"strategy": strategy, "commitments": services.joined_commitments(strategy)},
+        {"strategy": strategy, "commitments": selectors.joined_commitments(strategy)},
     )
     assert "Anslutna aktörer" in html and "Lekebergs kommun" in html
     assert reverse("followup:joined", kwargs={"slug": strategy.slug}) in html
@@ -303,7 +304,7 @@ def test_the_contact_edits_a_report_and_an_invalid_one_shows_errors() -> None:
     contact = UserFactory()
     commitment = active_commitment(strategy, contact=contact)
     activity = services.actor_activity_report(
-        user=contact, commitment=commitment, title="Första", year=2024
+        actor=contact, commitment=commitment, title="Första", year=2024
     )
     client = client_for(contact)
     url = reverse(
@@ -321,7 +322,7 @@ def test_the_contact_edits_a_report_and_an_invalid_one_shows_errors() -> None:
     assert (activity.title, activity.year, activity.status) == ("Andra", 2026, "postponed")
     # Another actor's activity cannot be reached through this commitment.
     theirs = services.actor_activity_report(
-        user=official_of(strategy.organisation),
+        actor=official_of(strategy.organisation),
         commitment=active_commitment(strategy, name="Annan"),
         title="Deras",
         year=2024,
@@ -427,14 +428,14 @@ def network_setup() -> Any:
         notes="Vi delade erfarenheter av e-förslag.",
     )
     public = services.network_document_add(
-        user=official,
+        actor=official,
         network=network,
         title="Verksamhetsplan",
         upload=upload(PDF_BYTES),
         public=True,
     )
     internal = services.network_document_add(
-        user=official, network=network, title="Kontaktlista internt", upload=upload(PDF_BYTES)
+        actor=official, network=network, title="Kontaktlista internt", upload=upload(PDF_BYTES)
     )
     return network, official, member, public, internal
 

@@ -14,13 +14,13 @@ from typing import Any
 import openpyxl
 import pytest
 
+from delaktig.core.errors import ValidationFailed
 from delaktig.followup import indicatorfile
 from delaktig.followup.indicatorfile import (
     ERROR_CODES,
     FILE_ERROR_CODES,
     MAX_REPORTED_ERRORS,
     MAX_ROWS,
-    MESSAGES,
     ROW_ERROR_CODES,
     IndicatorFile,
     IndicatorFileError,
@@ -33,6 +33,7 @@ from delaktig.followup.indicatorfile import (
 )
 
 SRC = Path(__file__).parent.parent / "src"
+P = "followup.indicatorfile."
 
 
 def csv_bytes(rows: list[list[str]], delimiter: str = ";", encoding: str = "utf-8") -> bytes:
@@ -92,9 +93,11 @@ def failure(data: bytes, filename: str = "values.csv") -> IndicatorFileError:
 
 
 def row_errors(data: bytes, filename: str = "values.csv") -> list[tuple[int, str, dict[str, Any]]]:
+    """The rows' errors, their codes without the prefix every one has."""
     error = failure(data, filename)
-    assert error.code == "rows_invalid"
-    return [(item.line, item.code, item.params) for item in error.errors]
+    assert error.code == P + "rows_invalid"
+    assert all(item.code.startswith(P) for item in error.errors)
+    return [(item.line, item.code.removeprefix(P), item.params) for item in error.errors]
 
 
 # --- Simple tables -------------------------------------------------------------------------
@@ -355,11 +358,11 @@ def test_kolada_json_row_errors() -> None:
     ],
 )
 def test_json_file_errors(data: bytes, code: str) -> None:
-    assert failure(data, "k.json").code == code
+    assert failure(data, "k.json").code == P + code
 
 
 def test_kolada_json_with_only_missing_values_has_no_rows() -> None:
-    assert failure(kolada_json(entry(T=None, K=None)), "k.json").code == "no_rows"
+    assert failure(kolada_json(entry(T=None, K=None)), "k.json").code == P + "no_rows"
 
 
 # --- All or nothing ------------------------------------------------------------------------
@@ -390,9 +393,9 @@ def test_one_bad_row_spoils_the_file(
     for name, value in cells.items():
         bad[header.index(name)] = value
     error = failure(csv_bytes([header, good, bad, ["N1", "0180", "2022", "T", "3", ""]]))
-    assert (error.code, error.params) == ("rows_invalid", {"count": 1, "shown": 1})
-    assert error.errors == [IndicatorRowError(3, code, params)]
-    assert error.errors == [(3, code, params)]
+    assert (error.code, error.params) == (P + "rows_invalid", {"count": 1, "shown": 1})
+    assert error.errors == [IndicatorRowError(3, P + code, params)]
+    assert error.errors == [(3, P + code, params)]
 
 
 def test_duplicates() -> None:
@@ -431,7 +434,7 @@ def test_all_errors_are_counted_but_only_the_first_are_listed() -> None:
     error = failure(csv_bytes(rows))
     assert error.params == {"count": 60, "shown": 50}
     assert len(error.errors) == MAX_REPORTED_ERRORS
-    assert error.errors[0] == (2, "bad_value", {"value": "x"})
+    assert error.errors[0] == (2, P + "bad_value", {"value": "x"})
     assert error.errors[-1].line == 51
 
 
@@ -475,7 +478,7 @@ def test_several_errors_on_one_line_are_all_reported() -> None:
 )
 def test_file_errors(data: bytes, filename: str, code: str, params: dict[str, Any]) -> None:
     error = failure(data, filename)
-    assert (error.code, error.params, error.errors) == (code, params, [])
+    assert (error.code, error.params, error.errors) == (P + code, params, [])
 
 
 def test_row_limit(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -484,35 +487,42 @@ def test_row_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     lines = ["år;kommun;värde"] + [f"2020;{n:04d};1" for n in range(5)]
     assert len(read_indicator_values("\n".join(lines).encode(), "v.csv").rows) == 5
     error = failure(("\n".join(lines) + "\n\n2021;0001;1").encode())
-    assert (error.code, error.params) == ("too_many_rows", {"limit": 5})
+    assert (error.code, error.params) == (P + "too_many_rows", {"limit": 5})
     entries = [entry(2000 + n, T=1) for n in range(3)] + [entry(2010, T=1, K=2, M=3)]
     error = failure(kolada_json(*entries), "k.json")
-    assert (error.code, error.params) == ("too_many_rows", {"limit": 5})
+    assert (error.code, error.params) == (P + "too_many_rows", {"limit": 5})
 
 
 def test_error_classes() -> None:
     with pytest.raises(ValueError, match="unknown indicator file error code"):
-        IndicatorFileError("bad_value")
+        IndicatorFileError(P + "bad_value")
+    with pytest.raises(ValueError, match="unknown indicator file error code"):
+        IndicatorFileError("no_rows")
     with pytest.raises(ValueError, match="unknown indicator row error code"):
-        IndicatorFileError("rows_invalid", errors=[IndicatorRowError(2, "empty", {})], count=1)
+        IndicatorFileError(P + "rows_invalid", errors=[IndicatorRowError(2, P + "empty", {})])
     error = IndicatorFileError(
-        "rows_invalid", errors=[IndicatorRowError(4, "bad_sex", {"value": "x"})], count=1, shown=1
+        P + "rows_invalid",
+        errors=[IndicatorRowError(4, P + "bad_sex", {"value": "x"})],
+        count=1,
+        shown=1,
     )
-    assert str(error) == (
-        "Nothing was imported: the file has 1 errors.\n"
-        "line 4: “x” is not a sex (total, women or men)."
-    )
-    assert ERROR_CODES == FILE_ERROR_CODES | ROW_ERROR_CODES == set(MESSAGES)
+    assert isinstance(error, ValidationFailed) and error.status == 400
+    assert str(error) == "followup.indicatorfile.rows_invalid(count=1, shown=1)"
+    assert error.errors == [(4, P + "bad_sex", {"value": "x"})]
+    assert ERROR_CODES == FILE_ERROR_CODES | ROW_ERROR_CODES
     assert ROW_ERROR_CODES == {
-        "bad_year",
-        "bad_value",
-        "value_too_large",
-        "bad_sex",
-        "bad_municipality",
-        "bad_kpi",
-        "too_long",
-        "bad_entry",
-        "duplicate_value",
+        P + code
+        for code in (
+            "bad_year",
+            "bad_value",
+            "value_too_large",
+            "bad_sex",
+            "bad_municipality",
+            "bad_kpi",
+            "too_long",
+            "bad_entry",
+            "duplicate_value",
+        )
     }
 
 
@@ -522,7 +532,7 @@ def test_rows_and_errors_survive_json() -> None:
     assert stored["value"] == "12.3400"
     assert ValueRow.from_dict(stored) == value
     assert str(ValueRow.from_dict(stored).value) == "12.3400"
-    error = IndicatorRowError(2, "bad_value", {"value": "x"})
+    error = IndicatorRowError(2, P + "bad_value", {"value": "x"})
     assert IndicatorRowError.from_dict(json.loads(json.dumps(error.to_dict()))) == error
 
 

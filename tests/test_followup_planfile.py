@@ -15,12 +15,12 @@ from typing import Any
 import openpyxl
 import pytest
 
+from delaktig.core.errors import ValidationFailed
 from delaktig.followup.planfile import (
     ACTIVITY_STATUSES,
     ERROR_CODES,
     FILE_ERROR_CODES,
     MAX_ROWS,
-    MESSAGES,
     PARSER_ROW_ERROR_CODES,
     ROW_ERROR_CODES,
     PlanFile,
@@ -31,6 +31,7 @@ from delaktig.followup.planfile import (
 )
 
 SRC = Path(__file__).parent.parent / "src"
+PREFIX = "followup.planfile."
 
 SWEDISH_HEADER = [
     "Insatsområde",
@@ -172,7 +173,9 @@ def plan_with(header: list[str], *rows: list[str]) -> PlanFile:
 
 
 def errors_of(plan: PlanFile) -> list[tuple[int, str, str, dict[str, Any]]]:
-    return [(e.row, e.column, e.code, e.params) for e in plan.errors]
+    """The errors, their codes without the prefix every one has."""
+    assert all(e.code.startswith(PREFIX) for e in plan.errors)
+    return [(e.row, e.column, e.code.removeprefix(PREFIX), e.params) for e in plan.errors]
 
 
 # --- Formats -------------------------------------------------------------------------------
@@ -564,9 +567,12 @@ def test_every_parser_row_error_code_is_covered_above() -> None:
         "unknown_perspective",
         "duplicate_activity",
     }
-    assert covered == PARSER_ROW_ERROR_CODES
-    assert ROW_ERROR_CODES == PARSER_ROW_ERROR_CODES | {"unknown_goal", "already_in_plan"}
-    assert ERROR_CODES == FILE_ERROR_CODES | ROW_ERROR_CODES == set(MESSAGES)
+    assert {PREFIX + code for code in covered} == PARSER_ROW_ERROR_CODES
+    assert ROW_ERROR_CODES == PARSER_ROW_ERROR_CODES | {
+        PREFIX + "unknown_goal",
+        PREFIX + "already_in_plan",
+    }
+    assert ERROR_CODES == FILE_ERROR_CODES | ROW_ERROR_CODES
 
 
 # --- File errors ---------------------------------------------------------------------------
@@ -621,15 +627,15 @@ def docx_bytes() -> bytes:
             'Område;Aktivitet\nA;"'.encode() + b"x" * 200_000 + b'"\n',
             "plan.csv",
             "bad_csv",
-            {"line": 2},
+            {"line": 2, "detail": "field larger than field limit (131072)"},
         ),
     ],
 )
 def test_file_errors(data: bytes, filename: str, code: str, params: dict[str, Any]) -> None:
     with pytest.raises(PlanFileError) as caught:
         read_plan(data, filename)
-    assert (caught.value.code, caught.value.params) == (code, params)
-    assert isinstance(caught.value, ValueError)
+    assert (caught.value.code, caught.value.params) == (PREFIX + code, params)
+    assert isinstance(caught.value, ValidationFailed) and caught.value.status == 400
     assert str(caught.value)
 
 
@@ -637,7 +643,7 @@ def test_xlsx_file_errors() -> None:
     empty = xlsx_bytes([])
     with pytest.raises(PlanFileError) as caught:
         read_plan(empty, "plan.xlsx")
-    assert caught.value.code == "empty"
+    assert caught.value.code == PREFIX + "empty"
     with pytest.raises(PlanFileError) as caught:
         read_plan(xlsx_bytes([["Område", "Vad"], ["A", "B"]]), "plan.xlsx")
     assert caught.value.params["column"] == "title"
@@ -650,19 +656,26 @@ def test_row_limit() -> None:
     assert plan.rows[-1].row == MAX_ROWS + 1
     with pytest.raises(PlanFileError) as caught:
         plan_with(["Område", "Aktivitet"], *rows, ["A", "En för mycket"])
-    assert (caught.value.code, caught.value.params) == ("too_many_rows", {"limit": 2000})
+    assert (caught.value.code, caught.value.params) == (PREFIX + "too_many_rows", {"limit": 2000})
 
 
 def test_error_classes_refuse_unknown_codes() -> None:
     with pytest.raises(ValueError, match="unknown plan file error code"):
-        PlanFileError("bad_status")
+        PlanFileError(PREFIX + "bad_status")
     with pytest.raises(ValueError, match="unknown plan row error code"):
-        RowError(2, "Status", "empty", {})
-    error = PlanFileError("missing_column", column="area", names=["område"])
-    assert str(error) == "The column for area is missing; it may be called ['område']."
-    assert str(RowError(3, "Status", "bad_status", {"value": "x"})) == (
-        "row 3, column “Status”: “x” is not a status."
+        RowError(2, "Status", PREFIX + "empty", {})
+    error = PlanFileError(PREFIX + "missing_column", column="area", names=["område"])
+    assert str(error) == "followup.planfile.missing_column(column='area', names=['område'])"
+    assert str(RowError(3, "Status", PREFIX + "bad_status", {"value": "x"})) == (
+        "row 3, column “Status”: followup.planfile.bad_status(value='x')"
     )
+
+
+def test_a_row_error_without_the_prefix_gets_it() -> None:
+    """As stored with a plan import before the codes had one, and as the Django side adds."""
+    assert RowError(3, "Mål", "unknown_goal", {"numbers": "9"}).code == PREFIX + "unknown_goal"
+    stored = {"row": 4, "column": "Aktivitet", "code": "missing_title", "params": {}}
+    assert RowError.from_dict(stored).code == PREFIX + "missing_title"
 
 
 # --- Storing between preview and confirmation ----------------------------------------------
@@ -674,7 +687,9 @@ def test_rows_and_errors_survive_json() -> None:
     assert stored[0]["sdg_targets"] == ["16.7", "5.5", "10.2"]
     assert [PlanRow.from_dict(item) for item in stored] == [FIRST_ROW, SECOND_ROW]
     errors = json.loads(json.dumps([error.to_dict() for error in plan.errors]))
-    assert errors == [{"row": 4, "column": "Aktivitet", "code": "missing_title", "params": {}}]
+    assert errors == [
+        {"row": 4, "column": "Aktivitet", "code": PREFIX + "missing_title", "params": {}}
+    ]
     assert [RowError.from_dict(item) for item in errors] == plan.errors
 
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from delaktig.accounts.services import account_delete, personal_data_export
-from delaktig.core.errors import PermissionDenied
+from delaktig.core.errors import PermissionDenied, RateLimited, ValidationFailed
 from delaktig.core.models import AuditEntry
 from delaktig.identity import services
 from delaktig.identity.models import Verification, VerificationCode
@@ -49,12 +49,12 @@ def test_a_code_verifies_the_account_once_and_nothing_is_kept_in_clear(place: An
 
     youth = UserFactory()
     typed = code.lower().replace("-", " ")  # as read off the slip and typed on a phone
-    verification = services.verification_code_redeem(user=youth, code=typed)
+    verification = services.verification_code_redeem(actor=youth, code=typed)
     assert verification.method == "code" and verification.municipality == place["home"]
     assert verification.verified_by == place["official"]
     assert verification.identity_hash == services.hash_identity_number(PNR)
-    with pytest.raises(services.InvalidCode):
-        services.verification_code_redeem(user=UserFactory(), code=code)
+    with pytest.raises(ValidationFailed, match="identity.invalid_code"):
+        services.verification_code_redeem(actor=UserFactory(), code=code)
 
 
 @pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_only_officials_of_the_municipality_issue_codes(place: Any) -> None:
         services.verification_code_issue(
             actor=outsider, identity_number=PNR, municipality=place["home"]
         )
-    with pytest.raises(services.ValidationFailed):
+    with pytest.raises(ValidationFailed, match="identity.invalid_number"):
         issue(place, number="200901012384")  # wrong check digit
     assert not VerificationCode.objects.exists()
 
@@ -77,8 +77,8 @@ def test_an_expired_code_is_refused(place: Any) -> None:
         issued_at=timezone.now() - timedelta(days=31),
         expires_at=timezone.now() - timedelta(seconds=1),
     )
-    with pytest.raises(services.InvalidCode):
-        services.verification_code_redeem(user=UserFactory(), code=code)
+    with pytest.raises(ValidationFailed, match="identity.invalid_code"):
+        services.verification_code_redeem(actor=UserFactory(), code=code)
     assert not Verification.objects.exists()
 
 
@@ -87,12 +87,12 @@ def test_wrong_codes_are_limited_per_person(place: Any) -> None:
     issued, code = issue(place)
     guesser = UserFactory()
     for _ in range(services.CODE_ATTEMPTS[0]):
-        with pytest.raises(services.InvalidCode):
-            services.verification_code_redeem(user=guesser, code="AAAA-AAAA-AAAA")
-    with pytest.raises(services.TooManyCodeAttempts):
-        services.verification_code_redeem(user=guesser, code=code)
+        with pytest.raises(ValidationFailed, match="identity.invalid_code"):
+            services.verification_code_redeem(actor=guesser, code="AAAA-AAAA-AAAA")
+    with pytest.raises(RateLimited, match="identity.too_many_code_attempts"):
+        services.verification_code_redeem(actor=guesser, code=code)
     # Someone else is not held up, and the code is still good.
-    assert services.verification_code_redeem(user=UserFactory(), code=code)
+    assert services.verification_code_redeem(actor=UserFactory(), code=code)
 
 
 @pytest.mark.django_db
@@ -100,9 +100,9 @@ def test_an_account_verified_as_someone_else_cannot_take_the_code(place: Any) ->
     _issued, code = issue(place)
     _other, other_code = issue(place, number=OTHER_PNR)
     user = UserFactory()
-    services.verification_code_redeem(user=user, code=other_code)
-    with pytest.raises(services.OtherPerson):
-        services.verification_code_redeem(user=user, code=code)
+    services.verification_code_redeem(actor=user, code=other_code)
+    with pytest.raises(ValidationFailed, match="identity.other_person"):
+        services.verification_code_redeem(actor=user, code=code)
     assert VerificationCode.objects.filter(used_at__isnull=True).count() == 1
 
 
@@ -116,7 +116,7 @@ def test_two_people_entering_the_same_code_at_once_verify_one(place: Any) -> Non
     def redeem(user: Any) -> None:
         try:
             barrier.wait(timeout=30)
-            services.verification_code_redeem(user=user, code=code)
+            services.verification_code_redeem(actor=user, code=code)
         except BaseException as error:  # noqa: BLE001 - asserted on below
             errors.append(error)
         finally:
@@ -129,7 +129,8 @@ def test_two_people_entering_the_same_code_at_once_verify_one(place: Any) -> Non
     for thread in threads:
         thread.join()
     assert Verification.objects.count() == 1
-    assert len(errors) == 3 and all(isinstance(e, services.InvalidCode) for e in errors)
+    assert len(errors) == 3
+    assert all(getattr(e, "code", "") == "identity.invalid_code" for e in errors)
 
 
 @pytest.mark.django_db
@@ -168,7 +169,7 @@ def test_pages_issue_and_redeem_with_errors_that_keep_what_was_typed(place: Any)
 def test_codes_in_export_erasure_and_retention(place: Any) -> None:
     _issued, code = issue(place)
     youth = UserFactory()
-    services.verification_code_redeem(user=youth, code=code)
+    services.verification_code_redeem(actor=youth, code=code)
     data = personal_data_export(user=youth)
     assert data["verification_codes"][0]["municipality"] == "2380"
     assert "identity_hash" not in str(data["verification_codes"])

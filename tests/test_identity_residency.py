@@ -10,10 +10,11 @@ from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from delaktig.core.errors import ValidationFailed
 from delaktig.core.models import AuditEntry
 from delaktig.identity.adapter import verify_from_claims
 from delaktig.identity.models import RegisterEntry, Verification
-from delaktig.identity.register import RegisterFileError, read_register, register_replace
+from delaktig.identity.register import problem_messages, read_register, register_replace
 from delaktig.identity.residency import municipality_for
 from delaktig.identity.services import hash_identity_number
 from delaktig.organisations.models import RetentionRule
@@ -44,13 +45,15 @@ def test_register_is_read_hashed_and_never_kept_in_clear(towns: Any) -> None:
 
 def test_a_bad_line_imports_nothing_and_says_which(towns: Any) -> None:
     register_replace(rows=read_register(f"{PNR};2380\n".encode()))
-    with pytest.raises(RegisterFileError) as caught:
+    with pytest.raises(ValidationFailed, match="identity.register_unreadable") as caught:
         read_register(f"{OTHER};2309\n198112189875;2380\n{PNR};9999\n{PNR}\n".encode())
-    assert [(e.line, e.reason[:14]) for e in caught.value.errors] == [
-        (2, "not a valid pe"),
-        (3, "unknown kommun"),
-        (4, "expected perso"),
+    assert [(p["line"], p["code"]) for p in caught.value.params["problems"]] == [
+        (2, "identity.register_bad_number"),
+        (3, "identity.register_unknown_municipality"),
+        (4, "identity.register_columns"),
     ]
+    assert caught.value.message == "3 rader i filen går inte att läsa."
+    assert problem_messages(caught.value)[1] == "Rad 3: okänd kommunkod 9999."
     assert RegisterEntry.objects.count() == 1
 
 
@@ -64,11 +67,11 @@ def test_an_import_replaces_the_register(towns: Any, tmp_path: Path) -> None:
     assert list(RegisterEntry.objects.values_list("municipality__code", flat=True)) == ["2309"]
     broken = tmp_path / "c.csv"
     broken.write_text("12345;2380\n")
-    with pytest.raises(CommandError, match="nothing imported: line 1"):
+    with pytest.raises(CommandError, match="nothing imported: 1 rad .* Rad 1: inte ett giltigt"):
         call_command("import_population_register", str(broken), stdout=StringIO())
     empty = tmp_path / "d.csv"
     empty.write_text("personnummer;kommunkod\n")  # an empty extract never wipes the register
-    with pytest.raises(CommandError, match="no people"):
+    with pytest.raises(CommandError, match="nothing imported: Filen innehåller inga personer"):
         call_command("import_population_register", str(empty), stdout=StringIO())
     assert RegisterEntry.objects.count() == 1
 

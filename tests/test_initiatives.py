@@ -10,7 +10,8 @@ from delaktig.initiatives.counting import (
     six_months_before,
 )
 from delaktig.initiatives.models import Initiative, SignatureList
-from delaktig.initiatives.services import initiative_count, signatures_register
+from delaktig.initiatives.selectors import initiative_count
+from delaktig.initiatives.services import signatures_register
 from tests.factories import OrganisationFactory, UserFactory, role
 
 
@@ -84,7 +85,7 @@ def test_registering_signatures_is_all_or_nothing() -> None:
         ),
     )
     assert saved == 4 and errors == []
-    count = initiative_count(initiative)
+    count = initiative_count(initiative=initiative)
     assert (count.valid, count.invalid, count.duplicates, count.required) == (2, 1, 1, 3)
 
 

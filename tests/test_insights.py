@@ -55,7 +55,7 @@ def test_figures_count_participants_once_and_hide_small_groups(client: Client) -
             ProfileFactory(user=user, municipality=municipality, sex="man")
             CommentFactory(module=module, author=user)
     CommentFactory(module=module)  # no profile
-    figures = process_figures(module.process)
+    figures = process_figures(process=module.process)
     assert figures.participants == 14
     assert figures.module_figures == {"Kommentarer": 20}
     assert figures.with_profile == 13
@@ -88,4 +88,4 @@ def test_figures_hide_the_profile_total_that_would_reveal_a_group() -> None:
         user = UserFactory()
         ProfileFactory(user=user, sex="kvinna")
         CommentFactory(module=module, author=user)
-    assert process_figures(module.process).with_profile is None
+    assert process_figures(process=module.process).with_profile is None

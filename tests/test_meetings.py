@@ -8,11 +8,23 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from delaktig.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from delaktig.core.errors import (
+    Conflict,
+    InvalidTransition,
+    NotAllowedInPhase,
+    PermissionDenied,
+    ValidationFailed,
+)
 from delaktig.meetings import services
 from delaktig.meetings.models import Meeting, Registration
-from delaktig.meetings.services import RegistrationClosed
-from tests.factories import OrganisationFactory, UserFactory, role
+from tests.factories import (
+    ModuleFactory,
+    OrganisationFactory,
+    PhaseFactory,
+    ProcessFactory,
+    UserFactory,
+    role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,41 +50,73 @@ def test_capacity_waiting_list_and_promotion(django_capture_on_commit_callbacks:
     meeting = event()
     first, second, third, fourth = (UserFactory() for _ in range(4))
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.registration_create(user=first, meeting=meeting).status == "confirmed"
-        assert services.registration_create(user=second, meeting=meeting).status == "confirmed"
+        assert services.registration_create(actor=first, meeting=meeting).status == "confirmed"
+        assert services.registration_create(actor=second, meeting=meeting).status == "confirmed"
         assert (
             services.registration_create(
-                user=third, meeting=meeting, interpreter="teckenspråk"
+                actor=third, meeting=meeting, interpreter="teckenspråk"
             ).status
             == "waiting"
         )
-        assert services.registration_create(user=fourth, meeting=meeting).status == "waiting"
+        assert services.registration_create(actor=fourth, meeting=meeting).status == "waiting"
     with pytest.raises(ValidationFailed):
-        services.registration_create(user=first, meeting=meeting)
+        services.registration_create(actor=first, meeting=meeting)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.registration_cancel(user=second, meeting=meeting)
+        services.registration_cancel(actor=second, meeting=meeting)
     promoted = Registration.objects.get(user=third)
     assert promoted.status == "confirmed" and promoted.promoted_at is not None
     assert Registration.objects.get(user=fourth).status == "waiting"
     assert [m.to for m in mail.outbox] == [[third.email]]
     assert "plats" in mail.outbox[0].subject
     # A waiting person who cancels frees nothing.
-    services.registration_cancel(user=fourth, meeting=meeting)
+    services.registration_cancel(actor=fourth, meeting=meeting)
     assert meeting.registrations.filter(status="confirmed").count() == 2
     # Registering again after cancelling is allowed.
-    assert services.registration_create(user=second, meeting=meeting).status == "waiting"
+    assert services.registration_create(actor=second, meeting=meeting).status == "waiting"
 
 
 def test_closed_or_past_events_refuse_registration(time_machine: Any) -> None:
     meeting = event(registration_open=False)
-    with pytest.raises(RegistrationClosed):
-        services.registration_create(user=UserFactory(), meeting=meeting)
+    with pytest.raises(Conflict) as refused:
+        services.registration_create(actor=UserFactory(), meeting=meeting)
+    assert refused.value.code == "meetings.registration_closed"
     meeting.registration_open = True
     meeting.save()
     time_machine.move_to(meeting.starts_at)
-    with pytest.raises(RegistrationClosed):
-        services.registration_create(user=UserFactory(), meeting=meeting)
+    with pytest.raises(Conflict) as refused:
+        services.registration_create(actor=UserFactory(), meeting=meeting)
+    assert refused.value.code == "meetings.registration_closed"
+
+
+def test_a_meeting_in_a_process_takes_registrations_only_in_a_running_events_phase(
+    client: Client,
+) -> None:
+    module = ModuleFactory(process=ProcessFactory(), kind="meeting", title="Möten")
+    meeting = event(organisation=module.process.organisation, module=module)
+    person = UserFactory()
+    with pytest.raises(NotAllowedInPhase):
+        services.registration_create(actor=person, meeting=meeting)
+    client.force_login(person)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Anmälan är stängd." in html
+    response = client.post(meeting.get_absolute_url(), {})
+    assert response.status_code == 409 and "ingen fas" in response.content.decode()
+    PhaseFactory(module=module, process=module.process, phase_type="events", name="Möten")
+    assert services.registration_create(actor=person, meeting=meeting).status == "confirmed"
+    # Registration is a resident's: not for someone who is not logged in or whose account is off.
+    with pytest.raises(PermissionDenied):
+        services.registration_create(actor=UserFactory(is_active=False), meeting=meeting)
+    # The phase is over: closed again.
+    ended = timezone.now() - timedelta(minutes=1)
+    module.phases.update(starts_at=ended - timedelta(days=1), ends_at=ended)
+    with pytest.raises(NotAllowedInPhase):
+        services.registration_create(actor=UserFactory(), meeting=meeting)
+
+
+def test_a_meeting_outside_any_process_needs_no_phase() -> None:
+    assert event(module=None).module is None
+    assert services.registration_create(actor=UserFactory(), meeting=event()).status == "confirmed"
 
 
 def test_reminders_go_once_the_day_before(
@@ -80,7 +124,7 @@ def test_reminders_go_once_the_day_before(
 ) -> None:
     meeting = event(capacity=None)
     person = UserFactory()
-    services.registration_create(user=person, meeting=meeting)
+    services.registration_create(actor=person, meeting=meeting)
     time_machine.move_to(meeting.starts_at - timedelta(hours=25))
     assert services.meeting_reminders_send() == 0
     time_machine.move_to(meeting.starts_at - timedelta(hours=23))
@@ -198,18 +242,19 @@ def test_question_time_rules_deadline_and_limit(time_machine: Any) -> None:
         timezone.make_aware(timezone.datetime.combine(last_day, timezone.datetime.max.time()))
         - timedelta(minutes=1)
     )
-    services.question_submit(asker=asker, meeting=meeting, text="Fråga ett", asker_name="Kim")
-    services.question_submit(asker=asker, meeting=meeting, text="Fråga två", asker_name="Kim")
+    services.question_submit(actor=asker, meeting=meeting, text="Fråga ett", asker_name="Kim")
+    services.question_submit(actor=asker, meeting=meeting, text="Fråga två", asker_name="Kim")
     with pytest.raises(ValidationFailed):
-        services.question_submit(asker=asker, meeting=meeting, text="Tre", asker_name="Kim")
-    services.question_submit(asker=UserFactory(), meeting=meeting, text="Annan", asker_name="Al")
+        services.question_submit(actor=asker, meeting=meeting, text="Tre", asker_name="Kim")
+    services.question_submit(actor=UserFactory(), meeting=meeting, text="Annan", asker_name="Al")
     time_machine.move_to(
         timezone.make_aware(
             timezone.datetime.combine(last_day + timedelta(days=1), timezone.datetime.min.time())
         )
     )
-    with pytest.raises(RegistrationClosed):
-        services.question_submit(asker=UserFactory(), meeting=meeting, text="Sen", asker_name="Bo")
+    with pytest.raises(Conflict) as refused:
+        services.question_submit(actor=UserFactory(), meeting=meeting, text="Sen", asker_name="Bo")
+    assert refused.value.code == "meetings.question_deadline_passed"
 
 
 def test_question_is_accepted_answered_and_the_asker_told_each_time(
@@ -255,7 +300,7 @@ def test_declining_needs_a_reason(django_capture_on_commit_callbacks: Any) -> No
     meeting = assembly_meeting()
     official = role(UserFactory(), "official", meeting.organisation)
     question = services.question_submit(
-        asker=UserFactory(), meeting=meeting, text="Om min bygglovsansökan", asker_name="Al"
+        actor=UserFactory(), meeting=meeting, text="Om min bygglovsansökan", asker_name="Al"
     )
     with pytest.raises(ValidationFailed):
         services.question_decline(actor=official, question=question, reason=" ")
@@ -267,3 +312,47 @@ def test_declining_needs_a_reason(django_capture_on_commit_callbacks: Any) -> No
     assert declined.status == "declined"
     with pytest.raises(InvalidTransition):
         services.question_answer(actor=official, question=declined, answered_by="X", answer="Y")
+
+
+def test_the_question_and_registration_workflows() -> None:
+    from delaktig.meetings.models import Question
+    from delaktig.meetings.workflow import (
+        QUESTION_MACHINE,
+        REGISTRATION_MACHINE,
+        QuestionAction,
+        RegistrationAction,
+    )
+
+    Status = Question.Status
+    assert QUESTION_MACHINE.allowed_actions(Status.SUBMITTED) == [
+        QuestionAction.ACCEPT,
+        QuestionAction.DECLINE,
+    ]
+    assert QUESTION_MACHINE.allowed_actions(Status.ACCEPTED) == [QuestionAction.ANSWER]
+    assert QUESTION_MACHINE.allowed_actions(Status.ANSWERED) == []
+    assert QUESTION_MACHINE.allowed_actions(Status.DECLINED) == []
+    assert REGISTRATION_MACHINE.require("waiting", "promote") == "confirmed"
+    assert REGISTRATION_MACHINE.allowed_actions("cancelled") == []
+    with pytest.raises(InvalidTransition):
+        REGISTRATION_MACHINE.require("confirmed", RegistrationAction.PROMOTE)
+
+
+def test_meeting_permissions_by_role() -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    meeting = assembly_meeting()
+    official = role(UserFactory(), "official", meeting.organisation)
+    moderator = role(UserFactory(), "moderator", meeting.organisation)
+    other_official = role(UserFactory(), "official", OrganisationFactory())
+    resident = UserFactory()
+    for perm in ("meetings.change_meeting", "meetings.handle_question"):
+        assert official.has_perm(perm, meeting)
+        assert not moderator.has_perm(perm, meeting)
+        assert not other_official.has_perm(perm, meeting)
+        assert not resident.has_perm(perm, meeting)
+    assert official.has_perm("meetings.add_meeting", meeting.organisation)
+    assert not other_official.has_perm("meetings.add_meeting", meeting.organisation)
+    for perm in ("meetings.register_meeting", "meetings.ask_question"):
+        assert resident.has_perm(perm, meeting)
+        assert not AnonymousUser().has_perm(perm, meeting)
+        assert not UserFactory(is_active=False).has_perm(perm, meeting)

@@ -3,7 +3,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from delaktig.opinionmaps.polisdata import NotAPolisExportError, read_export, write_export
+from delaktig.core.errors import ValidationFailed
+from delaktig.opinionmaps.polisdata import read_export, write_export
 
 DATA = Path(__file__).parent / "data" / "polis"
 
@@ -62,8 +63,8 @@ def test_write_export_round_trip(name: str, tmp_path: Path) -> None:
 
 
 def test_not_an_export(tmp_path: Path) -> None:
-    with pytest.raises(NotAPolisExportError):
+    with pytest.raises(ValidationFailed, match="opinionmaps.not_a_polis_export"):
         read_export(tmp_path)
     (tmp_path / "votes.csv").write_text("a,b\n1,2\n")
-    with pytest.raises(NotAPolisExportError):
+    with pytest.raises(ValidationFailed, match="opinionmaps.not_a_polis_export"):
         read_export(tmp_path)

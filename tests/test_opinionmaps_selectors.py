@@ -58,13 +58,13 @@ def test_priority_prefers_splitting_and_extreme_statements_over_passes() -> None
 def test_next_statement_skips_voted_and_unpublished_and_ends_with_none() -> None:
     opinion_map = open_map(moderation=OpinionMap.Moderation.BEFORE)
     published = seed(opinion_map, [f"Påstående {n}" for n in range(6)])
-    pending = services.add_statement(
-        user=UserFactory(), opinion_map=opinion_map, text="Väntar på granskning"
+    pending = services.statement_create(
+        actor=UserFactory(), opinion_map=opinion_map, text="Väntar på granskning"
     )
-    to_reject = services.add_statement(
-        user=UserFactory(), opinion_map=opinion_map, text="Ska avvisas"
+    to_reject = services.statement_create(
+        actor=UserFactory(), opinion_map=opinion_map, text="Ska avvisas"
     )
-    services.moderate(
+    services.statement_moderate(
         actor=official_of(opinion_map.module.process.organisation),
         statement=to_reject,
         publish=False,
@@ -73,46 +73,48 @@ def test_next_statement_skips_voted_and_unpublished_and_ends_with_none() -> None
     other_map = open_map()
     seed(other_map, ["I en annan karta"])
     user = UserFactory()
-    services.vote(user=user, statement=published[2], value=1)
+    services.vote_cast(actor=user, statement=published[2], value=1)
     me = participant(opinion_map, user)
-    assert selectors.progress(opinion_map, me) == (1, 6)
+    assert selectors.progress(opinion_map=opinion_map, participant=me) == (1, 6)
 
     shown: list[int] = []
-    while (statement := selectors.next_statement(opinion_map, me)) is not None:
+    while (
+        statement := selectors.next_statement(opinion_map=opinion_map, participant=me)
+    ) is not None:
         assert statement.map_id == opinion_map.pk
         assert statement.status == Statement.Status.PUBLISHED
         assert statement.pk not in shown and statement.pk != published[2].pk
         assert statement.pk not in (pending.pk, to_reject.pk)
         # A reload before voting shows the same statement.
-        assert selectors.next_statement(opinion_map, me) == statement
-        assert selectors.next_statement(opinion_map, me) == statement
+        assert selectors.next_statement(opinion_map=opinion_map, participant=me) == statement
+        assert selectors.next_statement(opinion_map=opinion_map, participant=me) == statement
         shown.append(statement.pk)
-        services.vote(user=user, statement=statement, value=len(shown) % 3 - 1)
-        assert selectors.progress(opinion_map, me) == (len(shown) + 1, 6)
+        services.vote_cast(actor=user, statement=statement, value=len(shown) % 3 - 1)
+        assert selectors.progress(opinion_map=opinion_map, participant=me) == (len(shown) + 1, 6)
     assert sorted(shown) == sorted(s.pk for s in published if s != published[2])
-    assert selectors.next_statement(opinion_map, me) is None
+    assert selectors.next_statement(opinion_map=opinion_map, participant=me) is None
 
 
 def test_next_statement_for_someone_who_has_not_voted_yet() -> None:
     opinion_map = open_map()
-    assert selectors.next_statement(opinion_map, None) is None
-    assert selectors.progress(opinion_map, None) == (0, 0)
+    assert selectors.next_statement(opinion_map=opinion_map, participant=None) is None
+    assert selectors.progress(opinion_map=opinion_map, participant=None) == (0, 0)
     statements = seed(opinion_map, ["Första", "Andra", "Tredje"])
-    first = selectors.next_statement(opinion_map, None)
+    first = selectors.next_statement(opinion_map=opinion_map, participant=None)
     assert first in statements
-    assert selectors.next_statement(opinion_map, None) == first
-    assert selectors.progress(opinion_map, None) == (0, 3)
+    assert selectors.next_statement(opinion_map=opinion_map, participant=None) == first
+    assert selectors.progress(opinion_map=opinion_map, participant=None) == (0, 3)
 
 
 def test_next_statement_prefers_statements_nobody_has_seen() -> None:
     opinion_map = open_map()
     worn, fresh = seed(opinion_map, ["Alla har passat på den här", "Den här är ny"])
     for _ in range(20):
-        services.vote(user=UserFactory(), statement=worn, value=0)
+        services.vote_cast(actor=UserFactory(), statement=worn, value=0)
     drawn = Counter()  # type: ignore[var-annotated]
     for _ in range(20):
-        newcomer = services.participant_for(opinion_map, UserFactory())
-        drawn[selectors.next_statement(opinion_map, newcomer)] += 1
+        newcomer = services.participant_get_or_create(opinion_map=opinion_map, user=UserFactory())
+        drawn[selectors.next_statement(opinion_map=opinion_map, participant=newcomer)] += 1
     assert drawn[fresh] == 20
 
 
@@ -120,17 +122,17 @@ def test_progress_counts_only_published_statements() -> None:
     opinion_map = open_map()
     first, second = seed(opinion_map, ["Första", "Andra"])
     user = UserFactory()
-    services.vote(user=user, statement=first, value=1)
-    services.vote(user=user, statement=second, value=1)
+    services.vote_cast(actor=user, statement=first, value=1)
+    services.vote_cast(actor=user, statement=second, value=1)
     me = participant(opinion_map, user)
-    assert selectors.progress(opinion_map, me) == (2, 2)
-    services.moderate(
+    assert selectors.progress(opinion_map=opinion_map, participant=me) == (2, 2)
+    services.statement_moderate(
         actor=official_of(opinion_map.module.process.organisation),
         statement=second,
         publish=False,
         reason="Dubblett",
     )
-    assert selectors.progress(opinion_map, me) == (1, 1)
+    assert selectors.progress(opinion_map=opinion_map, participant=me) == (1, 1)
 
 
 # --- map_view -----------------------------------------------------------------------------
@@ -143,15 +145,15 @@ def computed() -> tuple[OpinionMap, list[Any], list[Any], list[Statement]]:
     block_a, block_b, statements = planted_blocks(opinion_map)
     (common,) = seed(opinion_map, ["Alla håller med om det här"])
     for user in block_a + block_b:
-        services.vote(user=user, statement=common, value=1)
-    services.recompute(opinion_map.pk)
+        services.vote_cast(actor=user, statement=common, value=1)
+    services.map_recompute(opinion_map_id=opinion_map.pk)
     opinion_map.refresh_from_db()
     return opinion_map, block_a, block_b, [*statements, common]
 
 
 def test_map_view_without_result() -> None:
     opinion_map = open_map()
-    view = selectors.map_view(opinion_map, UserFactory())
+    view = selectors.map_view(opinion_map=opinion_map, viewer=UserFactory())
     assert view.result is None and view.groups == [] and view.picture is None
 
 
@@ -161,7 +163,7 @@ def test_map_view_groups_and_your_group(computed: Any) -> None:
     assert result.k == 2
     label = dict(zip(result.data["participants"], result.data["labels"], strict=True))
     for user in (block_a[0], block_b[-1]):
-        view = selectors.map_view(opinion_map, user)
+        view = selectors.map_view(opinion_map=opinion_map, viewer=user)
         me = participant(opinion_map, user)
         letter = mapdraw.group_letter(label[me.pk])
         assert view.your_group == letter
@@ -170,7 +172,7 @@ def test_map_view_groups_and_your_group(computed: Any) -> None:
         assert view.you_voted == Vote.objects.filter(participant=me).count()
         assert view.picture is not None and view.picture.you is not None
         assert not view.outdated
-    view = selectors.map_view(opinion_map, block_a[0])
+    view = selectors.map_view(opinion_map=opinion_map, viewer=block_a[0])
     assert [card.letter for card in view.groups] == ["A", "B"]
     assert sum(card.size for card in view.groups) == result.n_grouped == 40
     for card in view.groups:
@@ -181,16 +183,16 @@ def test_map_view_groups_and_your_group(computed: Any) -> None:
     assert view.min_votes == 7
     assert [row.statement.number for row in view.statements] == sorted(s.number for s in statements)
 
-    stranger = selectors.map_view(opinion_map, UserFactory())
-    anonymous = selectors.map_view(opinion_map, AnonymousUser())
+    stranger = selectors.map_view(opinion_map=opinion_map, viewer=UserFactory())
+    anonymous = selectors.map_view(opinion_map=opinion_map, viewer=AnonymousUser())
     for other in (stranger, anonymous):
         assert other.your_group == "" and not other.you_counted and other.you_voted == 0
         assert not any(card.is_yours for card in other.groups)
         assert other.picture is not None and other.picture.you is None
 
-    services.vote(user=block_a[0], statement=statements[-1], value=-1)
+    services.vote_cast(actor=block_a[0], statement=statements[-1], value=-1)
     opinion_map.refresh_from_db()
-    assert selectors.map_view(opinion_map, block_a[0]).outdated
+    assert selectors.map_view(opinion_map=opinion_map, viewer=block_a[0]).outdated
 
 
 def test_map_view_shares_match_the_votes(computed: Any) -> None:
@@ -202,7 +204,7 @@ def test_map_view_shares_match_the_votes(computed: Any) -> None:
         "participant_id", "statement_id", "value"
     ):
         votes.setdefault(s, []).append((label[p], v))
-    view = selectors.map_view(opinion_map, AnonymousUser())
+    view = selectors.map_view(opinion_map=opinion_map, viewer=AnonymousUser())
     for row in view.statements:
         cast = votes[row.statement.pk]
         overall = row.overall
@@ -241,9 +243,9 @@ def test_demographics_shown_for_large_groups(computed: Any) -> None:
     # Taking part in another map as well does not count anyone twice.
     elsewhere = open_map()
     (other,) = seed(elsewhere, ["Någon annanstans"])
-    services.vote(user=block_a[0], statement=other, value=1)
+    services.vote_cast(actor=block_a[0], statement=other, value=1)
 
-    view = selectors.map_view(opinion_map, block_a[0])
+    view = selectors.map_view(opinion_map=opinion_map, viewer=block_a[0])
     assert view.n_with_profile == 18
     tables = {table.title: table for table in view.demographics}
     assert list(tables) == ["Kön", "Åldersgrupp", "Kommun"]
@@ -274,7 +276,7 @@ def test_demographics_suppress_small_groups(computed: Any) -> None:
         ProfileFactory(user=user, sex="kvinna", birth_year=1980)
     for user in block_b[:3]:
         ProfileFactory(user=user, sex="man", birth_year=1980)
-    view = selectors.map_view(opinion_map, block_a[0])
+    view = selectors.map_view(opinion_map=opinion_map, viewer=block_a[0])
     assert view.n_with_profile == 15
     for table in view.demographics:
         rows = {letter: (cells, total) for letter, cells, total in table.rows}
@@ -289,7 +291,7 @@ def test_demographics_suppress_small_groups(computed: Any) -> None:
         ProfileFactory(user=user, sex="kvinna", birth_year=1980)
     for user in block_b[5:8]:
         ProfileFactory(user=user, sex="man", birth_year=1980)
-    view = selectors.map_view(opinion_map, block_a[0])
+    view = selectors.map_view(opinion_map=opinion_map, viewer=block_a[0])
     sex = next(t for t in view.demographics if t.title == "Kön")
     rows = {letter: (cells, total) for letter, cells, total in sex.rows}
     assert rows[g_b][0][sex.columns.index("Kvinna")] is None

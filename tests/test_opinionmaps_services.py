@@ -15,13 +15,14 @@ from django.test import override_settings
 from django.utils import timezone
 
 from delaktig.core.errors import (
+    Conflict,
     NotAllowedInPhase,
     PermissionDenied,
     RateLimited,
     ValidationFailed,
 )
 from delaktig.core.models import AuditEntry
-from delaktig.opinionmaps import maths, polisdata, services
+from delaktig.opinionmaps import maths, polisdata, selectors, services
 from delaktig.opinionmaps.models import (
     STATEMENT_MAX_LENGTH,
     MapResult,
@@ -30,6 +31,7 @@ from delaktig.opinionmaps.models import (
     Statement,
     Vote,
 )
+from tests import zip_bombs
 from tests.factories import ModuleFactory, PhaseFactory, ProcessFactory, UserFactory, role
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +54,7 @@ def open_map(
     process = ProcessFactory(**process_kwargs)
     module = ModuleFactory(process=process, kind="opinionmap", title="Opinionskarta")
     PhaseFactory(module=module, process=process, phase_type=phase_type, name="Röstning")
-    return services.configure(
+    return services.map_configure(
         actor=official_of(process.organisation),
         module=module,
         topic="Kollektivtrafiken i regionen",
@@ -68,7 +70,7 @@ def official_of(organisation: Any) -> Any:
 def seed(opinion_map: OpinionMap, texts: list[str]) -> list[Statement]:
     official = official_of(opinion_map.module.process.organisation)
     return [
-        services.add_seed_statement(actor=official, opinion_map=opinion_map, text=text)
+        services.seed_statement_create(actor=official, opinion_map=opinion_map, text=text)
         for text in texts
     ]
 
@@ -93,7 +95,7 @@ def planted_blocks(
                 if roll < 0.08:
                     continue  # not voted
                 value = 0 if roll < 0.16 else sign * (1 if j < n_statements // 2 else -1)
-                services.vote(user=user, statement=statement, value=value)
+                services.vote_cast(actor=user, statement=statement, value=value)
             blocks[block].append(user)
     return blocks[0], blocks[1], statements
 
@@ -121,21 +123,21 @@ def test_vote_cast_change_and_same_again() -> None:
     user = UserFactory()
     start = version(opinion_map)
 
-    first = services.vote(user=user, statement=statement, value=1)
+    first = services.vote_cast(actor=user, statement=statement, value=1)
     assert (first.value, Vote.objects.count(), version(opinion_map)) == (1, 1, start + 1)
     participant = Participant.objects.get(map=opinion_map, user=user)
     assert first.participant == participant and participant.number == 1
 
-    again = services.vote(user=user, statement=statement, value=1)  # a double click
+    again = services.vote_cast(actor=user, statement=statement, value=1)  # a double click
     assert again.pk == first.pk and Vote.objects.count() == 1
     assert version(opinion_map) == start + 1
 
-    changed = services.vote(user=user, statement=statement, value=-1)
+    changed = services.vote_cast(actor=user, statement=statement, value=-1)
     assert changed.pk == first.pk and Vote.objects.get().value == -1
     assert version(opinion_map) == start + 2
     assert changed.updated >= first.created
 
-    services.vote(user=user, statement=statement, value=0)
+    services.vote_cast(actor=user, statement=statement, value=0)
     assert Vote.objects.get().value == 0 and version(opinion_map) == start + 3
     assert Participant.objects.filter(map=opinion_map).count() == 1
 
@@ -145,7 +147,7 @@ def test_invalid_vote_value_is_refused() -> None:
     (statement,) = seed(opinion_map, ["Bussarna ska gå oftare"])
     for value in (2, -2, 5):
         with pytest.raises(ValidationFailed):
-            services.vote(user=UserFactory(), statement=statement, value=value)
+            services.vote_cast(actor=UserFactory(), statement=statement, value=value)
     assert not Vote.objects.exists()
 
 
@@ -154,27 +156,31 @@ def test_second_voter_gets_the_next_number() -> None:
     (statement,) = seed(opinion_map, ["Bussarna ska gå oftare"])
     users = [UserFactory() for _ in range(3)]
     for user in users:
-        services.vote(user=user, statement=statement, value=1)
+        services.vote_cast(actor=user, statement=statement, value=1)
     numbers = [Participant.objects.get(map=opinion_map, user=u).number for u in users]
     assert numbers == [1, 2, 3]
     # Numbers are per map: another map starts again from one.
     other = open_map()
     (elsewhere,) = seed(other, ["Tågen ska gå oftare"])
-    services.vote(user=users[2], statement=elsewhere, value=1)
+    services.vote_cast(actor=users[2], statement=elsewhere, value=1)
     assert Participant.objects.get(map=other, user=users[2]).number == 1
 
 
 def test_voting_on_pending_or_rejected_statement_is_refused() -> None:
     opinion_map = open_map(moderation=OpinionMap.Moderation.BEFORE)
     writer = UserFactory()
-    pending = services.add_statement(user=writer, opinion_map=opinion_map, text="Fler cykelbanor")
+    pending = services.statement_create(
+        actor=writer, opinion_map=opinion_map, text="Fler cykelbanor"
+    )
     assert pending.status == Statement.Status.PENDING
     with pytest.raises(ValidationFailed):
-        services.vote(user=UserFactory(), statement=pending, value=1)
+        services.vote_cast(actor=UserFactory(), statement=pending, value=1)
     moderator = role(UserFactory(), "moderator", opinion_map.module.process.organisation)
-    rejected = services.moderate(actor=moderator, statement=pending, publish=False, reason="Nej")
+    rejected = services.statement_moderate(
+        actor=moderator, statement=pending, publish=False, reason="Nej"
+    )
     with pytest.raises(ValidationFailed):
-        services.vote(user=UserFactory(), statement=rejected, value=1)
+        services.vote_cast(actor=UserFactory(), statement=rejected, value=1)
     assert not Vote.objects.exists()
 
 
@@ -187,14 +193,14 @@ def test_vote_on_another_maps_statement_counts_there_only_and_follows_its_phase(
     # The other map is in its results phase: its statement takes no votes, whatever map the
     # voter came from.
     with pytest.raises(NotAllowedInPhase):
-        services.vote(user=user, statement=theirs, value=1)
-    services.vote(user=user, statement=mine, value=1)
+        services.vote_cast(actor=user, statement=theirs, value=1)
+    services.vote_cast(actor=user, statement=mine, value=1)
     open_elsewhere = open_map()
     (third,) = seed(open_elsewhere, ["Spårvagnen ska byggas"])
-    services.vote(user=user, statement=third, value=-1)
-    assert services.vote_matrix(here).statement_ids == [mine.pk]
-    assert services.vote_matrix(here).seen.nnz == 1
-    assert services.vote_matrix(open_elsewhere).statement_ids == [third.pk]
+    services.vote_cast(actor=user, statement=third, value=-1)
+    assert selectors.vote_matrix(opinion_map=here).statement_ids == [mine.pk]
+    assert selectors.vote_matrix(opinion_map=here).seen.nnz == 1
+    assert selectors.vote_matrix(opinion_map=open_elsewhere).statement_ids == [third.pk]
     assert Participant.objects.filter(user=user).count() == 2
     assert not Participant.objects.filter(map=closed_elsewhere).exists()
 
@@ -203,7 +209,7 @@ def test_vote_not_allowed_outside_the_phase() -> None:
     in_results = open_map(phase_type="results")
     (statement,) = seed(in_results, ["Bussarna ska gå oftare"])
     with pytest.raises(NotAllowedInPhase):
-        services.vote(user=UserFactory(), statement=statement, value=1)
+        services.vote_cast(actor=UserFactory(), statement=statement, value=1)
 
     running = open_map()
     (statement,) = seed(running, ["Bussarna ska gå oftare"])
@@ -212,12 +218,12 @@ def test_vote_not_allowed_outside_the_phase() -> None:
     phase.ends_at = timezone.now() + timedelta(days=2)
     phase.save()
     with pytest.raises(NotAllowedInPhase):
-        services.vote(user=UserFactory(), statement=statement, value=1)
+        services.vote_cast(actor=UserFactory(), statement=statement, value=1)
 
     closed = open_map(status="closed")
     (statement,) = seed(closed, ["Bussarna ska gå oftare"])
     with pytest.raises(NotAllowedInPhase):
-        services.vote(user=UserFactory(), statement=statement, value=1)
+        services.vote_cast(actor=UserFactory(), statement=statement, value=1)
     assert not Vote.objects.exists() and not Participant.objects.exists()
 
 
@@ -225,9 +231,9 @@ def test_voting_only_phase_allows_votes_but_not_statements() -> None:
     opinion_map = open_map(phase_type="voting_only")
     (statement,) = seed(opinion_map, ["Bussarna ska gå oftare"])
     user = UserFactory()
-    services.vote(user=user, statement=statement, value=1)
+    services.vote_cast(actor=user, statement=statement, value=1)
     with pytest.raises(NotAllowedInPhase):
-        services.add_statement(user=user, opinion_map=opinion_map, text="Fler cykelbanor")
+        services.statement_create(actor=user, opinion_map=opinion_map, text="Fler cykelbanor")
     assert Statement.objects.count() == 1
 
 
@@ -237,9 +243,9 @@ def test_anonymous_and_inactive_users_are_refused() -> None:
     inactive = UserFactory(is_active=False)
     for user in (AnonymousUser(), inactive):
         with pytest.raises(PermissionDenied):
-            services.vote(user=user, statement=statement, value=1)
+            services.vote_cast(actor=user, statement=statement, value=1)
         with pytest.raises(PermissionDenied):
-            services.add_statement(user=user, opinion_map=opinion_map, text="Fler cykelbanor")
+            services.statement_create(actor=user, opinion_map=opinion_map, text="Fler cykelbanor")
     assert not Vote.objects.exists() and not Participant.objects.exists()
 
 
@@ -250,8 +256,8 @@ def test_add_statement_with_moderation_before_is_pending_without_vote() -> None:
     opinion_map = open_map(moderation=OpinionMap.Moderation.BEFORE)
     start = version(opinion_map)
     user = UserFactory()
-    statement = services.add_statement(
-        user=user, opinion_map=opinion_map, text="  Fler   cykelbanor  i centrum "
+    statement = services.statement_create(
+        actor=user, opinion_map=opinion_map, text="  Fler   cykelbanor  i centrum "
     )
     assert statement.status == Statement.Status.PENDING
     assert statement.text == "Fler cykelbanor i centrum"
@@ -266,25 +272,29 @@ def test_add_statement_with_moderation_after_is_published_with_authors_agree() -
     seed(opinion_map, ["Bussarna ska gå oftare"])
     start = version(opinion_map)
     user = UserFactory()
-    statement = services.add_statement(user=user, opinion_map=opinion_map, text="Fler cykelbanor")
+    statement = services.statement_create(
+        actor=user, opinion_map=opinion_map, text="Fler cykelbanor"
+    )
     assert statement.status == Statement.Status.PUBLISHED and statement.number == 2
     vote = Vote.objects.get(statement=statement)
     assert vote.value == 1 and vote.participant.user == user
     assert version(opinion_map) == start + 1
-    assert statement.pk in services.vote_matrix(opinion_map).statement_ids
+    assert statement.pk in selectors.vote_matrix(opinion_map=opinion_map).statement_ids
 
 
 def test_statements_refused_when_the_map_does_not_allow_them() -> None:
     opinion_map = open_map(allow_statements=False)
     with pytest.raises(PermissionDenied):
-        services.add_statement(user=UserFactory(), opinion_map=opinion_map, text="Fler cykelbanor")
+        services.statement_create(
+            actor=UserFactory(), opinion_map=opinion_map, text="Fler cykelbanor"
+        )
     assert not Statement.objects.exists()
 
 
 def test_duplicate_statement_refused_whatever_case_space_and_full_stop() -> None:
     opinion_map = open_map(moderation=OpinionMap.Moderation.BEFORE)
     seed(opinion_map, ["Bussarna ska gå oftare"])
-    services.add_statement(user=UserFactory(), opinion_map=opinion_map, text="Fler cykelbanor")
+    services.statement_create(actor=UserFactory(), opinion_map=opinion_map, text="Fler cykelbanor")
     for text in (
         "bussarna SKA gå oftare",
         "  Bussarna   ska\tgå oftare.  ",
@@ -292,35 +302,35 @@ def test_duplicate_statement_refused_whatever_case_space_and_full_stop() -> None
         "fler  cykelbanor",  # a pending statement counts too
     ):
         with pytest.raises(ValidationFailed):
-            services.add_statement(user=UserFactory(), opinion_map=opinion_map, text=text)
+            services.statement_create(actor=UserFactory(), opinion_map=opinion_map, text=text)
     official = official_of(opinion_map.module.process.organisation)
     with pytest.raises(ValidationFailed):
-        services.add_seed_statement(
+        services.seed_statement_create(
             actor=official, opinion_map=opinion_map, text="Fler Cykelbanor."
         )
     assert Statement.objects.filter(map=opinion_map).count() == 2
     # The same text in another map is fine.
     other = open_map()
-    services.add_statement(user=UserFactory(), opinion_map=other, text="Fler cykelbanor")
+    services.statement_create(actor=UserFactory(), opinion_map=other, text="Fler cykelbanor")
 
 
 def test_too_long_or_empty_statement_refused() -> None:
     opinion_map = open_map()
     user = UserFactory()
     with pytest.raises(ValidationFailed):
-        services.add_statement(
-            user=user, opinion_map=opinion_map, text="a" * (STATEMENT_MAX_LENGTH + 1)
+        services.statement_create(
+            actor=user, opinion_map=opinion_map, text="a" * (STATEMENT_MAX_LENGTH + 1)
         )
     with pytest.raises(ValidationFailed):
-        services.add_statement(user=user, opinion_map=opinion_map, text=" \n\t ")
+        services.statement_create(actor=user, opinion_map=opinion_map, text=" \n\t ")
     official = official_of(opinion_map.module.process.organisation)
     with pytest.raises(ValidationFailed):
-        services.add_seed_statement(
+        services.seed_statement_create(
             actor=official, opinion_map=opinion_map, text="b" * (STATEMENT_MAX_LENGTH + 1)
         )
     assert not Statement.objects.exists()
-    exact = services.add_statement(
-        user=user, opinion_map=opinion_map, text="c" * STATEMENT_MAX_LENGTH
+    exact = services.statement_create(
+        actor=user, opinion_map=opinion_map, text="c" * STATEMENT_MAX_LENGTH
     )
     assert len(exact.text) == STATEMENT_MAX_LENGTH
 
@@ -330,13 +340,13 @@ def test_statement_rate_limit_per_participant(time_machine: Any) -> None:
     opinion_map = open_map()
     author = UserFactory()
     for n in range(3):
-        services.add_statement(user=author, opinion_map=opinion_map, text=f"Förslag nummer {n}")
+        services.statement_create(actor=author, opinion_map=opinion_map, text=f"Förslag nummer {n}")
     with pytest.raises(RateLimited):
-        services.add_statement(user=author, opinion_map=opinion_map, text="Ett förslag till")
-    services.add_statement(user=UserFactory(), opinion_map=opinion_map, text="Någon annans")
+        services.statement_create(actor=author, opinion_map=opinion_map, text="Ett förslag till")
+    services.statement_create(actor=UserFactory(), opinion_map=opinion_map, text="Någon annans")
     assert Statement.objects.filter(author__user=author).count() == 3
     time_machine.move_to(timezone.now() + timedelta(seconds=61))
-    services.add_statement(user=author, opinion_map=opinion_map, text="Ett förslag till")
+    services.statement_create(actor=author, opinion_map=opinion_map, text="Ett förslag till")
 
 
 # --- Moderation and permissions --------------------------------------------------------
@@ -345,10 +355,10 @@ def test_statement_rate_limit_per_participant(time_machine: Any) -> None:
 def test_moderate_publish_adds_the_authors_agree_vote() -> None:
     opinion_map = open_map(moderation=OpinionMap.Moderation.BEFORE)
     author = UserFactory()
-    statement = services.add_statement(user=author, opinion_map=opinion_map, text="Fler bussar")
+    statement = services.statement_create(actor=author, opinion_map=opinion_map, text="Fler bussar")
     moderator = role(UserFactory(), "moderator", opinion_map.module.process.organisation)
     start = version(opinion_map)
-    published = services.moderate(actor=moderator, statement=statement, publish=True)
+    published = services.statement_moderate(actor=moderator, statement=statement, publish=True)
     assert published.status == Statement.Status.PUBLISHED
     assert published.moderated_by == moderator and published.moderated_at is not None
     vote = Vote.objects.get(statement=statement)
@@ -356,22 +366,24 @@ def test_moderate_publish_adds_the_authors_agree_vote() -> None:
     assert version(opinion_map) == start + 1
     assert AuditEntry.objects.filter(action="opinionmap.publish", actor=moderator).exists()
     # Publishing again does not add a second vote.
-    services.moderate(actor=moderator, statement=statement, publish=True)
+    services.statement_moderate(actor=moderator, statement=statement, publish=True)
     assert Vote.objects.filter(statement=statement).count() == 1
 
 
 def test_moderate_reject_needs_a_reason() -> None:
     opinion_map = open_map(moderation=OpinionMap.Moderation.BEFORE)
-    statement = services.add_statement(
-        user=UserFactory(), opinion_map=opinion_map, text="Fler bussar"
+    statement = services.statement_create(
+        actor=UserFactory(), opinion_map=opinion_map, text="Fler bussar"
     )
     official = official_of(opinion_map.module.process.organisation)
     for reason in ("", "   "):
         with pytest.raises(ValidationFailed):
-            services.moderate(actor=official, statement=statement, publish=False, reason=reason)
+            services.statement_moderate(
+                actor=official, statement=statement, publish=False, reason=reason
+            )
     statement.refresh_from_db()
     assert statement.status == Statement.Status.PENDING
-    rejected = services.moderate(
+    rejected = services.statement_moderate(
         actor=official, statement=statement, publish=False, reason="  Personangrepp "
     )
     assert rejected.status == Statement.Status.REJECTED
@@ -383,12 +395,14 @@ def test_rejecting_a_published_statement_removes_it_from_the_maths() -> None:
     opinion_map = open_map()
     first, second = seed(opinion_map, ["Bussarna ska gå oftare", "Tågen ska gå oftare"])
     user = UserFactory()
-    services.vote(user=user, statement=first, value=1)
-    services.vote(user=user, statement=second, value=-1)
-    assert services.vote_matrix(opinion_map).seen.nnz == 2
+    services.vote_cast(actor=user, statement=first, value=1)
+    services.vote_cast(actor=user, statement=second, value=-1)
+    assert selectors.vote_matrix(opinion_map=opinion_map).seen.nnz == 2
     official = official_of(opinion_map.module.process.organisation)
-    services.moderate(actor=official, statement=second, publish=False, reason="Utanför ämnet")
-    matrix = services.vote_matrix(opinion_map)
+    services.statement_moderate(
+        actor=official, statement=second, publish=False, reason="Utanför ämnet"
+    )
+    matrix = selectors.vote_matrix(opinion_map=opinion_map)
     assert matrix.statement_ids == [first.pk]
     assert matrix.values.toarray().tolist() == [[1.0]]
     assert Vote.objects.count() == 2  # the vote is kept, only left out of the maths
@@ -398,8 +412,8 @@ def test_permissions_for_resident_moderator_and_official() -> None:
     opinion_map = open_map(moderation=OpinionMap.Moderation.BEFORE)
     module = opinion_map.module
     organisation = module.process.organisation
-    statement = services.add_statement(
-        user=UserFactory(), opinion_map=opinion_map, text="Fler bussar"
+    statement = services.statement_create(
+        actor=UserFactory(), opinion_map=opinion_map, text="Fler bussar"
     )
     conversation = polisdata.read_export(SEATTLE)
     resident = UserFactory()
@@ -409,11 +423,11 @@ def test_permissions_for_resident_moderator_and_official() -> None:
 
     for actor in (resident, moderator, foreign_official):
         with pytest.raises(PermissionDenied):
-            services.configure(actor=actor, module=module, topic="Något annat")
+            services.map_configure(actor=actor, module=module, topic="Något annat")
         with pytest.raises(PermissionDenied):
-            services.add_seed_statement(actor=actor, opinion_map=opinion_map, text="Frö")
+            services.seed_statement_create(actor=actor, opinion_map=opinion_map, text="Frö")
         with pytest.raises(PermissionDenied):
-            services.import_polis(
+            services.polis_import(
                 actor=actor,
                 opinion_map=opinion_map,
                 conversation=conversation,
@@ -422,17 +436,17 @@ def test_permissions_for_resident_moderator_and_official() -> None:
             )
     for actor in (resident, foreign_official):
         with pytest.raises(PermissionDenied):
-            services.moderate(actor=actor, statement=statement, publish=True)
+            services.statement_moderate(actor=actor, statement=statement, publish=True)
     statement.refresh_from_db()
     assert statement.status == Statement.Status.PENDING
     opinion_map.refresh_from_db()
     assert opinion_map.topic == "Kollektivtrafiken i regionen"
     assert Statement.objects.count() == 1 and Participant.objects.count() == 1
 
-    assert services.moderate(actor=moderator, statement=statement, publish=True).status == (
-        Statement.Status.PUBLISHED
-    )
-    changed = services.configure(actor=official, module=module, topic="Nytt ämne")
+    assert services.statement_moderate(
+        actor=moderator, statement=statement, publish=True
+    ).status == (Statement.Status.PUBLISHED)
+    changed = services.map_configure(actor=official, module=module, topic="Nytt ämne")
     assert changed.pk == opinion_map.pk and changed.topic == "Nytt ämne"
     assert OpinionMap.objects.count() == 1
 
@@ -441,10 +455,12 @@ def test_configure_validates_fields() -> None:
     opinion_map = open_map()
     official = official_of(opinion_map.module.process.organisation)
     with pytest.raises(ValidationFailed):
-        services.configure(actor=official, module=opinion_map.module, topic="   ")
-    with pytest.raises(ValueError, match="seed"):
-        services.configure(actor=official, module=opinion_map.module, seed=3)
-    services.configure(
+        services.map_configure(actor=official, module=opinion_map.module, topic="   ")
+    with pytest.raises(TypeError, match="seed"):
+        services.map_configure(  # type: ignore[call-arg]
+            actor=official, module=opinion_map.module, seed=3
+        )
+    services.map_configure(
         actor=official, module=opinion_map.module, results_public=False, allow_statements=False
     )
     opinion_map.refresh_from_db()
@@ -458,7 +474,7 @@ def test_configure_validates_fields() -> None:
 def test_recompute_finds_the_planted_blocks_and_is_stable() -> None:
     opinion_map = open_map()
     block_a, block_b, statements = planted_blocks(opinion_map)
-    result = services.recompute(opinion_map.pk)
+    result = services.map_recompute(opinion_map_id=opinion_map.pk)
     expected = {participant_pks(opinion_map, block_a), participant_pks(opinion_map, block_b)}
     assert result.k == 2
     assert partition_of(result) == expected
@@ -481,23 +497,25 @@ def test_recompute_finds_the_planted_blocks_and_is_stable() -> None:
             stance = block_sign * (1 if rep["statement"] in first_half else -1)
             assert rep["direction"] == ("agree" if stance > 0 else "disagree")
 
-    again = services.recompute(opinion_map.pk)  # warm start from the stored result
+    again = services.map_recompute(
+        opinion_map_id=opinion_map.pk
+    )  # warm start from the stored result
     assert MapResult.objects.count() == 1 and again.pk == result.pk
     assert again.data["labels"] == result.data["labels"]
     assert partition_of(again) == expected
 
     MapResult.objects.all().delete()
-    cold = services.recompute(opinion_map.pk)
+    cold = services.map_recompute(opinion_map_id=opinion_map.pk)
     assert cold.data["labels"] == result.data["labels"]
 
 
 def test_recompute_of_an_empty_or_tiny_map_stores_a_result_without_groups() -> None:
     opinion_map = open_map()
-    empty = services.recompute(opinion_map.pk)
+    empty = services.map_recompute(opinion_map_id=opinion_map.pk)
     assert (empty.k, empty.n_participants, empty.n_statements, empty.n_votes) == (0, 0, 0, 0)
     (statement,) = seed(opinion_map, ["Bussarna ska gå oftare"])
-    services.vote(user=UserFactory(), statement=statement, value=1)
-    tiny = services.recompute(opinion_map.pk)
+    services.vote_cast(actor=UserFactory(), statement=statement, value=1)
+    tiny = services.map_recompute(opinion_map_id=opinion_map.pk)
     assert (tiny.k, tiny.n_participants, tiny.n_statements, tiny.n_votes) == (0, 1, 1, 1)
     assert tiny.data["labels"] == [-1]
 
@@ -505,11 +523,11 @@ def test_recompute_of_an_empty_or_tiny_map_stores_a_result_without_groups() -> N
 def test_recompute_leaves_out_pending_statements_and_votes_on_them() -> None:
     opinion_map = open_map(moderation=OpinionMap.Moderation.BEFORE)
     (published,) = seed(opinion_map, ["Bussarna ska gå oftare"])
-    pending = services.add_statement(
-        user=UserFactory(), opinion_map=opinion_map, text="Fler cykelbanor"
+    pending = services.statement_create(
+        actor=UserFactory(), opinion_map=opinion_map, text="Fler cykelbanor"
     )
-    services.vote(user=UserFactory(), statement=published, value=-1)
-    result = services.recompute(opinion_map.pk)
+    services.vote_cast(actor=UserFactory(), statement=published, value=-1)
+    result = services.map_recompute(opinion_map_id=opinion_map.pk)
     assert [int(s) for s in result.data["statement_ids"]] == [published.pk]
     assert str(pending.pk) not in result.data["statements"]
     assert result.data["statements"][str(published.pk)]["all"] == [0, 1, 1]
@@ -526,14 +544,14 @@ def test_an_older_run_never_overwrites_a_newer_result(monkeypatch: pytest.Monkey
         calls.append(votes.seen.nnz)
         if len(calls) == 1:
             # While this (older) run computes, a vote arrives and a newer run finishes first.
-            services.vote(user=late_voter, statement=statements[0], value=1)
-            newer = services.recompute(opinion_map.pk)
+            services.vote_cast(actor=late_voter, statement=statements[0], value=1)
+            newer = services.map_recompute(opinion_map_id=opinion_map.pk)
             assert newer.version == version(opinion_map)
         return real_analyze(votes, **kwargs)
 
     monkeypatch.setattr(maths, "analyze", analyze_while_votes_arrive)
     before = version(opinion_map)
-    returned = services.recompute(opinion_map.pk)
+    returned = services.map_recompute(opinion_map_id=opinion_map.pk)
     stored = MapResult.objects.get(map=opinion_map)
     assert len(calls) == 2 and calls[1] == calls[0] + 1
     assert stored.version == before + 1 == version(opinion_map)
@@ -544,8 +562,8 @@ def test_an_older_run_never_overwrites_a_newer_result(monkeypatch: pytest.Monkey
 
     # And a run that read the same or a newer version does replace the stored result.
     monkeypatch.setattr(maths, "analyze", real_analyze)
-    services.vote(user=block_a[0], statement=statements[1], value=-1)
-    newest = services.recompute(opinion_map.pk)
+    services.vote_cast(actor=block_a[0], statement=statements[1], value=-1)
+    newest = services.map_recompute(opinion_map_id=opinion_map.pk)
     assert newest.version == version(opinion_map) == stored.version + 1
 
 
@@ -556,19 +574,19 @@ def test_request_recompute_is_debounced(
     first, second = seed(opinion_map, ["Bussarna ska gå oftare", "Tågen ska gå oftare"])
     OpinionMap.objects.filter(pk=opinion_map.pk).update(recompute_pending=False)
     runs: list[int] = []
-    real_recompute = services.recompute
+    real_recompute = services.map_recompute
 
-    def counting(opinion_map_id: int) -> MapResult:
+    def counting(*, opinion_map_id: int) -> MapResult:
         runs.append(opinion_map_id)
-        return real_recompute(opinion_map_id)
+        return real_recompute(opinion_map_id=opinion_map_id)
 
-    monkeypatch.setattr(services, "recompute", counting)
+    monkeypatch.setattr(services, "map_recompute", counting)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.vote(user=UserFactory(), statement=first, value=1)
+        services.vote_cast(actor=UserFactory(), statement=first, value=1)
         assert OpinionMap.objects.get(pk=opinion_map.pk).recompute_pending
-        assert services.request_recompute(opinion_map) is False
+        assert services.recompute_request(opinion_map=opinion_map) is False
         for _ in range(5):  # votes while a recompute is pending join it
-            services.vote(user=UserFactory(), statement=second, value=-1)
+            services.vote_cast(actor=UserFactory(), statement=second, value=-1)
         assert runs == []  # nothing runs before the commit
     assert len(callbacks) == 1
     assert runs == [opinion_map.pk]
@@ -579,7 +597,7 @@ def test_request_recompute_is_debounced(
 
     # Once the task has run, the next vote queues the next run.
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.vote(user=UserFactory(), statement=first, value=0)
+        services.vote_cast(actor=UserFactory(), statement=first, value=0)
     assert len(callbacks) == 1 and runs == [opinion_map.pk] * 2
     assert MapResult.objects.get(map=opinion_map).n_votes == 7
 
@@ -595,12 +613,12 @@ def test_a_vote_while_the_task_computes_queues_the_next_run(
 
     def analyze(votes: maths.VoteMatrix, **kwargs: Any) -> maths.Result:
         if not queued:
-            queued.append(services.request_recompute(opinion_map))
+            queued.append(services.recompute_request(opinion_map=opinion_map))
         return real_analyze(votes, **kwargs)
 
     monkeypatch.setattr(maths, "analyze", analyze)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.recompute(opinion_map.pk)
+        services.map_recompute(opinion_map_id=opinion_map.pk)
     assert queued == [True] and len(callbacks) == 1
     assert OpinionMap.objects.get(pk=opinion_map.pk).recompute_pending
     assert statement.pk in {int(s) for s in MapResult.objects.get().data["statement_ids"]}
@@ -644,7 +662,7 @@ def assert_same_conversation(got: polisdata.Conversation, want: polisdata.Conver
 def test_read_upload_as_files_or_zip(as_zip: bool) -> None:
     files = seattle_files()
     upload = {"export.ZIP": zipped(files, "polis-export/")} if as_zip else files
-    conversation = services.read_upload(upload)
+    conversation = services.polis_upload_read(files=upload)
     assert_same_conversation(conversation, polisdata.read_export(SEATTLE))
     assert conversation.polis_groups == polisdata.read_export(SEATTLE).polis_groups
 
@@ -653,7 +671,7 @@ def test_read_upload_ignores_other_files_and_works_without_participants_votes() 
     files = seattle_files()
     del files["participants-votes.csv"]
     files["readme.txt"] = b"hej"
-    conversation = services.read_upload(files)
+    conversation = services.polis_upload_read(files=files)
     assert conversation.votes.seen.nnz == polisdata.read_export(SEATTLE).votes.seen.nnz
     assert conversation.polis_groups == {}
 
@@ -696,16 +714,20 @@ def test_read_upload_ignores_other_files_and_works_without_participants_votes() 
     ],
 )
 def test_broken_upload_is_not_a_polis_export(upload: dict[str, bytes]) -> None:
-    with pytest.raises(services.NotAPolisExport):
-        services.read_upload(upload)
+    with pytest.raises(ValidationFailed) as refused:
+        services.polis_upload_read(files=upload)
+    assert (refused.value.code, refused.value.status) == ("opinionmaps.not_a_polis_export", 400)
+    assert refused.value.message.startswith("Filerna är inte en export från Polis.")
 
 
 def imported_seattle(*, as_zip: bool = False) -> tuple[OpinionMap, polisdata.Conversation, Any]:
     opinion_map = open_map()
     official = official_of(opinion_map.module.process.organisation)
     files = seattle_files()
-    conversation = services.read_upload({"polis.zip": zipped(files)} if as_zip else files)
-    counts = services.import_polis(
+    conversation = services.polis_upload_read(
+        files={"polis.zip": zipped(files)} if as_zip else files
+    )
+    counts = services.polis_import(
         actor=official,
         opinion_map=opinion_map,
         conversation=conversation,
@@ -763,8 +785,8 @@ def test_import_polis_counts_match_the_export(as_zip: bool) -> None:
 def test_import_into_a_non_empty_map_is_refused() -> None:
     opinion_map, conversation, _counts = imported_seattle()
     official = official_of(opinion_map.module.process.organisation)
-    with pytest.raises(services.MapNotEmpty):
-        services.import_polis(
+    with pytest.raises(Conflict, match="opinionmaps.map_not_empty"):
+        services.polis_import(
             actor=official,
             opinion_map=opinion_map,
             conversation=conversation,
@@ -773,8 +795,8 @@ def test_import_into_a_non_empty_map_is_refused() -> None:
         )
     other = open_map()
     seed(other, ["Bussarna ska gå oftare"])
-    with pytest.raises(services.MapNotEmpty):
-        services.import_polis(
+    with pytest.raises(Conflict, match="opinionmaps.map_not_empty"):
+        services.polis_import(
             actor=official_of(other.module.process.organisation),
             opinion_map=other,
             conversation=conversation,
@@ -783,9 +805,9 @@ def test_import_into_a_non_empty_map_is_refused() -> None:
         )
     assert Statement.objects.filter(map=other).count() == 1
     voted_only = open_map()
-    services.participant_for(voted_only, UserFactory())
-    with pytest.raises(services.MapNotEmpty):
-        services.import_polis(
+    services.participant_get_or_create(opinion_map=voted_only, user=UserFactory())
+    with pytest.raises(Conflict, match="opinionmaps.map_not_empty"):
+        services.polis_import(
             actor=official_of(voted_only.module.process.organisation),
             opinion_map=voted_only,
             conversation=conversation,
@@ -796,7 +818,7 @@ def test_import_into_a_non_empty_map_is_refused() -> None:
 
 def test_groups_after_import_match_the_maths_on_the_export() -> None:
     opinion_map, conversation, _counts = imported_seattle()
-    result = services.recompute(opinion_map.pk)
+    result = services.map_recompute(opinion_map_id=opinion_map.pk)
     direct = maths.analyze(conversation.vote_matrix(), seed=opinion_map.seed)
     external = dict(Participant.objects.filter(map=opinion_map).values_list("pk", "external_id"))
     assert result.k == direct.k >= 2
@@ -815,8 +837,8 @@ def test_groups_after_import_match_the_maths_on_the_export() -> None:
 
 def test_export_polis_round_trips_votes_and_comments(tmp_path: Path) -> None:
     opinion_map, conversation, _counts = imported_seattle()
-    services.recompute(opinion_map.pk)
-    archive = zipfile.ZipFile(io.BytesIO(services.export_polis(opinion_map)))
+    services.map_recompute(opinion_map_id=opinion_map.pk)
+    archive = zipfile.ZipFile(io.BytesIO(selectors.polis_export(opinion_map=opinion_map)))
     assert sorted(archive.namelist()) == sorted(services.POLIS_FILES)
     archive.extractall(tmp_path)
     again = polisdata.read_export(tmp_path)
@@ -843,14 +865,16 @@ def test_export_polis_round_trips_votes_and_comments(tmp_path: Path) -> None:
     }
     # A map exported and imported again gives the same maths.
     copy = open_map()
-    services.import_polis(
+    services.polis_import(
         actor=official_of(copy.module.process.organisation),
         opinion_map=copy,
-        conversation=services.read_upload({"copy.zip": services.export_polis(opinion_map)}),
+        conversation=services.polis_upload_read(
+            files={"copy.zip": selectors.polis_export(opinion_map=opinion_map)}
+        ),
         source="kopia",
         attribution="",
     )
-    assert services.recompute(copy.pk).data["labels"] == result.data["labels"]
+    assert services.map_recompute(opinion_map_id=copy.pk).data["labels"] == result.data["labels"]
 
 
 def test_export_of_a_live_map_uses_its_own_numbers(tmp_path: Path) -> None:
@@ -858,10 +882,14 @@ def test_export_of_a_live_map_uses_its_own_numbers(tmp_path: Path) -> None:
     first, second = seed(opinion_map, ["Bussarna ska gå oftare", "Tågen ska gå oftare"])
     voters = [UserFactory() for _ in range(3)]
     for n, user in enumerate(voters):
-        services.vote(user=user, statement=first, value=1 - n)
-    services.vote(user=voters[0], statement=second, value=-1)
-    pending = services.add_statement(user=voters[1], opinion_map=opinion_map, text="Fler bussar")
-    zipfile.ZipFile(io.BytesIO(services.export_polis(opinion_map))).extractall(tmp_path)
+        services.vote_cast(actor=user, statement=first, value=1 - n)
+    services.vote_cast(actor=voters[0], statement=second, value=-1)
+    pending = services.statement_create(
+        actor=voters[1], opinion_map=opinion_map, text="Fler bussar"
+    )
+    zipfile.ZipFile(io.BytesIO(selectors.polis_export(opinion_map=opinion_map))).extractall(
+        tmp_path
+    )
     again = polisdata.read_export(tmp_path)
     assert again.participant_ids == [1, 2, 3]
     assert again.statement_ids == [1, 2, 3]
@@ -918,7 +946,7 @@ def test_concurrent_votes_and_participants() -> None:
     person = UserFactory()
     errors = run_together(
         [
-            (lambda value=value: services.vote(user=person, statement=statement, value=value))
+            (lambda value=value: services.vote_cast(actor=person, statement=statement, value=value))
             for value in (1, -1, 0, 1)
         ]
     )
@@ -930,7 +958,7 @@ def test_concurrent_votes_and_participants() -> None:
     people = [UserFactory() for _ in range(4)]
     errors = run_together(
         [
-            (lambda user=user: services.vote(user=user, statement=statement, value=1))
+            (lambda user=user: services.vote_cast(actor=user, statement=statement, value=1))
             for user in people
         ]
     )
@@ -948,11 +976,25 @@ def test_concurrent_votes_and_participants() -> None:
 def test_too_large_uploads_are_refused_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(services, "MAX_IMPORT_BYTES", 100)
     plain = {"votes.csv": b"x" * 60, "comments.csv": b"y" * 60}
-    with pytest.raises(ValidationFailed, match="för stora"):
-        services.read_upload(plain)
+    with pytest.raises(ValidationFailed, match="opinionmaps.upload_too_large") as refused:
+        services.polis_upload_read(files=plain)
+    assert "för stora" in refused.value.message
     packed = io.BytesIO()
     with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("votes.csv", "0" * 500)  # compresses to a few bytes
         archive.writestr("comments.csv", "")
-    with pytest.raises(ValidationFailed, match="för stora"):
-        services.read_upload({"polis.zip": packed.getvalue()})
+    with pytest.raises(ValidationFailed, match="opinionmaps.upload_too_large") as refused:
+        services.polis_upload_read(files={"polis.zip": packed.getvalue()})
+    assert "för stora" in refused.value.message
+
+
+def test_a_refused_zip_is_reported_on_the_upload_field_with_the_archives_message() -> None:
+    from delaktig.core import uploads
+
+    damaged = zip_bombs.encrypted_flag(zip_bombs.zip_of({"votes.csv": b"a,b\n"}), "votes.csv")
+    with pytest.raises(ValidationFailed) as refused:
+        services.polis_upload_read(files={"polis.zip": damaged})
+    assert refused.value.code == "archive.encrypted"
+    assert refused.value.field == "polis_files"
+    same = uploads.ArchiveRefused("encrypted", name="votes.csv")
+    assert refused.value.message == same.message

@@ -10,8 +10,10 @@ from delaktig.participation import services
 from delaktig.participation.models import Follow, ProcessTransition
 from delaktig.participation.workflow import Action
 from tests.factories import (
+    BodyFactory,
     CommentFactory,
     ModuleFactory,
+    MunicipalityFactory,
     OrganisationFactory,
     ProcessFactory,
     UserFactory,
@@ -42,6 +44,68 @@ def test_publish_logs_transition_and_audit(official: Any) -> None:
     assert AuditEntry.objects.filter(action="process.publish", actor=official).exists()
 
 
+def _fields(organisation: Any, **overrides: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "organisation": organisation,
+        "title": "Nya busslinjer i Krokom",
+        "summary": "Vi planerar om busstrafiken.",
+        "purpose": "Underlag till trafikplanen.",
+        "input_use": "Synpunkterna redovisas för nämnden.",
+        "decision_maker": "Regionala utvecklingsnämnden",
+        "ladder_step": 2,
+        "question": "Hur reser du?",
+    }
+    return {**fields, **overrides}
+
+
+def test_create_makes_a_draft_with_a_free_address_and_its_links(official: Any) -> None:
+    organisation = official.roles.get().organisation
+    ProcessFactory(slug="nya-busslinjer-i-krokom")
+    town: Any = MunicipalityFactory()
+    process = services.process_create(
+        actor=official, municipalities=[town], **_fields(organisation)
+    )
+    assert (process.status, process.slug) == ("draft", "nya-busslinjer-i-krokom-2")
+    assert process.created_by == official and list(process.municipalities.all()) == [town]
+    assert AuditEntry.objects.filter(action="process.create", actor=official).exists()
+    with pytest.raises(PermissionDenied):
+        services.process_create(actor=UserFactory(), **_fields(organisation))
+    with pytest.raises(ValidationFailed, match="participation.body_of_other_organisation"):
+        services.process_create(
+            actor=official, responsible_body=BodyFactory(), **_fields(organisation)
+        )
+
+
+def test_update_changes_the_stored_row_and_cannot_move_it_elsewhere(official: Any) -> None:
+    organisation = official.roles.get().organisation
+    process = services.process_create(actor=official, **_fields(organisation))
+    unchanged = {
+        name: getattr(process, name)
+        for name in ("easy_read_summary", "body", "language", "target_group_analysis")
+    }
+    links: dict[str, list[Any]] = {
+        name: []
+        for name in ("target_groups", "municipalities", "perspectives", "sdg_goals", "sdg_targets")
+    }
+    fields = _fields(
+        organisation, title="Nya busslinjer", slug="", decision_expected=None, **unchanged, **links
+    )
+    updated = services.process_update(
+        actor=official, process=process, responsible_body=None, **fields
+    )
+    assert (updated.title, updated.slug) == ("Nya busslinjer", "nya-busslinjer")
+    elsewhere = OrganisationFactory()
+    with pytest.raises(PermissionDenied):
+        services.process_update(
+            actor=official,
+            process=process,
+            responsible_body=None,
+            **{**fields, "organisation": elsewhere},
+        )
+    process.refresh_from_db()
+    assert process.organisation == organisation
+
+
 def test_transition_not_in_table_is_refused(official: Any) -> None:
     process = ProcessFactory(organisation=official.roles.get().organisation, status="draft")
     with pytest.raises(InvalidTransition):
@@ -53,9 +117,9 @@ def test_transition_not_in_table_is_refused(official: Any) -> None:
 
 def test_closed_process_cannot_be_archived_without_feedback(official: Any) -> None:
     process = ProcessFactory(organisation=official.roles.get().organisation, status="closed")
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="participation.archive_before_feedback"):
         services.process_archive(actor=official, process=process)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed, match="participation.feedback_missing"):
         services.process_publish_feedback(actor=official, process=process)
     process.refresh_from_db()
     assert process.status == "closed"
@@ -134,45 +198,37 @@ def test_phase_must_match_module_type(official: Any) -> None:
 
     from django.utils import timezone
 
-    from delaktig.participation.models import Phase
-
     process = ProcessFactory(organisation=official.roles.get().organisation)
     module = ModuleFactory(process=process)
     now = timezone.now()
     with pytest.raises(ValidationFailed):
-        services.phase_save(
+        services.phase_create(
             actor=official,
-            phase=Phase(
-                process=process,
-                module=module,
-                phase_type="voting",
-                name="x",
-                starts_at=now,
-                ends_at=now + timedelta(days=1),
-            ),
+            process=process,
+            module=module,
+            phase_type="voting",
+            name="x",
+            starts_at=now,
+            ends_at=now + timedelta(days=1),
         )
     with pytest.raises(ValidationFailed):
-        services.phase_save(
+        services.phase_create(
             actor=official,
-            phase=Phase(
-                process=process,
-                module=module,
-                phase_type="discussion",
-                name="x",
-                starts_at=now,
-                ends_at=now - timedelta(days=1),
-            ),
-        )
-    phase = services.phase_save(
-        actor=official,
-        phase=Phase(
             process=process,
             module=module,
             phase_type="discussion",
             name="x",
             starts_at=now,
-            ends_at=now + timedelta(days=1),
-        ),
+            ends_at=now - timedelta(days=1),
+        )
+    phase = services.phase_create(
+        actor=official,
+        process=process,
+        module=module,
+        phase_type="discussion",
+        name="x",
+        starts_at=now,
+        ends_at=now + timedelta(days=1),
     )
     assert phase.pk
 
@@ -180,8 +236,8 @@ def test_phase_must_match_module_type(official: Any) -> None:
 def test_follow_is_idempotent() -> None:
     process = ProcessFactory()
     user = UserFactory()
-    services.follow_set(user=user, process=process, follow=True)
-    services.follow_set(user=user, process=process, follow=True)
+    services.follow_set(actor=user, process=process, follow=True)
+    services.follow_set(actor=user, process=process, follow=True)
     assert Follow.objects.filter(user=user, process=process).count() == 1
-    services.follow_set(user=user, process=process, follow=False)
+    services.follow_set(actor=user, process=process, follow=False)
     assert not Follow.objects.exists()

@@ -10,10 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from delaktig.core import catalogue
 from delaktig.core.errors import PermissionDenied, ValidationFailed
 from delaktig.core.models import AuditEntry
 from delaktig.population import scb
-from delaktig.population.messages import error_message
 from delaktig.population.models import PopulationCount, PopulationTable
 from delaktig.population.services import population_import
 from tests.factories import OrganisationFactory, UserFactory, role
@@ -120,12 +120,23 @@ def test_every_parser_error_has_a_translated_message(code: str) -> None:
         "line": 4,
     }
     error = scb.PopulationFileError(code, **params)
+    assert code in catalogue.catalogue()
     with translation.override("sv"):
-        swedish = error_message(error)
+        swedish = error.message
     with translation.override("en"):
-        english = error_message(error)
-    assert swedish and english and swedish != str(error)
+        english = error.message
+    assert swedish and english and swedish != str(error) and "%(" not in swedish
     assert swedish.startswith("Rad 4: ") and english.startswith("Line 4: ")
+    assert swedish.endswith(".")
+    without_line = scb.PopulationFileError(code, **{**params, "line": None})
+    with translation.override("sv"):
+        assert not without_line.message.startswith("Rad ")
+
+
+def test_a_list_in_the_params_reads_as_a_list() -> None:
+    error = scb.PopulationFileError("population.several_years", years=[2022, 2023])
+    with translation.override("sv"):
+        assert error.message == "Tabellen har flera år (2022, 2023). Spara ett år i taget."
 
 
 def test_only_officials_of_the_organisation_may_import() -> None:

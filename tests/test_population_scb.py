@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
+from delaktig.core.errors import ValidationFailed
 from delaktig.insights import suppression
 from delaktig.population.scb import (
     AGE_GROUPS,
@@ -196,15 +198,21 @@ def test_the_parser_does_not_import_django() -> None:
     assert result.returncode == 0, result.stderr
 
 
-def test_error_is_a_value_error_with_code_params_and_sentence() -> None:
-    error = PopulationFileError("unknown_age", value="gammal", line=7)
-    assert isinstance(error, ValueError)
-    assert error.code == "unknown_age"
+def test_error_is_a_validation_failed_with_a_prefixed_code_and_params() -> None:
+    error = PopulationFileError("population.unknown_age", value="gammal", line=7)
+    assert isinstance(error, ValidationFailed) and error.status == 400
+    assert error.code == "population.unknown_age"
     assert error.params == {"value": "gammal", "line": 7}
-    assert str(error) == "The age “gammal” is not understood (line 7)."
+    assert str(error) == "population.unknown_age(line=7, value='gammal')"
     assert error.at_line(9) is error
+    assert PopulationFileError("population.unknown_age", value="x").at_line(9).params == {
+        "value": "x",
+        "line": 9,
+    }
     with pytest.raises(ValueError, match="unknown population file error code"):
-        PopulationFileError("no_such_code")
+        PopulationFileError("population.no_such_code")
+    with pytest.raises(ValueError, match="unknown population file error code"):
+        PopulationFileError("unknown_age")
 
 
 def test_rows_are_frozen() -> None:
@@ -882,16 +890,17 @@ def test_error(code: str, call: Callable[[], object], params: dict[str, object])
     with pytest.raises(PopulationFileError) as info:
         call()
     error = info.value
-    assert error.code == code, str(error)
+    assert error.code == f"population.{code}", str(error)
     assert params.items() <= error.params.items(), error.params
-    message = str(error)
-    assert message.endswith(".") and "{" not in message and "None" not in message
+    with translation.override("sv"):
+        message = error.message
+    assert message.endswith(".") and "%(" not in message and "None" not in message
     if error.params.get("line") is not None:
-        assert message.endswith(f"(line {error.params['line']}).")
+        assert message.startswith(f"Rad {error.params['line']}: ")
 
 
 def test_every_error_code_is_raised_by_a_test() -> None:
-    assert {code for code, _, _ in ERROR_CASES} == ERROR_CODES
+    assert {f"population.{code}" for code, _, _ in ERROR_CASES} == ERROR_CODES
 
 
 def test_garbage_never_escapes_as_another_exception() -> None:

@@ -167,11 +167,11 @@ def test_referral_answers_stay_without_the_authors_name(client: Client, setup: A
         deadline=timezone.localdate() + timedelta(days=14),
         councils=[council],
     )
-    services.referral_respond(
-        author=member, referral=referral, council=council, kind="individual", text="Min syn."
+    services.referral_answer(
+        actor=member, referral=referral, council=council, kind="individual", text="Min syn."
     )
-    services.referral_respond(
-        author=chair, referral=referral, council=council, kind="joint", text="Rådets svar."
+    services.referral_answer(
+        actor=chair, referral=referral, council=council, kind="joint", text="Rådets svar."
     )
     exported = personal_data_export(user=member)["council_referral_answers"]
     assert [(r["referral"], r["council"], r["kind"], r["text"]) for r in exported] == [

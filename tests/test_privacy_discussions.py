@@ -26,7 +26,7 @@ def test_export_holds_comments_and_reports_but_not_other_peoples_names() -> None
     theirs = CommentFactory(module=module, author=other, body="Någon annans text")
     mine = CommentFactory(module=module, author=user, body="Min kommentar", parent=theirs)
     services.comment_report(
-        reporter=user, comment=theirs, reason="spam", explanation="Reklam för en butik."
+        actor=user, comment=theirs, reason="spam", explanation="Reklam för en butik."
     )
 
     data = personal_data_export(user=user)
@@ -49,7 +49,7 @@ def test_moderators_actions_are_exported_as_staff_records_and_kept() -> None:
     module = open_discussion()
     moderator = role(UserFactory(), "moderator", module.process.organisation)
     comment = CommentFactory(module=module)
-    services.comment_report(reporter=UserFactory(), comment=comment, reason="spam")
+    services.comment_report(actor=UserFactory(), comment=comment, reason="spam")
     services.comment_hide(actor=moderator, comment=comment, reason="Reklam.")
     records = personal_data_export(user=moderator)["discussions_staff"]
     assert {r["kind"] for r in records} == {"kommentar", "anmälan"}
@@ -84,12 +84,12 @@ def test_deletion_removes_handled_reports_and_keeps_open_ones_for_moderation() -
     reporter = UserFactory(display_name=NAME)
     handled = CommentFactory(module=module)
     still_open = CommentFactory(module=module)
-    services.comment_report(reporter=reporter, comment=handled, reason="spam")
+    services.comment_report(actor=reporter, comment=handled, reason="spam")
     services.reports_dismiss(actor=moderator, comment=handled)
     services.comment_report(
-        reporter=reporter, comment=still_open, reason="hot_och_hat", explanation="Ett hot."
+        actor=reporter, comment=still_open, reason="hot_och_hat", explanation="Ett hot."
     )
-    someone_else = services.comment_report(reporter=UserFactory(), comment=handled, reason="annat")
+    someone_else = services.comment_report(actor=UserFactory(), comment=handled, reason="annat")
     services.reports_dismiss(actor=moderator, comment=handled)
 
     account_delete(user=reporter)

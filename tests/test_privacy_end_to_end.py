@@ -33,10 +33,10 @@ def test_everything_is_downloaded_and_nothing_identifies_the_person_after_deleti
     assembly = Meeting.objects.get(kind="assembly")
     assert event is not None
     meetings.registration_create(
-        user=person, meeting=event, interpreter="teckenspråk", diet="glutenfri, celiaki"
+        actor=person, meeting=event, interpreter="teckenspråk", diet="glutenfri, celiaki"
     )
     meetings.question_submit(
-        asker=person, meeting=assembly, text="Hur blir busstrafiken i Bräcke?", asker_name=name
+        actor=person, meeting=assembly, text="Hur blir busstrafiken i Bräcke?", asker_name=name
     )
     question = Question.objects.get(asker=person)
     official = User.objects.get(email="tjansteperson@demo.delaktig.se")

@@ -12,7 +12,8 @@ from delaktig.accounts.services import account_delete, personal_data_export
 from delaktig.core import contributions
 from delaktig.identity.personnummer import luhn_check_digit
 from delaktig.initiatives.models import Initiative, Signature, SignatureList
-from delaktig.initiatives.services import initiative_count, signatures_register
+from delaktig.initiatives.selectors import initiative_count
+from delaktig.initiatives.services import signatures_register
 from tests.factories import (
     MunicipalityFactory,
     OrganisationFactory,
@@ -82,13 +83,13 @@ def test_deleting_the_account_keeps_the_signature_and_the_count() -> None:
     secretary = role(UserFactory(), "official", region)
     signer = verified_resident(MunicipalityFactory(), number=pnr(1).replace("-", ""))
     initiative = initiative_with_signatures(region, secretary, 10, [pnr(1), pnr(2), pnr(1)])
-    before = initiative_count(initiative)
+    before = initiative_count(initiative=initiative)
 
     account_delete(user=signer)
     account_delete(user=secretary)
 
     assert Signature.objects.count() == 3
-    assert initiative_count(initiative) == before
+    assert initiative_count(initiative=initiative) == before
     # Nothing on the platform links the remaining hash to the deleted account any more.
     signer = User.objects.get(pk=signer.pk)
     assert personal_data_export(user=signer)["initiative_signatures"] == []
@@ -106,7 +107,7 @@ def test_retention_replaces_hashes_keeping_the_count_only_when_due_and_only_here
     due = initiative_with_signatures(region, secretary, 365, people)
     not_yet = initiative_with_signatures(region, secretary, 364, people)
     foreign = initiative_with_signatures(elsewhere, other_secretary, 900, people)
-    before = initiative_count(due)
+    before = initiative_count(initiative=due)
     assert before.duplicates == 1
     now = timezone.now()
 
@@ -119,7 +120,7 @@ def test_retention_replaces_hashes_keeping_the_count_only_when_due_and_only_here
         )
     )
     assert all(h.startswith("gallrad-") for h in hashes) and len(set(hashes)) == 3
-    assert initiative_count(due) == before
+    assert initiative_count(initiative=due) == before
     for untouched in (not_yet, foreign):
         assert not Signature.objects.filter(
             signature_list__initiative=untouched, identity_hash__startswith="gallrad-"

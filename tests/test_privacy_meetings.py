@@ -45,9 +45,9 @@ def test_export_holds_registrations_and_stated_needs_but_not_others() -> None:
     person, other = UserFactory(), UserFactory()
     event = meeting(starts_in=timedelta(days=7), capacity=5)
     plain = meeting(starts_in=timedelta(days=8), title="Webbinarium")
-    services.registration_create(user=person, meeting=event, **NEEDS)
-    services.registration_create(user=person, meeting=plain)
-    services.registration_create(user=other, meeting=event, diet="vegansk")
+    services.registration_create(actor=person, meeting=event, **NEEDS)
+    services.registration_create(actor=person, meeting=plain)
+    services.registration_create(actor=other, meeting=event, diet="vegansk")
 
     data = personal_data_export(user=person)
 
@@ -65,8 +65,8 @@ def test_deletion_cancels_ahead_promotes_the_waiting_list_and_removes_every_regi
 ) -> None:
     person, waiting = UserFactory(), UserFactory()
     ahead = meeting(starts_in=timedelta(days=7))
-    services.registration_create(user=person, meeting=ahead, **NEEDS)
-    services.registration_create(user=waiting, meeting=ahead)
+    services.registration_create(actor=person, meeting=ahead, **NEEDS)
+    services.registration_create(actor=waiting, meeting=ahead)
     past = meeting(starts_in=-timedelta(days=3), organisation=ahead.organisation)
     Registration.objects.create(meeting=past, user=person, status="confirmed", **NEEDS)
     mail.outbox.clear()
@@ -162,7 +162,7 @@ def test_question_is_kept_but_the_name_no_longer_shows(client: Client) -> None:
     asker, other = UserFactory(), UserFactory()
     held = meeting(starts_in=timedelta(days=30), question_time=True, capacity=None)
     question = services.question_submit(
-        asker=asker, meeting=held, asker_name="Karin Kvist", text="Varför stängs akuten?"
+        actor=asker, meeting=held, asker_name="Karin Kvist", text="Varför stängs akuten?"
     )
     Question.objects.filter(pk=question.pk).update(status="accepted")
     Question.objects.create(

@@ -21,7 +21,7 @@ def open_map() -> tuple[OpinionMap, Any]:
     module = ModuleFactory(process=process, kind="opinionmap", title="Bussarna")
     PhaseFactory(module=module, process=process, phase_type="voting", name="Röstning")
     official = role(UserFactory(), "official", process.organisation)
-    opinion_map = services.configure(
+    opinion_map = services.map_configure(
         actor=official,
         module=module,
         topic="Kollektivtrafiken",
@@ -33,13 +33,17 @@ def open_map() -> tuple[OpinionMap, Any]:
 
 def test_export_and_deletion_keep_votes_and_statements_under_the_number(client: Client) -> None:
     opinion_map, official = open_map()
-    seeded = services.add_seed_statement(actor=official, opinion_map=opinion_map, text="Fler turer")
+    seeded = services.seed_statement_create(
+        actor=official, opinion_map=opinion_map, text="Fler turer"
+    )
     user = UserFactory(display_name=NAME)
     other = UserFactory(display_name="Bertil Bengtsson")
-    services.vote(user=user, statement=seeded, value=-1)
-    services.vote(user=other, statement=seeded, value=1)
-    written = services.add_statement(user=user, opinion_map=opinion_map, text="Billigare biljetter")
-    services.moderate(actor=official, statement=written, publish=True)
+    services.vote_cast(actor=user, statement=seeded, value=-1)
+    services.vote_cast(actor=other, statement=seeded, value=1)
+    written = services.statement_create(
+        actor=user, opinion_map=opinion_map, text="Billigare biljetter"
+    )
+    services.statement_moderate(actor=official, statement=written, publish=True)
 
     data = personal_data_export(user=user)
     # Writing a statement also agrees with it, as in Polis.
@@ -73,10 +77,12 @@ def test_export_and_deletion_keep_votes_and_statements_under_the_number(client: 
 
 def test_moderator_stays_recorded_after_deleting_the_account() -> None:
     opinion_map, official = open_map()
-    written = services.add_statement(
-        user=UserFactory(), opinion_map=opinion_map, text="Tätare turer på kvällen"
+    written = services.statement_create(
+        actor=UserFactory(), opinion_map=opinion_map, text="Tätare turer på kvällen"
     )
-    services.moderate(actor=official, statement=written, publish=False, reason="Dubblett.")
+    services.statement_moderate(
+        actor=official, statement=written, publish=False, reason="Dubblett."
+    )
     account_delete(user=official)
     written.refresh_from_db()
     assert written.moderated_by_id == official.pk and written.status == "rejected"

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from delaktig.accounts.services import account_delete, personal_data_export
 from delaktig.core import contributions
+from delaktig.core.errors import Conflict
 from delaktig.notifications.models import OutgoingEmail
 from delaktig.proposals import services
 from delaktig.proposals.models import Attachment, Proposal, ProposalEvent, Support
@@ -49,7 +50,7 @@ def official(region: Any) -> Any:
 
 def draft(region: Any, author: Any, title: str = "Fler bänkar", **kwargs: Any) -> Proposal:
     return services.proposal_save_draft(
-        author=author,
+        actor=author,
         organisation=region,
         title=title,
         body="Sätt upp bänkar längs Storsjöstrand.",
@@ -59,7 +60,7 @@ def draft(region: Any, author: Any, title: str = "Fler bänkar", **kwargs: Any) 
 
 
 def published(region: Any, official: Any, author: Any, title: str = "Fler bänkar") -> Proposal:
-    proposal = services.proposal_submit(author=author, proposal=draft(region, author, title))
+    proposal = services.proposal_submit(actor=author, proposal=draft(region, author, title))
     return services.proposal_publish(actor=official, proposal=proposal)
 
 
@@ -72,7 +73,7 @@ def test_export_lists_proposals_supports_and_case_events(region: Any, official: 
     draft(region, author, "Mitt utkast", files=[SimpleUploadedFile("karta.png", PNG)])
     proposal = published(region, official, author, "Mitt förslag")
     supporter = resident(region)
-    services.support_add(user=supporter, proposal=proposal, wants_updates=False)
+    services.support_add(actor=supporter, proposal=proposal, wants_updates=False)
 
     data = personal_data_export(user=author)
     by_title = {p["title"]: p for p in data["proposals"]}
@@ -123,7 +124,7 @@ def test_deleting_the_account_deletes_drafts_and_their_files(
     author = resident(region)
     mine = draft(region, author, "Mitt utkast", files=[SimpleUploadedFile("karta.png", PNG)])
     thrown_away = draft(region, author, "Slängt utkast")
-    services.proposal_withdraw(author=author, proposal=thrown_away)
+    services.proposal_withdraw(actor=author, proposal=thrown_away)
     kept = published(region, official, author, "Inskickat")
     other = draft(region, resident(region), "Någon annans utkast")
     path = Attachment.objects.get(proposal=mine).file.name
@@ -144,7 +145,7 @@ def test_submitted_proposal_stays_without_the_name_everywhere_public(
     author = resident(region)
     proposal = published(region, official, author)
     submitted = services.proposal_submit(
-        author=author, proposal=draft(region, author, "Väntar på kontroll")
+        actor=author, proposal=draft(region, author, "Väntar på kontroll")
     )
     url = proposal.get_absolute_url()
     assert NAME in client.get(url).content.decode()
@@ -194,7 +195,7 @@ def test_support_is_kept_counted_and_silent_after_deletion(
     proposal = published(region, official, resident(region))
     supporter = resident(region)
     digest = supporter.verification.identity_hash
-    services.support_add(user=supporter, proposal=proposal, wants_updates=True)
+    services.support_add(actor=supporter, proposal=proposal, wants_updates=True)
 
     account_delete(user=supporter)
 
@@ -207,8 +208,9 @@ def test_support_is_kept_counted_and_silent_after_deletion(
     again = resident(region)
     again.verification.identity_hash = digest
     again.verification.save()
-    with pytest.raises(services.AlreadySupported):
-        services.support_add(user=again, proposal=proposal)
+    with pytest.raises(Conflict) as refused:
+        services.support_add(actor=again, proposal=proposal)
+    assert refused.value.code == "proposals.already_supported"
 
     event = ProposalEvent.objects.filter(proposal=proposal).last()
     assert event is not None
@@ -226,8 +228,8 @@ def test_support_on_a_closed_proposal_loses_its_identity_hash_on_deletion(
     proposal = published(region, official, resident(region))
     supporter = resident(region)
     other = resident(region)
-    services.support_add(user=supporter, proposal=proposal)
-    services.support_add(user=other, proposal=proposal)
+    services.support_add(actor=supporter, proposal=proposal)
+    services.support_add(actor=other, proposal=proposal)
     Proposal.objects.filter(pk=proposal.pk).update(status="expired")
 
     account_delete(user=supporter)
@@ -246,7 +248,7 @@ def test_drafts_retention_removes_only_old_unsubmitted_drafts_of_the_organisatio
     author = resident(region)
     old = draft(region, author, "Gammalt", files=[SimpleUploadedFile("karta.png", PNG)])
     fresh = draft(region, author, "Nytt")
-    submitted = services.proposal_submit(author=author, proposal=draft(region, author, "Skickat"))
+    submitted = services.proposal_submit(actor=author, proposal=draft(region, author, "Skickat"))
     elsewhere = OrganisationFactory()
     elsewhere.municipalities.add(region.municipalities.get())
     proposal_rules(elsewhere)
@@ -280,7 +282,7 @@ def test_support_identity_retention_clears_hashes_after_the_period(
     collecting = published(region, official, resident(region), "Samlar")
     for proposal in (ended, collecting):
         for _ in range(2):
-            services.support_add(user=resident(region), proposal=proposal)
+            services.support_add(actor=resident(region), proposal=proposal)
     ends = timezone.now()
     Proposal.objects.filter(pk=ended.pk).update(status="expired", support_ends_at=ends)
     Proposal.objects.filter(pk=collecting.pk).update(support_ends_at=ends)

@@ -13,7 +13,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from delaktig.core import ratelimit
-from delaktig.core.errors import ValidationFailed
+from delaktig.core.errors import Conflict, RateLimited, ValidationFailed
 from delaktig.proposals import services
 from delaktig.proposals.models import Proposal
 from tests.factories import MunicipalityFactory, OrganisationFactory, proposal_rules
@@ -32,7 +32,7 @@ def _region() -> Any:
 
 def draft(region: Any, author: Any, title: str = "Cykelbana", **kwargs: Any) -> Proposal:
     return services.proposal_save_draft(
-        author=author, organisation=region, title=title, body="Text", author_name="Kim", **kwargs
+        actor=author, organisation=region, title=title, body="Text", author_name="Kim", **kwargs
     )
 
 
@@ -48,9 +48,9 @@ def test_a_person_starts_only_so_many_drafts_an_hour(time_machine: Any) -> None:
     author = make_resident(region.municipalities.get())
     other = make_resident(region.municipalities.get())
     drafts = [draft(region, author, title=f"Förslag {n}") for n in range(3)]
-    with pytest.raises(services.TooManyDrafts) as refused:
+    with pytest.raises(RateLimited) as refused:
         draft(region, author, title="Förslag 4")
-    assert refused.value.status == 429
+    assert refused.value.code == "proposals.too_many_drafts" and refused.value.status == 429
     assert Proposal.objects.filter(author=author).count() == 3
     # Working on a draft already started is not limited, and others are not affected.
     edited = draft(region, author, title="Förslag 1, bättre", proposal=drafts[0])
@@ -68,13 +68,14 @@ def test_a_person_keeps_only_so_many_drafts_open() -> None:
     author = make_resident(region.municipalities.get())
     first = draft(region, author, title="Ett")
     draft(region, author, title="Två")
-    with pytest.raises(services.TooManyOpenDrafts):
+    with pytest.raises(Conflict) as refused:
         draft(region, author, title="Tre")
+    assert refused.value.code == "proposals.too_many_open_drafts"
     assert Proposal.objects.filter(author=author).count() == 2
     # The refusal used none of the hourly budget.
     assert budget(author) == 98
     # Submitting (or discarding) one makes room.
-    services.proposal_submit(author=author, proposal=first)
+    services.proposal_submit(actor=author, proposal=first)
     assert draft(region, author, title="Tre")
     assert budget(author) == 97
 
@@ -86,7 +87,7 @@ def test_a_draft_refused_for_its_content_uses_none_of_the_budget() -> None:
     author = make_resident(region.municipalities.get())
     with pytest.raises(ValidationFailed):
         services.proposal_save_draft(
-            author=author, organisation=region, title="T", body="B", author_name="  "
+            actor=author, organisation=region, title="T", body="B", author_name="  "
         )
     assert budget(author) == 1
     assert draft(region, author)
@@ -110,7 +111,7 @@ def test_the_form_says_why_and_keeps_what_was_typed() -> None:
     assert response.status_code == 429
     html = response.content.decode()
     assert "error-summary" in html
-    assert str(services.TooManyDrafts().message) in html
+    assert RateLimited("proposals.too_many_drafts").message in html
     assert 'value="Fler papperskorgar"' in html and "Längs promenadstråket vid sjön." in html
     assert Proposal.objects.filter(author=author).count() == 1
 
@@ -123,7 +124,10 @@ def test_drafts_started_at_the_same_moment_are_counted_one_after_the_other() -> 
     errors = run_together(
         [partial(draft, region, author, title=f"Samtidigt {n}") for n in range(8)]
     )
-    outcomes = ["refused" if isinstance(e, services.TooManyOpenDrafts) else repr(e) for e in errors]
+    outcomes = [
+        "refused" if getattr(e, "code", None) == "proposals.too_many_open_drafts" else repr(e)
+        for e in errors
+    ]
     outcomes += ["saved"] * (8 - len(errors))
     assert sorted(outcomes) == ["refused"] * 5 + ["saved"] * 3
     assert Proposal.objects.filter(author=author, status="draft").count() == 3

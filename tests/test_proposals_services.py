@@ -5,10 +5,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from delaktig.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from delaktig.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from delaktig.proposals import services
 from delaktig.proposals.models import Category, IntakeRule, Proposal, ProposalEvent, Support
-from delaktig.proposals.services import NotResident, NotVerified, SupportClosed
 from delaktig.proposals.workflow import Outcome
 from tests.factories import (
     BodyFactory,
@@ -39,7 +38,7 @@ def official(region: Any) -> Any:
 def submit(region: Any, author: Any | None = None, **kwargs: Any) -> Proposal:
     author = author or verified_resident(region.municipalities.get())
     draft = services.proposal_save_draft(
-        author=author,
+        actor=author,
         organisation=region,
         title="Fler bänkar",
         body="Sätt upp bänkar längs Storsjöstrand.",
@@ -47,15 +46,17 @@ def submit(region: Any, author: Any | None = None, **kwargs: Any) -> Proposal:
         **kwargs,
     )
     assert draft.status == "draft" and not draft.is_public
-    return services.proposal_submit(author=author, proposal=draft)
+    return services.proposal_submit(actor=author, proposal=draft)
 
 
 def test_submit_needs_verified_resident(region: Any) -> None:
-    with pytest.raises(NotVerified):
+    with pytest.raises(PermissionDenied) as refused:
         submit(region, author=UserFactory())
+    assert refused.value.code == "proposals.not_verified"
     elsewhere = verified_resident(MunicipalityFactory(code="1280", name="Malmö"))
-    with pytest.raises(NotResident):
+    with pytest.raises(PermissionDenied) as refused:
         submit(region, author=elsewhere)
+    assert refused.value.code == "proposals.not_resident"
     proposal = submit(region)
     assert proposal.status == "submitted" and not proposal.is_public
 
@@ -63,8 +64,9 @@ def test_submit_needs_verified_resident(region: Any) -> None:
 def test_disabled_organisation_refuses(region: Any) -> None:
     region.proposal_settings.enabled = False
     region.proposal_settings.save()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused:
         submit(region)
+    assert refused.value.code == "proposals.not_enabled"
 
 
 def test_intake_publish_opens_support_period_with_threshold(region: Any, official: Any) -> None:
@@ -100,8 +102,9 @@ def test_reject_at_intake_needs_rule_and_reason_and_tells_author(
         explanation="Enskilda ärenden prövas inte här.",
     )
     proposal = submit(region)
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as refused:
         services.proposal_reject(actor=official, proposal=proposal, rule=rule, reason=" ")
+    assert (refused.value.code, refused.value.field) == ("proposals.reason_missing", "reason")
     with django_capture_on_commit_callbacks(execute=True):
         services.proposal_reject(
             actor=official, proposal=proposal, rule=rule, reason="Gäller ett bygglov."
@@ -117,44 +120,50 @@ def test_supports_count_once_per_person_and_reach_threshold(
     proposal = services.proposal_publish(actor=official, proposal=submit(region))
     municipality = region.municipalities.get()
     first = verified_resident(municipality)
-    services.support_add(user=first, proposal=proposal)
-    services.support_add(user=first, proposal=proposal)
+    services.support_add(actor=first, proposal=proposal)
+    services.support_add(actor=first, proposal=proposal)
     # The same person with a second account counts once.
     same_person = verified_resident(municipality)
     same_person.verification.identity_hash = first.verification.identity_hash
     same_person.verification.save()
-    with pytest.raises(services.AlreadySupported):
-        services.support_add(user=same_person, proposal=proposal)
+    with pytest.raises(Conflict) as refused:
+        services.support_add(actor=same_person, proposal=proposal)
+    assert refused.value.code == "proposals.already_supported"
     proposal.refresh_from_db()
     assert proposal.support_count == 1
     second = verified_resident(municipality)
-    services.support_add(user=second, proposal=proposal)
-    services.support_withdraw(user=second, proposal=proposal)
+    services.support_add(actor=second, proposal=proposal)
+    services.support_withdraw(actor=second, proposal=proposal)
     proposal.refresh_from_db()
     assert proposal.support_count == 1
     with django_capture_on_commit_callbacks(execute=True):
-        services.support_add(user=second, proposal=proposal)
-        services.support_add(user=verified_resident(municipality), proposal=proposal)
+        services.support_add(actor=second, proposal=proposal)
+        services.support_add(actor=verified_resident(municipality), proposal=proposal)
     proposal.refresh_from_db()
     assert proposal.status == "lodged" and proposal.support_count == 3
     assert proposal.threshold_reached_at is not None
     told = {address for message in mail.outbox for address in message.to}
     assert proposal.author.email in told and first.email in told
-    with pytest.raises(SupportClosed):
-        services.support_add(user=verified_resident(municipality), proposal=proposal)
+    with pytest.raises(Conflict) as refused:
+        services.support_add(actor=verified_resident(municipality), proposal=proposal)
+    assert refused.value.code == "proposals.support_closed"
 
 
 def test_support_period_edges_and_expiry(region: Any, official: Any, time_machine: Any) -> None:
     proposal = services.proposal_publish(actor=official, proposal=submit(region))
     resident = verified_resident(region.municipalities.get())
     time_machine.move_to(proposal.support_ends_at - timedelta(seconds=1))
-    services.support_add(user=resident, proposal=proposal)
+    services.support_add(actor=resident, proposal=proposal)
     assert services.proposals_expire() == 0
     time_machine.move_to(proposal.support_ends_at)
-    with pytest.raises(SupportClosed):
-        services.support_add(user=verified_resident(region.municipalities.get()), proposal=proposal)
-    with pytest.raises(SupportClosed):
-        services.support_withdraw(user=resident, proposal=proposal)
+    with pytest.raises(Conflict) as refused:
+        services.support_add(
+            actor=verified_resident(region.municipalities.get()), proposal=proposal
+        )
+    assert refused.value.code == "proposals.support_closed"
+    with pytest.raises(Conflict) as refused:
+        services.support_withdraw(actor=resident, proposal=proposal)
+    assert refused.value.code == "proposals.support_period_over"
     assert services.proposals_expire() == 1
     proposal.refresh_from_db()
     assert proposal.status == "expired" and proposal.support_count == 1
@@ -164,15 +173,15 @@ def test_support_period_edges_and_expiry(region: Any, official: Any, time_machin
 def test_withdraw_only_by_author_and_before_registration(region: Any, official: Any) -> None:
     proposal = submit(region)
     with pytest.raises(PermissionDenied):
-        services.proposal_withdraw(author=UserFactory(), proposal=proposal)
-    withdrawn = services.proposal_withdraw(author=proposal.author, proposal=proposal)
+        services.proposal_withdraw(actor=UserFactory(), proposal=proposal)
+    withdrawn = services.proposal_withdraw(actor=proposal.author, proposal=proposal)
     assert withdrawn.status == "withdrawn"
     other = services.proposal_publish(actor=official, proposal=submit(region))
     lodged = Proposal.objects.filter(pk=other.pk)
     lodged.update(status="lodged")
     registered = services.proposal_register(actor=official, proposal=lodged.get())
     with pytest.raises(InvalidTransition):
-        services.proposal_withdraw(author=registered.author, proposal=registered)
+        services.proposal_withdraw(actor=registered.author, proposal=registered)
 
 
 def test_full_case_with_case_numbers_and_public_timeline(
@@ -200,7 +209,7 @@ def test_full_case_with_case_numbers_and_public_timeline(
     proposal = services.proposal_propose_decision(
         actor=official, proposal=proposal, text="Nämnden föreslår bifall."
     )
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(ValidationFailed) as refused:
         services.proposal_decide(
             actor=official,
             proposal=proposal,
@@ -210,6 +219,7 @@ def test_full_case_with_case_numbers_and_public_timeline(
             minutes_reference="RF § 1",
             answer="Ja",
         )
+    assert refused.value.code == "proposals.decided_before_registration"
     with django_capture_on_commit_callbacks(execute=True):
         proposal = services.proposal_decide(
             actor=official,
@@ -243,13 +253,14 @@ def test_write_off_only_after_reported_unfinished(region: Any, official: Any) ->
     region.proposal_settings.save()
     proposal = services.proposal_publish(actor=official, proposal=submit(region))
     proposal = services.proposal_register(actor=official, proposal=proposal)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition) as refused:
         services.proposal_write_off(
             actor=official,
             proposal=proposal,
             decided_on=timezone.localdate(),
             minutes_reference="§ 3",
         )
+    assert refused.value.code == "proposals.write_off_before_report"
     assert (
         services.proposals_report_unfinished(
             actor=official,

@@ -36,9 +36,9 @@ def region() -> Any:
 def registered(region: Any, official: Any, on: date, title: str) -> Proposal:
     author = verified_resident(region.municipalities.get())
     draft = services.proposal_save_draft(
-        author=author, organisation=region, title=title, body="Text", author_name="Kim"
+        actor=author, organisation=region, title=title, body="Text", author_name="Kim"
     )
-    proposal = services.proposal_submit(author=author, proposal=draft)
+    proposal = services.proposal_submit(actor=author, proposal=draft)
     proposal = services.proposal_publish(actor=official, proposal=proposal)
     return services.proposal_register(actor=official, proposal=proposal, registered_on=on)
 
@@ -106,13 +106,13 @@ def test_staff_case_page_runs_the_case(client: Client, region: Any) -> None:
     committee = BodyFactory(organisation=region, name="Kulturnämnden")
     author = verified_resident(region.municipalities.get())
     draft = services.proposal_save_draft(
-        author=author,
+        actor=author,
         organisation=region,
         title="Bibliotek",
         body="Öppna på söndagar",
         author_name="Kim",
     )
-    proposal = services.proposal_submit(author=author, proposal=draft)
+    proposal = services.proposal_submit(actor=author, proposal=draft)
     client.force_login(official)
     url = reverse("proposals:staff_case", args=[proposal.pk])
     assert client.get(url).status_code == 200
@@ -273,7 +273,7 @@ def test_officials_set_every_local_rule(client: Client, region: Any) -> None:
 def test_drafts_are_the_authors_own_until_submitted(client: Client, region: Any) -> None:
     author = verified_resident(region.municipalities.get())
     draft = services.proposal_save_draft(
-        author=author, organisation=region, title="Utkast", body="Text", author_name="Kim"
+        actor=author, organisation=region, title="Utkast", body="Text", author_name="Kim"
     )
     official = role(UserFactory(), "official", region)
     client.force_login(official)
@@ -281,7 +281,7 @@ def test_drafts_are_the_authors_own_until_submitted(client: Client, region: Any)
     assert not official.has_perm("proposals.view_proposal", draft)
     client.force_login(role(UserFactory(), "administrator"))
     assert client.get(draft.get_absolute_url()).status_code == 404
-    services.proposal_submit(author=author, proposal=draft)
+    services.proposal_submit(actor=author, proposal=draft)
     client.force_login(official)
     assert client.get(draft.get_absolute_url()).status_code == 200
 

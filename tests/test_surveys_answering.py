@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from delaktig.core.errors import NotAllowedInPhase
-from delaktig.surveys import services
+from delaktig.core.errors import Conflict, DelaktigError, NotAllowedInPhase
+from delaktig.surveys import selectors, services
 from delaktig.surveys.models import Answer, Invitation, Response, Survey
 from tests.factories import ProfileFactory, UserFactory, role
 from tests.survey_helpers import build_survey
@@ -137,7 +137,7 @@ def test_English_is_offered_once_everything_is_translated() -> None:
     built = build_survey()
     official = UserFactory()
     role(official, "official", built.organisation)
-    items = services.translatable_items(built.survey)
+    items = selectors.translatable_items(built.survey)
     everything = {
         (type(obj).__name__.lower(), obj.pk, field): f"EN {getattr(obj, field)}"
         for obj in items
@@ -228,7 +228,7 @@ def test_background_is_prefilled_from_a_consented_profile() -> None:
     profile = ProfileFactory(
         birth_year=timezone.localdate().year - 70, municipality=built.places[0]
     )
-    response = services.response_start(survey=built.survey, user=profile.user)
+    response = services.response_start(survey=built.survey, actor=profile.user)
     assert (response.age_group, response.sex, response.municipality) == (
         "65–79",
         "kvinna",
@@ -242,9 +242,9 @@ def test_answering_only_while_the_phase_runs() -> None:
     built = build_survey(starts_at=opens, ends_at=closes)
     user = UserFactory()
     with time_machine.travel(opens - timedelta(seconds=1)), pytest.raises(NotAllowedInPhase):
-        services.response_start(survey=built.survey, user=user)
+        services.response_start(survey=built.survey, actor=user)
     with time_machine.travel(opens):
-        response = services.response_start(survey=built.survey, user=user)
+        response = services.response_start(survey=built.survey, actor=user)
         services.response_save_answers(
             response=response,
             questions=[built.transport],
@@ -264,7 +264,7 @@ def test_answering_only_while_the_phase_runs() -> None:
 def test_submitting_twice_counts_once() -> None:
     built = build_survey()
     user = UserFactory()
-    response = services.response_start(survey=built.survey, user=user)
+    response = services.response_start(survey=built.survey, actor=user)
     services.response_save_answers(
         response=response, questions=[built.transport], values={built.transport.pk: built.bus.pk}
     )
@@ -274,16 +274,19 @@ def test_submitting_twice_counts_once() -> None:
         values={built.bus_often.pk: built.bus_often.choices.first().pk},
     )
     services.response_submit(response=response)
-    with pytest.raises(services.AlreadyAnswered):
+    with pytest.raises(Conflict) as twice:
         services.response_submit(response=response)
-    with pytest.raises(services.AlreadyAnswered):
-        services.response_start(survey=built.survey, user=user)
+    assert twice.value.code == "surveys.already_answered"
+    with pytest.raises(Conflict) as again:
+        services.response_start(survey=built.survey, actor=user)
+    assert again.value.code == "surveys.already_answered"
     assert Response.objects.filter(survey=built.survey).count() == 1
 
 
 def test_required_questions_block_submission() -> None:
     built = build_survey()
-    response = services.response_start(survey=built.survey, user=UserFactory())
-    with pytest.raises(services.DelaktigError):
+    response = services.response_start(survey=built.survey, actor=UserFactory())
+    with pytest.raises(DelaktigError) as refused:
         services.response_submit(response=response)
-    assert [q.pk for q in services.missing_required(response)] == [built.transport.pk]
+    assert refused.value.code == "surveys.required_missing"
+    assert [q.pk for q in selectors.missing_required(response)] == [built.transport.pk]

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from delaktig.core.errors import NotAllowedInPhase
+from delaktig.core.errors import Conflict, NotAllowedInPhase
 from delaktig.core.exports import cell
 from delaktig.core.models import AuditEntry
 from delaktig.insights.suppression import suppress_table
@@ -70,7 +70,7 @@ def test_a_choice_that_was_answered_cannot_end_up_under_another_label() -> None:
     for _ in range(2):
         answer_directly(built, transport=1)  # Bil
     official = role(UserFactory(), "official", built.organisation)
-    with pytest.raises(services.InUse):
+    with pytest.raises(Conflict) as refused:
         services.question_save(
             actor=official,
             section=built.transport.section,
@@ -81,6 +81,7 @@ def test_a_choice_that_was_answered_cannot_end_up_under_another_label() -> None:
             required=True,
             choices=["Tåg", "Buss", "Bil som förare"],
         )
+    assert (refused.value.code, refused.value.params) == ("surveys.choice_in_use", {"label": "Bil"})
     labels = {
         a.choice.label
         for a in Answer.objects.filter(question=built.transport).select_related("choice")
@@ -107,7 +108,7 @@ def test_a_choice_that_was_answered_cannot_end_up_under_another_label() -> None:
 def test_nothing_is_saved_after_the_survey_closed() -> None:
     built = build_survey()
     user = UserFactory()
-    response = services.response_start(survey=built.survey, user=user)
+    response = services.response_start(survey=built.survey, actor=user)
     built.survey.module.phases.update(ends_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(NotAllowedInPhase):
         services.response_save_answers(

@@ -283,30 +283,30 @@ def test_a_lost_opinion_map_recompute_is_asked_for_again(
     statements = seed(opinion_map, ["Fler bussar", "Billigare biljetter"])
     voter = UserFactory()
     for statement in statements:
-        services.vote(user=voter, statement=statement, value=1)
+        services.vote_cast(actor=voter, statement=statement, value=1)
     # The recompute task cleared the pending flag when it started, then its worker was
     # killed: the flag is off, and the stored result (none) is behind the votes.
     OpinionMap.objects.filter(pk=opinion_map.pk).update(
         recompute_pending=False, recompute_requested_at=timezone.now()
     )
     assert not MapResult.objects.filter(map=opinion_map).exists()
-    assert services.recompute_lost(now=timezone.now()) == 0  # it may still be running
+    assert services.lost_recompute_requeue(now=timezone.now()) == 0  # it may still be running
     later = timezone.now() + timedelta(hours=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.recompute_lost(now=later) == 1
+        assert services.lost_recompute_requeue(now=later) == 1
     current = OpinionMap.objects.get(pk=opinion_map.pk)
     assert MapResult.objects.get(map=opinion_map).version == current.version
 
     # A recompute asked for and never queued (pending for an hour) is asked for again too.
-    services.vote(user=UserFactory(), statement=statements[0], value=-1)
+    services.vote_cast(actor=UserFactory(), statement=statements[0], value=-1)
     OpinionMap.objects.filter(pk=opinion_map.pk).update(
         recompute_pending=True, recompute_requested_at=timezone.now()
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.recompute_lost(now=timezone.now() + timedelta(hours=1)) == 1
+        assert services.lost_recompute_requeue(now=timezone.now() + timedelta(hours=1)) == 1
     current = OpinionMap.objects.get(pk=opinion_map.pk)
     assert MapResult.objects.get(map=opinion_map).version == current.version
-    assert services.recompute_lost(now=timezone.now() + timedelta(hours=2)) == 0
+    assert services.lost_recompute_requeue(now=timezone.now() + timedelta(hours=2)) == 0
 
 
 def free_port() -> int:

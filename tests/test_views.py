@@ -314,7 +314,7 @@ def test_organisation_settings_limit_the_modules_offered(client: Client) -> None
     organisation = process.organisation
     official = role(UserFactory(), "official", organisation)
     client.force_login(official)
-    url = reverse("organisations:settings", args=[organisation.slug])
+    url = reverse("staff:organisation_settings", args=[organisation.slug])
     response = client.post(
         url, {"content_languages": ["sv", "sma"], "contact_email": "inte-en-adress"}
     )

@@ -1,13 +1,7 @@
 import pytest
 
-from delaktig.participation.workflow import (
-    PUBLIC_STATUSES,
-    TRANSITIONS,
-    Action,
-    Status,
-    allowed_actions,
-    next_status,
-)
+from delaktig.core.errors import InvalidTransition
+from delaktig.participation.workflow import MACHINE, PUBLIC_STATUSES, TRANSITIONS, Action, Status
 
 EXPECTED = {
     (Status.DRAFT, Action.PUBLISH): Status.PUBLISHED,
@@ -22,7 +16,12 @@ EXPECTED = {
 @pytest.mark.parametrize("status", list(Status))
 @pytest.mark.parametrize("action", list(Action))
 def test_every_pair_is_allowed_only_if_in_the_table(status: Status, action: Action) -> None:
-    assert next_status(status, action) == EXPECTED.get((status, action))
+    assert MACHINE.next_status(status, action) == EXPECTED.get((status, action))
+    if (status, action) in EXPECTED:
+        assert MACHINE.require(status, action) is EXPECTED[(status, action)]
+    else:
+        with pytest.raises(InvalidTransition):
+            MACHINE.require(status, action)
 
 
 def test_archive_is_reachable_only_through_published_feedback() -> None:
@@ -31,12 +30,12 @@ def test_archive_is_reachable_only_through_published_feedback() -> None:
 
 
 def test_unknown_values_are_refused_not_raised() -> None:
-    assert next_status("nonsense", "publish") is None
-    assert next_status("draft", "explode") is None
+    assert MACHINE.next_status("nonsense", "publish") is None
+    assert MACHINE.next_status("draft", "explode") is None
 
 
 def test_allowed_actions_and_public_statuses() -> None:
-    assert allowed_actions(Status.PUBLISHED) == [Action.OPEN, Action.CLOSE]
-    assert allowed_actions(Status.ARCHIVED) == []
+    assert MACHINE.allowed_actions(Status.PUBLISHED) == [Action.OPEN, Action.CLOSE]
+    assert MACHINE.allowed_actions(Status.ARCHIVED) == []
     assert Status.DRAFT not in PUBLIC_STATUSES
     assert Status.ARCHIVED in PUBLIC_STATUSES

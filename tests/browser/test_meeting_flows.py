@@ -37,10 +37,10 @@ def test_resident_joins_the_waiting_list_and_is_promoted(browser: Browser, demo:
     assert Registration.objects.get(meeting=webinar, user=person).status == "waiting"
     # The person ahead in the queue gives up; then a confirmed participant cancels.
     ahead = Registration.objects.exclude(user=person).get(meeting=webinar, status="waiting")
-    services.registration_cancel(user=ahead.user, meeting=webinar)
+    services.registration_cancel(actor=ahead.user, meeting=webinar)
     first = Registration.objects.filter(meeting=webinar, status="confirmed").first()
     assert first is not None
-    services.registration_cancel(user=first.user, meeting=webinar)
+    services.registration_cancel(actor=first.user, meeting=webinar)
     assert Registration.objects.get(meeting=webinar, user=person).status == "confirmed"
     assert any(m.to == [person.email] and "plats" in m.subject for m in mail.outbox)
     page.reload()

@@ -88,7 +88,7 @@ def map_with_groups(moderation: str = "after") -> tuple[OpinionMap, list[Stateme
     opinion_map = open_map(moderation=moderation)
     statements = publish(opinion_map, *TOPICS)
     others_vote(opinion_map, statements)
-    assert services.recompute(opinion_map.pk).k == 2
+    assert services.map_recompute(opinion_map_id=opinion_map.pk).k == 2
     return opinion_map, statements
 
 
@@ -98,7 +98,7 @@ def up_to_date(opinion_map: OpinionMap) -> MapResult:
     version = OpinionMap.objects.get(pk=opinion_map.pk).version
     result = MapResult.objects.filter(map=opinion_map).first()
     if result is None or result.version < version:
-        result = services.recompute(opinion_map.pk)
+        result = services.map_recompute(opinion_map_id=opinion_map.pk)
     return result
 
 
@@ -317,10 +317,11 @@ def test_opinion_map_pages_pass_axe(page: Page, live_server: Any, tmp_path: Path
     resident = UserFactory()
     participant = Participant.objects.create(map=opinion_map, user=resident, number=21)
     cast(opinion_map, participant, {s: camp_vote(0, s.number) for s in statements[:7]})
-    services.add_statement(
-        user=resident, opinion_map=opinion_map, text="Bussen ska stanna vid sjukhuset"
+    services.statement_create(
+        actor=resident, opinion_map=opinion_map, text="Bussen ska stanna vid sjukhuset"
     )
-    services.recompute(opinion_map.pk)  # the votes above were written without a bump
+    # The votes above were written without a bump.
+    services.map_recompute(opinion_map_id=opinion_map.pk)
     login(page, base, resident.email, PASSWORD)
     page.goto(base + url(opinion_map))
     assert "Du har röstat på 7 av 10" in page.locator("#vote-card").inner_text()

@@ -1,6 +1,6 @@
 import ipaddress
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth import app_settings as allauth_settings
 from allauth.account.adapter import DefaultAccountAdapter
@@ -12,17 +12,22 @@ from django.http import HttpRequest
 from delaktig.core import ratelimit
 from delaktig.notifications.outbox import email_queue_message
 
+from .models import User
+
+if TYPE_CHECKING:
+    from .signup import SignupForm
+
 
 class AccountAdapter(DefaultAccountAdapter):
     _account_login_usage: ratelimit.Usage | None = None
 
-    def populate_username(self, request: HttpRequest, user: Any) -> None:
+    def populate_username(self, request: HttpRequest, user: User) -> None:
         # Usernames are internal and never shown; the e-mail address is the login.
         user.username = user.email.lower()[:150]
 
     # --- Sign-up: the same work whether or not the address has an account ---
 
-    def match_new_account_cost(self, request: HttpRequest, form: Any) -> None:
+    def match_new_account_cost(self, request: HttpRequest, form: "SignupForm") -> None:
         """For a sign-up with an address that already has an account, do the work creating
         an account costs, so that the answer takes as long (``accounts/signup.py``).
 

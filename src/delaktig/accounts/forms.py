@@ -1,12 +1,18 @@
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django import forms
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.organisations.models import Municipality
 
 from .models import DemographicProfile, User
+
+if TYPE_CHECKING:  # ModelForm is generic only to the type checker
+    DisplayNameFormBase = forms.ModelForm[User]
+else:
+    DisplayNameFormBase = forms.ModelForm
 
 
 class SignupExtraForm(forms.Form):
@@ -19,12 +25,12 @@ class SignupExtraForm(forms.Form):
         help_text=_("Visas vid det du skriver. Du kan använda ett smeknamn."),
     )
 
-    def signup(self, request: Any, user: User) -> None:
+    def signup(self, request: HttpRequest, user: User) -> None:
         user.display_name = self.cleaned_data.get("display_name", "")
         user.save(update_fields=["display_name"])
 
 
-class DisplayNameForm(forms.ModelForm):
+class DisplayNameForm(DisplayNameFormBase):
     class Meta:
         model = User
         fields = ["display_name"]

@@ -1,6 +1,6 @@
 """Who holds which role where. Loaded once per user object and cached on it."""
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -8,19 +8,20 @@ if TYPE_CHECKING:
     from delaktig.organisations.models import Organisation
 
 from .models import Role
+from .types import Visitor
 
 
-def role_set(user: Any) -> frozenset[tuple[str, int | None]]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def role_set(user: Visitor | None) -> frozenset[tuple[str, int | None]]:
+    if user is None or not user.is_authenticated or not user.is_active:
         return frozenset()
-    cached = getattr(user, "_delaktig_roles", None)
+    cached: frozenset[tuple[str, int | None]] | None = getattr(user, "_delaktig_roles", None)
     if cached is None:
         cached = frozenset(Role.objects.filter(user=user).values_list("kind", "organisation_id"))
-        user._delaktig_roles = cached
+        user.__dict__["_delaktig_roles"] = cached
     return cached
 
 
-def organisation_id_of(obj: Any) -> int | None:
+def organisation_id_of(obj: object) -> int | None:
     """The organisation a thing belongs to: an organisation, a process, or anything in one."""
     if obj is None:
         return None
@@ -38,11 +39,11 @@ def organisation_id_of(obj: Any) -> int | None:
     return None
 
 
-def is_administrator(user: Any) -> bool:
+def is_administrator(user: Visitor | None) -> bool:
     return ("administrator", None) in role_set(user) or bool(getattr(user, "is_superuser", False))
 
 
-def has_role_for(user: Any, kinds: tuple[str, ...], obj: Any) -> bool:
+def has_role_for(user: Visitor | None, kinds: tuple[str, ...], obj: object) -> bool:
     if is_administrator(user):
         return True
     organisation_id = organisation_id_of(obj)
@@ -53,12 +54,12 @@ def has_role_for(user: Any, kinds: tuple[str, ...], obj: Any) -> bool:
 
 
 def staff_organisation_ids(
-    user: Any, kinds: tuple[str, ...] = ("official", "moderator")
+    user: Visitor | None, kinds: tuple[str, ...] = ("official", "moderator")
 ) -> set[int]:
     return {org for kind, org in role_set(user) if kind in kinds and org is not None}
 
 
-def official_organisations(user: Any) -> "QuerySet[Organisation]":
+def official_organisations(user: Visitor | None) -> "QuerySet[Organisation]":
     """The organisations a person may act for as an official: all, for an administrator."""
     from delaktig.organisations.models import Organisation
 

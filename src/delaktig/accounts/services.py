@@ -4,12 +4,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from delaktig.core import contributions
+from delaktig.organisations.models import Municipality
 
 from .models import DemographicProfile, User
 
 
 def demographic_profile_save(
-    *, user: User, birth_year: int | None, sex: str, municipality: Any
+    *, user: User, birth_year: int | None, sex: str, municipality: Municipality | None
 ) -> DemographicProfile:
     profile, _ = DemographicProfile.objects.update_or_create(
         user=user,

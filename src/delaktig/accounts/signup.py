@@ -12,15 +12,16 @@ This module is separate from ``forms.py`` because allauth's form inherits from
 ``SignupExtraForm`` there (``ACCOUNT_SIGNUP_FORM_CLASS``).
 """
 
-from typing import Any
-
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+
+from .models import User
 
 
 class SignupForm(AllauthSignupForm):
-    def try_save(self, request: HttpRequest) -> tuple[Any, Any]:
+    def try_save(self, request: HttpRequest) -> tuple[User | None, HttpResponseBase | None]:
         if self.account_already_exists:
             get_adapter(request).match_new_account_cost(request, self)
         return super().try_save(request)

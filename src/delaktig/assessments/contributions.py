@@ -6,9 +6,12 @@ records, kept; the account they point at is anonymised when it is deleted.
 
 from delaktig.core.contributions import Contribution, contribute, staff_records
 
+from . import errors
+
 contribute(
     Contribution(
         app_label="assessments",
+        errors=errors.MESSAGES,
         personal_data=(
             staff_records(
                 key="assessments_staff",

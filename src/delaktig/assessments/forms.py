@@ -1,13 +1,18 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.organisations.models import Organisation
 from delaktig.participation.models import Process
 
-from .kinds import KIND_CHOICES, MAX_TEXT, FieldType, Template
+from .kinds import KIND_CHOICES, MAX_TEXT, FieldType, Template, check_answers
 from .models import STATUS_CHOICES
+from .services import problem_message
+
+if TYPE_CHECKING:
+    from delaktig.followup.models import Activity
 
 # Form fields that are not sections of a template; no section key may take these names.
 RESERVED_NAMES = frozenset({"title", "decision_summary", "action", "csrfmiddlewaretoken"})
@@ -25,7 +30,7 @@ class AssessmentCreateForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Slag av analys"), choices=KIND_CHOICES, widget=forms.RadioSelect
     )
-    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
         label=_("Organisation"), queryset=None
     )
     title = forms.CharField(
@@ -42,13 +47,13 @@ class AssessmentCreateForm(forms.Form):
             "behövs innan analysen markeras som klar."
         ),
     )
-    process: forms.ModelChoiceField = forms.ModelChoiceField(
+    process: "forms.ModelChoiceField[Process]" = forms.ModelChoiceField(
         label=_("Deltagandeprocess som analysen gäller"),
         queryset=None,
         required=False,
         help_text=_("Valfritt. Välj en process eller en aktivitet, eller ingen av dem."),
     )
-    activity: forms.ModelChoiceField = forms.ModelChoiceField(
+    activity: "forms.ModelChoiceField[Activity]" = forms.ModelChoiceField(
         label=_("Aktivitet i en handlingsplan som analysen gäller"),
         queryset=None,
         required=False,
@@ -150,6 +155,14 @@ class AnswersForm(forms.Form):
     def section_fields(self) -> list[forms.BoundField]:
         return [self[s.key] for s in self.template.sections]
 
+    def clean(self) -> dict[str, Any]:
+        # The service checks the answers too; here each problem goes next to its section.
+        data = super().clean() or {}
+        _answers, problems = check_answers(self.template, self.answers())
+        for key, problem in problems.items():
+            self.add_error(key if key in self.fields else None, problem_message(problem))
+        return data
+
     def answers(self) -> dict[str, Any]:
         """The answers typed, by section key, as the service takes them."""
         data = self.cleaned_data
@@ -189,7 +202,7 @@ class StaffFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Alla")), *STATUS_CHOICES]
     )
-    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
         label=_("Organisation"), queryset=None, required=False, empty_label=_("Alla")
     )
 

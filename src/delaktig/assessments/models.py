@@ -5,7 +5,7 @@ assessment may concern a participation process, a follow-up activity, or neither
 that stands on its own), but never both. Its life is ``workflow.py``: draft → ready → signed off.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,7 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .kinds import KIND_CHOICES, Section, Template, display_answer, template_for
-from .workflow import STATUS_LABELS, Status
+from .workflow import EDITABLE, STATUS_LABELS, Status
+
+if TYPE_CHECKING:
+    from delaktig.accounts.types import Visitor
 
 STATUS_CHOICES = [(status.value, STATUS_LABELS[status]) for status in Status]
 
@@ -24,7 +27,7 @@ class ImpactAssessmentQuerySet(models.QuerySet["ImpactAssessment"]):
         """Signed off and published: public documents anyone may read."""
         return self.filter(status=Status.SIGNED_OFF.value, published=True)
 
-    def for_staff(self, user: Any) -> "ImpactAssessmentQuerySet":
+    def for_staff(self, user: "Visitor") -> "ImpactAssessmentQuerySet":
         """Everything of the organisations where ``user`` is staff (official or moderator)."""
         from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 
@@ -160,7 +163,12 @@ class ImpactAssessment(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status == Status.DRAFT.value
+        return self.status in EDITABLE
+
+    @property
+    def is_ready(self) -> bool:
+        """Waiting for someone to sign it off."""
+        return self.status == Status.READY
 
     @property
     def is_signed_off(self) -> bool:
@@ -176,6 +184,6 @@ class ImpactAssessment(models.Model):
         answers = self.answers or {}
         return [(s, display_answer(s, answers.get(s.key))) for s in self.template.sections]
 
-    def was_written_by(self, user: Any) -> bool:
+    def was_written_by(self, user: "Visitor") -> bool:
         """Did ``user`` write or last change this assessment (and so may not sign it off)?"""
         return getattr(user, "pk", None) in {self.prepared_by_id, self.last_edited_by_id}

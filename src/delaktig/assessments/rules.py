@@ -6,15 +6,16 @@ assessments are public. The four-eyes rule for sign-off (not the person who wrot
 it) depends on the assessment's history and is enforced in ``services.assessment_sign_off``.
 """
 
-from typing import Any
-
 import rules
 
 from delaktig.accounts.predicates import is_administrator, is_official, is_staff_member
+from delaktig.accounts.types import Visitor
+
+from .models import ImpactAssessment
 
 
 @rules.predicate
-def is_public_assessment(user: Any, assessment: Any) -> bool:
+def is_public_assessment(user: Visitor, assessment: ImpactAssessment | None) -> bool:
     return bool(assessment is not None and getattr(assessment, "is_public", False))
 
 

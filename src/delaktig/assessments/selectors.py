@@ -1,16 +1,24 @@
 """Reading impact assessments: what a page needs, in a fixed number of queries."""
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from delaktig.accounts.types import Visitor
 from delaktig.core.models import AuditEntry
 from delaktig.organisations.models import Organisation
 
+from .kinds import missing_sections
 from .models import ImpactAssessment
 
+if TYPE_CHECKING:
+    from delaktig.followup.models import Activity
+    from delaktig.participation.models import Process
 
-def signed_off_for(*, activity: Any = None, process: Any = None) -> QuerySet[ImpactAssessment]:
+
+def signed_off_for(
+    *, activity: "Activity | None" = None, process: "Process | None" = None
+) -> QuerySet[ImpactAssessment]:
     """The public assessments about ``activity`` or ``process`` (either, when both are given).
 
     Signed off and published only, newest sign-off first. Nothing when neither is given.
@@ -38,10 +46,10 @@ def public_assessments(*, kind: str = "") -> QuerySet[ImpactAssessment]:
 
 
 def staff_assessments(
-    user: Any, *, kind: str = "", status: str = "", organisation: Any = None
+    *, viewer: Visitor, kind: str = "", status: str = "", organisation: Organisation | None = None
 ) -> QuerySet[ImpactAssessment]:
-    """The assessments of the organisations where ``user`` is staff, filtered."""
-    assessments = ImpactAssessment.objects.for_staff(user).select_related(
+    """The assessments of the organisations where ``viewer`` is staff, filtered."""
+    assessments = ImpactAssessment.objects.for_staff(viewer).select_related(
         "organisation", "process", "activity"
     )
     if kind:
@@ -53,7 +61,7 @@ def staff_assessments(
     return assessments.order_by("-updated", "-id")
 
 
-def history(assessment: ImpactAssessment) -> QuerySet[AuditEntry]:
+def history(*, assessment: ImpactAssessment) -> QuerySet[AuditEntry]:
     """The audit entries about ``assessment``, oldest first: for staff only (it names people)."""
     return (
         AuditEntry.objects.filter(
@@ -64,10 +72,20 @@ def history(assessment: ImpactAssessment) -> QuerySet[AuditEntry]:
     )
 
 
-def staff_organisations(user: Any) -> QuerySet[Organisation]:
-    """The organisations whose assessments ``user`` may see as staff: all, for an administrator."""
+def staff_organisations(*, viewer: Visitor) -> QuerySet[Organisation]:
+    """The organisations whose assessments ``viewer`` may see as staff: all, for an
+    administrator."""
     from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 
-    if is_administrator(user):
+    if is_administrator(viewer):
         return Organisation.objects.all()
-    return Organisation.objects.filter(pk__in=staff_organisation_ids(user))
+    return Organisation.objects.filter(pk__in=staff_organisation_ids(viewer))
+
+
+def missing_for_ready(*, assessment: ImpactAssessment) -> list[str]:
+    """What must be filled in before ``assessment`` can be marked ready, in the order of the
+    form: ``decision_summary`` and the keys of the empty required sections."""
+    missing = [s.key for s in missing_sections(assessment.template, assessment.answers or {})]
+    if not assessment.decision_summary.strip():
+        missing.insert(0, "decision_summary")
+    return missing

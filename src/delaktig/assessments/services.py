@@ -1,91 +1,57 @@
 """Writing impact assessments. Staff pages and anything else call these, never the models.
 
-Each transition of ``workflow.TRANSITIONS`` has one service. Every service checks permission,
+Each transition of ``workflow.MACHINE`` has one service. Every service checks permission,
 locks the assessment row, rechecks its status on the locked row (so two people clicking at once
 make one change), writes and records an audit entry, all in one transaction.
 """
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
+from delaktig.core.catalogue import message
 from delaktig.core.errors import (
     InvalidTransition,
     PermissionDenied,
     ValidationFailed,
     require_perm,
 )
+from delaktig.organisations.models import Organisation
 
-from .kinds import Problem, Template, check_answers, missing_sections, template_for
+from .kinds import Problem, Template, check_answers, template_for
 from .models import ImpactAssessment
-from .workflow import Action, Status, next_status
+from .selectors import missing_for_ready
+from .workflow import MACHINE, Action, Status
+
+if TYPE_CHECKING:
+    from delaktig.followup.models import Activity
+    from delaktig.participation.models import Process
 
 DECISION_SUMMARY_LABEL = gettext_lazy("Beslutet som förbereds")
 
 # --- Errors --------------------------------------------------------------------------------------
 
 
-class AnswersInvalid(ValidationFailed):
-    """Some answers do not fit the template. ``errors`` maps a section key to a message."""
-
-    code = "answers_invalid"
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = errors
-        super().__init__(_("Några svar behöver rättas."))
-
-
-class MissingSections(ValidationFailed):
-    """Required parts are empty. ``missing`` holds their keys: ``decision_summary`` and the
-    required sections of the template, in the order of the form."""
-
-    code = "missing_sections"
-
-    def __init__(self, template: Template, missing: list[str]) -> None:
-        self.missing = missing
-        labels = [
-            str(
-                DECISION_SUMMARY_LABEL if key == "decision_summary" else template.section(key).label
-            )
-            for key in missing
-        ]
-        super().__init__(
-            _("Fyll i de obligatoriska avsnitten innan analysen markeras som klar: %(sections)s.")
-            % {"sections": ", ".join(labels)}
-        )
-
-
-class FourEyes(PermissionDenied):
-    code = "four_eyes"
-    default_message = gettext_lazy(
-        "Den som har skrivit eller senast ändrat analysen kan inte godkänna den. "
-        "En annan behörig person behöver göra det."
-    )
-
-
-class NotEditable(InvalidTransition):
-    code = "not_editable"
-    default_message = gettext_lazy(
-        "Bara utkast kan ändras. Återför analysen till utkast först, med en motivering."
-    )
-
-
 def problem_message(problem: Problem) -> str:
     """A problem from ``kinds.check_answers`` in the language of the request."""
-    if problem.code == "too_long":
-        return _("Svaret är för långt: högst %(max)s tecken, nu %(length)s.") % dict(problem.params)
-    if problem.code == "invalid_choice":
-        return _("Välj bland alternativen i listan.")
-    if problem.code == "unknown_section":
-        return _("Avsnittet finns inte i mallen.")
-    if problem.code == "not_a_list":
-        return _("Välj ett eller flera alternativ i listan.")
-    return _("Svaret ska vara text.")
+    return message(f"assessments.answer_{problem.code}", problem.params)
+
+
+def missing_sections_error(template: Template, missing: list[str]) -> ValidationFailed:
+    """The error for required parts left empty. ``params["missing"]`` holds their keys:
+    ``decision_summary`` and the required sections of the template, in the order of the form."""
+    labels = [
+        str(DECISION_SUMMARY_LABEL if key == "decision_summary" else template.section(key).label)
+        for key in missing
+    ]
+    return ValidationFailed(
+        "assessments.missing_sections", sections=", ".join(labels), missing=missing
+    )
 
 
 # --- Helpers -------------------------------------------------------------------------------------
@@ -98,29 +64,20 @@ def _lock(assessment: ImpactAssessment) -> ImpactAssessment:
 def _check_title(title: str) -> str:
     title = (title or "").strip()
     if not title:
-        raise ValidationFailed(_("Skriv en rubrik."))
+        raise ValidationFailed("assessments.title_missing", field="title")
     if len(title) > 200:
-        raise ValidationFailed(_("Rubriken får vara högst 200 tecken."))
+        raise ValidationFailed("assessments.title_too_long", field="title")
     return title
 
 
-def _check_link(organisation: Any, process: Any, activity: Any) -> None:
+def _check_link(
+    organisation: Organisation, process: "Process | None", activity: "Activity | None"
+) -> None:
     if process is not None and activity is not None:
-        raise ValidationFailed(
-            _("En analys gäller en process eller en aktivitet, eller ingen av dem – inte båda.")
-        )
-    for linked in (process, activity):
+        raise ValidationFailed("assessments.process_and_activity", field="activity")
+    for name, linked in (("process", process), ("activity", activity)):
         if linked is not None and linked.organisation_id != organisation.pk:
-            raise ValidationFailed(
-                _("Processen eller aktiviteten hör till en annan organisation än analysen.")
-            )
-
-
-def _transition(locked: ImpactAssessment, action: Action) -> Status:
-    target = next_status(locked.status, action)
-    if target is None:
-        raise InvalidTransition()
-    return target
+            raise ValidationFailed("assessments.link_of_other_organisation", field=name)
 
 
 # --- Services ------------------------------------------------------------------------------------
@@ -128,20 +85,20 @@ def _transition(locked: ImpactAssessment, action: Action) -> Status:
 
 def assessment_create(
     *,
-    actor: Any,
-    organisation: Any,
+    actor: User,
+    organisation: Organisation,
     kind: str,
     title: str,
     decision_summary: str = "",
-    process: Any = None,
-    activity: Any = None,
+    process: "Process | None" = None,
+    activity: "Activity | None" = None,
 ) -> ImpactAssessment:
     """Start a draft of ``kind`` for ``organisation``, about a process, an activity or neither."""
     require_perm(actor, "assessments.add_impactassessment", organisation)
     try:
         template = template_for(kind)
     except KeyError as error:
-        raise ValidationFailed(_("Välj ett slag av analys.")) from error
+        raise ValidationFailed("assessments.kind_missing", field="kind") from error
     title = _check_title(title)
     _check_link(organisation, process, activity)
     with transaction.atomic():
@@ -173,7 +130,7 @@ def assessment_create(
 
 def assessment_save_answers(
     *,
-    actor: Any,
+    actor: User,
     assessment: ImpactAssessment,
     answers: Mapping[str, Any],
     title: str | None = None,
@@ -182,18 +139,21 @@ def assessment_save_answers(
     """Save a draft's answers (and title and decision summary when given). All or nothing.
 
     Unfilled required sections are fine in a draft; ``assessment_mark_ready`` asks for them.
-    Answers that do not fit the template raise :class:`AnswersInvalid` and nothing is saved;
-    the page shows the errors with everything that was typed.
+    Answers that do not fit the template raise ``assessments.answers_invalid`` (``problems``
+    maps a section key to its message) and nothing is saved.
     """
     require_perm(actor, "assessments.change_impactassessment", assessment)
     clean, problems = check_answers(assessment.template, answers)
     if problems:
-        raise AnswersInvalid({key: problem_message(p) for key, p in problems.items()})
+        raise ValidationFailed(
+            "assessments.answers_invalid",
+            problems={key: problem_message(p) for key, p in problems.items()},
+        )
     new_title = _check_title(title) if title is not None else None
     with transaction.atomic():
         locked = _lock(assessment)
-        if locked.status != Status.DRAFT.value:
-            raise NotEditable()
+        if not locked.is_editable:
+            raise InvalidTransition("assessments.not_editable")
         before = locked.answers or {}
         changed = sorted(k for k in set(before) | set(clean) if before.get(k) != clean.get(k))
         fields = ["answers", "updated"]
@@ -221,18 +181,15 @@ def assessment_save_answers(
     return locked
 
 
-def assessment_mark_ready(*, actor: Any, assessment: ImpactAssessment) -> ImpactAssessment:
+def assessment_mark_ready(*, actor: User, assessment: ImpactAssessment) -> ImpactAssessment:
     """Draft → ready for sign-off, once the decision and every required section are filled in."""
     require_perm(actor, "assessments.change_impactassessment", assessment)
     with transaction.atomic():
         locked = _lock(assessment)
-        target = _transition(locked, Action.MARK_READY)
-        template = locked.template
-        missing = [s.key for s in missing_sections(template, locked.answers or {})]
-        if not locked.decision_summary.strip():
-            missing.insert(0, "decision_summary")
+        target = MACHINE.require(locked.status, Action.MARK_READY)
+        missing = missing_for_ready(assessment=locked)
         if missing:
-            raise MissingSections(template, missing)
+            raise missing_sections_error(locked.template, missing)
         locked.status = target.value
         locked.save(update_fields=["status", "updated"])
         audit_log(
@@ -245,7 +202,7 @@ def assessment_mark_ready(*, actor: Any, assessment: ImpactAssessment) -> Impact
     return locked
 
 
-def _contributed(assessment: Any, user: Any) -> bool:
+def _contributed(assessment: ImpactAssessment, user: User) -> bool:
     """Did ``user`` change the content since the assessment was last reopened (or created)?
 
     ``last_edited_by`` names only the latest author; a co-author who wrote most of it and was
@@ -265,7 +222,7 @@ def _contributed(assessment: Any, user: Any) -> bool:
 
 
 def assessment_sign_off(
-    *, actor: Any, assessment: ImpactAssessment, note: str = "", publish: bool = True
+    *, actor: User, assessment: ImpactAssessment, note: str = "", publish: bool = True
 ) -> ImpactAssessment:
     """Ready → signed off, by someone other than whoever wrote or last changed it.
 
@@ -275,9 +232,9 @@ def assessment_sign_off(
     require_perm(actor, "assessments.signoff_impactassessment", assessment)
     with transaction.atomic():
         locked = _lock(assessment)
-        target = _transition(locked, Action.SIGN_OFF)
+        target = MACHINE.require(locked.status, Action.SIGN_OFF)
         if locked.was_written_by(actor) or _contributed(locked, actor):
-            raise FourEyes()
+            raise PermissionDenied("assessments.four_eyes")
         source = locked.status
         locked.status = target.value
         locked.signed_off_by = actor
@@ -304,15 +261,17 @@ def assessment_sign_off(
     return locked
 
 
-def assessment_reopen(*, actor: Any, assessment: ImpactAssessment, reason: str) -> ImpactAssessment:
+def assessment_reopen(
+    *, actor: User, assessment: ImpactAssessment, reason: str
+) -> ImpactAssessment:
     """Ready or signed off → draft again, with a reason. Clears the sign-off."""
     require_perm(actor, "assessments.change_impactassessment", assessment)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(_("Skriv varför analysen öppnas igen."))
+        raise ValidationFailed("assessments.reason_missing", field="reason")
     with transaction.atomic():
         locked = _lock(assessment)
-        target = _transition(locked, Action.REOPEN)
+        target = MACHINE.require(locked.status, Action.REOPEN)
         source = locked.status
         data: dict[str, Any] = {"from": source, "to": target.value, "reason": reason}
         if locked.signed_off_by_id is not None and locked.signed_off_at is not None:

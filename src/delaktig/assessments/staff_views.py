@@ -1,6 +1,6 @@
 """Staff pages: list, start, fill in, mark ready, sign off and reopen impact assessments."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
-from delaktig.core.errors import DelaktigError
+from delaktig.accounts.types import User
+from delaktig.core.forms import form_errors, form_status
 from delaktig.core.params import id_param
 from delaktig.followup.models import Activity
 from delaktig.participation.models import Process
@@ -22,7 +23,7 @@ from . import selectors, services
 from .forms import AnswersForm, AssessmentCreateForm, ReopenForm, SignOffForm, StaffFilterForm
 from .kinds import TEMPLATES, Kind, template_for
 from .models import ImpactAssessment
-from .workflow import Status
+from .workflow import MACHINE, Action
 
 PER_PAGE = 25
 
@@ -41,13 +42,13 @@ def _assessment(request: HttpRequest, pk: int, perm: str) -> ImpactAssessment:
 
 @staff_required
 def assessment_list(request: HttpRequest) -> HttpResponse:
-    organisations = selectors.staff_organisations(request.user)
+    organisations = selectors.staff_organisations(viewer=request.user)
     if not organisations.exists():
         raise PermissionDenied
     form = StaffFilterForm(request.GET or None, organisations=organisations)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     assessments = selectors.staff_assessments(
-        request.user,
+        viewer=request.user,
         kind=filters.get("kind") or "",
         status=filters.get("status") or "",
         organisation=filters.get("organisation"),
@@ -63,7 +64,7 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
             "can_add": official_organisations(request.user).exists(),
             "templates": list(TEMPLATES.values()),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -121,18 +122,17 @@ def assessment_create(request: HttpRequest) -> HttpResponse:
         activities=activities,
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            assessment = services.assessment_create(actor=request.user, **form.cleaned_data)
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
+        with form_errors(form):
+            assessment = services.assessment_create(
+                actor=cast(User, request.user), **form.cleaned_data
+            )
             messages.success(request, _("Analysen är skapad. Fyll i avsnitten nedan."))
             return redirect("assessments_staff:edit", pk=assessment.pk)
     return render(
         request,
         "assessments/staff/create.html",
         {"form": form, "templates": list(TEMPLATES.values())},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -156,45 +156,31 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         template=template,
     )
     if request.method == "POST" and form.is_valid():
-        saved = _save(request, assessment, form)
-        if saved is not None:
+        with form_errors(form):
+            assessment = services.assessment_save_answers(
+                actor=cast(User, request.user),
+                assessment=assessment,
+                answers=form.answers(),
+                title=form.cleaned_data["title"],
+                decision_summary=form.cleaned_data["decision_summary"],
+            )
             if request.POST.get("action") != "ready":
                 messages.success(request, _("Utkastet är sparat."))
-                return redirect("assessments_staff:detail", pk=saved.pk)
-            assessment = saved
+                return redirect("assessments_staff:detail", pk=assessment.pk)
             if _mark_ready(request, assessment, form):
                 return redirect("assessments_staff:detail", pk=assessment.pk)
     return render(
         request,
         "assessments/staff/edit.html",
         {"assessment": assessment, "template": template, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
-def _save(
-    request: HttpRequest, assessment: ImpactAssessment, form: AnswersForm
-) -> ImpactAssessment | None:
-    try:
-        return services.assessment_save_answers(
-            actor=request.user,
-            assessment=assessment,
-            answers=form.answers(),
-            title=form.cleaned_data["title"],
-            decision_summary=form.cleaned_data["decision_summary"],
-        )
-    except services.AnswersInvalid as error:
-        for key, message in error.errors.items():
-            form.add_error(key if key in form.fields else None, message)
-    except DelaktigError as error:
-        form.add_error(None, error.message)
-    return None
-
-
 def _mark_ready(request: HttpRequest, assessment: ImpactAssessment, form: AnswersForm) -> bool:
-    try:
-        services.assessment_mark_ready(actor=request.user, assessment=assessment)
-    except services.MissingSections as error:
+    """Mark the saved draft ready, or show on the form what is still missing."""
+    missing = selectors.missing_for_ready(assessment=assessment)
+    if missing:
         form.add_error(
             None,
             _(
@@ -202,12 +188,10 @@ def _mark_ready(request: HttpRequest, assessment: ImpactAssessment, form: Answer
                 "obligatoriska avsnitten är ifyllda."
             ),
         )
-        for key in error.missing:
+        for key in missing:
             form.add_error(key, _("Fyll i det här innan analysen markeras som klar."))
         return False
-    except DelaktigError as error:
-        form.add_error(None, error.message)
-        return False
+    services.assessment_mark_ready(actor=cast(User, request.user), assessment=assessment)
     messages.success(
         request,
         _("Analysen är klar för godkännande. En annan behörig person behöver godkänna den."),
@@ -224,8 +208,9 @@ def _detail_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
+    current = assessment.status
     can_change = user.has_perm("assessments.change_impactassessment", assessment)
-    can_sign_off = assessment.status == Status.READY.value and user.has_perm(
+    can_sign_off = MACHINE.allows(current, Action.SIGN_OFF) and user.has_perm(
         "assessments.signoff_impactassessment", assessment
     )
     return render(
@@ -235,12 +220,12 @@ def _detail_page(
             "assessment": assessment,
             "template": assessment.template,
             "sections": assessment.sections_with_answers(),
-            "history": selectors.history(assessment),
+            "history": selectors.history(assessment=assessment),
             "can_edit": can_change and assessment.is_editable,
-            "can_mark_ready": can_change and assessment.status == Status.DRAFT.value,
+            "can_mark_ready": can_change and MACHINE.allows(current, Action.MARK_READY),
             "can_sign_off": can_sign_off and not assessment.was_written_by(user),
             "four_eyes_blocked": can_sign_off and assessment.was_written_by(user),
-            "can_reopen": can_change and assessment.status != Status.DRAFT.value,
+            "can_reopen": can_change and MACHINE.allows(current, Action.REOPEN),
             "signoff_form": signoff_form or SignOffForm(),
             "reopen_form": reopen_form or ReopenForm(),
         },
@@ -258,18 +243,17 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assessment_mark_ready(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk, "assessments.change_impactassessment")
-    try:
-        services.assessment_mark_ready(actor=request.user, assessment=assessment)
-    except services.MissingSections as error:
+    missing = selectors.missing_for_ready(assessment=assessment)
+    if missing and MACHINE.allows(assessment.status, Action.MARK_READY):
+        # Sent to the form, which shows each missing part.
+        error = services.missing_sections_error(assessment.template, missing)
         messages.error(request, error.message)
         return redirect("assessments_staff:edit", pk=assessment.pk)
-    except DelaktigError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Analysen är klar för godkännande. En annan behörig person behöver godkänna den."),
-        )
+    services.assessment_mark_ready(actor=cast(User, request.user), assessment=assessment)
+    messages.success(
+        request,
+        _("Analysen är klar för godkännande. En annan behörig person behöver godkänna den."),
+    )
     return redirect("assessments_staff:detail", pk=assessment.pk)
 
 
@@ -279,20 +263,17 @@ def assessment_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk, "assessments.signoff_impactassessment")
     form = SignOffForm(request.POST)
     if form.is_valid():
-        try:
+        with form_errors(form):
             services.assessment_sign_off(
-                actor=request.user,
+                actor=cast(User, request.user),
                 assessment=assessment,
                 note=form.cleaned_data["note"],
                 publish=form.cleaned_data["publish"],
             )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-            assessment.refresh_from_db()  # someone else may have changed it meanwhile
-        else:
             messages.success(request, _("Analysen är godkänd."))
             return redirect("assessments_staff:detail", pk=assessment.pk)
-    return _detail_page(request, assessment, signoff_form=form, status=400)
+        assessment.refresh_from_db()  # someone else may have changed it meanwhile
+    return _detail_page(request, assessment, signoff_form=form, status=form_status(form))
 
 
 @staff_required
@@ -301,14 +282,13 @@ def assessment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk, "assessments.change_impactassessment")
     form = ReopenForm(request.POST)
     if form.is_valid():
-        try:
+        with form_errors(form):
             services.assessment_reopen(
-                actor=request.user, assessment=assessment, reason=form.cleaned_data["reason"]
+                actor=cast(User, request.user),
+                assessment=assessment,
+                reason=form.cleaned_data["reason"],
             )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-            assessment.refresh_from_db()
-        else:
             messages.success(request, _("Analysen är ett utkast igen."))
             return redirect("assessments_staff:detail", pk=assessment.pk)
-    return _detail_page(request, assessment, reopen_form=form, status=400)
+        assessment.refresh_from_db()
+    return _detail_page(request, assessment, reopen_form=form, status=form_status(form))

@@ -1,4 +1,5 @@
-"""The life of an impact assessment: one table of allowed transitions. No Django models here.
+"""The life of an impact assessment: one table of allowed transitions, ``MACHINE``. No Django
+models here.
 
     draft ── mark_ready ──▶ ready ── sign_off ──▶ signed_off
       ▲                       │                      │
@@ -10,6 +11,8 @@ Only a draft can be edited. Reopening needs a reason and clears the sign-off.
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
+
+from delaktig.core.workflow import StateMachine
 
 
 class Status(StrEnum):
@@ -37,16 +40,6 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.SIGNED_OFF, Action.REOPEN): Status.DRAFT,
 }
 
+MACHINE: StateMachine[Status, Action] = StateMachine(TRANSITIONS)
+
 EDITABLE = frozenset({Status.DRAFT})
-
-
-def next_status(status: str, action: Action) -> Status | None:
-    """The status ``action`` leads to from ``status``, or None if it is not allowed."""
-    try:
-        return TRANSITIONS.get((Status(status), action))
-    except ValueError:
-        return None
-
-
-def allowed_actions(status: str) -> list[Action]:
-    return [action for (source, action) in TRANSITIONS if source.value == status]

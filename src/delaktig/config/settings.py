@@ -30,6 +30,15 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def discovered_apps(listed: set[str]) -> list[str]:
+    """The packages under src/delaktig/ with an ``apps.py`` that are not in ``listed``."""
+    return sorted(
+        f"delaktig.{path.parent.name}"
+        for path in PACKAGE_DIR.glob("*/apps.py")
+        if f"delaktig.{path.parent.name}" not in listed
+    )
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # A development key is only acceptable when DEBUG is on; production settings refuse it.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
@@ -37,21 +46,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("DELAKTIG_SITE_URL", "http://127.0.0.1:8000")
 
-INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "django.contrib.humanize",
-    "allauth",
-    "allauth.account",
-    "allauth.socialaccount",
-    "allauth.socialaccount.providers.openid_connect",
-    "rules.apps.AutodiscoverRulesConfig",
-    "django_tasks",
-    "django_tasks_db",
+# The platform's own apps; which may import which is in docs/architecture.md.
+PLATFORM_APPS = [
     "delaktig.core",
     "delaktig.organisations",
     "delaktig.accounts",
@@ -70,6 +66,28 @@ INSTALLED_APPS = [
     "delaktig.notifications",
     "delaktig.insights",
     "delaktig.demo",
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
+    *PLATFORM_APPS,
+    # A participation module added as a new package under src/delaktig/ (a directory with an
+    # apps.py) is installed without being listed; see "Adding a participation module" in
+    # docs/architecture.md.
+    *discovered_apps(set(PLATFORM_APPS)),
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,7 @@ placeholders (``%(line)s``) that the error's ``params`` fill in; a plural messag
 ``ngettext_lazy(singular, plural, "count")``.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.utils.functional import Promise
@@ -14,7 +14,31 @@ from django.utils.translation import gettext_lazy as _
 
 from . import contributions
 
-CORE_MESSAGES: Mapping[str, str | Promise] = {
+
+class Message:
+    """A catalogue entry whose parameters are shaped before they fill the template.
+
+    For messages where a code needs its label (``status="done"`` → "Genomförd"), a list is
+    joined, or a row number goes first. ``render(template, params)`` returns the finished text
+    in the active language; ``str()`` gives the template (what translators and tests see).
+    """
+
+    def __init__(
+        self, template: str | Promise, render: Callable[[str | Promise, Mapping[str, Any]], str]
+    ) -> None:
+        self.template = template
+        self.render = render
+
+    def __mod__(self, params: Mapping[str, Any]) -> str:
+        return self.render(self.template, params)
+
+    def __str__(self) -> str:
+        return str(self.template)
+
+
+Entry = str | Promise | Message
+
+CORE_MESSAGES: Mapping[str, Entry] = {
     "error": _("Något gick fel."),
     "permission_denied": _("Du har inte behörighet att göra det här."),
     "not_found": _("Det du letar efter finns inte, eller har tagits bort."),
@@ -23,12 +47,29 @@ CORE_MESSAGES: Mapping[str, str | Promise] = {
     "not_allowed_in_phase": _("Det går inte att delta just nu: ingen fas som tillåter det pågår."),
     "rate_limited": _("Du har skrivit många inlägg på kort tid. Vänta en stund och försök igen."),
     "validation_failed": _("Uppgifterna behöver rättas."),
+    # A ZIP file that is not unpacked (core.uploads.ArchiveRefused).
+    "archive.not_a_zip": _("Filen är ingen ZIP-fil som går att läsa."),
+    "archive.too_many_members": _("ZIP-filen innehåller fler än %(limit)s filer."),
+    "archive.too_large": _("ZIP-filen blir större än %(limit)s MB när den packas upp."),
+    "archive.member_too_large": _("”%(name)s” i ZIP-filen blir större än %(limit)s MB uppackad."),
+    "archive.too_compressed": _(
+        "”%(name)s” i ZIP-filen blir mer än %(limit)s gånger större när den packas upp, "
+        "så den läses inte."
+    ),
+    "archive.encrypted": _(
+        "”%(name)s” i ZIP-filen är krypterad. Packa filerna på nytt utan lösenord."
+    ),
+    "archive.unsupported_method": _(
+        "”%(name)s” i ZIP-filen är packad på ett sätt som inte går att läsa. Packa filerna "
+        "på nytt som en vanlig ZIP-fil."
+    ),
+    "archive.damaged": _("”%(name)s” i ZIP-filen är skadad och går inte att packa upp."),
 }
 
 
-def catalogue() -> dict[str, str | Promise]:
+def catalogue() -> dict[str, Entry]:
     """Every known code and its (lazy) message."""
-    messages: dict[str, str | Promise] = dict(CORE_MESSAGES)
+    messages: dict[str, Entry] = dict(CORE_MESSAGES)
     for contribution in contributions.contributions():
         messages.update(contribution.errors)
     return messages
@@ -41,5 +82,6 @@ def message(code: str, params: Mapping[str, Any]) -> str:
     catalogue, and in production the person still gets the general message.
     """
     template = catalogue().get(code, CORE_MESSAGES["error"])
-    text = template % dict(params) if params else str(template)
-    return str(text)
+    if isinstance(template, Message):
+        return template % params
+    return str(template % dict(params)) if params else str(template)

@@ -20,10 +20,16 @@ or is declared to hold personal data, is covered by no export or no erasure.
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .catalogue import Entry
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
 
 Text = str | Promise
 
@@ -39,7 +45,7 @@ class LegalBasis:
     OFFICIAL_AUTHORITY = _("Allmänt intresse och myndighetsutövning, artikel 6.1 e i GDPR")
 
 
-def keep(user: Any) -> None:
+def keep(user: "AbstractBaseUser") -> None:
     """The erasure of data kept as it is (``on_erasure="kept"``): the records stay and point at
     the account row, which the account's own erasure anonymises last."""
 
@@ -123,7 +129,7 @@ class Contribution:
     demo: DemoData | None = None
     # The messages for the app's error codes, each code prefixed "<app_label>.", e.g.
     # {"proposals.not_verified": _("…")}; see delaktig.core.catalogue.
-    errors: Mapping[str, Text] = field(default_factory=dict)
+    errors: Mapping[str, "Entry"] = field(default_factory=dict)
 
 
 _contributions: dict[str, Contribution] = {}
@@ -176,7 +182,7 @@ def demo_loaders() -> list[tuple[str, DemoData]]:
     return sorted(loaders, key=lambda item: (item[1].order, item[0]))
 
 
-def records_pointing_at(user: Any, fields: tuple[str, ...]) -> list[dict[str, Any]]:
+def records_pointing_at(user: "AbstractBaseUser", fields: tuple[str, ...]) -> list[dict[str, Any]]:
     """Every row whose ``app_label.Model.field`` points at ``user``, for an export."""
     from django.apps import apps
 

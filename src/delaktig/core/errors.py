@@ -31,11 +31,11 @@ class DelaktigError(Exception):
     code: str = "error"
     status: ClassVar[int] = 400
 
-    def __init__(self, code: Any = None, /, *, field: str | None = None, **params: Any) -> None:
-        # TRANSITION (issue 15): a message instead of a code, until every app raises codes.
-        self._legacy: object = None
-        if code is not None and not (type(code) is str and CODE.match(code)):
-            self._legacy, code = code, None
+    def __init__(
+        self, code: str | None = None, /, *, field: str | None = None, **params: Any
+    ) -> None:
+        if code is not None and not CODE.match(code):
+            raise ValueError(f"not an error code: {code!r}")
         self.code = code or type(self).code
         self.params: dict[str, Any] = params
         self.field = field
@@ -46,8 +46,6 @@ class DelaktigError(Exception):
         """The message in the active language."""
         from .catalogue import message  # Django's translation machinery, only when asked.
 
-        if self._legacy is not None:
-            return str(self._legacy)
         return message(self.code, self.params)
 
     def __str__(self) -> str:

@@ -4,9 +4,10 @@ ZIP container can be unpacked safely."""
 import io
 import zipfile
 import zlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
+
+from .errors import ValidationFailed
 
 # First bytes → (content type, file extension) for the plain document and image types.
 SIGNATURES = {
@@ -58,37 +59,41 @@ class ZipLimits:
 
 DEFAULT_ZIP_LIMITS: Final = ZipLimits()
 
-_ARCHIVE_MESSAGES: Final[Mapping[str, str]] = {
-    "not_a_zip": "The file is not a readable ZIP file.",
-    "too_many_members": "The ZIP file holds more than {limit} files.",
-    "too_large": "The ZIP file unpacks to more than {limit} MB.",
-    "member_too_large": "“{name}” in the ZIP file unpacks to more than {limit} MB.",
-    "too_compressed": (
-        "“{name}” in the ZIP file unpacks to more than {limit} times its packed size."
-    ),
-    "encrypted": "“{name}” in the ZIP file is encrypted.",
-    "unsupported_method": "“{name}” in the ZIP file is packed with a method that cannot be read.",
-    "damaged": "“{name}” in the ZIP file is damaged.",
-}
+# Why a ZIP file is refused; the messages are core's codes "archive.<reason>" (catalogue.py).
+ARCHIVE_REASONS: Final[frozenset[str]] = frozenset(
+    {
+        "not_a_zip",
+        "too_many_members",
+        "too_large",
+        "member_too_large",
+        "too_compressed",
+        "encrypted",
+        "unsupported_method",
+        "damaged",
+    }
+)
 
 
-class ArchiveRefused(ValueError):
-    """A ZIP container that is not unpacked: too large unpacked, encrypted or damaged."""
+class ArchiveRefused(ValidationFailed):
+    """A ZIP container that is not unpacked: too large unpacked, encrypted or damaged.
 
-    code: str
-    params: dict[str, Any]
+    ``reason`` is one of :data:`ARCHIVE_REASONS`; the code is ``archive.<reason>``."""
 
-    def __init__(self, code: str, **params: Any) -> None:
-        if code not in _ARCHIVE_MESSAGES:
-            raise ValueError(f"unknown archive error code {code!r}")
-        self.code = code
-        self.params = params
-        super().__init__(_ARCHIVE_MESSAGES[code].format(**params))
+    def __init__(self, reason: str, **params: Any) -> None:
+        if reason not in ARCHIVE_REASONS:
+            raise ValueError(f"unknown archive refusal {reason!r}")
+        self.reason = reason
+        super().__init__(f"archive.{reason}", **params)
 
     @property
     def too_large(self) -> bool:
         """Whether the file unpacks to too much (a "ZIP bomb"), rather than cannot be read."""
-        return self.code in {"too_many_members", "too_large", "member_too_large", "too_compressed"}
+        return self.reason in {
+            "too_many_members",
+            "too_large",
+            "member_too_large",
+            "too_compressed",
+        }
 
 
 def open_zip(data: bytes, *, limits: ZipLimits = DEFAULT_ZIP_LIMITS) -> zipfile.ZipFile:
@@ -163,26 +168,3 @@ def read_member(archive: zipfile.ZipFile, member: str | zipfile.ZipInfo) -> byte
         KeyError,
     ) as error:
         raise ArchiveRefused("damaged", name=name[-100:]) from error
-
-
-def archive_error_message(error: ArchiveRefused) -> str:
-    """The refusal in the interface's language (needs Django; the check itself does not)."""
-    from django.utils.translation import gettext as _
-
-    messages = {
-        "not_a_zip": _("Filen är ingen ZIP-fil som går att läsa."),
-        "too_many_members": _("ZIP-filen innehåller fler än %(limit)s filer."),
-        "too_large": _("ZIP-filen blir större än %(limit)s MB när den packas upp."),
-        "member_too_large": _("”%(name)s” i ZIP-filen blir större än %(limit)s MB uppackad."),
-        "too_compressed": _(
-            "”%(name)s” i ZIP-filen blir mer än %(limit)s gånger större när den packas upp, "
-            "så den läses inte."
-        ),
-        "encrypted": _("”%(name)s” i ZIP-filen är krypterad. Packa filerna på nytt utan lösenord."),
-        "unsupported_method": _(
-            "”%(name)s” i ZIP-filen är packad på ett sätt som inte går att läsa. Packa filerna "
-            "på nytt som en vanlig ZIP-fil."
-        ),
-        "damaged": _("”%(name)s” i ZIP-filen är skadad och går inte att packa upp."),
-    }
-    return messages[error.code] % error.params

@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.accounts.types import User
 from delaktig.core.contributions import (
     Contribution,
     DemoData,
@@ -22,7 +23,7 @@ from delaktig.core.contributions import (
     staff_records,
 )
 
-from . import demo
+from . import demo, errors
 from .compensation import owed
 from .models import Attendance, CompensationModel, Council, Membership, ReferralResponse
 
@@ -37,7 +38,7 @@ def _day(moment: datetime) -> str:
 # --- Memberships ---
 
 
-def _export_memberships(user: Any) -> list[dict[str, Any]]:
+def _export_memberships(user: User) -> list[dict[str, Any]]:
     memberships = Membership.objects.filter(user=user).select_related("council")
     return [
         {
@@ -52,7 +53,7 @@ def _export_memberships(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _erase_memberships(user: Any) -> None:
+def _erase_memberships(user: User) -> None:
     """The membership stays as the authority's record; the public no longer sees the name
     (the account is anonymised). The name is cleared unless attendance that may be paid, an
     accounting record under bokföringslagen, still needs it."""
@@ -63,7 +64,7 @@ def _erase_memberships(user: Any) -> None:
 # --- Answers to referrals ---
 
 
-def _export_responses(user: Any) -> list[dict[str, Any]]:
+def _export_responses(user: User) -> list[dict[str, Any]]:
     responses = ReferralResponse.objects.filter(author=user).select_related("referral", "council")
     return [
         {
@@ -77,7 +78,7 @@ def _export_responses(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _erase_responses(user: Any) -> None:
+def _erase_responses(user: User) -> None:
     """An answer to a referral is a public record and stays as it is. It holds no typed
     name: the pages show the author's account, which the deletion anonymises."""
 
@@ -85,7 +86,7 @@ def _erase_responses(user: Any) -> None:
 # --- Attendance and compensation ---
 
 
-def _export_compensation(user: Any) -> list[dict[str, Any]]:
+def _export_compensation(user: User) -> list[dict[str, Any]]:
     attendance = Attendance.objects.filter(membership__user=user).select_related(
         "meeting", "membership__council"
     )
@@ -123,7 +124,7 @@ def _export_compensation(user: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _erase_compensation(user: Any) -> None:
+def _erase_compensation(user: User) -> None:
     """Attendance and compensation are accounting records (bokföringslagen) and are kept
     until the retention rule removes them; they hold no name of their own."""
 
@@ -151,11 +152,11 @@ def _compensation_apply(organisation: Any, days: int, now: datetime) -> int:
 # --- The secretary assignment ---
 
 
-def _export_secretary(user: Any) -> list[dict[str, Any]]:
+def _export_secretary(user: User) -> list[dict[str, Any]]:
     return [{"council": c.name} for c in Council.objects.filter(secretary=user).order_by("pk")]
 
 
-def _erase_secretary(user: Any) -> None:
+def _erase_secretary(user: User) -> None:
     """A deleted account can no longer act as a council's secretary."""
     Council.objects.filter(secretary=user).update(secretary=None)
 
@@ -163,6 +164,7 @@ def _erase_secretary(user: Any) -> None:
 contribute(
     Contribution(
         app_label="councils",
+        errors=errors.MESSAGES,
         personal_data=(
             PersonalData(
                 key="council_memberships",

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from delaktig.participation.models import ProcessModule
 
 from .models import CompensationModel, Council, Membership, ReferralResponse
+
+if TYPE_CHECKING:  # ModelForm is generic only to the type checker
+    CompensationModelFormBase = forms.ModelForm[CompensationModel]
+    CouncilFormBase = forms.ModelForm[Council]
+    MembershipFormBase = forms.ModelForm[Membership]
+else:
+    CompensationModelFormBase = CouncilFormBase = MembershipFormBase = forms.ModelForm
 
 
 class ReferralForm(forms.Form):
@@ -86,7 +93,7 @@ class AttendanceForm(forms.Form):
     )
 
 
-class CompensationModelForm(forms.ModelForm):
+class CompensationModelForm(CompensationModelFormBase):
     class Meta:
         model = CompensationModel
         fields = [
@@ -99,7 +106,7 @@ class CompensationModelForm(forms.ModelForm):
         widgets = {"fee_basis": forms.RadioSelect, "travel_basis": forms.RadioSelect}
 
 
-class CouncilForm(forms.ModelForm):
+class CouncilForm(CouncilFormBase):
     class Meta:
         model = Council
         fields = ["organisation", "kind", "minority", "name", "slug", "mandate", "secretary"]
@@ -124,7 +131,7 @@ class CouncilForm(forms.ModelForm):
         return data
 
 
-class MembershipForm(forms.ModelForm):
+class MembershipForm(MembershipFormBase):
     email = forms.EmailField(
         label=_("E-postadress till ledamotens konto"),
         required=False,

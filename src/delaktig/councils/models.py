@@ -1,13 +1,16 @@
 """Councils (pensionärsråd, tillgänglighetsråd, brukarråd, ungdomsråd, samråd), their
 members, and referrals (remisser) they answer."""
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .compensation import Claim, Rules
 
 
 class Council(models.Model):
@@ -231,7 +234,7 @@ class CompensationModel(models.Model):
     def __str__(self) -> str:
         return str(self.organisation)
 
-    def rules(self) -> Any:
+    def rules(self) -> "Rules":
         from .compensation import Rules
 
         return Rules(
@@ -272,7 +275,7 @@ class Attendance(models.Model):
     def __str__(self) -> str:
         return f"{self.meeting_id}:{self.membership_id}"
 
-    def claim(self) -> Any:
+    def claim(self) -> "Claim":
         from .compensation import Claim
 
         return Claim(

@@ -1,31 +1,120 @@
-"""Referrals (remisser): send, answer, record how the answers were used, tell the council."""
+"""Councils and their members, referrals (remisser): send, answer, record how the answers were
+used, tell the council; attendance and compensation at council meetings."""
 
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
-from delaktig.core.errors import PermissionDenied, ValidationFailed
+from delaktig.core.errors import PermissionDenied, ValidationFailed, require_perm
+from delaktig.meetings.models import Meeting
 from delaktig.notifications.outbox import email_queue
+from delaktig.organisations.models import Organisation
+from delaktig.participation.models import ProcessModule
 
-from .models import Council, Membership, Referral, ReferralResponse
+from .compensation import Claim
+from .models import Attendance, CompensationModel, Council, Membership, Referral, ReferralResponse
+from .modules import REFERRALS
+from .rules import speaks_for_council
+from .selectors import member_councils
 
-
-def member_councils(user: Any, referral: Referral, on: date | None = None) -> list[Council]:
-    """The councils of this referral in which the person sits now."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    on = on or timezone.localdate()
-    ids = Membership.objects.filter(
-        user=user, council__in=referral.councils.all(), term_start__lte=on, term_end__gte=on
-    ).values_list("council_id", flat=True)
-    return list(Council.objects.filter(pk__in=ids))
+# --- Councils and their members ---
 
 
-def _notify_members(councils: Any, *, template: str, context: dict[str, object]) -> None:
+def council_save(
+    *,
+    actor: User,
+    council: Council | None,
+    organisation: Organisation,
+    kind: str,
+    minority: str,
+    name: str,
+    slug: str,
+    mandate: str,
+    secretary: User | None,
+) -> Council:
+    """Create a council (``council`` None) or change one, for one of the actor's organisations."""
+    require_perm(actor, "councils.change_council", organisation)
+    with transaction.atomic():
+        if council is None:
+            saved = Council(organisation=organisation)
+        else:
+            saved = Council.objects.select_for_update().get(pk=council.pk)
+            require_perm(actor, "councils.change_council", saved)
+        saved.organisation = organisation
+        saved.kind = kind
+        saved.minority = minority
+        saved.name = name
+        saved.slug = slug
+        saved.mandate = mandate
+        saved.secretary = secretary
+        saved.save()
+        audit_log(actor=actor, action="council.save", target=saved, organisation=organisation)
+    return saved
+
+
+def membership_add(
+    *,
+    actor: User,
+    council: Council,
+    name: str,
+    nominated_by: str,
+    role: str,
+    term_start: date,
+    term_end: date,
+    user: User | None,
+) -> Membership:
+    require_perm(actor, "councils.change_council", council)
+    if term_end < term_start:
+        raise ValidationFailed("councils.term_ends_before_start", field="term_end")
+    with transaction.atomic():
+        membership = Membership.objects.create(
+            council=council,
+            user=user,
+            name=name,
+            nominated_by=nominated_by,
+            role=role,
+            term_start=term_start,
+            term_end=term_end,
+        )
+        audit_log(
+            actor=actor,
+            action="council.member_add",
+            target=council,
+            organisation=council.organisation,
+            data={"name": membership.name},
+        )
+    return membership
+
+
+def membership_end(*, actor: User, council: Council, membership_id: int | None) -> bool:
+    """End a member's term today; False if the council has no such member."""
+    require_perm(actor, "councils.change_council", council)
+    with transaction.atomic():
+        ended = Membership.objects.filter(council=council, pk=membership_id or 0).update(
+            term_end=timezone.localdate()
+        )
+        if ended:
+            audit_log(
+                actor=actor,
+                action="council.member_end",
+                target=council,
+                organisation=council.organisation,
+            )
+    return bool(ended)
+
+
+# --- Referrals ---
+
+
+def _notify_members(
+    councils: Iterable[Council] | QuerySet[Council], *, template: str, context: dict[str, object]
+) -> None:
     today = timezone.localdate()
     emails = set(
         Membership.objects.filter(
@@ -44,25 +133,24 @@ def _notify_members(councils: Any, *, template: str, context: dict[str, object])
 
 def referral_create(
     *,
-    actor: Any,
-    organisation: Any,
+    actor: User,
+    organisation: Organisation,
     title: str,
     question: str,
     body: str,
     deadline: date,
-    councils: list[Council],
-    module: Any = None,
+    councils: Sequence[Council],
+    module: ProcessModule | None = None,
 ) -> Referral:
-    if not actor.has_perm("participation.change_process", organisation):
-        raise PermissionDenied()
+    require_perm(actor, "councils.send_referral", organisation)
     if not councils or any(c.organisation_id != organisation.pk for c in councils):
-        raise ValidationFailed(_("Välj ett eller flera av organisationens råd."))
+        raise ValidationFailed("councils.choose_own_councils", field="councils")
     if module is not None and (
-        module.kind != "referral" or module.process.organisation_id != organisation.pk
+        module.kind != REFERRALS.key or module.process.organisation_id != organisation.pk
     ):
-        raise ValidationFailed(_("Välj en remissdel i en av organisationens processer."))
+        raise ValidationFailed("councils.choose_referral_module", field="module")
     if deadline <= timezone.localdate():
-        raise ValidationFailed(_("Sista svarsdag måste ligga i framtiden."))
+        raise ValidationFailed("councils.deadline_in_past", field="deadline")
     with transaction.atomic():
         referral = Referral.objects.create(
             organisation=organisation,
@@ -87,39 +175,32 @@ def referral_create(
     return referral
 
 
-def referral_respond(
-    *, author: Any, referral: Referral, council: Council, kind: str, text: str
+def referral_answer(
+    *, actor: User, referral: Referral, council: Council, kind: str, text: str
 ) -> ReferralResponse:
-    if council not in member_councils(author, referral):
+    """A member answers for one of their councils; the joint answer is the chair's or the
+    secretary's, once per council. In a process, only while its referral phase runs."""
+    require_perm(actor, "councils.answer_referral", referral)
+    if council not in member_councils(viewer=actor, referral=referral):
         raise PermissionDenied()
     if kind not in ReferralResponse.Kind.values or not text.strip():
-        raise ValidationFailed(_("Skriv svaret."))
-    if kind == ReferralResponse.Kind.JOINT:
-        chair_or_secretary = (
-            council.secretary_id == author.pk
-            or Membership.objects.filter(
-                council=council, user=author, role=Membership.Role.CHAIR
-            ).exists()
-        )
-        if not chair_or_secretary:
-            raise PermissionDenied(
-                _("Rådets gemensamma svar lämnas av ordföranden eller sekreteraren.")
-            )
+        raise ValidationFailed("councils.answer_missing", field="text")
+    if kind == ReferralResponse.Kind.JOINT and not speaks_for_council.test(actor, council):
+        raise PermissionDenied("councils.joint_answer_by_chair_or_secretary", field="kind")
     try:
         with transaction.atomic():
             return ReferralResponse.objects.create(
-                referral=referral, council=council, author=author, kind=kind, text=text.strip()
+                referral=referral, council=council, author=actor, kind=kind, text=text.strip()
             )
     except IntegrityError:
-        raise ValidationFailed(_("Rådet har redan lämnat sitt gemensamma svar.")) from None
+        raise ValidationFailed("councils.joint_answer_given", field="kind") from None
 
 
-def referral_record_use(*, actor: Any, referral: Referral, how_used: str) -> Referral:
+def referral_record_use(*, actor: User, referral: Referral, how_used: str) -> Referral:
     """The referring official writes how the answers were used; the councils are told."""
-    if not actor.has_perm("participation.change_process", referral.organisation):
-        raise PermissionDenied()
+    require_perm(actor, "councils.change_referral", referral)
     if not how_used.strip():
-        raise ValidationFailed(_("Beskriv hur svaren användes."))
+        raise ValidationFailed("councils.how_used_missing", field="how_used")
     with transaction.atomic():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         locked.how_used = how_used.strip()
@@ -136,35 +217,41 @@ def referral_record_use(*, actor: Any, referral: Referral, how_used: str) -> Ref
     return locked
 
 
-def overdue_referrals(organisation_ids: Any, today: date | None = None) -> list[tuple[Any, Any]]:
-    """Referrals past their deadline with councils that have not given a joint answer."""
-    today = today or timezone.localdate()
-    result = []
-    for referral in Referral.objects.filter(
-        organisation_id__in=organisation_ids, deadline__lt=today
-    ).prefetch_related("councils"):
-        answered = set(referral.responses.filter(kind="joint").values_list("council_id", flat=True))
-        missing = [c for c in referral.councils.all() if c.pk not in answered]
-        if missing:
-            result.append((referral, missing))
-    return result
-
-
 # --- Compensation (ersättningsmodell) ---
 
 
-def attendance_record(*, actor: Any, meeting: Any, rows: list[dict[str, Any]]) -> int:
-    """Record attendance for a council meeting; approved rows are not changed."""
-    from .models import Attendance
+def compensation_model_save(
+    *,
+    actor: User,
+    organisation: Organisation,
+    fee_basis: str,
+    fee: Decimal,
+    lost_earnings_cap_per_half_day: Decimal,
+    travel_basis: str,
+    travel_per_km: Decimal,
+) -> CompensationModel:
+    require_perm(actor, "councils.change_compensationmodel", organisation)
+    model, _created = CompensationModel.objects.update_or_create(
+        organisation=organisation,
+        defaults={
+            "fee_basis": fee_basis,
+            "fee": fee,
+            "lost_earnings_cap_per_half_day": lost_earnings_cap_per_half_day,
+            "travel_basis": travel_basis,
+            "travel_per_km": travel_per_km,
+        },
+    )
+    return model
 
-    if meeting.council_id is None or not actor.has_perm(
-        "participation.change_process", meeting.organisation
-    ):
-        raise PermissionDenied()
+
+def attendance_record(
+    *, actor: User, meeting: Meeting, rows: Sequence[tuple[Membership, Claim]]
+) -> int:
+    """Record attendance for a council meeting; approved rows are not changed."""
+    require_perm(actor, "councils.record_attendance", meeting)
     saved = 0
     with transaction.atomic():
-        for row in rows:
-            membership = row["membership"]
+        for membership, claim in rows:
             if membership.council_id != meeting.council_id:
                 raise PermissionDenied()
             attendance, _created = Attendance.objects.select_for_update().get_or_create(
@@ -172,8 +259,11 @@ def attendance_record(*, actor: Any, meeting: Any, rows: list[dict[str, Any]]) -
             )
             if attendance.approved_at is not None:
                 continue
-            for field in ("present", "half_days", "lost_earnings", "travel_km", "travel_cost"):
-                setattr(attendance, field, row[field])
+            attendance.present = claim.present
+            attendance.half_days = claim.half_days
+            attendance.lost_earnings = claim.lost_earnings
+            attendance.travel_km = claim.travel_km
+            attendance.travel_cost = claim.travel_cost
             attendance.save()
             saved += 1
         audit_log(
@@ -186,11 +276,8 @@ def attendance_record(*, actor: Any, meeting: Any, rows: list[dict[str, Any]]) -
     return saved
 
 
-def attendance_approve(*, actor: Any, meeting: Any) -> int:
-    from .models import Attendance
-
-    if not actor.has_perm("participation.change_process", meeting.organisation):
-        raise PermissionDenied()
+def attendance_approve(*, actor: User, meeting: Meeting) -> int:
+    require_perm(actor, "councils.approve_attendance", meeting)
     with transaction.atomic():
         count = Attendance.objects.filter(meeting=meeting, approved_at__isnull=True).update(
             approved_at=timezone.now(), approved_by=actor
@@ -203,42 +290,3 @@ def attendance_approve(*, actor: Any, meeting: Any) -> int:
             data={"rows": count},
         )
     return count
-
-
-def payroll_rows(*, organisation: Any, year: int, month: int) -> list[dict[str, Any]]:
-    """Approved compensation for meetings in a month, one row per person and meeting."""
-    from .compensation import owed
-    from .models import Attendance, CompensationModel
-
-    model = CompensationModel.objects.filter(organisation=organisation).first()
-    if model is None:
-        return []
-    rules = model.rules()
-    rows = []
-    attendance = (
-        Attendance.objects.filter(
-            meeting__organisation=organisation,
-            approved_at__isnull=False,
-            meeting__starts_at__year=year,
-            meeting__starts_at__month=month,
-        )
-        .select_related("meeting", "membership__council")
-        .order_by("meeting__starts_at", "pk")
-    )
-    for item in attendance:
-        amount = owed(rules, item.claim())
-        if amount.total == 0:
-            continue
-        rows.append(
-            {
-                "name": item.membership.staff_name,
-                "nominated_by": item.membership.nominated_by,
-                "council": item.membership.council.name,
-                "meeting_date": timezone.localtime(item.meeting.starts_at).date().isoformat(),
-                "fee": amount.fee,
-                "lost_earnings": amount.lost_earnings,
-                "travel": amount.travel,
-                "total": amount.total,
-            }
-        )
-    return rows

@@ -1,22 +1,36 @@
+import io
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
+from delaktig.accounts.types import User
 from delaktig.core import exports
-from delaktig.core.errors import DelaktigError
+from delaktig.core.forms import form_errors, form_status
 from delaktig.core.http import no_store
 from delaktig.core.params import id_param
 from delaktig.meetings.ical import calendar_for
+from delaktig.meetings.models import Meeting
 from delaktig.organisations.models import Organisation
 
-from . import services
-from .forms import HowUsedForm, ReferralForm, ResponseForm
-from .models import Council, Referral
+from . import selectors, services
+from .compensation import Claim, owed
+from .forms import (
+    AttendanceForm,
+    CompensationModelForm,
+    CouncilForm,
+    HowUsedForm,
+    MembershipForm,
+    ReferralForm,
+    ResponseForm,
+)
+from .models import Attendance, CompensationModel, Council, Membership, Referral
 
 
 def council_list(request: HttpRequest) -> HttpResponse:
@@ -26,8 +40,6 @@ def council_list(request: HttpRequest) -> HttpResponse:
 
 def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
     council = get_object_or_404(Council.objects.select_related("organisation"), slug=slug)
-    from .models import CompensationModel
-
     today = timezone.localdate()
     return render(
         request,
@@ -59,31 +71,29 @@ def council_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = get_object_or_404(Referral.objects.select_related("organisation"), pk=pk)
-    mine = services.member_councils(request.user, referral)
-    form = ResponseForm(request.POST or None, councils=mine)
-    how_form = HowUsedForm(request.POST or None, initial={"how_used": referral.how_used})
-    can_handle = request.user.has_perm("participation.change_process", referral.organisation)
-    status = 200
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "how_used":
-                if not can_handle:
-                    raise PermissionDenied
-                if how_form.is_valid():
-                    services.referral_record_use(
-                        actor=request.user, referral=referral, **how_form.cleaned_data
-                    )
-                    messages.success(request, _("Återkopplingen till råden är sparad."))
-                    return redirect(referral)
-            elif form.is_valid():
-                services.referral_respond(
-                    author=request.user, referral=referral, **form.cleaned_data
-                )
-                messages.success(request, _("Ert svar är lämnat."))
-                return redirect(referral)
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        status = 400
+    mine = selectors.member_councils(viewer=request.user, referral=referral)
+    can_answer = request.user.has_perm("councils.answer_referral", referral)
+    can_handle = request.user.has_perm("councils.change_referral", referral)
+    posted = request.POST if request.method == "POST" else None
+    handling = request.POST.get("action") == "how_used"
+    form = ResponseForm(None if handling else posted, councils=mine)
+    how_form = HowUsedForm(posted if handling else None, initial={"how_used": referral.how_used})
+    if handling and not can_handle:
+        raise PermissionDenied
+    if handling and how_form.is_valid():
+        with form_errors(how_form):
+            services.referral_record_use(
+                actor=cast(User, request.user), referral=referral, **how_form.cleaned_data
+            )
+            messages.success(request, _("Återkopplingen till råden är sparad."))
+            return redirect(referral)
+    elif not handling and form.is_valid():
+        with form_errors(form):
+            services.referral_answer(
+                actor=cast(User, request.user), referral=referral, **form.cleaned_data
+            )
+            messages.success(request, _("Ert svar är lämnat."))
+            return redirect(referral)
     return render(
         request,
         "councils/referral.html",
@@ -91,12 +101,13 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "referral": referral,
             "responses": referral.responses.select_related("council", "author"),
             "mine": mine,
+            "can_answer": can_answer,
             "form": form,
             "how_form": how_form,
             "can_handle": can_handle,
             "overdue": referral.deadline < timezone.localdate(),
         },
-        status=status,
+        status=max(form_status(form), form_status(how_form)),
     )
 
 
@@ -109,11 +120,10 @@ def referrals_dashboard(request: HttpRequest) -> HttpResponse:
     form = ReferralForm(request.POST or None, councils=councils)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        organisation = data["councils"][0].organisation
-        try:
+        with form_errors(form):
             referral = services.referral_create(
-                actor=request.user,
-                organisation=organisation,
+                actor=cast(User, request.user),
+                organisation=data["councils"][0].organisation,
                 title=data["title"],
                 question=data["question"],
                 body=data["body"],
@@ -121,9 +131,6 @@ def referrals_dashboard(request: HttpRequest) -> HttpResponse:
                 councils=list(data["councils"]),
                 module=data["module"],
             )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, _("Remissen är skickad till råden."))
             return redirect(referral)
     return render(
@@ -131,74 +138,76 @@ def referrals_dashboard(request: HttpRequest) -> HttpResponse:
         "councils/referrals.html",
         {
             "form": form,
-            "overdue": services.overdue_referrals(organisations.values("pk")),
+            "overdue": selectors.overdue_referrals(organisation_ids=organisations.values("pk")),
             "open": Referral.objects.filter(
                 organisation__in=organisations, deadline__gte=timezone.localdate()
             ).prefetch_related("councils"),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
+    )
+
+
+AttendanceRow = tuple[Membership, Attendance | None, AttendanceForm]
+
+
+def _attendance_forms(
+    sheet: selectors.AttendanceSheet, data: QueryDict | None
+) -> list[AttendanceRow]:
+    """One form per member, filled in with what is recorded."""
+    rows = []
+    for member in sheet.members:
+        record = sheet.records.get(member.pk)
+        initial = (
+            {
+                "present": record.present,
+                "half_days": record.half_days,
+                "lost_earnings": record.lost_earnings,
+                "travel_km": record.travel_km,
+                "travel_cost": record.travel_cost,
+            }
+            if record
+            else {}
+        )
+        rows.append((member, record, AttendanceForm(data, prefix=f"m{member.pk}", initial=initial)))
+    return rows
+
+
+def _claim(form: AttendanceForm) -> Claim:
+    data = form.cleaned_data
+    return Claim(
+        present=data["present"],
+        half_days=data["half_days"],
+        lost_earnings=data["lost_earnings"],
+        travel_km=data["travel_km"],
+        travel_cost=data["travel_cost"],
     )
 
 
 @staff_required
 def attendance(request: HttpRequest, meeting_pk: int) -> HttpResponse:
-    from delaktig.meetings.models import Meeting
-
-    from .compensation import owed
-    from .forms import AttendanceForm
-    from .models import Attendance, CompensationModel
-
     meeting = get_object_or_404(
         Meeting.objects.select_related("council", "organisation"),
         pk=meeting_pk,
         council__isnull=False,
     )
-    if not request.user.has_perm("participation.change_process", meeting.organisation):
+    if not request.user.has_perm("councils.record_attendance", meeting):
         raise PermissionDenied
-    assert meeting.council is not None  # noqa: S101 - filtered above
-    members = list(
-        meeting.council.memberships.filter(
-            term_start__lte=meeting.starts_at.date(), term_end__gte=meeting.starts_at.date()
-        )
-    )
-    existing = {a.membership_id: a for a in Attendance.objects.filter(meeting=meeting)}
-    model = CompensationModel.objects.filter(organisation=meeting.organisation).first()
-    data = request.POST if request.method == "POST" else None
-    forms = []
-    for member in members:
-        record = existing.get(member.pk)
-        initial = (
-            {
-                f: getattr(record, f)
-                for f in ("present", "half_days", "lost_earnings", "travel_km", "travel_cost")
-            }
-            if record
-            else {}
-        )
-        forms.append(
-            (member, record, AttendanceForm(data, prefix=f"m{member.pk}", initial=initial))
-        )
+    sheet = selectors.attendance_sheet(meeting=meeting)
+    forms = _attendance_forms(sheet, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
-        try:
-            if request.POST.get("action") == "approve":
-                services.attendance_approve(actor=request.user, meeting=meeting)
-                messages.success(request, _("Ersättningarna är godkända."))
-                return redirect("councils:attendance", meeting_pk=meeting.pk)
-            if all(form.is_valid() for _m, _r, form in forms):
-                services.attendance_record(
-                    actor=request.user,
-                    meeting=meeting,
-                    rows=[
-                        {"membership": member, **form.cleaned_data} for member, _r, form in forms
-                    ],
-                )
-                messages.success(request, _("Närvaron är sparad."))
-                return redirect("councils:attendance", meeting_pk=meeting.pk)
-            status = 400
-        except DelaktigError as error:
-            messages.error(request, error.message)
-            status = 400
+        actor = cast(User, request.user)
+        if request.POST.get("action") == "approve":
+            services.attendance_approve(actor=actor, meeting=meeting)
+            messages.success(request, _("Ersättningarna är godkända."))
+            return redirect("councils:attendance", meeting_pk=meeting.pk)
+        if all(form.is_valid() for _m, _r, form in forms):
+            claims = [(member, _claim(form)) for member, _r, form in forms]
+            services.attendance_record(actor=actor, meeting=meeting, rows=claims)
+            messages.success(request, _("Närvaron är sparad."))
+            return redirect("councils:attendance", meeting_pk=meeting.pk)
+        status = 400
+    model = sheet.model
     rows = [
         (
             member,
@@ -224,10 +233,8 @@ def attendance(request: HttpRequest, meeting_pk: int) -> HttpResponse:
 @no_store
 @staff_required
 def payroll_csv(request: HttpRequest, slug: str) -> HttpResponse:
-    import io
-
     organisation = get_object_or_404(Organisation, slug=slug)
-    if not request.user.has_perm("participation.change_process", organisation):
+    if not request.user.has_perm("councils.export_payroll", organisation):
         raise PermissionDenied
     today = timezone.localdate()
     try:
@@ -235,19 +242,9 @@ def payroll_csv(request: HttpRequest, slug: str) -> HttpResponse:
     except ValueError:
         year, month = today.year, today.month
     out = io.StringIO()
-    fields = [
-        "name",
-        "nominated_by",
-        "council",
-        "meeting_date",
-        "fee",
-        "lost_earnings",
-        "travel",
-        "total",
-    ]
-    writer = exports.DictWriter(out, fieldnames=fields)
+    writer = exports.DictWriter(out, fieldnames=selectors.PAYROLL_FIELDS)
     writer.writeheader()
-    writer.writerows(services.payroll_rows(organisation=organisation, year=year, month=month))
+    writer.writerows(selectors.payroll_rows(organisation=organisation, year=year, month=month))
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="ersattning-{organisation.slug}-{year}-{month:02d}.csv"'
@@ -257,90 +254,90 @@ def payroll_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_required
 def compensation_model_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    from .forms import CompensationModelForm
-    from .models import CompensationModel
-
     organisation = get_object_or_404(Organisation, slug=slug)
-    if not request.user.has_perm("participation.change_process", organisation):
+    if not request.user.has_perm("councils.change_compensationmodel", organisation):
         raise PermissionDenied
     instance = CompensationModel.objects.filter(
         organisation=organisation
     ).first() or CompensationModel(organisation=organisation)
     form = CompensationModelForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Ersättningsmodellen är sparad."))
-        return redirect("councils:compensation", slug=organisation.slug)
+        with form_errors(form):
+            services.compensation_model_save(
+                actor=cast(User, request.user), organisation=organisation, **form.cleaned_data
+            )
+            messages.success(request, _("Ersättningsmodellen är sparad."))
+            return redirect("councils:compensation", slug=organisation.slug)
     return render(
         request,
         "councils/compensation.html",
         {"form": form, "organisation": organisation},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
+
+
+def _save_council(request: HttpRequest, council: Council | None, form: CouncilForm) -> Council:
+    data = form.cleaned_data
+    saved = services.council_save(
+        actor=cast(User, request.user),
+        council=council,
+        organisation=data["organisation"],
+        kind=data["kind"],
+        minority=data["minority"],
+        name=data["name"],
+        slug=data["slug"],
+        mandate=data["mandate"],
+        secretary=data["secretary"],
+    )
+    messages.success(request, _("Rådet är sparat."))
+    return saved
+
+
+def _add_member(request: HttpRequest, council: Council, form: MembershipForm) -> None:
+    data = form.cleaned_data
+    services.membership_add(
+        actor=cast(User, request.user),
+        council=council,
+        name=data["name"],
+        nominated_by=data["nominated_by"],
+        role=data["role"],
+        term_start=data["term_start"],
+        term_end=data["term_end"],
+        user=data.get("user"),
+    )
+    messages.success(request, _("Ledamoten är tillagd."))
 
 
 @staff_required
 def council_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
-    from django.db import transaction
-
-    from delaktig.core.audit import audit_log
-
-    from .forms import CouncilForm, MembershipForm
-    from .models import Membership
-
     council = get_object_or_404(Council, slug=slug) if slug else None
     organisations = official_organisations(request.user)
-    if council and not request.user.has_perm("participation.change_process", council.organisation):
+    if council and not request.user.has_perm("councils.change_council", council):
         raise PermissionDenied
     if not organisations.exists():
         raise PermissionDenied
+    action = request.POST.get("action")
     form = CouncilForm(
-        request.POST if request.POST.get("action") == "council" else None,
+        request.POST if action == "council" else None,
         instance=council,
         organisations=organisations,
     )
-    member_form = MembershipForm(
-        request.POST if request.POST.get("action") == "member" else None, prefix="member"
-    )
-    if request.method == "POST":
-        with transaction.atomic():
-            if request.POST.get("action") == "council" and form.is_valid():
-                saved = form.save()
-                audit_log(
-                    actor=request.user,
-                    action="council.save",
-                    target=saved,
-                    organisation=saved.organisation,
-                )
-                messages.success(request, _("Rådet är sparat."))
-                return redirect("councils:edit", slug=saved.slug)
-            if request.POST.get("action") == "member" and council and member_form.is_valid():
-                membership = member_form.save(commit=False)
-                membership.council = council
-                membership.user = member_form.cleaned_data.get("user")
-                membership.save()
-                audit_log(
-                    actor=request.user,
-                    action="council.member_add",
-                    target=council,
-                    organisation=council.organisation,
-                    data={"name": membership.name},
-                )
-                messages.success(request, _("Ledamoten är tillagd."))
-                return redirect("councils:edit", slug=council.slug)
-            if request.POST.get("action") == "end_term" and council:
-                ended = Membership.objects.filter(
-                    council=council,
-                    pk=id_param(request.POST, "pk") or 0,  # 0: none
-                ).update(term_end=timezone.localdate())
-                if ended:
-                    audit_log(
-                        actor=request.user,
-                        action="council.member_end",
-                        target=council,
-                        organisation=council.organisation,
-                    )
-                return redirect("councils:edit", slug=council.slug)
+    member_form = MembershipForm(request.POST if action == "member" else None, prefix="member")
+    if action == "council" and form.is_valid():
+        with form_errors(form):
+            saved = _save_council(request, council, form)
+            return redirect("councils:edit", slug=saved.slug)
+    if action == "member" and council and member_form.is_valid():
+        with form_errors(member_form):
+            _add_member(request, council, member_form)
+            return redirect("councils:edit", slug=council.slug)
+    if action == "end_term" and council:
+        services.membership_end(
+            actor=cast(User, request.user),
+            council=council,
+            membership_id=id_param(request.POST, "pk"),
+        )
+        return redirect("councils:edit", slug=council.slug)
     today = timezone.localdate()
     return render(
         request,
@@ -352,5 +349,5 @@ def council_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             "members": council.memberships.filter(term_end__gte=today) if council else [],
             "councils": Council.objects.filter(organisation__in=organisations),
         },
-        status=400 if form.errors or member_form.errors else 200,
+        status=max(form_status(form), form_status(member_form)),
     )

@@ -26,7 +26,6 @@ from delaktig.participation import registry, services
 from delaktig.participation.models import (
     Feedback,
     Perspective,
-    Phase,
     Process,
     SdgGoal,
     SdgTarget,
@@ -320,7 +319,8 @@ def _process(
     now = timezone.now()
     start = now + timedelta(days=spec["days"])
     decision_in = spec.get("decision_in")
-    process = Process(
+    process = services.process_create(
+        actor=official,
         organisation=region,
         responsible_body=Body.objects.get(organisation=region, name=spec["body_name"]),
         slug=spec["slug"],
@@ -345,17 +345,11 @@ def _process(
         decision_expected=(timezone.localdate() + timedelta(days=decision_in))
         if decision_in
         else None,
-    )
-    services.process_save(
-        actor=official,
-        process=process,
-        m2m={
-            "target_groups": TargetGroup.objects.filter(code__in=spec["targets"]),
-            "perspectives": Perspective.objects.filter(code__in=spec["perspectives"]),
-            "sdg_goals": SdgGoal.objects.filter(number__in=spec["goals"]),
-            "sdg_targets": SdgTarget.objects.filter(code__in=spec["sdg_targets"]),
-            "municipalities": region.municipalities.all(),
-        },
+        target_groups=TargetGroup.objects.filter(code__in=spec["targets"]),
+        perspectives=Perspective.objects.filter(code__in=spec["perspectives"]),
+        sdg_goals=SdgGoal.objects.filter(number__in=spec["goals"]),
+        sdg_targets=SdgTarget.objects.filter(code__in=spec["sdg_targets"]),
+        municipalities=region.municipalities.all(),
     )
     if spec["step"] > 1:
         module = services.module_add(
@@ -368,17 +362,15 @@ def _process(
         past = spec["status"] in {"closed", "feedback_published", "archived"}
         phase_start = start if not past else now + timedelta(days=spec["days"])
         phase_end = (now - timedelta(days=5)) if past else max(now, start) + timedelta(days=30)
-        services.phase_save(
+        services.phase_create(
             actor=official,
-            phase=Phase(
-                process=process,
-                module=module,
-                phase_type="discussion",
-                name="Dialog",
-                description="Diskussionen är öppen.",
-                starts_at=phase_start,
-                ends_at=phase_end,
-            ),
+            process=process,
+            module=module,
+            phase_type="discussion",
+            name="Dialog",
+            description="Diskussionen är öppen.",
+            starts_at=phase_start,
+            ends_at=phase_end,
         )
         if spec["status"] != "draft" and spec["days"] <= 0:
             process.published_at = start

@@ -19,6 +19,7 @@ from delaktig.core.contributions import (
     staff_records,
 )
 
+from . import errors
 from .models import Comment, CommentReport
 
 
@@ -76,6 +77,7 @@ REPORTS_RETENTION = Retention(
 contribute(
     Contribution(
         app_label="discussions",
+        errors=errors.MESSAGES,
         personal_data=(
             PersonalData(
                 key="comments",

@@ -21,7 +21,7 @@ def render_public(request: HttpRequest, module: ProcessModule, state: dict[str, 
     form = state.get("form") or CommentForm(module_pk=module.pk, prefix=f"m{module.pk}")
     user = request.user
     page_param = f"kommentarer-{module.pk}"
-    page, thread = thread_page(module.pk, request.GET.get(page_param))
+    page, thread = thread_page(module_id=module.pk, page_number=request.GET.get(page_param))
     total = Comment.objects.filter(module=module).count()
     return render_to_string(
         "discussions/module.html",

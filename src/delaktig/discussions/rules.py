@@ -1,17 +1,10 @@
-from typing import Any
+"""Who may comment, report and moderate in a discussion (see docs/roles-and-permissions.md)."""
 
 import rules
 
-from delaktig.accounts.predicates import is_administrator, is_moderator, is_official
+from delaktig.accounts.predicates import is_organisation_staff, is_resident, phase_allows
 
-
-@rules.predicate
-def module_allows_comment(user: Any, module: Any) -> bool:
-    return bool(module is not None and module.allows("comment"))
-
-
-rules.add_perm(
-    "discussions.add_comment", rules.is_authenticated & rules.is_active & module_allows_comment
-)
-rules.add_perm("discussions.report_comment", rules.is_authenticated & rules.is_active)
-rules.add_perm("discussions.moderate_comment", is_administrator | is_official | is_moderator)
+# A comment is written while a running phase of the discussion allows "comment".
+rules.add_perm("discussions.add_comment", is_resident & phase_allows("comment"))
+rules.add_perm("discussions.report_comment", is_resident)
+rules.add_perm("discussions.moderate_comment", is_organisation_staff)

@@ -1,8 +1,13 @@
+"""What the discussion pages read: a thread page by page, and the moderators' queue."""
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q
+from django.db.models import Count, Q, QuerySet
+
+from delaktig.accounts.roles import is_administrator, staff_organisation_ids
+from delaktig.accounts.types import Visitor
 
 from .models import Comment
 
@@ -15,7 +20,9 @@ class ThreadItem:
     replies: list[Comment] = field(default_factory=list)
 
 
-def thread_page(module_id: int, page_number: str | int | None = 1) -> tuple[Page, list[ThreadItem]]:
+def thread_page(
+    *, module_id: int, page_number: str | int | None = 1
+) -> "tuple[Page[Comment], list[ThreadItem]]":
     """One page of top-level comments, newest first, each with all its replies.
 
     Three queries whatever the volume: the count, the page of top-level comments, and the
@@ -34,9 +41,37 @@ def thread_page(module_id: int, page_number: str | int | None = 1) -> tuple[Page
     return page, [ThreadItem(c, replies.get(c.pk, [])) for c in parents]
 
 
-def page_of(comment: Comment) -> int:
+def page_of(*, comment: Comment) -> int:
     """The page a top-level comment is on, newest first."""
     newer = Comment.objects.filter(module_id=comment.module_id, parent__isnull=True).filter(
         Q(created__gt=comment.created) | Q(created=comment.created, id__gt=comment.pk)
     )
     return newer.count() // THREADS_PER_PAGE + 1
+
+
+@dataclass
+class ModerationQueue:
+    reported: "QuerySet[Comment]"
+    hidden: "QuerySet[Comment]"
+
+
+def moderation_queue(*, viewer: Visitor) -> ModerationQueue:
+    """The comments with open reports, oldest first, and the 50 hidden most recently.
+
+    Only those in the organisations the viewer moderates for (all, for an administrator).
+    """
+    comments = Comment.objects.select_related("module__process", "author").annotate(
+        open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True))
+    )
+    if not is_administrator(viewer):
+        comments = comments.filter(
+            module__process__organisation_id__in=staff_organisation_ids(
+                viewer, ("official", "moderator")
+            )
+        )
+    return ModerationQueue(
+        reported=comments.filter(open_reports__gt=0)
+        .prefetch_related("reports")
+        .order_by("created"),
+        hidden=comments.filter(hidden_at__isnull=False).order_by("-hidden_at")[:50],
+    )

@@ -1,67 +1,66 @@
+"""Writing in a discussion: comments, reports, and moderation shown in the open."""
+
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
-from delaktig.core.errors import (
-    NotAllowedInPhase,
-    PermissionDenied,
-    RateLimited,
-    ValidationFailed,
-)
+from delaktig.core.errors import NotAllowedInPhase, RateLimited, ValidationFailed, require_perm
 from delaktig.participation.models import ProcessModule
 
 from .models import Comment, CommentReport
 
 
 def comment_create(
-    *, author: Any, module: ProcessModule, body: str, parent: Comment | None = None
+    *, actor: User, module: ProcessModule, body: str, parent: Comment | None = None
 ) -> Comment:
-    if not author.is_authenticated:
-        raise PermissionDenied()
+    """A comment, or a reply to one, while a running phase of the module allows commenting."""
     if not module.allows("comment"):
+        # Say why, rather than "not allowed": no phase that allows commenting is running.
         raise NotAllowedInPhase()
+    require_perm(actor, "discussions.add_comment", module)
     body = body.strip()
     if not body:
-        raise ValidationFailed(_("Skriv något innan du skickar."))
+        raise ValidationFailed("discussions.empty_comment", field="body")
     if parent is not None and (parent.module_id != module.pk or parent.parent_id is not None):
         # One level of replies keeps threads readable with a screen reader.
-        raise ValidationFailed(_("Det går bara att svara på en kommentar, inte på ett svar."))
+        raise ValidationFailed("discussions.reply_to_reply")
     limit, window = settings.DELAKTIG_COMMENT_RATE
     since = timezone.now() - timedelta(seconds=window)
     with transaction.atomic():
-        if Comment.objects.filter(author=author, created__gte=since).count() >= limit:
+        # Counted under a lock on the person, so that parallel posts cannot slip past the limit.
+        User.objects.select_for_update().only("pk").get(pk=actor.pk)
+        if Comment.objects.filter(author=actor, created__gte=since).count() >= limit:
             raise RateLimited()
-        return Comment.objects.create(module=module, author=author, body=body, parent=parent)
+        return Comment.objects.create(module=module, author=actor, body=body, parent=parent)
 
 
 def comment_report(
-    *, reporter: Any, comment: Comment, reason: str, explanation: str = ""
+    *, actor: User, comment: Comment, reason: str, explanation: str = ""
 ) -> CommentReport:
-    if not reporter.has_perm("discussions.report_comment", comment):
-        raise PermissionDenied()
+    """Report a comment to the moderators; reporting it again keeps the first report."""
+    require_perm(actor, "discussions.report_comment", comment)
     if reason not in CommentReport.Reason.values:
-        raise ValidationFailed(_("Välj ett skäl."))
+        raise ValidationFailed("discussions.no_report_reason", field="reason")
     try:
         with transaction.atomic():
             return CommentReport.objects.create(
-                comment=comment, reporter=reporter, reason=reason, explanation=explanation.strip()
+                comment=comment, reporter=actor, reason=reason, explanation=explanation.strip()
             )
     except IntegrityError:
         # Reporting twice is not an error for the resident: the first report stands.
-        return CommentReport.objects.get(comment=comment, reporter=reporter)
+        return CommentReport.objects.get(comment=comment, reporter=actor)
 
 
-def comment_hide(*, actor: Any, comment: Comment, reason: str) -> Comment:
-    if not actor.has_perm("discussions.moderate_comment", comment.module.process):
-        raise PermissionDenied()
+def comment_hide(*, actor: User, comment: Comment, reason: str) -> Comment:
+    """Hide a comment, showing ``reason`` in its place, and close its open reports."""
+    require_perm(actor, "discussions.moderate_comment", comment)
     reason = reason.strip()
     if not reason:
-        raise ValidationFailed(_("Ange ett skäl. Det visas i kommentarens ställe."))
+        raise ValidationFailed("discussions.no_hide_reason", field="reason")
     now = timezone.now()
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -80,9 +79,9 @@ def comment_hide(*, actor: Any, comment: Comment, reason: str) -> Comment:
     return comment
 
 
-def comment_restore(*, actor: Any, comment: Comment) -> Comment:
-    if not actor.has_perm("discussions.moderate_comment", comment.module.process):
-        raise PermissionDenied()
+def comment_restore(*, actor: User, comment: Comment) -> Comment:
+    """Show a hidden comment again."""
+    require_perm(actor, "discussions.moderate_comment", comment)
     with transaction.atomic():
         comment = Comment.objects.select_for_update().get(pk=comment.pk)
         comment.hidden_at = None
@@ -98,10 +97,9 @@ def comment_restore(*, actor: Any, comment: Comment) -> Comment:
     return comment
 
 
-def reports_dismiss(*, actor: Any, comment: Comment) -> int:
+def reports_dismiss(*, actor: User, comment: Comment) -> int:
     """Keep the comment visible and mark its open reports as handled."""
-    if not actor.has_perm("discussions.moderate_comment", comment.module.process):
-        raise PermissionDenied()
+    require_perm(actor, "discussions.moderate_comment", comment)
     with transaction.atomic():
         count = comment.reports.filter(resolved_at__isnull=True).update(
             resolved_at=timezone.now(), resolved_by=actor

@@ -1,22 +1,23 @@
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from delaktig.accounts.roles import is_administrator, staff_organisation_ids
-from delaktig.core.errors import DelaktigError
+from delaktig.accounts.types import User
+from delaktig.core.forms import form_errors, form_status
 from delaktig.participation.models import ProcessModule
 from delaktig.participation.views import render_process_page
 
 from . import services
 from .forms import CommentForm, HideForm, ReportForm
 from .models import Comment
-from .selectors import page_of
+from .selectors import moderation_queue, page_of
 
 
 @require_POST
@@ -28,35 +29,37 @@ def comment_create(request: HttpRequest, module_pk: int) -> HttpResponse:
         return redirect_to_login(module.process.get_absolute_url())
     form = CommentForm(request.POST, module_pk=module.pk, prefix=f"m{module.pk}")
     if form.is_valid():
-        try:
+        with form_errors(form):
             comment = services.comment_create(
-                author=request.user,
+                actor=request.user,
                 module=module,
                 body=form.cleaned_data["body"],
                 parent=form.cleaned_data["parent"],
             )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
-            if request.headers.get("HX-Request"):
-                return HttpResponse(
-                    module.module_type.render_public(
-                        request, module, {"announce": _("Din kommentar är publicerad.")}
-                    )
-                )
-            messages.success(request, _("Din kommentar är publicerad."))
-            query = ""
-            if comment.parent_id:
-                page = page_of(comment.parent)  # type: ignore[arg-type]
-                query = f"?kommentarer-{module.pk}={page}" if page > 1 else ""
-            return redirect(f"{module.process.get_absolute_url()}{query}#comment-{comment.pk}")
+            return _published(request, module, comment)
     if request.headers.get("HX-Request"):
         # htmx swaps only successful responses: the fragment carries the errors instead.
         return HttpResponse(module.module_type.render_public(request, module, {"form": form}))
     # Re-render the whole page with the typed text kept and the errors summarised.
     return render_process_page(
-        request, module.process, module_state={module.pk: {"form": form}}, status=400
+        request, module.process, module_state={module.pk: {"form": form}}, status=form_status(form)
     )
+
+
+def _published(request: HttpRequest, module: ProcessModule, comment: Comment) -> HttpResponse:
+    """After a comment: the module again (htmx), or the process page at the comment."""
+    if request.headers.get("HX-Request"):
+        return HttpResponse(
+            module.module_type.render_public(
+                request, module, {"announce": _("Din kommentar är publicerad.")}
+            )
+        )
+    messages.success(request, _("Din kommentar är publicerad."))
+    query = ""
+    if comment.parent is not None:
+        page = page_of(comment=comment.parent)
+        query = f"?kommentarer-{module.pk}={page}" if page > 1 else ""
+    return redirect(f"{module.process.get_absolute_url()}{query}#comment-{comment.pk}")
 
 
 def comment_report(request: HttpRequest, comment_pk: int) -> HttpResponse:
@@ -68,23 +71,20 @@ def comment_report(request: HttpRequest, comment_pk: int) -> HttpResponse:
         return redirect_to_login(request.get_full_path())
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             services.comment_report(
-                reporter=request.user,
+                actor=request.user,
                 comment=comment,
                 reason=form.cleaned_data["reason"],
                 explanation=form.cleaned_data["explanation"],
             )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, _("Tack. En moderator tittar på kommentaren."))
             return redirect(f"{process.get_absolute_url()}#comment-{comment.pk}")
     return render(
         request,
         "discussions/report.html",
         {"comment": comment, "process": process, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -92,25 +92,11 @@ def comment_report(request: HttpRequest, comment_pk: int) -> HttpResponse:
 def moderation(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("discussions.moderate_comment"):
         raise DjangoPermissionDenied
-    comments = Comment.objects.select_related("module__process", "author").annotate(
-        open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True))
-    )
-    if not is_administrator(request.user):
-        comments = comments.filter(
-            module__process__organisation_id__in=staff_organisation_ids(
-                request.user, ("official", "moderator")
-            )
-        )
-    reported = comments.filter(open_reports__gt=0).prefetch_related("reports").order_by("created")
-    hidden = comments.filter(hidden_at__isnull=False).order_by("-hidden_at")[:50]
+    queue = moderation_queue(viewer=request.user)
     return render(
         request,
         "discussions/moderation.html",
-        {
-            "reported": reported,
-            "hidden": hidden,
-            "hide_form": HideForm(),
-        },
+        {"reported": queue.reported, "hidden": queue.hidden, "hide_form": HideForm()},
     )
 
 
@@ -119,31 +105,28 @@ def comment_moderate(request: HttpRequest, comment_pk: int) -> HttpResponse:
     comment = get_object_or_404(
         Comment.objects.select_related("module__process", "author"), pk=comment_pk
     )
-    if not request.user.has_perm("discussions.moderate_comment", comment.module.process):
+    if not request.user.has_perm("discussions.moderate_comment", comment):
         raise DjangoPermissionDenied
     form = HideForm(request.POST or None)
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "hide" and form.is_valid():
-                services.comment_hide(
-                    actor=request.user, comment=comment, reason=form.cleaned_data["reason"]
-                )
-                messages.success(request, _("Kommentaren är dold. Skälet visas i dess ställe."))
-                return redirect("discussions:moderation")
-            if action == "restore":
-                services.comment_restore(actor=request.user, comment=comment)
-                messages.success(request, _("Kommentaren visas igen."))
-                return redirect("discussions:moderation")
-            if action == "dismiss":
-                services.reports_dismiss(actor=request.user, comment=comment)
-                messages.success(request, _("Anmälningarna är hanterade. Kommentaren visas."))
-                return redirect("discussions:moderation")
-        except DelaktigError as error:
-            form.add_error(None, error.message)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "hide" and form.is_valid():
+        with form_errors(form):
+            services.comment_hide(
+                actor=cast(User, request.user), comment=comment, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Kommentaren är dold. Skälet visas i dess ställe."))
+            return redirect("discussions:moderation")
+    elif action == "restore":
+        services.comment_restore(actor=cast(User, request.user), comment=comment)
+        messages.success(request, _("Kommentaren visas igen."))
+        return redirect("discussions:moderation")
+    elif action == "dismiss":
+        services.reports_dismiss(actor=cast(User, request.user), comment=comment)
+        messages.success(request, _("Anmälningarna är hanterade. Kommentaren visas."))
+        return redirect("discussions:moderation")
     return render(
         request,
         "discussions/moderate.html",
         {"comment": comment, "form": form},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )

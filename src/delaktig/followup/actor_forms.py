@@ -3,7 +3,7 @@
 The forms only validate what a person typed; the services in ``actor_services`` decide.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,8 +14,16 @@ from .actor_services import DOCUMENT_TYPES_TEXT, MAX_DOCUMENT_SIZE
 from .models import Actor, Goal, Network, NetworkMeeting, Strategy
 from .status import ActivityStatus
 
+if TYPE_CHECKING:  # the form classes are generic only to the type checker
+    NetworkFormBase = forms.ModelForm[Network]
+    NetworkMeetingFormBase = forms.ModelForm[NetworkMeeting]
+else:
+    NetworkFormBase = NetworkMeetingFormBase = forms.ModelForm
 
-def _goal_field(strategy: Strategy, label: Any, required: bool) -> forms.ModelMultipleChoiceField:
+
+def _goal_field(
+    strategy: Strategy, label: Any, required: bool
+) -> "forms.ModelMultipleChoiceField[Goal]":
     field = forms.ModelMultipleChoiceField(
         label=label,
         queryset=Goal.objects.filter(strategy=strategy).order_by("position", "pk"),
@@ -161,7 +169,7 @@ class ActorActivityForm(forms.Form):
     )
     year = forms.TypedChoiceField(label=_("År"), coerce=int)
     status = forms.ChoiceField(label=_("Status"), choices=ActivityStatus.choices)
-    goals: forms.ModelMultipleChoiceField
+    goals: "forms.ModelMultipleChoiceField[Goal]"
 
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -170,7 +178,7 @@ class ActorActivityForm(forms.Form):
         self.fields["goals"] = _goal_field(strategy, _("Mål aktiviteten bidrar till"), False)
 
 
-class NetworkForm(forms.ModelForm):
+class NetworkForm(NetworkFormBase):
     class Meta:
         model = Network
         fields = ["organisation", "name", "slug", "description", "strategy", "published"]
@@ -245,7 +253,7 @@ class NetworkMemberForm(ActorFieldsMixin):
         return data
 
 
-class NetworkMeetingForm(forms.ModelForm):
+class NetworkMeetingForm(NetworkMeetingFormBase):
     class Meta:
         model = NetworkMeeting
         fields = ["title", "starts_at", "place", "agenda", "notes"]

@@ -1,30 +1,34 @@
-"""Joining a strategy and networks of actors: writes, and the reads the pages share.
+"""Joining a strategy and networks of actors: the writes. The reads are in ``selectors``.
 
 External actors (municipalities, agencies, associations, companies) ask to join a strategy; an
 official of the strategy's organisation approves or declines the request and may end a
-commitment later. The commitment's contact reports the actor's own activities against the
-strategy's goals. Networks group actors for exchange: members, meetings and shared documents.
+commitment later (``status.COMMITMENT_MACHINE``). The commitment's contact reports the actor's
+own activities against the strategy's goals. Networks group actors for exchange: members,
+meetings and shared documents.
 
 Every write checks its permission, runs in a transaction, locks the row whose state it changes
-and logs staff actions in the audit log. E-mails go out after the transaction commits.
+and logs staff actions in the audit log. E-mails go to the outbox with the transaction.
 """
 
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import partial
-from typing import Any
 
 from django.core import signing
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.accounts.types import User
 from delaktig.core import ratelimit, uploads
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import (
+    Conflict,
     DelaktigError,
     InvalidTransition,
     PermissionDenied,
@@ -33,6 +37,7 @@ from delaktig.core.errors import (
     require_perm,
 )
 from delaktig.notifications.outbox import email_queue
+from delaktig.organisations.models import Municipality, Organisation
 
 from .models import (
     Actor,
@@ -45,114 +50,17 @@ from .models import (
     NetworkMember,
     Strategy,
 )
-from .status import ActivityStatus
+from .selectors import decision_recipient
+from .status import COMMITMENT_MACHINE, ActivityStatus, CommitmentAction, CommitmentStatus
 
 CHANGE = "followup.change_strategy"
+REQUEST = "followup.request_commitment"
 REPORT = "followup.report_actor_activity"
 VIEW_DOCUMENTS = "followup.view_network_documents"
 ADD_DOCUMENT = "followup.add_network_document"
+DELETE_DOCUMENT = "followup.delete_network_document"
 
-Status = Commitment.Status
-
-
-class AlreadyJoined(DelaktigError):
-    code = "already_joined"
-    status = 409
-    default_message = _(
-        "Den här aktören har redan anslutit sig till strategin eller ansökt om det. Kontakta "
-        "den som samordnar strategin om något behöver ändras."
-    )
-
-
-class RequestPending(DelaktigError):
-    code = "request_pending"
-    status = 409
-    default_message = _(
-        "Du har redan en ansökan om anslutning till strategin som väntar på besked. Vänta tills "
-        "den är behandlad innan du skickar en ny."
-    )
-
-
-class TooManyRequests(RateLimited):
-    code = "too_many_requests"
-    default_message = _(
-        "Det har kommit många ansökningar om anslutning på kort tid. Vänta en stund och försök "
-        "igen; det du skrev finns kvar."
-    )
-
-
-class InvalidConfirmation(DelaktigError):
-    code = "invalid_confirmation"
-    status = 400
-    default_message = _(
-        "Länken stämmer inte eller har gått ut. Be den som skickade ansökan att kontakta den som "
-        "samordnar strategin."
-    )
-
-
-class NotJoinable(DelaktigError):
-    code = "not_joinable"
-    status = 409
-    default_message = _("Det går inte att ansluta sig till den här strategin.")
-
-
-class AlreadyMember(DelaktigError):
-    code = "already_member"
-    status = 409
-    default_message = _("Aktören är redan medlem i nätverket.")
-
-
-# --- Reads ---
-
-
-def joined_commitments(strategy: Strategy) -> QuerySet[Commitment]:
-    """The active commitments of a strategy, for its public pages: actor, goals, activities."""
-    return (
-        Commitment.objects.filter(strategy=strategy, status=Status.ACTIVE)
-        .select_related("actor", "actor__municipality")
-        .prefetch_related(
-            "goals",
-            Prefetch(
-                "activities",
-                queryset=ActorActivity.objects.order_by("-year", "title", "pk").prefetch_related(
-                    "goals"
-                ),
-            ),
-        )
-        .order_by("joined_on", "actor__name")
-    )
-
-
-def commitments_for_review(strategy: Strategy) -> QuerySet[Commitment]:
-    """All commitments of a strategy for its officials: pending first, then active, ended."""
-    return (
-        Commitment.objects.filter(strategy=strategy)
-        .select_related("actor", "actor__municipality", "contact_user")
-        .annotate(
-            rank=Case(
-                When(status=Status.PENDING, then=Value(0)),
-                When(status=Status.ACTIVE, then=Value(1)),
-                When(status=Status.ENDED, then=Value(2)),
-                default=Value(3),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("rank", "created", "pk")
-    )
-
-
-def is_network_member(user: Any, network: Network) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return network.members.filter(user=user).exists()
-
-
-def visible_documents(user: Any, network: Network) -> QuerySet[NetworkDocument]:
-    """The documents this person may see: public ones, and all for members and staff."""
-    documents = network.documents.select_related("uploaded_by")
-    if user.has_perm(VIEW_DOCUMENTS, network):
-        return documents
-    return documents.filter(public=True)
+Status = CommitmentStatus
 
 
 # --- Helpers ---
@@ -162,14 +70,14 @@ def _clean(text: str) -> str:
     return (text or "").strip()
 
 
-def _goals_of(strategy: Strategy, goals: Any) -> list[Goal]:
+def _goals_of(strategy: Strategy, goals: Sequence[Goal]) -> list[Goal]:
     chosen = list(goals or [])
     if any(goal.strategy_id != strategy.pk for goal in chosen):
-        raise ValidationFailed(_("Välj bara mål som hör till strategin."))
+        raise ValidationFailed("followup.goals_not_in_strategy", field="goals")
     return chosen
 
 
-def account_for_email(email: str) -> Any:
+def _account_for_email(email: str) -> User | None:
     """The active account whose verified e-mail address this is, or None."""
     from allauth.account.models import EmailAddress
 
@@ -186,24 +94,24 @@ def account_for_email(email: str) -> Any:
 
 def _actor_for(
     *,
-    organisation: Any,
+    organisation: Organisation,
     name: str,
     kind: str,
     organisation_number: str = "",
-    municipality: Any = None,
-) -> tuple[Actor, bool]:
+    municipality: Municipality | None = None,
+) -> Actor:
     """The organisation's actor by this name (any letter case), or a new one."""
     name = _clean(name)
     if not name:
-        raise ValidationFailed(_("Skriv aktörens namn."))
+        raise ValidationFailed("followup.actor_name_missing", field="actor_name")
     existing = Actor.objects.filter(organisation=organisation, name__iexact=name).first()
     if existing is not None:
-        return existing, False
+        return existing
     if kind not in Actor.Kind.values:
-        raise ValidationFailed(_("Välj vilken typ av aktör det är."))
+        raise ValidationFailed("followup.actor_kind_missing", field="actor_kind")
     try:
         with transaction.atomic():
-            actor = Actor.objects.create(
+            return Actor.objects.create(
                 organisation=organisation,
                 name=name,
                 kind=kind,
@@ -212,15 +120,30 @@ def _actor_for(
             )
     except IntegrityError:
         # Someone registered the same name at the same moment.
-        return Actor.objects.get(organisation=organisation, name=name), False
-    return actor, True
+        return Actor.objects.get(organisation=organisation, name=name)
+
+
+def _commitment_fields(
+    commitment: str, contact_name: str, contact_email: str, *, text_missing: str
+) -> tuple[str, str, str]:
+    """The commitment's text and its contact's name and address, trimmed; all needed."""
+    text, contact_name, contact_email = (
+        _clean(commitment),
+        _clean(contact_name),
+        _clean(contact_email),
+    )
+    if not text:
+        raise ValidationFailed(text_missing, field="commitment")
+    if not contact_name or not contact_email:
+        raise ValidationFailed("followup.contact_missing", field="contact_name")
+    return text, contact_name, contact_email
 
 
 def _notify(recipient: str, template: str, context: dict[str, object]) -> None:
     email_queue(recipient=recipient, template=template, context=context)
 
 
-def _official_emails(organisation: Any) -> list[str]:
+def _official_emails(organisation: Organisation) -> list[str]:
     from delaktig.accounts.models import Role
 
     return sorted(
@@ -234,7 +157,7 @@ def _official_emails(organisation: Any) -> list[str]:
     )
 
 
-def _locked_commitment(actor: Any, commitment: Commitment) -> Commitment:
+def _locked_commitment(actor: User, commitment: Commitment) -> Commitment:
     locked = (
         Commitment.objects.select_for_update()
         .select_related("strategy", "strategy__organisation", "actor")
@@ -244,33 +167,20 @@ def _locked_commitment(actor: Any, commitment: Commitment) -> Commitment:
     return locked
 
 
-def verified_address(user_id: int | None) -> str:
-    """The person's verified account address (the primary one first), or ''."""
-    from allauth.account.models import EmailAddress
-
-    if user_id is None:
-        return ""
-    found = (
-        EmailAddress.objects.filter(user_id=user_id, verified=True)
-        .order_by("-primary", "pk")
-        .values_list("email", flat=True)
-        .first()
-    )
-    return found or ""
+def _next_status(
+    commitment: Commitment, action: CommitmentAction, refusal: str
+) -> CommitmentStatus:
+    """The status ``action`` leads to, or :class:`InvalidTransition` with ``refusal``'s code."""
+    try:
+        return COMMITMENT_MACHINE.require(commitment.status, action)
+    except InvalidTransition as error:
+        raise InvalidTransition(refusal) from error
 
 
-def _is_verified_address_of(user: Any, email: str) -> bool:
+def _is_verified_address_of(user: User, email: str) -> bool:
     from allauth.account.models import EmailAddress
 
     return EmailAddress.objects.filter(user=user, verified=True, email__iexact=email).exists()
-
-
-def decision_recipient(commitment: Commitment) -> str:
-    """Where the decision on a request goes: the contact address once it is confirmed,
-    otherwise the requester's own verified address ('' when there is neither)."""
-    if commitment.contact_confirmed_at is not None and commitment.contact_email:
-        return commitment.contact_email
-    return verified_address(commitment.requested_by_id)
 
 
 # A link to confirm a contact address is signed, names the commitment and the address, and
@@ -312,18 +222,89 @@ def _commitment_context(commitment: Commitment) -> dict[str, object]:
 # --- Joining a strategy ---
 
 
+def _create_request(
+    *,
+    requester: User,
+    strategy: Strategy,
+    joining: Actor,
+    text: str,
+    contact_name: str,
+    contact_email: str,
+    confirmed: bool,
+) -> Commitment:
+    """The pending commitment; two requests at the same moment: the database keeps one."""
+    try:
+        with transaction.atomic():
+            return Commitment.objects.create(
+                strategy=strategy,
+                actor=joining,
+                commitment=text,
+                contact_name=contact_name,
+                contact_email=contact_email,
+                # Only the contact's own verified account may report for the actor: the
+                # requester, if the contact address is theirs, or whoever owns it.
+                contact_user=_account_for_email(contact_email),
+                requested_by=requester,
+                contact_confirmed_at=timezone.now() if confirmed else None,
+                status=Status.PENDING,
+            )
+    except IntegrityError as error:
+        if _pending_request(requester, strategy).exists():
+            raise Conflict("followup.request_pending") from error
+        raise Conflict("followup.already_joined") from error
+
+
+def _pending_request(requester: User, strategy: Strategy) -> "QuerySet[Commitment]":
+    return Commitment.objects.filter(
+        strategy=strategy, requested_by=requester, status=Status.PENDING
+    )
+
+
+def _notify_request(commitment: Commitment, *, confirmed: bool) -> None:
+    """Every official of the organisation is told; an unconfirmed contact gets a link."""
+    strategy = commitment.strategy
+    context: dict[str, object] = {
+        "strategy": strategy.title,
+        "actor": commitment.actor.name,
+        "path": reverse("followup_staff:commitment_review", kwargs={"pk": commitment.pk}),
+    }
+    for email in _official_emails(strategy.organisation):
+        _notify(email, "commitment_pending", context)
+    if confirmed:
+        return
+    path = reverse(
+        "followup:contact_confirm",
+        kwargs={
+            "slug": strategy.slug,
+            "pk": commitment.pk,
+            "token": contact_confirmation_token(commitment),
+        },
+    )
+    _notify(
+        commitment.contact_email,
+        "commitment_contact_confirm",
+        {
+            "strategy": strategy.title,
+            "actor": commitment.actor.name,
+            "contact_name": commitment.contact_name,
+            "path": path,
+            "days": CONTACT_CONFIRMATION_DAYS,
+        },
+    )
+
+
 def commitment_request(
     *,
-    user: Any,
+    actor: User,
     strategy: Strategy,
     actor_name: str,
     actor_kind: str,
     commitment: str,
     contact_name: str,
     contact_email: str,
-    goals: Any = (),
+    goals: Sequence[Goal] = (),
     organisation_number: str = "",
-    municipality: Any = None,
+    municipality: Municipality | None = None,
 ) -> Commitment:
     """A logged-in person asks for an actor to join a strategy; an official reviews it.
 
@@ -333,86 +314,43 @@ def commitment_request(
     official). A contact address that is not one of the person's verified account addresses
     is sent a link to confirm it; until it is confirmed, the decision goes to the person.
     """
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        raise PermissionDenied(_("Logga in för att ansluta er organisation."))
+    require_perm(actor, REQUEST, strategy)
     if not (strategy.published and strategy.joinable):
-        raise NotJoinable()
-    text, contact_name, contact_email = (
-        _clean(commitment),
-        _clean(contact_name),
-        _clean(contact_email),
+        raise Conflict("followup.not_joinable")
+    text, contact_name, contact_email = _commitment_fields(
+        commitment, contact_name, contact_email, text_missing="followup.request_text_missing"
     )
-    if not text:
-        raise ValidationFailed(_("Beskriv vad ni åtar er att göra."))
-    if not contact_name or not contact_email:
-        raise ValidationFailed(_("Ange kontaktpersonens namn och e-postadress."))
     chosen = _goals_of(strategy, goals)
     limits = (
-        ratelimit.limit_for("commitment_request", f"user:{user.pk}"),
+        ratelimit.limit_for("commitment_request", f"user:{actor.pk}"),
         ratelimit.limit_for("commitment_request_strategy", f"strategy:{strategy.pk}"),
     )
+    refused = RateLimited("followup.too_many_requests")
     # The uses are given back when the request is refused below or not saved.
-    with ratelimit.enforce(*limits, error=TooManyRequests()), transaction.atomic():
-        pending = Commitment.objects.filter(
-            strategy=strategy, requested_by=user, status=Status.PENDING
-        )
-        if pending.exists():
-            raise RequestPending()
-        actor, _created = _actor_for(
+    with ratelimit.enforce(*limits, error=refused), transaction.atomic():
+        if _pending_request(actor, strategy).exists():
+            raise Conflict("followup.request_pending")
+        joining = _actor_for(
             organisation=strategy.organisation,
             name=actor_name,
             kind=actor_kind,
             organisation_number=organisation_number,
             municipality=municipality,
         )
-        if Commitment.objects.filter(strategy=strategy, actor=actor).exists():
-            raise AlreadyJoined()
-        confirmed = _is_verified_address_of(user, contact_email)
-        try:
-            with transaction.atomic():
-                saved = Commitment.objects.create(
-                    strategy=strategy,
-                    actor=actor,
-                    commitment=text,
-                    contact_name=contact_name,
-                    contact_email=contact_email,
-                    # Only the contact's own verified account may report for the actor: the
-                    # requester, if the contact address is theirs, or whoever owns it.
-                    contact_user=account_for_email(contact_email),
-                    requested_by=user,
-                    contact_confirmed_at=timezone.now() if confirmed else None,
-                    status=Status.PENDING,
-                )
-        except IntegrityError as error:
-            # Two requests at the same moment: the database keeps one of each kind.
-            if pending.exists():
-                raise RequestPending() from error
-            raise AlreadyJoined() from error
+        if Commitment.objects.filter(strategy=strategy, actor=joining).exists():
+            raise Conflict("followup.already_joined")
+        confirmed = _is_verified_address_of(actor, contact_email)
+        saved = _create_request(
+            requester=actor,
+            strategy=strategy,
+            joining=joining,
+            text=text,
+            contact_name=contact_name,
+            contact_email=contact_email,
+            confirmed=confirmed,
+        )
         saved.goals.set(chosen)
-        context: dict[str, object] = {
-            "strategy": strategy.title,
-            "actor": actor.name,
-            "path": reverse("followup_staff:commitment_review", kwargs={"pk": saved.pk}),
-        }
-        for email in _official_emails(strategy.organisation):
-            _notify(email, "commitment_pending", context)
-        if not confirmed:
-            token = contact_confirmation_token(saved)
-            path = reverse(
-                "followup:contact_confirm",
-                kwargs={"slug": strategy.slug, "pk": saved.pk, "token": token},
-            )
-            _notify(
-                contact_email,
-                "commitment_contact_confirm",
-                {
-                    "strategy": strategy.title,
-                    "actor": actor.name,
-                    "contact_name": contact_name,
-                    "path": path,
-                    "days": CONTACT_CONFIRMATION_DAYS,
-                },
-            )
+        _notify_request(saved, confirmed=confirmed)
     return saved
 
 
@@ -424,7 +362,7 @@ def commitment_confirm_contact(*, commitment: Commitment, token: str) -> Commitm
     with transaction.atomic():
         locked = Commitment.objects.select_for_update().get(pk=commitment.pk)
         if not contact_confirmation_valid(locked, token):
-            raise InvalidConfirmation()
+            raise DelaktigError("followup.invalid_confirmation")
         if locked.contact_confirmed_at is None:
             locked.contact_confirmed_at = timezone.now()
             locked.save(update_fields=["contact_confirmed_at"])
@@ -432,19 +370,17 @@ def commitment_confirm_contact(*, commitment: Commitment, token: str) -> Commitm
 
 
 def commitment_approve(
-    *, actor: Any, commitment: Commitment, joined_on: date | None = None
+    *, actor: User, commitment: Commitment, joined_on: date | None = None
 ) -> Commitment:
     """Pending → active. The actor is listed publicly from now on."""
     with transaction.atomic():
         locked = _locked_commitment(actor, commitment)
-        if locked.status != Status.PENDING:
-            raise InvalidTransition(_("Anslutningen är redan behandlad."))
-        locked.status = Status.ACTIVE
+        locked.status = _next_status(locked, CommitmentAction.APPROVE, "followup.already_decided")
         locked.joined_on = joined_on or timezone.localdate()
         locked.status_reason = ""
         if locked.contact_user_id is None:
             # The contact may have made an account since the request was sent.
-            locked.contact_user = account_for_email(locked.contact_email)
+            locked.contact_user = _account_for_email(locked.contact_email)
         locked.save(update_fields=["status", "joined_on", "status_reason", "contact_user"])
         audit_log(
             actor=actor,
@@ -457,16 +393,14 @@ def commitment_approve(
     return locked
 
 
-def commitment_decline(*, actor: Any, commitment: Commitment, reason: str) -> Commitment:
+def commitment_decline(*, actor: User, commitment: Commitment, reason: str) -> Commitment:
     """Pending → declined, with a reason the contact is told."""
     reason = _clean(reason)
     if not reason:
-        raise ValidationFailed(_("Skriv varför anslutningen inte godkänns."))
+        raise ValidationFailed("followup.decline_reason_missing", field="reason")
     with transaction.atomic():
         locked = _locked_commitment(actor, commitment)
-        if locked.status != Status.PENDING:
-            raise InvalidTransition(_("Anslutningen är redan behandlad."))
-        locked.status = Status.DECLINED
+        locked.status = _next_status(locked, CommitmentAction.DECLINE, "followup.already_decided")
         locked.status_reason = reason
         locked.save(update_fields=["status", "status_reason"])
         audit_log(
@@ -479,13 +413,11 @@ def commitment_decline(*, actor: Any, commitment: Commitment, reason: str) -> Co
     return locked
 
 
-def commitment_end(*, actor: Any, commitment: Commitment, reason: str = "") -> Commitment:
+def commitment_end(*, actor: User, commitment: Commitment, reason: str = "") -> Commitment:
     """Active → ended. The actor leaves the public list; its reports stay in the database."""
     with transaction.atomic():
         locked = _locked_commitment(actor, commitment)
-        if locked.status != Status.ACTIVE:
-            raise InvalidTransition(_("Bara en aktiv anslutning kan avslutas."))
-        locked.status = Status.ENDED
+        locked.status = _next_status(locked, CommitmentAction.END, "followup.not_active")
         locked.status_reason = _clean(reason)
         locked.save(update_fields=["status", "status_reason"])
         audit_log(
@@ -499,17 +431,17 @@ def commitment_end(*, actor: Any, commitment: Commitment, reason: str = "") -> C
 
 def commitment_register(
     *,
-    actor: Any,
+    actor: User,
     strategy: Strategy,
     commitment: str,
     contact_name: str,
     contact_email: str,
-    goals: Any = (),
+    goals: Sequence[Goal] = (),
     existing_actor: Actor | None = None,
     actor_name: str = "",
     actor_kind: str = "",
     organisation_number: str = "",
-    municipality: Any = None,
+    municipality: Municipality | None = None,
     joined_on: date | None = None,
 ) -> Commitment:
     """An official registers an actor's commitment directly, as active.
@@ -517,31 +449,22 @@ def commitment_register(
     The contact's account is linked when one has the contact e-mail as a verified address.
     """
     require_perm(actor, CHANGE, strategy)
-    text, contact_name, contact_email = (
-        _clean(commitment),
-        _clean(contact_name),
-        _clean(contact_email),
+    text, contact_name, contact_email = _commitment_fields(
+        commitment, contact_name, contact_email, text_missing="followup.register_text_missing"
     )
-    if not text:
-        raise ValidationFailed(_("Beskriv vad aktören åtar sig att göra."))
-    if not contact_name or not contact_email:
-        raise ValidationFailed(_("Ange kontaktpersonens namn och e-postadress."))
     if existing_actor is not None and existing_actor.organisation_id != strategy.organisation_id:
-        raise ValidationFailed(_("Aktören är registrerad hos en annan organisation."))
+        raise ValidationFailed("followup.actor_elsewhere", field="existing_actor")
     chosen = _goals_of(strategy, goals)
     with transaction.atomic():
-        if existing_actor is not None:
-            joining = existing_actor
-        else:
-            joining, _created = _actor_for(
-                organisation=strategy.organisation,
-                name=actor_name,
-                kind=actor_kind,
-                organisation_number=organisation_number,
-                municipality=municipality,
-            )
+        joining = existing_actor or _actor_for(
+            organisation=strategy.organisation,
+            name=actor_name,
+            kind=actor_kind,
+            organisation_number=organisation_number,
+            municipality=municipality,
+        )
         if Commitment.objects.filter(strategy=strategy, actor=joining).exists():
-            raise AlreadyJoined()
+            raise Conflict("followup.already_joined")
         try:
             with transaction.atomic():
                 saved = Commitment.objects.create(
@@ -550,12 +473,12 @@ def commitment_register(
                     commitment=text,
                     contact_name=contact_name,
                     contact_email=contact_email,
-                    contact_user=account_for_email(contact_email),
+                    contact_user=_account_for_email(contact_email),
                     status=Status.ACTIVE,
                     joined_on=joined_on or timezone.localdate(),
                 )
         except IntegrityError as error:
-            raise AlreadyJoined() from error
+            raise Conflict("followup.already_joined") from error
         saved.goals.set(chosen)
         audit_log(
             actor=actor,
@@ -568,35 +491,33 @@ def commitment_register(
 
 def actor_activity_report(
     *,
-    user: Any,
+    actor: User,
     commitment: Commitment,
     title: str,
     year: int,
     status: str = ActivityStatus.ONGOING,
     description: str = "",
-    goals: Any = (),
+    goals: Sequence[Goal] = (),
     activity: ActorActivity | None = None,
 ) -> ActorActivity:
     """The contact (or an official) reports one of the actor's activities, or edits one."""
-    require_perm(user, REPORT, commitment)
+    require_perm(actor, REPORT, commitment)
     strategy = commitment.strategy
     title = _clean(title)
     if not title:
-        raise ValidationFailed(_("Skriv vad aktiviteten heter."))
+        raise ValidationFailed("followup.activity_title_missing", field="title")
     if not strategy.start_year <= year <= strategy.end_year:
-        raise ValidationFailed(
-            _("Året ska ligga inom strategins period, %(period)s.") % {"period": strategy.period}
-        )
+        raise ValidationFailed("followup.year_outside_period", field="year", period=strategy.period)
     if status not in ActivityStatus.values:
-        raise ValidationFailed(_("Välj en status."))
+        raise ValidationFailed("followup.status_missing", field="status")
     chosen = _goals_of(strategy, goals)
     if activity is not None and activity.commitment_id != commitment.pk:
         raise PermissionDenied()
     with transaction.atomic():
         current = Commitment.objects.select_for_update().get(pk=commitment.pk)
         if current.status != Status.ACTIVE:
-            raise InvalidTransition(_("Bara en ansluten aktör kan redovisa aktiviteter."))
-        saved = activity or ActorActivity(commitment=current, reported_by=user)
+            raise InvalidTransition("followup.not_joined")
+        saved = activity or ActorActivity(commitment=current, reported_by=actor)
         saved.title = title
         saved.description = _clean(description)
         saved.year = year
@@ -605,9 +526,9 @@ def actor_activity_report(
             saved.reported_at = timezone.now()
         saved.save()
         saved.goals.set(chosen)
-        if user.pk != current.contact_user_id:
+        if actor.pk != current.contact_user_id:
             audit_log(
-                actor=user,
+                actor=actor,
                 action="followup.actor_activity_report",
                 target=saved,
                 organisation=strategy.organisation,
@@ -621,8 +542,8 @@ def actor_activity_report(
 
 def network_save(
     *,
-    actor: Any,
-    organisation: Any,
+    actor: User,
+    organisation: Organisation,
     name: str,
     slug: str,
     description: str = "",
@@ -635,11 +556,11 @@ def network_save(
     if network is not None:
         require_perm(actor, CHANGE, network)
         if network.organisation_id != organisation.pk:
-            raise ValidationFailed(_("Ett nätverk kan inte flyttas till en annan organisation."))
+            raise ValidationFailed("followup.network_moved", field="organisation")
     if strategy is not None and strategy.organisation_id != organisation.pk:
-        raise ValidationFailed(_("Strategin hör till en annan organisation."))
+        raise ValidationFailed("followup.strategy_elsewhere", field="strategy")
     if not _clean(name) or not _clean(slug):
-        raise ValidationFailed(_("Ange nätverkets namn och adress."))
+        raise ValidationFailed("followup.network_name_missing", field="name")
     with transaction.atomic():
         saved = (
             Network.objects.select_for_update().get(pk=network.pk)
@@ -655,7 +576,7 @@ def network_save(
             with transaction.atomic():
                 saved.save()
         except IntegrityError as error:
-            raise ValidationFailed(_("Adressen används redan av ett annat nätverk.")) from error
+            raise ValidationFailed("followup.network_slug_taken", field="slug") from error
         audit_log(
             actor=actor,
             action="followup.network_save",
@@ -668,31 +589,28 @@ def network_save(
 
 def network_member_add(
     *,
-    actor: Any,
+    actor: User,
     network: Network,
     existing_actor: Actor | None = None,
     actor_name: str = "",
     actor_kind: str = "",
     organisation_number: str = "",
-    municipality: Any = None,
+    municipality: Municipality | None = None,
     contact_name: str = "",
     contact_email: str = "",
 ) -> NetworkMember:
     """Add an existing actor or a new one. An account with the contact e-mail is linked."""
     require_perm(actor, CHANGE, network)
     if existing_actor is not None and existing_actor.organisation_id != network.organisation_id:
-        raise ValidationFailed(_("Aktören är registrerad hos en annan organisation."))
+        raise ValidationFailed("followup.actor_elsewhere", field="existing_actor")
     with transaction.atomic():
-        if existing_actor is not None:
-            member_actor = existing_actor
-        else:
-            member_actor, _created = _actor_for(
-                organisation=network.organisation,
-                name=actor_name,
-                kind=actor_kind,
-                organisation_number=organisation_number,
-                municipality=municipality,
-            )
+        member_actor = existing_actor or _actor_for(
+            organisation=network.organisation,
+            name=actor_name,
+            kind=actor_kind,
+            organisation_number=organisation_number,
+            municipality=municipality,
+        )
         try:
             with transaction.atomic():
                 member = NetworkMember.objects.create(
@@ -700,10 +618,10 @@ def network_member_add(
                     actor=member_actor,
                     contact_name=_clean(contact_name),
                     contact_email=_clean(contact_email),
-                    user=account_for_email(contact_email),
+                    user=_account_for_email(contact_email),
                 )
         except IntegrityError as error:
-            raise AlreadyMember() from error
+            raise Conflict("followup.already_member") from error
         audit_log(
             actor=actor,
             action="followup.network_member_add",
@@ -714,7 +632,7 @@ def network_member_add(
     return member
 
 
-def network_member_remove(*, actor: Any, member: NetworkMember) -> None:
+def network_member_remove(*, actor: User, member: NetworkMember) -> None:
     network = member.network
     require_perm(actor, CHANGE, network)
     with transaction.atomic():
@@ -730,7 +648,7 @@ def network_member_remove(*, actor: Any, member: NetworkMember) -> None:
 
 def network_meeting_save(
     *,
-    actor: Any,
+    actor: User,
     network: Network,
     title: str,
     starts_at: datetime,
@@ -743,7 +661,7 @@ def network_meeting_save(
     if meeting is not None and meeting.network_id != network.pk:
         raise PermissionDenied()
     if not _clean(title):
-        raise ValidationFailed(_("Skriv träffens rubrik."))
+        raise ValidationFailed("followup.meeting_title_missing", field="title")
     with transaction.atomic():
         saved = meeting or NetworkMeeting(network=network)
         saved.title = _clean(title)
@@ -804,36 +722,45 @@ def sniff_document(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+def _document_kind(upload: UploadedFile | None) -> tuple[bytes, str, str]:
+    """The file's content, content type and extension; refused unless an allowed type."""
+    if upload is None:
+        raise ValidationFailed("followup.file_missing", field="file")
+    if (upload.size or 0) > MAX_DOCUMENT_SIZE:
+        raise ValidationFailed("followup.file_too_large", field="file")
+    upload.seek(0)
+    data = upload.read()
+    try:
+        kind = sniff_document(data)
+    except uploads.ArchiveRefused as error:
+        raise ValidationFailed(error.code, field="file", **error.params) from error
+    if kind is None:
+        raise ValidationFailed(
+            "followup.file_type_not_allowed", field="file", types=str(DOCUMENT_TYPES_TEXT)
+        )
+    return data, kind[0], kind[1]
+
+
 def network_document_add(
-    *, user: Any, network: Network, title: str, upload: Any, public: bool = False
+    *,
+    actor: User,
+    network: Network,
+    title: str,
+    upload: UploadedFile | None,
+    public: bool = False,
 ) -> NetworkDocument:
     """Share a document in a network. Only officials may make a document public.
 
     The file is stored under a random name with the extension its content shows; the name the
     person's computer gave it is not kept.
     """
-    require_perm(user, ADD_DOCUMENT, network)
+    require_perm(actor, ADD_DOCUMENT, network)
     if public:
-        require_perm(user, CHANGE, network)
+        require_perm(actor, CHANGE, network)
     title = _clean(title)
     if not title:
-        raise ValidationFailed(_("Skriv dokumentets rubrik."))
-    if upload is None:
-        raise ValidationFailed(_("Välj en fil."))
-    if upload.size > MAX_DOCUMENT_SIZE:
-        raise ValidationFailed(_("Filen är större än 10 MB."))
-    upload.seek(0)
-    data = upload.read()
-    try:
-        kind = sniff_document(data)
-    except uploads.ArchiveRefused as error:
-        raise ValidationFailed(uploads.archive_error_message(error)) from error
-    if kind is None:
-        raise ValidationFailed(
-            _("Filen är inte en tillåten typ. Tillåtna är %(types)s.")
-            % {"types": DOCUMENT_TYPES_TEXT}
-        )
-    content_type, extension = kind
+        raise ValidationFailed("followup.document_title_missing", field="title")
+    data, content_type, extension = _document_kind(upload)
     with transaction.atomic():
         document = NetworkDocument(
             network=network,
@@ -841,13 +768,13 @@ def network_document_add(
             content_type=content_type,
             size=len(data),
             public=public,
-            uploaded_by=user,
+            uploaded_by=actor,
         )
         document.file.save(f"{uuid.uuid4().hex}{extension}", ContentFile(data), save=False)
         document.save()
-        if user.has_perm(CHANGE, network):
+        if actor.has_perm(CHANGE, network):
             audit_log(
-                actor=user,
+                actor=actor,
                 action="followup.network_document_add",
                 target=document,
                 organisation=network.organisation,
@@ -856,22 +783,15 @@ def network_document_add(
     return document
 
 
-def network_document_delete(*, user: Any, document: NetworkDocument) -> None:
+def network_document_delete(*, actor: User, document: NetworkDocument) -> None:
     """Officials delete any document; a member deletes one they shared themselves."""
+    require_perm(actor, DELETE_DOCUMENT, document)
     network = document.network
-    is_official = user.has_perm(CHANGE, network)
-    own = (
-        getattr(user, "pk", None) is not None
-        and document.uploaded_by_id == user.pk
-        and user.has_perm(ADD_DOCUMENT, network)
-    )
-    if not (is_official or own):
-        raise PermissionDenied()
     name = document.file.name
     with transaction.atomic():
-        if is_official:
+        if actor.has_perm(CHANGE, network):
             audit_log(
-                actor=user,
+                actor=actor,
                 action="followup.network_document_delete",
                 target=document,
                 organisation=network.organisation,

@@ -5,12 +5,11 @@ Members-only documents are served by ``network_document`` after a permission che
 from a public media URL.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +20,9 @@ from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
-from delaktig.core.errors import DelaktigError
+from delaktig.accounts.types import User
+from delaktig.core.errors import DelaktigError, require_perm
+from delaktig.core.forms import form_errors, form_status
 
 from . import actor_services as services
 from . import selectors
@@ -46,12 +47,9 @@ from .models import (
     NetworkMember,
     Strategy,
 )
+from .status import COMMITMENT_MACHINE
 
 CHANGE = services.CHANGE
-
-
-def _status(form: Any, *more: Any) -> int:
-    return 400 if any(f is not None and f.errors for f in (form, *more)) else 200
 
 
 def _visible_strategy(request: HttpRequest, slug: str) -> Strategy:
@@ -63,7 +61,7 @@ def _visible_strategy(request: HttpRequest, slug: str) -> Strategy:
 
 def joined(request: HttpRequest, slug: str) -> HttpResponse:
     strategy = _visible_strategy(request, slug)
-    commitments = list(services.joined_commitments(strategy))
+    commitments = list(selectors.joined_commitments(strategy))
     for commitment in commitments:
         commitment.strategy = strategy  # the permission check reads its organisation
     reportable = set()
@@ -91,12 +89,12 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "followup/actors/join.html", {"strategy": strategy, "form": None})
     initial = {"contact_email": getattr(request.user, "email", "")}
     form = JoinForm(request.POST or None, strategy=strategy, initial=initial)
-    status = 0
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        # The form comes back with everything that was typed when the request is refused.
+        with form_errors(form):
             commitment = services.commitment_request(
-                user=request.user,
+                actor=cast(User, request.user),
                 strategy=strategy,
                 actor_name=data["actor_name"],
                 actor_kind=data["actor_kind"],
@@ -107,42 +105,43 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
                 contact_name=data["contact_name"],
                 contact_email=data["contact_email"],
             )
-        except DelaktigError as error:
-            # The form comes back with everything that was typed.
-            form.add_error(None, error.message)
-            if error.status == 429:
-                status = 429
-        else:
-            if commitment.contact_confirmed_at is not None:
-                message = _(
-                    "Tack! Ansökan om att %(actor)s ska ansluta sig är mottagen. En "
-                    "tjänsteperson granskar den, och besked kommer till %(email)s."
-                ) % {"actor": commitment.actor.name, "email": commitment.contact_email}
-            elif own := services.verified_address(request.user.pk):
-                message = _(
-                    "Tack! Ansökan om att %(actor)s ska ansluta sig är mottagen. Vi har skickat "
-                    "en länk till %(email)s: när den har använts kommer beskedet dit, annars "
-                    "till din egen e-post %(own)s."
-                ) % {"actor": commitment.actor.name, "email": commitment.contact_email, "own": own}
-            else:
-                message = _(
-                    "Tack! Ansökan om att %(actor)s ska ansluta sig är mottagen. Vi har skickat "
-                    "en länk till %(email)s: när den har använts kommer beskedet dit."
-                ) % {"actor": commitment.actor.name, "email": commitment.contact_email}
-            messages.success(request, message)
+            messages.success(request, _received(request, commitment))
             return redirect("followup:join", slug=strategy.slug)
-    mine = (
-        Commitment.objects.filter(
-            Q(contact_user=request.user) | Q(requested_by=request.user), strategy=strategy
-        )
-        .select_related("actor")
-        .order_by("created")
-    )
     return render(
         request,
         "followup/actors/join.html",
-        {"strategy": strategy, "form": form, "mine": mine},
-        status=status or _status(form),
+        {
+            "strategy": strategy,
+            "form": form,
+            "mine": selectors.own_commitments(request.user, strategy),
+        },
+        status=form_status(form),
+    )
+
+
+def _received(request: HttpRequest, commitment: Commitment) -> str:
+    """What the person is told about their request: where the decision will go."""
+    names = {"actor": commitment.actor.name, "email": commitment.contact_email}
+    if commitment.contact_confirmed_at is not None:
+        return (
+            _(
+                "Tack! Ansökan om att %(actor)s ska ansluta sig är mottagen. En "
+                "tjänsteperson granskar den, och besked kommer till %(email)s."
+            )
+            % names
+        )
+    if own := selectors.verified_address(request.user.pk):
+        return _(
+            "Tack! Ansökan om att %(actor)s ska ansluta sig är mottagen. Vi har skickat "
+            "en länk till %(email)s: när den har använts kommer beskedet dit, annars "
+            "till din egen e-post %(own)s."
+        ) % {**names, "own": own}
+    return (
+        _(
+            "Tack! Ansökan om att %(actor)s ska ansluta sig är mottagen. Vi har skickat "
+            "en länk till %(email)s: när den har använts kommer beskedet dit."
+        )
+        % names
     )
 
 
@@ -156,18 +155,14 @@ def contact_confirm(request: HttpRequest, slug: str, pk: int, token: str) -> Htt
     valid = services.contact_confirmation_valid(commitment, token)
     confirmed = False
     if request.method == "POST" and valid:
-        try:
-            commitment = services.commitment_confirm_contact(commitment=commitment, token=token)
-        except DelaktigError:
-            valid = False
-        else:
-            confirmed = True
+        commitment = services.commitment_confirm_contact(commitment=commitment, token=token)
+        confirmed = True
     return render(
         request,
         "followup/actors/contact_confirm.html",
         {
             "commitment": commitment if valid else None,
-            "error": None if valid else services.InvalidConfirmation().message,
+            "error": None if valid else DelaktigError("followup.invalid_confirmation").message,
             "confirmed": confirmed or (valid and commitment.contact_confirmed_at is not None),
             "token": token,
         },
@@ -181,8 +176,7 @@ def _reportable_commitment(request: HttpRequest, slug: str, pk: int) -> Commitme
         pk=pk,
         strategy__slug=slug,
     )
-    if not request.user.has_perm(services.REPORT, commitment):
-        raise PermissionDenied
+    require_perm(request.user, services.REPORT, commitment)
     return commitment
 
 
@@ -202,9 +196,9 @@ def _report_page(
     form = ActorActivityForm(request.POST or None, strategy=strategy, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form):
             services.actor_activity_report(
-                user=request.user,
+                actor=cast(User, request.user),
                 commitment=commitment,
                 activity=activity,
                 title=data["title"],
@@ -213,9 +207,6 @@ def _report_page(
                 status=data["status"],
                 goals=data["goals"],
             )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, _("Aktiviteten är sparad."))
             return redirect("followup:commitment_report", slug=strategy.slug, pk=commitment.pk)
     activities = commitment.activities.prefetch_related("goals").order_by("-year", "title")
@@ -229,7 +220,7 @@ def _report_page(
             "activities": activities,
             "form": form,
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -279,13 +270,13 @@ def _network_page(request: HttpRequest, network: Network, form: Any = None) -> H
             "members": network.members.select_related("actor").order_by("actor__name"),
             "upcoming": meetings.filter(starts_at__gte=now).order_by("starts_at"),
             "past": meetings.filter(starts_at__lt=now).order_by("-starts_at"),
-            "documents": services.visible_documents(user, network),
-            "is_member": services.is_network_member(user, network),
+            "documents": selectors.visible_documents(user, network),
+            "is_member": selectors.is_network_member(user, network),
             "sees_internal": user.has_perm(services.VIEW_DOCUMENTS, network),
             "can_add": can_add,
             "form": form,
         },
-        status=_status(form),
+        status=form_status(form) if form is not None else 200,
     )
 
 
@@ -300,20 +291,16 @@ def network(request: HttpRequest, slug: str) -> HttpResponse:
         return _network_page(request, item)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not request.user.has_perm(services.ADD_DOCUMENT, item):
-        raise PermissionDenied
+    require_perm(request.user, services.ADD_DOCUMENT, item)
     form = NetworkDocumentForm(request.POST, request.FILES, allow_public=False)
     if form.is_valid():
-        try:
+        with form_errors(form, "file"):
             services.network_document_add(
-                user=request.user,
+                actor=cast(User, request.user),
                 network=item,
                 title=form.cleaned_data["title"],
                 upload=form.cleaned_data["file"],
             )
-        except DelaktigError as error:
-            form.add_error("file", error.message)
-        else:
             messages.success(request, _("Dokumentet är delat med nätverkets medlemmar."))
             return redirect(item)
     return _network_page(request, item, form)
@@ -322,10 +309,9 @@ def network(request: HttpRequest, slug: str) -> HttpResponse:
 def network_document(request: HttpRequest, slug: str, pk: int) -> HttpResponseBase:
     item = _visible_network(request, slug)
     document = get_object_or_404(NetworkDocument, pk=pk, network=item)
-    if not document.public and not request.user.has_perm(services.VIEW_DOCUMENTS, item):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied
+    if not document.public:
+        # An anonymous person is sent to log in (core.middleware.DelaktigErrorMiddleware).
+        require_perm(request.user, services.VIEW_DOCUMENTS, item)
     extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else ""
     filename = f"{slugify(document.title)[:80] or 'dokument'}.{extension}".rstrip(".")
     response = FileResponse(
@@ -348,10 +334,7 @@ def network_document_delete(request: HttpRequest, slug: str, pk: int) -> HttpRes
     document = get_object_or_404(
         NetworkDocument.objects.select_related("network"), pk=pk, network=item
     )
-    try:
-        services.network_document_delete(user=request.user, document=document)
-    except DelaktigError as error:
-        raise PermissionDenied(error.message) from error
+    services.network_document_delete(actor=cast(User, request.user), document=document)
     messages.success(request, _("Dokumentet är borttaget."))
     if request.POST.get("next") == "staff" and request.user.has_perm(CHANGE, item):
         return redirect("followup_staff:network_documents", pk=item.pk)
@@ -363,8 +346,7 @@ def network_document_delete(request: HttpRequest, slug: str, pk: int) -> HttpRes
 
 def _editable_strategy(request: HttpRequest, pk: int) -> Strategy:
     strategy = get_object_or_404(Strategy.objects.select_related("organisation"), pk=pk)
-    if not request.user.has_perm(CHANGE, strategy):
-        raise PermissionDenied
+    require_perm(request.user, CHANGE, strategy)
     return strategy
 
 
@@ -374,7 +356,7 @@ def actors(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "followup/actors/staff_commitments.html",
-        {"strategy": strategy, "commitments": services.commitments_for_review(strategy)},
+        {"strategy": strategy, "commitments": selectors.commitments_for_review(strategy)},
     )
 
 
@@ -390,9 +372,9 @@ def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = RegisterCommitmentForm(request.POST or None, strategy=strategy)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form):
             commitment = services.commitment_register(
-                actor=request.user,
+                actor=cast(User, request.user),
                 strategy=strategy,
                 **_actor_fields(data),
                 commitment=data["commitment"],
@@ -401,9 +383,6 @@ def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
                 contact_email=data["contact_email"],
                 joined_on=data["joined_on"],
             )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(
                 request,
                 _("%(actor)s är registrerad som ansluten.") % {"actor": commitment.actor.name},
@@ -413,8 +392,28 @@ def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "followup/actors/staff_commitment_add.html",
         {"strategy": strategy, "form": form},
-        status=_status(form),
+        status=form_status(form),
     )
+
+
+def _decide(request: HttpRequest, commitment: Commitment, action: str, form: Any) -> str:
+    """Carry out the official's decision; what they are told. A refusal (the request was
+    decided meanwhile) is left to the error page: the form it came from may be gone."""
+    data = form.cleaned_data
+    if action == "approve":
+        services.commitment_approve(
+            actor=cast(User, request.user), commitment=commitment, joined_on=data["joined_on"]
+        )
+        return _("Anslutningen är godkänd.")
+    if action == "decline":
+        services.commitment_decline(
+            actor=cast(User, request.user), commitment=commitment, reason=data["reason"]
+        )
+        return _("Anslutningen är inte godkänd.")
+    services.commitment_end(
+        actor=cast(User, request.user), commitment=commitment, reason=data["reason"]
+    )
+    return _("Anslutningen är avslutad.")
 
 
 @staff_required
@@ -425,54 +424,20 @@ def commitment_review(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    if not request.user.has_perm(CHANGE, commitment.strategy):
-        raise PermissionDenied
-    action = request.POST.get("action")
-    approve_form = ApproveForm(request.POST if action == "approve" else None, prefix="approve")
-    decline_form = DeclineForm(request.POST if action == "decline" else None, prefix="decline")
-    end_form = EndForm(request.POST if action == "end" else None, prefix="end")
-    status = 200
+    require_perm(request.user, CHANGE, commitment.strategy)
+    action = request.POST.get("action") or ""
+    forms_by_action: dict[str, Any] = {
+        "approve": ApproveForm(request.POST if action == "approve" else None, prefix="approve"),
+        "decline": DeclineForm(request.POST if action == "decline" else None, prefix="decline"),
+        "end": EndForm(request.POST if action == "end" else None, prefix="end"),
+    }
+    form = forms_by_action.get(action)
     if request.method == "POST":
-        forms_by_action: dict[str, Any] = {
-            "approve": approve_form,
-            "decline": decline_form,
-            "end": end_form,
-        }
-        form = forms_by_action.get(action or "")
         if form is None:
             return HttpResponse(status=400)
         if form.is_valid():
-            try:
-                if action == "approve":
-                    services.commitment_approve(
-                        actor=request.user,
-                        commitment=commitment,
-                        joined_on=form.cleaned_data["joined_on"],
-                    )
-                    messages.success(request, _("Anslutningen är godkänd."))
-                elif action == "decline":
-                    services.commitment_decline(
-                        actor=request.user,
-                        commitment=commitment,
-                        reason=form.cleaned_data["reason"],
-                    )
-                    messages.success(request, _("Anslutningen är inte godkänd."))
-                else:
-                    services.commitment_end(
-                        actor=request.user,
-                        commitment=commitment,
-                        reason=form.cleaned_data["reason"],
-                    )
-                    messages.success(request, _("Anslutningen är avslutad."))
-            except DelaktigError as error:
-                # Shown at the top: the form it came from may no longer be on the page.
-                messages.error(request, error.message)
-                status = error.status
-            else:
-                return redirect("followup_staff:commitment_review", pk=commitment.pk)
-        if form.errors and status == 200:
-            status = 400
-        commitment.refresh_from_db()
+            messages.success(request, _decide(request, commitment, action, form))
+            return redirect("followup_staff:commitment_review", pk=commitment.pk)
     return render(
         request,
         "followup/actors/staff_commitment.html",
@@ -481,12 +446,16 @@ def commitment_review(request: HttpRequest, pk: int) -> HttpResponse:
             "commitment": commitment,
             "goals": commitment.goals.all(),
             "activities": commitment.activities.prefetch_related("goals"),
-            "decision_recipient": services.decision_recipient(commitment),
-            "approve_form": approve_form,
-            "decline_form": decline_form,
-            "end_form": end_form,
+            "decision_recipient": selectors.decision_recipient(commitment),
+            "allowed": {
+                str(allowed): True
+                for allowed in COMMITMENT_MACHINE.allowed_actions(commitment.status)
+            },
+            "approve_form": forms_by_action["approve"],
+            "decline_form": forms_by_action["decline"],
+            "end_form": forms_by_action["end"],
         },
-        status=status,
+        status=form_status(form) if form is not None else 200,
     )
 
 
@@ -502,8 +471,7 @@ def _official_organisations(request: HttpRequest) -> Any:
 
 def _editable_network(request: HttpRequest, pk: int) -> Network:
     network = get_object_or_404(Network.objects.select_related("organisation", "strategy"), pk=pk)
-    if not request.user.has_perm(CHANGE, network):
-        raise PermissionDenied
+    require_perm(request.user, CHANGE, network)
     return network
 
 
@@ -525,9 +493,9 @@ def network_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = NetworkForm(request.POST or None, instance=network, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form):
             saved = services.network_save(
-                actor=request.user,
+                actor=cast(User, request.user),
                 organisation=network.organisation if network else data["organisation"],
                 network=network,
                 name=data["name"],
@@ -536,9 +504,6 @@ def network_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 strategy=data["strategy"],
                 published=data["published"],
             )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, _("Nätverket är sparat."))
             return redirect("followup_staff:network_edit", pk=saved.pk)
     if network is not None:
@@ -559,7 +524,7 @@ def network_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 else {}
             ),
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -569,17 +534,14 @@ def network_members(request: HttpRequest, pk: int) -> HttpResponse:
     form = NetworkMemberForm(request.POST or None, network=network)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form):
             member = services.network_member_add(
-                actor=request.user,
+                actor=cast(User, request.user),
                 network=network,
                 **_actor_fields(data),
                 contact_name=data["contact_name"],
                 contact_email=data["contact_email"],
             )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
             if member.user_id:
                 text = _("%(actor)s är medlem. Kontaktpersonens konto är kopplat.")
             elif member.contact_email:
@@ -599,7 +561,7 @@ def network_members(request: HttpRequest, pk: int) -> HttpResponse:
             "members": network.members.select_related("actor", "user").order_by("actor__name"),
             "form": form,
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -610,7 +572,7 @@ def network_member_remove(request: HttpRequest, pk: int, member_pk: int) -> Http
     member = get_object_or_404(
         NetworkMember.objects.select_related("actor", "network"), pk=member_pk, network=network
     )
-    services.network_member_remove(actor=request.user, member=member)
+    services.network_member_remove(actor=cast(User, request.user), member=member)
     messages.success(request, _("%(actor)s är inte längre medlem.") % {"actor": member.actor.name})
     return redirect("followup_staff:network_members", pk=network.pk)
 
@@ -624,9 +586,9 @@ def network_meetings(request: HttpRequest, pk: int, meeting_pk: int | None = Non
     form = NetworkMeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form):
             services.network_meeting_save(
-                actor=request.user,
+                actor=cast(User, request.user),
                 network=network,
                 meeting=meeting,
                 title=data["title"],
@@ -635,9 +597,6 @@ def network_meetings(request: HttpRequest, pk: int, meeting_pk: int | None = Non
                 agenda=data["agenda"],
                 notes=data["notes"],
             )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, _("Träffen är sparad."))
             return redirect("followup_staff:network_meetings", pk=network.pk)
     return render(
@@ -649,7 +608,7 @@ def network_meetings(request: HttpRequest, pk: int, meeting_pk: int | None = Non
             "meetings": network.meetings.order_by("-starts_at"),
             "form": form,
         },
-        status=_status(form),
+        status=form_status(form),
     )
 
 
@@ -658,17 +617,14 @@ def network_documents(request: HttpRequest, pk: int) -> HttpResponse:
     network = _editable_network(request, pk)
     form = NetworkDocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form, "file"):
             services.network_document_add(
-                user=request.user,
+                actor=cast(User, request.user),
                 network=network,
                 title=form.cleaned_data["title"],
                 upload=form.cleaned_data["file"],
                 public=form.cleaned_data["public"],
             )
-        except DelaktigError as error:
-            form.add_error("file", error.message)
-        else:
             messages.success(request, _("Dokumentet är uppladdat."))
             return redirect("followup_staff:network_documents", pk=network.pk)
     return render(
@@ -679,5 +635,5 @@ def network_documents(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": network.documents.select_related("uploaded_by"),
             "form": form,
         },
-        status=_status(form),
+        status=form_status(form),
     )

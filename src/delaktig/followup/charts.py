@@ -428,6 +428,173 @@ def _spread(wanted: Sequence[float], low: float, high: float) -> list[float]:
     return result
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """Where values and years go: the plot area, the y axis's span and the x axis's years."""
+
+    left: float
+    right: float
+    top: float
+    bottom: float
+    y_min: Decimal
+    y_max: Decimal
+    years: tuple[int, ...]
+
+    def y_of(self, value: Decimal) -> float:
+        share = float((value - self.y_min) / (self.y_max - self.y_min))
+        return round(self.bottom - share * (self.bottom - self.top), 2)
+
+    def x_of(self, year: int) -> float:
+        first_year = self.years[0] if self.years else 0
+        year_span = (self.years[-1] - first_year) if self.years else 0
+        if not year_span:
+            return round((self.left + self.right) / 2, 2)
+        inner = self.right - self.left - 2 * X_PAD
+        return round(self.left + X_PAD + inner * (year - first_year) / year_span, 2)
+
+
+def _decimal_series(
+    series: Sequence[tuple[str, Mapping[int, Number | None]]],
+) -> list[tuple[str, dict[int, Decimal]]]:
+    """Each series with the years it has a value for: missing and non-finite values left out."""
+    cleaned: list[tuple[str, dict[int, Decimal]]] = []
+    for name, by_year in series:
+        kept = {}
+        for year, raw in by_year.items():
+            number = None if raw is None else _to_decimal(raw)
+            if number is not None:
+                kept[year] = number
+        cleaned.append((name, kept))
+    return cleaned
+
+
+def _axis_years(
+    cleaned: list[tuple[str, dict[int, Decimal]]],
+    base_year: int | None,
+    base_value: Decimal | None,
+    years: Sequence[int] | None,
+) -> tuple[int, ...]:
+    """The given years, or every year with a value and the baseline year."""
+    if years is not None:
+        return tuple(sorted(set(years)))
+    axis_years = {year for _, kept in cleaned for year in kept}
+    if base_value is not None and base_year is not None:
+        axis_years.add(base_year)
+    return tuple(sorted(axis_years))
+
+
+def _frame(
+    extent: list[Decimal], years: tuple[int, ...], width: int, height: int
+) -> tuple[_Frame, tuple[Decimal, ...], list[str], bool]:
+    """The plot area, with y ticks covering ``extent``: the frame, the ticks, their texts and
+    whether zero is on the axis."""
+    low, high, zero_included = _value_range(extent)
+    tick_values = nice_ticks(low, high)
+    step = tick_values[1] - tick_values[0]
+    tick_decimals = _places(step)
+    tick_texts = [format_number(t, tick_decimals) for t in tick_values]
+    frame = _Frame(
+        left=max(34.0, 10 + CHAR_WIDTH * max(len(t) for t in tick_texts)),
+        right=float(width - RIGHT),
+        top=float(TOP),
+        bottom=float(height - BOTTOM),
+        y_min=tick_values[0],
+        y_max=tick_values[-1],
+        years=years,
+    )
+    return frame, tick_values, tick_texts, zero_included
+
+
+def _drawn_series(
+    index: int, name: str, kept: dict[int, Decimal], frame: _Frame, decimals: int
+) -> Series:
+    """One line: a polyline per unbroken run of years, a point per value, an end label."""
+    points: list[Point] = []
+    lines: list[str] = []
+    run: list[Point] = []
+    values = []
+    for year in frame.years:
+        value = kept.get(year)
+        if value is None:
+            values.append((year, ""))
+            if len(run) > 1:
+                lines.append(" ".join(f"{p.x},{p.y}" for p in run))
+            run = []
+            continue
+        point = Point(year, frame.x_of(year), frame.y_of(value), format_number(value, decimals))
+        points.append(point)
+        run.append(point)
+        values.append((year, point.text))
+    if len(run) > 1:
+        lines.append(" ".join(f"{p.x},{p.y}" for p in run))
+    marker = MARKERS[index % len(MARKERS)]
+    last = points[-1] if points else None
+    return Series(
+        index=index,
+        name=name,
+        colour=COLOURS[index % len(COLOURS)],
+        dash=DASHES[index % len(DASHES)],
+        marker=marker,
+        marker_path=MARKER_PATHS[marker],
+        lines=tuple(lines),
+        points=tuple(points),
+        values=tuple(values),
+        last=last,
+        label_x=0.0 if last is None else round(last.x + 13, 2),
+        label_y=0.0 if last is None else last.y,
+        label_text="" if last is None else last.text,
+    )
+
+
+def _spread_end_labels(drawn: list[Series], frame: _Frame) -> list[Series]:
+    """End labels that start at the same x must not overlap: spread them vertically."""
+    by_x: dict[float, list[int]] = {}
+    for item in drawn:
+        if item.last is not None:
+            by_x.setdefault(item.label_x, []).append(item.index)
+    spread = list(drawn)
+    for indexes in by_x.values():
+        wanted = [spread[i].label_y for i in indexes]
+        for i, y in zip(indexes, _spread(wanted, frame.top, frame.bottom), strict=True):
+            spread[i] = replace(spread[i], label_y=y)
+    return spread
+
+
+def _target_line(
+    year: int | None, value: Decimal, label: str, frame: _Frame, decimals: int
+) -> Target:
+    ty = frame.y_of(value)
+    # The label sits above the line, or below it when the line is at the top.
+    label_y = ty - 5 if ty - 5 - 11 >= 2 else ty + 14
+    return Target(
+        year=year,
+        year_text="" if year is None else str(year),
+        text=format_number(value, decimals),
+        label=label,
+        y=ty,
+        x1=frame.left,
+        x2=frame.right,
+        label_x=frame.left + 4,
+        label_y=round(label_y, 2),
+    )
+
+
+def _baseline_marker(
+    year: int | None, value: Decimal, label: str, frame: _Frame, decimals: int
+) -> Baseline:
+    on_axis = year in set(frame.years)
+    return Baseline(
+        year=year,
+        year_text="" if year is None else str(year),
+        text=format_number(value, decimals),
+        label=label,
+        on_axis=on_axis,
+        x=frame.x_of(year) if on_axis and year is not None else 0.0,
+        y=frame.y_of(value) if on_axis else 0.0,
+        marker_path=MARKER_PATHS[BASELINE_MARKER],
+    )
+
+
 def indicator_chart(
     series: Sequence[tuple[str, Mapping[int, Number | None]]],
     baseline: tuple[int | None, Number | None] | None,
@@ -448,23 +615,10 @@ def indicator_chart(
     line: nothing is interpolated. The y axis covers every value, the baseline and the target.
     ``decimals`` is for the value labels; by default as many as the data needs (at most two).
     """
-    cleaned: list[tuple[str, dict[int, Decimal]]] = []
-    for name, by_year in series:
-        kept = {}
-        for year, raw in by_year.items():
-            number = None if raw is None else _to_decimal(raw)
-            if number is not None:
-                kept[year] = number
-        cleaned.append((name, kept))
+    cleaned = _decimal_series(series)
     base_value = None if baseline is None or baseline[1] is None else _to_decimal(baseline[1])
     base_year = None if baseline is None else baseline[0]
-    if years is None:
-        axis_years = {year for _, kept in cleaned for year in kept}
-        if base_value is not None and base_year is not None:
-            axis_years.add(base_year)
-        years_sorted = tuple(sorted(axis_years))
-    else:
-        years_sorted = tuple(sorted(set(years)))
+    years_sorted = _axis_years(cleaned, base_year, base_value, years)
     on_axis = set(years_sorted)
     base_on_axis = base_value is not None and base_year in on_axis
     target_value = None if target is None or target[1] is None else _to_decimal(target[1])
@@ -478,126 +632,37 @@ def indicator_chart(
         extent.append(base_value)
     if target_value is not None:
         extent.append(target_value)
-    low, high, zero_included = _value_range(extent)
-    tick_values = nice_ticks(low, high)
-    y_min, y_max = tick_values[0], tick_values[-1]
-    step = tick_values[1] - tick_values[0]
-    tick_decimals = _places(step)
-    tick_texts = [format_number(t, tick_decimals) for t in tick_values]
-
-    left = max(34.0, 10 + CHAR_WIDTH * max(len(t) for t in tick_texts))
-    right = float(width - RIGHT)
-    top = float(TOP)
-    bottom = float(height - BOTTOM)
-
-    def y_of(value: Decimal) -> float:
-        share = float((value - y_min) / (y_max - y_min))
-        return round(bottom - share * (bottom - top), 2)
-
-    first_year = years_sorted[0] if years_sorted else 0
-    year_span = (years_sorted[-1] - first_year) if years_sorted else 0
-
-    def x_of(year: int) -> float:
-        if not year_span:
-            return round((left + right) / 2, 2)
-        inner = right - left - 2 * X_PAD
-        return round(left + X_PAD + inner * (year - first_year) / year_span, 2)
-
-    drawn: list[Series] = []
-    for index, (name, kept) in enumerate(cleaned):
-        points: list[Point] = []
-        lines: list[str] = []
-        run: list[Point] = []
-        values = []
-        for year in years_sorted:
-            value = kept.get(year)
-            if value is None:
-                values.append((year, ""))
-                if len(run) > 1:
-                    lines.append(" ".join(f"{p.x},{p.y}" for p in run))
-                run = []
-                continue
-            point = Point(year, x_of(year), y_of(value), format_number(value, decimals))
-            points.append(point)
-            run.append(point)
-            values.append((year, point.text))
-        if len(run) > 1:
-            lines.append(" ".join(f"{p.x},{p.y}" for p in run))
-        marker = MARKERS[index % len(MARKERS)]
-        last = points[-1] if points else None
-        drawn.append(
-            Series(
-                index=index,
-                name=name,
-                colour=COLOURS[index % len(COLOURS)],
-                dash=DASHES[index % len(DASHES)],
-                marker=marker,
-                marker_path=MARKER_PATHS[marker],
-                lines=tuple(lines),
-                points=tuple(points),
-                values=tuple(values),
-                last=last,
-                label_x=0.0 if last is None else round(last.x + 13, 2),
-                label_y=0.0 if last is None else last.y,
-                label_text="" if last is None else last.text,
-            )
-        )
-
-    # End labels that start at the same x must not overlap: spread them vertically.
-    by_x: dict[float, list[int]] = {}
-    for item in drawn:
-        if item.last is not None:
-            by_x.setdefault(item.label_x, []).append(item.index)
-    for indexes in by_x.values():
-        wanted = [drawn[i].label_y for i in indexes]
-        for i, y in zip(indexes, _spread(wanted, top, bottom), strict=True):
-            drawn[i] = replace(drawn[i], label_y=y)
-
-    target_line = None
-    if target is not None and target_value is not None:
-        ty = y_of(target_value)
-        # The label sits above the line, or below it when the line is at the top.
-        label_y = ty - 5 if ty - 5 - 11 >= 2 else ty + 14
-        target_line = Target(
-            year=target[0],
-            year_text="" if target[0] is None else str(target[0]),
-            text=format_number(target_value, decimals),
-            label=target_label,
-            y=ty,
-            x1=left,
-            x2=right,
-            label_x=left + 4,
-            label_y=round(label_y, 2),
-        )
-    base_marker = None
-    if base_value is not None:
-        base_marker = Baseline(
-            year=base_year,
-            year_text="" if base_year is None else str(base_year),
-            text=format_number(base_value, decimals),
-            label=baseline_label,
-            on_axis=base_on_axis,
-            x=x_of(base_year) if base_on_axis and base_year is not None else 0.0,
-            y=y_of(base_value) if base_on_axis else 0.0,
-            marker_path=MARKER_PATHS[BASELINE_MARKER],
-        )
-
+    frame, tick_values, tick_texts, zero_included = _frame(extent, years_sorted, width, height)
+    drawn = [
+        _drawn_series(index, name, kept, frame, decimals)
+        for index, (name, kept) in enumerate(cleaned)
+    ]
     return LineChart(
         width=width,
         height=height,
-        plot_left=left,
-        plot_right=right,
-        plot_top=top,
-        plot_bottom=bottom,
+        plot_left=frame.left,
+        plot_right=frame.right,
+        plot_top=frame.top,
+        plot_bottom=frame.bottom,
         unit=unit,
         years=years_sorted,
-        x_ticks=tuple(Tick(x_of(year), str(year)) for year in years_sorted),
-        y_ticks=tuple(Tick(y_of(t), text) for t, text in zip(tick_values, tick_texts, strict=True)),
-        y_min=float(y_min),
-        y_max=float(y_max),
+        x_ticks=tuple(Tick(frame.x_of(year), str(year)) for year in years_sorted),
+        y_ticks=tuple(
+            Tick(frame.y_of(t), text) for t, text in zip(tick_values, tick_texts, strict=True)
+        ),
+        y_min=float(frame.y_min),
+        y_max=float(frame.y_max),
         zero_included=zero_included,
         decimals=decimals,
-        series=tuple(drawn),
-        target=target_line,
-        baseline=base_marker,
+        series=tuple(_spread_end_labels(drawn, frame)),
+        target=(
+            _target_line(target[0], target_value, target_label, frame, decimals)
+            if target is not None and target_value is not None
+            else None
+        ),
+        baseline=(
+            _baseline_marker(base_year, base_value, baseline_label, frame, decimals)
+            if base_value is not None
+            else None
+        ),
     )

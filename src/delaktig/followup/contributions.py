@@ -24,7 +24,7 @@ from delaktig.core.contributions import (
     staff_records,
 )
 
-from . import demo
+from . import demo, errors, messages
 from .models import ActorActivity, Commitment, NetworkDocument, NetworkMember, PlanImport
 
 
@@ -189,6 +189,7 @@ def _clear_plan_imports(organisation: Any, days: int, now: datetime) -> int:
 contribute(
     Contribution(
         app_label="followup",
+        errors={**errors.MESSAGES, **messages.MESSAGES},
         personal_data=(
             PersonalData(
                 key="commitments",

@@ -942,44 +942,38 @@ def _gender_goals(numbers: list[int]) -> list[GenderEqualityGoal]:
 
 
 def _democracy_strategy(region: Organisation, official: Any) -> tuple[Strategy, dict[str, Goal]]:
-    strategy = services.strategy_save(
+    strategy = services.strategy_create(
         actor=official,
-        strategy=None,
         organisation=region,
-        data={
-            "title": "Demokratistrategi för Region Jämtland Härjedalen",
-            "slug": DEMOCRACY_SLUG,
-            "summary": "Strategin ska ge fler invånare möjlighet att påverka regionens beslut, "
-            "se till att de som deltar får återkoppling och värna ett tryggt demokratiskt "
-            "samtal. Den gäller 2023–2030 och genomförs med handlingsplaner.",
-            "body": DEMOCRACY_BODY,
-            "adopted_by": _body(region, "Regionfullmäktige"),
-            "decision_date": date(2022, 11, 23),
-            "decision_reference": "RS/2022/318 § 145",
-            "start_year": 2023,
-            "end_year": 2030,
-            "revision_cycle": Strategy.RevisionCycle.TERM,
-            "next_review": date(2027, 6, 30),
-            "perspectives": _perspectives(
-                ["barn_och_unga", "jamstalldhet", "tillganglighet", "minoriteter"]
-            ),
-            "joinable": False,
-            "published": True,
-        },
+        title="Demokratistrategi för Region Jämtland Härjedalen",
+        slug=DEMOCRACY_SLUG,
+        summary="Strategin ska ge fler invånare möjlighet att påverka regionens beslut, "
+        "se till att de som deltar får återkoppling och värna ett tryggt demokratiskt "
+        "samtal. Den gäller 2023–2030 och genomförs med handlingsplaner.",
+        body=DEMOCRACY_BODY,
+        adopted_by=_body(region, "Regionfullmäktige"),
+        decision_date=date(2022, 11, 23),
+        decision_reference="RS/2022/318 § 145",
+        start_year=2023,
+        end_year=2030,
+        revision_cycle=Strategy.RevisionCycle.TERM,
+        next_review=date(2027, 6, 30),
+        perspectives=_perspectives(
+            ["barn_och_unga", "jamstalldhet", "tillganglighet", "minoriteter"]
+        ),
+        joinable=False,
+        published=True,
     )
     goals = {}
     for number, title, description, targets, gender in DEMOCRACY_GOALS:
-        goals[number] = services.goal_save(
+        goals[number] = services.goal_create(
             actor=official,
             strategy=strategy,
-            goal=None,
-            data={
-                "number": number,
-                "title": title,
-                "description": description,
-                "sdg_targets": _targets(targets),
-                "gender_equality_goals": _gender_goals(gender),
-            },
+            number=number,
+            title=title,
+            description=description,
+            sdg_targets=_targets(targets),
+            gender_equality_goals=_gender_goals(gender),
         )
     return strategy, goals
 
@@ -987,22 +981,19 @@ def _democracy_strategy(region: Organisation, official: Any) -> tuple[Strategy, 
 def _action_plan(
     region: Organisation, strategy: Strategy, goals: dict[str, Goal], official: Any
 ) -> ActionPlan:
-    plan = services.plan_save(
+    plan = services.plan_create(
         actor=official,
         strategy=strategy,
-        plan=None,
-        data={
-            "title": "Handlingsplan för stärkt demokrati 2023–2025",
-            "slug": PLAN_SLUG,
-            "summary": "Planen samlar regionens insatser under mandatperioden i sex "
-            "insatsområden, från patientråd i vården till arbetet mot hot och hat.",
-            "start_year": 2023,
-            "end_year": 2025,
-            "adopted_by": _body(region, "Regionstyrelsen"),
-            "decision_date": date(2023, 2, 14),
-            "decision_reference": "RS/2022/318 § 21",
-            "published": True,
-        },
+        title="Handlingsplan för stärkt demokrati 2023–2025",
+        slug=PLAN_SLUG,
+        summary="Planen samlar regionens insatser under mandatperioden i sex "
+        "insatsområden, från patientråd i vården till arbetet mot hot och hat.",
+        start_year=2023,
+        end_year=2025,
+        adopted_by=_body(region, "Regionstyrelsen"),
+        decision_date=date(2023, 2, 14),
+        decision_reference="RS/2022/318 § 21",
+        published=True,
     )
     # Only dialogues the demo region has and has published are linked.
     processes = {
@@ -1010,38 +1001,32 @@ def _action_plan(
         for process in Process.objects.filter(organisation=region).exclude(status="draft")
     }
     for spec in AREAS:
-        area = services.area_save(
+        area = services.area_create(
             actor=official,
             plan=plan,
-            area=None,
-            data={
-                "title": spec["title"],
-                "description": spec["description"],
-                "goals": [goals[number] for number in spec["goals"]],
-            },
+            title=spec["title"],
+            description=spec["description"],
+            goals=[goals[number] for number in spec["goals"]],
         )
         for item in spec["activities"]:
             contact_name, contact_email = item["contact"] or ("", "")
-            activity = services.activity_save(
+            activity = services.activity_create(
                 actor=official,
                 area=area,
-                activity=None,
-                data={
-                    "title": item["title"],
-                    "description": item["description"],
-                    "responsible_unit": item["unit"],
-                    "contact_name": contact_name,
-                    "contact_email": contact_email,
-                    "start_year": item["years"][0],
-                    "end_year": item["years"][1],
-                    "goals": [goals[number] for number in item["goals"]],
-                    "sdg_targets": _targets(item["targets"]),
-                    "perspectives": _perspectives(item["perspectives"]),
-                    "gender_equality_goals": _gender_goals(item["gender"]),
-                    "processes": [
-                        processes[slug] for slug in item.get("processes", []) if slug in processes
-                    ],
-                },
+                title=item["title"],
+                description=item["description"],
+                responsible_unit=item["unit"],
+                contact_name=contact_name,
+                contact_email=contact_email,
+                start_year=item["years"][0],
+                end_year=item["years"][1],
+                goals=[goals[number] for number in item["goals"]],
+                sdg_targets=_targets(item["targets"]),
+                perspectives=_perspectives(item["perspectives"]),
+                gender_equality_goals=_gender_goals(item["gender"]),
+                processes=[
+                    processes[slug] for slug in item.get("processes", []) if slug in processes
+                ],
             )
             history: list[Note] = item["notes"]
             for day, status, progress, text, reason in history:
@@ -1064,11 +1049,8 @@ def _indicator(
     values: dict[int, tuple[str, ...]],
 ) -> Indicator:
     """An indicator with its values per year: (total,) or (total, women, men)."""
-    indicator = services.indicator_save(
-        actor=official,
-        strategy=strategy,
-        indicator=None,
-        data={"source": DEMO_SOURCE, **data},
+    indicator = services.indicator_create(
+        actor=official, strategy=strategy, source=DEMO_SOURCE, **data
     )
     for year, numbers in values.items():
         for sex, number in zip((Sex.TOTAL, Sex.WOMEN, Sex.MEN), numbers, strict=False):
@@ -1165,43 +1147,37 @@ def _democracy_indicators(strategy: Strategy, goals: dict[str, Goal], official: 
 
 
 def _gender_strategy(region: Organisation, official: Any) -> tuple[Strategy, list[Goal]]:
-    strategy = services.strategy_save(
+    strategy = services.strategy_create(
         actor=official,
-        strategy=None,
         organisation=region,
-        data={
-            "title": "Länets jämställdhetsstrategi 2024–2027",
-            "slug": GENDER_SLUG,
-            "summary": "En gemensam strategi för jämställdhet i Jämtlands län, med ett "
-            "regionalt mål under vart och ett av de sex jämställdhetspolitiska delmålen. "
-            "Kommuner, myndigheter, föreningar och företag kan ansluta sig.",
-            "body": GENDER_BODY,
-            "adopted_by": _body(region, "Regionala utvecklingsnämnden"),
-            "decision_date": date(2023, 12, 6),
-            "decision_reference": "RUN/2023/214 § 88",
-            "start_year": 2024,
-            "end_year": 2027,
-            "revision_cycle": Strategy.RevisionCycle.END,
-            "next_review": date(2027, 9, 30),
-            "perspectives": _perspectives(["jamstalldhet", "barn_och_unga", "minoriteter"]),
-            "joinable": True,
-            "published": True,
-        },
+        title="Länets jämställdhetsstrategi 2024–2027",
+        slug=GENDER_SLUG,
+        summary="En gemensam strategi för jämställdhet i Jämtlands län, med ett "
+        "regionalt mål under vart och ett av de sex jämställdhetspolitiska delmålen. "
+        "Kommuner, myndigheter, föreningar och företag kan ansluta sig.",
+        body=GENDER_BODY,
+        adopted_by=_body(region, "Regionala utvecklingsnämnden"),
+        decision_date=date(2023, 12, 6),
+        decision_reference="RUN/2023/214 § 88",
+        start_year=2024,
+        end_year=2027,
+        revision_cycle=Strategy.RevisionCycle.END,
+        next_review=date(2027, 9, 30),
+        perspectives=_perspectives(["jamstalldhet", "barn_och_unga", "minoriteter"]),
+        joinable=True,
+        published=True,
     )
     goals = []
     for number, (title, description, targets) in enumerate(GENDER_GOALS, start=1):
         goals.append(
-            services.goal_save(
+            services.goal_create(
                 actor=official,
                 strategy=strategy,
-                goal=None,
-                data={
-                    "number": str(number),
-                    "title": title,
-                    "description": description,
-                    "sdg_targets": _targets(targets),
-                    "gender_equality_goals": _gender_goals([number]),
-                },
+                number=str(number),
+                title=title,
+                description=description,
+                sdg_targets=_targets(targets),
+                gender_equality_goals=_gender_goals([number]),
             )
         )
     _indicator(
@@ -1323,7 +1299,7 @@ def _commitments(strategy: Strategy, goals: list[Goal], official: Any, requester
     for commitment, title, description, year, status, chosen, reported in reports:
         reporter = commitment.contact_user or official
         activity = actor_services.actor_activity_report(
-            user=reporter,
+            actor=reporter,
             commitment=commitment,
             title=title,
             description=description,
@@ -1334,7 +1310,7 @@ def _commitments(strategy: Strategy, goals: list[Goal], official: Any, requester
         ActorActivity.objects.filter(pk=activity.pk).update(reported_at=_at(reported, 14))
     # A request waiting for an official, so that the staff queue shows something.
     actor_services.commitment_request(
-        user=requester,
+        actor=requester,
         strategy=strategy,
         actor_name="Krokomsbygdens företagarförening",
         actor_kind="association",

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +18,23 @@ from .models import (
 )
 from .status import NEEDS_REASON, ActivityStatus
 
+if TYPE_CHECKING:  # the form classes are generic only to the type checker
+    SdgTargetFieldBase = forms.ModelMultipleChoiceField[SdgTarget]
+    StrategyFormBase = forms.ModelForm[Strategy]
+    GoalFormBase = forms.ModelForm[Goal]
+    PlanFormBase = forms.ModelForm[ActionPlan]
+    AreaFormBase = forms.ModelForm[FocusArea]
+    ActivityFormBase = forms.ModelForm[Activity]
+    IndicatorFormBase = forms.ModelForm[Indicator]
+else:
+    SdgTargetFieldBase = forms.ModelMultipleChoiceField
+    StrategyFormBase = GoalFormBase = PlanFormBase = AreaFormBase = forms.ModelForm
+    ActivityFormBase = IndicatorFormBase = forms.ModelForm
+
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
-class SdgTargetField(forms.ModelMultipleChoiceField):
+class SdgTargetField(SdgTargetFieldBase):
     """Agenda 2030 targets typed as codes ("16.7, 5.5"), which is how plans write them."""
 
     widget = forms.TextInput
@@ -77,7 +90,7 @@ def _check_reserved(slug: str, reserved: frozenset[str]) -> str:
     return slug
 
 
-class StrategyForm(forms.ModelForm):
+class StrategyForm(StrategyFormBase):
     organisation: Any = forms.ModelChoiceField(queryset=None, label=_("Ägare"), required=False)
 
     class Meta:
@@ -133,7 +146,7 @@ class StrategyForm(forms.ModelForm):
         return data
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(GoalFormBase):
     sdg_targets = SdgTargetField(label=_("Agenda 2030-delmål"))
 
     class Meta:
@@ -145,7 +158,7 @@ class GoalForm(forms.ModelForm):
         }
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(PlanFormBase):
     class Meta:
         model = ActionPlan
         fields = [
@@ -190,7 +203,7 @@ class PlanForm(forms.ModelForm):
         return data
 
 
-class AreaForm(forms.ModelForm):
+class AreaForm(AreaFormBase):
     class Meta:
         model = FocusArea
         fields = ["title", "description", "goals"]
@@ -214,7 +227,7 @@ class AreaForm(forms.ModelForm):
         return title
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(ActivityFormBase):
     sdg_targets = SdgTargetField(label=_("Agenda 2030-delmål"))
 
     class Meta:
@@ -304,7 +317,7 @@ class ProgressForm(forms.Form):
         return data
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(IndicatorFormBase):
     class Meta:
         model = Indicator
         fields = [

@@ -2,15 +2,15 @@
 
 All or nothing: :func:`read_indicator_values` returns an :class:`IndicatorFile` only when
 every row can be read. Otherwise it raises :class:`IndicatorFileError`: with the code of a
-file-level problem, or with ``code == "rows_invalid"`` and :attr:`IndicatorFileError.errors`
-listing the rows' problems (the first :data:`MAX_REPORTED_ERRORS`; ``params["count"]`` has
-them all).
+file-level problem, or with ``followup.indicatorfile.rows_invalid`` and
+:attr:`IndicatorFileError.errors` listing the rows' problems (the first
+:data:`MAX_REPORTED_ERRORS`; ``params["count"]`` has them all).
 
 Formats
 -------
-1. A table (CSV or the first sheet of an XLSX file, read as ``followup.planfile`` reads
-   them) with a year and a value column, and optionally sex, municipality, note and KPI
-   columns; see :data:`COLUMNS`.
+1. A table (CSV or the first sheet of an XLSX file, read by :mod:`delaktig.core.tables` as
+   every file importer reads them) with a year and a value column, and optionally sex,
+   municipality, note and KPI columns; see :data:`COLUMNS`.
 2. Kolada's tables are the same with the columns ``kpi``, ``municipality``, ``period``,
    ``gender`` (``T``, ``K``, ``M``) and ``value``.
 3. Kolada's API answer (v2 and v3): ``{"values": [{"kpi": "N00945", "municipality": "0180",
@@ -39,7 +39,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final, NamedTuple
 
-from .planfile import (
+from delaktig.core.errors import ValidationFailed
+from delaktig.core.tables import (
+    TABLE_ERROR_CODES,
     Table,
     TableError,
     alias_table,
@@ -47,11 +49,12 @@ from .planfile import (
     header_key,
     looks_like_xlsx,
     map_columns,
-    parse_year,
     read_csv,
     read_xlsx,
     text_kind,
 )
+
+from .planfile import parse_year
 
 __all__ = [
     "COLUMNS",
@@ -59,7 +62,6 @@ __all__ = [
     "FILE_ERROR_CODES",
     "MAX_REPORTED_ERRORS",
     "MAX_ROWS",
-    "MESSAGES",
     "ROW_ERROR_CODES",
     "SEXES",
     "IndicatorFile",
@@ -84,52 +86,39 @@ MAX_KPI: Final = 20
 
 # --- Errors --------------------------------------------------------------------------------
 
-# English texts for logs and exceptions; followup.messages has the translated ones.
-_FILE_MESSAGES: Final[Mapping[str, str]] = {
-    "empty": "The file is empty.",
-    "unreadable_encoding": "The file's text encoding could not be read; save it as UTF-8.",
-    "unsupported_format": "The file is not CSV, XLSX or JSON (it looks like {detected}).",
-    "bad_csv": "The CSV file could not be read at line {line}.",
-    "bad_xlsx": "The Excel file could not be read; it may be damaged.",
-    "no_header": "The first row does not name any of the columns that can be read.",
-    "missing_column": "The column for {column} is missing; it may be called {names}.",
-    "too_many_rows": "The file has more than {limit} rows.",
-    "too_many_columns": "The file has more than {limit} columns.",
-    "unpacked_too_large": "The Excel file unpacks to more than {limit} MB.",
-    "too_compressed": (
-        "Part of the Excel file unpacks to more than {limit} times its packed size, "
-        "so it is not read."
-    ),
-    "too_many_parts": "The Excel file holds more than {limit} parts.",
-    "no_rows": "The file has no values.",
-    "invalid_json": "The file is not valid JSON.",
-    "unknown_json": "The JSON file is not an answer from Kolada's API.",
-    "rows_invalid": "Nothing was imported: the file has {count} errors.",
-}
-
-_ROW_MESSAGES: Final[Mapping[str, str]] = {
-    "bad_year": "“{value}” is not a year between {min} and {max}.",
-    "bad_value": "“{value}” is not a number.",
-    "value_too_large": "“{value}” is too large a number.",
-    "bad_sex": "“{value}” is not a sex (total, women or men).",
-    "bad_municipality": "“{value}” is not a municipality code of four digits.",
-    "bad_kpi": "“{value}” is not a KPI id.",
-    "too_long": "The note has {length} characters, more than {limit}.",
-    "bad_entry": "The entry is not a Kolada value.",
-    "duplicate_value": (
-        "The same year ({year}), sex ({sex}), municipality ({municipality}) and KPI ({kpi}) "
-        "are already on line {first_line}."
-    ),
-}
-
-MESSAGES: Final[Mapping[str, str]] = {**_FILE_MESSAGES, **_ROW_MESSAGES}
-FILE_ERROR_CODES: Final[frozenset[str]] = frozenset(_FILE_MESSAGES)
-ROW_ERROR_CODES: Final[frozenset[str]] = frozenset(_ROW_MESSAGES)
+# The codes; followup.messages holds their messages (in the one catalogue of error messages).
+_PREFIX: Final = "followup.indicatorfile."
+FILE_ERROR_CODES: Final[frozenset[str]] = frozenset(
+    _PREFIX + code
+    for code in (
+        *TABLE_ERROR_CODES,
+        "missing_column",  # column, names
+        "no_rows",
+        "invalid_json",
+        "unknown_json",
+        "rows_invalid",  # count, shown
+    )
+)
+ROW_ERROR_CODES: Final[frozenset[str]] = frozenset(
+    _PREFIX + code
+    for code in (
+        "bad_year",  # value, min, max
+        "bad_value",  # value
+        "value_too_large",  # value
+        "bad_sex",  # value
+        "bad_municipality",  # value
+        "bad_kpi",  # value
+        "too_long",  # length, limit
+        "bad_entry",
+        "duplicate_value",  # year, sex, municipality, kpi, first_line
+    )
+)
 ERROR_CODES: Final[frozenset[str]] = FILE_ERROR_CODES | ROW_ERROR_CODES
 
 
 class IndicatorRowError(NamedTuple):
-    """One row's problem: a ``(line, code, params)`` tuple."""
+    """One row's problem: a ``(line, code, params)`` tuple. Data, not an exception; shown
+    through the same catalogue as the errors."""
 
     line: int
     code: str
@@ -143,32 +132,37 @@ class IndicatorRowError(NamedTuple):
         return cls(int(data["line"]), str(data["code"]), dict(data.get("params") or {}))
 
 
-class IndicatorFileError(ValueError):
+class IndicatorFileError(ValidationFailed):
     """Nothing in the file can be imported; ``code`` and ``params`` say why.
 
-    For ``code == "rows_invalid"``, ``errors`` lists the rows' problems (at most
+    For ``rows_invalid``, ``errors`` lists the rows' problems (at most
     :data:`MAX_REPORTED_ERRORS`) and ``params`` has ``count`` (all of them) and ``shown``.
     """
 
-    code: str
-    params: dict[str, Any]
     errors: list[IndicatorRowError]
 
     def __init__(
         self, code: str, *, errors: Sequence[IndicatorRowError] = (), **params: Any
     ) -> None:
-        if code not in _FILE_MESSAGES:
+        if code not in FILE_ERROR_CODES:
             raise ValueError(f"unknown indicator file error code {code!r}")
         for error in errors:
-            if error.code not in _ROW_MESSAGES:
+            if error.code not in ROW_ERROR_CODES:
                 raise ValueError(f"unknown indicator row error code {error.code!r}")
-        self.code = code
-        self.params = params
+        super().__init__(code, **params)
         self.errors = list(errors)
-        message = _FILE_MESSAGES[code].format(**params)
-        for error in self.errors:
-            message += f"\nline {error.line}: {_ROW_MESSAGES[error.code].format(**error.params)}"
-        super().__init__(message)
+
+    @property
+    def message(self) -> str:
+        """The file's error, then each reported row's on a line of its own."""
+        from .messages import indicator_row_message  # Django's translations, when asked
+
+        return "\n".join([super().message] + [indicator_row_message(e) for e in self.errors])
+
+    @classmethod
+    def from_table(cls, error: TableError) -> IndicatorFileError:
+        """The table reader's refusal as the indicator file's."""
+        return cls(_PREFIX + error.code, **error.params)
 
 
 # --- Result --------------------------------------------------------------------------------
@@ -327,25 +321,33 @@ class _Collector:
         errors_before = len(self.errors)
         year = _year(year_raw)
         if year is None:
-            self.error(line, "bad_year", value=_shown(year_raw), min=MIN_YEAR, max=MAX_YEAR)
+            self.error(
+                line,
+                "followup.indicatorfile.bad_year",
+                value=_shown(year_raw),
+                min=MIN_YEAR,
+                max=MAX_YEAR,
+            )
         value = parse_value(value_raw)
         if value is None:
-            self.error(line, "bad_value", value=_shown(value_raw))
+            self.error(line, "followup.indicatorfile.bad_value", value=_shown(value_raw))
         elif abs(value) >= MAX_ABS_VALUE:
-            self.error(line, "value_too_large", value=_shown(value_raw))
+            self.error(line, "followup.indicatorfile.value_too_large", value=_shown(value_raw))
         sex = parse_sex(sex_raw)
         if sex is None:
-            self.error(line, "bad_sex", value=sex_raw)
+            self.error(line, "followup.indicatorfile.bad_sex", value=sex_raw)
         municipality: str | None = None
         if municipality_raw is not None and _shown(municipality_raw) != "":
             municipality = parse_municipality(municipality_raw)
             if municipality is None:
-                self.error(line, "bad_municipality", value=_shown(municipality_raw))
+                self.error(
+                    line, "followup.indicatorfile.bad_municipality", value=_shown(municipality_raw)
+                )
         kpi = kpi_raw.strip() or None
         if kpi is not None and (len(kpi) > MAX_KPI or any(c.isspace() for c in kpi)):
-            self.error(line, "bad_kpi", value=kpi)
+            self.error(line, "followup.indicatorfile.bad_kpi", value=kpi)
         if len(note) > MAX_NOTE:
-            self.error(line, "too_long", length=len(note), limit=MAX_NOTE)
+            self.error(line, "followup.indicatorfile.too_long", length=len(note), limit=MAX_NOTE)
         if len(self.errors) > errors_before or year is None or value is None or sex is None:
             return
         key = (kpi, municipality, year, sex)
@@ -353,7 +355,7 @@ class _Collector:
         if first != line:
             self.error(
                 line,
-                "duplicate_value",
+                "followup.indicatorfile.duplicate_value",
                 kpi=kpi or "",
                 municipality=municipality or "",
                 year=year,
@@ -366,13 +368,13 @@ class _Collector:
     def result(self, file_format: str, ignored: list[str]) -> IndicatorFile:
         if self.errors:
             raise IndicatorFileError(
-                "rows_invalid",
+                "followup.indicatorfile.rows_invalid",
                 errors=self.errors[:MAX_REPORTED_ERRORS],
                 count=len(self.errors),
                 shown=min(len(self.errors), MAX_REPORTED_ERRORS),
             )
         if not self.rows:
-            raise IndicatorFileError("no_rows")
+            raise IndicatorFileError("followup.indicatorfile.no_rows")
         kpis = {row.kpi for row in self.rows if row.kpi is not None}
         return IndicatorFile(self.rows, file_format, kpis, self.skipped, ignored)
 
@@ -402,7 +404,9 @@ def _from_table(table: Table) -> IndicatorFile:
     positions, ignored = map_columns(table.header, _HEADERS)
     for name in REQUIRED:
         if name not in positions:
-            raise IndicatorFileError("missing_column", column=name, names=list(COLUMNS[name]))
+            raise IndicatorFileError(
+                "followup.indicatorfile.missing_column", column=name, names=list(COLUMNS[name])
+            )
     collector = _Collector()
     for line, cells in table.rows:
         values = {
@@ -428,34 +432,34 @@ def _entries(document: object) -> list[Any]:
         return list(document["values"])
     if isinstance(document, list):
         return document
-    raise IndicatorFileError("unknown_json")
+    raise IndicatorFileError("followup.indicatorfile.unknown_json")
 
 
 def _from_json(text: str) -> IndicatorFile:
     try:
         document = json.loads(text, parse_float=Decimal)
     except (json.JSONDecodeError, RecursionError) as error:
-        raise IndicatorFileError("invalid_json") from error
+        raise IndicatorFileError("followup.indicatorfile.invalid_json") from error
     entries = _entries(document)
     if entries and not any(isinstance(e, dict) and "values" in e for e in entries):
-        raise IndicatorFileError("unknown_json")
+        raise IndicatorFileError("followup.indicatorfile.unknown_json")
     collector = _Collector()
     count = 0
     for line, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or not isinstance(entry.get("values"), list):
-            collector.error(line, "bad_entry")
+            collector.error(line, "followup.indicatorfile.bad_entry")
             continue
         kpi = entry.get("kpi")
         for item in _iter_values(entry["values"]):
             if item is None:
-                collector.error(line, "bad_entry")
+                collector.error(line, "followup.indicatorfile.bad_entry")
                 continue
             if item.get("value") is None:
                 collector.skipped += 1
                 continue
             count += 1
             if count > MAX_ROWS:
-                raise IndicatorFileError("too_many_rows", limit=MAX_ROWS)
+                raise IndicatorFileError("followup.indicatorfile.too_many_rows", limit=MAX_ROWS)
             collector.add(
                 line,
                 kpi_raw=kpi if isinstance(kpi, str) else "",
@@ -489,5 +493,5 @@ def read_indicator_values(data: bytes, filename: str) -> IndicatorFile:
                 raise TableError("unsupported_format", detected=detected)
             table = read_csv(text, header_score=_header_score, max_rows=MAX_ROWS)
     except TableError as error:
-        raise IndicatorFileError(error.code, **error.params) from error
+        raise IndicatorFileError.from_table(error) from error
     return _from_table(table)

@@ -1,16 +1,33 @@
-"""The plan and indicator file parsers' errors in the interface's language, by their codes."""
+"""The plan and indicator file parsers' error messages, in the interface's language.
+
+:data:`MESSAGES` holds every code of ``followup.planfile`` and ``followup.indicatorfile``: the
+file errors they raise and the row errors they report (data, stored with a plan import). It is
+followup's part of the one catalogue of error messages (:mod:`delaktig.core.catalogue`), so a
+``PlanFileError`` reads the same on the import page, in a command and in the API. The
+functions below show the row errors, with their row, from the same messages.
+
+Each message shows its ``params`` as people read them: a column's label for its field name
+("insatsområde" for ``area``), a status's or sex's label for its code, the names a column may
+have in quotes, a dash for a KPI or municipality that is not given.
+"""
 
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from delaktig.core.catalogue import Entry, Message
+
+from .indicatorfile import ERROR_CODES as INDICATOR_CODES
 from .indicatorfile import IndicatorFileError, IndicatorRowError
-from .planfile import PlanFileError, RowError
+from .planfile import ERROR_CODES as PLAN_CODES
+from .planfile import PlanFileError, RowError, prefixed_code
 from .status import ActivityStatus
 
 __all__ = [
+    "MESSAGES",
     "file_error_message",
     "indicator_error_message",
     "indicator_error_messages",
@@ -21,109 +38,11 @@ __all__ = [
     "row_error_message",
 ]
 
-
-def _file_messages() -> dict[str, str]:
-    """What both kinds of file can have wrong as a whole."""
-    return {
-        "empty": _("Filen är tom."),
-        "unreadable_encoding": _(
-            "Filens teckenkodning går inte att läsa. Spara den som CSV med UTF-8."
-        ),
-        "bad_csv": _("CSV-filen går inte att läsa på rad %(line)s."),
-        "bad_xlsx": _("Excelfilen går inte att läsa. Den kan vara skadad."),
-        "no_header": _(
-            "Första raden ska vara en rubrikrad som namnger kolumnerna, men ingen av "
-            "rubrikerna känns igen."
-        ),
-        "missing_column": _(
-            "Kolumnen för %(column)s saknas. Rubriken kan till exempel vara %(names)s."
-        ),
-        "too_many_rows": _("Filen har fler än %(limit)s rader."),
-        "too_many_columns": _(
-            "Filen har fler än %(limit)s kolumner. Ta bort kolumnerna som inte ska importeras."
-        ),
-        "unpacked_too_large": _(
-            "Excelfilen blir större än %(limit)s MB när den packas upp, och läses därför inte."
-        ),
-        "too_compressed": _(
-            "En del av Excelfilen blir mer än %(limit)s gånger större när den packas upp, och "
-            "filen läses därför inte. Spara den på nytt från Excel."
-        ),
-        "too_many_parts": _("Excelfilen består av fler än %(limit)s delar och läses inte."),
-    }
+_PLAN = "followup.planfile."
+_INDICATOR = "followup.indicatorfile."
 
 
-def plan_messages() -> dict[str, str]:
-    """Every code of ``planfile``, file-level and row-level, with its message."""
-    return {
-        **_file_messages(),
-        "unsupported_format": _(
-            "Filen är inte en CSV- eller Excelfil (xlsx), utan ser ut att vara %(detected)s. "
-            "Spara planen som CSV eller som Excelarbetsbok."
-        ),
-        "no_rows": _("Filen har en rubrikrad men inga rader under den."),
-        "missing_area": _("Insatsområde saknas."),
-        "missing_title": _("Aktiviteten saknas."),
-        "title_too_long": _(
-            "Aktiviteten har %(length)s tecken, men den får ha högst %(limit)s tecken."
-        ),
-        "too_long": _("Texten har %(length)s tecken, men den får ha högst %(limit)s tecken."),
-        "bad_year": _("”%(value)s” är inte ett år mellan %(min)s och %(max)s."),
-        "years_out_of_order": _("Aktiviteten slutar (%(end)s) innan den börjar (%(start)s)."),
-        "bad_status": _(
-            "”%(value)s” är ingen status. Skriv ej påbörjad, pågår, genomförd, uppskjuten "
-            "eller avbruten."
-        ),
-        "reason_required": _("Statusen ”%(status)s” behöver ett skäl."),
-        "bad_progress": _("”%(value)s” är inte ett antal procent mellan 0 och 100."),
-        "bad_email": _("”%(value)s” är ingen e-postadress."),
-        "sdg_goal_not_target": _(
-            "”%(value)s” är ett av de globala målen. Aktiviteter kopplas till delmål: ange "
-            "delmålen, till exempel %(value)s.1."
-        ),
-        "unknown_sdg_target": _("”%(value)s” är inget delmål i Agenda 2030."),
-        "bad_gender_goal": _(
-            "”%(value)s” är inget av de jämställdhetspolitiska delmålen. Ange siffrorna 1–6."
-        ),
-        "unknown_perspective": _(
-            "”%(value)s” är inget perspektiv. Skriv barn och unga, jämställdhet, "
-            "tillgänglighet, nationella minoriteter och urfolk eller miljö."
-        ),
-        "duplicate_activity": _(
-            "Aktiviteten ”%(title)s” i insatsområdet ”%(area)s” finns redan på rad %(first_row)s."
-        ),
-        "unknown_goal": _("Strategin har inget mål %(numbers)s."),
-        "already_in_plan": _("Aktiviteten ”%(title)s” finns redan i planen."),
-    }
-
-
-def indicator_messages() -> dict[str, str]:
-    """Every code of ``indicatorfile`` with its message, but ``rows_invalid``, which counts."""
-    return {
-        **_file_messages(),
-        "unsupported_format": _(
-            "Filen är inte en CSV-, Excel- (xlsx) eller JSON-fil, utan ser ut att vara "
-            "%(detected)s."
-        ),
-        "no_rows": _("Filen innehåller inga värden."),
-        "invalid_json": _("Filen är inte giltig JSON."),
-        "unknown_json": _("JSON-filen är inget svar från Koladas API."),
-        "bad_year": _("”%(value)s” är inte ett år mellan %(min)s och %(max)s."),
-        "bad_value": _("”%(value)s” är inget tal."),
-        "value_too_large": _("”%(value)s” är ett för stort tal."),
-        "bad_sex": _("”%(value)s” är inget kön. Skriv totalt, kvinnor eller män (T, K eller M)."),
-        "bad_municipality": _(
-            "”%(value)s” är ingen kommunkod. Ange kommunen med sin kod på fyra siffror, till "
-            "exempel 0180."
-        ),
-        "bad_kpi": _("”%(value)s” är inget nyckeltal (ett id som N00945)."),
-        "too_long": _("Kommentaren har %(length)s tecken, men den får ha högst %(limit)s tecken."),
-        "bad_entry": _("Posten är inget värde från Kolada."),
-        "duplicate_value": _(
-            "Samma år (%(year)s), kön (%(sex)s), kommun (%(municipality)s) och nyckeltal "
-            "(%(kpi)s) finns redan på rad %(first_line)s."
-        ),
-    }
+# --- Showing parameters --------------------------------------------------------------------
 
 
 def _field_labels() -> dict[str, str]:
@@ -190,16 +109,176 @@ def _params(params: Mapping[str, Any]) -> _Params:
     return shown
 
 
-def _message(templates: Mapping[str, str], code: str, params: Mapping[str, Any]) -> str:
-    template = templates.get(code)
+def _filled(template: str | Promise, params: Mapping[str, Any]) -> str:
+    return str(template % _params(params))
+
+
+def _rows_invalid(template: str | Promise, params: Mapping[str, Any]) -> str:
+    """How many errors, and how many of them are shown, if not all."""
+    count = int(params.get("count", 0))
+    message = str(template % {"count": count})
+    shown = int(params.get("shown", count))
+    if shown < count:
+        message += " " + _("De första %(shown)s visas.") % {"shown": shown}
+    return message
+
+
+# --- The messages --------------------------------------------------------------------------
+
+
+def _table_messages(prefix: str) -> dict[str, str | Promise]:
+    """What both kinds of file can have wrong as a whole."""
+    messages: dict[str, str | Promise] = {
+        "empty": gettext_lazy("Filen är tom."),
+        "unreadable_encoding": gettext_lazy(
+            "Filens teckenkodning går inte att läsa. Spara den som CSV med UTF-8."
+        ),
+        "bad_csv": gettext_lazy("CSV-filen går inte att läsa på rad %(line)s."),
+        "bad_xlsx": gettext_lazy("Excelfilen går inte att läsa. Den kan vara skadad."),
+        "no_header": gettext_lazy(
+            "Första raden ska vara en rubrikrad som namnger kolumnerna, men ingen av "
+            "rubrikerna känns igen."
+        ),
+        "missing_column": gettext_lazy(
+            "Kolumnen för %(column)s saknas. Rubriken kan till exempel vara %(names)s."
+        ),
+        "too_many_rows": gettext_lazy("Filen har fler än %(limit)s rader."),
+        "too_many_columns": gettext_lazy(
+            "Filen har fler än %(limit)s kolumner. Ta bort kolumnerna som inte ska importeras."
+        ),
+        "unpacked_too_large": gettext_lazy(
+            "Excelfilen blir större än %(limit)s MB när den packas upp, och läses därför inte."
+        ),
+        "too_compressed": gettext_lazy(
+            "En del av Excelfilen blir mer än %(limit)s gånger större när den packas upp, och "
+            "filen läses därför inte. Spara den på nytt från Excel."
+        ),
+        "too_many_parts": gettext_lazy(
+            "Excelfilen består av fler än %(limit)s delar och läses inte."
+        ),
+    }
+    return {prefix + code: message for code, message in messages.items()}
+
+
+_PLAN_MESSAGES: dict[str, str | Promise] = {
+    **_table_messages(_PLAN),
+    _PLAN + "unsupported_format": gettext_lazy(
+        "Filen är inte en CSV- eller Excelfil (xlsx), utan ser ut att vara %(detected)s. "
+        "Spara planen som CSV eller som Excelarbetsbok."
+    ),
+    _PLAN + "no_rows": gettext_lazy("Filen har en rubrikrad men inga rader under den."),
+    _PLAN + "missing_area": gettext_lazy("Insatsområde saknas."),
+    _PLAN + "missing_title": gettext_lazy("Aktiviteten saknas."),
+    _PLAN + "title_too_long": gettext_lazy(
+        "Aktiviteten har %(length)s tecken, men den får ha högst %(limit)s tecken."
+    ),
+    _PLAN + "too_long": gettext_lazy(
+        "Texten har %(length)s tecken, men den får ha högst %(limit)s tecken."
+    ),
+    _PLAN + "bad_year": gettext_lazy("”%(value)s” är inte ett år mellan %(min)s och %(max)s."),
+    _PLAN + "years_out_of_order": gettext_lazy(
+        "Aktiviteten slutar (%(end)s) innan den börjar (%(start)s)."
+    ),
+    _PLAN + "bad_status": gettext_lazy(
+        "”%(value)s” är ingen status. Skriv ej påbörjad, pågår, genomförd, uppskjuten "
+        "eller avbruten."
+    ),
+    _PLAN + "reason_required": gettext_lazy("Statusen ”%(status)s” behöver ett skäl."),
+    _PLAN + "bad_progress": gettext_lazy("”%(value)s” är inte ett antal procent mellan 0 och 100."),
+    _PLAN + "bad_email": gettext_lazy("”%(value)s” är ingen e-postadress."),
+    _PLAN + "sdg_goal_not_target": gettext_lazy(
+        "”%(value)s” är ett av de globala målen. Aktiviteter kopplas till delmål: ange "
+        "delmålen, till exempel %(value)s.1."
+    ),
+    _PLAN + "unknown_sdg_target": gettext_lazy("”%(value)s” är inget delmål i Agenda 2030."),
+    _PLAN + "bad_gender_goal": gettext_lazy(
+        "”%(value)s” är inget av de jämställdhetspolitiska delmålen. Ange siffrorna 1–6."
+    ),
+    _PLAN + "unknown_perspective": gettext_lazy(
+        "”%(value)s” är inget perspektiv. Skriv barn och unga, jämställdhet, "
+        "tillgänglighet, nationella minoriteter och urfolk eller miljö."
+    ),
+    _PLAN + "duplicate_activity": gettext_lazy(
+        "Aktiviteten ”%(title)s” i insatsområdet ”%(area)s” finns redan på rad %(first_row)s."
+    ),
+    _PLAN + "unknown_goal": gettext_lazy("Strategin har inget mål %(numbers)s."),
+    _PLAN + "already_in_plan": gettext_lazy("Aktiviteten ”%(title)s” finns redan i planen."),
+}
+
+_INDICATOR_MESSAGES: dict[str, str | Promise] = {
+    **_table_messages(_INDICATOR),
+    _INDICATOR + "unsupported_format": gettext_lazy(
+        "Filen är inte en CSV-, Excel- (xlsx) eller JSON-fil, utan ser ut att vara %(detected)s."
+    ),
+    _INDICATOR + "no_rows": gettext_lazy("Filen innehåller inga värden."),
+    _INDICATOR + "invalid_json": gettext_lazy("Filen är inte giltig JSON."),
+    _INDICATOR + "unknown_json": gettext_lazy("JSON-filen är inget svar från Koladas API."),
+    _INDICATOR + "bad_year": gettext_lazy("”%(value)s” är inte ett år mellan %(min)s och %(max)s."),
+    _INDICATOR + "bad_value": gettext_lazy("”%(value)s” är inget tal."),
+    _INDICATOR + "value_too_large": gettext_lazy("”%(value)s” är ett för stort tal."),
+    _INDICATOR + "bad_sex": gettext_lazy(
+        "”%(value)s” är inget kön. Skriv totalt, kvinnor eller män (T, K eller M)."
+    ),
+    _INDICATOR + "bad_municipality": gettext_lazy(
+        "”%(value)s” är ingen kommunkod. Ange kommunen med sin kod på fyra siffror, till "
+        "exempel 0180."
+    ),
+    _INDICATOR + "bad_kpi": gettext_lazy("”%(value)s” är inget nyckeltal (ett id som N00945)."),
+    _INDICATOR + "too_long": gettext_lazy(
+        "Kommentaren har %(length)s tecken, men den får ha högst %(limit)s tecken."
+    ),
+    _INDICATOR + "bad_entry": gettext_lazy("Posten är inget värde från Kolada."),
+    _INDICATOR + "duplicate_value": gettext_lazy(
+        "Samma år (%(year)s), kön (%(sex)s), kommun (%(municipality)s) och nyckeltal "
+        "(%(kpi)s) finns redan på rad %(first_line)s."
+    ),
+}
+
+# Every code of both parsers, for the catalogue (followup's Contribution.errors).
+MESSAGES: dict[str, Entry] = {
+    **{code: Message(message, _filled) for code, message in _PLAN_MESSAGES.items()},
+    **{code: Message(message, _filled) for code, message in _INDICATOR_MESSAGES.items()},
+    _INDICATOR + "rows_invalid": Message(
+        ngettext_lazy(
+            "Inget har importerats, eftersom filen har ett fel.",
+            "Inget har importerats, eftersom filen har %(count)s fel.",
+            "count",
+        ),
+        _rows_invalid,
+    ),
+}
+
+
+# --- Showing errors ------------------------------------------------------------------------
+
+
+def _message(code: str, params: Mapping[str, Any]) -> str:
+    """The message for ``code`` filled in with ``params``; the code itself if it has none."""
+    template = MESSAGES.get(code)
     if template is None:
         return code
-    return template % _params(params)
+    return str(template % params)
+
+
+def plan_messages() -> dict[str, str]:
+    """Every code of ``planfile``, file-level and row-level, with its message."""
+    return {code: str(MESSAGES[code]) for code in sorted(PLAN_CODES)}
+
+
+def indicator_messages() -> dict[str, str]:
+    """Every code of ``indicatorfile`` with its message, but ``rows_invalid``, which counts."""
+    return {
+        code: str(MESSAGES[code])
+        for code in sorted(INDICATOR_CODES)
+        if code != _INDICATOR + "rows_invalid"
+    }
 
 
 def plan_error_message(code: str, params: Mapping[str, Any]) -> str:
-    """A plan file's error, file-level or row-level, without the row."""
-    return _message(plan_messages(), code, params)
+    """A plan file's error, file-level or row-level, without the row.
+
+    A row error stored before the codes had their prefix (``"bad_status"``) reads the same."""
+    return _message(prefixed_code(code), params)
 
 
 def row_error_message(error: RowError) -> str:
@@ -216,18 +295,7 @@ def row_error_message(error: RowError) -> str:
 
 def indicator_error_message(code: str, params: Mapping[str, Any]) -> str:
     """An indicator file's error, file-level or row-level, without the line."""
-    if code == "rows_invalid":
-        count = int(params.get("count", 0))
-        message = ngettext(
-            "Inget har importerats, eftersom filen har ett fel.",
-            "Inget har importerats, eftersom filen har %(count)s fel.",
-            count,
-        ) % {"count": count}
-        shown = int(params.get("shown", count))
-        if shown < count:
-            message += " " + _("De första %(shown)s visas.") % {"shown": shown}
-        return message
-    return _message(indicator_messages(), code, params)
+    return _message(code, params)
 
 
 def indicator_row_message(error: IndicatorRowError) -> str:
@@ -238,13 +306,9 @@ def indicator_row_message(error: IndicatorRowError) -> str:
 
 def indicator_error_messages(error: IndicatorFileError) -> list[str]:
     """The file's error, then each reported row error with its line."""
-    return [indicator_error_message(error.code, error.params)] + [
-        indicator_row_message(row_error) for row_error in error.errors
-    ]
+    return error.message.split("\n")
 
 
 def file_error_message(error: PlanFileError | IndicatorFileError) -> str:
     """The message for either parser's file-level error."""
-    if isinstance(error, PlanFileError):
-        return plan_error_message(error.code, error.params)
-    return indicator_error_message(error.code, error.params)
+    return _message(error.code, error.params)

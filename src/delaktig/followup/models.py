@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .status import ActivityStatus
+from .status import COMMITMENT_STATUS_LABELS, ActivityStatus, CommitmentStatus
 
 
 class GenderEqualityGoal(models.Model):
@@ -312,7 +312,8 @@ class Activity(models.Model):
         ordering = ["area__position", "position", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status__in=["postponed", "cancelled"]) | ~Q(status_reason=""),
+                condition=~Q(status__in=[ActivityStatus.POSTPONED, ActivityStatus.CANCELLED])
+                | ~Q(status_reason=""),
                 name="activity_reason_when_postponed_or_cancelled",
                 violation_error_message=_(
                     "Skriv skälet till att aktiviteten skjuts upp eller avbryts."
@@ -342,6 +343,10 @@ class Activity(models.Model):
             "followup:activity",
             kwargs={"slug": self.area.plan.strategy.slug, "pk": self.pk},
         )
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ActivityStatus.DONE
 
     @property
     def code(self) -> str:
@@ -555,11 +560,8 @@ class Actor(models.Model):
 class Commitment(models.Model):
     """An actor joining (ansluter sig till) a strategy, with its commitment."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Väntar på godkännande")
-        ACTIVE = "active", _("Ansluten")
-        DECLINED = "declined", _("Inte godkänd")
-        ENDED = "ended", _("Avslutad")
+    # Its workflow is ``status.COMMITMENT_MACHINE``.
+    Status = CommitmentStatus
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="commitments")
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="commitments")
@@ -591,7 +593,10 @@ class Commitment(models.Model):
     )
     joined_on = models.DateField(_("anslöt sig"), null=True, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+        _("status"),
+        max_length=10,
+        choices=[(status.value, label) for status, label in COMMITMENT_STATUS_LABELS.items()],
+        default=CommitmentStatus.PENDING,
     )
     status_reason = models.TextField(_("skäl"), blank=True)
     goals = models.ManyToManyField(
@@ -608,13 +613,25 @@ class Commitment(models.Model):
             # One request waiting for an official per person and strategy.
             models.UniqueConstraint(
                 fields=["strategy", "requested_by"],
-                condition=Q(status="pending"),
+                condition=Q(status=CommitmentStatus.PENDING),
                 name="one_pending_request_per_person",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.actor} → {self.strategy}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == CommitmentStatus.PENDING
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == CommitmentStatus.ACTIVE
+
+    @property
+    def is_declined(self) -> bool:
+        return self.status == CommitmentStatus.DECLINED
 
     @property
     def organisation_id(self) -> int:
@@ -756,6 +773,10 @@ class NetworkDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def organisation_id(self) -> int:
+        return self.network.organisation_id
 
 
 class PlanImport(models.Model):

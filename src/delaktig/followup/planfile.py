@@ -2,7 +2,7 @@
 
 No Django here: the Django layer passes the uploaded bytes in and gets a :class:`PlanFile`
 back, or a :class:`PlanFileError` when the file as a whole cannot be used. Both carry stable
-codes with ``params``; ``followup.messages`` turns them into Swedish (or English) text.
+codes with ``params``, whose messages ``followup.messages`` adds to the one catalogue.
 
 Formats
 -------
@@ -31,26 +31,31 @@ spreadsheet shows (the header is row 1 when it is the first row).
 
 Area names that differ only in case or spacing are one area, spelt as first seen.
 
-The table reading (:func:`read_csv`, :func:`read_xlsx`, :func:`decode_text`) is shared with
-``followup.indicatorfile``.
+The table itself is read by :mod:`delaktig.core.tables`, as every file importer reads it;
+this module knows the plan's columns and values.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import re
-import unicodedata
-import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Final
 
-from delaktig.core.uploads import ArchiveRefused, open_zip
+from delaktig.core.errors import ValidationFailed
+from delaktig.core.tables import (
+    DASHES,
+    MAX_COLUMNS,
+    TABLE_ERROR_CODES,
+    TableError,
+    alias_table,
+    fold,
+    header_key,
+    key,
+    map_columns,
+    read_table,
+)
 
 __all__ = [
     "ACTIVITY_STATUSES",
@@ -59,7 +64,6 @@ __all__ = [
     "FILE_ERROR_CODES",
     "MAX_COLUMNS",
     "MAX_ROWS",
-    "MESSAGES",
     "PARSER_ROW_ERROR_CODES",
     "PERSPECTIVES",
     "ROW_ERROR_CODES",
@@ -67,22 +71,10 @@ __all__ = [
     "PlanFileError",
     "PlanRow",
     "RowError",
-    "HeaderScore",
-    "Table",
-    "TableError",
-    "alias_table",
-    "cell_text",
-    "decode_text",
     "fold",
-    "header_key",
-    "looks_like_xlsx",
-    "map_columns",
     "parse_year",
-    "read_csv",
+    "prefixed_code",
     "read_plan",
-    "read_table",
-    "read_xlsx",
-    "text_kind",
 ]
 
 # The codes of followup.status.ActivityStatus, repeated here to keep this module free of Django
@@ -95,9 +87,6 @@ _NEEDS_REASON: Final = frozenset({"postponed", "cancelled"})
 PERSPECTIVES: Final = ("barn_och_unga", "jamstalldhet", "tillganglighet", "minoriteter", "miljo")
 
 MAX_ROWS: Final = 2_000
-# Columns with something in them; empty cells at the end of a row do not count. A plan has
-# sixteen known columns; a spreadsheet kept for other purposes a few dozen more.
-MAX_COLUMNS: Final = 200
 MIN_YEAR: Final = 1990
 MAX_YEAR: Final = 2100
 # What the model columns hold.
@@ -111,94 +100,64 @@ _MAX_LENGTHS: Final[Mapping[str, int]] = {
 
 # --- Errors --------------------------------------------------------------------------------
 
-# English texts for logs and exceptions; followup.messages has the translated ones, with the
-# same placeholders (a test holds them so).
-_TABLE_MESSAGES: Final[Mapping[str, str]] = {
-    "empty": "The file is empty.",
-    "unreadable_encoding": "The file's text encoding could not be read; save it as UTF-8.",
-    "unsupported_format": "The file is not CSV or XLSX (it looks like {detected}).",
-    "bad_csv": "The CSV file could not be read at line {line}.",
-    "bad_xlsx": "The Excel file could not be read; it may be damaged.",
-    "no_header": "The first row does not name any of the columns that can be read.",
-    "missing_column": "The column for {column} is missing; it may be called {names}.",
-    "too_many_rows": "The file has more than {limit} rows.",
-    "too_many_columns": "The file has more than {limit} columns.",
-    "unpacked_too_large": "The Excel file unpacks to more than {limit} MB.",
-    "too_compressed": (
-        "Part of the Excel file unpacks to more than {limit} times its packed size, "
-        "so it is not read."
-    ),
-    "too_many_parts": "The Excel file holds more than {limit} parts.",
-    "no_rows": "The file has a header but no rows below it.",
-}
-
-_FILE_MESSAGES: Final[Mapping[str, str]] = dict(_TABLE_MESSAGES)
-
-_ROW_MESSAGES: Final[Mapping[str, str]] = {
-    "missing_area": "The area is missing.",
-    "missing_title": "The activity is missing.",
-    "title_too_long": "The activity has {length} characters, more than {limit}.",
-    "too_long": "The text has {length} characters, more than {limit}.",
-    "bad_year": "“{value}” is not a year between {min} and {max}.",
-    "years_out_of_order": "The activity ends ({end}) before it starts ({start}).",
-    "bad_status": "“{value}” is not a status.",
-    "reason_required": "The status “{status}” needs a reason.",
-    "bad_progress": "“{value}” is not a percentage between 0 and 100.",
-    "bad_email": "“{value}” is not an e-mail address.",
-    "sdg_goal_not_target": (
-        "“{value}” is an Agenda 2030 goal; give its targets instead, such as {value}.1."
-    ),
-    "unknown_sdg_target": "“{value}” is not an Agenda 2030 target.",
-    "bad_gender_goal": "“{value}” is not one of the gender-equality sub-goals 1–6.",
-    "unknown_perspective": "“{value}” is not a perspective.",
-    "duplicate_activity": "The activity “{title}” in “{area}” is already on row {first_row}.",
-}
-
+# The codes; followup.messages holds their messages (in the one catalogue of error messages).
+_PREFIX: Final = "followup.planfile."
+FILE_ERROR_CODES: Final[frozenset[str]] = frozenset(
+    _PREFIX + code for code in (*TABLE_ERROR_CODES, "missing_column", "no_rows")
+)
+# What read_plan reports.
+PARSER_ROW_ERROR_CODES: Final[frozenset[str]] = frozenset(
+    _PREFIX + code
+    for code in (
+        "missing_area",
+        "missing_title",
+        "title_too_long",  # length, limit
+        "too_long",  # length, limit
+        "bad_year",  # value, min, max
+        "years_out_of_order",  # start, end
+        "bad_status",  # value
+        "reason_required",  # status
+        "bad_progress",  # value
+        "bad_email",  # value
+        "sdg_goal_not_target",  # value
+        "unknown_sdg_target",  # value
+        "bad_gender_goal",  # value
+        "unknown_perspective",  # value
+        "duplicate_activity",  # title, area, first_row
+    )
+)
 # Row errors that the Django side adds when it checks readable rows against the database.
-_LATER_ROW_MESSAGES: Final[Mapping[str, str]] = {
-    "unknown_goal": "The strategy has no goal {numbers}.",
-    "already_in_plan": "The plan already has the activity “{title}”.",
+ROW_ERROR_CODES: Final[frozenset[str]] = PARSER_ROW_ERROR_CODES | {
+    _PREFIX + "unknown_goal",  # numbers
+    _PREFIX + "already_in_plan",  # title
 }
-
-MESSAGES: Final[Mapping[str, str]] = {**_FILE_MESSAGES, **_ROW_MESSAGES, **_LATER_ROW_MESSAGES}
-FILE_ERROR_CODES: Final[frozenset[str]] = frozenset(_FILE_MESSAGES)
-# What read_plan reports, and what the Django side may add.
-PARSER_ROW_ERROR_CODES: Final[frozenset[str]] = frozenset(_ROW_MESSAGES)
-ROW_ERROR_CODES: Final[frozenset[str]] = PARSER_ROW_ERROR_CODES | frozenset(_LATER_ROW_MESSAGES)
 ERROR_CODES: Final[frozenset[str]] = FILE_ERROR_CODES | ROW_ERROR_CODES
 
 
-class TableError(ValueError):
-    """The file cannot be read as a table at all. Raised by the shared reading functions."""
-
-    code: str
-    params: dict[str, Any]
-
-    def __init__(self, code: str, **params: Any) -> None:
-        if code not in _TABLE_MESSAGES:
-            raise ValueError(f"unknown table error code {code!r}")
-        self.code = code
-        self.params = params
-        super().__init__(_TABLE_MESSAGES[code].format(**params))
-
-
-class PlanFileError(ValueError):
+class PlanFileError(ValidationFailed):
     """The file cannot be read as an action plan; ``code`` and ``params`` say why."""
 
-    code: str
-    params: dict[str, Any]
-
     def __init__(self, code: str, **params: Any) -> None:
-        if code not in _FILE_MESSAGES:
+        if code not in FILE_ERROR_CODES:
             raise ValueError(f"unknown plan file error code {code!r}")
-        self.code = code
-        self.params = params
-        super().__init__(_FILE_MESSAGES[code].format(**params))
+        super().__init__(code, **params)
+
+    @classmethod
+    def from_table(cls, error: TableError) -> PlanFileError:
+        """The table reader's refusal as the plan file's."""
+        return cls(_PREFIX + error.code, **error.params)
+
+
+def prefixed_code(code: str) -> str:
+    """A code with its prefix: row errors stored with a plan import before the codes had one
+    (``"bad_status"``), and those the Django side adds, are read with it."""
+    return code if "." in code else _PREFIX + code
 
 
 @dataclass(frozen=True)
 class RowError:
-    """A problem in one row; the row is left out of the plan."""
+    """A problem in one row; the row is left out of the plan. Data, not an exception: it is
+    stored with the plan import and shown through the same catalogue as the errors."""
 
     row: int  # as the spreadsheet shows it
     # The column's header as written in the file (PlanFile.columns maps fields to headers);
@@ -208,12 +167,14 @@ class RowError:
     params: dict[str, Any] = field(default_factory=dict)  # str and int values only
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "code", prefixed_code(self.code))
         if self.code not in ROW_ERROR_CODES:
             raise ValueError(f"unknown plan row error code {self.code!r}")
 
     def __str__(self) -> str:
         where = f"row {self.row}" + (f", column “{self.column}”" if self.column else "")
-        return f"{where}: {MESSAGES[self.code].format(**self.params)}"
+        params = ", ".join(f"{name}={value!r}" for name, value in sorted(self.params.items()))
+        return f"{where}: {self.code}({params})"
 
     def to_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "code": self.code, "params": self.params}
@@ -317,40 +278,6 @@ class PlanFile:
         return sorted({error.row for error in self.errors})
 
 
-# --- Words ---------------------------------------------------------------------------------
-
-_DASHES: Final = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
-
-
-@lru_cache(maxsize=4096)
-def fold(text: str) -> str:
-    """Casefolded, without diacritics (å → a), dashes as "-", whitespace collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_DASHES))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
-
-
-def _key(text: str) -> str:
-    """Letters and digits only: "Start-år" → "startar"."""
-    return re.sub(r"[^0-9a-z]+", "", fold(text))
-
-
-def header_key(header: str) -> str:
-    """A header as matched against aliases: "Framsteg (%)" → "framsteg"."""
-    return _key(re.sub(r"\([^()]*\)\s*$", "", header))
-
-
-def alias_table(columns: Mapping[str, Iterable[str]]) -> dict[str, str]:
-    """Header key → field, from field → aliases."""
-    table: dict[str, str] = {}
-    for name, aliases in columns.items():
-        for alias in aliases:
-            key = header_key(alias)
-            if table.setdefault(key, name) != name:
-                raise ValueError(f"alias {alias!r} is ambiguous")
-    return table
-
-
 COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
     "area": ("område", "insatsområde", "fokusområde", "area", "focus area"),
     "title": ("aktivitet", "insats", "åtgärd", "activity", "title"),
@@ -414,8 +341,8 @@ _STATUS_WORDS: Final[Mapping[str, tuple[str, ...]]] = {
     "cancelled": ("avbruten", "inställd", "struken", "cancelled", "canceled"),
 }
 _STATUSES: Final = {
-    **{_key(code): code for code in ACTIVITY_STATUSES},
-    **{_key(word): code for code, words in _STATUS_WORDS.items() for word in words},
+    **{key(code): code for code in ACTIVITY_STATUSES},
+    **{key(word): code for code, words in _STATUS_WORDS.items() for word in words},
 }
 
 _PERSPECTIVE_WORDS: Final[Mapping[str, tuple[str, ...]]] = {
@@ -464,8 +391,8 @@ _PERSPECTIVE_WORDS: Final[Mapping[str, tuple[str, ...]]] = {
     ),
 }
 _PERSPECTIVES: Final = {
-    **{_key(code): code for code in PERSPECTIVES},
-    **{_key(word): code for code, words in _PERSPECTIVE_WORDS.items() for word in words},
+    **{key(code): code for code in PERSPECTIVES},
+    **{key(word): code for code, words in _PERSPECTIVE_WORDS.items() for word in words},
 }
 
 _LIST_SEPARATORS: Final = re.compile(r"[,;\n]+")
@@ -481,329 +408,6 @@ def _sdg_targets() -> frozenset[str]:
     from delaktig.participation.agenda2030 import targets
 
     return frozenset(target.code for target in targets())
-
-
-# --- Bytes to tables -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Table:
-    """A header and the non-empty rows below it, every cell as stripped text."""
-
-    format: str  # "csv" or "xlsx"
-    header_row: int
-    header: tuple[str, ...]
-    rows: tuple[tuple[int, tuple[str, ...]], ...]  # (row number, cells)
-
-
-def looks_like_xlsx(data: bytes, filename: str) -> bool:
-    return data.startswith(b"PK\x03\x04") or filename.lower().endswith((".xlsx", ".xlsm"))
-
-
-def _binary_kind(data: bytes) -> str | None:
-    """What a file that is no text is, or None when it may be text."""
-    if data.startswith(b"PK\x03\x04"):
-        return "zip"
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls"
-    if data.startswith(b"%PDF"):
-        return "pdf"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None
-    if b"\x00" in data[:8192]:
-        return "binary"
-    return None
-
-
-def decode_text(data: bytes) -> str:
-    """The file as text: UTF-8 (with or without BOM), UTF-16 with a BOM, else cp1252."""
-    if not data.strip():
-        raise TableError("empty")
-    detected = _binary_kind(data)
-    if detected is not None:
-        raise TableError("unsupported_format", detected=detected)
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings: tuple[str, ...] = ("utf-16",)
-    elif data.startswith(codecs.BOM_UTF8):
-        encodings = ("utf-8-sig",)
-    else:
-        encodings = ("utf-8", "cp1252")
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        text = text.lstrip("\ufeff")
-        if not text.strip():
-            raise TableError("empty")
-        return text
-    raise TableError("unreadable_encoding")
-
-
-def text_kind(text: str) -> str | None:
-    """The kind of text that evidently is no CSV ("json", "html", "xml"), else None."""
-    head = text.lstrip()[:1024]
-    if head.startswith(("{", "[")):
-        return "json"
-    if head.startswith("<"):
-        lowered = head.lower()
-        return "html" if "<html" in lowered or "<!doctype html" in lowered else "xml"
-    return None
-
-
-HeaderScore = Callable[[Sequence[str]], int]
-
-_DELIMITERS: Final = (";", ",", "\t")
-
-
-def _is_blank(cells: Sequence[str]) -> bool:
-    return not any(cells)
-
-
-def _first_record(text: str, delimiter: str) -> list[str] | None:
-    """The first non-empty record when split by ``delimiter``; None if every record is empty.
-
-    A record the csv module cannot read gives an empty list: this delimiter makes no sense.
-    """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for record in reader:
-            cells = [cell.strip() for cell in record]
-            if not _is_blank(cells):
-                return cells
-    except csv.Error:
-        return []
-    return None
-
-
-# The delimiter is sniffed on the start of the file only: a header of 200 columns is far
-# shorter, and a header of a million is then not split three times over.
-_SNIFF_CHARS: Final = 256 * 1024
-
-
-def _sniff(text: str, header_score: HeaderScore, max_columns: int) -> str:
-    best = _DELIMITERS[0]
-    best_rank = (-1, -1)
-    for delimiter in _DELIMITERS:
-        header = _first_record(text[:_SNIFF_CHARS], delimiter)
-        if header is None:
-            # Nothing but delimiters and blanks: the file is empty whichever is used.
-            return delimiter
-        # Only as many cells as a header may have are scored: a header wider than that is
-        # refused by _collect, and scoring 200,000 cells three times would cost seconds.
-        header = header[: max_columns + 1]
-        rank = (header_score(header), sum(1 for cell in header if cell))
-        if rank > best_rank:
-            best, best_rank = delimiter, rank
-    return best
-
-
-def _width(cells: Sequence[str]) -> int:
-    """The number of cells up to the last one with something in it."""
-    width = len(cells)
-    while width and not cells[width - 1]:
-        width -= 1
-    return width
-
-
-def _collect(
-    records: Iterator[tuple[int, Sequence[str]]],
-    *,
-    file_format: str,
-    header_score: HeaderScore,
-    max_rows: int,
-    max_columns: int,
-) -> Table:
-    header: tuple[str, ...] | None = None
-    header_row = 0
-    rows: list[tuple[int, tuple[str, ...]]] = []
-    for number, record in records:
-        width = _width(record)
-        if width == 0:
-            continue
-        if width > max_columns:
-            raise TableError("too_many_columns", limit=max_columns)
-        cells = tuple(record[:width])
-        if header is None:
-            header, header_row = cells, number
-            if header_score(header) == 0:
-                raise TableError("no_header")
-            continue
-        if len(rows) >= max_rows:
-            raise TableError("too_many_rows", limit=max_rows)
-        rows.append((number, cells))
-    if header is None:
-        raise TableError("empty")
-    return Table(file_format, header_row, header, tuple(rows))
-
-
-def read_csv(
-    text: str, *, header_score: HeaderScore, max_rows: int, max_columns: int = MAX_COLUMNS
-) -> Table:
-    """Split CSV text into a :class:`Table`, sniffing the delimiter by ``header_score``."""
-    hint = re.match(r"\"?sep=(.)\"?[ \t]*\r?\n", text, flags=re.IGNORECASE)
-    if hint:
-        delimiter = hint[1]
-        text = text[hint.end() :]
-    else:
-        delimiter = _sniff(text, header_score, max_columns)
-    # A header too wide is refused from the start of the file, before the whole of it is split.
-    header = _first_record(text[:_SNIFF_CHARS], delimiter)
-    if header is not None and _width(header) > max_columns:
-        raise TableError("too_many_columns", limit=max_columns)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-    def records() -> Iterator[tuple[int, list[str]]]:
-        number = 0
-        try:
-            for number, record in enumerate(reader, start=1):
-                yield number, [cell.strip() for cell in record]
-        except csv.Error as error:
-            raise TableError("bad_csv", line=number + 1) from error
-
-    return _collect(
-        records(),
-        file_format="csv",
-        header_score=header_score,
-        max_rows=max_rows,
-        max_columns=max_columns,
-    )
-
-
-def _plain_number(number: Decimal) -> str:
-    """A decimal without exponent or trailing zeros: 2024, 12.3, 0.00001."""
-    text = format(number.normalize(), "f")
-    return text
-
-
-def cell_text(value: object, number_format: str | None = None) -> str:
-    """A spreadsheet cell as the text a CSV file would hold for it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, timedelta):
-        return str(value)
-    if isinstance(value, int | float | Decimal):
-        try:
-            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        except InvalidOperation:
-            return str(value)
-        if not number.is_finite():
-            return str(value)
-        if number_format and "%" in number_format:
-            return f"{_plain_number(number * 100)} %"
-        return _plain_number(number)
-    return str(value).strip()
-
-
-def _zip_kind(names: set[str]) -> str:
-    """What a ZIP file with these members holds ("xlsx", "ods", "docx", ...)."""
-    if "xl/workbook.xml" in names:
-        return "xlsx"
-    if "xl/workbook.bin" in names:
-        return "xlsb"
-    if "content.xml" in names:
-        return "ods"
-    if any(name.startswith("word/") for name in names):
-        return "docx"
-    if any(name.startswith("ppt/") for name in names):
-        return "pptx"
-    return "zip"
-
-
-def _open_xlsx(data: bytes) -> set[str]:
-    """The member names of an XLSX file, once its declared sizes are known to be safe to
-    unpack (see delaktig.core.uploads); a TableError otherwise."""
-    try:
-        with open_zip(data) as archive:
-            return set(archive.namelist())
-    except ArchiveRefused as error:
-        if error.code == "not_a_zip":
-            if _binary_kind(data) == "xls":
-                raise TableError("unsupported_format", detected="xls") from error
-            raise TableError("bad_xlsx") from error
-        if error.code in ("too_large", "member_too_large"):
-            raise TableError("unpacked_too_large", limit=error.params["limit"]) from error
-        if error.code == "too_compressed":
-            raise TableError("too_compressed", limit=error.params["limit"]) from error
-        if error.code == "too_many_members":
-            raise TableError("too_many_parts", limit=error.params["limit"]) from error
-        # Encrypted, an unknown compression method: not an XLSX file that can be read.
-        raise TableError("bad_xlsx") from error
-
-
-def read_xlsx(
-    data: bytes, *, header_score: HeaderScore, max_rows: int, max_columns: int = MAX_COLUMNS
-) -> Table:
-    """The first worksheet of an XLSX file as a :class:`Table`.
-
-    The ZIP container is checked first (:func:`delaktig.core.uploads.open_zip`), so a small
-    file that unpacks to gigabytes is refused before openpyxl reads its shared strings."""
-    if not data.strip():
-        raise TableError("empty")
-    kind = _zip_kind(_open_xlsx(data))
-    if kind != "xlsx":
-        raise TableError("unsupported_format", detected=kind)
-
-    # Imported here: the CSV path and the pure tests need no openpyxl.
-    from openpyxl import load_workbook
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-    with warnings.catch_warnings():
-        # openpyxl warns about styles and extensions it does not read; none matter here.
-        warnings.simplefilter("ignore")
-        try:
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception as error:
-            raise TableError("bad_xlsx") from error
-        try:
-            sheets = workbook.worksheets
-            if not sheets:
-                raise TableError("empty")
-            sheet = sheets[0]
-            if not isinstance(sheet, ReadOnlyWorksheet):
-                raise TableError("bad_xlsx")
-            # The stored dimensions may be wrong; without them every cell is read.
-            sheet.reset_dimensions()
-
-            def records() -> Iterator[tuple[int, list[str]]]:
-                for number, row in enumerate(sheet.iter_rows(), start=1):
-                    yield (
-                        number,
-                        [cell_text(c.value, getattr(c, "number_format", None)) for c in row],
-                    )
-
-            return _collect(
-                records(),
-                file_format="xlsx",
-                header_score=header_score,
-                max_rows=max_rows,
-                max_columns=max_columns,
-            )
-        except TableError:
-            raise
-        except Exception as error:
-            raise TableError("bad_xlsx") from error
-        finally:
-            workbook.close()
-
-
-def read_table(data: bytes, filename: str, *, header_score: HeaderScore, max_rows: int) -> Table:
-    """CSV or XLSX bytes as a :class:`Table`; any other kind of file is a TableError."""
-    if not data.strip():
-        raise TableError("empty")
-    if looks_like_xlsx(data, filename):
-        return read_xlsx(data, header_score=header_score, max_rows=max_rows)
-    text = decode_text(data)
-    detected = text_kind(text)
-    if detected is not None:
-        raise TableError("unsupported_format", detected=detected)
-    return read_csv(text, header_score=header_score, max_rows=max_rows)
 
 
 # --- Values --------------------------------------------------------------------------------
@@ -849,7 +453,7 @@ class _RowReader:
             value = _one_line(value)
         limit = _MAX_LENGTHS.get(name)
         if limit is not None and len(value) > limit:
-            self.error(name, "too_long", length=len(value), limit=limit)
+            self.error(name, "followup.planfile.too_long", length=len(value), limit=limit)
         return value
 
     def year(self, name: str) -> int | None:
@@ -858,31 +462,35 @@ class _RowReader:
             return None
         year = parse_year(raw)
         if year is None:
-            self.error(name, "bad_year", value=raw, min=MIN_YEAR, max=MAX_YEAR)
+            self.error(name, "followup.planfile.bad_year", value=raw, min=MIN_YEAR, max=MAX_YEAR)
         return year
 
     def period(self) -> tuple[int | None, int | None]:
-        raw = self.get("period").translate(_DASHES)
+        raw = self.get("period").translate(DASHES)
         if not raw:
             return None, None
         match = _PERIOD.fullmatch(raw)
         if match:
             start, end = parse_year(match[1]), (parse_year(match[2]) if match[2] else None)
             if start is None or (match[2] and end is None):
-                self.error("period", "bad_year", value=raw, min=MIN_YEAR, max=MAX_YEAR)
+                self.error(
+                    "period", "followup.planfile.bad_year", value=raw, min=MIN_YEAR, max=MAX_YEAR
+                )
             return start, end
         year = parse_year(raw)
         if year is None:
-            self.error("period", "bad_year", value=raw, min=MIN_YEAR, max=MAX_YEAR)
+            self.error(
+                "period", "followup.planfile.bad_year", value=raw, min=MIN_YEAR, max=MAX_YEAR
+            )
         return year, year
 
     def status(self) -> str | None:
         raw = self.get("status")
         if not raw:
             return "not_started"
-        status = _STATUSES.get(_key(raw))
+        status = _STATUSES.get(key(raw))
         if status is None:
-            self.error("status", "bad_status", value=raw)
+            self.error("status", "followup.planfile.bad_status", value=raw)
         return status
 
     def progress(self) -> int | None:
@@ -892,13 +500,13 @@ class _RowReader:
         match = _PERCENT.fullmatch(raw)
         if match and int(match[1]) <= 100:
             return int(match[1])
-        self.error("progress", "bad_progress", value=raw)
+        self.error("progress", "followup.planfile.bad_progress", value=raw)
         return None
 
     def email(self) -> str:
         raw = self.text("contact_email")
         if raw and not _EMAIL.fullmatch(raw):
-            self.error("contact_email", "bad_email", value=raw)
+            self.error("contact_email", "followup.planfile.bad_email", value=raw)
         return raw
 
     def sdg_targets(self) -> tuple[str, ...]:
@@ -909,9 +517,9 @@ class _RowReader:
             if code in known:
                 found.append(code)
             elif code.isdigit() and 1 <= int(code) <= 17:
-                self.error("sdg_targets", "sdg_goal_not_target", value=token)
+                self.error("sdg_targets", "followup.planfile.sdg_goal_not_target", value=token)
             else:
-                self.error("sdg_targets", "unknown_sdg_target", value=token)
+                self.error("sdg_targets", "followup.planfile.unknown_sdg_target", value=token)
         return tuple(dict.fromkeys(found))
 
     def gender_goals(self) -> tuple[int, ...]:
@@ -921,15 +529,17 @@ class _RowReader:
             if number.isdigit() and 1 <= int(number) <= 6:
                 found.append(int(number))
             else:
-                self.error("gender_equality_goals", "bad_gender_goal", value=token)
+                self.error(
+                    "gender_equality_goals", "followup.planfile.bad_gender_goal", value=token
+                )
         return tuple(dict.fromkeys(found))
 
     def perspectives(self) -> tuple[str, ...]:
         found: list[str] = []
         for token in _split(self.get("perspectives"), _LIST_SEPARATORS):
-            code = _PERSPECTIVES.get(_key(token))
+            code = _PERSPECTIVES.get(key(token))
             if code is None:
-                self.error("perspectives", "unknown_perspective", value=token)
+                self.error("perspectives", "followup.planfile.unknown_perspective", value=token)
             else:
                 found.append(code)
         return tuple(dict.fromkeys(found))
@@ -940,19 +550,27 @@ def _read_row(
 ) -> PlanRow | None:
     area = reader.text("area")
     if not area:
-        reader.error("area", "missing_area")
+        reader.error("area", "followup.planfile.missing_area")
     else:
         area = areas.setdefault(fold(area), area)
     title = _one_line(reader.get("title"))
     if not title:
-        reader.error("title", "missing_title")
+        reader.error("title", "followup.planfile.missing_title")
     elif len(title) > MAX_TITLE:
-        reader.error("title", "title_too_long", length=len(title), limit=MAX_TITLE)
+        reader.error(
+            "title", "followup.planfile.title_too_long", length=len(title), limit=MAX_TITLE
+        )
     if area and title:
-        key = (fold(area), fold(title))
-        first = seen.setdefault(key, reader.number)
+        pair = (fold(area), fold(title))
+        first = seen.setdefault(pair, reader.number)
         if first != reader.number:
-            reader.error("title", "duplicate_activity", area=area, title=title, first_row=first)
+            reader.error(
+                "title",
+                "followup.planfile.duplicate_activity",
+                area=area,
+                title=title,
+                first_row=first,
+            )
     description = reader.get("description")
     responsible_unit = reader.text("responsible_unit")
     contact_name = reader.text("contact_name")
@@ -965,13 +583,15 @@ def _read_row(
         start_year, end_year = reader.year("start_year"), reader.year("end_year")
         end_name = "end_year"
     if start_year is not None and end_year is not None and end_year < start_year:
-        reader.error(end_name, "years_out_of_order", start=start_year, end=end_year)
+        reader.error(
+            end_name, "followup.planfile.years_out_of_order", start=start_year, end=end_year
+        )
 
     status = reader.status()
     status_reason = reader.get("status_reason")
     if status in _NEEDS_REASON and not status_reason:
         name = "status_reason" if "status_reason" in reader.headers else "status"
-        reader.error(name, "reason_required", status=status)
+        reader.error(name, "followup.planfile.reason_required", status=status)
     progress = reader.progress()
     goals = tuple(_split(reader.get("goals"), _LIST_SEPARATORS))
     sdg_targets = reader.sdg_targets()
@@ -1004,34 +624,19 @@ def _plan_header_score(header: Sequence[str]) -> int:
     return sum(1 for cell in header if header_key(cell) in _HEADERS)
 
 
-def map_columns(
-    header: Sequence[str], aliases: Mapping[str, str]
-) -> tuple[dict[str, int], list[str]]:
-    """Field → column index (the first column for each field), and the ignored headers."""
-    positions: dict[str, int] = {}
-    ignored: list[str] = []
-    for index, cell in enumerate(header):
-        if not cell:
-            continue
-        name = aliases.get(header_key(cell))
-        if name is None or name in positions:
-            ignored.append(cell)
-        else:
-            positions[name] = index
-    return positions, ignored
-
-
 def read_plan(data: bytes, filename: str) -> PlanFile:
     """Read an action plan from CSV or XLSX bytes; ``filename`` is a hint for the format."""
     try:
         table = read_table(data, filename, header_score=_plan_header_score, max_rows=MAX_ROWS)
     except TableError as error:
-        raise PlanFileError(error.code, **error.params) from error
+        raise PlanFileError.from_table(error) from error
 
     positions, ignored = map_columns(table.header, _HEADERS)
     for name in REQUIRED:
         if name not in positions:
-            raise PlanFileError("missing_column", column=name, names=list(COLUMNS[name]))
+            raise PlanFileError(
+                "followup.planfile.missing_column", column=name, names=list(COLUMNS[name])
+            )
     if "period" in positions and ({"start_year", "end_year"} & positions.keys()):
         ignored.append(table.header[positions.pop("period")])
     # In the order of the header (linear: header.index per column would be quadratic).
@@ -1040,7 +645,7 @@ def read_plan(data: bytes, filename: str) -> PlanFile:
         first_index.setdefault(cell, index)
     ignored.sort(key=first_index.__getitem__)
     if not table.rows:
-        raise PlanFileError("no_rows")
+        raise PlanFileError("followup.planfile.no_rows")
     headers = {name: table.header[index] for name, index in positions.items()}
     order = {table.header[index]: index for index in sorted(positions.values(), reverse=True)}
 

@@ -9,9 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delaktig.participation.models import LadderStep, Process, ProcessTransition
+from delaktig.participation.workflow import Status as ProcessStatus
 
 from .charts import format_number
-from .models import Activity, Commitment, Indicator, ProgressNote, Sex, Strategy
+from .models import ActionPlan, Activity, Commitment, Indicator, ProgressNote, Sex, Strategy
 from .reporting import (
     ActivityLine,
     ActorLine,
@@ -25,6 +26,7 @@ from .reporting import (
     StatusCount,
 )
 from .selectors import status_counts
+from .status import ActivityStatus, CommitmentStatus
 
 YEARS_SHOWN = 4
 
@@ -109,7 +111,9 @@ def _dialogues(strategy: Strategy, year: int) -> tuple[tuple[LadderLine, ...], i
     start, end = _year_bounds(year)
     processes = Process.objects.filter(
         organisation_id=strategy.organisation_id, published_at__lt=end
-    ).annotate(closed_at=Min("transitions__created", filter=Q(transitions__to_status="closed")))
+    ).annotate(
+        closed_at=Min("transitions__created", filter=Q(transitions__to_status=ProcessStatus.CLOSED))
+    )
     per_step: Counter[int] = Counter(
         step
         for step, closed_at in processes.values_list("ladder_step", "closed_at")
@@ -122,7 +126,7 @@ def _dialogues(strategy: Strategy, year: int) -> tuple[tuple[LadderLine, ...], i
     closed_ids = (
         ProcessTransition.objects.filter(
             process__organisation_id=strategy.organisation_id,
-            to_status="closed",
+            to_status=ProcessStatus.CLOSED,
             created__gte=start,
             created__lt=end,
         )
@@ -148,14 +152,67 @@ def _as_of(activity: Activity, end: datetime.datetime) -> tuple[str, int | None,
         note = before[0]
         progress = next((n.progress for n in before if n.progress is not None), None)
         return note.status, progress, note.status_reason
-    return notes[-1].previous_status or "not_started", None, ""
+    return notes[-1].previous_status or ActivityStatus.NOT_STARTED.value, None, ""
 
 
-def build_report(
-    strategy: Strategy, year: int, *, include_unpublished: bool = False
-) -> AnnualReport:
-    """The annual follow-up report of ``strategy`` for ``year``, all labels translated."""
-    start, end = _year_bounds(year)
+def _activity_line(
+    activity: Activity, number: str, year: tuple[datetime.datetime, datetime.datetime]
+) -> ActivityLine:
+    """An activity as it stood when the year ended, with the notes written during it."""
+    start, end = year
+    status_labels = dict(ActivityStatus.choices)
+    status, progress, reason = _as_of(activity, end)
+    notes = [n for n in activity.all_notes if start <= n.created < end]  # type: ignore[attr-defined]
+    return ActivityLine(
+        code=number,
+        title=activity.title,
+        responsible_unit=activity.responsible_unit,
+        period=activity.period,
+        status=status,
+        status_label=str(status_labels[status]),
+        status_reason=reason,
+        progress=progress,
+        notes=tuple(
+            NoteLine(
+                date=timezone.localtime(note.created).date(),
+                text=note.text,
+                status_label=str(status_labels[note.status]) if note.status_changed else "",
+            )
+            for note in notes
+        ),
+        goals=tuple(str(goal) for goal in activity.goals.all()),
+        dialogues=tuple(process.title for process in activity.processes.all()),
+    )
+
+
+def _plan_section(
+    plan: ActionPlan, year: tuple[datetime.datetime, datetime.datetime]
+) -> PlanSection:
+    areas = []
+    for area in plan.areas.all():
+        lines = tuple(
+            _activity_line(activity, f"{area.position}.{activity.position}", year)
+            for activity in area.activities.all()
+        )
+        areas.append(
+            AreaSection(
+                number=area.position,
+                title=area.title,
+                status_counts=_counts([line.status for line in lines]),
+                activities=lines,
+            )
+        )
+    return PlanSection(
+        title=plan.title,
+        period=plan.period,
+        status_counts=_counts([line.status for area in areas for line in area.activities]),
+        areas=tuple(areas),
+        published=plan.published,
+    )
+
+
+def _plans(strategy: Strategy, year: int, *, include_unpublished: bool) -> list[ActionPlan]:
+    """The plans in force during the year, with activities, notes, goals and dialogues."""
     plans = strategy.plans.filter(start_year__lte=year, end_year__gte=year)
     if not include_unpublished:
         plans = plans.filter(published=True)
@@ -163,74 +220,24 @@ def build_report(
     activities = Activity.objects.prefetch_related(
         Prefetch("notes", queryset=notes, to_attr="all_notes"),
         "goals",
-        Prefetch("processes", queryset=Process.objects.exclude(status="draft")),
+        Prefetch("processes", queryset=Process.objects.exclude(status=ProcessStatus.DRAFT)),
     ).order_by("position", "id")
-    plans = plans.prefetch_related(Prefetch("areas__activities", queryset=activities))
-    status_labels = dict(Activity._meta.get_field("status").choices or [])
-    plan_sections = []
-    for plan in plans:
-        area_sections = []
-        plan_statuses: list[str] = []
-        for area in plan.areas.all():
-            lines = []
-            for activity in area.activities.all():
-                status, progress, reason = _as_of(activity, end)
-                year_notes = [n for n in activity.all_notes if start <= n.created < end]  # type: ignore[attr-defined]
-                plan_statuses.append(status)
-                lines.append(
-                    ActivityLine(
-                        code=f"{area.position}.{activity.position}",
-                        title=activity.title,
-                        responsible_unit=activity.responsible_unit,
-                        period=activity.period,
-                        status=status,
-                        status_label=str(status_labels[status]),
-                        status_reason=reason,
-                        progress=progress,
-                        notes=tuple(
-                            NoteLine(
-                                date=timezone.localtime(note.created).date(),
-                                text=note.text,
-                                status_label=str(status_labels[note.status])
-                                if note.status_changed
-                                else "",
-                            )
-                            for note in year_notes
-                        ),
-                        goals=tuple(str(goal) for goal in activity.goals.all()),
-                        dialogues=tuple(process.title for process in activity.processes.all()),
-                    )
-                )
-            area_sections.append(
-                AreaSection(
-                    number=area.position,
-                    title=area.title,
-                    status_counts=_counts([line.status for line in lines]),
-                    activities=tuple(lines),
-                )
-            )
-        plan_sections.append(
-            PlanSection(
-                title=plan.title,
-                period=plan.period,
-                status_counts=_counts(plan_statuses),
-                areas=tuple(area_sections),
-                published=plan.published,
-            )
-        )
-    indicators = strategy.indicators.select_related("goal").prefetch_related("values")
-    dialogues, due, given = _dialogues(strategy, year)
+    return list(plans.prefetch_related(Prefetch("areas__activities", queryset=activities)))
+
+
+def _actors(strategy: Strategy, year: int) -> tuple[ActorLine, ...]:
+    """The actors joined by the end of the year (ended since, too), with the year's reports."""
     commitments = (
         Commitment.objects.filter(
             strategy=strategy,
-            status__in=[Commitment.Status.ACTIVE, Commitment.Status.ENDED],
+            status__in=[CommitmentStatus.ACTIVE, CommitmentStatus.ENDED],
             joined_on__lte=datetime.date(year, 12, 31),
         )
         .select_related("actor")
         .prefetch_related("activities")
         .order_by("actor__name")
     )
-    actors = tuple(
+    return tuple(
         ActorLine(
             name=commitment.actor.name,
             kind=str(commitment.actor.get_kind_display()),
@@ -241,16 +248,26 @@ def build_report(
         )
         for commitment in commitments
     )
+
+
+def build_report(
+    strategy: Strategy, year: int, *, include_unpublished: bool = False
+) -> AnnualReport:
+    """The annual follow-up report of ``strategy`` for ``year``, all labels translated."""
+    bounds = _year_bounds(year)
+    plans = _plans(strategy, year, include_unpublished=include_unpublished)
+    indicators = strategy.indicators.select_related("goal").prefetch_related("values")
+    dialogues, due, given = _dialogues(strategy, year)
     return AnnualReport(
         title=_("Uppföljning %(year)s: %(strategy)s") % {"year": year, "strategy": strategy.title},
         strategy=strategy.title,
         organisation=strategy.organisation.name,
         year=year,
         generated_on=timezone.localdate(),
-        plans=tuple(plan_sections),
+        plans=tuple(_plan_section(plan, bounds) for plan in plans),
         indicators=tuple(_indicator_line(indicator, year) for indicator in indicators),
         dialogues=dialogues,
         feedback_due=due,
         feedback_given=given,
-        actors=actors,
+        actors=_actors(strategy, year),
     )

@@ -32,9 +32,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
-
-from delaktig.core.errors import DelaktigError
 
 from .reporting import AnnualReport
 
@@ -55,10 +52,9 @@ _RENDERERS = (
 )
 
 
-class ReportBusy(DelaktigError):
-    code = "report_busy"
-    status = 503
-    default_message = _("Rapporten håller på att skapas. Försök igen om en stund.")
+class ReportBusy(Exception):  # noqa: N818 - the page it leads to says "busy", not "error"
+    """The file is being built by another request that did not finish in time: the server is
+    busy, nobody did anything wrong. The view answers 503 with Retry-After."""
 
 
 def caching_enabled() -> bool:

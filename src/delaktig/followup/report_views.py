@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from . import selectors
 from .models import Strategy
@@ -43,10 +44,10 @@ def render_pdf(report: AnnualReport) -> bytes:
     )
 
 
-def _busy(request: HttpRequest, error: ReportBusy) -> HttpResponse:
-    response = render(
-        request, "followup/report_busy.html", {"message": error.message}, status=error.status
-    )
+def _busy(request: HttpRequest) -> HttpResponse:
+    """Another request is building the file and did not finish in time: try again soon."""
+    message = _("Rapporten håller på att skapas. Försök igen om en stund.")
+    response = render(request, "followup/report_busy.html", {"message": message}, status=503)
     response["Retry-After"] = "10"
     return response
 
@@ -56,8 +57,8 @@ def report_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     data, filename, _strategy = _report(request, slug, year)
     try:
         pdf = report_file(data, "pdf", lambda: render_pdf(data))
-    except ReportBusy as error:
-        return _busy(request, error)
+    except ReportBusy:
+        return _busy(request)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}.pdf"'
     return response
@@ -69,8 +70,8 @@ def report_docx(request: HttpRequest, slug: str, year: int) -> HttpResponse:
     data, filename, _strategy = _report(request, slug, year)
     try:
         document = report_file(data, "docx", lambda: render_docx(data))
-    except ReportBusy as error:
-        return _busy(request, error)
+    except ReportBusy:
+        return _busy(request)
     response = HttpResponse(
         document,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -3,25 +3,43 @@
 from collections import Counter
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from .models import ActionPlan, Activity, Indicator, IndicatorValue, Sex, Strategy
-from .status import ActivityStatus
+from delaktig.accounts.types import Visitor
+from delaktig.participation.workflow import Status as ProcessStatus
+
+from .models import (
+    ActionPlan,
+    Activity,
+    ActorActivity,
+    Commitment,
+    Indicator,
+    IndicatorValue,
+    Network,
+    NetworkDocument,
+    Sex,
+    Strategy,
+)
+from .status import ActivityStatus, CommitmentStatus
+
+VIEW_DOCUMENTS = "followup.view_network_documents"
 
 
-def visible_strategies(user: Any) -> QuerySet[Strategy]:
-    """Published strategies, and the unpublished ones of organisations the user works for."""
+def visible_strategies(viewer: Visitor) -> QuerySet[Strategy]:
+    """Published strategies, and the unpublished ones of organisations the viewer works for."""
     from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 
     queryset = Strategy.objects.select_related("organisation", "adopted_by")
-    if is_administrator(user):
+    if is_administrator(viewer):
         return queryset
-    return queryset.filter(Q(published=True) | Q(organisation_id__in=staff_organisation_ids(user)))
+    return queryset.filter(
+        Q(published=True) | Q(organisation_id__in=staff_organisation_ids(viewer))
+    )
 
 
-def visible_plans(user: Any, strategy: Strategy) -> QuerySet[ActionPlan]:
+def visible_plans(viewer: Visitor, strategy: Strategy) -> QuerySet[ActionPlan]:
     plans = strategy.plans.all()
-    if not user.has_perm("followup.view_unpublished", strategy):
+    if not viewer.has_perm("followup.view_unpublished", strategy):
         plans = plans.filter(published=True)
     return plans
 
@@ -38,7 +56,9 @@ def plan_activities(plan: ActionPlan) -> QuerySet[Activity]:
         .select_related("area")
         .prefetch_related("goals", "perspectives", "gender_equality_goals", "sdg_targets")
         .annotate(
-            dialogue_count=Count("processes", filter=~Q(processes__status="draft"), distinct=True)
+            dialogue_count=Count(
+                "processes", filter=~Q(processes__status=ProcessStatus.DRAFT), distinct=True
+            )
         )
         .order_by("area__position", "area__id", "position", "id")
     )
@@ -83,3 +103,99 @@ def plans_with_activities(plans: QuerySet[ActionPlan]) -> list[ActionPlan]:
             Prefetch("areas__activities", queryset=Activity.objects.only("id", "status", "area"))
         )
     )
+
+
+# --- Joined actors ---
+
+
+def active_commitments(strategy: Strategy) -> QuerySet[Commitment]:
+    """The actors that have joined a strategy, for the list on its page."""
+    return (
+        Commitment.objects.filter(strategy=strategy, status=CommitmentStatus.ACTIVE)
+        .select_related("actor", "actor__municipality")
+        .order_by("joined_on", "actor__name")
+    )
+
+
+def joined_commitments(strategy: Strategy) -> QuerySet[Commitment]:
+    """The active commitments of a strategy, for its public pages: actor, goals, activities."""
+    return active_commitments(strategy).prefetch_related(
+        "goals",
+        Prefetch(
+            "activities",
+            queryset=ActorActivity.objects.order_by("-year", "title", "pk").prefetch_related(
+                "goals"
+            ),
+        ),
+    )
+
+
+def own_commitments(viewer: Visitor, strategy: Strategy) -> QuerySet[Commitment]:
+    """The requests the viewer sent for a strategy, and the commitments they are contact for."""
+    if not viewer.is_authenticated:
+        return Commitment.objects.none()
+    return (
+        Commitment.objects.filter(
+            Q(contact_user=viewer) | Q(requested_by=viewer), strategy=strategy
+        )
+        .select_related("actor")
+        .order_by("created")
+    )
+
+
+def commitments_for_review(strategy: Strategy) -> QuerySet[Commitment]:
+    """All commitments of a strategy for its officials: pending first, then active, ended."""
+    return (
+        Commitment.objects.filter(strategy=strategy)
+        .select_related("actor", "actor__municipality", "contact_user")
+        .annotate(
+            rank=Case(
+                When(status=CommitmentStatus.PENDING, then=Value(0)),
+                When(status=CommitmentStatus.ACTIVE, then=Value(1)),
+                When(status=CommitmentStatus.ENDED, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("rank", "created", "pk")
+    )
+
+
+def verified_address(user_id: int | None) -> str:
+    """The person's verified account address (the primary one first), or ''."""
+    from allauth.account.models import EmailAddress
+
+    if user_id is None:
+        return ""
+    found = (
+        EmailAddress.objects.filter(user_id=user_id, verified=True)
+        .order_by("-primary", "pk")
+        .values_list("email", flat=True)
+        .first()
+    )
+    return found or ""
+
+
+def decision_recipient(commitment: Commitment) -> str:
+    """Where the decision on a request goes: the contact address once it is confirmed,
+    otherwise the requester's own verified address ('' when there is neither)."""
+    if commitment.contact_confirmed_at is not None and commitment.contact_email:
+        return commitment.contact_email
+    return verified_address(commitment.requested_by_id)
+
+
+# --- Networks ---
+
+
+def is_network_member(viewer: Visitor, network: Network) -> bool:
+    if not viewer.is_authenticated:
+        return False
+    return network.members.filter(user=viewer).exists()
+
+
+def visible_documents(viewer: Visitor, network: Network) -> QuerySet[NetworkDocument]:
+    """The documents the viewer may see: public ones, and all for members and staff."""
+    documents = network.documents.select_related("uploaded_by")
+    if viewer.has_perm(VIEW_DOCUMENTS, network):
+        return documents
+    return documents.filter(public=True)

@@ -1,11 +1,11 @@
 """Staff editors for strategies, goals, plans, areas, activities and indicators."""
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Model, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +14,9 @@ from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
-from delaktig.core.errors import DelaktigError
+from delaktig.accounts.types import User
+from delaktig.core.errors import require_perm
+from delaktig.core.forms import form_errors, form_status
 from delaktig.core.params import id_param
 
 from . import services
@@ -40,15 +42,14 @@ from .models import (
     Sex,
     Strategy,
 )
-from .status import ActivityStatus
+from .status import ActivityStatus, CommitmentStatus
 from .views import report_years
 
 PERM = services.PERM
 
 
-def _check(request: HttpRequest, obj: Any) -> None:
-    if not request.user.has_perm(PERM, obj):
-        raise PermissionDenied
+def _check(request: HttpRequest, obj: Model) -> None:
+    require_perm(request.user, PERM, obj)
 
 
 def _form_page(
@@ -64,23 +65,21 @@ def _form_page(
 ) -> HttpResponse:
     """One form on a page: save through ``save`` and go to ``success``; errors keep input."""
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             saved = save(form.cleaned_data)
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, _("Sparat."))
             return redirect(success(saved))
     return render(
         request,
         "followup/staff/form.html",
         {"form": form, "title": title, "back": back, "intro": intro, "multipart": multipart},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
-def _data(form: Any, cleaned: dict[str, Any], skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    return {name: cleaned[name] for name in form.Meta.fields if name not in skip}
+def _fields(form: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The form's model fields, as the services take them."""
+    return {name: form.cleaned_data[name] for name in form.Meta.fields if name not in skip}
 
 
 @staff_required
@@ -108,11 +107,8 @@ def strategy_create(request: HttpRequest) -> HttpResponse:
         form=form,
         title=_("Ny strategi"),
         back=reverse("followup_staff:list"),
-        save=lambda data: services.strategy_save(
-            actor=request.user,
-            strategy=None,
-            organisation=data["organisation"],
-            data=_data(form, data),
+        save=lambda data: services.strategy_create(
+            actor=cast(User, request.user), organisation=data["organisation"], **_fields(form)
         ),
         success=lambda strategy: reverse("followup_staff:strategy", args=[strategy.pk]),
     )
@@ -133,22 +129,16 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
         organisations=official_organisations(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.strategy_save(
-                actor=request.user,
-                strategy=strategy,
-                organisation=strategy.organisation,
-                data=_data(form, form.cleaned_data),
+        with form_errors(form):
+            services.strategy_update(
+                actor=cast(User, request.user), strategy=strategy, **_fields(form)
             )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, _("Strategin är sparad."))
             return redirect("followup_staff:strategy", pk=strategy.pk)
     goals = strategy.goals.prefetch_related("gender_equality_goals", "sdg_targets")
     plans = strategy.plans.annotate(activity_count=Count("areas__activities"))
     indicators = strategy.indicators.select_related("goal").annotate(value_count=Count("values"))
-    pending = strategy.commitments.filter(status="pending").count()
+    pending = strategy.commitments.filter(status=CommitmentStatus.PENDING).count()
     return render(
         request,
         "followup/staff/strategy.html",
@@ -161,7 +151,7 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "pending_commitments": pending,
             "years": report_years(strategy),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -176,8 +166,12 @@ def goal_edit(request: HttpRequest, pk: int | None = None, strategy_pk: int | No
         form=form,
         title=_("Ändra mål") if goal else _("Nytt mål"),
         back=reverse("followup_staff:strategy", args=[strategy.pk]),
-        save=lambda data: services.goal_save(
-            actor=request.user, strategy=strategy, goal=goal, data=_data(form, data)
+        save=lambda _data: (
+            services.goal_update(actor=cast(User, request.user), goal=goal, **_fields(form))
+            if goal
+            else services.goal_create(
+                actor=cast(User, request.user), strategy=strategy, **_fields(form)
+            )
         ),
         success=lambda _saved: reverse("followup_staff:strategy", args=[strategy.pk]) + "#mal",
     )
@@ -196,8 +190,8 @@ def plan_create(request: HttpRequest, strategy_pk: int) -> HttpResponse:
         form=form,
         title=_("Ny handlingsplan"),
         back=reverse("followup_staff:strategy", args=[strategy.pk]),
-        save=lambda data: services.plan_save(
-            actor=request.user, strategy=strategy, plan=None, data=_data(form, data)
+        save=lambda _data: services.plan_create(
+            actor=cast(User, request.user), strategy=strategy, **_fields(form)
         ),
         success=lambda plan: reverse("followup_staff:plan", args=[plan.pk]),
     )
@@ -218,8 +212,8 @@ def plan_settings(request: HttpRequest, pk: int) -> HttpResponse:
         form=form,
         title=_("Ändra handlingsplanen"),
         back=reverse("followup_staff:plan", args=[plan.pk]),
-        save=lambda data: services.plan_save(
-            actor=request.user, strategy=plan.strategy, plan=plan, data=_data(form, data)
+        save=lambda _data: services.plan_update(
+            actor=cast(User, request.user), plan=plan, **_fields(form)
         ),
         success=lambda saved: reverse("followup_staff:plan", args=[saved.pk]),
     )
@@ -231,11 +225,10 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     area_form = AreaForm(request.POST or None, plan=plan, prefix="area")
     if request.method == "POST" and area_form.is_valid():
-        services.area_save(
-            actor=request.user, plan=plan, area=None, data=_data(area_form, area_form.cleaned_data)
-        )
-        messages.success(request, _("Området är tillagt."))
-        return redirect(reverse("followup_staff:plan", args=[plan.pk]) + "#omraden")
+        with form_errors(area_form):
+            services.area_create(actor=cast(User, request.user), plan=plan, **_fields(area_form))
+            messages.success(request, _("Området är tillagt."))
+            return redirect(reverse("followup_staff:plan", args=[plan.pk]) + "#omraden")
     return _plan_page(request, plan, area_form=area_form, upload_form=UploadForm())
 
 
@@ -254,7 +247,7 @@ def _plan_page(request: HttpRequest, plan: ActionPlan, *, area_form: Any, upload
             "area_form": area_form,
             "upload_form": upload_form,
         },
-        status=400 if area_form.errors or upload_form.errors else 200,
+        status=form_status(area_form) if area_form.errors else form_status(upload_form),
     )
 
 
@@ -268,8 +261,8 @@ def area_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form=form,
         title=_("Ändra området"),
         back=reverse("followup_staff:plan", args=[area.plan_id]),
-        save=lambda data: services.area_save(
-            actor=request.user, plan=area.plan, area=area, data=_data(form, data)
+        save=lambda _data: services.area_update(
+            actor=cast(User, request.user), area=area, **_fields(form)
         ),
         success=lambda _saved: reverse("followup_staff:plan", args=[area.plan_id]),
     )
@@ -294,11 +287,13 @@ def activity_edit(
     form = ActivityForm(request.POST or None, instance=activity, plan=plan, initial={"area": area})
 
     def save(data: dict[str, Any]) -> Activity:
-        return services.activity_save(
-            actor=request.user,
-            area=data["area"],
-            activity=activity,
-            data=_data(form, data, skip=("area",)),
+        fields = _fields(form, skip=("area",))
+        if activity is None:
+            return services.activity_create(
+                actor=cast(User, request.user), area=data["area"], **fields
+            )
+        return services.activity_update(
+            actor=cast(User, request.user), activity=activity, area=data["area"], **fields
         )
 
     return _form_page(
@@ -328,18 +323,15 @@ def activity_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form):
             services.activity_report_progress(
-                actor=request.user,
+                actor=cast(User, request.user),
                 activity=activity,
                 status=data["status"],
                 status_reason=data["status_reason"],
                 progress=data["progress"],
                 text=data["text"],
             )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(
                 request,
                 _("Lägesrapporten för ”%(title)s” är sparad.") % {"title": activity.title},
@@ -353,7 +345,7 @@ def activity_progress(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "followup/staff/progress.html",
         {"activity": activity, "form": form, "notes": notes, "plan": activity.area.plan},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -364,13 +356,13 @@ def plan_import_upload(request: HttpRequest, pk: int) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
+        with form_errors(form, "file"):
             plan_import = services.plan_import_read(
-                actor=request.user, plan=plan, data=upload.read(), filename=upload.name or ""
+                actor=cast(User, request.user),
+                plan=plan,
+                data=upload.read(),
+                filename=upload.name or "",
             )
-        except DelaktigError as error:
-            form.add_error("file", error.message)
-        else:
             return redirect("followup_staff:plan_import", pk=plan_import.pk)
     return _plan_page(request, plan, area_form=AreaForm(plan=plan, prefix="area"), upload_form=form)
 
@@ -386,17 +378,15 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_import.plan
     _check(request, plan.strategy)
     if request.method == "POST":
-        try:
-            created = services.plan_import_apply(actor=request.user, plan_import=plan_import)
-        except DelaktigError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(
-                request,
-                _("%(count)s aktiviteter är importerade till ”%(plan)s”.")
-                % {"count": created, "plan": plan.title},
-            )
-            return redirect("followup_staff:plan", pk=plan.pk)
+        created = services.plan_import_apply(
+            actor=cast(User, request.user), plan_import=plan_import
+        )
+        messages.success(
+            request,
+            _("%(count)s aktiviteter är importerade till ”%(plan)s”.")
+            % {"count": created, "plan": plan.title},
+        )
+        return redirect("followup_staff:plan", pk=plan.pk)
     from . import planfile
 
     rows = [planfile.PlanRow.from_dict(item) for item in plan_import.rows]
@@ -437,8 +427,8 @@ def indicator_create(request: HttpRequest, strategy_pk: int) -> HttpResponse:
         form=form,
         title=_("Ny indikator"),
         back=reverse("followup_staff:strategy", args=[strategy.pk]),
-        save=lambda data: services.indicator_save(
-            actor=request.user, strategy=strategy, indicator=None, data=_data(form, data)
+        save=lambda _data: services.indicator_create(
+            actor=cast(User, request.user), strategy=strategy, **_fields(form)
         ),
         success=lambda indicator: reverse("followup_staff:indicator", args=[indicator.pk]),
     )
@@ -453,11 +443,8 @@ def indicator_settings(request: HttpRequest, pk: int) -> HttpResponse:
         form=form,
         title=_("Ändra indikatorn"),
         back=reverse("followup_staff:indicator", args=[indicator.pk]),
-        save=lambda data: services.indicator_save(
-            actor=request.user,
-            strategy=indicator.strategy,
-            indicator=indicator,
-            data=_data(form, data),
+        save=lambda _data: services.indicator_update(
+            actor=cast(User, request.user), indicator=indicator, **_fields(form)
         ),
         success=lambda saved: reverse("followup_staff:indicator", args=[saved.pk]),
     )
@@ -477,44 +464,39 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.FILES or None,
         prefix="import",
     )
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "value" and value_form.is_valid():
-                data = value_form.cleaned_data
-                services.indicator_value_set(
-                    actor=request.user,
-                    indicator=indicator,
-                    year=data["year"],
-                    sex=data["sex"],
-                    municipality=data["municipality"],
-                    value=data["value"],
-                    note=data["note"],
-                )
-                messages.success(
-                    request, _("Värdet för %(year)s är sparat.") % {"year": data["year"]}
-                )
-                return redirect("followup_staff:indicator", pk=indicator.pk)
-            if action == "import" and upload_form.is_valid():
-                upload = upload_form.cleaned_data["file"]
-                count = services.indicator_values_import(
-                    actor=request.user,
-                    indicator=indicator,
-                    data=upload.read(),
-                    filename=upload.name or "",
-                )
-                messages.success(request, _("%(count)s värden är importerade.") % {"count": count})
-                return redirect("followup_staff:indicator", pk=indicator.pk)
-            if action == "delete":
-                value = get_object_or_404(
-                    IndicatorValue, pk=id_param(request.POST, "value"), indicator=indicator
-                )
-                services.indicator_value_delete(actor=request.user, value=value)
-                messages.success(request, _("Värdet är borttaget."))
-                return redirect("followup_staff:indicator", pk=indicator.pk)
-        except DelaktigError as error:
-            target = value_form if action == "value" else upload_form
-            target.add_error(None if action == "value" else "file", error.message)
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "value" and value_form.is_valid():
+        data = value_form.cleaned_data
+        with form_errors(value_form):
+            services.indicator_value_set(
+                actor=cast(User, request.user),
+                indicator=indicator,
+                year=data["year"],
+                sex=data["sex"],
+                municipality=data["municipality"],
+                value=data["value"],
+                note=data["note"],
+            )
+            messages.success(request, _("Värdet för %(year)s är sparat.") % {"year": data["year"]})
+            return redirect("followup_staff:indicator", pk=indicator.pk)
+    if action == "import" and upload_form.is_valid():
+        upload = upload_form.cleaned_data["file"]
+        with form_errors(upload_form, "file"):
+            count = services.indicator_values_import(
+                actor=cast(User, request.user),
+                indicator=indicator,
+                data=upload.read(),
+                filename=upload.name or "",
+            )
+            messages.success(request, _("%(count)s värden är importerade.") % {"count": count})
+            return redirect("followup_staff:indicator", pk=indicator.pk)
+    if action == "delete":
+        value = get_object_or_404(
+            IndicatorValue, pk=id_param(request.POST, "value"), indicator=indicator
+        )
+        services.indicator_value_delete(actor=cast(User, request.user), value=value)
+        messages.success(request, _("Värdet är borttaget."))
+        return redirect("followup_staff:indicator", pk=indicator.pk)
     values = indicator.values.select_related("municipality").order_by(
         "-year", "municipality__name", "sex"
     )
@@ -529,20 +511,24 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "upload_form": upload_form,
             "sexes": Sex,
         },
-        status=400 if value_form.errors or upload_form.errors else 200,
+        status=form_status(value_form) if value_form.errors else form_status(upload_form),
     )
 
 
-_MOVABLE: dict[str, Any] = {
+_MOVABLE: dict[str, type[services.Numbered]] = {
     "omrade": FocusArea,
     "aktivitet": Activity,
     "mal": Goal,
     "indikator": Indicator,
 }
-_DELETABLE: dict[str, Any] = {**_MOVABLE, "plan": ActionPlan, "strategi": Strategy}
+_DELETABLE: dict[str, type[services.Deletable]] = {
+    **_MOVABLE,
+    "plan": ActionPlan,
+    "strategi": Strategy,
+}
 
 
-def _back_to(item: Any) -> str:
+def _back_to(item: services.Deletable) -> str:
     if isinstance(item, FocusArea):
         return reverse("followup_staff:plan", args=[item.plan_id])
     if isinstance(item, Activity):
@@ -558,10 +544,10 @@ def item_move(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = _MOVABLE.get(kind)
     if model is None:
         raise Http404
-    item = get_object_or_404(model, pk=pk)
+    item = cast(services.Numbered, get_object_or_404(model, pk=pk))
     _check(request, item)
     services.item_move(
-        actor=request.user,
+        actor=cast(User, request.user),
         item=item,
         direction=1 if request.POST.get("direction") == "down" else -1,
     )
@@ -574,15 +560,11 @@ def item_delete(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = _DELETABLE.get(kind)
     if model is None:
         raise Http404
-    item = get_object_or_404(model, pk=pk)
+    item = cast(services.Deletable, get_object_or_404(model, pk=pk))
     _check(request, item)
     back = _back_to(item)
     if request.method == "POST":
-        try:
-            services.item_delete(actor=request.user, item=item)
-        except DelaktigError as error:
-            messages.error(request, error.message)
-            return redirect(back)
+        services.item_delete(actor=cast(User, request.user), item=item)
         messages.success(request, _("”%(name)s” är borttagen.") % {"name": str(item)})
-        return redirect(back if not isinstance(item, ActionPlan) else _back_to(item))
+        return redirect(back)
     return render(request, "followup/staff/delete.html", {"item": item, "back": back})

@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delaktig.participation.models import Process
+from delaktig.participation.workflow import Status as ProcessStatus
 
 from . import charts, selectors
 from .forms import PlanFilterForm
-from .models import Activity, Commitment, Indicator, Sex, Strategy
+from .models import Activity, Indicator, Network, Sex, Strategy
 
 
 def _strategy(request: HttpRequest, slug: str) -> Strategy:
@@ -27,8 +28,6 @@ def report_years(strategy: Strategy) -> list[int]:
 
 def index(request: HttpRequest) -> HttpResponse:
     strategies = list(selectors.visible_strategies(request.user).prefetch_related("perspectives"))
-    from .models import Network
-
     networks = Network.objects.filter(published=True).select_related("organisation")
     return render(request, "followup/index.html", {"strategies": strategies, "networks": networks})
 
@@ -43,11 +42,7 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
     goals = item.goals.prefetch_related("gender_equality_goals", "sdg_targets__goal")
     indicators = list(item.indicators.select_related("goal"))
     latest = selectors.latest_values(indicators)
-    commitments = (
-        Commitment.objects.filter(strategy=item, status=Commitment.Status.ACTIVE)
-        .select_related("actor", "actor__municipality")
-        .order_by("joined_on", "actor__name")
-    )
+    commitments = selectors.active_commitments(item)
     return render(
         request,
         "followup/strategy.html",
@@ -116,7 +111,7 @@ def activity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "sdg_targets__goal",
             Prefetch(
                 "processes",
-                queryset=Process.objects.exclude(status="draft")
+                queryset=Process.objects.exclude(status=ProcessStatus.DRAFT)
                 .select_related("feedback", "organisation")
                 .order_by("-published_at"),
             ),

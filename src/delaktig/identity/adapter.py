@@ -7,6 +7,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
 
+from delaktig.accounts.types import User
 from delaktig.core.errors import ValidationFailed
 
 from .residency import municipality_for
@@ -27,7 +28,7 @@ def claims_of(sociallogin: Any) -> dict[str, Any]:
     return merged
 
 
-def verify_from_claims(user: Any, claims: dict[str, Any]) -> bool:
+def verify_from_claims(user: User, claims: dict[str, Any]) -> bool:
     number = claims.get(settings.DELAKTIG_EID_NATIONAL_ID_CLAIM)
     if not number:
         logger.warning(

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.accounts.types import User
 from delaktig.core.contributions import (
     Contribution,
     LegalBasis,
@@ -15,11 +16,13 @@ from delaktig.core.contributions import (
     keep,
     staff_records,
 )
+from delaktig.organisations.models import Organisation
 
+from . import errors
 from .models import RegisterEntry, Verification, VerificationCode
 
 
-def _export(user: Any) -> dict[str, Any] | None:
+def _export(user: User) -> dict[str, Any] | None:
     verification = Verification.objects.filter(user=user).select_related("municipality").first()
     if verification is None:
         return None
@@ -30,11 +33,11 @@ def _export(user: Any) -> dict[str, Any] | None:
     }
 
 
-def _erase(user: Any) -> None:
+def _erase(user: User) -> None:
     Verification.objects.filter(user=user).delete()
 
 
-def _export_register(user: Any) -> dict[str, Any] | None:
+def _export_register(user: User) -> dict[str, Any] | None:
     verification = Verification.objects.filter(user=user).first()
     if verification is None:
         return None
@@ -48,7 +51,7 @@ def _export_register(user: Any) -> dict[str, Any] | None:
     return {"municipality": entry.municipality.code, "imported_at": entry.imported_at.isoformat()}
 
 
-def _expire_register(organisation: Any, days: int, now: datetime) -> int:
+def _expire_register(organisation: Organisation, days: int, now: datetime) -> int:
     """Entries from an extract older than ``days``, for the organisation's municipalities."""
     deleted, _ = RegisterEntry.objects.filter(
         municipality__in=organisation.municipalities.all(),
@@ -57,7 +60,7 @@ def _expire_register(organisation: Any, days: int, now: datetime) -> int:
     return deleted
 
 
-def _export_codes(user: Any) -> list[dict[str, Any]]:
+def _export_codes(user: User) -> list[dict[str, Any]]:
     return [
         {
             "issued_at": c.issued_at.isoformat(),
@@ -68,12 +71,12 @@ def _export_codes(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _erase_codes(user: Any) -> None:
+def _erase_codes(user: User) -> None:
     """A used code has done its work; the audit log keeps that an official issued one."""
     VerificationCode.objects.filter(used_by=user).delete()
 
 
-def _expire_codes(organisation: Any, days: int, now: datetime) -> int:
+def _expire_codes(organisation: Organisation, days: int, now: datetime) -> int:
     """Codes used, or expired unused, more than ``days`` ago, in the organisation's
     municipalities."""
     cutoff = now - timedelta(days=days)
@@ -87,6 +90,7 @@ def _expire_codes(organisation: Any, days: int, now: datetime) -> int:
 contribute(
     Contribution(
         app_label="identity",
+        errors=errors.MESSAGES,
         personal_data=(
             PersonalData(
                 key="verification",

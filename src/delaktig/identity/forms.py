@@ -1,13 +1,14 @@
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.organisations.models import Municipality
 
+from .errors import MESSAGES
 from .personnummer import InvalidIdentityNumber, parse
-from .services import INVALID_NUMBER
 
 
 class IdentityCheckForm(forms.Form):
@@ -26,7 +27,7 @@ class IdentityCheckForm(forms.Form):
         label=_("Jag har sett giltig legitimation och kontrollerat folkbokföringen")
     )
 
-    def __init__(self, *args: Any, municipalities: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, municipalities: QuerySet[Municipality], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities  # type: ignore[attr-defined]
 
@@ -36,7 +37,7 @@ class IdentityCheckForm(forms.Form):
         try:
             parse(number, today=timezone.localdate())
         except InvalidIdentityNumber:
-            raise forms.ValidationError(INVALID_NUMBER) from None
+            raise forms.ValidationError(str(MESSAGES["identity.invalid_number"])) from None
         return number
 
 

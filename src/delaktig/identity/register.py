@@ -2,41 +2,44 @@
 
 import csv
 import io
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
+from delaktig.core.catalogue import message
+from delaktig.core.errors import DelaktigError, ValidationFailed
 from delaktig.organisations.models import Municipality
 
 from .models import RegisterEntry
 from .personnummer import InvalidIdentityNumber, identity_hash, parse
 from .services import hash_key
 
-
-@dataclass(frozen=True)
-class RegisterError:
-    line: int
-    reason: str
+Problem = dict[str, str | int]
 
 
-class RegisterFileError(Exception):
-    def __init__(self, errors: list[RegisterError]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"line {e.line}: {e.reason}" for e in errors[:10]))
+def _problem(code: str, line: int, **params: str | int) -> Problem:
+    return {"code": f"identity.register_{code}", "line": line, **params}
+
+
+def problem_messages(error: DelaktigError) -> list[str]:
+    """The line-by-line problems of an ``identity.register_unreadable`` error, as text."""
+    problems: list[Problem] = error.params.get("problems", [])
+    return [message(str(problem["code"]), problem) for problem in problems]
 
 
 def read_register(data: bytes, *, today: datetime | None = None) -> dict[str, str]:
     """Parse ``personnummer;kommunkod`` lines (a header line is allowed; comma or semicolon)
-    into {identity hash: kommunkod}. Every line must be readable, or nothing is imported."""
+    into {identity hash: kommunkod}. Every line must be readable, or nothing is imported:
+    ``identity.register_unreadable`` lists the ``problems`` (each a code, its line and
+    parameters), ``identity.register_empty`` says there was no one in the file."""
     text = data.decode("utf-8-sig", errors="strict")
     dialect = ";" if text.count(";") >= text.count(",") else ","
     day = (today or timezone.now()).date()
     key = hash_key()
     known = set(Municipality.objects.values_list("code", flat=True))
     rows: dict[str, str] = {}
-    errors: list[RegisterError] = []
+    problems: list[Problem] = []
     for number, row in enumerate(csv.reader(io.StringIO(text), delimiter=dialect), start=1):
         cells = [cell.strip() for cell in row]
         if not any(cells):
@@ -44,21 +47,23 @@ def read_register(data: bytes, *, today: datetime | None = None) -> dict[str, st
         if number == 1 and not any(ch.isdigit() for ch in cells[0]):
             continue  # a header
         if len(cells) < 2:
-            errors.append(RegisterError(number, "expected personnummer and kommunkod"))
+            problems.append(_problem("columns", number))
             continue
         try:
             parsed = parse(cells[0], today=day)
         except InvalidIdentityNumber:
-            errors.append(RegisterError(number, "not a valid personnummer or samordningsnummer"))
+            problems.append(_problem("bad_number", number))
             continue
         if cells[1] not in known:
-            errors.append(RegisterError(number, f"unknown kommunkod {cells[1]!r}"))
+            problems.append(_problem("unknown_municipality", number, value=cells[1]))
             continue
         rows[identity_hash(parsed, key=key)] = cells[1]
-    if not rows and not errors:
-        errors.append(RegisterError(0, "the file holds no people"))
-    if errors:
-        raise RegisterFileError(errors)
+    if problems:
+        raise ValidationFailed(
+            "identity.register_unreadable", count=len(problems), problems=problems
+        )
+    if not rows:
+        raise ValidationFailed("identity.register_empty")
     return rows
 
 

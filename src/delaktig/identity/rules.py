@@ -1,12 +1,12 @@
-from typing import Any
-
 import rules
 
 from delaktig.accounts import roles
+from delaktig.accounts.types import Visitor
+from delaktig.organisations.models import Municipality
 
 
 @rules.predicate
-def is_official_for_municipality(user: Any, municipality: Any) -> bool:
+def is_official_for_municipality(user: Visitor, municipality: Municipality | None) -> bool:
     """An official of an organisation that covers the municipality (or any, if none given)."""
     if roles.is_administrator(user):
         return True

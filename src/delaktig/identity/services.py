@@ -2,22 +2,20 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from delaktig.accounts.roles import staff_organisation_ids
+from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
-from delaktig.core.errors import PermissionDenied, RateLimited, ValidationFailed
+from delaktig.core.errors import RateLimited, ValidationFailed, require_perm
+from delaktig.organisations.models import Municipality, Organisation
 
 from .models import Verification, VerificationCode
 from .personnummer import InvalidIdentityNumber, identity_hash, parse
-
-INVALID_NUMBER = _("Personnumret eller samordningsnumret är inte giltigt. Kontrollera siffrorna.")
 
 
 def hash_key() -> bytes:
@@ -31,11 +29,18 @@ def hash_identity_number(text: str) -> str:
     try:
         number = parse(text, today=timezone.localdate())
     except InvalidIdentityNumber:
-        raise ValidationFailed(INVALID_NUMBER) from None
+        raise ValidationFailed("identity.invalid_number", field="identity_number") from None
     return identity_hash(number, key=hash_key())
 
 
-def _save(*, user: Any, method: str, digest: str, municipality: Any, actor: Any) -> Verification:
+def _save(
+    *,
+    user: User,
+    method: str,
+    digest: str,
+    municipality: Municipality | None,
+    actor: User | None,
+) -> Verification:
     verification, _created = Verification.objects.update_or_create(
         user=user,
         defaults={
@@ -49,7 +54,7 @@ def _save(*, user: Any, method: str, digest: str, municipality: Any, actor: Any)
     return verification
 
 
-def _acting_organisation(actor: Any, municipality: Any) -> Any:
+def _acting_organisation(actor: User, municipality: Municipality | None) -> Organisation | None:
     """The verifying official's organisation that covers the municipality, so that its audit
     log shows the action."""
     if municipality is None:
@@ -60,11 +65,10 @@ def _acting_organisation(actor: Any, municipality: Any) -> Any:
 
 
 def verification_by_official(
-    *, actor: Any, user: Any, identity_number: str, municipality: Any
+    *, actor: User, user: User, identity_number: str, municipality: Municipality
 ) -> Verification:
     """An official has seen proof of identity and folkbokföring, and records it."""
-    if not actor.has_perm("identity.verify_resident", municipality):
-        raise PermissionDenied()
+    require_perm(actor, "identity.verify_resident", municipality)
     digest = hash_identity_number(identity_number)
     with transaction.atomic():
         verification = _save(
@@ -84,7 +88,9 @@ def verification_by_official(
     return verification
 
 
-def verification_from_eid(*, user: Any, digest: str, municipality: Any) -> Verification:
+def verification_from_eid(
+    *, user: User, digest: str, municipality: Municipality | None
+) -> Verification:
     """An e-ID broker vouched for the person; ``digest`` is the keyed hash of the
     personnummer it sent (``hash_identity_number``), the number itself is never kept."""
     with transaction.atomic():
@@ -106,26 +112,6 @@ CODE_LENGTH = 12  # about 59 bits
 CODE_ATTEMPTS = (5, 15 * 60)
 
 
-class InvalidCode(ValidationFailed):
-    code = "invalid_code"
-    default_message = _(
-        "Koden stämmer inte, har redan använts eller har gått ut. Kontrollera tecknen eller be "
-        "om en ny kod."
-    )
-
-
-class OtherPerson(ValidationFailed):
-    code = "other_person"
-    default_message = _(
-        "Ditt konto är redan verifierat för en annan person. Koden kan bara användas av den "
-        "den gavs till."
-    )
-
-
-class TooManyCodeAttempts(RateLimited):
-    default_message = _("Du har provat många koder på kort tid. Vänta en kvart och försök igen.")
-
-
 def normalise_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
@@ -139,12 +125,11 @@ def format_code(code: str) -> str:
 
 
 def verification_code_issue(
-    *, actor: Any, identity_number: str, municipality: Any
+    *, actor: User, identity_number: str, municipality: Municipality
 ) -> tuple[VerificationCode, str]:
     """An official has seen proof of identity and folkbokföring of someone without e-ID and
     gives them a one-time code. Returns the code in clear once; only its hash is kept."""
-    if not actor.has_perm("identity.verify_resident", municipality):
-        raise PermissionDenied()
+    require_perm(actor, "identity.verify_resident", municipality)
     digest = hash_identity_number(identity_number)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     now = timezone.now()
@@ -167,12 +152,12 @@ def verification_code_issue(
     return issued, format_code(code)
 
 
-def verification_code_redeem(*, user: Any, code: str) -> Verification:
+def verification_code_redeem(*, actor: User, code: str) -> Verification:
     """The person enters the code in their own account and becomes verified, once."""
-    attempts_key = f"identity:code-attempts:{user.pk}"
+    attempts_key = f"identity:code-attempts:{actor.pk}"
     limit, window = CODE_ATTEMPTS
     if int(cache.get(attempts_key, 0)) >= limit:
-        raise TooManyCodeAttempts()
+        raise RateLimited("identity.too_many_code_attempts", field="code")
     now = timezone.now()
     with transaction.atomic():
         issued = (
@@ -183,15 +168,15 @@ def verification_code_redeem(*, user: Any, code: str) -> Verification:
         if issued is None:
             cache.add(attempts_key, 0, window)
             cache.incr(attempts_key)
-            raise InvalidCode()
-        current = Verification.objects.filter(user=user).first()
+            raise ValidationFailed("identity.invalid_code", field="code")
+        current = Verification.objects.filter(user=actor).first()
         if current is not None and current.identity_hash != issued.identity_hash:
-            raise OtherPerson()
+            raise ValidationFailed("identity.other_person", field="code")
         issued.used_at = now
-        issued.used_by = user
+        issued.used_by = actor
         issued.save(update_fields=["used_at", "used_by"])
         return _save(
-            user=user,
+            user=actor,
             method=Verification.Method.CODE,
             digest=issued.identity_hash,
             municipality=issued.municipality,

@@ -1,10 +1,18 @@
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Initiative, SignatureList
 
+if TYPE_CHECKING:  # ModelForm is generic only to the type checker
+    InitiativeFormBase = forms.ModelForm[Initiative]
+    SignatureListFormBase = forms.ModelForm[SignatureList]
+else:
+    InitiativeFormBase = SignatureListFormBase = forms.ModelForm
 
-class InitiativeForm(forms.ModelForm):
+
+class InitiativeForm(InitiativeFormBase):
     class Meta:
         model = Initiative
         fields = [
@@ -22,7 +30,7 @@ class InitiativeForm(forms.ModelForm):
         }
 
 
-class SignatureListForm(forms.ModelForm):
+class SignatureListForm(SignatureListFormBase):
     class Meta:
         model = SignatureList
         fields = ["kind", "label", "received_on"]

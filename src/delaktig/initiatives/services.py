@@ -1,34 +1,76 @@
+"""Writes for folkinitiativ: officials register the initiative, its name lists and signatures."""
+
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
-from delaktig.core.errors import PermissionDenied, ValidationFailed
+from delaktig.core.errors import ValidationFailed, require_perm
 from delaktig.identity.services import hash_identity_number
+from delaktig.organisations.models import Organisation
 
-from .counting import Count, SignatureRow, count_signatures
 from .models import Initiative, Signature, SignatureList
 
 
-def _require(actor: Any, organisation: Any) -> None:
-    if not actor.has_perm("proposals.handle_proposal", organisation):
-        raise PermissionDenied()
+def initiative_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    title: str,
+    question: str,
+    initiators: str,
+    submitted_on: date,
+    entitled_voters: int,
+    case_number: str = "",
+) -> Initiative:
+    """Register a folkinitiativ handed in to the organisation's fullmäktige."""
+    require_perm(actor, "initiatives.add_initiative", organisation)
+    with transaction.atomic():
+        initiative = Initiative.objects.create(
+            organisation=organisation,
+            title=title,
+            question=question,
+            initiators=initiators,
+            submitted_on=submitted_on,
+            entitled_voters=entitled_voters,
+            case_number=case_number,
+            created_by=actor,
+        )
+        audit_log(
+            actor=actor,
+            action="initiative.create",
+            target=initiative,
+            organisation=organisation,
+        )
+    return initiative
 
 
-def initiative_count(initiative: Initiative) -> Count:
-    rows = [
-        SignatureRow(signed_on, person, valid)
-        for signed_on, person, valid in Signature.objects.filter(
-            signature_list__initiative=initiative
-        ).values_list("signed_on", "identity_hash", "valid")
-    ]
-    return count_signatures(
-        rows, submitted_on=initiative.submitted_on, entitled_voters=initiative.entitled_voters
-    )
+def signature_list_add(
+    *,
+    actor: User,
+    initiative: Initiative,
+    kind: SignatureList.Kind,
+    label: str,
+    received_on: date,
+) -> SignatureList:
+    """Register one name list (on paper or digital) received for the initiative."""
+    require_perm(actor, "initiatives.change_initiative", initiative)
+    with transaction.atomic():
+        signature_list = SignatureList.objects.create(
+            initiative=initiative, kind=kind, label=label, received_on=received_on
+        )
+        audit_log(
+            actor=actor,
+            action="initiative.list",
+            target=initiative,
+            organisation=initiative.organisation,
+            data={"label": signature_list.label},
+        )
+    return signature_list
 
 
 @dataclass
@@ -38,8 +80,32 @@ class LineError:
     message: str
 
 
+def _parse_line(signature_list: SignatureList, number: int, text: str) -> Signature | LineError:
+    """One line ``personnummer; date[; ogiltig: reason]``, as an unsaved signature."""
+    parts = [p.strip() for p in text.split(";")]
+    if len(parts) < 2:
+        return LineError(number, text, _("Skriv personnummer och datum, åtskilda med semikolon."))
+    signed_on: date | None = parse_date(parts[1])
+    if signed_on is None:
+        return LineError(number, text, _("Datumet ska skrivas ÅÅÅÅ-MM-DD."))
+    try:
+        digest = hash_identity_number(parts[0])
+    except ValidationFailed as error:
+        return LineError(number, text, error.message)
+    reason = ""
+    if len(parts) > 2 and parts[2]:
+        reason = parts[2].split(":", 1)[-1].strip() or _("Ogiltig")
+    return Signature(
+        signature_list=signature_list,
+        signed_on=signed_on,
+        identity_hash=digest,
+        valid=not reason,
+        invalid_reason=reason,
+    )
+
+
 def signatures_register(
-    *, actor: Any, signature_list: SignatureList, lines: str
+    *, actor: User, signature_list: SignatureList, lines: str
 ) -> tuple[int, list[LineError]]:
     """Register lines of ``personnummer; date[; ogiltig: reason]``. All or nothing.
 
@@ -47,40 +113,17 @@ def signatures_register(
     that a secretary can correct the paste and send it again.
     """
     initiative = signature_list.initiative
-    _require(actor, initiative.organisation)
+    require_perm(actor, "initiatives.change_initiative", initiative)
     rows: list[Signature] = []
     errors: list[LineError] = []
     for number, raw in enumerate(lines.splitlines(), start=1):
-        text = raw.strip()
-        if not text:
+        if not raw.strip():
             continue
-        parts = [p.strip() for p in text.split(";")]
-        if len(parts) < 2:
-            errors.append(
-                LineError(number, text, _("Skriv personnummer och datum, åtskilda med semikolon."))
-            )
-            continue
-        signed_on: date | None = parse_date(parts[1])
-        if signed_on is None:
-            errors.append(LineError(number, text, _("Datumet ska skrivas ÅÅÅÅ-MM-DD.")))
-            continue
-        try:
-            digest = hash_identity_number(parts[0])
-        except ValidationFailed as error:
-            errors.append(LineError(number, text, error.message))
-            continue
-        reason = ""
-        if len(parts) > 2 and parts[2]:
-            reason = parts[2].split(":", 1)[-1].strip() or _("Ogiltig")
-        rows.append(
-            Signature(
-                signature_list=signature_list,
-                signed_on=signed_on,
-                identity_hash=digest,
-                valid=not reason,
-                invalid_reason=reason,
-            )
-        )
+        parsed = _parse_line(signature_list, number, raw.strip())
+        if isinstance(parsed, LineError):
+            errors.append(parsed)
+        else:
+            rows.append(parsed)
     if errors:
         return 0, errors
     with transaction.atomic():

@@ -37,7 +37,7 @@ def participant_filter(process: Process) -> Q:
     return condition
 
 
-def process_figures(process: Process) -> ProcessFigures:
+def process_figures(*, process: Process) -> ProcessFigures:
     participants = User.objects.filter(participant_filter(process))
     module_figures: dict[str, int] = {}
     for kind in sorted(set(process.modules.values_list("kind", flat=True))):

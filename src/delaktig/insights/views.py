@@ -13,10 +13,10 @@ from .selectors import process_figures
 @staff_required
 def process_figures_view(request: HttpRequest, pk: int) -> HttpResponse:
     process = get_object_or_404(Process, pk=pk)
-    if not request.user.has_perm("participation.view_figures", process):
+    if not request.user.has_perm("insights.view_figures", process):
         raise PermissionDenied
     return render(
         request,
         "staff/process_figures.html",
-        {"process": process, "figures": process_figures(process)},
+        {"process": process, "figures": process_figures(process=process)},
     )

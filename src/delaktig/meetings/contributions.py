@@ -22,7 +22,7 @@ from delaktig.core.contributions import (
     contribute,
 )
 
-from . import demo, services
+from . import demo, errors, services
 from .models import Question, Registration
 
 NEEDS_DEFAULT_DAYS = 30
@@ -66,7 +66,7 @@ def _erase_registrations(user: Any) -> None:
         .select_related("meeting")
     )
     for registration in ahead:
-        services.registration_cancel(user=user, meeting=registration.meeting)
+        services.registration_cancel(actor=user, meeting=registration.meeting)
     Registration.objects.filter(user=user).delete()
 
 
@@ -143,6 +143,7 @@ def _erase_questions(user: Any) -> None:
 contribute(
     Contribution(
         app_label="meetings",
+        errors=errors.MESSAGES,
         personal_data=(
             PersonalData(
                 key="meeting_registrations",

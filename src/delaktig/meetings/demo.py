@@ -10,6 +10,14 @@ from delaktig.organisations.models import Body
 from . import services
 from .models import AgendaItem, Meeting
 
+AGENDA = [
+    "Val av justerare",
+    "Allmänhetens frågestund",
+    "Budget 2027",
+    "Rapport om oavslutade medborgarförslag",
+    "Svar på medborgarförslag om tolk på samiska",
+]
+
 
 def _at(days: int, hour: int) -> datetime:
     return timezone.make_aware(
@@ -18,6 +26,17 @@ def _at(days: int, hour: int) -> datetime:
 
 
 def load(region: Any, residents: list[Any]) -> None:
+    official = region.roles.filter(kind="official").first()
+    _assembly_with_question_time(region, residents, official.user if official else None)
+    webinar = _webinar(region)
+    if official is not None:
+        _put_in_process(webinar, official.user)
+    for person in residents[1:5]:
+        services.registration_create(actor=person, meeting=webinar)
+    _past_event_with_minutes(region)
+
+
+def _assembly_with_question_time(region: Any, residents: list[Any], official: Any) -> None:
     assembly = Body.objects.get(organisation=region, kind="assembly")
     council = Meeting.objects.create(
         organisation=region,
@@ -35,26 +54,19 @@ def load(region: Any, residents: list[Any]) -> None:
         question_time=True,
     )
     question = services.question_submit(
-        asker=residents[3],
+        actor=residents[3],
         meeting=council,
         asker_name=residents[3].display_name,
         text="Hur ska regionen se till att det finns ambulans i Funäsdalen under högsäsongen?",
     )
-    official = region.roles.filter(kind="official").first()
     if official is not None:
-        services.question_accept(actor=official.user, question=question)
-    for position, title in enumerate(
-        [
-            "Val av justerare",
-            "Allmänhetens frågestund",
-            "Budget 2027",
-            "Rapport om oavslutade medborgarförslag",
-            "Svar på medborgarförslag om tolk på samiska",
-        ],
-        start=1,
-    ):
+        services.question_accept(actor=official, question=question)
+    for position, title in enumerate(AGENDA, start=1):
         AgendaItem.objects.create(meeting=council, position=position, title=title)
-    webinar = Meeting.objects.create(
+
+
+def _webinar(region: Any) -> Meeting:
+    return Meeting.objects.create(
         organisation=region,
         kind=Meeting.Kind.WEBINAR,
         title="Webbinarium: så fungerar medborgarförslag",
@@ -67,22 +79,36 @@ def load(region: Any, residents: list[Any]) -> None:
         description="Vi går igenom hur du skriver ett förslag och vad som händer sedan. "
         "Textning finns. Säg till om du behöver teckenspråkstolk.",
     )
-    for person in residents[1:5]:
-        services.registration_create(user=person, meeting=webinar)
-    from delaktig.participation import services as participation_services
-    from delaktig.participation.models import Process
 
-    official = region.roles.filter(kind="official").first()
-    if official is not None:
-        process = Process.objects.get(slug="principer-for-medborgardialog")
-        module = participation_services.module_add(
-            actor=official.user,
-            process=process,
-            kind="meeting",
-            title="Möten",
-            description="Webbinarium om hur du kan delta.",
-        )
-        Meeting.objects.filter(pk=webinar.pk).update(module=module)
+
+def _put_in_process(webinar: Meeting, official: Any) -> None:
+    """The webinar belongs to the open dialogue on principles, in a running "Möten" phase
+    (which allows registering) until the webinar ends."""
+    from delaktig.participation import services as participation_services
+    from delaktig.participation.models import Phase, Process
+
+    process = Process.objects.get(slug="principer-for-medborgardialog")
+    module = participation_services.module_add(
+        actor=official,
+        process=process,
+        kind="meeting",
+        title="Möten",
+        description="Webbinarium om hur du kan delta.",
+    )
+    Phase.objects.create(
+        process=process,
+        module=module,
+        phase_type="events",
+        name="Möten",
+        description="Anmäl dig till webbinariet.",
+        starts_at=timezone.now() - timedelta(days=14),
+        ends_at=webinar.ends_at,
+    )
+    Meeting.objects.filter(pk=webinar.pk).update(module=module)
+    webinar.module = module
+
+
+def _past_event_with_minutes(region: Any) -> None:
     Meeting.objects.create(
         organisation=region,
         kind=Meeting.Kind.PUBLIC_EVENT,

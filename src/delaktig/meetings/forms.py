@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,14 +7,25 @@ from delaktig.core.forms import https_urls
 
 from .models import AgendaItem, Meeting, Registration
 
+if TYPE_CHECKING:  # ModelForm is generic only to the type checker
+    from django.db.models import QuerySet
 
-class RegistrationForm(forms.ModelForm):
+    from delaktig.organisations.models import Organisation
+
+    RegistrationFormBase = forms.ModelForm[Registration]
+    MeetingFormBase = forms.ModelForm[Meeting]
+    AgendaItemFormBase = forms.ModelForm[AgendaItem]
+else:
+    RegistrationFormBase = MeetingFormBase = AgendaItemFormBase = forms.ModelForm
+
+
+class RegistrationForm(RegistrationFormBase):
     class Meta:
         model = Registration
         fields = ["interpreter", "hearing_loop", "diet", "other_needs"]
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(MeetingFormBase):
     class Meta:
         formfield_callback = https_urls
         model = Meeting
@@ -52,7 +63,7 @@ class MeetingForm(forms.ModelForm):
             "mode": forms.RadioSelect,
         }
 
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisations: "QuerySet[Organisation]", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from delaktig.organisations.models import Body
 
@@ -75,7 +86,8 @@ class MeetingForm(forms.ModelForm):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("Mötet måste sluta efter att det börjar."))
-        if data.get("mode") in {"digital", "hybrid"} and not data.get("remote_link"):
+        remote = data.get("mode") in {Meeting.Mode.DIGITAL, Meeting.Mode.HYBRID}
+        if remote and not data.get("remote_link"):
             self.add_error("remote_link", _("Ange länken för att delta på distans."))
         body, organisation = data.get("body"), data.get("organisation")
         if body and organisation and body.organisation_id != organisation.pk:
@@ -83,14 +95,14 @@ class MeetingForm(forms.ModelForm):
         return data
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(AgendaItemFormBase):
     class Meta:
         formfield_callback = https_urls
         model = AgendaItem
         fields = ["position", "title", "description", "document_url"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, meeting: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, meeting: Meeting | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.meeting = meeting
 

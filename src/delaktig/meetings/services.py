@@ -1,28 +1,128 @@
-"""Registrations for public events: capacity, a waiting list, and promotion on cancellation."""
+"""Meetings: the organiser's meeting and agenda, registrations with a waiting list, reminders,
+and allmänhetens frågestund (question time)."""
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import (
-    DelaktigError,
-    InvalidTransition,
-    PermissionDenied,
+    Conflict,
+    NotAllowedInPhase,
     ValidationFailed,
+    require_perm,
 )
 from delaktig.notifications.outbox import email_queue
+from delaktig.organisations.models import Body, Organisation
+from delaktig.participation.models import ProcessModule
 
-from .models import Meeting, Registration
+from .models import AgendaItem, Meeting, Question, Registration
+from .selectors import question_deadline, question_rules_for
+from .workflow import QUESTION_MACHINE, REGISTRATION_MACHINE, QuestionAction, RegistrationAction
+
+# --- The organiser's meeting ---
 
 
-class RegistrationClosed(DelaktigError):
-    code = "registration_closed"
-    status = 409
-    default_message = _("Det går inte att anmäla sig till det här mötet.")
+def meeting_save(
+    *,
+    actor: User,
+    meeting: Meeting | None = None,
+    organisation: Organisation,
+    kind: str,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    body: Body | None = None,
+    # A councils.Council; typed by its base, as councils sits above meetings in the house.
+    council: models.Model | None = None,
+    module: ProcessModule | None = None,
+    description: str = "",
+    mode: str = Meeting.Mode.PHYSICAL,
+    location: str = "",
+    accessibility_info: str = "",
+    remote_link: str = "",
+    webcast_link: str = "",
+    capacity: int | None = None,
+    registration_open: bool = False,
+    question_time: bool = False,
+    published: bool = True,
+    minutes: str = "",
+) -> Meeting:
+    """Create a meeting (``meeting`` None) or change one; minutes are dated when first given."""
+    require_perm(actor, "meetings.add_meeting", organisation)
+    if ends_at <= starts_at:
+        raise ValidationFailed("meetings.ends_before_start", field="ends_at")
+    if mode != Meeting.Mode.PHYSICAL and not remote_link:
+        raise ValidationFailed("meetings.remote_link_missing", field="remote_link")
+    if body is not None and body.organisation_id != organisation.pk:
+        raise ValidationFailed("meetings.body_of_other_organisation", field="body")
+    fields: dict[str, Any] = {
+        "organisation": organisation,
+        "kind": kind,
+        "title": title,
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "body": body,
+        "council": council,
+        "module": module,
+        "description": description,
+        "mode": mode,
+        "location": location,
+        "accessibility_info": accessibility_info,
+        "remote_link": remote_link,
+        "webcast_link": webcast_link,
+        "capacity": capacity,
+        "registration_open": registration_open,
+        "question_time": question_time,
+        "published": published,
+        "minutes": minutes,
+    }
+    with transaction.atomic():
+        if meeting is None:
+            saved = Meeting(**fields)
+        else:
+            saved = Meeting.objects.select_for_update().get(pk=meeting.pk)
+            # Asked of the meeting as stored, not as the form may have changed it.
+            require_perm(actor, "meetings.change_meeting", saved)
+            for name, value in fields.items():
+                setattr(saved, name, value)
+        if saved.minutes and not saved.minutes_published_at:
+            saved.minutes_published_at = timezone.now()
+        saved.save()
+        audit_log(actor=actor, action="meeting.save", target=saved, organisation=saved.organisation)
+    return saved
+
+
+def agenda_item_add(
+    *,
+    actor: User,
+    meeting: Meeting,
+    position: int,
+    title: str,
+    description: str = "",
+    document_url: str = "",
+) -> AgendaItem:
+    """Add an item to the meeting's agenda under the number ``position``."""
+    require_perm(actor, "meetings.change_meeting", meeting)
+    try:
+        with transaction.atomic():
+            return AgendaItem.objects.create(
+                meeting=meeting,
+                position=position,
+                title=title,
+                description=description,
+                document_url=document_url,
+            )
+    except IntegrityError:
+        raise ValidationFailed(
+            "meetings.agenda_position_taken", number=position, field="position"
+        ) from None
+
+
+# --- Registrations ---
 
 
 def _tell(registration: Registration, template: str) -> None:
@@ -41,27 +141,32 @@ def _tell(registration: Registration, template: str) -> None:
 
 def registration_create(
     *,
-    user: Any,
+    actor: User,
     meeting: Meeting,
     interpreter: str = "",
     hearing_loop: bool = False,
     diet: str = "",
     other_needs: str = "",
 ) -> Registration:
-    """Register, or join the waiting list when the event is full. Counted under a lock."""
-    if not user.is_authenticated:
-        raise ValidationFailed(_("Logga in för att anmäla dig."))
+    """Register, or join the waiting list when the event is full. Counted under a lock.
+
+    A meeting in a process takes registrations while a phase allowing "register" runs.
+    """
+    if meeting.module is not None and not meeting.module.allows("register"):
+        # Say why, rather than "not allowed": no phase that allows registering is running.
+        raise NotAllowedInPhase()
+    require_perm(actor, "meetings.register_meeting", meeting)
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if not locked.registration_open or locked.starts_at <= timezone.now():
-            raise RegistrationClosed()
+            raise Conflict("meetings.registration_closed")
         confirmed = locked.registrations.filter(status=Registration.Status.CONFIRMED).count()
         full = locked.capacity is not None and confirmed >= locked.capacity
         try:
             with transaction.atomic():
                 registration = Registration.objects.create(
                     meeting=locked,
-                    user=user,
+                    user=actor,
                     status=Registration.Status.WAITING if full else Registration.Status.CONFIRMED,
                     interpreter=interpreter.strip(),
                     hearing_loop=hearing_loop,
@@ -69,40 +174,51 @@ def registration_create(
                     other_needs=other_needs.strip(),
                 )
         except IntegrityError:
-            raise ValidationFailed(_("Du är redan anmäld till mötet.")) from None
+            raise ValidationFailed("meetings.already_registered") from None
         _tell(registration, "registration_confirmed" if not full else "registration_waiting")
         return registration
 
 
-def registration_cancel(*, user: Any, meeting: Meeting) -> Registration | None:
-    """Cancel; if a seat is freed, the first on the waiting list gets it and is told."""
+def registration_cancel(*, actor: User, meeting: Meeting) -> Registration | None:
+    """Cancel one's own registration; if a seat is freed, the first on the waiting list gets it
+    and is told. Nothing to cancel is not an error."""
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         registration = (
             locked.registrations.exclude(status=Registration.Status.CANCELLED)
-            .filter(user=user)
+            .filter(user=actor)
             .first()
         )
         if registration is None:
             return None
         freed = registration.status == Registration.Status.CONFIRMED
-        registration.status = Registration.Status.CANCELLED
+        registration.status = REGISTRATION_MACHINE.require(
+            registration.status, RegistrationAction.CANCEL
+        )
         registration.save(update_fields=["status"])
         if freed:
-            waiting = (
-                locked.registrations.filter(status=Registration.Status.WAITING)
-                .order_by("created", "id")
-                .first()
-            )
-            if waiting is not None:
-                waiting.status = Registration.Status.CONFIRMED
-                waiting.promoted_at = timezone.now()
-                waiting.save(update_fields=["status", "promoted_at"])
-                _tell(waiting, "registration_promoted")
+            _promote_first_waiting(locked)
         return registration
 
 
-def meeting_reminders_send(*, now: Any = None, ahead: timedelta = timedelta(hours=24)) -> int:
+def _promote_first_waiting(meeting: Meeting) -> None:
+    """Give a freed seat to the first on the waiting list, and tell them. Under the lock."""
+    waiting = (
+        meeting.registrations.filter(status=Registration.Status.WAITING)
+        .order_by("created", "id")
+        .first()
+    )
+    if waiting is None:
+        return
+    waiting.status = REGISTRATION_MACHINE.require(waiting.status, RegistrationAction.PROMOTE)
+    waiting.promoted_at = timezone.now()
+    waiting.save(update_fields=["status", "promoted_at"])
+    _tell(waiting, "registration_promoted")
+
+
+def meeting_reminders_send(
+    *, now: datetime | None = None, ahead: timedelta = timedelta(hours=24)
+) -> int:
     """Remind everyone registered for a meeting starting within ``ahead``, once each."""
     now = now or timezone.now()
     due = Registration.objects.filter(
@@ -125,29 +241,14 @@ def meeting_reminders_send(*, now: Any = None, ahead: timedelta = timedelta(hour
 # --- Allmänhetens frågestund ---
 
 QUESTION_EMAILS = {
-    "submitted": "question_submitted",
-    "accepted": "question_accepted",
-    "declined": "question_declined",
-    "answered": "question_answered",
+    Question.Status.SUBMITTED: "question_submitted",
+    Question.Status.ACCEPTED: "question_accepted",
+    Question.Status.DECLINED: "question_declined",
+    Question.Status.ANSWERED: "question_answered",
 }
 
 
-def question_rules_for(meeting: Meeting) -> Any:
-    from .models import QuestionTimeRules
-
-    rules, _created = QuestionTimeRules.objects.get_or_create(organisation=meeting.organisation)
-    return rules
-
-
-def question_deadline(meeting: Meeting) -> Any:
-    """Questions must be in N whole days before the meeting day (the end of that day)."""
-    rules = question_rules_for(meeting)
-    meeting_day = timezone.localtime(meeting.starts_at).date()
-    last_day = meeting_day - timedelta(days=rules.deadline_days)
-    return timezone.make_aware(datetime.combine(last_day, time.max))
-
-
-def _tell_asker(question: Any) -> None:
+def _tell_asker(question: Question) -> None:
     email = question.asker.email
     if not email:
         return
@@ -158,104 +259,89 @@ def _tell_asker(question: Any) -> None:
         "reason": question.decline_reason,
         "answered_by": question.answered_by,
     }
-    email_queue(recipient=email, template=QUESTION_EMAILS[question.status], context=context)
+    template = QUESTION_EMAILS[Question.Status(question.status)]
+    email_queue(recipient=email, template=template, context=context)
 
 
-def question_submit(*, asker: Any, meeting: Meeting, text: str, asker_name: str) -> Any:
-    from .models import Question
-
-    if not asker.is_authenticated:
-        raise ValidationFailed(_("Logga in för att ställa en fråga."))
+def question_submit(*, actor: User, meeting: Meeting, text: str, asker_name: str) -> Question:
+    """A question for the meeting's question time, within the organisation's rules."""
+    require_perm(actor, "meetings.ask_question", meeting)
     if not meeting.question_time:
-        raise RegistrationClosed(_("Mötet har ingen frågestund."))
-    if timezone.now() > question_deadline(meeting):
-        raise RegistrationClosed(_("Sista dag för frågor till det här mötet har passerat."))
+        raise Conflict("meetings.no_question_time")
+    if timezone.now() > question_deadline(meeting=meeting):
+        raise Conflict("meetings.question_deadline_passed")
     text, asker_name = text.strip(), asker_name.strip()
     if not text or not asker_name:
-        raise ValidationFailed(_("Skriv din fråga och namnet som ska visas."))
-    rules = question_rules_for(meeting)
+        raise ValidationFailed("meetings.question_incomplete")
+    rules = question_rules_for(meeting=meeting)
     with transaction.atomic():
         Meeting.objects.select_for_update().get(pk=meeting.pk)
         asked = (
-            Question.objects.filter(meeting=meeting, asker=asker)
+            Question.objects.filter(meeting=meeting, asker=actor)
             .exclude(status=Question.Status.DECLINED)
             .count()
         )
         if asked >= rules.max_per_person:
-            raise ValidationFailed(
-                _("Du har redan ställt så många frågor som reglerna tillåter till mötet.")
-            )
+            raise ValidationFailed("meetings.question_limit_reached")
         question = Question.objects.create(
-            meeting=meeting, asker=asker, text=text, asker_name=asker_name
+            meeting=meeting, asker=actor, text=text, asker_name=asker_name
         )
         _tell_asker(question)
         return question
 
 
-def _staff_question(actor: Any, question: Any) -> Any:
-    from .models import Question
-
-    if not actor.has_perm("participation.change_process", question.meeting.organisation):
-        raise PermissionDenied()
+def _locked_question(actor: User, question: Question) -> Question:
+    """The question, locked for a member of staff who may handle it."""
+    require_perm(actor, "meetings.handle_question", question.meeting)
     return (
         Question.objects.select_for_update().select_related("meeting", "asker").get(pk=question.pk)
     )
 
 
-def question_accept(*, actor: Any, question: Any) -> Any:
+def _question_moved(actor: User, question: Question, action: QuestionAction) -> Question:
+    """After ``action``: the audit log, and an e-mail to the asker."""
+    audit_log(
+        actor=actor,
+        action=f"question.{action.value}",
+        target=question,
+        organisation=question.meeting.organisation,
+    )
+    _tell_asker(question)
+    return question
+
+
+def question_accept(*, actor: User, question: Question) -> Question:
+    """Put a submitted question on the agenda."""
     with transaction.atomic():
-        locked = _staff_question(actor, question)
-        if locked.status != "submitted":
-            raise InvalidTransition()
-        locked.status = "accepted"
+        locked = _locked_question(actor, question)
+        locked.status = QUESTION_MACHINE.require(locked.status, QuestionAction.ACCEPT)
         locked.save(update_fields=["status"])
-        audit_log(
-            actor=actor,
-            action="question.accept",
-            target=locked,
-            organisation=locked.meeting.organisation,
-        )
-        _tell_asker(locked)
-        return locked
+        return _question_moved(actor, locked, QuestionAction.ACCEPT)
 
 
-def question_decline(*, actor: Any, question: Any, reason: str) -> Any:
+def question_decline(*, actor: User, question: Question, reason: str) -> Question:
+    """Decline a submitted question, telling the asker why."""
+    require_perm(actor, "meetings.handle_question", question.meeting)
     if not reason.strip():
-        raise ValidationFailed(_("Förklara varför frågan inte tas upp."))
+        raise ValidationFailed("meetings.decline_without_reason", field="reason")
     with transaction.atomic():
-        locked = _staff_question(actor, question)
-        if locked.status != "submitted":
-            raise InvalidTransition()
-        locked.status = "declined"
+        locked = _locked_question(actor, question)
+        locked.status = QUESTION_MACHINE.require(locked.status, QuestionAction.DECLINE)
         locked.decline_reason = reason.strip()
         locked.save(update_fields=["status", "decline_reason"])
-        audit_log(
-            actor=actor,
-            action="question.decline",
-            target=locked,
-            organisation=locked.meeting.organisation,
-        )
-        _tell_asker(locked)
-        return locked
+        return _question_moved(actor, locked, QuestionAction.DECLINE)
 
 
-def question_answer(*, actor: Any, question: Any, answered_by: str, answer: str) -> Any:
+def question_answer(*, actor: User, question: Question, answered_by: str, answer: str) -> Question:
+    """Record the answer given at the meeting to an accepted question."""
+    require_perm(actor, "meetings.handle_question", question.meeting)
     if not answered_by.strip() or not answer.strip():
-        raise ValidationFailed(_("Skriv vem som svarade och vad svaret var."))
+        raise ValidationFailed("meetings.answer_incomplete")
     with transaction.atomic():
-        locked = _staff_question(actor, question)
-        if locked.status != "accepted":
-            raise InvalidTransition()
-        locked.status = "answered"
+        locked = _locked_question(actor, question)
+        locked.status = QUESTION_MACHINE.require(locked.status, QuestionAction.ANSWER)
         locked.answered_by = answered_by.strip()
         locked.answer = answer.strip()
         locked.answered_at = timezone.now()
         locked.save(update_fields=["status", "answered_by", "answer", "answered_at"])
-        audit_log(
-            actor=actor,
-            action="question.answer",
-            target=locked,
-            organisation=locked.meeting.organisation,
-        )
-        _tell_asker(locked)
-        return locked
+        return _question_moved(actor, locked, QuestionAction.ANSWER)

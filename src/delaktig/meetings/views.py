@@ -1,11 +1,10 @@
 from datetime import timedelta
-from itertools import groupby
-from typing import Any
+from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,35 +13,32 @@ from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
-from delaktig.core.audit import audit_log
-from delaktig.core.errors import DelaktigError
+from delaktig.accounts.types import User
+from delaktig.core.forms import form_errors, form_status
 from delaktig.core.params import id_param
 
-from . import services
-from .forms import AgendaItemForm, MeetingForm, RegistrationForm
+from . import selectors, services
+from .forms import (
+    AgendaItemForm,
+    AnswerForm,
+    DeclineForm,
+    MeetingForm,
+    QuestionForm,
+    RegistrationForm,
+)
 from .ical import calendar_for
-from .models import Meeting, Registration
+from .models import Meeting, Question, Registration
+from .workflow import QuestionAction
 
 
 def calendar(request: HttpRequest) -> HttpResponse:
-    upcoming = (
-        Meeting.objects.public()
-        .filter(ends_at__gte=timezone.now())
-        .select_related("organisation", "body")
-    )
-    months = [
-        (month, list(items))
-        for month, items in groupby(
-            upcoming, key=lambda m: timezone.localtime(m.starts_at).strftime("%Y-%m")
-        )
-    ]
-    recent_minutes = (
-        Meeting.objects.public()
-        .filter(minutes_published_at__isnull=False)
-        .order_by("-minutes_published_at")[:5]
-    )
     return render(
-        request, "meetings/calendar.html", {"months": months, "recent_minutes": recent_minutes}
+        request,
+        "meetings/calendar.html",
+        {
+            "months": selectors.upcoming_by_month(now=timezone.now()),
+            "recent_minutes": selectors.recent_minutes(),
+        },
     )
 
 
@@ -63,55 +59,41 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def meeting_detail(request: HttpRequest, pk: int, question_form: Any = None) -> HttpResponse:
+def meeting_detail(
+    request: HttpRequest, pk: int, question_form: QuestionForm | None = None
+) -> HttpResponse:
+    """The meeting's page; a POST registers the person for it."""
     meeting = get_object_or_404(
         Meeting.objects.public().select_related("organisation", "body").prefetch_related("agenda"),
         pk=pk,
     )
-    mine = None
-    if request.user.is_authenticated:
-        mine = (
-            meeting.registrations.exclude(status=Registration.Status.CANCELLED)
-            .filter(user=request.user)
-            .first()
-        )
     form = RegistrationForm(request.POST if request.method == "POST" else None)
-    status = 200
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect_to_login(meeting.get_absolute_url())
         if form.is_valid():
-            try:
+            with form_errors(form):
                 registration = services.registration_create(
-                    user=request.user, meeting=meeting, **form.cleaned_data
+                    actor=request.user, meeting=meeting, **form.cleaned_data
                 )
-            except DelaktigError as error:
-                form.add_error(None, error.message)
-            else:
                 messages.success(
                     request,
                     _("Du är anmäld.")
-                    if registration.status == "confirmed"
+                    if registration.status == Registration.Status.CONFIRMED
                     else _("Mötet är fullt. Du står på väntelistan."),
                 )
                 return redirect(meeting)
-        status = 400
-    confirmed = meeting.registrations.filter(status=Registration.Status.CONFIRMED).count()
-    seats_left = None if meeting.capacity is None else max(0, meeting.capacity - confirmed)
-    return render(
-        request,
-        "meetings/detail.html",
-        {
-            "meeting": meeting,
-            "mine": mine,
-            "form": form,
-            "seats_left": seats_left,
-            "can_register": meeting.registration_open and meeting.starts_at > timezone.now(),
-            "can_edit": request.user.has_perm("participation.change_process", meeting.organisation),
-            **(_question_context(request, meeting, question_form) if meeting.question_time else {}),
-        },
-        status=status,
-    )
+    context = {
+        "meeting": meeting,
+        "mine": selectors.registration_of(meeting=meeting, viewer=request.user),
+        "form": form,
+        "seats_left": selectors.seats_left(meeting=meeting),
+        "can_register": selectors.registration_is_open(meeting=meeting),
+        "can_edit": request.user.has_perm("meetings.change_meeting", meeting),
+    }
+    if meeting.question_time:
+        context |= _question_context(request, meeting, question_form)
+    return render(request, "meetings/detail.html", context, status=form_status(form))
 
 
 @require_POST
@@ -119,7 +101,7 @@ def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.public(), pk=pk)
     if not request.user.is_authenticated:
         return redirect_to_login(meeting.get_absolute_url())
-    services.registration_cancel(user=request.user, meeting=meeting)
+    services.registration_cancel(actor=request.user, meeting=meeting)
     messages.success(request, _("Du är avanmäld."))
     return redirect(meeting)
 
@@ -127,39 +109,33 @@ def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk) if pk else None
-    if meeting and not request.user.has_perm("participation.change_process", meeting.organisation):
+    if meeting and not request.user.has_perm("meetings.change_meeting", meeting):
         raise PermissionDenied
-    if not meeting and not request.user.has_perm("participation.add_process"):
+    if not meeting and not request.user.has_perm("meetings.add_meeting"):
         raise PermissionDenied
+    posting = request.method == "POST"
+    adding_item = posting and request.POST.get("action") == "agenda" and meeting is not None
     form = MeetingForm(
-        request.POST or None, instance=meeting, organisations=official_organisations(request.user)
+        request.POST if posting and not adding_item else None,
+        instance=meeting,
+        organisations=official_organisations(request.user),
     )
-    agenda_form = AgendaItemForm(prefix="agenda")
-    if request.method == "POST":
-        if request.POST.get("action") == "agenda" and meeting:
-            agenda_form = AgendaItemForm(request.POST, prefix="agenda", meeting=meeting)
-            if agenda_form.is_valid():
-                item = agenda_form.save(commit=False)
-                item.meeting = meeting
-                item.save()
-                return redirect("meetings:edit", pk=meeting.pk)
-        elif form.is_valid():
-            with transaction.atomic():
-                saved = form.save(commit=False)
-                if saved.minutes and not saved.minutes_published_at:
-                    saved.minutes_published_at = timezone.now()
-                saved.save()
-                audit_log(
-                    actor=request.user,
-                    action="meeting.save",
-                    target=saved,
-                    organisation=saved.organisation,
-                )
+    agenda_form = AgendaItemForm(
+        request.POST if adding_item else None, prefix="agenda", meeting=meeting
+    )
+    if adding_item and meeting is not None and agenda_form.is_valid():
+        with form_errors(agenda_form):
+            services.agenda_item_add(
+                actor=cast(User, request.user), meeting=meeting, **agenda_form.cleaned_data
+            )
+            return redirect("meetings:edit", pk=meeting.pk)
+    elif form.is_bound and form.is_valid():
+        with form_errors(form):
+            saved = services.meeting_save(
+                actor=cast(User, request.user), meeting=meeting, **form.cleaned_data
+            )
             messages.success(request, _("Mötet är sparat."))
             return redirect("meetings:edit", pk=saved.pk)
-    registrations = (
-        meeting.registrations.exclude(status="cancelled").select_related("user") if meeting else []
-    )
     return render(
         request,
         "meetings/edit.html",
@@ -167,25 +143,23 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "form": form,
             "meeting": meeting,
             "agenda_form": agenda_form,
-            "registrations": registrations,
+            "registrations": selectors.registrations_for_staff(meeting=meeting) if meeting else [],
         },
-        status=400 if form.errors or agenda_form.errors else 200,
+        status=max(form_status(form), form_status(agenda_form)),
     )
 
 
-def _question_context(request: HttpRequest, meeting: Meeting, form: Any = None) -> dict[str, Any]:
-    from .forms import QuestionForm
-    from .models import Question
-
+def _question_context(
+    request: HttpRequest, meeting: Meeting, form: QuestionForm | None = None
+) -> dict[str, Any]:
     user = request.user
+    deadline = selectors.question_deadline(meeting=meeting)
     return {
-        "question_rules": services.question_rules_for(meeting),
-        "question_deadline": services.question_deadline(meeting),
-        "questions_open": timezone.now() <= services.question_deadline(meeting),
-        "public_questions": meeting.questions.filter(
-            status__in=[Question.Status.ACCEPTED, Question.Status.ANSWERED]
-        ).select_related("asker"),
-        "my_questions": meeting.questions.filter(asker=user) if user.is_authenticated else [],
+        "question_rules": selectors.question_rules_for(meeting=meeting),
+        "question_deadline": deadline,
+        "questions_open": timezone.now() <= deadline,
+        "public_questions": selectors.public_questions(meeting=meeting),
+        "my_questions": selectors.questions_of(meeting=meeting, viewer=user),
         "question_form": form
         or QuestionForm(initial={"asker_name": getattr(user, "display_name", "")}),
     }
@@ -193,69 +167,46 @@ def _question_context(request: HttpRequest, meeting: Meeting, form: Any = None) 
 
 @require_POST
 def question_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    from .forms import QuestionForm
-
     meeting = get_object_or_404(Meeting.objects.public(), pk=pk, question_time=True)
     if not request.user.is_authenticated:
         return redirect_to_login(meeting.get_absolute_url())
     form = QuestionForm(request.POST)
     if form.is_valid():
-        try:
-            services.question_submit(asker=request.user, meeting=meeting, **form.cleaned_data)
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
+        with form_errors(form):
+            services.question_submit(actor=request.user, meeting=meeting, **form.cleaned_data)
             messages.success(request, _("Tack! Din fråga har kommit in och granskas."))
             return redirect(f"{meeting.get_absolute_url()}#fragestund")
     request.method = "GET"
     response = meeting_detail(request, pk, question_form=form)
-    response.status_code = 400
+    response.status_code = form_status(form)
     return response
 
 
 @staff_required
 def questions_manage(request: HttpRequest, pk: int) -> HttpResponse:
-    from .forms import AnswerForm, DeclineForm
-    from .models import Question
-
+    """Staff accept, decline and answer the questions for a meeting's question time."""
     meeting = get_object_or_404(Meeting, pk=pk)
-    if not request.user.has_perm("participation.change_process", meeting.organisation):
+    if not request.user.has_perm("meetings.handle_question", meeting):
         raise PermissionDenied
-    status = 200
     # The forms of the question that was sent, bound, so that a refused answer keeps its text.
-    posted: dict[int, tuple[Any, Any]] = {}
+    posted: dict[int, tuple[DeclineForm, AnswerForm]] = {}
+    status = 200
     if request.method == "POST":
         question = get_object_or_404(
             Question, pk=id_param(request.POST, "question"), meeting=meeting
         )
         action = request.POST.get("action")
-        try:
-            if action == "accept":
-                services.question_accept(actor=request.user, question=question)
-            elif action == "decline":
-                form = DeclineForm(request.POST, prefix=f"d{question.pk}")
-                posted[question.pk] = (form, AnswerForm(prefix=f"a{question.pk}"))
-                if not form.is_valid():
-                    raise services.ValidationFailed(_("Skriv ett skäl."))
-                services.question_decline(
-                    actor=request.user, question=question, **form.cleaned_data
-                )
-            elif action == "answer":
-                answer_form = AnswerForm(request.POST, prefix=f"a{question.pk}")
-                posted[question.pk] = (DeclineForm(prefix=f"d{question.pk}"), answer_form)
-                if not answer_form.is_valid():
-                    raise services.ValidationFailed(_("Skriv vem som svarade och svaret."))
-                services.question_answer(
-                    actor=request.user, question=question, **answer_form.cleaned_data
-                )
-            else:
-                raise PermissionDenied
-        except DelaktigError as error:
-            messages.error(request, error.message)
-            status = 400
-        else:
-            messages.success(request, _("Frågan är uppdaterad."))
-            return redirect("meetings:questions", pk=meeting.pk)
+        if action == QuestionAction.ACCEPT:
+            services.question_accept(actor=cast(User, request.user), question=question)
+            return _question_updated(request, meeting)
+        if action not in (QuestionAction.DECLINE, QuestionAction.ANSWER):
+            raise PermissionDenied
+        form, posted[question.pk] = _question_forms(request, question, QuestionAction(action))
+        if form.is_valid():
+            with form_errors(form):
+                _question_handle(request, question, QuestionAction(action), form)
+                return _question_updated(request, meeting)
+        status = form_status(form)
     questions = [
         (q, *posted.get(q.pk, (DeclineForm(prefix=f"d{q.pk}"), AnswerForm(prefix=f"a{q.pk}"))))
         for q in meeting.questions.select_related("asker")
@@ -266,3 +217,34 @@ def questions_manage(request: HttpRequest, pk: int) -> HttpResponse:
         {"meeting": meeting, "questions": questions},
         status=status,
     )
+
+
+def _question_forms(
+    request: HttpRequest, question: Question, action: QuestionAction
+) -> tuple[forms.Form, tuple[DeclineForm, AnswerForm]]:
+    """The form that was sent for ``action``, and both forms of the question to show."""
+    declining = action == QuestionAction.DECLINE
+    decline = DeclineForm(request.POST if declining else None, prefix=f"d{question.pk}")
+    answer = AnswerForm(None if declining else request.POST, prefix=f"a{question.pk}")
+    return (decline if declining else answer), (decline, answer)
+
+
+def _question_handle(
+    request: HttpRequest, question: Question, action: QuestionAction, form: forms.Form
+) -> None:
+    if action == QuestionAction.DECLINE:
+        services.question_decline(
+            actor=cast(User, request.user), question=question, reason=form.cleaned_data["reason"]
+        )
+    else:
+        services.question_answer(
+            actor=cast(User, request.user),
+            question=question,
+            answered_by=form.cleaned_data["answered_by"],
+            answer=form.cleaned_data["answer"],
+        )
+
+
+def _question_updated(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    messages.success(request, _("Frågan är uppdaterad."))
+    return redirect("meetings:questions", pk=meeting.pk)

@@ -21,7 +21,8 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Q
+from django.contrib.auth.models import AbstractUser
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
@@ -33,7 +34,7 @@ FINISHED = ("SUCCESSFUL", "FAILED")
 _ADDRESS = re.compile(r"[^\s<>,;:\"'()\[\]]+@[^\s<>,;:\"'()\[\]]+")
 
 
-def _addresses(user: Any) -> set[str]:
+def _addresses(user: AbstractUser) -> set[str]:
     """The person's address, and any other verified address of theirs, case-folded.
 
     Erasure runs before the account row is blanked, so ``user.email`` is still there.
@@ -55,7 +56,7 @@ def _mentions(value: Any, addresses: set[str]) -> bool:
     return False
 
 
-def _records_for(user: Any, *, finished_only: bool) -> list[DBTaskResult[Any, Any]]:
+def _records_for(user: AbstractUser, *, finished_only: bool) -> list[DBTaskResult[Any, Any]]:
     addresses = _addresses(user)
     if not addresses:
         return []
@@ -68,7 +69,7 @@ def _records_for(user: Any, *, finished_only: bool) -> list[DBTaskResult[Any, An
     return [r for r in records.order_by("enqueued_at") if _mentions(r.args_kwargs, addresses)]
 
 
-def _outbox_for(user: Any) -> Any:
+def _outbox_for(user: AbstractUser) -> QuerySet[OutgoingEmail]:
     addresses = _addresses(user)
     if not addresses:
         return OutgoingEmail.objects.none()
@@ -77,7 +78,7 @@ def _outbox_for(user: Any) -> Any:
     ).order_by("created_at", "pk")
 
 
-def _export(user: Any) -> list[dict[str, Any]]:
+def _export(user: AbstractUser) -> list[dict[str, Any]]:
     """What was sent (or is about to be sent) to the person: which e-mail, when, how it went.
 
     Not the text, which may name other people."""
@@ -104,7 +105,7 @@ def _export(user: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _erase(user: Any) -> None:
+def _erase(user: AbstractUser) -> None:
     """The person's e-mails go from the outbox, sent or not. Finished old-style task records
     go; one still waiting is sent first and removed by the retention rule."""
     _outbox_for(user).delete()
@@ -112,7 +113,7 @@ def _erase(user: Any) -> None:
     DBTaskResult.objects.filter(pk__in=ids).delete()
 
 
-def _remove_finished(organisation: Any, days: int, now: datetime) -> int:
+def _remove_finished(organisation: object, days: int, now: datetime) -> int:
     """Every finished task record older than ``days``, whatever the organisation (see above)."""
     cutoff = now - timedelta(days=days)
     due = DBTaskResult.objects.filter(status__in=FINISHED).filter(

@@ -8,8 +8,9 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from delaktig.core.errors import ValidationFailed
 from delaktig.opinionmaps.maths import Result, analyze
-from delaktig.opinionmaps.polisdata import NotAPolisExportError, read_export
+from delaktig.opinionmaps.polisdata import read_export
 
 
 def result_json(result: Result) -> dict[str, Any]:
@@ -36,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         conversation = read_export(args.folder)
-    except NotAPolisExportError as exc:
-        print(f"error: not a Polis export: {exc}", file=sys.stderr)
+    except ValidationFailed as exc:  # opinionmaps.not_a_polis_export, the only one raised
+        print(f"error: not a Polis export: {exc.params.get('detail', exc)}", file=sys.stderr)
         return 2
     result = analyze(conversation.vote_matrix(), seed=args.seed)
     data = result_json(result)

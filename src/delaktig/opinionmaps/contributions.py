@@ -10,6 +10,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.accounts.types import User
 from delaktig.core.contributions import (
     Contribution,
     DemoData,
@@ -20,11 +21,11 @@ from delaktig.core.contributions import (
     staff_records,
 )
 
-from . import demo
+from . import demo, errors
 from .models import Participant, Statement, Vote
 
 
-def _export_votes(user: Any) -> list[dict[str, Any]]:
+def _export_votes(user: User) -> list[dict[str, Any]]:
     votes = Vote.objects.filter(participant__user=user).select_related("statement__map__module")
     return [
         {
@@ -37,12 +38,12 @@ def _export_votes(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _unlink_participants(user: Any) -> None:
+def _unlink_participants(user: User) -> None:
     # The votes and statements stay in the maps under the participant's number only.
     Participant.objects.filter(user=user).update(user=None)
 
 
-def _export_statements(user: Any) -> list[dict[str, Any]]:
+def _export_statements(user: User) -> list[dict[str, Any]]:
     statements = Statement.objects.filter(author__user=user).select_related("map__module")
     return [
         {
@@ -55,16 +56,16 @@ def _export_statements(user: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _statements_follow_participant(user: Any) -> None:
+def _statements_follow_participant(user: User) -> None:
     """A statement points at the participant, not the account: unlinking the participant
     (the votes' erasure) is what de-personalises it."""
     _unlink_participants(user)
 
 
 def _recompute_lost(now: datetime) -> int:
-    from .services import recompute_lost
+    from .services import lost_recompute_requeue
 
-    return recompute_lost(now=now)
+    return lost_recompute_requeue(now=now)
 
 
 _KEPT_FOR = _(
@@ -108,5 +109,6 @@ contribute(
             ),
         ),
         demo=DemoData(load=lambda c: demo.load(c.region, c.official, c.residents), order=50),
+        errors=errors.MESSAGES,
     )
 )

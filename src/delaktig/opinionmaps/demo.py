@@ -9,8 +9,7 @@ the consensus. Everything is made up and labelled so; the demo resident
 """
 
 import random
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
 
 from django.db.models import F
 from django.utils import timezone
@@ -20,8 +19,7 @@ from delaktig.organisations.models import Body, Municipality, Organisation
 from delaktig.participation import services as participation_services
 from delaktig.participation.models import (
     Perspective,
-    Phase,
-    Process,
+    ProcessModule,
     SdgGoal,
     SdgTarget,
     TargetGroup,
@@ -29,7 +27,7 @@ from delaktig.participation.models import (
 from delaktig.participation.workflow import Action
 
 from . import services
-from .models import OpinionMap, Participant, Vote
+from .models import OpinionMap, Participant, Statement, Vote
 
 DEMO_RESIDENT = "invanare@demo.delaktig.se"
 PARTICIPANTS = 120
@@ -131,7 +129,7 @@ def _synthetic_user(
 
 
 def _voters(
-    region: Organisation, residents: list[Any], rng: random.Random
+    region: Organisation, residents: list[User], rng: random.Random
 ) -> list[tuple[User, str]]:
     """The demo residents (not the tester's account) plus invented people, by block."""
     municipalities = {m.code: m for m in region.municipalities.all()}
@@ -158,11 +156,27 @@ def _vote(lean: int, rng: random.Random) -> int:
     return 1 if roll < agree else -1 if roll < agree + disagree else 0
 
 
-def load(region: Organisation, official: Any, residents: list[Any]) -> None:
+def load(region: Organisation, official: User, residents: list[User]) -> None:
     """Load the demo opinion map for ``region``; part of loading the demo region once."""
     now = timezone.now()
     rng = random.Random(4242)  # noqa: S311 - seeded demo data, not security
-    process = Process(
+    module = _module(region, official, now)
+    opinion_map = _open_map(official, module)
+    statements = [
+        services.seed_statement_create(actor=official, opinion_map=opinion_map, text=text)
+        for text, *_leans in STATEMENTS
+    ]
+    voters = _voters(region, residents, rng)
+    _invented_votes(opinion_map, voters, statements, rng, now)
+    _residents_statements(official, opinion_map, [person for person, _block in voters])
+    # The task worker does not run while the demo loads; compute the map now.
+    services.map_recompute(opinion_map_id=opinion_map.pk)
+
+
+def _module(region: Organisation, official: User, now: datetime) -> ProcessModule:
+    """The process about healthcare in the inland, its opinion-map module and its phase."""
+    process = participation_services.process_create(
+        actor=official,
         organisation=region,
         responsible_body=Body.objects.filter(
             organisation=region, name="Hälso- och sjukvårdsnämnden"
@@ -194,17 +208,11 @@ def load(region: Organisation, official: Any, residents: list[Any]) -> None:
             "Boende i inlandet och unga brukar höras mindre. Vi sprider kartan via "
             "hälsocentralerna, ungdomsmottagningarna och kommunernas föreningar."
         ),
-    )
-    participation_services.process_save(
-        actor=official,
-        process=process,
-        m2m={
-            "municipalities": region.municipalities.all(),
-            "target_groups": TargetGroup.objects.filter(code__in=["alla", "landsbygd", "unga"]),
-            "perspectives": Perspective.objects.filter(code__in=["tillganglighet"]),
-            "sdg_goals": SdgGoal.objects.filter(number__in=[3, 10]),
-            "sdg_targets": SdgTarget.objects.filter(code__in=["3.8"]),
-        },
+        municipalities=region.municipalities.all(),
+        target_groups=TargetGroup.objects.filter(code__in=["alla", "landsbygd", "unga"]),
+        perspectives=Perspective.objects.filter(code__in=["tillganglighet"]),
+        sdg_goals=SdgGoal.objects.filter(number__in=[3, 10]),
+        sdg_targets=SdgTarget.objects.filter(code__in=["3.8"]),
     )
     module = participation_services.module_add(
         actor=official,
@@ -213,19 +221,22 @@ def load(region: Organisation, official: Any, residents: list[Any]) -> None:
         title="Opinionskarta om vården i inlandet",
         description="Rösta på påståenden och skriv egna. Det tar fem till tio minuter.",
     )
-    participation_services.phase_save(
+    participation_services.phase_create(
         actor=official,
-        phase=Phase(
-            process=process,
-            module=module,
-            phase_type="voting",
-            name="Röstning och egna påståenden",
-            description="Rösta och skriv egna påståenden.",
-            starts_at=now - timedelta(days=12),
-            ends_at=now + timedelta(days=30),
-        ),
+        process=process,
+        module=module,
+        phase_type="voting",
+        name="Röstning och egna påståenden",
+        description="Rösta och skriv egna påståenden.",
+        starts_at=now - timedelta(days=12),
+        ends_at=now + timedelta(days=30),
     )
-    opinion_map = services.configure(
+    return module
+
+
+def _open_map(official: User, module: ProcessModule) -> OpinionMap:
+    """The map's settings, and the process published and opened."""
+    opinion_map = services.map_configure(
         actor=official,
         module=module,
         topic=(
@@ -236,19 +247,24 @@ def load(region: Organisation, official: Any, residents: list[Any]) -> None:
         allow_statements=True,
         results_public=True,
     )
+    process = module.process
     for action in (Action.PUBLISH, Action.OPEN):
         process = participation_services.process_transition(
             actor=official, process=process, action=action
         )
     # Read the map again, so that it sees the process open (not the draft it was created in).
-    opinion_map = OpinionMap.objects.select_related("module__process").get(pk=opinion_map.pk)
-    statements = [
-        services.add_seed_statement(actor=official, opinion_map=opinion_map, text=text)
-        for text, *_leans in STATEMENTS
-    ]
+    return OpinionMap.objects.select_related("module__process").get(pk=opinion_map.pk)
 
-    # The invented votes, written at once; each vote would have bumped the version.
-    voters = _voters(region, residents, rng)
+
+def _invented_votes(
+    opinion_map: OpinionMap,
+    voters: list[tuple[User, str]],
+    statements: list[Statement],
+    rng: random.Random,
+    now: datetime,
+) -> None:
+    """The voters' votes by their block's leans, written at once (each vote through the
+    service would have bumped the version)."""
     Participant.objects.bulk_create(
         [
             Participant(map=opinion_map, number=number, user=user)
@@ -276,14 +292,16 @@ def load(region: Organisation, official: Any, residents: list[Any]) -> None:
     Vote.objects.bulk_create(votes)
     OpinionMap.objects.filter(pk=opinion_map.pk).update(version=F("version") + len(votes))
 
-    # Residents' own statements: two wait for review, one was rejected with a reason.
-    writers = [person for person, _block in voters]  # the demo residents come first
-    for person, text in zip(writers, PENDING, strict=False):
-        services.add_statement(user=person, opinion_map=opinion_map, text=text)
-    rejected = services.add_statement(
-        user=writers[len(PENDING)], opinion_map=opinion_map, text=REJECTED[0]
-    )
-    services.moderate(actor=official, statement=rejected, publish=False, reason=REJECTED[1])
 
-    # The task worker does not run while the demo loads; compute the map now.
-    services.recompute(opinion_map.pk)
+def _residents_statements(official: User, opinion_map: OpinionMap, writers: list[User]) -> None:
+    """Residents' own statements: two wait for review, one was rejected with a reason.
+
+    ``writers`` are the voters in order; the demo residents come first."""
+    for person, text in zip(writers, PENDING, strict=False):
+        services.statement_create(actor=person, opinion_map=opinion_map, text=text)
+    rejected = services.statement_create(
+        actor=writers[len(PENDING)], opinion_map=opinion_map, text=REJECTED[0]
+    )
+    services.statement_moderate(
+        actor=official, statement=rejected, publish=False, reason=REJECTED[1]
+    )

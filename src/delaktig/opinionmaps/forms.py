@@ -1,10 +1,15 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from .models import STATEMENT_MAX_LENGTH, OpinionMap
+
+if TYPE_CHECKING:  # ModelForm is generic only to the type checker
+    SettingsFormBase = forms.ModelForm[OpinionMap]
+else:
+    SettingsFormBase = forms.ModelForm
 
 
 class StatementForm(forms.Form):
@@ -29,7 +34,7 @@ class SeedStatementForm(forms.Form):
     )
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(SettingsFormBase):
     class Meta:
         model = OpinionMap
         fields = ["topic", "moderation", "allow_statements", "results_public"]

@@ -407,26 +407,41 @@ def _consensus(
     return out
 
 
-def analyze(
-    votes: VoteMatrix,
-    *,
-    seed: int = 0,
-    previous: Result | None = None,
-    max_k: int = 5,
-    pick_max: int = PICK_MAX,
-    base_clusters: int = BASE_CLUSTERS,
-) -> Result:
-    """Run the Polis pipeline on ``votes`` (moderated-out statements already removed)."""
-    started = time.perf_counter()
+@dataclass(frozen=True)
+class _Clusters:
+    """What clustering the projected participants gives (step 3)."""
+
+    labels: IntArray
+    k: int
+    best_k: int
+    silhouettes: dict[int, float]
+    base_centres: FloatArray
+    group_centres: FloatArray
+
+
+@dataclass(frozen=True)
+class _Statistics:
+    """Per-group statistics of the statements (step 4)."""
+
+    repness: list[list[RepStatement]]
+    consensus: list[ConsensusStatement]
+    agree: FloatArray  # group-aware consensus, per statement
+    disagree: FloatArray
+
+
+def _canonical(votes: VoteMatrix) -> VoteMatrix:
+    """The participants sorted by id, so that the row order of the input does not matter."""
     order = sorted(
         range(len(votes.participant_ids)), key=lambda i: _sort_key(votes.participant_ids[i])
     )
-    votes = votes.take_rows(order)
-    pids = votes.participant_ids
-    n, n_stmt = votes.shape
-    counts = np.asarray(votes.seen.sum(axis=1)).ravel().astype(np.int64)
-    in_conv = in_conv_mask(counts, n_stmt)
+    return votes.take_rows(order)
 
+
+def _project(
+    votes: VoteMatrix, counts: IntArray, seed: int, previous: Result | None
+) -> tuple[FloatArray, FloatArray]:
+    """(principal axes, sparsity-scaled coordinates of every participant): step 2."""
+    n, n_stmt = votes.shape
     # PCA on the mean-imputed matrix == PCA on the sparse column-centred matrix.
     n_seen = np.asarray(votes.seen.sum(axis=0)).ravel()
     sums = np.asarray(votes.values.sum(axis=0)).ravel()
@@ -439,74 +454,130 @@ def analyze(
     # ``VoteMatrix.moderated_out``); it agrees markedly better with Polis' groups.
     n_out = votes.moderated_out
     coords *= np.sqrt((n_stmt + n_out) / np.maximum(counts + n_out, 1))[:, np.newaxis]
+    return comps, coords
 
-    labels = np.full(n, -1, dtype=np.int64)
+
+def _cluster(
+    coords: FloatArray,
+    in_conv: BoolArray,
+    seed: int,
+    previous: Result | None,
+    max_k: int,
+    base_clusters: int,
+) -> _Clusters:
+    """Base clusters of the in-conv participants, grouped into k groups: step 3."""
+    labels = np.full(len(coords), -1, dtype=np.int64)
     members = np.flatnonzero(in_conv)
     x = coords[members]
     n_distinct = len(np.unique(x, axis=0)) if len(x) else 0
-    silhouettes: dict[int, float] = {}
-    k = best_k = 0
-    base_centres = np.zeros((0, 2))
-    group_centres = np.zeros((0, 2))
-    if n_distinct >= 3:
-        n_base = min(base_clusters, n_distinct)
-        prev_base = previous.base_centres if previous is not None else None
-        base_labels, base_centres = _kmeans(x, n_base, seed, init=prev_base)
-        weights = np.bincount(base_labels, minlength=n_base).astype(np.float64)
-        used = np.flatnonzero(weights > 0)
-        base_centres, weights = base_centres[used], weights[used]
-        base_labels = np.searchsorted(used, base_labels)
-        top_k = min(max_k, 2 + len(used) // 12, len(used) - 1)
-        fits: dict[int, tuple[IntArray, FloatArray]] = {}
-        unit = np.ones_like(weights)
-        for kk in range(2, top_k + 1):
-            init = None
-            if previous is not None and previous.k == kk:
-                init = previous.group_centres
-            fits[kk] = _kmeans(base_centres, kk, seed, weights=weights, init=init)
-            # Polis scores k on the base clusters themselves (unweighted); weighting them by
-            # size was tried and agreed less with Polis' groups on the open data.
-            silhouettes[kk] = weighted_silhouette(base_centres, unit, fits[kk][0])
-        if fits:
-            k, best_k = _choose_k(silhouettes, previous)
-            group_of_base, group_centres = fits[k]
-            sizes = np.bincount(group_of_base, weights=weights, minlength=k)
-            warm = previous is not None and previous.k == k
-            if not warm:  # canonical group order: largest first, then by position
-                perm = sorted(range(k), key=lambda g: (-sizes[g], *group_centres[g]))
-                rank = np.empty(k, dtype=np.int64)
-                rank[perm] = np.arange(k)
-                group_of_base, group_centres = rank[group_of_base], group_centres[perm]
-            labels[members] = group_of_base[base_labels]
+    none = _Clusters(labels, 0, 0, {}, np.zeros((0, 2)), np.zeros((0, 2)))
+    if n_distinct < 3:
+        return none
+    n_base = min(base_clusters, n_distinct)
+    prev_base = previous.base_centres if previous is not None else None
+    base_labels, base_centres = _kmeans(x, n_base, seed, init=prev_base)
+    weights = np.bincount(base_labels, minlength=n_base).astype(np.float64)
+    used = np.flatnonzero(weights > 0)
+    base_centres, weights = base_centres[used], weights[used]
+    base_labels = np.searchsorted(used, base_labels)
+    fits, silhouettes = _group_fits(base_centres, weights, seed, previous, max_k)
+    if not fits:
+        return _Clusters(labels, 0, 0, silhouettes, base_centres, np.zeros((0, 2)))
+    k, best_k = _choose_k(silhouettes, previous)
+    group_of_base, group_centres = fits[k]
+    if not (previous is not None and previous.k == k):  # not warm-started: canonical order
+        group_of_base, group_centres = _largest_first(group_of_base, group_centres, weights, k)
+    labels[members] = group_of_base[base_labels]
+    return _Clusters(labels, k, best_k, silhouettes, base_centres, group_centres)
 
-    groups = [[pids[i] for i in np.flatnonzero(labels == g)] for g in range(k)]
+
+def _group_fits(
+    base_centres: FloatArray,
+    weights: FloatArray,
+    seed: int,
+    previous: Result | None,
+    max_k: int,
+) -> tuple[dict[int, tuple[IntArray, FloatArray]], dict[int, float]]:
+    """k-means of the base clusters for each k = 2..top_k, and the silhouette of each."""
+    top_k = min(max_k, 2 + len(weights) // 12, len(weights) - 1)
+    fits: dict[int, tuple[IntArray, FloatArray]] = {}
+    silhouettes: dict[int, float] = {}
+    unit = np.ones_like(weights)
+    for kk in range(2, top_k + 1):
+        init = None
+        if previous is not None and previous.k == kk:
+            init = previous.group_centres
+        fits[kk] = _kmeans(base_centres, kk, seed, weights=weights, init=init)
+        # Polis scores k on the base clusters themselves (unweighted); weighting them by
+        # size was tried and agreed less with Polis' groups on the open data.
+        silhouettes[kk] = weighted_silhouette(base_centres, unit, fits[kk][0])
+    return fits, silhouettes
+
+
+def _largest_first(
+    group_of_base: IntArray, group_centres: FloatArray, weights: FloatArray, k: int
+) -> tuple[IntArray, FloatArray]:
+    """The groups renumbered largest first, then by position."""
+    sizes = np.bincount(group_of_base, weights=weights, minlength=k)
+    perm = sorted(range(k), key=lambda g: (-sizes[g], *group_centres[g]))
+    rank = np.empty(k, dtype=np.int64)
+    rank[perm] = np.arange(k)
+    return rank[group_of_base], group_centres[perm]
+
+
+def _statistics(votes: VoteMatrix, labels: IntArray, k: int, pick_max: int) -> _Statistics:
+    """Representative statements, consensus and group-aware consensus: step 4."""
     stmt_ids = votes.statement_ids
-    if k:
-        na, nd, ns = group_counts(votes, labels, k)
-        repness = _repness(stmt_ids, na, nd, ns, pick_max)
-        consensus = _consensus(stmt_ids, na, nd, ns, pick_max)
-        gac_a = np.prod((na + 1) / (ns + 2), axis=0)
-        gac_d = np.prod((nd + 1) / (ns + 2), axis=0)
-    else:
-        repness, consensus = [], []
-        gac_a = gac_d = np.zeros(n_stmt)
+    if not k:
+        nothing = np.zeros(len(stmt_ids))
+        return _Statistics([], [], nothing, nothing)
+    na, nd, ns = group_counts(votes, labels, k)
+    return _Statistics(
+        repness=_repness(stmt_ids, na, nd, ns, pick_max),
+        consensus=_consensus(stmt_ids, na, nd, ns, pick_max),
+        agree=np.prod((na + 1) / (ns + 2), axis=0),
+        disagree=np.prod((nd + 1) / (ns + 2), axis=0),
+    )
+
+
+def analyze(
+    votes: VoteMatrix,
+    *,
+    seed: int = 0,
+    previous: Result | None = None,
+    max_k: int = 5,
+    pick_max: int = PICK_MAX,
+    base_clusters: int = BASE_CLUSTERS,
+) -> Result:
+    """Run the Polis pipeline on ``votes`` (moderated-out statements already removed)."""
+    started = time.perf_counter()
+    votes = _canonical(votes)
+    pids, stmt_ids = votes.participant_ids, votes.statement_ids
+    counts = np.asarray(votes.seen.sum(axis=1)).ravel().astype(np.int64)
+    in_conv = in_conv_mask(counts, len(stmt_ids))
+    comps, coords = _project(votes, counts, seed, previous)
+    clusters = _cluster(coords, in_conv, seed, previous, max_k, base_clusters)
+    k, labels = clusters.k, clusters.labels
+    stats = _statistics(votes, labels, k, pick_max)
     return Result(
         participant_ids=pids,
         coordinates=coords,
         in_conv=in_conv,
         labels=labels,
-        groups=groups,
-        repness=repness,
-        consensus=consensus,
-        group_aware_consensus={s: float(v) for s, v in zip(stmt_ids, gac_a, strict=True)},
-        group_aware_consensus_disagree={s: float(v) for s, v in zip(stmt_ids, gac_d, strict=True)},
+        groups=[[pids[i] for i in np.flatnonzero(labels == g)] for g in range(k)],
+        repness=stats.repness,
+        consensus=stats.consensus,
+        group_aware_consensus={s: float(v) for s, v in zip(stmt_ids, stats.agree, strict=True)},
+        group_aware_consensus_disagree={
+            s: float(v) for s, v in zip(stmt_ids, stats.disagree, strict=True)
+        },
         k=k,
-        silhouette=silhouettes.get(k, 0.0),
-        silhouettes=silhouettes,
-        best_k=best_k,
+        silhouette=clusters.silhouettes.get(k, 0.0),
+        silhouettes=clusters.silhouettes,
+        best_k=clusters.best_k,
         seconds=time.perf_counter() - started,
         statement_ids=list(stmt_ids),
         components=comps,
-        base_centres=base_centres,
-        group_centres=group_centres,
+        base_centres=clusters.base_centres,
+        group_centres=clusters.group_centres,
     )

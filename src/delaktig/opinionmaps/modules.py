@@ -50,12 +50,13 @@ def figures(process: Process) -> dict[str, int]:
 
 
 def export_polis(module: ProcessModule) -> tuple[str, str, bytes]:
-    from .services import export_polis as build
+    from .selectors import polis_export
 
     opinion_map = OpinionMap.objects.filter(module=module).first()
     if opinion_map is None:
         raise Http404
-    return f"opinionskarta-{module.pk}-polis.zip", "application/zip", build(opinion_map)
+    archive = polis_export(opinion_map=opinion_map)
+    return f"opinionskarta-{module.pk}-polis.zip", "application/zip", archive
 
 
 def urls() -> Any:

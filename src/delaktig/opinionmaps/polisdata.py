@@ -15,14 +15,13 @@ import numpy as np
 import numpy.typing as npt
 
 from delaktig.core import exports
+from delaktig.core.errors import ValidationFailed
 from delaktig.opinionmaps.maths import Id, VoteMatrix
 
+# The files of an export this module reads and writes.
+FILES = ("votes.csv", "comments.csv", "participants-votes.csv")
 VOTE_COLUMNS = ("timestamp", "comment-id", "voter-id", "vote")
 MODERATED_OUT = -1
-
-
-class NotAPolisExportError(ValueError):
-    """The folder lacks the files or columns of a Polis export."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,7 @@ def _read_columns(
     memory follows the rows, not the width. A cell missing from a short row reads as "".
     """
     if not path.is_file():
-        raise NotAPolisExportError(f"{path.name} is missing in {path.parent}")
+        raise _not_an_export(f"{path.name} is missing in {path.parent}")
     with path.open(newline="", encoding="utf-8") as fh:
         reader = csv.reader(fh)
         try:
@@ -103,7 +102,7 @@ def _read_columns(
             positions = {name: index for index, name in enumerate(header)}
             missing = [c for c in required if c not in positions]
             if missing:
-                raise NotAPolisExportError(f"{path} lacks the column(s) {', '.join(missing)}")
+                raise _not_an_export(f"{path} lacks the column(s) {', '.join(missing)}")
             # A column the file lacks (only optional ones get here) reads as "" throughout.
             absent = sys.maxsize
             wanted = [
@@ -117,7 +116,7 @@ def _read_columns(
                 for name, index, convert in wanted:
                     found[name].append(convert(row[index] if index < width else ""))
         except csv.Error as exc:  # a NUL byte, a field over the csv module's limit
-            raise NotAPolisExportError(f"{path.name}, line {reader.line_num}: {exc}") from exc
+            raise _not_an_export(f"{path.name}, line {reader.line_num}: {exc}") from exc
     return found
 
 
@@ -126,77 +125,32 @@ def _optional(convert: Callable[[str], Any]) -> Callable[[str], Any]:
 
 
 def read_export(folder: str | Path) -> Conversation:
-    """Read a Polis export folder; of repeated votes the latest (by timestamp) wins."""
+    """Read a Polis export folder; of repeated votes the latest (by timestamp) wins.
+
+    Raises :class:`ValidationFailed` ``opinionmaps.not_a_polis_export`` (with a ``detail`` in
+    English) for a folder that lacks the files or columns of an export.
+    """
     root = Path(folder)
     if not root.is_dir():
-        raise NotAPolisExportError(f"{root} is not a folder")
+        raise _not_an_export(f"{root} is not a folder")
     parse_id = _Ids()
-    try:
-        votes = _read_columns(
-            root / "votes.csv",
-            {"timestamp": int, "vote": int, "voter-id": parse_id, "comment-id": parse_id},
-            VOTE_COLUMNS,
-        )
-    except NotAPolisExportError:
-        raise
-    except ValueError as exc:
-        raise NotAPolisExportError(f"votes.csv: {exc}") from exc
-    comment_columns = _read_columns(
-        root / "comments.csv",
-        {
-            "comment-id": parse_id,
-            "moderated": lambda raw: int(raw or 0),
-            "author-id": _optional(parse_id),
-            "timestamp": _optional(int),
-            "comment-body": str,
-        },
-        ("comment-id", "moderated"),
-    )
-    pv_path = root / "participants-votes.csv"
-    pv = (
-        _read_columns(
-            pv_path,
-            {"participant": parse_id, "group-id": _optional(int)},
-            ("participant", "group-id"),
-        )
-        if pv_path.is_file()
-        else {"participant": [], "group-id": []}
-    )
-
+    votes = _read_votes(root, parse_id)
+    comments = _read_comments(root, parse_id)
+    listed, polis_groups = _read_polis_groups(root, parse_id)
+    voters, voted = votes["voter-id"], votes["comment-id"]
     try:
         ts = np.array(votes["timestamp"], dtype=np.int64)
         vote = np.array(votes["vote"], dtype=np.int64)
     except OverflowError as exc:
-        raise NotAPolisExportError(f"votes.csv: {exc}") from exc
-    voters = votes["voter-id"]
-    voted = votes["comment-id"]
-
-    comments: dict[Id, Comment] = {}
-    for cid, author, text, moderated, stamp in zip(
-        comment_columns["comment-id"],
-        comment_columns["author-id"],
-        comment_columns["comment-body"],
-        comment_columns["moderated"],
-        comment_columns["timestamp"],
-        strict=True,
-    ):
-        comments[cid] = Comment(
-            id=cid, author_id=author, text=text, moderated=moderated, timestamp=stamp
-        )
-    polis_groups = {
-        pid: group
-        for pid, group in zip(pv["participant"], pv["group-id"], strict=True)
-        if group is not None
-    }
+        raise _not_an_export(f"votes.csv: {exc}") from exc
 
     key = _sort_key
-    pids = sorted(set(voters) | set(pv["participant"]), key=key)
+    pids = sorted(set(voters) | set(listed), key=key)
     sids = sorted(set(voted) | set(comments), key=key)
     p_index = {p: i for i, p in enumerate(pids)}
     s_index = {s: j for j, s in enumerate(sids)}
     rows = np.array([p_index[p] for p in voters], dtype=np.int64)
     cols = np.array([s_index[s] for s in voted], dtype=np.int64)
-
     # Keep the latest vote per cell: sort by (cell, timestamp, file position), take the last.
     cell = rows * max(len(sids), 1) + cols
     order = np.lexsort((np.arange(len(cell)), ts, cell))
@@ -212,6 +166,67 @@ def read_export(folder: str | Path) -> Conversation:
         polis_groups=polis_groups,
         n_vote_rows=len(voters),
     )
+
+
+def _not_an_export(detail: str) -> ValidationFailed:
+    return ValidationFailed("opinionmaps.not_a_polis_export", detail=detail)
+
+
+def _read_votes(root: Path, parse_id: _Ids) -> dict[str, list[Any]]:
+    """The columns of ``votes.csv``: timestamp, vote, voter-id and comment-id."""
+    try:
+        return _read_columns(
+            root / "votes.csv",
+            {"timestamp": int, "vote": int, "voter-id": parse_id, "comment-id": parse_id},
+            VOTE_COLUMNS,
+        )
+    except ValueError as exc:
+        raise _not_an_export(f"votes.csv: {exc}") from exc
+
+
+def _read_comments(root: Path, parse_id: _Ids) -> dict[Id, Comment]:
+    """The statements of ``comments.csv`` by id."""
+    columns = _read_columns(
+        root / "comments.csv",
+        {
+            "comment-id": parse_id,
+            "moderated": lambda raw: int(raw or 0),
+            "author-id": _optional(parse_id),
+            "timestamp": _optional(int),
+            "comment-body": str,
+        },
+        ("comment-id", "moderated"),
+    )
+    comments: dict[Id, Comment] = {}
+    for cid, author, text, moderated, stamp in zip(
+        columns["comment-id"],
+        columns["author-id"],
+        columns["comment-body"],
+        columns["moderated"],
+        columns["timestamp"],
+        strict=True,
+    ):
+        comments[cid] = Comment(
+            id=cid, author_id=author, text=text, moderated=moderated, timestamp=stamp
+        )
+    return comments
+
+
+def _read_polis_groups(root: Path, parse_id: _Ids) -> tuple[list[Id], dict[Id, int]]:
+    """(every participant listed, Polis' own group of each where it has one) from
+    ``participants-votes.csv``, which an export may lack."""
+    path = root / "participants-votes.csv"
+    if not path.is_file():
+        return [], {}
+    pv = _read_columns(
+        path, {"participant": parse_id, "group-id": _optional(int)}, ("participant", "group-id")
+    )
+    groups = {
+        pid: group
+        for pid, group in zip(pv["participant"], pv["group-id"], strict=True)
+        if group is not None
+    }
+    return pv["participant"], groups
 
 
 def _sort_key(pid: Id) -> tuple[int, int, str]:

@@ -1,19 +1,26 @@
-"""Reads for opinion maps: the next statement to vote on, and the result as pages show it."""
+"""Reads for opinion maps: the next statement to vote on, the result as pages show it, the
+votes the maths reads and the map as Polis open data."""
 
+import io
 import random
+import tempfile
+import zipfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delaktig.accounts.models import DemographicProfile
+from delaktig.accounts.types import Visitor
 from delaktig.insights.suppression import AGE_GROUPS, age_group, suppress_table
 
-from . import mapdraw
+from . import mapdraw, maths, polisdata
 from .models import MapResult, OpinionMap, Participant, Statement, Vote
 
 # --- Which statement next ---------------------------------------------------------------
@@ -31,7 +38,7 @@ def priority(agree: int, passes: int, seen: int, extremity: float) -> float:
     return float((importance * (1 + 8 * 2 ** (-seen / 5))) ** 2)
 
 
-def next_statement(opinion_map: OpinionMap, participant: Participant | None) -> Statement | None:
+def next_statement(*, opinion_map: OpinionMap, participant: Participant | None) -> Statement | None:
     """A published statement the participant has not voted on, drawn by Polis' priority.
 
     The draw is seeded by the participant and how many votes they have cast, so reloading the
@@ -68,7 +75,7 @@ def next_statement(opinion_map: OpinionMap, participant: Participant | None) -> 
     return rng.choices(candidates, weights=weights, k=1)[0]
 
 
-def progress(opinion_map: OpinionMap, participant: Participant | None) -> tuple[int, int]:
+def progress(*, opinion_map: OpinionMap, participant: Participant | None) -> tuple[int, int]:
     """(votes cast by the participant on published statements, published statements)."""
     published = Statement.objects.filter(map=opinion_map, status=Statement.Status.PUBLISHED)
     if participant is None:
@@ -150,7 +157,10 @@ def _minus(total: list[int], part: list[int]) -> list[int]:
     return [t - p for t, p in zip(total, part, strict=True)]
 
 
-def map_view(opinion_map: OpinionMap, user: Any, *, with_demographics: bool = True) -> MapView:
+def map_view(
+    *, opinion_map: OpinionMap, viewer: Visitor, with_demographics: bool = True
+) -> MapView:
+    """The stored result as the results page shows it to ``viewer``."""
     result = MapResult.objects.filter(map=opinion_map).first()
     view = MapView(result=result)
     if result is None:
@@ -161,21 +171,52 @@ def map_view(opinion_map: OpinionMap, user: Any, *, with_demographics: bool = Tr
     k = result.k
     participants: list[int] = data["participants"]
     labels: list[int] = data["labels"]
-    mine: Participant | None = None
-    you_row = None
-    if user.is_authenticated:
-        mine = Participant.objects.filter(map=opinion_map, user=user).first()
-    if mine is not None and mine.pk in participants:
-        you_row = participants.index(mine.pk)
-        view.you_counted = bool(data["in_conv"][you_row])
-        if labels[you_row] >= 0:
-            view.your_group = mapdraw.group_letter(labels[you_row])
-    if mine is not None:
-        view.you_voted = Vote.objects.filter(participant=mine).count()
+    you_row = _place_viewer(view, opinion_map, viewer, data)
     view.min_votes = min(7, result.n_statements)
-
+    view.groups = _group_cards(data, statements, k, view.your_group)
     stats = data["statements"]
+    for c in data["consensus"]:
+        statement = statements.get(int(c["statement"]))
+        if statement is not None:
+            view.consensus.append(
+                (statement, c["direction"], _share(stats[str(c["statement"])]["all"]))
+            )
+    view.statements = _statement_rows(data, statements)
+    coords = list(zip(data["x"], data["y"], strict=True))
+    view.picture = mapdraw.draw(coords, labels, k, you=you_row)
+    if with_demographics and k:
+        view.demographics, view.n_with_profile = _demographics(participants, labels, k)
+    return view
+
+
+def _place_viewer(
+    view: MapView, opinion_map: OpinionMap, viewer: Visitor, data: dict[str, Any]
+) -> int | None:
+    """Fill in the viewer's group and votes; returns the viewer's row in the result, if any."""
+    if not viewer.is_authenticated:
+        return None
+    mine = Participant.objects.filter(map=opinion_map, user=viewer).first()
+    if mine is None:
+        return None
+    view.you_voted = Vote.objects.filter(participant=mine).count()
+    participants: list[int] = data["participants"]
+    if mine.pk not in participants:
+        return None
+    you_row = participants.index(mine.pk)
+    view.you_counted = bool(data["in_conv"][you_row])
+    if data["labels"][you_row] >= 0:
+        view.your_group = mapdraw.group_letter(data["labels"][you_row])
+    return you_row
+
+
+def _group_cards(
+    data: dict[str, Any], statements: dict[int, Statement], k: int, your_group: str
+) -> list[GroupCard]:
+    """Each group's size and representative statements, against everyone else grouped."""
+    stats = data["statements"]
+    labels: list[int] = data["labels"]
     grouped_total = sum(1 for g in labels if g >= 0) or 1
+    cards = []
     for g, reps in enumerate(data["repness"][:k]):
         lines = []
         for rep in reps:
@@ -193,29 +234,26 @@ def map_view(opinion_map: OpinionMap, user: Any, *, with_demographics: bool = Tr
                 )
             )
         size = sum(1 for label in labels if label == g)
-        view.groups.append(
+        letter = mapdraw.group_letter(g)
+        cards.append(
             GroupCard(
-                g,
-                mapdraw.group_letter(g),
-                size,
-                round(100 * size / grouped_total),
-                lines,
-                view.your_group == mapdraw.group_letter(g),
+                g, letter, size, round(100 * size / grouped_total), lines, your_group == letter
             )
         )
-    for c in data["consensus"]:
-        statement = statements.get(int(c["statement"]))
-        if statement is not None:
-            view.consensus.append(
-                (statement, c["direction"], _share(stats[str(c["statement"])]["all"]))
-            )
+    return cards
+
+
+def _statement_rows(data: dict[str, Any], statements: dict[int, Statement]) -> list[StatementRow]:
+    """Every statement of the result with its shares, by number."""
+    stats = data["statements"]
     consensus_dir = {int(c["statement"]): c["direction"] for c in data["consensus"]}
+    rows = []
     for sid in data["statement_ids"]:
         statement = statements.get(int(sid))
         if statement is None:
             continue
         entry = stats[str(sid)]
-        view.statements.append(
+        rows.append(
             StatementRow(
                 statement,
                 _share(entry["all"]),
@@ -223,12 +261,8 @@ def map_view(opinion_map: OpinionMap, user: Any, *, with_demographics: bool = Tr
                 consensus_dir.get(int(sid), ""),
             )
         )
-    view.statements.sort(key=lambda row: row.statement.number)
-    coords = list(zip(data["x"], data["y"], strict=True))
-    view.picture = mapdraw.draw(coords, labels, k, you=you_row)
-    if with_demographics and k:
-        view.demographics, view.n_with_profile = _demographics(participants, labels, k)
-    return view
+    rows.sort(key=lambda row: row.statement.number)
+    return rows
 
 
 def _demographics(
@@ -280,3 +314,93 @@ def _demographics(
         ]
         tables.append(DemographicTable(title, list(columns), rows))
     return tables, len(profiles)
+
+
+# --- What the maths reads, and the Polis export -----------------------------------------
+
+
+def vote_matrix(*, opinion_map: OpinionMap) -> maths.VoteMatrix:
+    """The votes the maths reads: every participant, published statements only."""
+    sids = list(
+        Statement.objects.filter(map=opinion_map, status=Statement.Status.PUBLISHED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    pids = list(
+        Participant.objects.filter(map=opinion_map).order_by("pk").values_list("pk", flat=True)
+    )
+    cells = np.array(
+        list(
+            Vote.objects.filter(
+                statement__map=opinion_map, statement__status=Statement.Status.PUBLISHED
+            ).values_list("participant_id", "statement_id", "value")
+        ),
+        dtype=np.int64,
+    ).reshape(-1, 3)
+    p_index = np.searchsorted(np.asarray(pids, dtype=np.int64), cells[:, 0])
+    s_index = np.searchsorted(np.asarray(sids, dtype=np.int64), cells[:, 1])
+    matrix = maths.VoteMatrix.from_triples(pids, sids, p_index, s_index, cells[:, 2])
+    rejected = Statement.objects.filter(map=opinion_map, status=Statement.Status.REJECTED)
+    # Polis counts statements moderated out in the sparsity scaling; so do we (maths.py).
+    return replace(matrix, moderated_out=rejected.count())
+
+
+# How each status is written in the "moderated" column of a Polis export.
+POLIS_MODERATED = {
+    Statement.Status.PUBLISHED: 1,
+    Statement.Status.PENDING: 0,
+    Statement.Status.REJECTED: polisdata.MODERATED_OUT,
+}
+
+
+def polis_export(*, opinion_map: OpinionMap) -> bytes:
+    """The map as a ZIP of Polis open-data files; ids are the map's own numbers."""
+    participants = dict(
+        Participant.objects.filter(map=opinion_map).values_list("pk", "number").iterator()
+    )
+    statements = list(Statement.objects.filter(map=opinion_map).order_by("number"))
+    pids = sorted(participants.values())
+    sids = [s.number for s in statements]
+    position = {number: i for i, number in enumerate(pids)}
+    p_index = {pk: position[number] for pk, number in participants.items()}
+    s_index = {s.pk: j for j, s in enumerate(statements)}
+    rows = list(
+        Vote.objects.filter(statement__map=opinion_map)
+        .order_by("updated", "pk")
+        .values_list("participant_id", "statement_id", "value", "updated")
+    )
+    cells = np.array([(p_index[p], s_index[s], v) for p, s, v, _u in rows], dtype=np.int64).reshape(
+        -1, 3
+    )
+    stamps = np.array([int(u.timestamp() * 1000) for *_r, u in rows], dtype=np.int64)
+    comments: dict[maths.Id, polisdata.Comment] = {
+        s.number: polisdata.Comment(
+            id=s.number,
+            author_id=participants.get(s.author_id) if s.author_id else None,
+            text=s.text if s.status == Statement.Status.PUBLISHED else "",
+            moderated=POLIS_MODERATED[Statement.Status(s.status)],
+            timestamp=int(s.created.timestamp() * 1000),
+        )
+        for s in statements
+    }
+    groups: dict[maths.Id, int] = {}
+    stored = MapResult.objects.filter(map=opinion_map).first()
+    if stored is not None:
+        for pk, label in zip(stored.data["participants"], stored.data["labels"], strict=True):
+            if label >= 0 and pk in participants:
+                groups[participants[pk]] = int(label)
+    conversation = polisdata.Conversation(
+        votes=maths.VoteMatrix.from_triples(pids, sids, cells[:, 0], cells[:, 1], cells[:, 2]),
+        vote_timestamps=stamps,
+        vote_cells=cells,
+        comments=comments,
+        polis_groups=groups,
+        n_vote_rows=len(cells),
+    )
+    out = io.BytesIO()
+    with tempfile.TemporaryDirectory() as tmp:
+        polisdata.write_export(conversation, tmp)
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name in polisdata.FILES:
+                archive.write(Path(tmp) / name, arcname=name)
+    return out.getvalue()

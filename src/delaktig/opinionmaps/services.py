@@ -1,31 +1,27 @@
-"""Writes to opinion maps: settings, statements, votes, moderation, recompute, import, export.
+"""Writes to opinion maps: settings, statements, votes, moderation, recompute and import.
 
 Every change that alters what the maths reads bumps ``OpinionMap.version`` and asks for a
 recompute. The recompute runs as a background task, debounced: while one is queued, new
-votes join it instead of queueing another (see :func:`request_recompute`).
+votes join it instead of queueing another (see :func:`recompute_request`). The reads (the
+vote matrix, the Polis export) are in ``selectors.py``.
 """
 
-import io
 import tempfile
 import unicodedata
-import zipfile
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any
 
-import numpy as np
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from delaktig.accounts.types import User
 from delaktig.core import uploads
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import (
-    DelaktigError,
+    Conflict,
     NotAllowedInPhase,
     PermissionDenied,
     RateLimited,
@@ -34,7 +30,7 @@ from delaktig.core.errors import (
 )
 from delaktig.participation.models import ProcessModule
 
-from . import maths, polisdata, serial
+from . import maths, polisdata, selectors, serial
 from .models import STATEMENT_MAX_LENGTH, MapResult, OpinionMap, Participant, Statement, Vote
 
 # Seconds a recompute waits after it is asked for, so that a burst of votes is one run.
@@ -44,33 +40,29 @@ MAX_IMPORT_BYTES = 50 * 1024 * 1024  # uncompressed, all three files together
 REJECTED_IN_POLIS = "Modererades bort i Polis."
 
 
-class NotAPolisExport(DelaktigError):
-    code = "not_a_polis_export"
-    default_message = _(
-        "Filerna är inte en export från Polis. Det behövs votes.csv och comments.csv, "
-        "gärna också participants-votes.csv."
-    )
-
-
-class MapNotEmpty(DelaktigError):
-    code = "map_not_empty"
-    status = 409
-    default_message = _(
-        "Kartan har redan påståenden eller röster. Importera till en ny, tom opinionskarta."
-    )
-
-
 # --- Settings ---------------------------------------------------------------------------
 
 
-def configure(*, actor: Any, module: ProcessModule, **fields: Any) -> OpinionMap:
-    """Create or change the map of ``module`` (topic, moderation, statements, results)."""
+def map_configure(
+    *,
+    actor: User,
+    module: ProcessModule,
+    topic: str | None = None,
+    moderation: OpinionMap.Moderation | None = None,
+    allow_statements: bool | None = None,
+    results_public: bool | None = None,
+) -> OpinionMap:
+    """Create or change the map of ``module``; a setting left as None is not changed."""
     require_perm(actor, "opinionmaps.manage_map", module.process)
-    allowed = {"topic", "moderation", "allow_statements", "results_public"}
-    if set(fields) - allowed:
-        raise ValueError(f"unknown fields: {sorted(set(fields) - allowed)}")
-    if not str(fields.get("topic", "x")).strip():
-        raise ValidationFailed(_("Skriv frågan eller ämnet som påståendena handlar om."))
+    given = {
+        "topic": topic,
+        "moderation": moderation,
+        "allow_statements": allow_statements,
+        "results_public": results_public,
+    }
+    fields = {name: value for name, value in given.items() if value is not None}
+    if topic is not None and not topic.strip():
+        raise ValidationFailed("opinionmaps.topic_required", field="topic")
     with transaction.atomic():
         opinion_map, created = OpinionMap.objects.select_for_update().get_or_create(
             module=module, defaults=fields
@@ -102,7 +94,7 @@ def _locked_map(opinion_map: OpinionMap) -> OpinionMap:
     return OpinionMap.objects.select_for_update().get(pk=opinion_map.pk)
 
 
-def participant_for(opinion_map: OpinionMap, user: Any) -> Participant:
+def participant_get_or_create(*, opinion_map: OpinionMap, user: User) -> Participant:
     """The user's participant in this map, created on first use. Call inside a transaction."""
     found = Participant.objects.filter(map=opinion_map, user=user).first()
     if found is not None:
@@ -118,29 +110,33 @@ def participant_for(opinion_map: OpinionMap, user: Any) -> Participant:
 
 def _bump(opinion_map: OpinionMap) -> None:
     OpinionMap.objects.filter(pk=opinion_map.pk).update(version=F("version") + 1)
-    request_recompute(opinion_map)
+    recompute_request(opinion_map=opinion_map)
 
 
-def _check_can_take_part(user: Any, opinion_map: OpinionMap, action: str) -> None:
-    if not (user.is_authenticated and user.is_active):
-        raise PermissionDenied(_("Logga in för att delta i opinionskartan."))
+def _require_taking_part(actor: User, opinion_map: OpinionMap, perm: str, action: str) -> None:
+    """Refuse unless ``actor`` has ``perm`` on the map: an active account, and a running phase
+    of the map's module that allows ``action``. The first two checks only say which of the two
+    is missing (log in, or no such phase now)."""
+    if not (actor.is_authenticated and actor.is_active):
+        raise PermissionDenied("opinionmaps.login_required")
     if not opinion_map.module.allows(action):
         raise NotAllowedInPhase()
+    require_perm(actor, perm, opinion_map)
 
 
-def vote(*, user: Any, statement: Statement, value: int) -> Vote:
-    """Cast or change the user's vote on a published statement (1, -1 or 0 for pass)."""
+def vote_cast(*, actor: User, statement: Statement, value: int) -> Vote:
+    """Cast or change the actor's vote on a published statement (1, -1 or 0 for pass)."""
     opinion_map = statement.map
-    _check_can_take_part(user, opinion_map, "vote")
+    _require_taking_part(actor, opinion_map, "opinionmaps.add_vote", "vote")
     if value not in Vote.Value.values:
-        raise ValidationFailed(_("Välj håller med, håller inte med eller pass."))
+        raise ValidationFailed("opinionmaps.invalid_vote")
     if statement.status != Statement.Status.PUBLISHED:
-        raise ValidationFailed(_("Påståendet går inte att rösta på."))
+        raise ValidationFailed("opinionmaps.statement_not_votable")
     now = timezone.now()
     for attempt in range(2):
         try:
             with transaction.atomic():
-                participant = participant_for(opinion_map, user)
+                participant = participant_get_or_create(opinion_map=opinion_map, user=actor)
                 current = (
                     Vote.objects.select_for_update()
                     .filter(participant=participant, statement=statement)
@@ -173,17 +169,17 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split()).rstrip(".!?")
 
 
-def add_statement(*, user: Any, opinion_map: OpinionMap, text: str) -> Statement:
+def statement_create(*, actor: User, opinion_map: OpinionMap, text: str) -> Statement:
     """A participant's own statement; published at once or after review, per the map."""
-    _check_can_take_part(user, opinion_map, "write")
+    _require_taking_part(actor, opinion_map, "opinionmaps.add_statement", "write")
     if not opinion_map.allow_statements:
-        raise PermissionDenied(_("I den här kartan skriver bara personalen påståenden."))
+        raise PermissionDenied("opinionmaps.statements_by_staff_only")
     text = " ".join(text.split())
-    _validate_text(opinion_map, text)
+    _validate_text(text)
     limit, window = settings.DELAKTIG_COMMENT_RATE
     since = timezone.now() - timedelta(seconds=window)
     with transaction.atomic():
-        participant = participant_for(opinion_map, user)
+        participant = participant_get_or_create(opinion_map=opinion_map, user=actor)
         _locked_map(opinion_map)
         if Statement.objects.filter(author=participant, created__gte=since).count() >= limit:
             raise RateLimited()
@@ -206,12 +202,12 @@ def add_statement(*, user: Any, opinion_map: OpinionMap, text: str) -> Statement
     return statement
 
 
-def _validate_text(opinion_map: OpinionMap, text: str) -> None:
+def _validate_text(text: str) -> None:
     if not text:
-        raise ValidationFailed(_("Skriv ett påstående innan du skickar."))
+        raise ValidationFailed("opinionmaps.empty_statement", field="text")
     if len(text) > STATEMENT_MAX_LENGTH:
         raise ValidationFailed(
-            _("Påståendet får vara högst %(max)d tecken.") % {"max": STATEMENT_MAX_LENGTH}
+            "opinionmaps.statement_too_long", field="text", max=STATEMENT_MAX_LENGTH
         )
 
 
@@ -219,14 +215,14 @@ def _refuse_duplicate(opinion_map: OpinionMap, text: str) -> None:
     folded = _fold(text)
     texts = Statement.objects.filter(map=opinion_map).values_list("text", flat=True)
     if any(_fold(other) == folded for other in texts.iterator()):
-        raise ValidationFailed(_("Det påståendet finns redan i kartan."))
+        raise ValidationFailed("opinionmaps.duplicate_statement", field="text")
 
 
-def add_seed_statement(*, actor: Any, opinion_map: OpinionMap, text: str) -> Statement:
+def seed_statement_create(*, actor: User, opinion_map: OpinionMap, text: str) -> Statement:
     """A statement written by staff to start the conversation; published at once."""
     require_perm(actor, "opinionmaps.manage_map", opinion_map.module.process)
     text = " ".join(text.split())
-    _validate_text(opinion_map, text)
+    _validate_text(text)
     with transaction.atomic():
         _locked_map(opinion_map)
         _refuse_duplicate(opinion_map, text)
@@ -249,13 +245,15 @@ def add_seed_statement(*, actor: Any, opinion_map: OpinionMap, text: str) -> Sta
     return statement
 
 
-def moderate(*, actor: Any, statement: Statement, publish: bool, reason: str = "") -> Statement:
+def statement_moderate(
+    *, actor: User, statement: Statement, publish: bool, reason: str = ""
+) -> Statement:
     """Publish a statement, or reject it with a reason that is shown in its place."""
     opinion_map = statement.map
-    require_perm(actor, "opinionmaps.moderate", opinion_map.module.process)
+    require_perm(actor, "opinionmaps.moderate_statement", opinion_map.module.process)
     reason = reason.strip()
     if not publish and not reason:
-        raise ValidationFailed(_("Ange ett skäl. Det visas för den som skrev påståendet."))
+        raise ValidationFailed("opinionmaps.no_reject_reason", field="reason")
     with transaction.atomic():
         locked = Statement.objects.select_for_update().get(pk=statement.pk)
         locked.status = Statement.Status.PUBLISHED if publish else Statement.Status.REJECTED
@@ -284,7 +282,7 @@ def moderate(*, actor: Any, statement: Statement, publish: bool, reason: str = "
 # --- Recompute --------------------------------------------------------------------------
 
 
-def request_recompute(opinion_map: OpinionMap) -> bool:
+def recompute_request(*, opinion_map: OpinionMap) -> bool:
     """Queue one recompute after the transaction commits, unless one is already queued.
 
     Returns whether a task was queued. The flag is cleared by the task when it starts, so
@@ -310,7 +308,7 @@ def request_recompute(opinion_map: OpinionMap) -> bool:
 RECOMPUTE_LOST_AFTER = timedelta(minutes=30)
 
 
-def recompute_lost(*, now: datetime) -> int:
+def lost_recompute_requeue(*, now: datetime) -> int:
     """Ask again for every recompute that was lost. Returns how many maps were queued."""
     cutoff = now - RECOMPUTE_LOST_AFTER
     OpinionMap.objects.filter(recompute_pending=True, recompute_requested_at__lt=cutoff).update(
@@ -325,36 +323,10 @@ def recompute_lost(*, now: datetime) -> int:
         .filter(Q(recompute_requested_at__isnull=True) | Q(recompute_requested_at__lt=cutoff))
         .distinct()
     )
-    return sum(request_recompute(opinion_map) for opinion_map in behind)
+    return sum(recompute_request(opinion_map=opinion_map) for opinion_map in behind)
 
 
-def vote_matrix(opinion_map: OpinionMap) -> maths.VoteMatrix:
-    """The votes the maths reads: every participant, published statements only."""
-    sids = list(
-        Statement.objects.filter(map=opinion_map, status=Statement.Status.PUBLISHED)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    pids = list(
-        Participant.objects.filter(map=opinion_map).order_by("pk").values_list("pk", flat=True)
-    )
-    cells = np.array(
-        list(
-            Vote.objects.filter(
-                statement__map=opinion_map, statement__status=Statement.Status.PUBLISHED
-            ).values_list("participant_id", "statement_id", "value")
-        ),
-        dtype=np.int64,
-    ).reshape(-1, 3)
-    p_index = np.searchsorted(np.asarray(pids, dtype=np.int64), cells[:, 0])
-    s_index = np.searchsorted(np.asarray(sids, dtype=np.int64), cells[:, 1])
-    matrix = maths.VoteMatrix.from_triples(pids, sids, p_index, s_index, cells[:, 2])
-    rejected = Statement.objects.filter(map=opinion_map, status=Statement.Status.REJECTED)
-    # Polis counts statements moderated out in the sparsity scaling; so do we (maths.py).
-    return replace(matrix, moderated_out=rejected.count())
-
-
-def recompute(opinion_map_id: int) -> MapResult:
+def map_recompute(*, opinion_map_id: int) -> MapResult:
     """Compute the map from its current votes and store the result (never in a request)."""
     OpinionMap.objects.filter(pk=opinion_map_id).update(recompute_pending=False)
     opinion_map = OpinionMap.objects.get(pk=opinion_map_id)
@@ -362,7 +334,7 @@ def recompute(opinion_map_id: int) -> MapResult:
         # Read the version and the votes in one transaction, so the stored version is never
         # newer than the votes behind it.
         version = OpinionMap.objects.filter(pk=opinion_map_id).values_list("version", flat=True)[0]
-        votes = vote_matrix(opinion_map)
+        votes = selectors.vote_matrix(opinion_map=opinion_map)
     stored = MapResult.objects.filter(map=opinion_map).first()
     previous = serial.from_data(stored.data) if stored is not None else None
     result = maths.analyze(votes, seed=opinion_map.seed, previous=previous)
@@ -389,7 +361,7 @@ def recompute(opinion_map_id: int) -> MapResult:
 
 # --- Polis open data --------------------------------------------------------------------
 
-POLIS_FILES = ("votes.csv", "comments.csv", "participants-votes.csv")
+POLIS_FILES = polisdata.FILES
 
 
 # What a ZIP of Polis files may declare before anything in it is unpacked. Other files in
@@ -413,30 +385,33 @@ def _unpack(files: dict[str, bytes], folder: Path) -> None:
                 members = {Path(i.filename).name: i for i in archive.infolist() if not i.is_dir()}
                 wanted = [members[n] for n in POLIS_FILES if n in members]
                 if sum(info.file_size for info in wanted) > MAX_IMPORT_BYTES:
-                    raise ValidationFailed(_("Filerna är för stora att importera (högst 50 MB)."))
+                    raise ValidationFailed("opinionmaps.upload_too_large", field="polis_files")
                 files = {Path(i.filename).name: uploads.read_member(archive, i) for i in wanted}
         except uploads.ArchiveRefused as exc:
-            if exc.code == "not_a_zip":
-                raise NotAPolisExport() from exc
-            raise ValidationFailed(uploads.archive_error_message(exc)) from exc
+            if exc.reason == "not_a_zip":
+                raise ValidationFailed(
+                    "opinionmaps.not_a_polis_export", field="polis_files"
+                ) from exc
+            raise ValidationFailed(exc.code, field="polis_files", **exc.params) from exc
     for name, content in files.items():
         base = Path(name).name
         if base in POLIS_FILES:
             (folder / base).write_bytes(content)
 
 
-def read_upload(files: dict[str, bytes]) -> polisdata.Conversation:
+def polis_upload_read(*, files: dict[str, bytes]) -> polisdata.Conversation:
     """Parse uploaded Polis files (three CSVs, or one ZIP holding them)."""
     if sum(len(content) for content in files.values()) > MAX_IMPORT_BYTES:
-        raise ValidationFailed(_("Filerna är för stora att importera (högst 50 MB)."))
+        raise ValidationFailed("opinionmaps.upload_too_large", field="polis_files")
     with tempfile.TemporaryDirectory() as tmp:
         _unpack(files, Path(tmp))
         try:
             return polisdata.read_export(tmp)
-        # ValueError covers NotAPolisExportError, UnicodeDecodeError and bad values in the
-        # files (a vote of 2, a non-numeric "moderated" or timestamp).
-        except (ValueError, KeyError) as exc:
-            raise NotAPolisExport() from exc
+        # read_export says so itself for missing files, columns and unreadable rows;
+        # ValueError covers UnicodeDecodeError and bad values in the files (a vote of 2, a
+        # non-numeric "moderated" or timestamp).
+        except (ValidationFailed, ValueError, KeyError) as exc:
+            raise ValidationFailed("opinionmaps.not_a_polis_export", field="polis_files") from exc
 
 
 def _numbers(ids: list[maths.Id]) -> list[int]:
@@ -446,9 +421,9 @@ def _numbers(ids: list[maths.Id]) -> list[int]:
     return list(range(1, len(ids) + 1))
 
 
-def import_polis(
+def polis_import(
     *,
-    actor: Any,
+    actor: User,
     opinion_map: OpinionMap,
     conversation: polisdata.Conversation,
     source: str,
@@ -456,70 +431,21 @@ def import_polis(
 ) -> dict[str, int]:
     """Bring a Polis conversation into an empty map: statements, participants and votes."""
     require_perm(actor, "opinionmaps.manage_map", opinion_map.module.process)
-    comments = conversation.comments
-    sids, pids = conversation.statement_ids, conversation.participant_ids
     with transaction.atomic():
         locked = _locked_map(opinion_map)
         if locked.statements.exists() or locked.participants.exists():
-            raise MapNotEmpty()
-        participants = Participant.objects.bulk_create(
-            [
-                Participant(map=locked, number=number, external_id=str(pid))
-                for number, pid in zip(_numbers(pids), pids, strict=True)
-            ],
-            batch_size=IMPORT_BATCH,
-        )
-        by_external = {str(p.external_id): p for p in participants}
-        if any(p.pk is None for p in participants):  # backends without RETURNING
-            by_external = {
-                p.external_id: p for p in Participant.objects.filter(map=locked).only("pk")
-            }
-        now = timezone.now()
-        statements = []
-        for number, sid in zip(_numbers(sids), sids, strict=True):
-            comment = comments.get(sid)
-            moderated_out = comment is not None and comment.moderated == polisdata.MODERATED_OUT
-            author = by_external.get(str(comment.author_id)) if comment else None
-            statements.append(
-                Statement(
-                    map=locked,
-                    number=number,
-                    text=(comment.text if comment else "")[:STATEMENT_MAX_LENGTH] or "–",
-                    author=author,
-                    status=Statement.Status.REJECTED
-                    if moderated_out
-                    else Statement.Status.PUBLISHED,
-                    rejection_reason=REJECTED_IN_POLIS if moderated_out else "",
-                    moderated_at=now,
-                    external_id=str(sid),
-                )
-            )
-        Statement.objects.bulk_create(statements, batch_size=IMPORT_BATCH)
-        s_pk = dict(
-            Statement.objects.filter(map=locked).values_list("external_id", "pk").iterator()
-        )
-        p_pk = {ext: p.pk for ext, p in by_external.items()}
-        cells, stamps = conversation.vote_cells, conversation.vote_timestamps
-        batch: list[Vote] = []
-        for (p, s, v), ms in zip(cells.tolist(), stamps.tolist(), strict=True):
-            when = datetime.fromtimestamp(ms / 1000, tz=UTC)
-            batch.append(
-                Vote(
-                    participant_id=p_pk[str(pids[p])],
-                    statement_id=s_pk[str(sids[s])],
-                    value=v,
-                    created=when,
-                    updated=when,
-                )
-            )
-            if len(batch) >= IMPORT_BATCH:
-                Vote.objects.bulk_create(batch)
-                batch = []
-        Vote.objects.bulk_create(batch)
+            raise Conflict("opinionmaps.map_not_empty")
+        participants = _import_participants(locked, conversation)
+        statements = _import_statements(locked, conversation, participants)
+        _import_votes(conversation, participants, statements)
         locked.source = source[:200]
         locked.source_attribution = attribution
         locked.save(update_fields=["source", "source_attribution"])
-        counts = {"participants": len(pids), "statements": len(sids), "votes": len(cells)}
+        counts = {
+            "participants": len(conversation.participant_ids),
+            "statements": len(conversation.statement_ids),
+            "votes": len(conversation.vote_cells),
+        }
         audit_log(
             actor=actor,
             action="opinionmap.import",
@@ -531,59 +457,77 @@ def import_polis(
     return counts
 
 
-def export_polis(opinion_map: OpinionMap) -> bytes:
-    """The map as a ZIP of Polis open-data files; ids are the map's own numbers."""
-    participants = dict(
-        Participant.objects.filter(map=opinion_map).values_list("pk", "number").iterator()
+def _import_participants(
+    locked: OpinionMap, conversation: polisdata.Conversation
+) -> dict[str, Participant]:
+    """The conversation's participants, without accounts; by their Polis id as text."""
+    pids = conversation.participant_ids
+    participants = Participant.objects.bulk_create(
+        [
+            Participant(map=locked, number=number, external_id=str(pid))
+            for number, pid in zip(_numbers(pids), pids, strict=True)
+        ],
+        batch_size=IMPORT_BATCH,
     )
-    statements = list(Statement.objects.filter(map=opinion_map).order_by("number"))
-    pids = sorted(participants.values())
-    sids = [s.number for s in statements]
-    position = {number: i for i, number in enumerate(pids)}
-    p_index = {pk: position[number] for pk, number in participants.items()}
-    s_index = {s.pk: j for j, s in enumerate(statements)}
-    rows = list(
-        Vote.objects.filter(statement__map=opinion_map)
-        .order_by("updated", "pk")
-        .values_list("participant_id", "statement_id", "value", "updated")
-    )
-    cells = np.array([(p_index[p], s_index[s], v) for p, s, v, _u in rows], dtype=np.int64).reshape(
-        -1, 3
-    )
-    stamps = np.array([int(u.timestamp() * 1000) for *_r, u in rows], dtype=np.int64)
-    moderated = {
-        Statement.Status.PUBLISHED: 1,
-        Statement.Status.PENDING: 0,
-        Statement.Status.REJECTED: polisdata.MODERATED_OUT,
-    }
-    comments: dict[maths.Id, polisdata.Comment] = {
-        s.number: polisdata.Comment(
-            id=s.number,
-            author_id=participants.get(s.author_id) if s.author_id else None,
-            text=s.text if s.status == Statement.Status.PUBLISHED else "",
-            moderated=moderated[Statement.Status(s.status)],
-            timestamp=int(s.created.timestamp() * 1000),
+    if any(p.pk is None for p in participants):  # backends without RETURNING
+        participants = list(
+            Participant.objects.filter(map=locked).only("pk", "external_id").iterator()
         )
-        for s in statements
-    }
-    groups: dict[maths.Id, int] = {}
-    stored = MapResult.objects.filter(map=opinion_map).first()
-    if stored is not None:
-        for pk, label in zip(stored.data["participants"], stored.data["labels"], strict=True):
-            if label >= 0 and pk in participants:
-                groups[participants[pk]] = int(label)
-    conversation = polisdata.Conversation(
-        votes=maths.VoteMatrix.from_triples(pids, sids, cells[:, 0], cells[:, 1], cells[:, 2]),
-        vote_timestamps=stamps,
-        vote_cells=cells,
-        comments=comments,
-        polis_groups=groups,
-        n_vote_rows=len(cells),
-    )
-    out = io.BytesIO()
-    with tempfile.TemporaryDirectory() as tmp:
-        polisdata.write_export(conversation, tmp)
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name in POLIS_FILES:
-                archive.write(Path(tmp) / name, arcname=name)
-    return out.getvalue()
+    return {str(p.external_id): p for p in participants}
+
+
+def _import_statements(
+    locked: OpinionMap,
+    conversation: polisdata.Conversation,
+    participants: dict[str, Participant],
+) -> dict[str, int]:
+    """The conversation's comments as statements, those moderated out rejected; returns the
+    primary keys by Polis id as text."""
+    now = timezone.now()
+    sids = conversation.statement_ids
+    statements = []
+    for number, sid in zip(_numbers(sids), sids, strict=True):
+        comment = conversation.comments.get(sid)
+        moderated_out = comment is not None and comment.moderated == polisdata.MODERATED_OUT
+        author = participants.get(str(comment.author_id)) if comment else None
+        statements.append(
+            Statement(
+                map=locked,
+                number=number,
+                text=(comment.text if comment else "")[:STATEMENT_MAX_LENGTH] or "–",
+                author=author,
+                status=Statement.Status.REJECTED if moderated_out else Statement.Status.PUBLISHED,
+                rejection_reason=REJECTED_IN_POLIS if moderated_out else "",
+                moderated_at=now,
+                external_id=str(sid),
+            )
+        )
+    Statement.objects.bulk_create(statements, batch_size=IMPORT_BATCH)
+    return dict(Statement.objects.filter(map=locked).values_list("external_id", "pk").iterator())
+
+
+def _import_votes(
+    conversation: polisdata.Conversation,
+    participants: dict[str, Participant],
+    statements: dict[str, int],
+) -> None:
+    """Each participant's latest vote on each statement, with Polis' timestamp."""
+    pids, sids = conversation.participant_ids, conversation.statement_ids
+    p_pk = {ext: p.pk for ext, p in participants.items()}
+    cells, stamps = conversation.vote_cells, conversation.vote_timestamps
+    batch: list[Vote] = []
+    for (p, s, v), ms in zip(cells.tolist(), stamps.tolist(), strict=True):
+        when = datetime.fromtimestamp(ms / 1000, tz=UTC)
+        batch.append(
+            Vote(
+                participant_id=p_pk[str(pids[p])],
+                statement_id=statements[str(sids[s])],
+                value=v,
+                created=when,
+                updated=when,
+            )
+        )
+        if len(batch) >= IMPORT_BATCH:
+            Vote.objects.bulk_create(batch)
+            batch = []
+    Vote.objects.bulk_create(batch)

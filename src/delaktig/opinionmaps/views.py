@@ -15,12 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
-from delaktig.core.errors import DelaktigError, ValidationFailed
+from delaktig.accounts.types import User
+from delaktig.core.errors import ValidationFailed
+from delaktig.core.forms import form_errors, form_status
 from delaktig.core.params import id_param
 from delaktig.participation.models import ProcessModule
 
 from . import selectors, services
-from .forms import ImportForm, RejectForm, SeedStatementForm, SettingsForm, StatementForm
+from .forms import ImportForm, SeedStatementForm, SettingsForm, StatementForm
 from .models import OpinionMap, Participant, Statement, Vote
 
 VOTE_VALUES = {"agree": 1, "disagree": -1, "pass": 0}
@@ -67,7 +69,7 @@ def _vote_context(
     request: HttpRequest, opinion_map: OpinionMap, form: StatementForm | None = None
 ) -> dict[str, Any]:
     participant = _participant(request, opinion_map)
-    done, total = selectors.progress(opinion_map, participant)
+    done, total = selectors.progress(opinion_map=opinion_map, participant=participant)
     own = (
         Statement.objects.filter(author=participant).order_by("-number")
         if participant is not None
@@ -77,7 +79,7 @@ def _vote_context(
         "map": opinion_map,
         "module": opinion_map.module,
         "process": opinion_map.module.process,
-        "statement": selectors.next_statement(opinion_map, participant),
+        "statement": selectors.next_statement(opinion_map=opinion_map, participant=participant),
         "done": done,
         "total": total,
         "can_vote": opinion_map.module.allows("vote"),
@@ -111,18 +113,12 @@ def _cast_vote(request: HttpRequest, opinion_map: OpinionMap) -> HttpResponse:
     statement = (
         Statement.objects.filter(map=opinion_map, pk=statement_id).first() if statement_id else None
     )
-    try:
-        if statement is None:
-            raise ValidationFailed(_("Påståendet finns inte i den här kartan."))
-        if value is None:
-            raise ValidationFailed(_("Välj håller med, håller inte med eller pass."))
-        services.vote(user=request.user, statement=statement, value=value)
-    except DelaktigError as exc:
-        messages.error(request, exc.message)
-        if request.headers.get("HX-Request"):
-            context = _vote_context(request, opinion_map)
-            return render(request, "opinionmaps/includes/vote_card.html", context)
-        return redirect(target, module_pk=opinion_map.module_id)
+    # A refusal is a page (or, for htmx, a message) from the error middleware.
+    if statement is None:
+        raise ValidationFailed("opinionmaps.statement_not_in_map")
+    if value is None:
+        raise ValidationFailed("opinionmaps.invalid_vote")
+    services.vote_cast(actor=request.user, statement=statement, value=value)
     said = dict(Vote.Value.choices)[value]
     announce = _("Din röst är sparad: %(vote)s.") % {"vote": said}
     if request.headers.get("HX-Request") and not back:
@@ -141,13 +137,10 @@ def statement_create(request: HttpRequest, module_pk: int) -> HttpResponse:
         return redirect(f"{reverse('account_login')}?next={request.path}")
     form = StatementForm(request.POST)
     if form.is_valid():
-        try:
-            statement = services.add_statement(
-                user=request.user, opinion_map=opinion_map, text=form.cleaned_data["text"]
+        with form_errors(form, "text"):
+            statement = services.statement_create(
+                actor=request.user, opinion_map=opinion_map, text=form.cleaned_data["text"]
             )
-        except DelaktigError as exc:
-            form.add_error("text", exc.message)
-        else:
             if statement.status == Statement.Status.PUBLISHED:
                 messages.success(request, _("Tack! Ditt påstående är publicerat."))
             else:
@@ -157,7 +150,7 @@ def statement_create(request: HttpRequest, module_pk: int) -> HttpResponse:
                 )
             return redirect("opinionmaps:vote", module_pk=opinion_map.module_id)
     context = _vote_context(request, opinion_map, form)
-    return render(request, "opinionmaps/vote.html", context, status=400)
+    return render(request, "opinionmaps/vote.html", context, status=form_status(form))
 
 
 @login_required
@@ -165,7 +158,7 @@ def my_votes(request: HttpRequest, module_pk: int) -> HttpResponse:
     opinion_map = _map(request, module_pk)
     participant = _participant(request, opinion_map)
     votes = (
-        Vote.objects.filter(participant=participant, statement__status="published")
+        Vote.objects.filter(participant=participant, statement__status=Statement.Status.PUBLISHED)
         .select_related("statement")
         .order_by("statement__number")
         if participant is not None
@@ -191,7 +184,7 @@ def results(request: HttpRequest, module_pk: int) -> HttpResponse:
     opinion_map = _map(request, module_pk)
     if not results_visible(request, opinion_map):
         raise PermissionDenied
-    view = selectors.map_view(opinion_map, request.user)
+    view = selectors.map_view(opinion_map=opinion_map, viewer=request.user)
     return render(
         request,
         "opinionmaps/results.html",
@@ -211,6 +204,13 @@ def results(request: HttpRequest, module_pk: int) -> HttpResponse:
 # --- Staff ------------------------------------------------------------------------------
 
 
+def _actor(request: HttpRequest) -> User:
+    """The person acting on a staff page (``staff_required`` has let only staff in)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    return request.user
+
+
 def _staff_module(request: HttpRequest, module_pk: int, perm: str) -> ProcessModule:
     module = _module(request, module_pk)
     if not request.user.has_perm(perm, module.process):
@@ -220,40 +220,42 @@ def _staff_module(request: HttpRequest, module_pk: int, perm: str) -> ProcessMod
 
 @staff_required
 def manage(request: HttpRequest, module_pk: int) -> HttpResponse:
-    module = _staff_module(request, module_pk, "opinionmaps.moderate")
+    module = _staff_module(request, module_pk, "opinionmaps.moderate_statement")
     opinion_map = OpinionMap.objects.filter(module=module).first()
     can_manage = request.user.has_perm("opinionmaps.manage_map", module.process)
     form = SettingsForm(instance=opinion_map, prefix="settings")
     seed_form = SeedStatementForm(prefix="seed")
+    status = 200
     if request.method == "POST" and can_manage:
         if "settings-topic" in request.POST:
             form = SettingsForm(request.POST, instance=opinion_map, prefix="settings")
             if form.is_valid():
-                try:
-                    services.configure(
-                        actor=request.user,
+                with form_errors(form):
+                    services.map_configure(
+                        actor=_actor(request),
                         module=module,
-                        **{name: form.cleaned_data[name] for name in form.Meta.fields},
+                        topic=form.cleaned_data["topic"],
+                        moderation=form.cleaned_data["moderation"],
+                        allow_statements=form.cleaned_data["allow_statements"],
+                        results_public=form.cleaned_data["results_public"],
                     )
-                except DelaktigError as exc:
-                    form.add_error(None, exc.message)
-                else:
                     messages.success(request, _("Inställningarna är sparade."))
                     return redirect("opinionmaps:manage", module_pk=module.pk)
+            status = form_status(form)
         elif opinion_map is not None:
             seed_form = SeedStatementForm(request.POST, prefix="seed")
             if seed_form.is_valid():
-                try:
-                    services.add_seed_statement(
-                        actor=request.user,
+                with form_errors(seed_form, "text"):
+                    services.seed_statement_create(
+                        actor=_actor(request),
                         opinion_map=opinion_map,
                         text=seed_form.cleaned_data["text"],
                     )
-                except DelaktigError as exc:
-                    seed_form.add_error("text", exc.message)
-                else:
                     messages.success(request, _("Påståendet är publicerat."))
                     return redirect("opinionmaps:manage", module_pk=module.pk)
+            status = form_status(seed_form)
+        else:
+            status = 400  # a staff statement for a map that does not exist yet
     elif request.method == "POST":
         raise PermissionDenied
     context: dict[str, Any] = {
@@ -285,27 +287,26 @@ def manage(request: HttpRequest, module_pk: int) -> HttpResponse:
                 .order_by("-number")[:STAFF_LIST_LIMIT],
             ],
         )
-    status = 400 if request.method == "POST" else 200
     return render(request, "opinionmaps/staff/manage.html", context, status=status)
 
 
 @staff_required
 @require_POST
 def moderate(request: HttpRequest, module_pk: int, statement_pk: int) -> HttpResponse:
-    module = _staff_module(request, module_pk, "opinionmaps.moderate")
+    module = _staff_module(request, module_pk, "opinionmaps.moderate_statement")
     statement = get_object_or_404(Statement, pk=statement_pk, map__module=module)
     publish = request.POST.get("decision") == "publish"
-    form = RejectForm(request.POST)
-    reason = form.data.get("reason", "")
-    try:
-        services.moderate(actor=request.user, statement=statement, publish=publish, reason=reason)
-    except DelaktigError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("Påståendet är publicerat.") if publish else _("Påståendet är avvisat."),
-        )
+    # A button on the staff page: a refusal (no reason given) is the error middleware's page.
+    services.statement_moderate(
+        actor=_actor(request),
+        statement=statement,
+        publish=publish,
+        reason=request.POST.get("reason", ""),
+    )
+    messages.success(
+        request,
+        _("Påståendet är publicerat.") if publish else _("Påståendet är avvisat."),
+    )
     return redirect(
         f"{reverse('opinionmaps:manage', kwargs={'module_pk': module.pk})}#statement-{statement.pk}"
     )
@@ -319,18 +320,17 @@ def import_polis(request: HttpRequest, module_pk: int) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES)
     if form.is_valid():
         uploads = form.cleaned_data["polis_files"]
-        try:
-            conversation = services.read_upload({f.name or "": f.read() for f in uploads})
-            counts = services.import_polis(
-                actor=request.user,
+        with form_errors(form, "polis_files"):
+            conversation = services.polis_upload_read(
+                files={f.name or "": f.read() for f in uploads}
+            )
+            counts = services.polis_import(
+                actor=_actor(request),
                 opinion_map=opinion_map,
                 conversation=conversation,
                 source=form.cleaned_data["source"],
                 attribution=form.cleaned_data["attribution"],
             )
-        except DelaktigError as exc:
-            form.add_error("polis_files", exc.message)
-        else:
             messages.success(
                 request,
                 _(
@@ -344,7 +344,7 @@ def import_polis(request: HttpRequest, module_pk: int) -> HttpResponse:
         request,
         "opinionmaps/staff/import.html",
         {"module": module, "process": module.process, "map": opinion_map, "import_form": form},
-        status=400,
+        status=form_status(form),
     )
 
 
@@ -353,7 +353,7 @@ def import_polis(request: HttpRequest, module_pk: int) -> HttpResponse:
 def recompute_now(request: HttpRequest, module_pk: int) -> HttpResponse:
     module = _staff_module(request, module_pk, "opinionmaps.manage_map")
     opinion_map = get_object_or_404(OpinionMap, module=module)
-    if services.request_recompute(opinion_map):
+    if services.recompute_request(opinion_map=opinion_map):
         messages.success(request, _("Kartan räknas om i bakgrunden."))
     else:
         messages.info(request, _("En omräkning väntar redan i kön."))

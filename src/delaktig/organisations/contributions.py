@@ -4,11 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.contributions import Contribution, Job, contribute, staff_records
 
+from . import errors
 from .retention import retention_apply
 
 contribute(
     Contribution(
         app_label="organisations",
+        errors=errors.MESSAGES,
         personal_data=(
             staff_records(
                 key="organisations_staff",

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.conf import settings
@@ -9,8 +9,16 @@ from delaktig.core.forms import https_urls
 
 from .models import AccessibilityStatement, OrganisationSettings
 
+if TYPE_CHECKING:  # ModelForm is generic only to the type checker
+    from .retention import RetentionSetting
 
-class AccessibilityStatementForm(forms.ModelForm):
+    AccessibilityStatementFormBase = forms.ModelForm[AccessibilityStatement]
+    OrganisationSettingsFormBase = forms.ModelForm[OrganisationSettings]
+else:
+    AccessibilityStatementFormBase = OrganisationSettingsFormBase = forms.ModelForm
+
+
+class AccessibilityStatementForm(AccessibilityStatementFormBase):
     class Meta:
         model = AccessibilityStatement
         fields = [
@@ -30,7 +38,7 @@ class AccessibilityStatementForm(forms.ModelForm):
         }
 
 
-class OrganisationSettingsForm(forms.ModelForm):
+class OrganisationSettingsForm(OrganisationSettingsFormBase):
     enabled_modules = forms.MultipleChoiceField(
         label=_("Aktiverade deltagandeformer"),
         required=False,
@@ -56,22 +64,22 @@ class OrganisationSettingsForm(forms.ModelForm):
             "website",
         ]
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, module_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        """``module_choices``: the participation modules registered with the spine, which
+        sits above organisations and so passes them in (``participation.staff_views``)."""
         super().__init__(*args, **kwargs)
-        from delaktig.participation import registry
-
-        self.fields["enabled_modules"].choices = registry.choices()  # type: ignore[attr-defined]
+        cast(forms.MultipleChoiceField, self.fields["enabled_modules"]).choices = module_choices
 
 
 class RetentionForm(forms.Form):
     """One field per retention rule declared in the platform registry: days to keep."""
 
-    def __init__(self, *args: Any, settings: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, settings: "list[RetentionSetting]", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for setting in settings:
             rule = setting.rule
             self.fields[rule.key] = forms.IntegerField(
-                label=rule.name,
+                label=str(rule.name),
                 min_value=rule.min_days,
                 max_value=36500,
                 initial=setting.days,

@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ class RetentionSetting:
     is_default: bool
 
 
-def retention_settings(organisation: Organisation) -> list[RetentionSetting]:
+def retention_settings(*, organisation: Organisation) -> list[RetentionSetting]:
     """Every declared rule with the organisation's own time, or the default."""
     own = dict(RetentionRule.objects.filter(organisation=organisation).values_list("key", "days"))
     return [
@@ -30,18 +30,23 @@ def retention_settings(organisation: Organisation) -> list[RetentionSetting]:
     ]
 
 
-def retention_rules_save(*, actor: Any, organisation: Organisation, days: dict[str, int]) -> int:
-    """Save the organisation's own retention times. Returns how many changed."""
+def retention_rules_save(
+    *, actor: AbstractBaseUser, organisation: Organisation, days: dict[str, int]
+) -> int:
+    """Save the organisation's own retention times (``days`` by the rule's key). Returns how
+    many changed."""
     require_perm(actor, "organisations.change_organisation", organisation)
     rules = {rule.key: rule for rule in contributions.retentions()}
     for key, value in days.items():
         if key not in rules:
-            raise ValidationFailed()
+            raise ValidationFailed("organisations.unknown_retention_rule", key=key)
         if value < rules[key].min_days:
-            raise ValidationFailed()
+            raise ValidationFailed(
+                "organisations.retention_too_short", field=key, min_days=rules[key].min_days
+            )
     changed = {}
     with transaction.atomic():
-        current = {s.rule.key: s.days for s in retention_settings(organisation)}
+        current = {s.rule.key: s.days for s in retention_settings(organisation=organisation)}
         for key, value in days.items():
             if current.get(key) == value:
                 continue
@@ -68,7 +73,7 @@ def retention_apply(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     removed_total = 0
     for organisation in Organisation.objects.order_by("pk"):
-        for setting in retention_settings(organisation):
+        for setting in retention_settings(organisation=organisation):
             with transaction.atomic():
                 removed = setting.rule.apply(organisation, setting.days, now)
                 if removed:

@@ -10,7 +10,6 @@ urlpatterns = [
     path(
         "tillganglighet/<slug:slug>/redigera/", views.accessibility_edit, name="accessibility_edit"
     ),
-    path("personal/organisationer/<slug:slug>/", views.settings_edit, name="settings"),
     path(
         "personal/organisationer/<slug:slug>/gallring/",
         views.retention_edit,

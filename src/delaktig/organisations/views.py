@@ -1,18 +1,25 @@
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from delaktig.core import errors
-from delaktig.core.audit import audit_log
+from delaktig.core.forms import form_errors, form_status
 
-from .forms import AccessibilityStatementForm, OrganisationSettingsForm, RetentionForm
-from .models import AccessibilityStatement, Organisation, OrganisationSettings
+from . import services
+from .forms import AccessibilityStatementForm, RetentionForm
+from .models import AccessibilityStatement, Organisation
 from .retention import retention_rules_save, retention_settings
 from .selectors import primary_organisation
+
+
+def _actor(request: HttpRequest) -> AbstractBaseUser:
+    """The person acting: the views are behind ``login_required``."""
+    return cast(AbstractBaseUser, request.user)
 
 
 def accessibility_primary(request: HttpRequest) -> HttpResponse:
@@ -50,50 +57,17 @@ def accessibility_edit(request: HttpRequest, slug: str) -> HttpResponse:
         instance=statement or AccessibilityStatement(organisation=organisation),
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            saved.updated_by = request.user
-            saved.save()
-            audit_log(
-                actor=request.user,
-                action="accessibility_statement.update",
-                target=saved,
-                organisation=organisation,
+        with form_errors(form):
+            services.accessibility_statement_save(
+                actor=_actor(request), organisation=organisation, **form.cleaned_data
             )
-        messages.success(request, _("Tillgänglighetsredogörelsen är uppdaterad."))
-        return redirect("organisations:accessibility", slug=organisation.slug)
+            messages.success(request, _("Tillgänglighetsredogörelsen är uppdaterad."))
+            return redirect("organisations:accessibility", slug=organisation.slug)
     return render(
         request,
         "organisations/accessibility_form.html",
         {"form": form, "organisation": organisation},
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-def settings_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, slug=slug)
-    if not request.user.has_perm("organisations.change_organisation", organisation):
-        raise PermissionDenied
-    instance, _created = OrganisationSettings.objects.get_or_create(organisation=organisation)
-    form = OrganisationSettingsForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save()
-            audit_log(
-                actor=request.user,
-                action="organisation_settings.update",
-                target=saved,
-                organisation=organisation,
-                data={"changed": form.changed_data},
-            )
-        messages.success(request, _("Inställningarna är sparade."))
-        return redirect("organisations:settings", slug=organisation.slug)
-    return render(
-        request,
-        "organisations/settings_form.html",
-        {"form": form, "organisation": organisation},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -103,21 +77,18 @@ def retention_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     if not request.user.has_perm("organisations.change_organisation", organisation):
         raise PermissionDenied
-    settings = retention_settings(organisation)
+    settings = retention_settings(organisation=organisation)
     form = RetentionForm(request.POST or None, settings=settings)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             retention_rules_save(
-                actor=request.user, organisation=organisation, days=form.cleaned_data
+                actor=_actor(request), organisation=organisation, days=form.cleaned_data
             )
-        except errors.DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, _("Gallringsreglerna är sparade."))
             return redirect("organisations:retention", slug=organisation.slug)
     return render(
         request,
         "organisations/retention_form.html",
         {"form": form, "organisation": organisation, "settings": settings},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )

@@ -1,20 +1,30 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 
 from .models import Feedback, Phase, Process, ProcessModule
 
+if TYPE_CHECKING:  # the admin classes are generic only to the type checker
+    PhaseInlineBase = admin.TabularInline[Phase, Process]
+    ModuleInlineBase = admin.TabularInline[ProcessModule, Process]
+    ProcessAdminBase = admin.ModelAdmin[Process]
+else:
+    PhaseInlineBase = ModuleInlineBase = admin.TabularInline
+    ProcessAdminBase = admin.ModelAdmin
 
-class PhaseInline(admin.TabularInline):
+
+class PhaseInline(PhaseInlineBase):
     model = Phase
     extra = 0
 
 
-class ModuleInline(admin.TabularInline):
+class ModuleInline(ModuleInlineBase):
     model = ProcessModule
     extra = 0
 
 
 @admin.register(Process)
-class ProcessAdmin(admin.ModelAdmin):
+class ProcessAdmin(ProcessAdminBase):
     list_display = ["title", "organisation", "ladder_step", "status"]
     list_filter = ["status", "ladder_step", "organisation"]
     inlines = [ModuleInline, PhaseInline]

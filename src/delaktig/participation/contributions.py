@@ -4,6 +4,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.accounts.types import User
 from delaktig.core.contributions import (
     Contribution,
     LegalBasis,
@@ -12,23 +13,25 @@ from delaktig.core.contributions import (
     staff_records,
 )
 
+from . import errors
 from .models import Follow
 
 
-def _export(user: Any) -> list[dict[str, Any]]:
+def _export(user: User) -> list[dict[str, Any]]:
     return [
         {"process": f.process.title, "since": f.created.isoformat()}
         for f in Follow.objects.filter(user=user).select_related("process")
     ]
 
 
-def _erase(user: Any) -> None:
+def _erase(user: User) -> None:
     Follow.objects.filter(user=user).delete()
 
 
 contribute(
     Contribution(
         app_label="participation",
+        errors=errors.MESSAGES,
         personal_data=(
             PersonalData(
                 key="follows",

@@ -1,6 +1,7 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,16 @@ from .models import (
     StatusChoices,
     TargetGroup,
 )
+from .workflow import Status
+
+if TYPE_CHECKING:  # the form classes are generic only to the type checker
+    TargetChoiceFieldBase = forms.ModelMultipleChoiceField[SdgTarget]
+    ProcessFormBase = forms.ModelForm[Process]
+    ModuleFormBase = forms.ModelForm[ProcessModule]
+    PhaseFormBase = forms.ModelForm[Phase]
+else:
+    TargetChoiceFieldBase = forms.ModelMultipleChoiceField
+    ProcessFormBase = ModuleFormBase = PhaseFormBase = forms.ModelForm
 
 
 class ProcessFilterForm(forms.Form):
@@ -32,7 +43,7 @@ class ProcessFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Alla"))] + [c for c in StatusChoices.choices if c[0] != "draft"],
+        choices=[("", _("Alla"))] + [c for c in StatusChoices.choices if c[0] != Status.DRAFT],
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
@@ -66,12 +77,12 @@ class ProcessFilterForm(forms.Form):
     )
 
 
-class TargetChoiceField(forms.ModelMultipleChoiceField):
+class TargetChoiceField(TargetChoiceFieldBase):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.code} {obj.title_en[:90]}"
 
 
-class ProcessForm(forms.ModelForm):
+class ProcessForm(ProcessFormBase):
     sdg_targets = TargetChoiceField(
         label=_("Agenda 2030-delmål"),
         required=False,
@@ -120,7 +131,6 @@ class ProcessForm(forms.ModelForm):
             "decision_expected": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    M2M_FIELDS = ("target_groups", "municipalities", "perspectives", "sdg_goals", "sdg_targets")
     SECTIONS = (
         (
             _("Grunduppgifter"),
@@ -150,7 +160,9 @@ class ProcessForm(forms.ModelForm):
         (_("Perspektiv och mål"), ("perspectives", "sdg_goals", "sdg_targets")),
     )
 
-    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: QuerySet[Organisation] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if organisations is not None:
             self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
@@ -178,16 +190,12 @@ class ProcessForm(forms.ModelForm):
         slug: str = self.cleaned_data.get("slug") or slugify(self.data.get("title", ""))[:70]
         if not slug:
             return slug
-        taken = Process.objects.exclude(pk=self.instance.pk).values_list("slug", flat=True)
+        others = Process.objects.exclude(pk=self.instance.pk)
         if self.cleaned_data.get("slug"):
-            if slug in set(taken.filter(slug=slug)):
+            if others.filter(slug=slug).exists():
                 raise forms.ValidationError(_("Adressen används redan av en annan process."))
             return slug
-        existing = set(taken.filter(slug__startswith=slug))
-        candidate, n = slug, 2
-        while candidate in existing:
-            candidate, n = f"{slug}-{n}", n + 1
-        return candidate
+        return Process.objects.free_slug(slug, exclude_pk=self.instance.pk)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -199,11 +207,8 @@ class ProcessForm(forms.ModelForm):
             self.add_error("question", _("Skriv frågan ni ställer till invånarna."))
         return data
 
-    def m2m_data(self) -> dict[str, Any]:
-        return {name: self.cleaned_data[name] for name in self.M2M_FIELDS}
 
-
-class ModuleForm(forms.ModelForm):
+class ModuleForm(ModuleFormBase):
     kind = forms.ChoiceField(label=_("Deltagandeform"), choices=())
 
     class Meta:
@@ -211,7 +216,7 @@ class ModuleForm(forms.ModelForm):
         fields = ["kind", "title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args: Any, organisation: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, organisation: Organisation | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         enabled = enabled_module_kinds(organisation) if organisation is not None else None
         self.fields["kind"].choices = [  # type: ignore[attr-defined]
@@ -219,7 +224,7 @@ class ModuleForm(forms.ModelForm):
         ]
 
 
-class PhaseForm(forms.ModelForm):
+class PhaseForm(PhaseFormBase):
     phase_type = forms.ChoiceField(label=_("Vad fasen tillåter"), required=False, choices=())
 
     class Meta:

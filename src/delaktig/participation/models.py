@@ -1,6 +1,7 @@
 """Participation processes — the spine every participation method plugs into."""
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -12,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from . import registry
 from .workflow import PUBLIC_STATUSES, Status
+
+if TYPE_CHECKING:
+    from delaktig.accounts.types import Visitor
 
 
 class LadderStep(models.IntegerChoices):
@@ -132,7 +136,7 @@ class ProcessQuerySet(models.QuerySet["Process"]):
     def public(self) -> "ProcessQuerySet":
         return self.filter(status__in=[s.value for s in PUBLIC_STATUSES])
 
-    def visible_to(self, user: Any) -> "ProcessQuerySet":
+    def visible_to(self, user: "Visitor") -> "ProcessQuerySet":
         """The one place that decides which processes a person may see."""
         from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 
@@ -142,7 +146,7 @@ class ProcessQuerySet(models.QuerySet["Process"]):
         own = staff_organisation_ids(user)
         return self.filter(public | Q(organisation_id__in=own)) if own else self.filter(public)
 
-    def editable_by(self, user: Any) -> "ProcessQuerySet":
+    def editable_by(self, user: "Visitor") -> "ProcessQuerySet":
         from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 
         if is_administrator(user):
@@ -151,6 +155,15 @@ class ProcessQuerySet(models.QuerySet["Process"]):
 
     def owing_feedback(self) -> "ProcessQuerySet":
         return self.filter(status=Status.CLOSED.value)
+
+    def free_slug(self, base: str, *, exclude_pk: int | None = None) -> str:
+        """``base``, or ``base-2``, ``base-3`` …: the first no other process uses."""
+        others = self.exclude(pk=exclude_pk) if exclude_pk is not None else self
+        taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+        candidate, n = base, 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
 
     def for_list(self) -> "ProcessQuerySet":
         return self.select_related("organisation", "responsible_body").prefetch_related(
@@ -257,7 +270,12 @@ class Process(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == Status.OPEN.value
+        return self.status == Status.OPEN
+
+    @property
+    def owes_feedback(self) -> bool:
+        """Closed, and the feedback is not published yet."""
+        return self.status == Status.CLOSED
 
     @property
     def ladder_meaning(self) -> str:
@@ -290,7 +308,7 @@ class ProcessModule(models.Model):
     def module_type(self) -> registry.ModuleType:
         return registry.get(self.kind)
 
-    def allows(self, action: str, at: Any = None) -> bool:
+    def allows(self, action: str, at: datetime | None = None) -> bool:
         """Is ``action`` allowed now: the process is open and a phase allowing it runs."""
         if self.process.status != Status.OPEN.value:
             return False

@@ -1,15 +1,15 @@
 """Reads for the public pages, each in a fixed number of queries."""
 
-from typing import Any
-
 from django.db.models import Prefetch, Q
+
+from delaktig.accounts.types import Visitor
 
 from .forms import ProcessFilterForm
 from .models import Phase, Process, ProcessQuerySet, SdgTarget
 
 
-def process_list(user: Any, form: ProcessFilterForm) -> ProcessQuerySet:
-    qs = Process.objects.visible_to(user).public().for_list()
+def process_list(*, viewer: Visitor, form: ProcessFilterForm) -> ProcessQuerySet:
+    qs = Process.objects.visible_to(viewer).public().for_list()
     if not form.is_valid():
         return qs
     data = form.cleaned_data
@@ -38,9 +38,9 @@ def process_list(user: Any, form: ProcessFilterForm) -> ProcessQuerySet:
     return qs.distinct()
 
 
-def process_for_page(user: Any, slug: str) -> Process | None:
+def process_for_page(*, viewer: Visitor, slug: str) -> Process | None:
     return (
-        Process.objects.visible_to(user)
+        Process.objects.visible_to(viewer)
         .select_related("organisation", "responsible_body", "feedback")
         .prefetch_related(
             "municipalities",

@@ -1,61 +1,172 @@
 """Writes to processes. Views, the staff workspace, commands and the demo loader call these."""
 
+from collections.abc import Iterable
+from datetime import date, datetime
 from functools import partial
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.text import slugify
 
+from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import InvalidTransition, ValidationFailed, require_perm
-from delaktig.organisations.models import enabled_module_kinds
+from delaktig.organisations.models import Body, Municipality, Organisation, enabled_module_kinds
 
 from . import registry
-from .models import Feedback, Follow, Phase, Process, ProcessModule, ProcessTransition
+from .models import (
+    Feedback,
+    Follow,
+    Perspective,
+    Phase,
+    Process,
+    ProcessModule,
+    ProcessTransition,
+    SdgGoal,
+    SdgTarget,
+    TargetGroup,
+)
 from .tasks import notify_feedback_published
-from .workflow import Action, Status, next_status
+from .workflow import MACHINE, Action, Status
 
 
-def process_save(*, actor: Any, process: Process, m2m: dict[str, Any] | None = None) -> Process:
-    """Create or update a process (from a validated form's instance)."""
-    creating = process.pk is None
-    require_perm(
-        actor,
-        "participation.add_process" if creating else "participation.change_process",
-        process.organisation if creating else process,
-    )
-    if creating:
-        process.created_by = actor
+def _check_body(organisation: Organisation, responsible_body: Body | None) -> None:
+    if responsible_body is not None and responsible_body.organisation_id != organisation.pk:
+        raise ValidationFailed("participation.body_of_other_organisation", field="responsible_body")
+
+
+def process_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    title: str,
+    summary: str,
+    purpose: str,
+    input_use: str,
+    decision_maker: str,
+    ladder_step: int,
+    slug: str = "",
+    responsible_body: Body | None = None,
+    easy_read_summary: str = "",
+    body: str = "",
+    language: str = "sv",
+    question: str = "",
+    target_group_analysis: str = "",
+    decision_expected: date | None = None,
+    target_groups: Iterable[TargetGroup] = (),
+    municipalities: Iterable[Municipality] = (),
+    perspectives: Iterable[Perspective] = (),
+    sdg_goals: Iterable[SdgGoal] = (),
+    sdg_targets: Iterable[SdgTarget] = (),
+) -> Process:
+    """Start a process, as a draft, for ``organisation``. An empty ``slug`` is made from the
+    title (``-2``, ``-3`` … when it is taken)."""
+    require_perm(actor, "participation.add_process", organisation)
+    _check_body(organisation, responsible_body)
     with transaction.atomic():
-        process.save()
-        for name, values in (m2m or {}).items():
-            getattr(process, name).set(values)
-        audit_log(
-            actor=actor,
-            action="process.create" if creating else "process.update",
-            target=process,
-            organisation=process.organisation,
+        process = Process.objects.create(
+            organisation=organisation,
+            responsible_body=responsible_body,
+            title=title,
+            slug=slug or Process.objects.free_slug(slugify(title)[:70]),
+            summary=summary,
+            easy_read_summary=easy_read_summary,
+            body=body,
+            language=language,
+            ladder_step=ladder_step,
+            question=question,
+            purpose=purpose,
+            target_group_analysis=target_group_analysis,
+            input_use=input_use,
+            decision_maker=decision_maker,
+            decision_expected=decision_expected,
+            created_by=actor,
         )
+        process.target_groups.set(target_groups)
+        process.municipalities.set(municipalities)
+        process.perspectives.set(perspectives)
+        process.sdg_goals.set(sdg_goals)
+        process.sdg_targets.set(sdg_targets)
+        audit_log(actor=actor, action="process.create", target=process, organisation=organisation)
     return process
 
 
-def process_transition(*, actor: Any, process: Process, action: Action) -> Process:
+def process_update(
+    *,
+    actor: User,
+    process: Process,
+    organisation: Organisation,
+    responsible_body: Body | None,
+    title: str,
+    slug: str,
+    summary: str,
+    easy_read_summary: str,
+    body: str,
+    language: str,
+    ladder_step: int,
+    question: str,
+    purpose: str,
+    target_group_analysis: str,
+    input_use: str,
+    decision_maker: str,
+    decision_expected: date | None,
+    target_groups: Iterable[TargetGroup],
+    municipalities: Iterable[Municipality],
+    perspectives: Iterable[Perspective],
+    sdg_goals: Iterable[SdgGoal],
+    sdg_targets: Iterable[SdgTarget],
+) -> Process:
+    """Change what a process says (every field the staff form holds). Its status is changed
+    only by :func:`process_transition`. Moving it to another organisation needs the right to
+    start processes there."""
+    _check_body(organisation, responsible_body)
+    with transaction.atomic():
+        # The row as stored: a bound form may already have changed ``process`` in memory.
+        locked = Process.objects.select_for_update().get(pk=process.pk)
+        require_perm(actor, "participation.change_process", locked)
+        if organisation.pk != locked.organisation_id:
+            require_perm(actor, "participation.add_process", organisation)
+        locked.organisation = organisation
+        locked.responsible_body = responsible_body
+        locked.title = title
+        locked.slug = slug or Process.objects.free_slug(slugify(title)[:70], exclude_pk=locked.pk)
+        locked.summary = summary
+        locked.easy_read_summary = easy_read_summary
+        locked.body = body
+        locked.language = language
+        locked.ladder_step = ladder_step
+        locked.question = question
+        locked.purpose = purpose
+        locked.target_group_analysis = target_group_analysis
+        locked.input_use = input_use
+        locked.decision_maker = decision_maker
+        locked.decision_expected = decision_expected
+        locked.save()
+        locked.target_groups.set(target_groups)
+        locked.municipalities.set(municipalities)
+        locked.perspectives.set(perspectives)
+        locked.sdg_goals.set(sdg_goals)
+        locked.sdg_targets.set(sdg_targets)
+        audit_log(actor=actor, action="process.update", target=locked, organisation=organisation)
+    return locked
+
+
+def _publish_feedback(process: Process) -> None:
+    feedback = Feedback.objects.filter(process=process).first()
+    if feedback is None or not (feedback.heard and feedback.decided and feedback.reasons):
+        raise ValidationFailed("participation.feedback_missing")
+    feedback.published_at = timezone.now()
+    feedback.save(update_fields=["published_at", "updated"])
+
+
+def process_transition(*, actor: User, process: Process, action: Action) -> Process:
     """Apply one transition of the life cycle, locking the row so two clicks make one change."""
     require_perm(actor, "participation.change_process", process)
     with transaction.atomic():
         locked = Process.objects.select_for_update().get(pk=process.pk)
-        target = next_status(locked.status, action)
-        if target is None:
-            raise InvalidTransition()
+        target = MACHINE.require(locked.status, action)
         if action is Action.PUBLISH_FEEDBACK:
-            feedback = Feedback.objects.filter(process=locked).first()
-            if feedback is None or not (feedback.heard and feedback.decided and feedback.reasons):
-                raise ValidationFailed(
-                    _("Skriv återkopplingen först: vad ni hörde, vad som beslutades och varför.")
-                )
-            feedback.published_at = timezone.now()
-            feedback.save(update_fields=["published_at", "updated"])
+            _publish_feedback(locked)
         source = locked.status
         locked.status = target.value
         fields = ["status", "updated"]
@@ -84,35 +195,33 @@ def process_transition(*, actor: Any, process: Process, action: Action) -> Proce
     return locked
 
 
-def process_publish(*, actor: Any, process: Process) -> Process:
+def process_publish(*, actor: User, process: Process) -> Process:
     return process_transition(actor=actor, process=process, action=Action.PUBLISH)
 
 
-def process_open(*, actor: Any, process: Process) -> Process:
+def process_open(*, actor: User, process: Process) -> Process:
     return process_transition(actor=actor, process=process, action=Action.OPEN)
 
 
-def process_close(*, actor: Any, process: Process) -> Process:
+def process_close(*, actor: User, process: Process) -> Process:
     return process_transition(actor=actor, process=process, action=Action.CLOSE)
 
 
-def process_publish_feedback(*, actor: Any, process: Process) -> Process:
+def process_publish_feedback(*, actor: User, process: Process) -> Process:
     return process_transition(actor=actor, process=process, action=Action.PUBLISH_FEEDBACK)
 
 
-def process_archive(*, actor: Any, process: Process) -> Process:
+def process_archive(*, actor: User, process: Process) -> Process:
     # The table only allows archive after feedback_published, so a process can never be
     # archived without feedback; the check here states it in words for the official.
-    if process.status == Status.CLOSED.value:
-        raise InvalidTransition(
-            _("En process kan inte arkiveras innan återkopplingen är publicerad.")
-        )
+    if process.status == Status.CLOSED:
+        raise InvalidTransition("participation.archive_before_feedback")
     return process_transition(actor=actor, process=process, action=Action.ARCHIVE)
 
 
 def feedback_save(
     *,
-    actor: Any,
+    actor: User,
     process: Process,
     heard: str,
     decided: str,
@@ -120,8 +229,8 @@ def feedback_save(
     decision_reference: str = "",
 ) -> Feedback:
     require_perm(actor, "participation.publish_feedback", process)
-    if process.status == Status.DRAFT.value:
-        raise InvalidTransition(_("Återkoppling skrivs när processen är publicerad."))
+    if process.status == Status.DRAFT:
+        raise InvalidTransition("participation.feedback_before_publishing")
     with transaction.atomic():
         feedback, created = Feedback.objects.update_or_create(
             process=process,
@@ -145,7 +254,7 @@ def feedback_save(
 
 def module_add(
     *,
-    actor: Any,
+    actor: User,
     process: Process,
     kind: str,
     title: str,
@@ -155,10 +264,10 @@ def module_add(
     try:
         registry.get(kind)
     except KeyError:
-        raise ValidationFailed(_("Okänd deltagandeform.")) from None
+        raise ValidationFailed("participation.unknown_module_kind", field="kind") from None
     enabled = enabled_module_kinds(process.organisation)
     if enabled is not None and kind not in enabled:
-        raise ValidationFailed(_("Organisationen har inte aktiverat den deltagandeformen."))
+        raise ValidationFailed("participation.module_kind_not_enabled", field="kind")
     with transaction.atomic():
         weight = process.modules.count()
         module = ProcessModule.objects.create(
@@ -174,29 +283,82 @@ def module_add(
     return module
 
 
-def phase_save(*, actor: Any, phase: Phase) -> Phase:
-    require_perm(actor, "participation.change_process", phase.process)
-    module = phase.module if phase.module_id is not None else None
+def _check_phase(
+    process: Process,
+    module: ProcessModule | None,
+    phase_type: str,
+    starts_at: datetime,
+    ends_at: datetime,
+) -> None:
     if module is not None:
-        if module.process_id != phase.process_id:
-            raise ValidationFailed(_("Deltagandeformen hör till en annan process."))
-        if module.module_type.phase_type(phase.phase_type) is None:
-            raise ValidationFailed(_("Den typen av fas finns inte för deltagandeformen."))
-    if phase.ends_at <= phase.starts_at:
-        raise ValidationFailed(_("En fas måste sluta efter att den börjar."))
+        if module.process_id != process.pk:
+            raise ValidationFailed("participation.module_of_other_process", field="module")
+        if module.module_type.phase_type(phase_type) is None:
+            raise ValidationFailed("participation.unknown_phase_type", field="phase_type")
+    if ends_at <= starts_at:
+        raise ValidationFailed("participation.phase_ends_before_start", field="ends_at")
+
+
+def phase_create(
+    *,
+    actor: User,
+    process: Process,
+    name: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    description: str = "",
+    module: ProcessModule | None = None,
+    phase_type: str = "",
+) -> Phase:
+    """Add a phase to ``process``: of one of its modules (``phase_type`` says what the phase
+    allows there), or with no module, to inform."""
+    require_perm(actor, "participation.change_process", process)
+    _check_phase(process, module, phase_type, starts_at, ends_at)
     with transaction.atomic():
-        creating = phase.pk is None
-        phase.save()
+        phase = Phase.objects.create(
+            process=process,
+            module=module,
+            phase_type=phase_type,
+            name=name,
+            description=description,
+            starts_at=starts_at,
+            ends_at=ends_at,
+        )
         audit_log(
-            actor=actor,
-            action="phase.create" if creating else "phase.update",
-            target=phase,
-            organisation=phase.process.organisation,
+            actor=actor, action="phase.create", target=phase, organisation=process.organisation
         )
     return phase
 
 
-def phase_delete(*, actor: Any, phase: Phase) -> None:
+def phase_update(
+    *,
+    actor: User,
+    phase: Phase,
+    name: str,
+    description: str,
+    module: ProcessModule | None,
+    phase_type: str,
+    starts_at: datetime,
+    ends_at: datetime,
+) -> Phase:
+    process = phase.process
+    require_perm(actor, "participation.change_process", process)
+    _check_phase(process, module, phase_type, starts_at, ends_at)
+    with transaction.atomic():
+        phase.name = name
+        phase.description = description
+        phase.module = module
+        phase.phase_type = phase_type
+        phase.starts_at = starts_at
+        phase.ends_at = ends_at
+        phase.save()
+        audit_log(
+            actor=actor, action="phase.update", target=phase, organisation=process.organisation
+        )
+    return phase
+
+
+def phase_delete(*, actor: User, phase: Phase) -> None:
     require_perm(actor, "participation.change_process", phase.process)
     with transaction.atomic():
         audit_log(
@@ -208,11 +370,11 @@ def phase_delete(*, actor: Any, phase: Phase) -> None:
         phase.delete()
 
 
-def follow_set(*, user: Any, process: Process, follow: bool) -> bool:
+def follow_set(*, actor: User, process: Process, follow: bool) -> bool:
     """Follow or unfollow; idempotent under double submits. Returns the new state."""
-    require_perm(user, "participation.follow_process", process)
+    require_perm(actor, "participation.follow_process", process)
     if follow:
-        Follow.objects.get_or_create(user=user, process=process)
+        Follow.objects.get_or_create(user=actor, process=process)
     else:
-        Follow.objects.filter(user=user, process=process).delete()
+        Follow.objects.filter(user=actor, process=process).delete()
     return follow

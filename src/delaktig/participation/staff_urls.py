@@ -9,6 +9,11 @@ app_name = "staff"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("logg/", audit_log_view, name="audit_log"),
+    path(
+        "organisationer/<slug:slug>/",
+        views.organisation_settings,
+        name="organisation_settings",
+    ),
     path("processer/ny/", views.process_create, name="process_create"),
     path("processer/<int:pk>/", views.process_manage, name="process"),
     path("processer/<int:pk>/redigera/", views.process_edit, name="process_edit"),

@@ -1,6 +1,6 @@
 """The staff workspace: create, run and close processes without touching code."""
 
-from typing import Any
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,13 +13,18 @@ from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
-from delaktig.core.errors import DelaktigError
+from delaktig.accounts.types import User
+from delaktig.core.forms import form_errors, form_status
 from delaktig.core.http import no_store
+from delaktig.core.params import BadParameter, choice_param
+from delaktig.organisations.forms import OrganisationSettingsForm
+from delaktig.organisations.models import Organisation, OrganisationSettings
+from delaktig.organisations.services import organisation_settings_save
 
 from . import registry, services
 from .forms import FeedbackForm, ModuleForm, PhaseForm, ProcessForm
 from .models import Phase, Process
-from .workflow import Action, Status, allowed_actions
+from .workflow import MACHINE, Action, Status
 
 ACTION_LABELS = {
     Action.PUBLISH: gettext_lazy("Publicera"),
@@ -28,6 +33,11 @@ ACTION_LABELS = {
     Action.PUBLISH_FEEDBACK: gettext_lazy("Publicera återkoppling"),
     Action.ARCHIVE: gettext_lazy("Arkivera"),
 }
+
+
+def _actor(request: HttpRequest) -> User:
+    """The person acting in the staff workspace: ``staff_required`` has logged them in."""
+    return cast(User, request.user)
 
 
 def _editable_process(request: HttpRequest, pk: int) -> Process:
@@ -69,20 +79,15 @@ def process_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = ProcessForm(request.POST or None, organisations=official_organisations(request.user))
     if request.method == "POST" and form.is_valid():
-        try:
-            process = services.process_save(
-                actor=request.user, process=form.save(commit=False), m2m=form.m2m_data()
-            )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
+        with form_errors(form):
+            process = services.process_create(actor=_actor(request), **form.cleaned_data)
             messages.success(request, _("Processen är sparad som utkast."))
             return redirect("staff:process", pk=process.pk)
     return render(
         request,
         "staff/process_form.html",
         {"form": form, "process": None},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -93,20 +98,15 @@ def process_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, instance=process, organisations=official_organisations(request.user)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.process_save(
-                actor=request.user, process=form.save(commit=False), m2m=form.m2m_data()
-            )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
+        with form_errors(form):
+            services.process_update(actor=_actor(request), process=process, **form.cleaned_data)
             messages.success(request, _("Ändringarna är sparade."))
             return redirect("staff:process", pk=process.pk)
     return render(
         request,
         "staff/process_form.html",
         {"form": form, "process": process},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -115,12 +115,12 @@ def process_manage(
     request: HttpRequest,
     pk: int,
     *,
-    module_form: Any = None,
-    phase_form: Any = None,
+    module_form: ModuleForm | None = None,
+    phase_form: PhaseForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     process = _editable_process(request, pk)
-    actions = [(a.value, ACTION_LABELS[a]) for a in allowed_actions(process.status)]
+    actions = [(a.value, ACTION_LABELS[a]) for a in MACHINE.allowed_actions(process.status)]
     modules = list(process.modules.all())
     return render(
         request,
@@ -134,7 +134,7 @@ def process_manage(
             "module_form": module_form or ModuleForm(organisation=process.organisation),
             "phase_form": phase_form or PhaseForm(process=process),
             "exports": [(m, e) for m in modules for e in m.module_type.exports],
-            "owes_feedback": process.status == Status.CLOSED.value,
+            "owes_feedback": process.owes_feedback,
         },
         status=status,
     )
@@ -144,15 +144,12 @@ def process_manage(
 @require_POST
 def process_transition(request: HttpRequest, pk: int) -> HttpResponse:
     process = _editable_process(request, pk)
-    try:
-        action = Action(request.POST.get("action", ""))
-        services.process_transition(actor=request.user, process=process, action=action)
-    except ValueError:
-        messages.error(request, _("Okänt steg."))
-    except DelaktigError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("Status ändrad: %(label)s.") % {"label": ACTION_LABELS[action]})
+    chosen = choice_param(request.POST, "action", Action)
+    if chosen is None:
+        raise BadParameter("action")
+    action = Action(chosen)
+    services.process_transition(actor=_actor(request), process=process, action=action)
+    messages.success(request, _("Status ändrad: %(label)s.") % {"label": ACTION_LABELS[action]})
     return redirect("staff:process", pk=process.pk)
 
 
@@ -162,14 +159,18 @@ def module_add(request: HttpRequest, pk: int) -> HttpResponse:
     process = _editable_process(request, pk)
     form = ModuleForm(request.POST, organisation=process.organisation)
     if form.is_valid():
-        try:
-            services.module_add(actor=request.user, process=process, **form.cleaned_data)
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
+        with form_errors(form):
+            services.module_add(actor=_actor(request), process=process, **form.cleaned_data)
             messages.success(request, _("Deltagandeformen är tillagd."))
             return redirect("staff:process", pk=process.pk)
-    return process_manage(request, pk, module_form=form, status=400)
+    return process_manage(request, pk, module_form=form, status=form_status(form))
+
+
+def _save_phase(request: HttpRequest, process: Process, phase: Phase, form: PhaseForm) -> None:
+    if phase.pk:
+        services.phase_update(actor=_actor(request), phase=phase, **form.cleaned_data)
+    else:
+        services.phase_create(actor=_actor(request), process=process, **form.cleaned_data)
 
 
 @staff_required
@@ -183,24 +184,21 @@ def phase_edit(request: HttpRequest, pk: int, phase_pk: int | None = None) -> Ht
     form = PhaseForm(request.POST or None, instance=phase, process=process)
     if request.method == "POST":
         if request.POST.get("delete") and phase.pk:
-            services.phase_delete(actor=request.user, phase=phase)
+            services.phase_delete(actor=_actor(request), phase=phase)
             messages.success(request, _("Fasen är borttagen."))
             return redirect("staff:process", pk=process.pk)
         if form.is_valid():
-            try:
-                services.phase_save(actor=request.user, phase=form.save(commit=False))
-            except DelaktigError as error:
-                form.add_error(None, error.message)
-            else:
+            with form_errors(form):
+                _save_phase(request, process, phase, form)
                 messages.success(request, _("Fasen är sparad."))
                 return redirect("staff:process", pk=process.pk)
         if not phase_pk:
-            return process_manage(request, pk, phase_form=form, status=400)
+            return process_manage(request, pk, phase_form=form, status=form_status(form))
     return render(
         request,
         "staff/phase_form.html",
         {"form": form, "process": process, "phase": phase},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -215,10 +213,10 @@ def feedback_edit(request: HttpRequest, pk: int) -> HttpResponse:
         }
     form = FeedbackForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.feedback_save(actor=request.user, process=process, **form.cleaned_data)
-            if request.POST.get("publish") and process.status == Status.CLOSED.value:
-                services.process_publish_feedback(actor=request.user, process=process)
+        with form_errors(form):
+            services.feedback_save(actor=_actor(request), process=process, **form.cleaned_data)
+            if request.POST.get("publish") and process.owes_feedback:
+                services.process_publish_feedback(actor=_actor(request), process=process)
                 messages.success(
                     request,
                     _(
@@ -228,9 +226,6 @@ def feedback_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 messages.success(request, _("Återkopplingen är sparad."))
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
             return redirect("staff:process", pk=process.pk)
     return render(
         request,
@@ -239,9 +234,9 @@ def feedback_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "process": process,
             "published": bool(existing and existing.published_at),
-            "can_publish": process.status == Status.CLOSED.value,
+            "can_publish": process.owes_feedback,
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -259,3 +254,32 @@ def module_export(request: HttpRequest, pk: int, module_pk: int, key: str) -> Ht
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@staff_required
+def organisation_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organisation's settings: the participation modules it offers, its content languages
+    and contact details. Here in the spine, not in organisations, because it lists the
+    registered modules."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.has_perm("organisations.change_organisation", organisation):
+        raise PermissionDenied
+    instance = OrganisationSettings.objects.filter(organisation=organisation).first()
+    form = OrganisationSettingsForm(
+        request.POST or None,
+        instance=instance or OrganisationSettings(organisation=organisation),
+        module_choices=registry.choices(),
+    )
+    if request.method == "POST" and form.is_valid():
+        with form_errors(form):
+            organisation_settings_save(
+                actor=cast(User, request.user), organisation=organisation, **form.cleaned_data
+            )
+            messages.success(request, _("Inställningarna är sparade."))
+            return redirect("staff:organisation_settings", slug=organisation.slug)
+    return render(
+        request,
+        "organisations/settings_form.html",
+        {"form": form, "organisation": organisation},
+        status=form_status(form),
+    )

@@ -1,6 +1,6 @@
 """Public pages: home, the process list, the process page, follow, feeds."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -15,11 +15,17 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from delaktig.core.errors import DelaktigError
+from delaktig.accounts.types import User
 
 from . import selectors, services
 from .forms import ProcessFilterForm
 from .models import Feedback, Follow, LadderStep, Process
+
+if TYPE_CHECKING:  # Feed is generic only to the type checker
+    ProcessFeedBase = Feed[Process, None]
+    FeedbackFeedBase = Feed[Feedback, None]
+else:
+    ProcessFeedBase = FeedbackFeedBase = Feed
 from .workflow import Status
 
 
@@ -42,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def process_list(request: HttpRequest) -> HttpResponse:
     form = ProcessFilterForm(request.GET or None)
-    processes = selectors.process_list(request.user, form)
+    processes = selectors.process_list(viewer=request.user, form=form)
     page = Paginator(processes, 20).get_page(request.GET.get("sida"))
     template = "participation/process_list.html"
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
@@ -85,7 +91,7 @@ def render_process_page(
 
 
 def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    process = selectors.process_for_page(request.user, slug)
+    process = selectors.process_for_page(viewer=request.user, slug=slug)
     if process is None:
         raise Http404
     return render_process_page(request, process)
@@ -93,27 +99,23 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def process_follow(request: HttpRequest, slug: str) -> HttpResponse:
-    process = selectors.process_for_page(request.user, slug)
+    process = selectors.process_for_page(viewer=request.user, slug=slug)
     if process is None:
         raise Http404
     if not request.user.is_authenticated:
         return redirect_to_login(process.get_absolute_url())
     follow = request.POST.get("follow") == "1"
-    try:
-        services.follow_set(user=request.user, process=process, follow=follow)
-    except DelaktigError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(
-            request,
-            _("Du följer nu processen och får e-post när återkopplingen publiceras.")
-            if follow
-            else _("Du följer inte längre processen."),
-        )
+    services.follow_set(actor=cast(User, request.user), process=process, follow=follow)
+    messages.success(
+        request,
+        _("Du följer nu processen och får e-post när återkopplingen publiceras.")
+        if follow
+        else _("Du följer inte längre processen."),
+    )
     return redirect(process)
 
 
-class ProcessFeed(Feed):
+class ProcessFeed(ProcessFeedBase):
     feed_type = Atom1Feed
     title = gettext_lazy("Nya deltagandeprocesser")
     subtitle = gettext_lazy("Processer där du kan ta del, tycka till eller besluta.")
@@ -139,7 +141,7 @@ class ProcessFeed(Feed):
         return item.updated
 
 
-class FeedbackFeed(Feed):
+class FeedbackFeed(FeedbackFeedBase):
     feed_type = Atom1Feed
     title = gettext_lazy("Återkoppling: vad hände med synpunkterna")
     subtitle = gettext_lazy("Vad vi hörde, vad som beslutades och varför.")

@@ -1,10 +1,12 @@
 """The life cycle of a participation process as one table of allowed transitions.
 
-Plain Python, no Django: the services apply it, the staff pages ask it which buttons to
-show, and the tests check it exhaustively.
+Plain Python, no Django: the services apply it (``MACHINE.require``), the staff pages ask it
+which buttons to show (``MACHINE.allowed_actions``), and the tests check it exhaustively.
 """
 
 from enum import StrEnum
+
+from delaktig.core.workflow import StateMachine
 
 
 class Status(StrEnum):
@@ -35,18 +37,7 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.FEEDBACK_PUBLISHED, Action.ARCHIVE): Status.ARCHIVED,
 }
 
+MACHINE: StateMachine[Status, Action] = StateMachine(TRANSITIONS)
+
 # Statuses the public can see. A draft is visible to staff only.
 PUBLIC_STATUSES = frozenset(s for s in Status if s is not Status.DRAFT)
-
-
-def next_status(current: Status | str, action: Action | str) -> Status | None:
-    """The status ``action`` leads to from ``current``, or None if it is not allowed."""
-    try:
-        return TRANSITIONS.get((Status(current), Action(action)))
-    except ValueError:
-        return None
-
-
-def allowed_actions(current: Status | str) -> list[Action]:
-    status = Status(current)
-    return [action for (source, action) in TRANSITIONS if source is status]

@@ -3,11 +3,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.organisations.models import Organisation
+
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
 class PopulationUploadForm(forms.Form):
-    organisation: forms.ModelChoiceField = forms.ModelChoiceField(
+    organisation: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
         label=_("Organisation"), queryset=None
     )
     name = forms.CharField(

@@ -50,26 +50,37 @@ summed) the ages must run from 0 to an open top class (``"100+"``) without gaps 
 Explicit zeros are fine; a region lacking rows is ``incomplete_region``, ages that the whole
 file lacks are ``age_gap``, and a sex the file lacks is ``missing_sex``.
 
-Errors are :class:`PopulationFileError` with a stable ``code`` from :data:`ERROR_CODES` and
-``params`` for the message. Whenever an error concerns one line of a CSV file, ``params``
-has ``"line"`` (1-based, counting title lines) and the message ends with "(line N)".
+Errors are :class:`PopulationFileError` (a ``ValidationFailed``) with a stable ``code`` from
+:data:`ERROR_CODES` and ``params``; ``population.errors`` has their messages. Whenever an
+error concerns one row of a CSV file, ``params`` has ``"line"`` (1-based, counting title
+lines, as a spreadsheet numbers its rows) and the message starts with "Rad N:".
+
+The text and its CSV records are read by :mod:`delaktig.core.tables`, as every file importer
+reads them; finding the header below SCB's title lines, and the rest, is this module's.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import json
 import math
 import re
-import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
+from delaktig.core.errors import ValidationFailed
+from delaktig.core.tables import (
+    DELIMITERS,
+    TableError,
+    csv_records,
+    decode_text,
+    fold,
+    text_kind,
+    width,
+)
+from delaktig.core.tables import key as _key
 from delaktig.insights.suppression import AGE_GROUPS
 
 __all__ = [
@@ -116,87 +127,60 @@ class PopulationTable:
     source_format: str  # "json-stat2" or "csv"
 
 
-_MESSAGES: Final[Mapping[str, str]] = {
-    "empty": "The file is empty.",
-    "unreadable_encoding": (
-        "The file's text encoding could not be read; save it as UTF-8 and upload it again."
-    ),
-    "unsupported_format": (
-        "The file is not a CSV or JSON-stat2 table (it looks like {detected}); export the "
-        "table from Statistikdatabasen as CSV or JSON-stat2."
-    ),
-    "invalid_json": "The file is not valid JSON.",
-    "not_json_stat": "The JSON file is not a JSON-stat2 dataset.",
-    "json_stat_version": (
-        "The file is JSON-stat version {version}; export the table again as JSON-stat2."
-    ),
-    "malformed_json_stat": "The JSON-stat2 dataset is inconsistent: {detail}.",
-    "too_large": "The table has {cells} cells, more than the {limit} that can be imported.",
-    "too_many_columns": "The table has more than {limit} columns.",
-    "bad_csv": "The CSV file could not be read: {detail}.",
-    "no_header": (
-        "No header line naming the table's variables (region, age, sex) was found in the CSV file."
-    ),
-    "no_value_column": (
-        "The header has no column with the figures (a year such as “2023”, or “Folkmängd”)."
-    ),
-    "ragged_row": "The line has {found} fields, but the header has {expected}.",
-    "missing_dimension": "The table has no {dimension} variable.",
-    "unexpected_dimension": (
-        "The table has a variable “{dimension}” that cannot be added up safely; export the "
-        "table without it, or with its total only."
-    ),
-    "several_contents": (
-        "The table has several measures ({contents}); export it with the population "
-        "(Folkmängd) only."
-    ),
-    "several_years": "The table has several years ({years}); export a single year.",
-    "bad_year": "“{value}” is not a year.",
-    "bad_region_code": (
-        "“{value}” is not an SCB region code (00 for Sweden, two digits for a county, four "
-        "for a municipality)."
-    ),
-    "region_without_code": (
-        "The region “{value}” has no code; export the table with codes and names, "
-        "e.g. “2303 Ragunda”."
-    ),
-    "unknown_age": "The age “{value}” is not understood.",
-    "age_band_straddles": (
-        "The age class “{value}” spans the age groups {bands}; export single years of age "
-        "or classes that fit within the groups."
-    ),
-    "overlapping_ages": (
-        "The ages “{value}” and “{other}” overlap, so people would be counted twice."
-    ),
-    "age_gap": "The table does not cover the ages {ages} (age group {age_group}).",
-    "unknown_sex": "The sex “{value}” is not understood.",
-    "missing_sex": "The table has no figures for the sex “{sex}”.",
-    "incomplete_region": "{region} lacks figures for age group {age_group}, sex “{sex}”.",
-    "missing_value": "The figure for {region}, age “{age}”, sex “{sex}” is missing.",
-    "bad_number": "“{value}” is not a number of people.",
-    "duplicate_row": "The figure for {region}, age “{age}”, sex “{sex}” appears more than once.",
-    "no_data": "The table has no figures by region, age and sex (only totals, or nothing).",
-}
-
-ERROR_CODES: Final[frozenset[str]] = frozenset(_MESSAGES)
+# The codes; population.errors holds their messages (in the one catalogue of error messages).
+_PREFIX: Final = "population."
+ERROR_CODES: Final[frozenset[str]] = frozenset(
+    _PREFIX + code
+    for code in (
+        "empty",
+        "unreadable_encoding",
+        "unsupported_format",  # detected
+        "invalid_json",  # line, column (where json could tell)
+        "not_json_stat",
+        "json_stat_version",  # version
+        "malformed_json_stat",  # detail
+        "too_large",  # cells, limit
+        "too_many_columns",  # limit
+        "bad_csv",  # detail
+        "no_header",
+        "no_value_column",
+        "ragged_row",  # found, expected
+        "missing_dimension",  # dimension
+        "unexpected_dimension",  # dimension
+        "several_contents",  # contents
+        "several_years",  # years
+        "bad_year",  # value
+        "bad_region_code",  # value
+        "region_without_code",  # value
+        "unknown_age",  # value
+        "age_band_straddles",  # value, bands
+        "overlapping_ages",  # value, other
+        "age_gap",  # ages, age_group
+        "unknown_sex",  # value
+        "missing_sex",  # sex
+        "incomplete_region",  # region, age_group, sex
+        "missing_value",  # region, age, sex
+        "bad_number",  # value
+        "duplicate_row",  # region, age, sex
+        "no_data",
+    )
+)
 
 
-class PopulationFileError(ValueError):
-    """The file cannot be read as a population table; ``code`` and ``params`` say why."""
+class PopulationFileError(ValidationFailed):
+    """The file cannot be read as a population table; ``code`` and ``params`` say why.
 
-    code: str
-    params: dict[str, object]
+    ``params["line"]``, where there is one, is the CSV row the error concerns."""
 
-    def __init__(self, code: str, **params: object) -> None:
-        if code not in _MESSAGES:
+    def __init__(self, code: str, **params: Any) -> None:
+        if code not in ERROR_CODES:
             raise ValueError(f"unknown population file error code {code!r}")
-        self.code = code
-        self.params = params
-        message = _MESSAGES[code].format(**params)
-        line = params.get("line")
-        if line is not None:
-            message = f"{message.rstrip('.')} (line {line})."
-        super().__init__(message)
+        super().__init__(code, **params)
+
+    @classmethod
+    def from_table(cls, error: TableError) -> PopulationFileError:
+        """The table reader's refusal as this parser's."""
+        return cls(_PREFIX + error.code, **error.params)
 
     def at_line(self, line: int) -> PopulationFileError:
         """The same error, placed on a line of a CSV file (unless it already is)."""
@@ -215,19 +199,19 @@ def parse_population_file(data: bytes, *, filename: str = "") -> PopulationTable
     either (a broken ``.json``, an ``.xlsx`` whose bytes do not give it away).
     """
     text = _text(data)
-    if text.lstrip()[:1] in ("{", "["):
+    if text_kind(text) == "json":
         return _parse_json_text(text)
     try:
         return _parse_csv_text(text)
     except PopulationFileError as error:
-        if error.code != "no_header":
+        if error.code != "population.no_header":
             raise
         suffix = filename.lower().rpartition(".")[2] if "." in filename else ""
         if suffix == "json":
-            raise PopulationFileError("invalid_json", line=1, column=1) from error
+            raise PopulationFileError("population.invalid_json", line=1, column=1) from error
         if suffix in _UNSUPPORTED_SUFFIXES:
             raise PopulationFileError(
-                "unsupported_format", detected=_UNSUPPORTED_SUFFIXES[suffix]
+                "population.unsupported_format", detected=_UNSUPPORTED_SUFFIXES[suffix]
             ) from error
         raise
 
@@ -258,70 +242,17 @@ _UNSUPPORTED_SUFFIXES: Final = {
 
 def _text(data: bytes) -> str:
     """The file as text, or an error for what is empty, binary or evidently not a table."""
-    if not data.strip():
-        raise PopulationFileError("empty")
-    detected = _binary_kind(data)
-    if detected is not None:
-        raise PopulationFileError("unsupported_format", detected=detected)
-    text = _decode(data)
-    if not text.strip():
-        raise PopulationFileError("empty")
-    head = text.lstrip()[:2048]
-    if head.startswith("<"):
-        lowered = head.lower()
-        kind = "html" if "<html" in lowered or "<!doctype html" in lowered else "xml"
-        raise PopulationFileError("unsupported_format", detected=kind)
-    if re.match(r"(CHARSET|AXIS-VERSION|CODEPAGE|LANGUAGE|CREATION-DATE)\s*=", head):
-        raise PopulationFileError("unsupported_format", detected="px")
+    try:
+        text = decode_text(data)
+    except TableError as error:
+        raise PopulationFileError.from_table(error) from error
+    kind = text_kind(text)
+    if kind is not None and kind != "json":
+        raise PopulationFileError("population.unsupported_format", detected=kind)
     return text
 
 
-def _binary_kind(data: bytes) -> str | None:
-    if data.startswith(b"PK\x03\x04"):
-        return "xlsx" if b"xl/" in data else "zip"
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls"
-    if data.startswith(b"%PDF"):
-        return "pdf"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None
-    if b"\x00" in data[:8192]:
-        return "binary"
-    return None
-
-
-def _decode(data: bytes) -> str:
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings: tuple[str, ...] = ("utf-16",)
-    elif data.startswith(codecs.BOM_UTF8):
-        encodings = ("utf-8-sig",)
-    else:
-        encodings = ("utf-8", "cp1252")
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return text.lstrip("\ufeff")
-    raise PopulationFileError("unreadable_encoding")
-
-
 # --- Words ---------------------------------------------------------------------------------
-
-_DASHES: Final = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212", "-"))
-
-
-@lru_cache(maxsize=8192)
-def _norm(text: str) -> str:
-    """Casefolded, without diacritics (å → a, ö → o), dashes as "-", spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_DASHES))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.casefold().split())
-
-
-def _key(text: str) -> str:
-    """Letters and digits only: "Civilstånd" → "civilstand", "1+2" → "12"."""
-    return re.sub(r"[^0-9a-z]+", "", _norm(text))
 
 
 def _is_total(key: str) -> bool:
@@ -425,7 +356,7 @@ def _split_region(text: str) -> tuple[str, str] | None:
     if code is not None:
         return code, rest.strip()
     if first[:1].isdigit():
-        raise PopulationFileError("bad_region_code", value=first)
+        raise PopulationFileError("population.bad_region_code", value=first)
     if _key(stripped) in _COUNTRY_KEYS:
         return "00", stripped
     return None
@@ -471,7 +402,7 @@ def _age_interval(text: str) -> tuple[int, int | None] | str | None:
         return None
     if _is_total(key) or key in _AGE_UNKNOWN_KEYS:
         return _IGNORE
-    plain = " ".join(_AGE_UNITS.sub(" ", _norm(text)).split())
+    plain = " ".join(_AGE_UNITS.sub(" ", fold(text)).split())
     if match := _AGE_SINGLE.fullmatch(plain):
         age = int(match[1])
         return age, age
@@ -496,7 +427,7 @@ def _age_class(label: str, code: str = "") -> _AgeClass | None:
     if interval is None and code:
         interval = _age_interval(code)
     if interval is None:
-        raise PopulationFileError("unknown_age", value=label.strip() or code)
+        raise PopulationFileError("population.unknown_age", value=label.strip() or code)
     if isinstance(interval, str):
         return None
     low, high = interval
@@ -504,7 +435,7 @@ def _age_class(label: str, code: str = "") -> _AgeClass | None:
     last = len(AGE_GROUPS) - 1 if high is None else _band(high)
     if first != last:
         raise PopulationFileError(
-            "age_band_straddles",
+            "population.age_band_straddles",
             value=label.strip() or code,
             bands=", ".join(AGE_GROUPS[first : last + 1]),
         )
@@ -540,7 +471,7 @@ def _first_overlap(classes: Iterable[_AgeClass]) -> tuple[_AgeClass, _AgeClass] 
 def _gap_error(gap: tuple[int, float]) -> PopulationFileError:
     low, high = gap
     return PopulationFileError(
-        "age_gap", ages=_ages_text(low, high), age_group=AGE_GROUPS[_band(low)]
+        "population.age_gap", ages=_ages_text(low, high), age_group=AGE_GROUPS[_band(low)]
     )
 
 
@@ -562,7 +493,7 @@ _WOMEN: Final = {
 
 def _sex_of_text(text: str) -> int | str | None:
     """Index into SEXES, _IGNORE for a total, None if not understood."""
-    words = set(re.findall(r"[0-9a-z]+", _norm(text)))
+    words = set(re.findall(r"[0-9a-z]+", fold(text)))
     key = _key(text)
     if (words & _MEN and words & _WOMEN) or _is_total(key) or key in ("t", "12"):
         return _IGNORE
@@ -580,7 +511,7 @@ def _sex(label: str, code: str = "") -> int | None:
     if sex is None and code:
         sex = _sex_of_text(code)
     if sex is None:
-        raise PopulationFileError("unknown_sex", value=label.strip() or code)
+        raise PopulationFileError("population.unknown_sex", value=label.strip() or code)
     return None if isinstance(sex, str) else sex
 
 
@@ -600,19 +531,19 @@ def _count(text: str) -> int:
             return count
     elif compact in ("-", "–", "—"):
         return 0
-    raise PopulationFileError("bad_number", value=text.strip())
+    raise PopulationFileError("population.bad_number", value=text.strip())
 
 
 def _json_count(value: object) -> int:
     """A count from a JSON-stat value (not None; the caller handles missing ones)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise PopulationFileError("bad_number", value=_show(value))
+        raise PopulationFileError("population.bad_number", value=_show(value))
     if isinstance(value, float):
         if not (math.isfinite(value) and value.is_integer()):
-            raise PopulationFileError("bad_number", value=_show(value))
+            raise PopulationFileError("population.bad_number", value=_show(value))
         value = int(value)
     if not 0 <= value <= _MAX_CELL_COUNT:
-        raise PopulationFileError("bad_number", value=_show(value))
+        raise PopulationFileError("population.bad_number", value=_show(value))
     return value
 
 
@@ -624,7 +555,7 @@ def _show(value: object) -> str:
 def _year(text: str) -> int:
     stripped = text.strip()
     if not re.fullmatch(r"[0-9]{4}", stripped):
-        raise PopulationFileError("bad_year", value=stripped)
+        raise PopulationFileError("population.bad_year", value=stripped)
     return int(stripped)
 
 
@@ -641,14 +572,14 @@ def _build_table(
     year: int, names: Mapping[str, str], counts: Mapping[str, Sequence[int]], source: str
 ) -> PopulationTable:
     if not counts:
-        raise PopulationFileError("no_data")
+        raise PopulationFileError("population.no_data")
     rows = []
     for code in sorted(counts):
         for band, age_group in enumerate(AGE_GROUPS):
             for sex_index, sex in enumerate(SEXES):
                 count = counts[code][_slot(band, sex_index)]
                 if count > _MAX_TOTAL_COUNT:
-                    raise PopulationFileError("bad_number", value=str(count))
+                    raise PopulationFileError("population.bad_number", value=str(count))
                 rows.append(PopulationRow(code, names[code], age_group, sex, count))
     return PopulationTable(year=year, rows=tuple(rows), source_format=source)
 
@@ -671,16 +602,18 @@ class _Dimension:
 
 
 def _malformed(detail: str) -> PopulationFileError:
-    return PopulationFileError("malformed_json_stat", detail=detail)
+    return PopulationFileError("population.malformed_json_stat", detail=detail)
 
 
 def _parse_json_text(text: str) -> PopulationTable:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise PopulationFileError("invalid_json", line=error.lineno, column=error.colno) from error
+        raise PopulationFileError(
+            "population.invalid_json", line=error.lineno, column=error.colno
+        ) from error
     except (ValueError, RecursionError) as error:  # e.g. a number with thousands of digits
-        raise PopulationFileError("invalid_json") from error
+        raise PopulationFileError("population.invalid_json") from error
     try:
         return _parse_dataset(document)
     except PopulationFileError:
@@ -691,26 +624,40 @@ def _parse_json_text(text: str) -> PopulationTable:
 
 
 def _parse_dataset(document: object) -> PopulationTable:
-    if not isinstance(document, dict):
-        raise PopulationFileError("not_json_stat")
-    if "dimension" not in document:
-        if any(isinstance(v, dict) and "dimension" in v for v in document.values()):
-            raise PopulationFileError("json_stat_version", version="1")
-        raise PopulationFileError("not_json_stat")
-    version = document.get("version")
-    if version is not None and not str(version).startswith("2"):
-        raise PopulationFileError("json_stat_version", version=str(version))
-    if document.get("class", "dataset") != "dataset":
-        raise PopulationFileError("not_json_stat")
-    if version is None and "id" not in document:
-        raise PopulationFileError("json_stat_version", version="1")
-
-    dimensions = _json_dimensions(document)
+    """A JSON-stat2 dataset, checked and added up by region × age group × sex."""
+    dataset = _json_stat2(document)
+    dimensions = _json_dimensions(dataset)
     total_cells = math.prod(len(d.codes) for d in dimensions)
     if total_cells > _MAX_CELLS:
-        raise PopulationFileError("too_large", cells=total_cells, limit=_MAX_CELLS)
-    get_value = _json_values(document.get("value"), total_cells)
+        raise PopulationFileError("population.too_large", cells=total_cells, limit=_MAX_CELLS)
+    get_value = _json_values(dataset.get("value"), total_cells)
+    by_role = _json_roles(dimensions)
+    year = _json_year(by_role["year"])
+    base = _json_contents_offset(by_role.get("contents"))
+    names, counts = _json_counts(by_role, get_value, base)
+    return _build_table(year, names, counts, "json-stat2")
 
+
+def _json_stat2(document: object) -> dict[str, object]:
+    """The document, if it is a JSON-stat2 dataset (not version 1, not a collection)."""
+    if not isinstance(document, dict):
+        raise PopulationFileError("population.not_json_stat")
+    if "dimension" not in document:
+        if any(isinstance(v, dict) and "dimension" in v for v in document.values()):
+            raise PopulationFileError("population.json_stat_version", version="1")
+        raise PopulationFileError("population.not_json_stat")
+    version = document.get("version")
+    if version is not None and not str(version).startswith("2"):
+        raise PopulationFileError("population.json_stat_version", version=str(version))
+    if document.get("class", "dataset") != "dataset":
+        raise PopulationFileError("population.not_json_stat")
+    if version is None and "id" not in document:
+        raise PopulationFileError("population.json_stat_version", version="1")
+    return document
+
+
+def _json_roles(dimensions: Iterable[_Dimension]) -> dict[str, _Dimension]:
+    """Each variable the table must (region, age, sex, year) or may have, by its role."""
     by_role: dict[str, _Dimension] = {}
     for dimension in dimensions:
         role = dimension.role
@@ -718,26 +665,41 @@ def _parse_dataset(document: object) -> PopulationTable:
             # Another variable is harmless only as its total: one value alone ("born in
             # Sweden") would be part of the population, several would be counted twice.
             if len(dimension.codes) != 1 or not _is_total_category(dimension, 0):
-                raise PopulationFileError("unexpected_dimension", dimension=dimension.label)
+                raise PopulationFileError(
+                    "population.unexpected_dimension", dimension=dimension.label
+                )
             continue
         by_role[role] = dimension
     for role in ("region", "age", "sex", "year"):
         if role not in by_role:
-            raise PopulationFileError("missing_dimension", dimension=role)
+            raise PopulationFileError("population.missing_dimension", dimension=role)
+    return by_role
 
-    years = by_role["year"]
+
+def _json_year(years: _Dimension) -> int:
     if len(years.codes) != 1:
-        raise PopulationFileError("several_years", years=", ".join(years.labels))
-    year = _year(years.codes[0] if re.fullmatch(r"[0-9]{4}", years.codes[0]) else years.labels[0])
+        raise PopulationFileError("population.several_years", years=", ".join(years.labels))
+    return _year(years.codes[0] if re.fullmatch(r"[0-9]{4}", years.codes[0]) else years.labels[0])
 
-    base = 0  # the offset of the fixed categories of every other dimension
-    contents = by_role.get("contents")
-    if contents is not None and len(contents.codes) > 1:
-        chosen = _pick_population(contents.labels)
-        if chosen is None:
-            raise PopulationFileError("several_contents", contents=", ".join(contents.labels))
-        base += chosen * contents.stride
 
+def _json_contents_offset(contents: _Dimension | None) -> int:
+    """The offset of the population among several measures (0 with one measure or none)."""
+    if contents is None or len(contents.codes) <= 1:
+        return 0
+    chosen = _pick_population(contents.labels)
+    if chosen is None:
+        raise PopulationFileError(
+            "population.several_contents", contents=", ".join(contents.labels)
+        )
+    return chosen * contents.stride
+
+
+def _json_counts(
+    by_role: Mapping[str, _Dimension], get_value: Callable[[int], object], base: int
+) -> tuple[dict[str, str], dict[str, list[int]]]:
+    """Each region's name and its counts by slot, the cells to use added up.
+
+    ``base`` is the offset of the fixed categories of every other dimension."""
     regions = _json_regions(by_role["region"])
     ages = _json_ages(by_role["age"])
     sexes = _json_sexes(by_role["sex"])
@@ -762,7 +724,7 @@ def _parse_dataset(document: object) -> PopulationTable:
                 acc[slot] += value
             elif value is None:
                 raise PopulationFileError(
-                    "missing_value",
+                    "population.missing_value",
                     region=_region_title(code, name),
                     age=age_label,
                     sex=SEXES[sex],
@@ -771,7 +733,7 @@ def _parse_dataset(document: object) -> PopulationTable:
                 acc[slot] += _json_count(value)
         names[code] = name
         counts[code] = acc
-    return _build_table(year, names, counts, "json-stat2")
+    return names, counts
 
 
 def _is_total_category(dimension: _Dimension, position: int) -> bool:
@@ -790,7 +752,7 @@ def _json_civil_offsets(civil: _Dimension | None) -> list[int]:
     if totals:
         return [totals[0] * civil.stride]
     if len(civil.codes) == 1:
-        raise PopulationFileError("unexpected_dimension", dimension=civil.label)
+        raise PopulationFileError("population.unexpected_dimension", dimension=civil.label)
     return [i * civil.stride for i in range(len(civil.codes))]
 
 
@@ -890,7 +852,7 @@ def _json_regions(dimension: _Dimension) -> list[tuple[int, str, str]]:
         else:
             split = _split_region(label) if not raw_code.strip()[:1].isdigit() else None
             if split is None:
-                raise PopulationFileError("bad_region_code", value=raw_code)
+                raise PopulationFileError("population.bad_region_code", value=raw_code)
             code, name = split
         if code in seen:
             raise _malformed(f"region {code} appears twice")
@@ -909,7 +871,7 @@ def _json_ages(dimension: _Dimension) -> list[tuple[int, int, str]]:
     classes = [age_class for _, age_class in used]
     if (overlap := _first_overlap(classes)) is not None:
         raise PopulationFileError(
-            "overlapping_ages", value=overlap[0].label, other=overlap[1].label
+            "population.overlapping_ages", value=overlap[0].label, other=overlap[1].label
         )
     if (gap := _first_gap(classes)) is not None:
         raise _gap_error(gap)
@@ -930,12 +892,11 @@ def _json_sexes(dimension: _Dimension) -> list[tuple[int, int]]:
 def _check_sexes(present: set[int]) -> None:
     for index, sex in enumerate(SEXES):
         if index not in present:
-            raise PopulationFileError("missing_sex", sex=sex)
+            raise PopulationFileError("population.missing_sex", sex=sex)
 
 
 # --- CSV -----------------------------------------------------------------------------------
 
-_DELIMITERS: Final = (",", ";", "\t")
 _HEADER_SEARCH_LINES: Final = 50
 _YEAR_IN_HEADER = re.compile(r"(?<![0-9])(1[6-9][0-9]{2}|2[0-9]{3})(?![0-9])")
 _DIMENSION_ROLES: Final = frozenset({"region", "region_code", "age", "sex", "civil", "year"})
@@ -960,26 +921,12 @@ class _Layout:
 
 
 def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[list[str], int]]:
-    """The rows of the text with the (last) line each ends on."""
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', skipinitialspace=True
-    )
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            raise PopulationFileError("bad_csv", detail=str(error), line=reader.line_num) from None
-        yield row, reader.line_num
-
-
-def _width(row: Sequence[str]) -> int:
-    """The number of cells up to the last one with something in it."""
-    width = len(row)
-    while width and not row[width - 1].strip():
-        width -= 1
-    return width
+    """The records of the text with their numbers, read by :func:`core.tables.csv_records`."""
+    try:
+        for number, row in csv_records(text, delimiter):
+            yield row, number
+    except TableError as error:
+        raise PopulationFileError.from_table(error) from error
 
 
 def _is_value_header(name: str) -> bool:
@@ -1016,10 +963,10 @@ def _find_header(text: str) -> tuple[str, int, list[str]]:
     head = "\n".join(text.split("\n", _HEADER_SEARCH_LINES)[:_HEADER_SEARCH_LINES])
     best: tuple[int, int, str, list[str]] | None = None
     too_wide: int | None = None
-    for delimiter in _DELIMITERS:
+    for delimiter in DELIMITERS:
         try:
             for row, line in _csv_rows(head, delimiter):
-                if _width(row) > _MAX_COLUMNS:
+                if width(row) > _MAX_COLUMNS:
                     # Not scored: every cell costs, and such a header is refused anyway.
                     too_wide = line if too_wide is None else min(too_wide, line)
                     continue
@@ -1030,8 +977,10 @@ def _find_header(text: str) -> tuple[str, int, list[str]]:
             continue  # not readable with this delimiter: the others may be
     if best is None:
         if too_wide is not None:
-            raise PopulationFileError("too_many_columns", limit=_MAX_COLUMNS, line=too_wide)
-        raise PopulationFileError("no_header")
+            raise PopulationFileError(
+                "population.too_many_columns", limit=_MAX_COLUMNS, line=too_wide
+            )
+        raise PopulationFileError("population.no_header")
     _, line, delimiter, row = best
     return delimiter, line, row
 
@@ -1048,12 +997,14 @@ def _layout(line: int, header: Sequence[str]) -> _Layout:
             role = "value"
         if role is not None:
             if role in columns:
-                raise PopulationFileError("unexpected_dimension", dimension=name, line=line)
+                raise PopulationFileError(
+                    "population.unexpected_dimension", dimension=name, line=line
+                )
             columns[role] = index
             continue
         year_column = _year_column(index, name)
         if year_column is None:
-            raise PopulationFileError("unexpected_dimension", dimension=name, line=line)
+            raise PopulationFileError("population.unexpected_dimension", dimension=name, line=line)
         if year_column.sex != _IGNORE:
             year_columns.append(year_column)
     return _Layout(line, len(header), columns, year_columns)
@@ -1067,13 +1018,13 @@ def _year_column(index: int, header: str) -> _YearColumn | None:
     words = _YEAR_IN_HEADER.sub(" ", header).split()
     measure = ""
     if len(words) > 1 and _is_population_measure(words[0]):
-        measure, words = _norm(words[0]), words[1:]
+        measure, words = fold(words[0]), words[1:]
     elif len(words) > 1 and _is_population_measure(words[-1]):
-        measure, words = _norm(words[-1]), words[:-1]
+        measure, words = fold(words[-1]), words[:-1]
     rest = " ".join(words)
     sex = _sex_of_text(rest) if rest else None
     if rest and sex is None:
-        measure = _norm(" ".join(header.split()).replace(found[0], " ")).strip()
+        measure = fold(" ".join(header.split()).replace(found[0], " ")).strip()
     return _YearColumn(index, header.strip(), int(found[0]), sex, measure)
 
 
@@ -1084,12 +1035,14 @@ def _choose_year_columns(layout: _Layout) -> list[_YearColumn]:
         chosen = _pick_population([m or "folkmängd" for m in measures])
         if chosen is None:
             shown = ", ".join(c.header for c in columns)
-            raise PopulationFileError("several_contents", contents=shown, line=layout.line)
+            raise PopulationFileError(
+                "population.several_contents", contents=shown, line=layout.line
+            )
         columns = [c for c in columns if c.measure == measures[chosen]]
     years = sorted({c.year for c in columns})
     if len(years) > 1:
         raise PopulationFileError(
-            "several_years", years=", ".join(map(str, years)), line=layout.line
+            "population.several_years", years=", ".join(map(str, years)), line=layout.line
         )
     return columns
 
@@ -1115,7 +1068,7 @@ class _Accumulator:
         key = (age.low, age.high)
         if key in group:
             raise PopulationFileError(
-                "duplicate_row",
+                "population.duplicate_row",
                 region=_region_title(code, self.names[code]),
                 age=age.label,
                 sex=SEXES[sex],
@@ -1128,7 +1081,7 @@ class _Accumulator:
     def check(self) -> None:
         """Every region complete: both sexes, every marital status, all ages exactly once."""
         if not self.counts:
-            raise PopulationFileError("no_data")
+            raise PopulationFileError("population.no_data")
         labels = {age: label for group in self.groups.values() for age, (label, _) in group.items()}
         everything = [
             _AgeClass(low, high, _band(low), label) for (low, high), label in labels.items()
@@ -1143,7 +1096,7 @@ class _Accumulator:
                     group = self.groups.get((code, sex, part))
                     if group is None:
                         raise PopulationFileError(
-                            "incomplete_region",
+                            "population.incomplete_region",
                             region=region,
                             age_group=AGE_GROUPS[0],
                             sex=SEXES[sex],
@@ -1159,11 +1112,11 @@ class _Accumulator:
             wide, narrow = overlap
             line = max(group[(wide.low, wide.high)][1], group[(narrow.low, narrow.high)][1])
             raise PopulationFileError(
-                "overlapping_ages", value=wide.label, other=narrow.label, line=line
+                "population.overlapping_ages", value=wide.label, other=narrow.label, line=line
             )
         if (gap := _first_gap(classes)) is not None:
             raise PopulationFileError(
-                "incomplete_region",
+                "population.incomplete_region",
                 region=region,
                 age_group=AGE_GROUPS[_band(gap[0])],
                 sex=SEXES[sex],
@@ -1177,7 +1130,7 @@ def _parse_csv_text(text: str) -> PopulationTable:
         raise
     except (KeyError, IndexError, TypeError, ValueError) as error:
         # A shape the checks did not foresee: still the user's file, not our crash.
-        raise PopulationFileError("bad_csv", detail=type(error).__name__) from error
+        raise PopulationFileError("population.bad_csv", detail=type(error).__name__) from error
 
 
 def _parse_csv_rows(text: str) -> PopulationTable:
@@ -1189,27 +1142,31 @@ def _parse_csv_rows(text: str) -> PopulationTable:
         return PopulationFileError(code, **params, line=header_line)
 
     if "region" not in columns and "region_code" not in columns:
-        raise header_error("missing_dimension", dimension="region")
+        raise header_error("population.missing_dimension", dimension="region")
     if "age" not in columns:
-        raise header_error("missing_dimension", dimension="age")
+        raise header_error("population.missing_dimension", dimension="age")
     long_format = "value" in columns
     year_columns: list[_YearColumn] = []
     if long_format:
         if layout.year_columns:
-            raise header_error("unexpected_dimension", dimension=layout.year_columns[0].header)
+            raise header_error(
+                "population.unexpected_dimension", dimension=layout.year_columns[0].header
+            )
         if "year" not in columns:
-            raise header_error("missing_dimension", dimension="year")
+            raise header_error("population.missing_dimension", dimension="year")
     else:
         if not layout.year_columns:
-            raise header_error("no_value_column")
+            raise header_error("population.no_value_column")
         if "year" in columns:
-            raise header_error("unexpected_dimension", dimension=header[columns["year"]].strip())
+            raise header_error(
+                "population.unexpected_dimension", dimension=header[columns["year"]].strip()
+            )
         year_columns = _choose_year_columns(layout)
     sexed = [c for c in year_columns if c.sex is not None]
     if "sex" in columns and sexed:
-        raise header_error("unexpected_dimension", dimension=sexed[0].header)
+        raise header_error("population.unexpected_dimension", dimension=sexed[0].header)
     if "sex" not in columns and not (year_columns and len(sexed) == len(year_columns)):
-        raise header_error("missing_dimension", dimension="sex")
+        raise header_error("population.missing_dimension", dimension="sex")
 
     rows = _only_population_rows(_data_rows(text, delimiter, layout), columns)
     civil_header = header[columns["civil"]].strip() if "civil" in columns else ""
@@ -1217,7 +1174,7 @@ def _parse_csv_rows(text: str) -> PopulationTable:
     if long_format:
         years = sorted({_csv_cell(row, columns["year"], line, _year) for row, line in rows})
         if len(years) > 1:
-            raise PopulationFileError("several_years", years=", ".join(map(str, years)))
+            raise PopulationFileError("population.several_years", years=", ".join(map(str, years)))
         year = years[0] if years else 0
     else:
         year = year_columns[0].year
@@ -1256,7 +1213,7 @@ def _data_rows(text: str, delimiter: str, layout: _Layout) -> list[tuple[list[st
             row = row[: layout.width]  # trailing delimiters
         if len(row) != layout.width:
             raise PopulationFileError(
-                "ragged_row", found=len(row), expected=layout.width, line=line
+                "population.ragged_row", found=len(row), expected=layout.width, line=line
             )
         for column in fill_columns:
             if row[column].strip():
@@ -1279,7 +1236,7 @@ def _only_population_rows(
         return rows
     chosen = _pick_population(measures)
     if chosen is None:
-        raise PopulationFileError("several_contents", contents=", ".join(measures))
+        raise PopulationFileError("population.several_contents", contents=", ".join(measures))
     return [(row, line) for row, line in rows if row[column].strip() == measures[chosen]]
 
 
@@ -1294,7 +1251,9 @@ def _civil_totals(
         return True
     if len(statuses) == 1:
         # One marital status alone is part of the population, not all of it.
-        raise PopulationFileError("unexpected_dimension", dimension=header, line=rows[0][1])
+        raise PopulationFileError(
+            "population.unexpected_dimension", dimension=header, line=rows[0][1]
+        )
     return False
 
 
@@ -1311,7 +1270,7 @@ def _add_row(
         civil = row[columns["civil"]]
         if use_civil_totals != _is_civil_total(civil):
             return
-        part = "" if use_civil_totals else _norm(civil)
+        part = "" if use_civil_totals else fold(civil)
     age = _age_class(row[columns["age"]])
     if age is None:
         return
@@ -1335,9 +1294,9 @@ def _csv_region(row: Sequence[str], columns: Mapping[str, int]) -> tuple[str, st
         raw = row[columns["region_code"]].strip()
         code = _region_code(raw)
         if code is None:
-            raise PopulationFileError("bad_region_code", value=raw)
+            raise PopulationFileError("population.bad_region_code", value=raw)
         return code, _name_without_code(name_cell, raw)
     split = _split_region(name_cell)
     if split is None:
-        raise PopulationFileError("region_without_code", value=name_cell)
+        raise PopulationFileError("population.region_without_code", value=name_cell)
     return split

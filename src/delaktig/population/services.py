@@ -1,34 +1,37 @@
 """Importing population tables. Staff upload and the management command both call this."""
 
-from typing import Any
-
 from django.db import transaction
 
+from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
-from delaktig.core.errors import PermissionDenied, ValidationFailed
+from delaktig.core.errors import require_perm
+from delaktig.organisations.models import Organisation
 
 from . import scb
-from .messages import error_message
 from .models import PopulationCount, PopulationTable
+
+PERM = "population.change_populationtable"
 
 
 def population_import(
     *,
-    actor: Any,
-    organisation: Any,
+    actor: User | None,
+    organisation: Organisation,
     name: str,
     source: str,
     is_synthetic: bool,
     data: bytes,
     filename: str = "",
 ) -> PopulationTable:
-    """Parse an SCB export (JSON-stat2 or CSV) and store it as one table, all rows or none."""
-    if actor is not None and not actor.has_perm("population.change_populationtable", organisation):
-        raise PermissionDenied()
-    try:
-        parsed = scb.parse_population_file(data, filename=filename)
-    except scb.PopulationFileError as error:
-        raise ValidationFailed(error_message(error)) from error
+    """Parse an SCB export (JSON-stat2 or CSV) and store it as one table, all rows or none.
+
+    ``actor`` is None for ``manage.py import_population``, which whoever runs the platform
+    runs. A file that does not fit raises :class:`scb.PopulationFileError` (a
+    ``ValidationFailed``) with its code; nothing is stored.
+    """
+    if actor is not None:
+        require_perm(actor, PERM, organisation)
+    parsed = scb.parse_population_file(data, filename=filename)
     with transaction.atomic():
         table = PopulationTable.objects.create(
             organisation=organisation,
@@ -38,7 +41,7 @@ def population_import(
             is_synthetic=is_synthetic,
             filename=filename[:255],
             source_format=parsed.source_format,
-            imported_by=actor if getattr(actor, "pk", None) else None,
+            imported_by=actor,
         )
         PopulationCount.objects.bulk_create(
             [
@@ -65,9 +68,8 @@ def population_import(
     return table
 
 
-def population_delete(*, actor: Any, table: PopulationTable) -> None:
-    if not actor.has_perm("population.change_populationtable", table.organisation):
-        raise PermissionDenied()
+def population_delete(*, actor: User, table: PopulationTable) -> None:
+    require_perm(actor, PERM, table.organisation)
     with transaction.atomic():
         audit_log(
             actor=actor,

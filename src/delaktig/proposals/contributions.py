@@ -28,7 +28,7 @@ from delaktig.core.contributions import (
     staff_records,
 )
 
-from . import demo, services
+from . import demo, errors, services
 from .models import Attachment, Proposal, ProposalEvent, Support
 from .workflow import Status
 
@@ -237,5 +237,6 @@ contribute(
             ),
         ),
         demo=DemoData(load=lambda c: demo.load(c.region, c.official, c.residents), order=10),
+        errors=errors.MESSAGES,
     )
 )

@@ -80,7 +80,7 @@ def load(region: Any, official: Any, residents: list[Any]) -> None:
 
     def make(author: Any, title: str, body: str, category: Any = None) -> Proposal:
         draft = services.proposal_save_draft(
-            author=author,
+            actor=author,
             organisation=region,
             title=title,
             body=body,
@@ -89,7 +89,7 @@ def load(region: Any, official: Any, residents: list[Any]) -> None:
             category=category,
             municipality=municipalities[0],
         )
-        return services.proposal_submit(author=author, proposal=draft)
+        return services.proposal_submit(actor=author, proposal=draft)
 
     # Collecting supports, some already supported.
     collecting = services.proposal_publish(
@@ -101,7 +101,7 @@ def load(region: Any, official: Any, residents: list[Any]) -> None:
         ),
     )
     for person in residents[2:14]:
-        services.support_add(user=person, proposal=collecting)
+        services.support_add(actor=person, proposal=collecting)
     services.proposal_publish(
         actor=official,
         proposal=make(

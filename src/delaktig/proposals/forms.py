@@ -1,12 +1,23 @@
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.accounts.models import User
 from delaktig.organisations.models import Body, Municipality
 
 from .models import Category, IntakeRule, Proposal, ProposalSettings
 from .workflow import Outcome
+
+if TYPE_CHECKING:  # ModelForm is generic only to the type checker
+    ProposalFormBase = forms.ModelForm[Proposal]
+    ProposalSettingsFormBase = forms.ModelForm[ProposalSettings]
+    IntakeRuleFormBase = forms.ModelForm[IntakeRule]
+    CategoryFormBase = forms.ModelForm[Category]
+else:
+    ProposalFormBase = ProposalSettingsFormBase = IntakeRuleFormBase = CategoryFormBase = (
+        forms.ModelForm
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -25,7 +36,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(ProposalFormBase):
     attachments = MultipleFileField(
         label=_("Bilagor"),
         required=False,
@@ -129,14 +140,12 @@ class RegisterForm(forms.Form):
 
 class ReferForm(forms.Form):
     body = forms.ModelChoiceField(label=_("Beredande nämnd"), queryset=Body.objects.none())
-    official: forms.ModelChoiceField = forms.ModelChoiceField(
-        label=_("Handläggare"), queryset=Body.objects.none()
+    official: "forms.ModelChoiceField[User]" = forms.ModelChoiceField(
+        label=_("Handläggare"), queryset=User.objects.none()
     )
 
     def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from delaktig.accounts.models import User
-
         self.fields["body"].queryset = Body.objects.filter(  # type: ignore[attr-defined]
             organisation=organisation
         )
@@ -190,7 +199,7 @@ class WriteOffForm(forms.Form):
     minutes_reference = forms.CharField(label=_("Protokoll"), max_length=200)
 
 
-class ProposalSettingsForm(forms.ModelForm):
+class ProposalSettingsForm(ProposalSettingsFormBase):
     report_months = forms.TypedMultipleChoiceField(
         label=_("Månader då oavslutade förslag redovisas för fullmäktige"),
         required=False,
@@ -270,14 +279,14 @@ class ProposalSettingsForm(forms.ModelForm):
         return data
 
 
-class IntakeRuleForm(forms.ModelForm):
+class IntakeRuleForm(IntakeRuleFormBase):
     class Meta:
         model = IntakeRule
         fields = ["title", "explanation"]
         widgets = {"explanation": forms.Textarea(attrs={"rows": 2})}
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(CategoryFormBase):
     class Meta:
         model = Category
         fields = ["name", "skips_support"]

@@ -266,11 +266,13 @@ class Proposal(models.Model):
         indexes = [models.Index(fields=["status", "-published_at"], name="proposal_public_list")]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status="decided") | (~Q(outcome="") & Q(decided_on__isnull=False)),
+                condition=~Q(status=Status.DECIDED.value)
+                | (~Q(outcome="") & Q(decided_on__isnull=False)),
                 name="decided_has_outcome_and_date",
             ),
             models.CheckConstraint(
-                condition=~Q(status="written_off") | Q(reported_unfinished_on__isnull=False),
+                condition=~Q(status=Status.WRITTEN_OFF.value)
+                | Q(reported_unfinished_on__isnull=False),
                 name="written_off_only_after_report",
             ),
             models.CheckConstraint(

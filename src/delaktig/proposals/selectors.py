@@ -1,34 +1,41 @@
+"""Reads for the proposal pages."""
+
+from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 
-from .models import Proposal, ProposalQuerySet
+from delaktig.accounts.types import Visitor
+from delaktig.organisations.models import Municipality, Organisation
+
+from .deadlines import Deadline, deadline
+from .models import Category, Proposal, ProposalQuerySet
 from .workflow import OPEN_CASE_STATUSES, PUBLIC_STATUSES, Status
 
 
-def visible_proposals(user: Any) -> ProposalQuerySet:
+def visible_proposals(*, viewer: Visitor) -> ProposalQuerySet:
     """The one place that decides which proposals a person may see."""
     from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 
     qs = Proposal.objects.all()
     condition = Q(status__in=[s.value for s in PUBLIC_STATUSES])
-    if getattr(user, "is_authenticated", False):
-        condition |= Q(author=user)
+    if viewer.is_authenticated:
+        condition |= Q(author=viewer)
         # Staff see everything submitted to them; a draft stays the author's own.
         not_draft = ~Q(status=Status.DRAFT.value)
-        if is_administrator(user):
+        if is_administrator(viewer):
             condition |= not_draft
         else:
-            own = staff_organisation_ids(user, ("official",))
+            own = staff_organisation_ids(viewer, ("official",))
             if own:
                 condition |= Q(organisation_id__in=own) & not_draft
     return qs.filter(condition)
 
 
-def proposal_for_page(user: Any, pk: int) -> Proposal | None:
+def proposal_for_page(*, viewer: Visitor, pk: int) -> Proposal | None:
     return (
-        visible_proposals(user)
+        visible_proposals(viewer=viewer)
         .select_related(
             "organisation",
             "author",
@@ -44,7 +51,7 @@ def proposal_for_page(user: Any, pk: int) -> Proposal | None:
     )
 
 
-def open_cases(organisation_ids: Any) -> ProposalQuerySet:
+def open_cases(*, organisation_ids: Iterable[int]) -> ProposalQuerySet:
     return Proposal.objects.filter(
         organisation_id__in=organisation_ids,
         status__in=[s.value for s in OPEN_CASE_STATUSES],
@@ -52,52 +59,50 @@ def open_cases(organisation_ids: Any) -> ProposalQuerySet:
     ).select_related("organisation", "responsible_body", "responsible_official")
 
 
-def unfinished_for_report(organisation: Any, report_date: date) -> ProposalQuerySet:
+def unfinished_for_report(*, organisation: Organisation, report_date: date) -> ProposalQuerySet:
     """Every case registered before the report date and not yet decided or written off."""
     return (
-        open_cases([organisation.pk])
+        open_cases(organisation_ids=[organisation.pk])
         .filter(registered_on__lt=report_date)
         .order_by("registered_on", "pk")
     )
 
 
-def public_list(form: Any) -> ProposalQuerySet:
+def public_list(
+    *,
+    q: str = "",
+    status: str = "",
+    municipality: Municipality | None = None,
+    category: Category | None = None,
+    year: int | None = None,
+    reached: bool = False,
+    sort: str = "",
+) -> ProposalQuerySet:
+    """The public proposals, filtered and sorted as the list's form chose."""
     qs = Proposal.objects.public().select_related(
         "organisation", "author", "municipality", "category"
     )
-    sort = "newest"
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("q"):
-            term = data["q"]
-            qs = qs.filter(
-                Q(title__icontains=term) | Q(body__icontains=term) | Q(case_number__icontains=term)
-            )
-        if data.get("status"):
-            qs = qs.filter(status=data["status"])
-        if data.get("municipality"):
-            qs = qs.filter(municipality=data["municipality"])
-        if data.get("category"):
-            qs = qs.filter(category=data["category"])
-        if data.get("year"):
-            qs = qs.filter(published_at__year=data["year"])
-        if data.get("reached"):
-            qs = qs.filter(threshold_reached_at__isnull=False)
-        sort = data.get("sort") or "newest"
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(body__icontains=q) | Q(case_number__icontains=q))
+    if status:
+        qs = qs.filter(status=status)
+    if municipality:
+        qs = qs.filter(municipality=municipality)
+    if category:
+        qs = qs.filter(category=category)
+    if year:
+        qs = qs.filter(published_at__year=year)
+    if reached:
+        qs = qs.filter(threshold_reached_at__isnull=False)
     if sort == "supported":
         return qs.order_by("-support_count", "-published_at", "-pk")
     if sort == "closing":
-        return qs.filter(status="collecting").order_by("support_ends_at", "pk")
+        return qs.filter(status=Status.COLLECTING.value).order_by("support_ends_at", "pk")
     return qs.order_by("-published_at", "-pk")
 
 
-def deadline_for(proposal: Proposal) -> Any:
-    from django.utils import timezone
-
-    from .deadlines import deadline
-
-    if proposal.registered_on is None or proposal.status not in {
-        s.value for s in OPEN_CASE_STATUSES
-    }:
+def deadline_for(*, proposal: Proposal) -> Deadline | None:
+    """The statutory year of an open case, as of today."""
+    if proposal.registered_on is None or proposal.status not in OPEN_CASE_STATUSES:
         return None
     return deadline(proposal.registered_on, timezone.localdate())

@@ -1,26 +1,31 @@
 """Writes for proposals: one service per transition, each locked, logged and notified."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from decimal import Decimal
 from functools import partial
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
+from delaktig.accounts.types import User
 from delaktig.core import ratelimit
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import (
-    DelaktigError,
+    Conflict,
     InvalidTransition,
     PermissionDenied,
     RateLimited,
     ValidationFailed,
+    require_perm,
 )
+from delaktig.core.uploads import sniff_signature
+from delaktig.organisations.models import Body, Municipality, Organisation
 
 from . import deadlines
 from .models import (
@@ -34,98 +39,46 @@ from .models import (
     Support,
 )
 from .tasks import notify_proposal_event
-from .workflow import OPEN_CASE_STATUSES, Action, Outcome, Status, next_status
+from .workflow import MACHINE, OPEN_CASE_STATUSES, Action, Outcome, Status
+
+HANDLE = "proposals.handle_proposal"
 
 
-class NotVerified(DelaktigError):
-    code = "not_verified"
-    status = 403
-    default_message = _(
-        "Du behöver verifiera din identitet först: logga in med e-legitimation, eller använd en "
-        "kod från en tjänsteperson under Mitt konto."
-    )
-
-
-class NotResident(DelaktigError):
-    code = "not_resident"
-    status = 403
-    default_message = _(
-        "Bara den som är folkbokförd i någon av organisationens kommuner kan göra det här."
-    )
-
-
-class AlreadySupported(DelaktigError):
-    code = "already_supported"
-    status = 409
-    default_message = _(
-        "Du har redan stött förslaget med ett annat konto. Varje person kan stödja ett förslag "
-        "en gång."
-    )
-
-
-class SupportClosed(DelaktigError):
-    code = "support_closed"
-    status = 409
-    default_message = _("Förslaget tar inte emot stöd just nu.")
-
-
-class TooManyDrafts(RateLimited):
-    code = "too_many_drafts"
-    default_message = _(
-        "Du har börjat på många nya förslag på kort tid. Vänta en stund och försök igen, eller "
-        "arbeta vidare med ett av dina utkast."
-    )
-
-
-class TooManyOpenDrafts(DelaktigError):
-    code = "too_many_open_drafts"
-    status = 409
-    default_message = _(
-        "Du har redan många utkast som inte är inskickade. Skicka in eller släng något av dem "
-        "under Mina förslag innan du börjar på ett nytt."
-    )
-
-
-def settings_for(organisation: Any) -> ProposalSettings:
+def _settings_for(organisation: Organisation) -> ProposalSettings:
     try:
         found = organisation.proposal_settings  # cached when the caller used select_related
     except ProposalSettings.DoesNotExist:
         found = None
     if found is None or not found.enabled:
-        raise PermissionDenied(_("Organisationen tar inte emot medborgarförslag här."))
+        raise PermissionDenied("proposals.not_enabled")
     return found
 
 
-def _require_resident(user: Any, organisation: Any, rules: ProposalSettings) -> str:
+def _require_resident(user: User, organisation: Organisation, rules: ProposalSettings) -> str:
     """The person's identity hash, after checking verification and folkbokföring."""
     verification = getattr(user, "verification", None)
     if verification is None:
-        raise NotVerified()
+        raise PermissionDenied("proposals.not_verified")
     if rules.residents_only and not (
         verification.municipality_id
         and organisation.municipalities.filter(pk=verification.municipality_id).exists()
     ):
-        raise NotResident()
+        raise PermissionDenied("proposals.not_resident")
     return str(verification.identity_hash)
 
 
 def _transition(
-    *,
     proposal: Proposal,
     action: Action,
-    actor: Any,
+    *,
+    actor: User | None,
     note: str = "",
     notify: bool = True,
-    **changes: Any,
 ) -> Proposal:
-    """Apply one transition to a row the caller has locked, and log and announce it."""
-    target = next_status(proposal.status, action)
-    if target is None:
-        raise InvalidTransition()
+    """Apply one transition to a row the caller has locked (and changed), log and announce it."""
+    target = MACHINE.require(proposal.status, action)
     source = proposal.status
     proposal.status = target.value
-    for field, value in changes.items():
-        setattr(proposal, field, value)
     proposal.save()
     event = ProposalEvent.objects.create(
         proposal=proposal,
@@ -135,7 +88,7 @@ def _transition(
         actor=actor,
         note=note,
     )
-    if actor is not None and getattr(actor, "pk", None) != proposal.author_id:
+    if actor is not None and actor.pk != proposal.author_id:
         audit_log(
             actor=actor,
             action=f"proposal.{action.value}",
@@ -152,40 +105,38 @@ def _locked(proposal: Proposal) -> Proposal:
     return Proposal.objects.select_for_update().select_related("organisation").get(pk=proposal.pk)
 
 
-def _require_staff(actor: Any, proposal: Proposal) -> None:
-    if not actor.has_perm("proposals.handle_proposal", proposal.organisation):
-        raise PermissionDenied()
+def _support_open(proposal: Proposal, now: datetime) -> bool:
+    return proposal.status == Status.COLLECTING and bool(
+        proposal.support_ends_at and now < proposal.support_ends_at
+    )
 
 
 # --- Residents ---
 
 
-def sniff_attachment(head: bytes) -> tuple[str, str] | None:
-    """The content type judged from the file's first bytes, never from its name."""
-    from delaktig.core.uploads import sniff_signature
-
-    return sniff_signature(head)
-
-
-def _check_attachments(files: list[Any], existing: int) -> list[tuple[Any, str, str]]:
+def _check_attachments(
+    files: list[UploadedFile], existing: int
+) -> list[tuple[UploadedFile, str, str]]:
     checked = []
     if existing + len(files) > Attachment.MAX_COUNT:
-        raise ValidationFailed(_("Högst fem bilagor per förslag."))
+        raise ValidationFailed("proposals.too_many_attachments", field="attachments")
     for upload in files:
-        if upload.size > Attachment.MAX_SIZE:
-            raise ValidationFailed(_("%(name)s är större än 10 MB.") % {"name": upload.name})
+        if (upload.size or 0) > Attachment.MAX_SIZE:
+            raise ValidationFailed(
+                "proposals.attachment_too_large", field="attachments", name=upload.name
+            )
         head = upload.read(16)
         upload.seek(0)
-        kind = sniff_attachment(head)
+        kind = sniff_signature(head)
         if kind is None:
             raise ValidationFailed(
-                _("%(name)s är inte en PDF-, JPEG- eller PNG-fil.") % {"name": upload.name}
+                "proposals.attachment_not_allowed", field="attachments", name=upload.name
             )
         checked.append((upload, *kind))
     return checked
 
 
-def _check_open_drafts(author: Any) -> None:
+def _check_open_drafts(author: User) -> None:
     """Refuse a new draft when the person has ``DELAKTIG_MAX_OPEN_DRAFTS`` open ones.
 
     The person's row is locked first, so two drafts started at the same moment are counted
@@ -194,43 +145,58 @@ def _check_open_drafts(author: Any) -> None:
     get_user_model().objects.select_for_update().filter(pk=author.pk).values_list("pk").get()
     open_drafts = Proposal.objects.filter(author=author, status=Status.DRAFT.value).count()
     if open_drafts >= settings.DELAKTIG_MAX_OPEN_DRAFTS:
-        raise TooManyOpenDrafts()
+        raise Conflict("proposals.too_many_open_drafts")
+
+
+def _save_attachments(proposal: Proposal, checked: list[tuple[UploadedFile, str, str]]) -> None:
+    for upload, content_type, extension in checked:
+        name = upload.name or ""
+        stem = slugify(name.rsplit(".", 1)[0])[:60] or "bilaga"
+        Attachment.objects.create(
+            proposal=proposal,
+            file=File(upload, name=f"{stem}{extension}"),
+            original_name=name[:200],
+            content_type=content_type,
+            size=upload.size or 0,
+        )
 
 
 def proposal_save_draft(
     *,
-    author: Any,
-    organisation: Any,
+    actor: User,
+    organisation: Organisation,
     title: str,
     body: str,
     background: str = "",
-    municipality: Any = None,
+    municipality: Municipality | None = None,
     category: Category | None = None,
     author_name: str,
     proposal: Proposal | None = None,
-    files: list[Any] | None = None,
+    files: list[UploadedFile] | None = None,
 ) -> Proposal:
-    """Create or update the author's draft. Nothing is public until submitted and accepted."""
-    rules = settings_for(organisation)
-    _require_resident(author, organisation, rules)
+    """Start a draft, or change the actor's own (``proposal``). Nothing is public until
+    submitted and accepted."""
+    if proposal is None:
+        require_perm(actor, "proposals.add_proposal", organisation)
+    else:
+        require_perm(actor, "proposals.change_proposal", proposal)
+    rules = _settings_for(organisation)
+    _require_resident(actor, organisation, rules)
     if category is not None and category.organisation_id != organisation.pk:
-        raise ValidationFailed(_("Kategorin hör till en annan organisation."))
+        raise ValidationFailed("proposals.category_elsewhere", field="category")
     if not author_name.strip():
-        raise ValidationFailed(_("Skriv namnet som ska stå vid förslaget."))
-    if proposal is not None and (
-        proposal.author_id != author.pk or proposal.status != Status.DRAFT.value
-    ):
-        raise PermissionDenied()
+        raise ValidationFailed("proposals.author_name_missing", field="author_name")
     checked = _check_attachments(files or [], proposal.attachments.count() if proposal else 0)
     # A new draft may carry 50 MB of attachments: each person starts a limited number an
     # hour and keeps a limited number open. Given back if the draft is not saved after all.
     limits = (
-        [] if proposal is not None else [ratelimit.limit_for("proposal_draft", f"user:{author.pk}")]
+        [] if proposal is not None else [ratelimit.limit_for("proposal_draft", f"user:{actor.pk}")]
     )
-    with ratelimit.enforce(*limits, error=TooManyDrafts()), transaction.atomic():
+    refused = RateLimited("proposals.too_many_drafts")
+    with ratelimit.enforce(*limits, error=refused), transaction.atomic():
         if proposal is None:
-            _check_open_drafts(author)
-        proposal = proposal or Proposal(organisation=organisation, author=author)
+            _check_open_drafts(actor)
+        proposal = proposal or Proposal(organisation=organisation, author=actor)
         proposal.author_name = author_name.strip()
         proposal.title = title.strip()
         proposal.body = body.strip()
@@ -238,78 +204,61 @@ def proposal_save_draft(
         proposal.municipality = municipality
         proposal.category = category
         proposal.save()
-        for upload, content_type, extension in checked:
-            stem = slugify(upload.name.rsplit(".", 1)[0])[:60] or "bilaga"
-            Attachment.objects.create(
-                proposal=proposal,
-                file=File(upload, name=f"{stem}{extension}"),
-                original_name=upload.name[:200],
-                content_type=content_type,
-                size=upload.size,
-            )
+        _save_attachments(proposal, checked)
     return proposal
 
 
-def proposal_submit(*, author: Any, proposal: Proposal) -> Proposal:
-    if proposal.author_id != author.pk:
-        raise PermissionDenied()
+def proposal_submit(*, actor: User, proposal: Proposal) -> Proposal:
+    require_perm(actor, "proposals.submit_proposal", proposal)
     with transaction.atomic():
-        return _transition(
-            proposal=_locked(proposal),
-            action=Action.SUBMIT,
-            actor=author,
-            submitted_at=timezone.now(),
-        )
+        locked = _locked(proposal)
+        locked.submitted_at = timezone.now()
+        return _transition(locked, Action.SUBMIT, actor=actor)
 
 
-def proposal_withdraw(*, author: Any, proposal: Proposal) -> Proposal:
-    if not author.has_perm("proposals.withdraw_proposal", proposal):
-        raise PermissionDenied()
+def proposal_withdraw(*, actor: User, proposal: Proposal) -> Proposal:
+    require_perm(actor, "proposals.withdraw_proposal", proposal)
     with transaction.atomic():
-        return _transition(proposal=_locked(proposal), action=Action.WITHDRAW, actor=author)
+        return _transition(_locked(proposal), Action.WITHDRAW, actor=actor)
 
 
-def support_add(*, user: Any, proposal: Proposal, wants_updates: bool = True) -> Proposal:
+def support_add(*, actor: User, proposal: Proposal, wants_updates: bool = True) -> Proposal:
     """Support once per verified person. Exact under concurrency: the proposal row is locked."""
-    rules = settings_for(proposal.organisation)
-    identity = _require_resident(user, proposal.organisation, rules)
+    require_perm(actor, "proposals.support_proposal", proposal)
+    rules = _settings_for(proposal.organisation)
+    identity = _require_resident(actor, proposal.organisation, rules)
     with transaction.atomic():
         locked = _locked(proposal)
         now = timezone.now()
-        if locked.status != Status.COLLECTING.value or not (
-            locked.support_ends_at and now < locked.support_ends_at
-        ):
-            raise SupportClosed()
+        if not _support_open(locked, now):
+            raise Conflict("proposals.support_closed")
         try:
             with transaction.atomic():
                 Support.objects.create(
-                    proposal=locked, user=user, identity_hash=identity, wants_updates=wants_updates
+                    proposal=locked, user=actor, identity_hash=identity, wants_updates=wants_updates
                 )
         except IntegrityError:
-            if Support.objects.filter(proposal=locked, user=user).exists():
+            if Support.objects.filter(proposal=locked, user=actor).exists():
                 return locked  # a repeated click: this account's support is counted once
-            raise AlreadySupported() from None  # the same person, through another account
+            # The same person, through another account.
+            raise Conflict("proposals.already_supported") from None
         locked.support_count = Support.objects.filter(proposal=locked).count()
         locked.save(update_fields=["support_count"])
         if locked.support_threshold and locked.support_count >= locked.support_threshold:
+            locked.threshold_reached_at = now
             _transition(
-                proposal=locked,
-                action=Action.LODGE,
-                actor=None,
-                threshold_reached_at=now,
-                note=str(_("Tröskeln nåddes inom stödperioden.")),
+                locked, Action.LODGE, actor=None, note=_("Tröskeln nåddes inom stödperioden.")
             )
         return locked
 
 
-def support_withdraw(*, user: Any, proposal: Proposal) -> Proposal:
+def support_withdraw(*, actor: User, proposal: Proposal) -> Proposal:
+    require_perm(actor, "proposals.support_proposal", proposal)
     with transaction.atomic():
         locked = _locked(proposal)
-        if locked.status != Status.COLLECTING.value or not (
-            locked.support_ends_at and timezone.now() < locked.support_ends_at
-        ):
-            raise SupportClosed(_("Stödet kan inte tas tillbaka nu: stödperioden är slut."))
-        Support.objects.filter(proposal=locked, user=user).delete()
+        if not _support_open(locked, timezone.now()):
+            raise Conflict("proposals.support_period_over")
+        Support.objects.filter(proposal=locked, user=actor).delete()
         locked.support_count = Support.objects.filter(proposal=locked).count()
         locked.save(update_fields=["support_count"])
         return locked
@@ -318,44 +267,36 @@ def support_withdraw(*, user: Any, proposal: Proposal) -> Proposal:
 # --- Intake ---
 
 
-def proposal_publish(*, actor: Any, proposal: Proposal) -> Proposal:
+def proposal_publish(*, actor: User, proposal: Proposal) -> Proposal:
     """Intake accepts the proposal: it collects supports, or goes straight on."""
-    _require_staff(actor, proposal)
-    rules = settings_for(proposal.organisation)
+    require_perm(actor, HANDLE, proposal)
+    rules = _settings_for(proposal.organisation)
     with transaction.atomic():
         locked = _locked(proposal)
         now = timezone.now()
+        locked.published_at = now
         skips = locked.category is not None and locked.category.skips_support
         if rules.support_phase and not skips:
-            return _transition(
-                proposal=locked,
-                action=Action.PUBLISH,
-                actor=actor,
-                published_at=now,
-                support_ends_at=now + timedelta(days=rules.support_period_days),
-                support_threshold=rules.threshold(),
-            )
-        return _transition(proposal=locked, action=Action.LODGE, actor=actor, published_at=now)
+            locked.support_ends_at = now + timedelta(days=rules.support_period_days)
+            locked.support_threshold = rules.threshold()
+            return _transition(locked, Action.PUBLISH, actor=actor)
+        return _transition(locked, Action.LODGE, actor=actor)
 
 
-def proposal_reject(*, actor: Any, proposal: Proposal, rule: IntakeRule, reason: str) -> Proposal:
-    _require_staff(actor, proposal)
+def proposal_reject(*, actor: User, proposal: Proposal, rule: IntakeRule, reason: str) -> Proposal:
+    require_perm(actor, HANDLE, proposal)
     if rule.organisation_id != proposal.organisation_id:
-        raise ValidationFailed(_("Regeln hör till en annan organisation."))
+        raise ValidationFailed("proposals.rule_elsewhere", field="rule")
     if not reason.strip():
-        raise ValidationFailed(_("Förklara beslutet för den som skrev förslaget."))
+        raise ValidationFailed("proposals.reason_missing", field="reason")
     with transaction.atomic():
-        return _transition(
-            proposal=_locked(proposal),
-            action=Action.REJECT,
-            actor=actor,
-            rejection_rule=rule,
-            rejection_reason=reason.strip(),
-            note=rule.title,
-        )
+        locked = _locked(proposal)
+        locked.rejection_rule = rule
+        locked.rejection_reason = reason.strip()
+        return _transition(locked, Action.REJECT, actor=actor, note=rule.title)
 
 
-def proposals_expire(*, now: Any = None) -> int:
+def proposals_expire(*, now: datetime | None = None) -> int:
     """Close support periods that have ended below the threshold. Run by the scheduler."""
     now = now or timezone.now()
     expired = 0
@@ -363,8 +304,9 @@ def proposals_expire(*, now: Any = None) -> int:
     for pk in due.values_list("pk", flat=True):
         with transaction.atomic():
             locked = Proposal.objects.select_for_update().get(pk=pk)
-            if locked.status == Status.COLLECTING.value and locked.support_ends_at <= now:
-                _transition(proposal=locked, action=Action.EXPIRE, actor=None)
+            ends = locked.support_ends_at
+            if locked.status == Status.COLLECTING and ends is not None and ends <= now:
+                _transition(locked, Action.EXPIRE, actor=None)
                 expired += 1
     return expired
 
@@ -372,7 +314,7 @@ def proposals_expire(*, now: Any = None) -> int:
 # --- The case ---
 
 
-def _next_case_number(organisation: Any, rules: ProposalSettings, on: date) -> str:
+def _next_case_number(organisation: Organisation, rules: ProposalSettings, on: date) -> str:
     counter, _created = CaseCounter.objects.select_for_update().get_or_create(
         organisation=organisation, year=on.year
     )
@@ -387,100 +329,83 @@ def _next_case_number(organisation: Any, rules: ProposalSettings, on: date) -> s
 
 
 def proposal_register(
-    *, actor: Any, proposal: Proposal, registered_on: date | None = None, case_number: str = ""
+    *, actor: User, proposal: Proposal, registered_on: date | None = None, case_number: str = ""
 ) -> Proposal:
     """Diarieföring: a case number and the date from which the statutory year runs."""
-    _require_staff(actor, proposal)
-    rules = settings_for(proposal.organisation)
+    require_perm(actor, HANDLE, proposal)
+    rules = _settings_for(proposal.organisation)
     on = registered_on or timezone.localdate()
     with transaction.atomic():
         locked = _locked(proposal)
-        if next_status(locked.status, Action.REGISTER) is None:
-            raise InvalidTransition()
+        MACHINE.require(locked.status, Action.REGISTER)  # before a number is taken
         number = case_number.strip() or _next_case_number(locked.organisation, rules, on)
         if Proposal.objects.filter(case_number=number).exclude(pk=locked.pk).exists():
-            raise ValidationFailed(_("Diarienumret används redan."))
-        return _transition(
-            proposal=locked,
-            action=Action.REGISTER,
-            actor=actor,
-            case_number=number,
-            registered_on=on,
-        )
+            raise ValidationFailed("proposals.case_number_taken", field="case_number")
+        locked.case_number = number
+        locked.registered_on = on
+        return _transition(locked, Action.REGISTER, actor=actor)
 
 
-def proposal_refer(*, actor: Any, proposal: Proposal, body: Any, official: Any) -> Proposal:
-    _require_staff(actor, proposal)
+def proposal_refer(*, actor: User, proposal: Proposal, body: Body, official: User) -> Proposal:
+    require_perm(actor, HANDLE, proposal)
     if body.organisation_id != proposal.organisation_id:
-        raise ValidationFailed(_("Nämnden hör till en annan organisation."))
+        raise ValidationFailed("proposals.body_elsewhere", field="body")
     with transaction.atomic():
-        return _transition(
-            proposal=_locked(proposal),
-            action=Action.REFER,
-            actor=actor,
-            responsible_body=body,
-            responsible_official=official,
-            note=body.name,
-        )
+        locked = _locked(proposal)
+        locked.responsible_body = body
+        locked.responsible_official = official
+        return _transition(locked, Action.REFER, actor=actor, note=body.name)
 
 
-def proposal_propose_decision(*, actor: Any, proposal: Proposal, text: str) -> Proposal:
-    _require_staff(actor, proposal)
+def proposal_propose_decision(*, actor: User, proposal: Proposal, text: str) -> Proposal:
+    require_perm(actor, HANDLE, proposal)
     if not text.strip():
-        raise ValidationFailed(_("Skriv förslaget till beslut."))
+        raise ValidationFailed("proposals.decision_proposal_missing", field="text")
     with transaction.atomic():
-        return _transition(
-            proposal=_locked(proposal),
-            action=Action.PROPOSE_DECISION,
-            actor=actor,
-            decision_proposal=text.strip(),
-        )
+        locked = _locked(proposal)
+        locked.decision_proposal = text.strip()
+        return _transition(locked, Action.PROPOSE_DECISION, actor=actor)
 
 
 def proposal_decide(
     *,
-    actor: Any,
+    actor: User,
     proposal: Proposal,
     outcome: Outcome,
     decided_on: date,
-    decided_by: Any,
+    decided_by: Body,
     minutes_reference: str,
     answer: str,
 ) -> Proposal:
-    _require_staff(actor, proposal)
+    require_perm(actor, HANDLE, proposal)
     if decided_by.organisation_id != proposal.organisation_id:
-        raise ValidationFailed(_("Organet hör till en annan organisation."))
+        raise ValidationFailed("proposals.decided_by_elsewhere", field="decided_by")
     if not answer.strip():
-        raise ValidationFailed(_("Skriv svaret till den som lämnade förslaget."))
+        raise ValidationFailed("proposals.answer_missing", field="answer")
     with transaction.atomic():
         locked = _locked(proposal)
         if locked.registered_on and decided_on < locked.registered_on:
-            raise ValidationFailed(_("Beslutet kan inte vara fattat före diarieföringen."))
-        return _transition(
-            proposal=locked,
-            action=Action.DECIDE,
-            actor=actor,
-            outcome=Outcome(outcome).value,
-            decided_on=decided_on,
-            decided_by=decided_by,
-            minutes_reference=minutes_reference.strip(),
-            answer=answer.strip(),
-        )
+            raise ValidationFailed("proposals.decided_before_registration", field="decided_on")
+        locked.outcome = Outcome(outcome).value
+        locked.decided_on = decided_on
+        locked.decided_by = decided_by
+        locked.minutes_reference = minutes_reference.strip()
+        locked.answer = answer.strip()
+        return _transition(locked, Action.DECIDE, actor=actor)
 
 
 def proposals_report_unfinished(
-    *, actor: Any, organisation: Any, reported_on: date, proposals: list[Proposal]
+    *, actor: User, organisation: Organisation, reported_on: date, proposals: list[Proposal]
 ) -> int:
     """Record that fullmäktige has been told these cases are not yet decided."""
-    if not actor.has_perm("proposals.handle_proposal", organisation):
-        raise PermissionDenied()
+    require_perm(actor, HANDLE, organisation)
     count = 0
     with transaction.atomic():
         for proposal in proposals:
             locked = _locked(proposal)
             if locked.organisation_id != organisation.pk:
                 raise PermissionDenied()
-            if locked.status in {s.value for s in OPEN_CASE_STATUSES}:
+            if locked.status in OPEN_CASE_STATUSES:
                 locked.reported_unfinished_on = reported_on
                 locked.save(update_fields=["reported_unfinished_on"])
                 count += 1
@@ -495,27 +420,21 @@ def proposals_report_unfinished(
 
 
 def proposal_write_off(
-    *, actor: Any, proposal: Proposal, decided_on: date, minutes_reference: str
+    *, actor: User, proposal: Proposal, decided_on: date, minutes_reference: str
 ) -> Proposal:
     """Avskrivning: only for a case reported to fullmäktige as unfinished."""
-    _require_staff(actor, proposal)
+    require_perm(actor, HANDLE, proposal)
     with transaction.atomic():
         locked = _locked(proposal)
         if locked.reported_unfinished_on is None:
-            raise InvalidTransition(
-                _("Ett förslag kan bara skrivas av sedan det redovisats som oavslutat.")
-            )
-        return _transition(
-            proposal=locked,
-            action=Action.WRITE_OFF,
-            actor=actor,
-            decided_on=decided_on,
-            minutes_reference=minutes_reference.strip(),
-        )
+            raise InvalidTransition("proposals.write_off_before_report")
+        locked.decided_on = decided_on
+        locked.minutes_reference = minutes_reference.strip()
+        return _transition(locked, Action.WRITE_OFF, actor=actor)
 
 
-def proposal_set_unfinished_reason(*, actor: Any, proposal: Proposal, reason: str) -> Proposal:
-    _require_staff(actor, proposal)
+def proposal_set_unfinished_reason(*, actor: User, proposal: Proposal, reason: str) -> Proposal:
+    require_perm(actor, HANDLE, proposal)
     with transaction.atomic():
         locked = _locked(proposal)
         locked.unfinished_reason = reason.strip()
@@ -529,6 +448,20 @@ def proposal_set_unfinished_reason(*, actor: Any, proposal: Proposal, reason: st
     return locked
 
 
+def _reminder_step(proposal: Proposal, rules: ProposalSettings, today: date) -> int | None:
+    """The nearest reminder step reached and not yet sent (so a missed day is caught up)."""
+    if proposal.registered_on is None:
+        return None
+    left = deadlines.deadline(proposal.registered_on, today).days_left
+    due_steps = [d for d in rules.reminder_days if left <= d]
+    if not due_steps:
+        return None
+    step = min(due_steps)
+    if proposal.last_reminder_days is not None and proposal.last_reminder_days <= step:
+        return None
+    return step
+
+
 def case_reminders_send(*, today: date | None = None) -> int:
     """Remind the responsible official as each configured reminder day arrives (once each)."""
     from .tasks import remind_official
@@ -540,16 +473,10 @@ def case_reminders_send(*, today: date | None = None) -> int:
     ).select_related("organisation__proposal_settings")
     for proposal in open_cases:
         rules = getattr(proposal.organisation, "proposal_settings", None)
-        if rules is None or proposal.registered_on is None:
+        step = None if rules is None else _reminder_step(proposal, rules, today)
+        if step is None or proposal.registered_on is None:
             continue
         left = deadlines.deadline(proposal.registered_on, today).days_left
-        # The nearest reminder step reached and not yet sent (so a missed day is caught up).
-        due_steps = [d for d in rules.reminder_days if left <= d]
-        if not due_steps:
-            continue
-        step = min(due_steps)
-        if proposal.last_reminder_days is not None and proposal.last_reminder_days <= step:
-            continue
         with transaction.atomic():
             updated = (
                 Proposal.objects.filter(pk=proposal.pk)
@@ -560,3 +487,94 @@ def case_reminders_send(*, today: date | None = None) -> int:
                 transaction.on_commit(partial(remind_official.enqueue, proposal.pk, left))
                 sent += 1
     return sent
+
+
+# --- The organisation's local rules ---
+
+
+def proposal_settings_update(
+    *,
+    actor: User,
+    organisation: Organisation,
+    enabled: bool,
+    support_phase: bool,
+    threshold_kind: ProposalSettings.ThresholdKind,
+    threshold_value: Decimal,
+    population: int | None,
+    support_period_days: int,
+    residents_only: bool,
+    intake_rules: str,
+    repeat_window_months: int,
+    report_months: list[int],
+    case_number_format: str,
+    reminder_days: list[int],
+) -> ProposalSettings:
+    """The organisation's rules for proposals, every one of them set by its officials."""
+    require_perm(actor, HANDLE, organisation)
+    with transaction.atomic():
+        rules, _created = ProposalSettings.objects.select_for_update().get_or_create(
+            organisation=organisation
+        )
+        rules.enabled = enabled
+        rules.support_phase = support_phase
+        rules.threshold_kind = threshold_kind
+        rules.threshold_value = threshold_value
+        rules.population = population
+        rules.support_period_days = support_period_days
+        rules.residents_only = residents_only
+        rules.intake_rules = intake_rules
+        rules.repeat_window_months = repeat_window_months
+        rules.report_months = report_months
+        rules.case_number_format = case_number_format
+        rules.reminder_days = reminder_days
+        rules.save()
+        _audit_rules(actor, organisation, "settings")
+    return rules
+
+
+def intake_rule_add(
+    *, actor: User, organisation: Organisation, title: str, explanation: str
+) -> IntakeRule:
+    """A reason the organisation may reject a proposal at intake, in its own words."""
+    require_perm(actor, HANDLE, organisation)
+    with transaction.atomic():
+        rule = IntakeRule.objects.create(
+            organisation=organisation, title=title, explanation=explanation
+        )
+        _audit_rules(actor, organisation, "rule")
+    return rule
+
+
+def category_add(
+    *, actor: User, organisation: Organisation, name: str, skips_support: bool
+) -> Category:
+    require_perm(actor, HANDLE, organisation)
+    with transaction.atomic():
+        category = Category.objects.create(
+            organisation=organisation, name=name, skips_support=skips_support
+        )
+        _audit_rules(actor, organisation, "category")
+    return category
+
+
+def category_delete(*, actor: User, organisation: Organisation, category_id: int) -> bool:
+    """Delete one of the organisation's categories, if no proposal has it; True if deleted."""
+    require_perm(actor, HANDLE, organisation)
+    with transaction.atomic():
+        category = Category.objects.filter(
+            organisation=organisation, pk=category_id, proposals__isnull=True
+        ).first()
+        if category is None:
+            return False
+        category.delete()
+        _audit_rules(actor, organisation, "delete_category")
+    return True
+
+
+def _audit_rules(actor: User, organisation: Organisation, change: str) -> None:
+    audit_log(
+        actor=actor,
+        action=f"proposal_rules.{change}",
+        target=organisation,
+        organisation=organisation,
+    )

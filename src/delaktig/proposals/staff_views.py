@@ -1,10 +1,11 @@
 """Staff pages for the case: intake, registration, referral, decision, the statutory year."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -13,14 +14,18 @@ from django.utils.translation import ngettext
 
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
-from delaktig.core.errors import DelaktigError
+from delaktig.accounts.types import User
+from delaktig.core.forms import form_errors, form_status
 from delaktig.core.params import BadParameter, id_param
 from delaktig.organisations.models import Organisation
 
 from . import deadlines, selectors, services
 from .forms import (
+    CategoryForm,
     DecideForm,
     DecisionProposalForm,
+    IntakeRuleForm,
+    ProposalSettingsForm,
     ReferForm,
     RegisterForm,
     RejectForm,
@@ -29,8 +34,8 @@ from .forms import (
     UnfinishedReasonForm,
     WriteOffForm,
 )
-from .models import Proposal, ProposalSettings
-from .workflow import Action, Status, allowed_actions
+from .models import Category, IntakeRule, Proposal, ProposalSettings
+from .workflow import MACHINE, OPEN_CASE_STATUSES, Action, Status
 
 
 def _organisation_ids(request: HttpRequest) -> list[int]:
@@ -44,7 +49,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     today = timezone.localdate()
     cases = []
-    for proposal in selectors.open_cases(organisation_ids):
+    for proposal in selectors.open_cases(organisation_ids=organisation_ids):
         assert proposal.registered_on is not None  # noqa: S101 - open_cases filters on it
         cases.append((proposal, deadlines.deadline(proposal.registered_on, today)))
     cases.sort(key=lambda item: item[1].days_left)
@@ -76,7 +81,7 @@ FORMS = {
 NEEDS_ORGANISATION = {Action.REJECT, Action.REFER, Action.DECIDE}
 
 
-def _form(action: Action, proposal: Proposal, data: Any = None) -> Any:
+def _form(action: Action, proposal: Proposal, data: QueryDict | None = None) -> Form:
     form_class = FORMS[action]
     kwargs: dict[str, Any] = {"prefix": action.value}
     if action in NEEDS_ORGANISATION:
@@ -86,11 +91,9 @@ def _form(action: Action, proposal: Proposal, data: Any = None) -> Any:
     return form_class(data, **kwargs)
 
 
-def _apply(request: HttpRequest, action: Action, proposal: Proposal, data: dict[str, Any]) -> None:
-    actor = request.user
-    if action is Action.PUBLISH:
-        services.proposal_publish(actor=actor, proposal=proposal)
-    elif action is Action.LODGE:
+def _apply(actor: User, action: Action, proposal: Proposal, data: dict[str, Any]) -> None:
+    """Take ``action`` on the case with what its form (if it has one) cleaned."""
+    if action in {Action.PUBLISH, Action.LODGE}:
         services.proposal_publish(actor=actor, proposal=proposal)
     elif action is Action.REJECT:
         services.proposal_reject(
@@ -110,11 +113,48 @@ def _apply(request: HttpRequest, action: Action, proposal: Proposal, data: dict[
     elif action is Action.PROPOSE_DECISION:
         services.proposal_propose_decision(actor=actor, proposal=proposal, text=data["text"])
     elif action is Action.DECIDE:
-        services.proposal_decide(actor=actor, proposal=proposal, **data)
+        services.proposal_decide(
+            actor=actor,
+            proposal=proposal,
+            outcome=data["outcome"],
+            decided_on=data["decided_on"],
+            decided_by=data["decided_by"],
+            minutes_reference=data["minutes_reference"],
+            answer=data["answer"],
+        )
     elif action is Action.WRITE_OFF:
-        services.proposal_write_off(actor=actor, proposal=proposal, **data)
+        services.proposal_write_off(
+            actor=actor,
+            proposal=proposal,
+            decided_on=data["decided_on"],
+            minutes_reference=data["minutes_reference"],
+        )
     else:
         raise PermissionDenied
+
+
+def _staff_actions(proposal: Proposal) -> list[Action]:
+    """The steps staff may take on the case now (the others are the author's or automatic)."""
+    if proposal.status == Status.COLLECTING:
+        return []  # supports decide, not staff
+    actions = [
+        a
+        for a in MACHINE.allowed_actions(proposal.status)
+        if a not in {Action.WITHDRAW, Action.EXPIRE, Action.SUBMIT}
+    ]
+    if proposal.reported_unfinished_on is None:
+        actions = [a for a in actions if a is not Action.WRITE_OFF]
+    return actions
+
+
+def _posted_action(request: HttpRequest, actions: list[Action]) -> Action:
+    try:
+        action = Action(request.POST.get("action", ""))
+    except ValueError:
+        raise PermissionDenied from None
+    if action not in actions:
+        raise PermissionDenied
+    return action
 
 
 @staff_required
@@ -133,55 +173,34 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not request.user.has_perm("proposals.handle_proposal", proposal.organisation):
         raise PermissionDenied
-    actions = [
-        a
-        for a in allowed_actions(proposal.status)
-        if a not in {Action.WITHDRAW, Action.EXPIRE, Action.SUBMIT}
-    ]
-    if proposal.status == Status.COLLECTING.value:
-        actions = []  # supports decide, not staff
-    if proposal.reported_unfinished_on is None:
-        actions = [a for a in actions if a is not Action.WRITE_OFF]
+    actor = cast(User, request.user)
+    actions = _staff_actions(proposal)
     forms = {a: _form(a, proposal) for a in actions if a in FORMS}
     reason_form = UnfinishedReasonForm(
         prefix="reason", initial={"reason": proposal.unfinished_reason}
     )
-    status = 200
-    if request.method == "POST":
-        posted = request.POST.get("action", "")
-        try:
-            if posted == "unfinished_reason":
-                reason_form = UnfinishedReasonForm(request.POST, prefix="reason")
-                if reason_form.is_valid():
-                    services.proposal_set_unfinished_reason(
-                        actor=request.user,
-                        proposal=proposal,
-                        reason=reason_form.cleaned_data["reason"],
-                    )
-                    messages.success(request, _("Förklaringen är sparad."))
-                    return redirect("proposals:staff_case", pk=proposal.pk)
-                status = 400
-            else:
-                action = Action(posted)
-                if action not in actions:
-                    raise PermissionDenied
-                data: dict[str, Any] = {}
-                if action in FORMS:
-                    form = _form(action, proposal, request.POST)
-                    forms[action] = form
-                    if not form.is_valid():
-                        raise _Invalid()
-                    data = form.cleaned_data
-                _apply(request, action, proposal, data)
+    if request.method == "POST" and request.POST.get("action") == "unfinished_reason":
+        reason_form = UnfinishedReasonForm(request.POST, prefix="reason")
+        if reason_form.is_valid():
+            with form_errors(reason_form):
+                services.proposal_set_unfinished_reason(
+                    actor=actor, proposal=proposal, reason=reason_form.cleaned_data["reason"]
+                )
+                messages.success(request, _("Förklaringen är sparad."))
+                return redirect("proposals:staff_case", pk=proposal.pk)
+    elif request.method == "POST":
+        action = _posted_action(request, actions)
+        if action not in FORMS:
+            # A refusal of a step without a form is shown by the error middleware.
+            _apply(actor, action, proposal, {})
+            messages.success(request, _("Ärendet är uppdaterat."))
+            return redirect("proposals:staff_case", pk=proposal.pk)
+        form = forms[action] = _form(action, proposal, request.POST)
+        if form.is_valid():
+            with form_errors(form):
+                _apply(actor, action, proposal, form.cleaned_data)
                 messages.success(request, _("Ärendet är uppdaterat."))
                 return redirect("proposals:staff_case", pk=proposal.pk)
-        except _Invalid:
-            status = 400
-        except ValueError:
-            raise PermissionDenied from None
-        except DelaktigError as error:
-            messages.error(request, error.message)
-            status = 409
     return render(
         request,
         "proposals/staff/case.html",
@@ -190,15 +209,12 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "simple_actions": [a for a in actions if a not in FORMS],
             "forms": [(a, forms[a]) for a in actions if a in FORMS],
             "reason_form": reason_form,
-            "deadline": selectors.deadline_for(proposal),
+            "deadline": selectors.deadline_for(proposal=proposal),
+            "case_open": proposal.status in OPEN_CASE_STATUSES,
             "events": proposal.events.select_related("actor"),
         },
-        status=status,
+        status=max(form_status(f) for f in [reason_form, *forms.values()]),
     )
-
-
-class _Invalid(Exception):
-    pass
 
 
 def _report_context(request: HttpRequest) -> dict[str, Any]:
@@ -225,7 +241,7 @@ def _report_context(request: HttpRequest) -> dict[str, Any]:
     form.initial = {"organisation": organisation.slug, "datum": report_date}
     rows = [
         (p, deadlines.deadline(p.registered_on, report_date))  # type: ignore[arg-type]
-        for p in selectors.unfinished_for_report(organisation, report_date)
+        for p in selectors.unfinished_for_report(organisation=organisation, report_date=report_date)
     ]
     return {
         "form": form,
@@ -249,24 +265,25 @@ def report(request: HttpRequest) -> HttpResponse:
     context["reported_form"] = reported_form
     if request.method == "POST" and not context["form"].errors and reported_form.is_valid():
         reported_on = reported_form.cleaned_data["reported_on"] or timezone.localdate()
-        count = services.proposals_report_unfinished(
-            actor=request.user,
-            organisation=context["organisation"],
-            reported_on=reported_on,
-            proposals=[p for p, _d in context["rows"]],
-        )
-        messages.success(
-            request,
-            ngettext(
-                "%(count)s ärende är markerat som redovisat för fullmäktige.",
-                "%(count)s ärenden är markerade som redovisade för fullmäktige.",
-                count,
+        with form_errors(reported_form):
+            count = services.proposals_report_unfinished(
+                actor=cast(User, request.user),
+                organisation=context["organisation"],
+                reported_on=reported_on,
+                proposals=[p for p, _d in context["rows"]],
             )
-            % {"count": count},
-        )
-        return redirect(request.get_full_path())
-    invalid = context["form"].errors or reported_form.errors
-    return render(request, "proposals/staff/report.html", context, status=400 if invalid else 200)
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s ärende är markerat som redovisat för fullmäktige.",
+                    "%(count)s ärenden är markerade som redovisade för fullmäktige.",
+                    count,
+                )
+                % {"count": count},
+            )
+            return redirect(request.get_full_path())
+    status = max(form_status(context["form"]), form_status(reported_form))
+    return render(request, "proposals/staff/report.html", context, status=status)
 
 
 @staff_required
@@ -284,68 +301,99 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
+RulesForm = ProposalSettingsForm | IntakeRuleForm | CategoryForm
+
+
+def _change_rules(
+    request: HttpRequest, organisation: Organisation, action: str, form: RulesForm
+) -> bool:
+    """Make the change ``action`` names with what ``form`` cleaned; False if there is none."""
+    actor = cast(User, request.user)
+    if action == "delete_category":
+        category_id = id_param(request.POST, "pk") or 0  # 0: none
+        return services.category_delete(
+            actor=actor, organisation=organisation, category_id=category_id
+        )
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    if action == "settings":
+        services.proposal_settings_update(
+            actor=actor,
+            organisation=organisation,
+            enabled=data["enabled"],
+            support_phase=data["support_phase"],
+            threshold_kind=ProposalSettings.ThresholdKind(data["threshold_kind"]),
+            threshold_value=data["threshold_value"],
+            population=data["population"],
+            support_period_days=data["support_period_days"],
+            residents_only=data["residents_only"],
+            intake_rules=data["intake_rules"],
+            repeat_window_months=data["repeat_window_months"],
+            report_months=data["report_months"],
+            case_number_format=data["case_number_format"],
+            reminder_days=data["reminder_days"],
+        )
+    elif action == "rule":
+        services.intake_rule_add(
+            actor=actor,
+            organisation=organisation,
+            title=data["title"],
+            explanation=data["explanation"],
+        )
+    else:
+        services.category_add(
+            actor=actor,
+            organisation=organisation,
+            name=data["name"],
+            skips_support=data["skips_support"],
+        )
+    return True
+
+
 @staff_required
 def rules_edit(request: HttpRequest, slug: str) -> HttpResponse:
     """Every local rule for proposals, edited by the organisation's officials."""
-    from django.db import transaction
-
-    from delaktig.core.audit import audit_log
-
-    from .forms import CategoryForm, IntakeRuleForm, ProposalSettingsForm
-    from .models import Category, IntakeRule
-
     organisation = get_object_or_404(Organisation, slug=slug)
     if not request.user.has_perm("proposals.handle_proposal", organisation):
         raise PermissionDenied
     rules, _created = ProposalSettings.objects.get_or_create(organisation=organisation)
-    form = ProposalSettingsForm(prefix="rules", instance=rules)
-    rule_form = IntakeRuleForm(prefix="rule")
-    category_form = CategoryForm(prefix="category")
+    posted = request.POST if request.method == "POST" else None
+    action = request.POST.get("action", "") if posted is not None else None
+    forms: dict[str, RulesForm] = {
+        "settings": ProposalSettingsForm(
+            posted if action == "settings" else None, prefix="rules", instance=rules
+        ),
+        "rule": IntakeRuleForm(
+            posted if action == "rule" else None,
+            prefix="rule",
+            instance=IntakeRule(organisation=organisation),
+        ),
+        "category": CategoryForm(
+            posted if action == "category" else None,
+            prefix="category",
+            instance=Category(organisation=organisation),
+        ),
+    }
     status = 200
-    if request.method == "POST":
-        action = request.POST.get("action")
-        with transaction.atomic():
-            if action == "settings":
-                form = ProposalSettingsForm(request.POST, prefix="rules", instance=rules)
-                saved = form.save() if form.is_valid() else None
-            elif action == "rule":
-                rule_form = IntakeRuleForm(
-                    request.POST, prefix="rule", instance=IntakeRule(organisation=organisation)
-                )
-                saved = rule_form.save() if rule_form.is_valid() else None
-            elif action == "category":
-                category_form = CategoryForm(
-                    request.POST, prefix="category", instance=Category(organisation=organisation)
-                )
-                saved = category_form.save() if category_form.is_valid() else None
-            elif action == "delete_category":
-                saved = Category.objects.filter(
-                    organisation=organisation,
-                    pk=id_param(request.POST, "pk") or 0,  # 0: none
-                    proposals__isnull=True,
-                ).first()
-                if saved is not None:
-                    saved.delete()
-            else:
-                raise PermissionDenied
-            if saved is not None:
-                audit_log(
-                    actor=request.user,
-                    action=f"proposal_rules.{action}",
-                    target=organisation,
-                    organisation=organisation,
-                )
+    if action is not None:
+        if action not in {*forms, "delete_category"}:
+            raise PermissionDenied
+        # Deleting a category has no form of its own; nothing deleted is shown as a 400.
+        form = forms["category" if action == "delete_category" else action]
+        with form_errors(form):
+            if _change_rules(request, organisation, action, form):
                 messages.success(request, _("Reglerna är sparade."))
                 return redirect("proposals:staff_rules", slug=organisation.slug)
-        status = 400
+        status = max(400, form_status(form))
     return render(
         request,
         "proposals/staff/rules.html",
         {
             "organisation": organisation,
-            "form": form,
-            "rule_form": rule_form,
-            "category_form": category_form,
+            "form": forms["settings"],
+            "rule_form": forms["rule"],
+            "category_form": forms["category"],
             "intake_rules": IntakeRule.objects.filter(organisation=organisation),
             "categories": Category.objects.filter(organisation=organisation),
         },

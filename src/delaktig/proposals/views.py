@@ -2,7 +2,7 @@
 
 import io
 import json
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from delaktig.accounts.models import User
 from delaktig.core import exports
-from delaktig.core.errors import DelaktigError, RateLimited
+from delaktig.core.forms import form_errors, form_status
 from delaktig.core.http import no_store
 from delaktig.organisations.models import Organisation
 
@@ -31,14 +31,24 @@ from .models import Attachment, Proposal, ProposalSettings, Support
 from .statistics import proposal_statistics
 from .workflow import Status
 
+if TYPE_CHECKING:  # Feed is generic only to the type checker
+    ProposalFeedBase = Feed[Proposal, None]
+else:
+    ProposalFeedBase = Feed
+
 
 def _organisations_open_for_proposals() -> list[Organisation]:
     return list(Organisation.objects.filter(proposal_settings__enabled=True).order_by("name"))
 
 
+def _filters(form: ProposalFilterForm) -> dict[str, Any]:
+    """What the list's form chose, as the selector's arguments; nothing while it is invalid."""
+    return dict(form.cleaned_data) if form.is_valid() else {}
+
+
 def proposal_list(request: HttpRequest) -> HttpResponse:
     form = ProposalFilterForm(request.GET or None)
-    proposals = selectors.public_list(form)
+    proposals = selectors.public_list(**_filters(form))
     page = Paginator(proposals, 20).get_page(request.GET.get("sida"))
     template = "proposals/list.html"
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
@@ -56,11 +66,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 
 
 def _form_page(
-    request: HttpRequest,
-    form: ProposalForm,
-    organisation: Organisation,
-    proposal: Proposal | None,
-    status: int = 200,
+    request: HttpRequest, form: ProposalForm, organisation: Organisation, proposal: Proposal | None
 ) -> HttpResponse:
     rules = ProposalSettings.objects.get(organisation=organisation)
     return render(
@@ -73,7 +79,7 @@ def _form_page(
             "proposal": proposal,
             "verification": getattr(request.user, "verification", None),
         },
-        status=status,
+        status=form_status(form),
     )
 
 
@@ -85,9 +91,10 @@ def _save_draft(
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        # On a refusal the form comes back with what was typed (files must be chosen again).
+        with form_errors(form):
             saved = services.proposal_save_draft(
-                author=request.user,
+                actor=cast(User, request.user),
                 organisation=organisation,
                 proposal=proposal,
                 title=data["title"],
@@ -98,15 +105,9 @@ def _save_draft(
                 author_name=data["author_name"],
                 files=data["attachments"],
             )
-        except DelaktigError as error:
-            # The form comes back with what was typed (files must be chosen again).
-            form.add_error(None, error.message)
-            if isinstance(error, RateLimited):
-                return _form_page(request, form, organisation, proposal, status=error.status)
-        else:
             messages.success(request, _("Utkastet är sparat. Granska det och skicka in."))
             return redirect("proposals:detail", pk=saved.pk)
-    return _form_page(request, form, organisation, proposal, status=400 if form.errors else 200)
+    return _form_page(request, form, organisation, proposal)
 
 
 @login_required
@@ -147,7 +148,7 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Bekräfta att du har läst att förslaget blir en allmän handling.")
         )
         return redirect("proposals:detail", pk=proposal.pk)
-    services.proposal_submit(author=request.user, proposal=proposal)
+    services.proposal_submit(actor=cast(User, request.user), proposal=proposal)
     messages.success(
         request, _("Tack! Förslaget är inskickat. Du får e-post när det har kontrollerats.")
     )
@@ -155,11 +156,11 @@ def proposal_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = selectors.proposal_for_page(request.user, pk)
+    proposal = selectors.proposal_for_page(viewer=request.user, pk=pk)
     if proposal is None:
         raise Http404
     supported = None
-    if request.user.is_authenticated and proposal.status == Status.COLLECTING.value:
+    if request.user.is_authenticated and proposal.status == Status.COLLECTING:
         supported = Support.objects.filter(proposal=proposal, user=request.user).exists()
     return render(
         request,
@@ -173,8 +174,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if request.user.is_authenticated
             else None,
             "can_handle": request.user.has_perm("proposals.handle_proposal", proposal.organisation),
-            "deadline": selectors.deadline_for(proposal),
-            "support_open": proposal.status == Status.COLLECTING.value
+            "deadline": selectors.deadline_for(proposal=proposal),
+            "support_open": proposal.status == Status.COLLECTING
             and proposal.support_ends_at is not None
             and timezone.now() < proposal.support_ends_at,
         },
@@ -188,34 +189,30 @@ def proposal_support(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not request.user.is_authenticated:
         return redirect_to_login(proposal.get_absolute_url())
-    try:
-        if request.POST.get("withdraw"):
-            services.support_withdraw(user=request.user, proposal=proposal)
-            messages.success(request, _("Ditt stöd är borttaget."))
-        else:
-            form = SupportForm(request.POST)
-            form.is_valid()
-            services.support_add(
-                user=request.user,
-                proposal=proposal,
-                wants_updates=form.cleaned_data.get("wants_updates", False),
-            )
-            messages.success(request, _("Tack för ditt stöd!"))
-    except DelaktigError as error:
-        messages.error(request, error.message)
+    # A refusal (support closed, not verified, supported from another account) is shown by
+    # DelaktigErrorMiddleware, with a link back to the proposal.
+    if request.POST.get("withdraw"):
+        services.support_withdraw(actor=cast(User, request.user), proposal=proposal)
+        messages.success(request, _("Ditt stöd är borttaget."))
+    else:
+        form = SupportForm(request.POST)
+        form.is_valid()
+        services.support_add(
+            actor=cast(User, request.user),
+            proposal=proposal,
+            wants_updates=form.cleaned_data.get("wants_updates", False),
+        )
+        messages.success(request, _("Tack för ditt stöd!"))
     return redirect(proposal)
 
 
 @login_required
 @require_POST
 def proposal_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = get_object_or_404(Proposal, pk=pk, author=cast(User, request.user))
-    try:
-        services.proposal_withdraw(author=request.user, proposal=proposal)
-    except DelaktigError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Förslaget är återkallat."))
+    author = cast(User, request.user)
+    proposal = get_object_or_404(Proposal, pk=pk, author=author)
+    services.proposal_withdraw(actor=author, proposal=proposal)
+    messages.success(request, _("Förslaget är återkallat."))
     return redirect("proposals:mine")
 
 
@@ -270,7 +267,7 @@ EXPORT_FIELDS = [
 def _export_rows(request: HttpRequest) -> list[dict[str, Any]]:
     form = ProposalFilterForm(request.GET or None)
     rows = []
-    for p in selectors.public_list(form).iterator(chunk_size=2000):
+    for p in selectors.public_list(**_filters(form)).iterator(chunk_size=2000):
         rows.append(
             {
                 "id": p.pk,
@@ -319,7 +316,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(request, "proposals/statistics.html", {"stats": proposal_statistics()})
 
 
-class ProposalFeed(Feed):
+class ProposalFeed(ProposalFeedBase):
     feed_type = Atom1Feed
     title = gettext_lazy("Medborgarförslag")
     subtitle = gettext_lazy("Nya förslag och förslag som har fått beslut.")

@@ -7,6 +7,8 @@ year it must be reported to fullmäktige as unfinished, and only then may it be 
 
 from enum import StrEnum
 
+from delaktig.core.workflow import StateMachine
+
 
 class Status(StrEnum):
     DRAFT = "draft"  # being written; only the author sees it
@@ -65,6 +67,8 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.DECISION_PROPOSED, Action.WRITE_OFF): Status.WRITTEN_OFF,
 }
 
+MACHINE: StateMachine[Status, Action] = StateMachine(TRANSITIONS)
+
 PUBLIC_STATUSES = frozenset(
     {
         Status.COLLECTING,
@@ -79,15 +83,3 @@ PUBLIC_STATUSES = frozenset(
 )
 # The statutory year runs for these: registered and not yet decided or written off.
 OPEN_CASE_STATUSES = frozenset({Status.REGISTERED, Status.REFERRED, Status.DECISION_PROPOSED})
-
-
-def next_status(current: Status | str, action: Action | str) -> Status | None:
-    try:
-        return TRANSITIONS.get((Status(current), Action(action)))
-    except ValueError:
-        return None
-
-
-def allowed_actions(current: Status | str) -> list[Action]:
-    status = Status(current)
-    return [action for (source, action) in TRANSITIONS if source is status]

@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.accounts.types import User
 from delaktig.core.contributions import (
     Contribution,
     DemoContext,
@@ -25,7 +26,7 @@ from delaktig.core.contributions import (
     contribute,
 )
 
-from . import demo
+from . import demo, errors
 from .models import Answer, Invitation, Response, new_token
 
 
@@ -55,7 +56,7 @@ def _export_answers(response: Response) -> list[dict[str, Any]]:
     return list(grouped.values())
 
 
-def _export_responses(user: Any) -> list[dict[str, Any]]:
+def _export_responses(user: User) -> list[dict[str, Any]]:
     answers = Answer.objects.select_related("question", "choice").order_by(
         "question__section__position",
         "question__section_id",
@@ -94,7 +95,7 @@ def _day_of(moment: datetime) -> datetime:
     return timezone.localtime(moment).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-def _erase_responses(user: Any) -> None:
+def _erase_responses(user: User) -> None:
     """Delete unfinished responses; keep submitted answers in the results, unlinked."""
     Response.objects.filter(respondent=user, submitted_at__isnull=True).delete()
     submitted = [
@@ -176,5 +177,6 @@ contribute(
             ),
         ),
         demo=DemoData(load=_load_demo, order=40),
+        errors=errors.MESSAGES,
     )
 )

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from delaktig.accounts.types import User
 from delaktig.insights.suppression import AGE_GROUPS
 from delaktig.organisations.models import Organisation
 from delaktig.participation import services as participation_services
@@ -53,7 +54,7 @@ FREE_TEXT = [
 ]
 
 
-def _population(region: Organisation, official: Any) -> PopulationTable:
+def _population(region: Organisation, official: User) -> PopulationTable:
     table = PopulationTable.objects.create(
         organisation=region,
         name="Syntetisk befolkning 2025 – påhittade siffror för demon",
@@ -85,7 +86,80 @@ def _population(region: Organisation, official: Any) -> PopulationTable:
     return table
 
 
-def _questions(survey: Survey) -> dict[str, Question]:
+# The demo questions: (key, section, kind, Swedish, English, choices, further fields).
+QUESTIONS: list[tuple[str, int, str, str, str, list[tuple[str, str]], dict[str, Any]]] = [
+    (
+        "mode",
+        0,
+        "single",
+        "Hur reser du oftast?",
+        "How do you usually travel?",
+        [
+            ("Buss eller tåg", "Bus or train"),
+            ("Bil", "Car"),
+            ("Cykel eller till fots", "Bike or on foot"),
+        ],
+        {"required": True},
+    ),
+    (
+        "often",
+        0,
+        "single",
+        "Hur ofta åker du buss eller tåg?",
+        "How often do you take the bus or train?",
+        [("Varje dag", "Every day"), ("Varje vecka", "Every week"), ("Mer sällan", "Less often")],
+        {"show_if": ("mode", 0)},
+    ),
+    (
+        "trips",
+        0,
+        "number",
+        "Hur många resor gör du en vanlig vecka?",
+        "How many trips do you make in a usual week?",
+        [],
+        {"min_value": 0, "max_value": 100},
+    ),
+    (
+        "satisfied",
+        1,
+        "scale",
+        "Hur nöjd är du med kollektivtrafiken där du bor?",
+        "How satisfied are you with public transport where you live?",
+        [
+            ("Mycket missnöjd", "Very dissatisfied"),
+            ("Ganska missnöjd", "Fairly dissatisfied"),
+            ("Ganska nöjd", "Fairly satisfied"),
+            ("Mycket nöjd", "Very satisfied"),
+        ],
+        {"required": True},
+    ),
+    (
+        "wanted",
+        1,
+        "multiple",
+        "Vad ska regionen satsa mer på? Välj gärna flera.",
+        "What should the region invest more in? Choose several if you like.",
+        [
+            ("Fler turer", "More departures"),
+            ("Lägre priser", "Lower fares"),
+            ("Tillgängliga fordon", "Accessible vehicles"),
+            ("Cykelvägar", "Cycle paths"),
+        ],
+        {},
+    ),
+    (
+        "free",
+        1,
+        "text",
+        "Vad skulle göra det lättare för dig att resa utan bil?",
+        "What would make it easier for you to travel without a car?",
+        [],
+        {"help_text": "Skriv med egna ord. Skriv inte namn eller annat som pekar ut någon."},
+    ),
+]
+
+
+def _sections(survey: Survey) -> list[Section]:
     travel = Section.objects.create(
         survey=survey,
         position=0,
@@ -101,108 +175,36 @@ def _questions(survey: Survey) -> dict[str, Question]:
         title="Vad du tycker",
         translations={"en": {"title": "What you think"}},
     )
+    return [travel, opinion]
 
-    def question(
-        section: Section, position: int, kind: str, text: str, en: str, **kw: Any
-    ) -> Question:
-        return Question.objects.create(
-            section=section,
-            position=position,
+
+def _questions(survey: Survey) -> dict[str, Question]:
+    """The questions of ``QUESTIONS`` with their choices, numbered within their sections."""
+    sections = _sections(survey)
+    questions: dict[str, Question] = {}
+    choices: dict[str, list[Choice]] = {}
+    positions = [0] * len(sections)
+    for key, section, kind, text, en, labels, fields in QUESTIONS:
+        extra = dict(fields)
+        if "show_if" in extra:
+            on, index = extra["show_if"]
+            extra["show_if"] = choices[on][index]
+        questions[key] = Question.objects.create(
+            section=sections[section],
+            position=positions[section],
             kind=kind,
             text=text,
             translations={"en": {"text": en}},
-            **kw,
+            **extra,
         )
-
-    def choices(q: Question, labels: list[tuple[str, str]]) -> list[Choice]:
-        return [
+        positions[section] += 1
+        choices[key] = [
             Choice.objects.create(
-                question=q, position=i, label=sv, translations={"en": {"label": en}}
+                question=questions[key], position=i, label=sv, translations={"en": {"label": en}}
             )
             for i, (sv, en) in enumerate(labels)
         ]
-
-    mode = question(
-        travel, 0, "single", "Hur reser du oftast?", "How do you usually travel?", required=True
-    )
-    mode_choices = choices(
-        mode,
-        [
-            ("Buss eller tåg", "Bus or train"),
-            ("Bil", "Car"),
-            ("Cykel eller till fots", "Bike or on foot"),
-        ],
-    )
-    often = question(
-        travel,
-        1,
-        "single",
-        "Hur ofta åker du buss eller tåg?",
-        "How often do you take the bus or train?",
-        show_if=mode_choices[0],
-    )
-    choices(
-        often,
-        [("Varje dag", "Every day"), ("Varje vecka", "Every week"), ("Mer sällan", "Less often")],
-    )
-    trips = question(
-        travel,
-        2,
-        "number",
-        "Hur många resor gör du en vanlig vecka?",
-        "How many trips do you make in a usual week?",
-        min_value=0,
-        max_value=100,
-    )
-    satisfied = question(
-        opinion,
-        0,
-        "scale",
-        "Hur nöjd är du med kollektivtrafiken där du bor?",
-        "How satisfied are you with public transport where you live?",
-        required=True,
-    )
-    choices(
-        satisfied,
-        [
-            ("Mycket missnöjd", "Very dissatisfied"),
-            ("Ganska missnöjd", "Fairly dissatisfied"),
-            ("Ganska nöjd", "Fairly satisfied"),
-            ("Mycket nöjd", "Very satisfied"),
-        ],
-    )
-    wanted = question(
-        opinion,
-        1,
-        "multiple",
-        "Vad ska regionen satsa mer på? Välj gärna flera.",
-        "What should the region invest more in? Choose several if you like.",
-    )
-    choices(
-        wanted,
-        [
-            ("Fler turer", "More departures"),
-            ("Lägre priser", "Lower fares"),
-            ("Tillgängliga fordon", "Accessible vehicles"),
-            ("Cykelvägar", "Cycle paths"),
-        ],
-    )
-    free = question(
-        opinion,
-        2,
-        "text",
-        "Vad skulle göra det lättare för dig att resa utan bil?",
-        "What would make it easier for you to travel without a car?",
-        help_text="Skriv med egna ord. Skriv inte namn eller annat som pekar ut någon.",
-    )
-    return {
-        "mode": mode,
-        "often": often,
-        "trips": trips,
-        "satisfied": satisfied,
-        "wanted": wanted,
-        "free": free,
-    }
+    return questions
 
 
 def _responses(survey: Survey, questions: dict[str, Question], region: Organisation) -> None:
@@ -278,9 +280,10 @@ def _responses(survey: Survey, questions: dict[str, Question], region: Organisat
         Response.objects.create(survey=survey, age_group=rng.choice(AGE_GROUPS[1:]))
 
 
-def load(region: Organisation, official: Any, residents: list[Any]) -> Process:
+def load(region: Organisation, official: User, residents: list[User]) -> Process:
     now = timezone.now()
-    process = Process(
+    process = participation_services.process_create(
+        actor=official,
         organisation=region,
         slug="resvaneenkat-2026",
         title="Hur reser du i länet? Enkät om kollektivtrafiken",
@@ -298,16 +301,10 @@ def load(region: Organisation, official: Any, residents: list[Any]) -> Process:
             "för regionala utvecklingsnämnden."
         ),
         decision_maker="Regionala utvecklingsnämnden",
-    )
-    participation_services.process_save(
-        actor=official,
-        process=process,
-        m2m={
-            "municipalities": region.municipalities.all(),
-            "target_groups": TargetGroup.objects.filter(code__in=["alla", "unga", "landsbygd"]),
-            "perspectives": Perspective.objects.filter(code__in=["jamstalldhet", "miljo"]),
-            "sdg_goals": SdgGoal.objects.filter(number__in=[11, 13]),
-        },
+        municipalities=region.municipalities.all(),
+        target_groups=TargetGroup.objects.filter(code__in=["alla", "unga", "landsbygd"]),
+        perspectives=Perspective.objects.filter(code__in=["jamstalldhet", "miljo"]),
+        sdg_goals=SdgGoal.objects.filter(number__in=[11, 13]),
     )
     module = participation_services.module_add(
         actor=official,
@@ -316,15 +313,7 @@ def load(region: Organisation, official: Any, residents: list[Any]) -> Process:
         title="Resvaneenkät",
         description="Sex frågor och tre frivilliga frågor om dig. Ungefär fem minuter.",
     )
-    survey = services.survey_for_module(module)
-    survey.intro = (
-        "Vi vill veta hur du reser i länet och vad du tycker om kollektivtrafiken. Alla som "
-        "bor i länet kan svara, utan konto."
-    )
-    survey.easy_read_intro = "Svara på frågorna om hur du reser. Du behöver inte skriva ditt namn."
-    survey.thanks = "Resultatet publiceras här när enkäten har stängt, och nämnden får det i mars."
-    survey.access = Survey.Access.ANONYMOUS
-    survey.results_public = True
+    survey = services.survey_for_module(module=module)
     survey.translations = {
         "en": {
             "intro": "We want to know how you travel in the county and what you think of "
@@ -337,6 +326,15 @@ def load(region: Organisation, official: Any, residents: list[Any]) -> Process:
     services.survey_settings_save(
         actor=official,
         survey=survey,
+        intro=(
+            "Vi vill veta hur du reser i länet och vad du tycker om kollektivtrafiken. Alla som "
+            "bor i länet kan svara, utan konto."
+        ),
+        easy_read_intro="Svara på frågorna om hur du reser. Du behöver inte skriva ditt namn.",
+        thanks="Resultatet publiceras här när enkäten har stängt, och nämnden får det i mars.",
+        access=Survey.Access.ANONYMOUS,
+        ask_background=survey.ask_background,
+        results_public=True,
         opens_at=now - timedelta(days=21),
         closes_at=now + timedelta(days=14),
     )

@@ -11,7 +11,7 @@ from delaktig.core import exports
 from delaktig.participation.models import ProcessModule
 
 from .models import Answer, Question, Response, Survey
-from .results import survey_results
+from .results import SurveyResults, Weighting, survey_results
 
 Table = tuple[str, list[str], list[list[Any]]]
 
@@ -23,29 +23,55 @@ def _round(value: float | None, digits: int = 4) -> float | str:
 def aggregate_tables(survey: Survey) -> list[Table]:
     """The figures on the results page as tables: shares, breakdowns, representativeness."""
     results = survey_results(survey)
-    shares: list[list[Any]] = []
-    breakdowns: list[list[Any]] = []
-    numbers: list[list[Any]] = []
+    tables: list[Table] = [
+        _shares_table(results),
+        _breakdowns_table(results),
+        _numbers_table(results),
+        _representativeness_table(results),
+    ]
+    if results.weighting and results.weighting.outcome:
+        tables.append(_weighting_table(results.weighting))
+    return tables
+
+
+def _shares_table(results: SurveyResults) -> Table:
+    rows = [
+        [
+            qr.question.pk,
+            qr.question.text,
+            choice.label,
+            share.count,
+            qr.answered,
+            _round(share.share),
+            _round(share.margin),
+            _round(share.weighted_share),
+            _round(share.weighted_margin),
+        ]
+        for qr in results.questions
+        for choice, share in qr.choices
+    ]
+    header = [
+        _("fråga_id"),
+        _("fråga"),
+        _("svarsalternativ"),
+        _("antal"),
+        _("svarande_på_frågan"),
+        _("andel"),
+        _("felmarginal_95"),
+        _("vägd_andel"),
+        _("vägd_felmarginal_95"),
+    ]
+    return (_("Andelar"), header, rows)
+
+
+def _breakdowns_table(results: SurveyResults) -> Table:
+    rows: list[list[Any]] = []
     for qr in results.questions:
         q = qr.question
-        for choice, share in qr.choices:
-            shares.append(
-                [
-                    q.pk,
-                    q.text,
-                    choice.label,
-                    share.count,
-                    qr.answered,
-                    _round(share.share),
-                    _round(share.margin),
-                    _round(share.weighted_share),
-                    _round(share.weighted_margin),
-                ]
-            )
         for breakdown in qr.breakdowns:
             for row in breakdown.rows:
                 for (cell, row_share), (choice, _s) in zip(row.cells, qr.choices, strict=True):
-                    breakdowns.append(
+                    rows.append(
                         [
                             q.pk,
                             q.text,
@@ -57,20 +83,49 @@ def aggregate_tables(survey: Survey) -> list[Table]:
                             _round(row_share),
                         ]
                     )
-        if qr.number is not None:
-            numbers.append(
-                [
-                    q.pk,
-                    q.text,
-                    qr.number.n,
-                    _round(qr.number.mean),
-                    _round(qr.number.median),
-                    _round(qr.number.margin),
-                    _round(qr.number.weighted_mean),
-                    _round(qr.number.weighted_margin),
-                ]
-            )
-    representativeness = [
+    header = [
+        _("fråga_id"),
+        _("fråga"),
+        _("indelning"),
+        _("grupp"),
+        _("svarande_i_gruppen"),
+        _("svarsalternativ"),
+        _("antal"),
+        _("andel_av_gruppen"),
+    ]
+    return (_("Nedbrytningar"), header, rows)
+
+
+def _numbers_table(results: SurveyResults) -> Table:
+    rows = [
+        [
+            qr.question.pk,
+            qr.question.text,
+            qr.number.n,
+            _round(qr.number.mean),
+            _round(qr.number.median),
+            _round(qr.number.margin),
+            _round(qr.number.weighted_mean),
+            _round(qr.number.weighted_margin),
+        ]
+        for qr in results.questions
+        if qr.number is not None
+    ]
+    header = [
+        _("fråga_id"),
+        _("fråga"),
+        _("antal"),
+        _("medelvärde"),
+        _("median"),
+        _("felmarginal_95"),
+        _("vägt_medelvärde"),
+        _("vägd_felmarginal_95"),
+    ]
+    return (_("Tal"), header, rows)
+
+
+def _representativeness_table(results: SurveyResults) -> Table:
+    rows = [
         [
             view.title,
             view.labels.get(g.label, g.label),
@@ -84,84 +139,33 @@ def aggregate_tables(survey: Survey) -> list[Table]:
         for view in results.representativeness
         for g in view.comparison.groups
     ]
-    tables: list[Table] = [
-        (
-            _("Andelar"),
-            [
-                _("fråga_id"),
-                _("fråga"),
-                _("svarsalternativ"),
-                _("antal"),
-                _("svarande_på_frågan"),
-                _("andel"),
-                _("felmarginal_95"),
-                _("vägd_andel"),
-                _("vägd_felmarginal_95"),
-            ],
-            shares,
-        ),
-        (
-            _("Nedbrytningar"),
-            [
-                _("fråga_id"),
-                _("fråga"),
-                _("indelning"),
-                _("grupp"),
-                _("svarande_i_gruppen"),
-                _("svarsalternativ"),
-                _("antal"),
-                _("andel_av_gruppen"),
-            ],
-            breakdowns,
-        ),
-        (
-            _("Tal"),
-            [
-                _("fråga_id"),
-                _("fråga"),
-                _("antal"),
-                _("medelvärde"),
-                _("median"),
-                _("felmarginal_95"),
-                _("vägt_medelvärde"),
-                _("vägd_felmarginal_95"),
-            ],
-            numbers,
-        ),
-        (
-            _("Representativitet"),
-            [
-                _("variabel"),
-                _("grupp"),
-                _("svarande"),
-                _("andel_av_svarande"),
-                _("befolkning"),
-                _("andel_av_befolkning"),
-                _("svarskvot"),
-                _("representativitetsindex"),
-            ],
-            representativeness,
-        ),
+    header = [
+        _("variabel"),
+        _("grupp"),
+        _("svarande"),
+        _("andel_av_svarande"),
+        _("befolkning"),
+        _("andel_av_befolkning"),
+        _("svarskvot"),
+        _("representativitetsindex"),
     ]
-    if results.weighting and results.weighting.outcome:
-        outcome = results.weighting.outcome
-        tables.append(
-            (
-                _("Vägning"),
-                [_("mått"), _("värde")],
-                [
-                    [_("vägningsvariabler"), ", ".join(outcome.margins)],
-                    [_("svar_i_vägningen"), results.weighting.included],
-                    [_("iterationer"), outcome.iterations],
-                    [_("största_relativa_avvikelse"), outcome.max_relative_error],
-                    [_("designeffekt_kish"), round(outcome.design_effect, 4)],
-                    [_("vägningseffektivitet"), round(outcome.efficiency, 4)],
-                    [_("effektivt_antal"), round(outcome.effective_n, 1)],
-                    [_("trimmad"), _("ja") if outcome.trimmed else _("nej")],
-                ],
-            )
-        )
-    return tables
+    return (_("Representativitet"), header, rows)
+
+
+def _weighting_table(weighting: Weighting) -> Table:
+    outcome = weighting.outcome
+    assert outcome is not None  # noqa: S101 - only called with an outcome
+    rows: list[list[Any]] = [
+        [_("vägningsvariabler"), ", ".join(outcome.margins)],
+        [_("svar_i_vägningen"), weighting.included],
+        [_("iterationer"), outcome.iterations],
+        [_("största_relativa_avvikelse"), outcome.max_relative_error],
+        [_("designeffekt_kish"), round(outcome.design_effect, 4)],
+        [_("vägningseffektivitet"), round(outcome.efficiency, 4)],
+        [_("effektivt_antal"), round(outcome.effective_n, 1)],
+        [_("trimmad"), _("ja") if outcome.trimmed else _("nej")],
+    ]
+    return (_("Vägning"), [_("mått"), _("värde")], rows)
 
 
 def _survey_of(module: ProcessModule) -> Survey:

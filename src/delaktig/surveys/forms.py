@@ -1,5 +1,5 @@
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.text import format_lazy
@@ -11,10 +11,19 @@ from delaktig.organisations.models import Municipality
 
 from .models import Choice, Question, Response, Section, Survey
 
+if TYPE_CHECKING:  # ModelForm is generic only to the type checker
+    from delaktig.population.models import PopulationTable
+
+    SurveyFormBase = forms.ModelForm[Survey]
+    SectionFormBase = forms.ModelForm[Section]
+    QuestionFormBase = forms.ModelForm[Question]
+else:
+    SurveyFormBase = SectionFormBase = QuestionFormBase = forms.ModelForm
+
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class SurveySettingsForm(forms.ModelForm):
+class SurveySettingsForm(SurveyFormBase):
     opens_at = forms.DateTimeField(label=_("Öppnar"), widget=DATETIME)
     closes_at = forms.DateTimeField(label=_("Stänger"), widget=DATETIME)
 
@@ -43,14 +52,22 @@ class SurveySettingsForm(forms.ModelForm):
         return data
 
 
-class SectionForm(forms.ModelForm):
+class ButtonForm(forms.Form):
+    """A button with nothing to fill in (start answering, send in the response): the form a
+    service's refusal goes on, so that the page can say it next to the button."""
+
+    def refusal(self) -> str:
+        return " ".join(str(error) for error in self.non_field_errors())
+
+
+class SectionForm(SectionFormBase):
     class Meta:
         model = Section
         fields = ["title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class QuestionForm(forms.ModelForm):
+class QuestionForm(QuestionFormBase):
     choices_text = forms.CharField(
         label=_("Svarsalternativ eller skalsteg"),
         required=False,
@@ -291,7 +308,7 @@ class BackgroundForm(forms.Form):
 
 
 class WeightingForm(forms.Form):
-    population_table: forms.ModelChoiceField = forms.ModelChoiceField(
+    population_table: "forms.ModelChoiceField[PopulationTable]" = forms.ModelChoiceField(
         label=_("Befolkningstabell"),
         queryset=None,
         required=False,

@@ -15,10 +15,10 @@ from .models import Response, Survey
 
 
 def render_public(request: HttpRequest, module: ProcessModule, state: dict[str, Any]) -> str:
-    from . import services
+    from .selectors import answering_phase
 
     survey = Survey.objects.filter(module=module).first()
-    phase = services.answering_phase(survey) if survey else None
+    phase = answering_phase(survey) if survey else None
     closed = phase is not None and phase.ends_at <= timezone.now()
     return render_to_string(
         "surveys/module.html",

@@ -13,11 +13,13 @@ from django.conf import settings
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from delaktig.core.errors import DelaktigError
 from delaktig.insights.suppression import AGE_GROUPS, Cell, suppress_table
 from delaktig.population.models import PopulationCount, PopulationTable
 from delaktig.weighting import WeightingError
 
 from . import analysis, charts
+from .errors import MESSAGES
 from .models import Answer, Choice, Question, Response, Survey
 
 MARGINS = ("sex", "age", "municipality")
@@ -28,34 +30,19 @@ def margin_labels() -> dict[str, str]:
     return {"sex": _("Kön"), "age": _("Åldersgrupp"), "municipality": _("Kommun")}
 
 
-def weighting_error_message(error: WeightingError) -> str:
-    """The engine's reason in the interface's language."""
+def weighting_error(error: WeightingError) -> DelaktigError:
+    """The engine's reason as a surveys error (``surveys.weighting_<code>``), its variable and
+    categories named as the interface names them."""
     names = margin_labels()
     params = error.params
     variable = names.get(str(params.get("variable", "")), str(params.get("variable", "")))
     categories = ", ".join(
         _("okänt") if c == analysis.UNKNOWN else str(c) for c in params.get("categories", [])
     )
-    messages = {
-        "no_respondents_in_category": _(
-            "%(variable)s: det finns befolkning men inga svar i %(categories)s. Ta bort "
-            "variabeln ur vägningen eller gruppen ur målpopulationen."
-        ),
-        "no_population": _(
-            "%(variable)s: det finns svar men ingen befolkning i %(categories)s. Kontrollera "
-            "befolkningstabellen."
-        ),
-        "no_convergence": _(
-            "Vägningen når inte alla marginaler samtidigt. Några kombinationer av grupper "
-            "saknar svar; välj färre vägningsvariabler."
-        ),
-        "zero_population": _("Befolkningstabellen har ingen befolkning i målgruppen."),
-        "no_respondents": _("Det finns inga svar att väga."),
-    }
-    message = messages.get(
-        error.code, _("Vägningen gick inte att göra med de här valen (%(code)s).")
-    )
-    return message % {"variable": variable, "categories": categories, "code": error.code}
+    code = f"surveys.weighting_{error.code}"
+    if code not in MESSAGES:
+        code = "surveys.weighting_failed"
+    return DelaktigError(code, variable=variable, categories=categories, code=error.code)
 
 
 @dataclass
@@ -154,25 +141,91 @@ def population_margins(
     return margins, missing
 
 
+@dataclass
+class _Respondents:
+    """The submitted responses' background answers, one row per respondent (in pk order)."""
+
+    row_of: dict[int, int]  # response pk → row
+    ages: list[str | None]
+    sexes: list[str | None]  # "kvinna", "man" or None: the sexes a population table has
+    raw_sexes: list[str]
+    places: list[str | None]  # municipality codes
+    elsewhere: np.ndarray
+
+    @property
+    def n(self) -> int:
+        return len(self.ages)
+
+
+@dataclass
+class _Population:
+    """What comparing with and weighting to a population table gave."""
+
+    representativeness: list[RepresentativenessView] = field(default_factory=list)
+    weighting: Weighting | None = None
+    weights: np.ndarray | None = None  # one per respondent, 0 outside the weighting
+    missing: list[str] = field(default_factory=list)
+
+
+# (question id) → (respondent's row, choice id, number) for every answer
+AnswerRows = dict[int, list[tuple[int, int | None, Any]]]
+Grouping = tuple[str, list[str], list[tuple[str, str]]]
+
+
 def survey_results(survey: Survey, *, weighted: bool = True) -> SurveyResults:
     min_size = settings.DELAKTIG_MIN_GROUP_SIZE
     organisation = survey.module.process.organisation
     municipalities = list(organisation.municipalities.order_by("code").values_list("code", "name"))
-    municipality_names = dict(municipalities)
+    respondents = _respondents(survey)
+    unfinished = Response.objects.filter(survey=survey, submitted_at__isnull=True).count()
+    questions, by_question, text_counts = _answers(survey, respondents)
+    population = _population(survey, respondents, municipalities, min_size, weighted=weighted)
+    groupings = _groupings(respondents, municipalities)
+    results = []
+    for question in questions:
+        result = _question_result(
+            question,
+            by_question.get(question.pk, []),
+            respondents.n,
+            population.weights,
+            groupings,
+            min_size,
+            texts=int(text_counts.get(question.pk, 0)),
+        )
+        if result is not None:
+            results.append(result)
+    return SurveyResults(
+        population_missing=population.missing,
+        survey=survey,
+        respondents=respondents.n,
+        unfinished=unfinished,
+        representativeness=population.representativeness,
+        weighting=population.weighting,
+        questions=results,
+        min_group_size=min_size,
+    )
+
+
+def _respondents(survey: Survey) -> _Respondents:
     responses = list(
         Response.objects.filter(survey=survey, submitted_at__isnull=False)
         .order_by("pk")
         .values_list("pk", "age_group", "sex", "municipality__code", "lives_elsewhere")
     )
-    unfinished = Response.objects.filter(survey=survey, submitted_at__isnull=True).count()
-    n = len(responses)
-    row_of = {pk: i for i, (pk, *_rest) in enumerate(responses)}
-    ages = [a or None for _pk, a, _s, _m, _e in responses]
-    sexes = [s if s in ("kvinna", "man") else None for _pk, _a, s, _m, _e in responses]
-    raw_sexes = [s or "" for _pk, _a, s, _m, _e in responses]
-    places = [m or None for _pk, _a, _s, m, _e in responses]
-    elsewhere = np.array([e for *_rest, e in responses], dtype=bool)
+    return _Respondents(
+        row_of={pk: i for i, (pk, *_rest) in enumerate(responses)},
+        ages=[a or None for _pk, a, _s, _m, _e in responses],
+        sexes=[s if s in ("kvinna", "man") else None for _pk, _a, s, _m, _e in responses],
+        raw_sexes=[s or "" for _pk, _a, s, _m, _e in responses],
+        places=[m or None for _pk, _a, _s, m, _e in responses],
+        elsewhere=np.array([e for *_rest, e in responses], dtype=bool),
+    )
 
+
+def _answers(
+    survey: Survey, respondents: _Respondents
+) -> tuple[list[Question], AnswerRows, dict[int, int]]:
+    """The questions in order, their answers by respondent row and their free-text counts."""
     questions = list(
         Question.objects.filter(section__survey=survey)
         .select_related("section")
@@ -191,172 +244,203 @@ def survey_results(survey: Survey, *, weighted: bool = True) -> SurveyResults:
         .annotate(c=Count("id"))
         .values_list("question_id", "c")
     )
+    by_question: AnswerRows = {}
+    row_of = respondents.row_of
+    for response_id, question_id, choice_id, number in answers:
+        if response_id in row_of:  # not a response submitted after the first read
+            by_question.setdefault(question_id, []).append((row_of[response_id], choice_id, number))
+    return questions, by_question, text_counts
 
-    # Weighting, when staff chose a population table and margins.
-    weighting = None
-    weights_full: np.ndarray | None = None
+
+def _population(
+    survey: Survey,
+    respondents: _Respondents,
+    municipalities: list[tuple[str, str]],
+    min_size: int,
+    *,
+    weighted: bool,
+) -> _Population:
+    """Representativeness and weighting, when staff chose a population table and margins."""
     table = survey.population_table
-    representativeness: list[RepresentativenessView] = []
-    population_missing: list[str] = []
-    if table is not None:
-        target_ages = survey.target_age_groups or DEFAULT_TARGET_AGES
-        population, missing = population_margins(
-            table, [c for c, _n in municipalities], target_ages
-        )
-        population_missing = [municipality_names[code] for code in missing]
-        in_ages = np.array([a is None or a in target_ages for a in ages], dtype=bool)
-        # Those living elsewhere are outside the population when it is the municipalities'.
-        in_target = in_ages & ~elsewhere if "municipality" in population else in_ages
-        idx = np.flatnonzero(in_target)
-        columns_all = {"sex": sexes, "age": ages, "municipality": places}
-        labels_of = {
-            "sex": {"kvinna": _("Kvinna"), "man": _("Man")},
-            "age": {a: a for a in AGE_GROUPS},
-            "municipality": municipality_names,
-        }
-        for variable in MARGINS:
-            if variable not in population:
-                continue
+    if table is None:
+        return _Population()
+    municipality_names = dict(municipalities)
+    target_ages = survey.target_age_groups or DEFAULT_TARGET_AGES
+    population, missing = population_margins(table, [c for c, _n in municipalities], target_ages)
+    ages = respondents.ages
+    in_ages = np.array([a is None or a in target_ages for a in ages], dtype=bool)
+    # Those living elsewhere are outside the population when it is the municipalities'.
+    in_target = in_ages & ~respondents.elsewhere if "municipality" in population else in_ages
+    idx = np.flatnonzero(in_target)
+    columns_all = {"sex": respondents.sexes, "age": ages, "municipality": respondents.places}
+    labels_of = {
+        "sex": {"kvinna": _("Kvinna"), "man": _("Man")},
+        "age": {a: a for a in AGE_GROUPS},
+        "municipality": municipality_names,
+    }
+    result = _Population(missing=[municipality_names[code] for code in missing])
+    for variable in MARGINS:
+        if variable in population:
             values = [columns_all[variable][i] for i in idx]
-            comparison = analysis.compare_to_population(variable, values, population[variable])
-            labels = labels_of[variable]
-            respondents = [g.respondents for g in comparison.groups]
-            _cells, small = suppress_table(
-                [[r] for r in respondents], respondents, min_size=min_size
-            )
-            hidden = {g.label for g, h in zip(comparison.groups, small, strict=True) if h}
-            representativeness.append(
-                RepresentativenessView(
-                    variable=variable,
-                    title=margin_labels()[variable],
-                    comparison=comparison,
-                    labels=labels,
-                    chart=charts.bar_chart(
-                        [charts.shorten(labels.get(g.label, g.label)) for g in comparison.groups],
-                        [
-                            [
-                                None if g.label in hidden else g.respondent_share,
-                                g.population_share,
-                            ]
-                            for g in comparison.groups
-                        ],
-                        [_("Svarande"), _("Befolkning")],
-                        scale_max=_scale(
-                            [max(g.respondent_share, g.population_share) for g in comparison.groups]
-                        ),
-                    ),
-                    hidden=hidden,
-                    unknown=None if 0 < comparison.unknown < min_size else comparison.unknown,
+            result.representativeness.append(
+                _representativeness(
+                    variable, values, population[variable], labels_of[variable], min_size
                 )
             )
-        chosen = [m for m in survey.weighting_margins if m in population]
-        if weighted and chosen:
-            try:
-                outcome = analysis.weight_respondents(
-                    {m: [columns_all[m][i] for i in idx] for m in chosen},
-                    {m: population[m] for m in chosen},
-                    trim_upper=survey.trim_upper,
-                )
-            except WeightingError as error:
-                weighting = Weighting(None, weighting_error_message(error), 0, n, chosen, table)
-            else:
-                weights_full = np.zeros(n)
-                weights_full[idx] = outcome.weights
-                weighting = Weighting(outcome, None, len(idx), n - len(idx), chosen, table)
+    chosen = [m for m in survey.weighting_margins if m in population]
+    if weighted and chosen:
+        n = respondents.n
+        try:
+            outcome = analysis.weight_respondents(
+                {m: [columns_all[m][i] for i in idx] for m in chosen},
+                {m: population[m] for m in chosen},
+                trim_upper=survey.trim_upper,
+            )
+        except WeightingError as error:
+            result.weighting = Weighting(None, weighting_error(error).message, 0, n, chosen, table)
+        else:
+            result.weights = np.zeros(n)
+            result.weights[idx] = outcome.weights
+            result.weighting = Weighting(outcome, None, len(idx), n - len(idx), chosen, table)
+    return result
 
-    groupings = [
+
+def _representativeness(
+    variable: str,
+    values: list[str | None],
+    population: dict[str, float],
+    labels: dict[str, str],
+    min_size: int,
+) -> RepresentativenessView:
+    comparison = analysis.compare_to_population(variable, values, population)
+    respondents = [g.respondents for g in comparison.groups]
+    _cells, small = suppress_table([[r] for r in respondents], respondents, min_size=min_size)
+    hidden = {g.label for g, h in zip(comparison.groups, small, strict=True) if h}
+    return RepresentativenessView(
+        variable=variable,
+        title=margin_labels()[variable],
+        comparison=comparison,
+        labels=labels,
+        chart=charts.bar_chart(
+            [charts.shorten(labels.get(g.label, g.label)) for g in comparison.groups],
+            [
+                [None if g.label in hidden else g.respondent_share, g.population_share]
+                for g in comparison.groups
+            ],
+            [_("Svarande"), _("Befolkning")],
+            scale_max=_scale(
+                [max(g.respondent_share, g.population_share) for g in comparison.groups]
+            ),
+        ),
+        hidden=hidden,
+        unknown=None if 0 < comparison.unknown < min_size else comparison.unknown,
+    )
+
+
+def _groupings(respondents: _Respondents, municipalities: list[tuple[str, str]]) -> list[Grouping]:
+    """The breakdowns: each respondent's sex, age group and municipality, and their order."""
+    places = respondents.places
+    elsewhere = respondents.elsewhere.tolist()
+    return [
         (
             _("Kön"),
-            raw_sexes,
+            respondents.raw_sexes,
             [(key, str(label)) for key, label in [*Response.Sex.choices, ("", _("Inget svar"))]],
         ),
         (
             _("Åldersgrupp"),
-            [a or "" for a in ages],
+            [a or "" for a in respondents.ages],
             [(a, a) for a in AGE_GROUPS] + [("", _("Inget svar"))],
         ),
         (
             _("Kommun"),
-            [m or ("annan" if e else "") for m, e in zip(places, elsewhere.tolist(), strict=True)],
+            [m or ("annan" if e else "") for m, e in zip(places, elsewhere, strict=True)],
             [*municipalities, ("annan", _("Annan kommun")), ("", _("Inget svar"))],
         ),
     ]
 
-    by_question: dict[int, list[tuple[int, int | None, Any]]] = {}
-    for response_id, question_id, choice_id, number in answers:
-        if response_id in row_of:  # not a response submitted after the first read
-            by_question.setdefault(question_id, []).append((row_of[response_id], choice_id, number))
 
-    results = []
-    for question in questions:
-        rows = by_question.get(question.pk, [])
-        result = QuestionResult(question=question, answered=len({r for r, _c, _v in rows}))
-        if question.has_choices:
-            choices = list(question.choices.all())
-            column = {c.pk: j for j, c in enumerate(choices)}
-            ticks = np.zeros((n, len(choices)), dtype=bool)
-            for r, ticked, _v in rows:
-                if ticked in column:
-                    ticks[r, column[ticked]] = True
-            shares = analysis.choice_shares(ticks)
-            if weights_full is not None:
-                included = weights_full > 0
-                weighted_shares = analysis.choice_shares(ticks[included], weights_full[included])
-                shares = [
-                    analysis.Share(s.count, s.share, s.margin, w.weighted_share, w.weighted_margin)
-                    for s, w in zip(shares, weighted_shares, strict=True)
-                ]
-            result.choices = list(zip(choices, shares, strict=True))
-            result.breakdowns = [
-                _breakdown(title, keys, order, ticks, [c.tr("label") for c in choices], min_size)
-                for title, keys, order in groupings
-            ]
-            series = [_("Svarande")] + ([_("Vägt")] if weights_full is not None else [])
-            result.chart = charts.bar_chart(
-                [charts.shorten(c.tr("label")) for c in choices],
-                [
-                    [s.share] + ([s.weighted_share] if weights_full is not None else [])
-                    for s in shares
-                ],
-                series,
-                [
-                    [s.margin] + ([s.weighted_margin] if weights_full is not None else [])
-                    for s in shares
-                ],
-                scale_max=1.0,
-            )
-        elif question.kind == Question.Kind.NUMBER:
-            numbers = np.array([float(v) for _r, _c, v in rows if v is not None])
-            result.number = analysis.number_summary(numbers)
-            if weights_full is not None and len(numbers):
-                w = np.array([weights_full[r] for r, _c, v in rows if v is not None])
-                keep = w > 0
-                if keep.any():
-                    weighted_summary = analysis.number_summary(numbers[keep], w[keep])
-                    if result.number is None or weighted_summary is None:
-                        continue
-                    result.number = analysis.NumberSummary(
-                        result.number.n,
-                        result.number.mean,
-                        result.number.median,
-                        result.number.margin,
-                        weighted_summary.weighted_mean,
-                        weighted_summary.weighted_margin,
-                    )
-        else:
-            result.texts = int(text_counts.get(question.pk, 0))
-        results.append(result)
+def _question_result(
+    question: Question,
+    rows: list[tuple[int, int | None, Any]],
+    n: int,
+    weights: np.ndarray | None,
+    groupings: list[Grouping],
+    min_size: int,
+    *,
+    texts: int,
+) -> QuestionResult | None:
+    """One question's figures; None (left out) where a weighted summary of numbers fails."""
+    result = QuestionResult(question=question, answered=len({r for r, _c, _v in rows}))
+    if question.has_choices:
+        _choice_result(result, rows, n, weights, groupings, min_size)
+    elif question.kind == Question.Kind.NUMBER:
+        return _number_result(result, rows, weights)
+    else:
+        result.texts = texts
+    return result
 
-    return SurveyResults(
-        population_missing=population_missing,
-        survey=survey,
-        respondents=n,
-        unfinished=unfinished,
-        representativeness=representativeness,
-        weighting=weighting,
-        questions=results,
-        min_group_size=min_size,
+
+def _choice_result(
+    result: QuestionResult,
+    rows: list[tuple[int, int | None, Any]],
+    n: int,
+    weights: np.ndarray | None,
+    groupings: list[Grouping],
+    min_size: int,
+) -> None:
+    choices = list(result.question.choices.all())
+    column = {c.pk: j for j, c in enumerate(choices)}
+    ticks = np.zeros((n, len(choices)), dtype=bool)
+    for r, ticked, _v in rows:
+        if ticked in column:
+            ticks[r, column[ticked]] = True
+    shares = analysis.choice_shares(ticks)
+    if weights is not None:
+        included = weights > 0
+        weighted_shares = analysis.choice_shares(ticks[included], weights[included])
+        shares = [
+            analysis.Share(s.count, s.share, s.margin, w.weighted_share, w.weighted_margin)
+            for s, w in zip(shares, weighted_shares, strict=True)
+        ]
+    result.choices = list(zip(choices, shares, strict=True))
+    result.breakdowns = [
+        _breakdown(title, keys, order, ticks, [c.tr("label") for c in choices], min_size)
+        for title, keys, order in groupings
+    ]
+    with_weights = weights is not None
+    result.chart = charts.bar_chart(
+        [charts.shorten(c.tr("label")) for c in choices],
+        [[s.share] + ([s.weighted_share] if with_weights else []) for s in shares],
+        [_("Svarande")] + ([_("Vägt")] if with_weights else []),
+        [[s.margin] + ([s.weighted_margin] if with_weights else []) for s in shares],
+        scale_max=1.0,
     )
+
+
+def _number_result(
+    result: QuestionResult, rows: list[tuple[int, int | None, Any]], weights: np.ndarray | None
+) -> QuestionResult | None:
+    numbers = np.array([float(v) for _r, _c, v in rows if v is not None])
+    result.number = analysis.number_summary(numbers)
+    if weights is None or not len(numbers):
+        return result
+    w = np.array([weights[r] for r, _c, v in rows if v is not None])
+    keep = w > 0
+    if not keep.any():
+        return result
+    weighted_summary = analysis.number_summary(numbers[keep], w[keep])
+    if result.number is None or weighted_summary is None:
+        return None
+    result.number = analysis.NumberSummary(
+        result.number.n,
+        result.number.mean,
+        result.number.median,
+        result.number.margin,
+        weighted_summary.weighted_mean,
+        weighted_summary.weighted_margin,
+    )
+    return result
 
 
 def _scale(values: list[float]) -> float:

@@ -1,19 +1,33 @@
-"""Writes to surveys: the staff builder, answering, weighting settings and themes."""
+"""Writes to surveys: the staff builder, answering, weighting settings and themes.
+
+The reads that pages share with these (the answering phase, a person's response, what is
+missing) are in :mod:`delaktig.surveys.selectors`.
+"""
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.accounts.types import User, Visitor
 from delaktig.core.audit import audit_log
-from delaktig.core.errors import DelaktigError, NotAllowedInPhase, PermissionDenied, require_perm
+from delaktig.core.errors import (
+    Conflict,
+    DelaktigError,
+    NotAllowedInPhase,
+    PermissionDenied,
+    ValidationFailed,
+    require_perm,
+)
+from delaktig.core.ordering import move_in_order
 from delaktig.organisations.models import Municipality
 from delaktig.participation.models import Phase, ProcessModule
+from delaktig.population.models import PopulationTable
 
 from .models import (
     Answer,
@@ -26,27 +40,19 @@ from .models import (
     Theme,
     source_hash,
 )
+from .selectors import (
+    answering_phase,
+    can_answer,
+    chosen_choices,
+    current_response,
+    missing_required,
+    translatable_items,
+)
+
+Ordered = TypeVar("Ordered", Section, Question)
 
 
-class AlreadyAnswered(DelaktigError):
-    code = "already_answered"
-    status = 409
-    default_message = _("Du har redan svarat på den här enkäten. Tack!")
-
-
-class InvitationRequired(DelaktigError):
-    code = "invitation_required"
-    status = 403
-    default_message = _("Enkäten besvaras med en personlig inbjudningslänk.")
-
-
-class InUse(DelaktigError):
-    code = "in_use"
-    status = 409
-    default_message = _("Det finns svar på det här, så det kan inte tas bort.")
-
-
-def _audit(actor: Any, action: str, target: Any, survey: Survey) -> None:
+def _audit(actor: User, action: str, target: models.Model, survey: Survey) -> None:
     audit_log(
         actor=actor, action=action, target=target, organisation=survey.module.process.organisation
     )
@@ -55,31 +61,37 @@ def _audit(actor: Any, action: str, target: Any, survey: Survey) -> None:
 # --- Building ---------------------------------------------------------------------------
 
 
-def survey_for_module(module: ProcessModule) -> Survey:
+def survey_for_module(*, module: ProcessModule) -> Survey:
+    """The module's survey, made (empty) the first time staff open the builder."""
     survey, _created = Survey.objects.select_related("module__process").get_or_create(module=module)
     return survey
 
 
-def answering_phase(survey: Survey) -> Phase | None:
-    return (
-        Phase.objects.filter(module_id=survey.module_id, phase_type="answering")
-        .order_by("starts_at")
-        .first()
-    )
-
-
 def survey_settings_save(
-    *, actor: Any, survey: Survey, opens_at: datetime, closes_at: datetime
+    *,
+    actor: User,
+    survey: Survey,
+    intro: str,
+    easy_read_intro: str,
+    thanks: str,
+    access: str,
+    ask_background: bool,
+    results_public: bool,
+    opens_at: datetime,
+    closes_at: datetime,
 ) -> Survey:
-    """Save the survey's settings (a validated form's instance) and its answering dates.
+    """Save the survey's settings and its answering dates.
 
     The dates are the module's answering phase, so the spine's rule — a module allows an
     action while the process is open and a phase allowing it runs — is the one that applies.
     """
     require_perm(actor, "surveys.change_survey", survey)
     if closes_at <= opens_at:
-        raise DelaktigError(_("Enkäten måste stänga efter att den öppnar."))
+        raise ValidationFailed("surveys.closes_before_opens", field="closes_at")
     with transaction.atomic():
+        survey.intro, survey.easy_read_intro, survey.thanks = intro, easy_read_intro, thanks
+        survey.access = access
+        survey.ask_background, survey.results_public = ask_background, results_public
         survey.save()
         phase = answering_phase(survey)
         if phase is None:
@@ -95,17 +107,18 @@ def survey_settings_save(
     return survey
 
 
-def _next_position(items: Any) -> int:
+def _next_position(items: "models.QuerySet[Any]") -> int:
     return int(items.aggregate(m=Max("position"))["m"] or 0) + 1
 
 
 def section_save(
-    *, actor: Any, survey: Survey, section: Section | None, title: str, description: str
+    *, actor: User, survey: Survey, section: Section | None, title: str, description: str
 ) -> Section:
+    """Create a section (``section`` None, placed last) or change one."""
     require_perm(actor, "surveys.change_survey", survey)
     with transaction.atomic():
         if section is None:
-            section = Section(survey=survey, position=_next_position(survey.sections))
+            section = Section(survey=survey, position=_next_position(survey.sections.all()))
         section.title, section.description = title, description
         section.save()
         _audit(actor, "survey.section", section, survey)
@@ -114,7 +127,7 @@ def section_save(
 
 def question_save(
     *,
-    actor: Any,
+    actor: User,
     section: Section,
     question: Question | None,
     kind: str,
@@ -137,19 +150,19 @@ def question_save(
         if show_if.question.section.survey_id != survey.pk or (
             question is not None and show_if.question_id == question.pk
         ):
-            raise DelaktigError(_("Villkoret måste gälla en annan fråga i samma enkät."))
+            raise ValidationFailed("surveys.condition_other_question", field="show_if")
         if _order_key(show_if.question) >= _order_key(question, section):
-            raise DelaktigError(_("Villkoret måste gälla en fråga som kommer före den här."))
+            raise ValidationFailed("surveys.condition_not_before", field="show_if")
     labels = [c.strip() for c in choices if c.strip()]
     with transaction.atomic():
         creating = question is None
         if question is None:
-            question = Question(section=section, position=_next_position(section.questions))
+            question = Question(section=section, position=_next_position(section.questions.all()))
         else:
             # Compare with what is stored: a bound form has already changed the instance.
             stored_kind = Question.objects.filter(pk=question.pk).values_list("kind", flat=True)
             if stored_kind.first() != kind and question.answers.exists():
-                raise InUse(_("Frågan har svar, så frågetypen kan inte ändras."))
+                raise Conflict("surveys.kind_in_use", field="kind")
         question.section = section
         question.kind, question.text, question.help_text = kind, text, help_text
         question.required = required
@@ -195,18 +208,9 @@ def _choices_save(question: Question, labels: list[str]) -> None:
         if choice.pk in used:
             continue
         if choice.answers.exists():
-            raise InUse(
-                _(
-                    "Svarsalternativet ”%(label)s” har svar och kan inte tas bort. Ändra bara "
-                    "dess text på samma rad, eller låt det stå kvar."
-                )
-                % {"label": choice.label}
-            )
+            raise Conflict("surveys.choice_in_use", label=choice.label)
         if choice.dependent_questions.exists():
-            raise InUse(
-                _("Svarsalternativet ”%(label)s” är villkor för en annan fråga.")
-                % {"label": choice.label}
-            )
+            raise Conflict("surveys.choice_is_condition", label=choice.label)
         choice.delete()
     for position, choice in enumerate(rows):
         choice.position = position
@@ -236,34 +240,43 @@ def _conditions_in_order(survey: Survey) -> bool:
     )
 
 
-def item_move(*, actor: Any, item: Section | Question, direction: int) -> None:
-    """Swap a section or question with its neighbour (direction −1 up, +1 down)."""
-    survey = item.survey if isinstance(item, Section) else item.section.survey
+def _survey_of(item: Section | Question) -> Survey:
+    return item.survey if isinstance(item, Section) else item.section.survey
+
+
+def _moved(siblings: "models.QuerySet[Ordered]", item: Ordered, direction: int) -> bool:
+    """Move ``item`` among ``siblings`` (numbered 1..n); whether the order changed."""
+    before = list(
+        siblings.select_for_update().order_by("position", "pk").values_list("pk", flat=True)
+    )
+    after = move_in_order(siblings, item, direction)
+    return [sibling.pk for sibling in after] != before
+
+
+def item_move(*, actor: User, item: Section | Question, direction: int) -> None:
+    """Swap a section or question with its neighbour (direction −1 up, +1 down).
+
+    Refused, with nothing moved, where a question would come before the question its
+    condition is about.
+    """
+    survey = _survey_of(item)
     require_perm(actor, "surveys.change_survey", survey)
-    siblings_qs = survey.sections.all() if isinstance(item, Section) else item.section.questions
     with transaction.atomic():
-        siblings: list[Any] = list(siblings_qs.select_for_update().order_by("position", "id"))
-        index = next(i for i, s in enumerate(siblings) if s.pk == item.pk)
-        other = index + direction
-        if not 0 <= other < len(siblings):
+        if isinstance(item, Section):
+            moved = _moved(survey.sections.all(), item, direction)
+        else:
+            moved = _moved(Question.objects.filter(section_id=item.section_id), item, direction)
+        if not moved:
             return
-        siblings[index], siblings[other] = siblings[other], siblings[index]
-        for position, sibling in enumerate(siblings):
-            if sibling.position != position:
-                sibling.position = position
-                sibling.save(update_fields=["position"])
         if not _conditions_in_order(survey):
-            raise DelaktigError(
-                _(
-                    "Det går inte att flytta dit: en fråga skulle komma före frågan som "
-                    "villkoret för den gäller."
-                )
-            )
+            # Inside the transaction: the move is rolled back.
+            raise DelaktigError("surveys.move_before_condition")
         _audit(actor, "survey.reorder", item, survey)
 
 
-def item_delete(*, actor: Any, item: Section | Question) -> None:
-    survey = item.survey if isinstance(item, Section) else item.section.survey
+def item_delete(*, actor: User, item: Section | Question) -> None:
+    """Delete a section or question that nobody has answered and no condition is about."""
+    survey = _survey_of(item)
     require_perm(actor, "surveys.change_survey", survey)
     answers = (
         Answer.objects.filter(question__section=item)
@@ -273,20 +286,18 @@ def item_delete(*, actor: Any, item: Section | Question) -> None:
     questions = Question.objects.filter(section=item) if isinstance(item, Section) else [item]
     with transaction.atomic():
         if answers.exists():
-            raise InUse()
+            raise Conflict("surveys.in_use")
         dependent = Question.objects.filter(show_if__question__in=questions).exclude(
             pk__in=[q.pk for q in questions]
         )
         if dependent.exists():
-            raise InUse(
-                _("En annan fråga visas bara efter ett svar här. Ändra dess villkor först.")
-            )
+            raise Conflict("surveys.condition_depends")
         _audit(actor, "survey.delete", item, survey)
         item.delete()
 
 
 def translations_save(
-    *, actor: Any, survey: Survey, language: str, values: Mapping[tuple[str, int, str], str]
+    *, actor: User, survey: Survey, language: str, values: Mapping[tuple[str, int, str], str]
 ) -> int:
     """Store translations given as ``{(kind, pk, field): text}``; returns how many changed."""
     require_perm(actor, "surveys.change_survey", survey)
@@ -316,22 +327,11 @@ def translations_save(
     return changed
 
 
-def translatable_items(survey: Survey) -> list[Any]:
-    """The survey and everything in it that has text, in reading order."""
-    items: list[Any] = [survey]
-    sections = survey.sections.prefetch_related("questions__choices").order_by("position", "id")
-    for section in sections:
-        items.append(section)
-        for question in section.questions.all():
-            items.append(question)
-            items.extend(question.choices.all())
-    return items
-
-
-def invitations_create(*, actor: Any, survey: Survey, count: int, label: str) -> list[Invitation]:
+def invitations_create(*, actor: User, survey: Survey, count: int, label: str) -> list[Invitation]:
+    """``count`` personal links, each good for one response."""
     require_perm(actor, "surveys.change_survey", survey)
     if not 1 <= count <= 5000:
-        raise DelaktigError(_("Skapa mellan 1 och 5 000 inbjudningar åt gången."))
+        raise ValidationFailed("surveys.invitation_count", field="count")
     with transaction.atomic():
         created = Invitation.objects.bulk_create(
             [Invitation(survey=survey, label=label) for _i in range(count)]
@@ -342,9 +342,9 @@ def invitations_create(*, actor: Any, survey: Survey, count: int, label: str) ->
 
 def weighting_save(
     *,
-    actor: Any,
+    actor: User,
     survey: Survey,
-    population_table: Any,
+    population_table: PopulationTable | None,
     margins: Sequence[str],
     target_age_groups: Sequence[str],
     trim_upper: float | None,
@@ -372,14 +372,10 @@ def weighting_save(
 # --- Answering --------------------------------------------------------------------------
 
 
-def can_answer(survey: Survey, at: datetime | None = None) -> bool:
-    return survey.module.allows("answer", at=at)
-
-
 def response_start(
     *,
     survey: Survey,
-    user: Any,
+    actor: Visitor,
     invitation: Invitation | None = None,
     resume_token: str | None = None,
     language: str = "sv",
@@ -390,20 +386,22 @@ def response_start(
     starts at once give one response.
     """
     if not can_answer(survey):
+        # Say why, rather than "not allowed": no phase that allows answering is running.
         raise NotAllowedInPhase()
+    require_perm(actor, "surveys.answer_survey", survey)
     access = survey.access
-    if access == Survey.Access.ACCOUNT and not user.is_authenticated:
-        raise PermissionDenied(_("Logga in för att svara på enkäten."))
     if access == Survey.Access.INVITATION and (
         invitation is None or invitation.survey_id != survey.pk
     ):
-        raise InvitationRequired()
-    existing = find_response(survey=survey, user=user, invitation=invitation, token=resume_token)
+        raise PermissionDenied("surveys.invitation_required")
+    existing = current_response(
+        survey=survey, viewer=actor, invitation=invitation, token=resume_token
+    )
     if existing is not None:
         if existing.is_submitted:
-            raise AlreadyAnswered()
+            raise Conflict("surveys.already_answered")
         return existing
-    respondent = user if access == Survey.Access.ACCOUNT else None
+    respondent = actor if access == Survey.Access.ACCOUNT and isinstance(actor, User) else None
     try:
         with transaction.atomic():
             response = Response.objects.create(
@@ -412,21 +410,21 @@ def response_start(
                 invitation=invitation if access == Survey.Access.INVITATION else None,
                 language=language,
             )
-            _prefill_background(response, user)
+            _prefill_background(response, actor)
             return response
     except IntegrityError:
         # Somebody (the same person in another tab) started at the same moment.
-        again = find_response(survey=survey, user=user, invitation=invitation, token=None)
+        again = current_response(survey=survey, viewer=actor, invitation=invitation, token=None)
         if again is None:
             raise
         if again.is_submitted:
-            raise AlreadyAnswered() from None
+            raise Conflict("surveys.already_answered") from None
         return again
 
 
-def _prefill_background(response: Response, user: Any) -> None:
+def _prefill_background(response: Response, user: Visitor) -> None:
     """Offer what a person put in their profile, with consent; they can change it."""
-    if not response.survey.ask_background or not getattr(user, "is_authenticated", False):
+    if not response.survey.ask_background or not user.is_authenticated:
         return
     from delaktig.accounts.models import DemographicProfile
     from delaktig.insights.suppression import age_group
@@ -443,28 +441,6 @@ def _prefill_background(response: Response, user: Any) -> None:
     response.save(update_fields=["age_group", "sex", "municipality"])
 
 
-def find_response(
-    *, survey: Survey, user: Any, invitation: Invitation | None, token: str | None
-) -> Response | None:
-    responses = Response.objects.filter(survey=survey)
-    if survey.access == Survey.Access.ACCOUNT:
-        if not getattr(user, "is_authenticated", False):
-            return None
-        return responses.filter(respondent=user).first()
-    if survey.access == Survey.Access.INVITATION:
-        return responses.filter(invitation=invitation).first() if invitation else None
-    return responses.filter(resume_token=token).first() if token else None
-
-
-def chosen_choices(response: Response) -> dict[int, set[int]]:
-    chosen: dict[int, set[int]] = {}
-    for question_id, choice_id in response.answers.filter(choice__isnull=False).values_list(
-        "question_id", "choice_id"
-    ):
-        chosen.setdefault(question_id, set()).add(choice_id)
-    return chosen
-
-
 def response_save_answers(
     *, response: Response, questions: Iterable[Question], values: Mapping[int, Any]
 ) -> None:
@@ -478,7 +454,7 @@ def response_save_answers(
     with transaction.atomic():
         locked = Response.objects.select_for_update().get(pk=response.pk)
         if locked.submitted_at is not None:
-            raise AlreadyAnswered()
+            raise Conflict("surveys.already_answered")
         questions = list(questions)
         locked.answers.filter(question__in=questions).delete()
         chosen = chosen_choices(locked)
@@ -515,23 +491,11 @@ def response_save_background(
     with transaction.atomic():
         locked = Response.objects.select_for_update().get(pk=response.pk)
         if locked.submitted_at is not None:
-            raise AlreadyAnswered()
+            raise Conflict("surveys.already_answered")
         locked.age_group, locked.sex = age_group, sex
         locked.municipality = None if lives_elsewhere else municipality
         locked.lives_elsewhere = lives_elsewhere
         locked.save()
-
-
-def missing_required(response: Response) -> list[Question]:
-    """Required questions, shown to this respondent, that have no answer."""
-    chosen = chosen_choices(response)
-    answered = set(response.answers.values_list("question_id", flat=True))
-    questions = Question.objects.filter(section__survey_id=response.survey_id, required=True)
-    return [
-        q
-        for q in questions.select_related("show_if", "section")
-        if q.pk not in answered and q.is_shown(chosen)
-    ]
 
 
 def response_submit(*, response: Response) -> Response:
@@ -541,9 +505,9 @@ def response_submit(*, response: Response) -> Response:
     with transaction.atomic():
         locked = Response.objects.select_for_update().get(pk=response.pk)
         if locked.submitted_at is not None:
-            raise AlreadyAnswered()
+            raise Conflict("surveys.already_answered")
         if missing_required(locked):
-            raise DelaktigError(_("Några obligatoriska frågor saknar svar."))
+            raise ValidationFailed("surveys.required_missing")
         # Answers left behind by a condition that changed later are not part of the response.
         chosen = chosen_choices(locked)
         for question in Question.objects.filter(
@@ -559,7 +523,7 @@ def response_submit(*, response: Response) -> Response:
 # --- Themes -----------------------------------------------------------------------------
 
 
-def themes_find(*, actor: Any, question: Question, max_themes: int = 8) -> list[Theme]:
+def themes_find(*, actor: User, question: Question, max_themes: int = 8) -> list[Theme]:
     """Group the free-text answers into themes, replacing the themes there were."""
     from . import themes
 
@@ -588,7 +552,7 @@ def themes_find(*, actor: Any, question: Question, max_themes: int = 8) -> list[
     return created
 
 
-def theme_rename(*, actor: Any, theme: Theme, name: str) -> Theme:
+def theme_rename(*, actor: User, theme: Theme, name: str) -> Theme:
     survey = theme.question.section.survey
     require_perm(actor, "surveys.change_survey", survey)
     with transaction.atomic():
@@ -598,11 +562,11 @@ def theme_rename(*, actor: Any, theme: Theme, name: str) -> Theme:
     return theme
 
 
-def theme_merge(*, actor: Any, theme: Theme, into: Theme) -> Theme:
+def theme_merge(*, actor: User, theme: Theme, into: Theme) -> Theme:
     survey = theme.question.section.survey
     require_perm(actor, "surveys.change_survey", survey)
     if into.question_id != theme.question_id or into.pk == theme.pk:
-        raise DelaktigError(_("Välj ett annat tema för samma fråga."))
+        raise ValidationFailed("surveys.theme_merge_other", field="into")
     with transaction.atomic():
         into.answers.add(*theme.answers.all())
         into.representatives = [*into.representatives, *theme.representatives]
@@ -612,7 +576,7 @@ def theme_merge(*, actor: Any, theme: Theme, into: Theme) -> Theme:
     return into
 
 
-def theme_split(*, actor: Any, theme: Theme, parts: int = 2) -> list[Theme]:
+def theme_split(*, actor: User, theme: Theme, parts: int = 2) -> list[Theme]:
     """Cluster one theme's answers again into ``parts`` themes."""
     from . import themes
 
@@ -620,11 +584,11 @@ def theme_split(*, actor: Any, theme: Theme, parts: int = 2) -> list[Theme]:
     require_perm(actor, "surveys.change_survey", survey)
     answers = list(theme.answers.order_by("id").values_list("id", "text"))
     if len(answers) < 2 * parts:
-        raise DelaktigError(_("Temat har för få svar för att delas."))
+        raise DelaktigError("surveys.theme_too_small")
     result = themes.split_theme([t for _id, t in answers], range(len(answers)), parts=parts)
     with transaction.atomic():
         question = theme.question
-        base = _next_position(question.themes)
+        base = _next_position(question.themes.all())
         created = []
         for offset, found in enumerate(result.themes):
             new = Theme.objects.create(
@@ -643,24 +607,24 @@ def theme_split(*, actor: Any, theme: Theme, parts: int = 2) -> list[Theme]:
     return created
 
 
-def theme_create(*, actor: Any, question: Question, name: str) -> Theme:
+def theme_create(*, actor: User, question: Question, name: str) -> Theme:
     survey = question.section.survey
     require_perm(actor, "surveys.change_survey", survey)
     with transaction.atomic():
         theme = Theme.objects.create(
-            question=question, name=name, position=_next_position(question.themes)
+            question=question, name=name, position=_next_position(question.themes.all())
         )
         _audit(actor, "survey.themes.create", theme, survey)
     return theme
 
 
-def answer_tag(*, actor: Any, answer: Answer, themes: Iterable[Theme]) -> None:
+def answer_tag(*, actor: User, answer: Answer, themes: Iterable[Theme]) -> None:
     """Set which themes an answer belongs to."""
     survey = answer.question.section.survey
     require_perm(actor, "surveys.change_survey", survey)
     chosen = list(themes)
     if any(t.question_id != answer.question_id for t in chosen):
-        raise DelaktigError(_("Välj teman för samma fråga."))
+        raise ValidationFailed("surveys.theme_other_question", field="themes")
     with transaction.atomic():
         answer.themes.set(chosen)
         _audit(actor, "survey.themes.tag", answer.question, survey)

@@ -1,16 +1,21 @@
 """The themes page for one free-text question: themes, quotes, breakdowns, tagging."""
 
 from collections import Counter
+from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from delaktig.insights.suppression import AGE_GROUPS, suppress
+from delaktig.insights.suppression import AGE_GROUPS, Cell, suppress
 
-from .models import Answer, Question, Response
+from .models import Answer, Question, Response, Theme
+
+# answer id → (age group, sex, municipality name, lives elsewhere) of the one who wrote it
+Background = dict[int, tuple[str, str, str | None, bool]]
 
 
 def theme_page(request: HttpRequest, question: Question) -> HttpResponse:
@@ -23,65 +28,8 @@ def theme_page(request: HttpRequest, question: Question) -> HttpResponse:
     )
     themes = list(question.themes.prefetch_related("answers"))
     texts = dict(answers.values_list("id", "text"))
-    background = {
-        a_id: (age, sex, place, elsewhere)
-        for a_id, age, sex, place, elsewhere in answers.values_list(
-            "id",
-            "response__age_group",
-            "response__sex",
-            "response__municipality__name",
-            "response__lives_elsewhere",
-        )
-    }
-    sex_labels = dict(Response.Sex.choices)
-    cards = []
-    for theme in themes:
-        members = [a.pk for a in theme.answers.all()]
-        member_set = set(members)
-        # The most typical answers first, each wording once.
-        quotes: list[int] = []
-        seen: set[str] = set()
-        for i in [*theme.representatives, *members]:
-            text = texts.get(i, "").strip().lower()
-            if i in member_set and text and text not in seen and len(quotes) < 3:
-                quotes.append(i)
-                seen.add(text)
-        by_sex = Counter(background[i][1] or "" for i in members if i in background)
-        by_age = Counter(background[i][0] or "" for i in members if i in background)
-        by_place = Counter(
-            background[i][2] or (_("Annan kommun") if background[i][3] else _("Inget svar"))
-            for i in members
-            if i in background
-        )
-        breakdowns = [
-            (
-                _("Kön"),
-                suppress(
-                    {
-                        str(sex_labels.get(k, _("Inget svar"))): by_sex.get(k, 0)
-                        for k in [*sex_labels, ""]
-                    },
-                    min_size=min_size,
-                ),
-            ),
-            (
-                _("Åldersgrupp"),
-                suppress(
-                    {label or _("Inget svar"): by_age.get(label, 0) for label in [*AGE_GROUPS, ""]},
-                    min_size=min_size,
-                ),
-            ),
-            (_("Kommun"), suppress(dict(sorted(by_place.items())), min_size=min_size)),
-        ]
-        cards.append(
-            {
-                "theme": theme,
-                "count": len(members),
-                "quotes": [texts[i] for i in quotes if i in texts],
-                # A small theme's breakdown would tell who wrote what.
-                "breakdowns": breakdowns if len(members) >= min_size else [],
-            }
-        )
+    background = _background(answers)
+    cards = [_card(theme, texts, background, min_size) for theme in themes]
     tagged: dict[int, set[int]] = {}
     for theme in themes:
         for a in theme.answers.all():
@@ -103,3 +51,78 @@ def theme_page(request: HttpRequest, question: Question) -> HttpResponse:
             "can_change": request.user.has_perm("surveys.change_survey", survey.module.process),
         },
     )
+
+
+def _background(answers: "QuerySet[Answer]") -> Background:
+    return {
+        a_id: (age, sex, place, elsewhere)
+        for a_id, age, sex, place, elsewhere in answers.values_list(
+            "id",
+            "response__age_group",
+            "response__sex",
+            "response__municipality__name",
+            "response__lives_elsewhere",
+        )
+    }
+
+
+def _quotes(theme: Theme, members: list[int], texts: dict[int, str]) -> list[str]:
+    """The most typical answers first, each wording once, at most three."""
+    member_set = set(members)
+    quotes: list[int] = []
+    seen: set[str] = set()
+    for i in [*theme.representatives, *members]:
+        text = texts.get(i, "").strip().lower()
+        if i in member_set and text and text not in seen and len(quotes) < 3:
+            quotes.append(i)
+            seen.add(text)
+    return [texts[i] for i in quotes if i in texts]
+
+
+def _breakdowns(
+    members: list[int], background: Background, min_size: int
+) -> list[tuple[str, list[Cell]]]:
+    """The theme's writers by sex, age group and municipality, small counts hidden."""
+    sex_labels = dict(Response.Sex.choices)
+    by_sex = Counter(background[i][1] or "" for i in members if i in background)
+    by_age = Counter(background[i][0] or "" for i in members if i in background)
+    by_place = Counter(
+        background[i][2] or (_("Annan kommun") if background[i][3] else _("Inget svar"))
+        for i in members
+        if i in background
+    )
+    return [
+        (
+            _("Kön"),
+            suppress(
+                {
+                    str(sex_labels.get(k, _("Inget svar"))): by_sex.get(k, 0)
+                    for k in [*sex_labels, ""]
+                },
+                min_size=min_size,
+            ),
+        ),
+        (
+            _("Åldersgrupp"),
+            suppress(
+                {label or _("Inget svar"): by_age.get(label, 0) for label in [*AGE_GROUPS, ""]},
+                min_size=min_size,
+            ),
+        ),
+        (_("Kommun"), suppress(dict(sorted(by_place.items())), min_size=min_size)),
+    ]
+
+
+def _card(
+    theme: Theme, texts: dict[int, str], background: Background, min_size: int
+) -> dict[str, Any]:
+    members = [a.pk for a in theme.answers.all()]
+    return {
+        "theme": theme,
+        "count": len(members),
+        "quotes": _quotes(theme, members, texts),
+        # A small theme's breakdown would tell who wrote what.
+        "breakdowns": _breakdowns(members, background, min_size)
+        if len(members) >= min_size
+        else [],
+    }

@@ -1,9 +1,10 @@
 """Answering a survey (public) and building, translating and reading it (staff)."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,16 +15,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
+from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
-from delaktig.core.errors import DelaktigError
+from delaktig.core.errors import ValidationFailed
+from delaktig.core.forms import form_errors, form_status
 from delaktig.core.http import no_store
 from delaktig.core.params import BadParameter, id_list_param, id_param
 from delaktig.participation.models import ProcessModule
 from delaktig.population.models import PopulationTable
 
-from . import exports, services
+from . import exports, selectors, services
 from .forms import (
     BackgroundForm,
+    ButtonForm,
     InvitationForm,
     QuestionForm,
     SectionAnswerForm,
@@ -62,7 +66,7 @@ def _language_names() -> dict[str, str]:
 def offered_languages(survey: Survey) -> list[tuple[str, str]]:
     """Swedish, and every language the whole survey has been translated into."""
     names = _language_names()
-    items = services.translatable_items(survey)
+    items = selectors.translatable_items(survey)
     codes = ["sv"] + [
         code
         for code, _name in settings.CONTENT_LANGUAGES
@@ -100,9 +104,9 @@ def _invitation(request: HttpRequest, survey: Survey) -> Invitation | None:
 
 
 def _current_response(request: HttpRequest, survey: Survey) -> Response | None:
-    return services.find_response(
+    return selectors.current_response(
         survey=survey,
-        user=request.user,
+        viewer=request.user,
         invitation=_invitation(request, survey),
         token=request.session.get(_session_key(survey)),
     )
@@ -132,7 +136,7 @@ def _step_url(survey: Survey, step: int, language: str) -> str:
 def answer(request: HttpRequest, module_pk: int) -> HttpResponse:
     survey = _survey(module_pk)
     process = survey.module.process
-    if not request.user.has_perm("participation.view_process", process):
+    if not request.user.has_perm("surveys.view_survey", survey):
         raise PermissionDenied
     response = _current_response(request, survey)
     languages = offered_languages(survey)
@@ -144,8 +148,8 @@ def answer(request: HttpRequest, module_pk: int) -> HttpResponse:
         "language": language,
         "languages": languages,
         "language_name": _language_names().get(language, language),
-        "can_answer": services.can_answer(survey),
-        "phase": services.answering_phase(survey),
+        "can_answer": selectors.can_answer(survey),
+        "phase": selectors.answering_phase(survey),
         "steps": steps,
         "has_invitation": _invitation(request, survey) is not None,
     }
@@ -179,30 +183,28 @@ def answer(request: HttpRequest, module_pk: int) -> HttpResponse:
 def _start(
     request: HttpRequest, survey: Survey, language: str, context: dict[str, Any]
 ) -> HttpResponse:
-    try:
+    if survey.access == Survey.Access.ACCOUNT and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    form = ButtonForm(request.POST)
+    with form_errors(form):
         response = services.response_start(
             survey=survey,
-            user=request.user,
+            actor=request.user,
             invitation=_invitation(request, survey),
             resume_token=request.session.get(_session_key(survey)),
             language=language,
         )
-    except DelaktigError as error:
-        if survey.access == Survey.Access.ACCOUNT and not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
-            return redirect_to_login(request.get_full_path())
-        context["error"] = error.message
-        return render(request, "surveys/intro.html", context, status=error.status)
-    request.session[_session_key(survey)] = response.resume_token
-    return redirect(_step_url(survey, 0, language))
+        request.session[_session_key(survey)] = response.resume_token
+        return redirect(_step_url(survey, 0, language))
+    context["error"] = form.refusal()
+    return render(request, "surveys/intro.html", context, status=form_status(form))
 
 
 def _section_form(
     section: Section, response: Response, language: str, data: Any = None
 ) -> SectionAnswerForm:
     questions = list(section.questions.all())
-    earlier = services.chosen_choices(response)
+    earlier = selectors.chosen_choices(response)
     initial: dict[str, Any] = {}
     for a in response.answers.filter(question__in=questions):
         question = next(q for q in questions if q.pk == a.question_id)
@@ -246,12 +248,7 @@ def _post_step(
     if step == "review":
         if action == "back":
             return redirect(_step_url(survey, index - 1, language))
-        try:
-            services.response_submit(response=response)
-        except DelaktigError as error:
-            context["error"] = error.message
-            return _review(request, survey, response, steps, context, status=error.status)
-        return redirect("surveys:thanks", module_pk=survey.module_id)
+        return _submit(request, survey, response, steps, context)
     form: Any
     if step == "background":
         form = _background_form(survey, response, request.POST)
@@ -259,31 +256,48 @@ def _post_step(
     else:
         form = _section_form(step, response, language, request.POST)
         valid = form.is_valid() and (action != "next" or form.check_required())
-    if not valid:
-        context["form"] = form
-        return render(request, "surveys/answer.html", context, status=400)
-    try:
-        if step == "background":
-            services.response_save_background(
-                response=response,
-                age_group=form.cleaned_data["age_group"],
-                sex=form.cleaned_data["sex"],
-                municipality=form.municipality_object(),
-                lives_elsewhere=form.cleaned_data["municipality"] == "annan",
-            )
-        else:
-            services.response_save_answers(
-                response=response, questions=form.questions, values=form.answer_values()
-            )
-    except DelaktigError as error:
-        messages.error(request, error.message)
-        return redirect(survey.module.process.get_absolute_url())
-    if response.language != language:
-        Response.objects.filter(pk=response.pk).update(language=language)
-    if action == "save":
-        return redirect("surveys:saved", module_pk=survey.module_id)
-    target = index - 1 if action == "back" else index + 1
-    return redirect(_step_url(survey, max(target, 0), language))
+    if valid:
+        with form_errors(form):
+            _save_step(response, step, form)
+            if response.language != language:
+                Response.objects.filter(pk=response.pk).update(language=language)
+            if action == "save":
+                return redirect("surveys:saved", module_pk=survey.module_id)
+            target = index - 1 if action == "back" else index + 1
+            return redirect(_step_url(survey, max(target, 0), language))
+    context["form"] = form
+    return render(request, "surveys/answer.html", context, status=form_status(form))
+
+
+def _save_step(response: Response, step: Any, form: Any) -> None:
+    """Save the answers of one step: the background questions, or a section's."""
+    if step == "background":
+        services.response_save_background(
+            response=response,
+            age_group=form.cleaned_data["age_group"],
+            sex=form.cleaned_data["sex"],
+            municipality=form.municipality_object(),
+            lives_elsewhere=form.cleaned_data["municipality"] == "annan",
+        )
+    else:
+        services.response_save_answers(
+            response=response, questions=form.questions, values=form.answer_values()
+        )
+
+
+def _submit(
+    request: HttpRequest,
+    survey: Survey,
+    response: Response,
+    steps: list[Any],
+    context: dict[str, Any],
+) -> HttpResponse:
+    form = ButtonForm(request.POST)
+    with form_errors(form):
+        services.response_submit(response=response)
+        return redirect("surveys:thanks", module_pk=survey.module_id)
+    context["error"] = form.refusal()
+    return _review(request, survey, response, steps, context, status=form_status(form))
 
 
 def _review(
@@ -303,7 +317,7 @@ def _review(
             given.setdefault(a.question_id, []).append(str(a.number).replace(".", ","))
         else:
             given.setdefault(a.question_id, []).append(a.text)
-    chosen = services.chosen_choices(response)
+    chosen = selectors.chosen_choices(response)
     summary = []
     for number, step in enumerate(steps):
         if not isinstance(step, Section):
@@ -313,7 +327,7 @@ def _review(
     context.update(
         {
             "summary": summary,
-            "missing": services.missing_required(response),
+            "missing": selectors.missing_required(response),
             "background_step": steps.index("background") if "background" in steps else None,
         }
     )
@@ -387,7 +401,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 def results_public(request: HttpRequest, module_pk: int) -> HttpResponse:
     survey = _survey(module_pk)
     process = survey.module.process
-    phase = services.answering_phase(survey)
+    phase = selectors.answering_phase(survey)
     closed = phase is not None and phase.ends_at <= timezone.now()
     if not (survey.results_public and closed and process.is_public):
         raise Http404
@@ -405,33 +419,37 @@ def _editable(request: HttpRequest, module_pk: int) -> Survey:
     module = _module(module_pk)
     if not request.user.has_perm("surveys.change_survey", module.process):
         raise PermissionDenied
-    return services.survey_for_module(module)
+    return services.survey_for_module(module=module)
 
 
 @staff_required
 def builder(request: HttpRequest, module_pk: int) -> HttpResponse:
     survey = _editable(request, module_pk)
-    phase = services.answering_phase(survey)
+    phase = selectors.answering_phase(survey)
     initial = {"opens_at": phase.starts_at, "closes_at": phase.ends_at} if phase else {}
     form = SurveySettingsForm(request.POST or None, instance=survey, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
+        data = form.cleaned_data
+        with form_errors(form):
             services.survey_settings_save(
-                actor=request.user,
-                survey=form.save(commit=False),
-                opens_at=form.cleaned_data["opens_at"],
-                closes_at=form.cleaned_data["closes_at"],
+                actor=cast(User, request.user),
+                survey=survey,
+                intro=data["intro"],
+                easy_read_intro=data["easy_read_intro"],
+                thanks=data["thanks"],
+                access=data["access"],
+                ask_background=data["ask_background"],
+                results_public=data["results_public"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
             )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, _("Inställningarna är sparade."))
             return redirect("surveys:builder", module_pk=module_pk)
     return render(
         request,
         "surveys/staff/builder.html",
         _builder_context(survey, form=form, section_form=SectionForm(prefix="section")),
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -440,7 +458,7 @@ def _builder_context(survey: Survey, **extra: Any) -> dict[str, Any]:
     organisation = survey.module.process.organisation
     org_settings = getattr(organisation, "settings", None)
     codes = list(getattr(org_settings, "content_languages", None) or ["sv", "en"])
-    items = services.translatable_items(survey)
+    items = selectors.translatable_items(survey)
     translations = [
         (code, names.get(code, code), all(i.has_translation(code) for i in items))
         for code in codes
@@ -452,7 +470,7 @@ def _builder_context(survey: Survey, **extra: Any) -> dict[str, Any]:
         "sections": survey.sections.prefetch_related(
             "questions__choices", "questions__show_if__question"
         ),
-        "phase": services.answering_phase(survey),
+        "phase": selectors.answering_phase(survey),
         "translations": translations,
         "responses": survey.responses.filter(submitted_at__isnull=False).count(),
         **extra,
@@ -467,27 +485,28 @@ def section_edit(
     section = get_object_or_404(survey.sections, pk=section_pk) if section_pk else None
     form = SectionForm(request.POST or None, instance=section, prefix="section")
     if request.method == "POST" and form.is_valid():
-        services.section_save(
-            actor=request.user,
-            survey=survey,
-            section=section,
-            title=form.cleaned_data["title"],
-            description=form.cleaned_data["description"],
-        )
-        messages.success(request, _("Avsnittet är sparat."))
-        return redirect("surveys:builder", module_pk=module_pk)
+        with form_errors(form):
+            services.section_save(
+                actor=cast(User, request.user),
+                survey=survey,
+                section=section,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+            )
+            messages.success(request, _("Avsnittet är sparat."))
+            return redirect("surveys:builder", module_pk=module_pk)
     if section is None and request.method == "POST":
         return render(
             request,
             "surveys/staff/builder.html",
             _builder_context(survey, form=SurveySettingsForm(instance=survey), section_form=form),
-            status=400,
+            status=form_status(form),
         )
     return render(
         request,
         "surveys/staff/section_form.html",
         {"survey": survey, "section": section, "form": form, "process": survey.module.process},
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -501,9 +520,9 @@ def question_edit(
     form = QuestionForm(request.POST or None, instance=question, survey=survey)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with form_errors(form):
             services.question_save(
-                actor=request.user,
+                actor=cast(User, request.user),
                 section=section,
                 question=question,
                 kind=data["kind"],
@@ -515,9 +534,6 @@ def question_edit(
                 max_value=data["max_value"],
                 show_if=data["show_if"],
             )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(request, _("Frågan är sparad."))
             return redirect(reverse("surveys:builder", args=[module_pk]) + f"#section-{section.pk}")
     return render(
@@ -530,7 +546,7 @@ def question_edit(
             "form": form,
             "process": survey.module.process,
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -544,14 +560,12 @@ def item_action(request: HttpRequest, module_pk: int, kind: str, pk: int) -> Htt
     else:
         item = get_object_or_404(Question, pk=pk, section__survey=survey)
     action = request.POST.get("action")
-    try:
-        if action in ("up", "down"):
-            services.item_move(actor=request.user, item=item, direction=-1 if action == "up" else 1)
-        elif action == "delete":
-            services.item_delete(actor=request.user, item=item)
-            messages.success(request, _("Borttaget."))
-    except DelaktigError as error:
-        messages.error(request, error.message)
+    actor = cast(User, request.user)
+    if action in ("up", "down"):
+        services.item_move(actor=actor, item=item, direction=-1 if action == "up" else 1)
+    elif action == "delete":
+        services.item_delete(actor=actor, item=item)
+        messages.success(request, _("Borttaget."))
     return redirect("surveys:builder", module_pk=module_pk)
 
 
@@ -598,14 +612,18 @@ def translate(request: HttpRequest, module_pk: int, language: str) -> HttpRespon
     names = _language_names()
     if language not in names or language == "sv":
         raise Http404
-    items = services.translatable_items(survey)
+    items = selectors.translatable_items(survey)
     form = TranslationForm(request.POST or None, items=items, language=language)
     if request.method == "POST" and form.is_valid():
-        services.translations_save(
-            actor=request.user, survey=survey, language=language, values=form.values()
-        )
-        messages.success(request, _("Översättningen är sparad."))
-        return redirect("surveys:builder", module_pk=module_pk)
+        with form_errors(form):
+            services.translations_save(
+                actor=cast(User, request.user),
+                survey=survey,
+                language=language,
+                values=form.values(),
+            )
+            messages.success(request, _("Översättningen är sparad."))
+            return redirect("surveys:builder", module_pk=module_pk)
     return render(
         request,
         "surveys/staff/translate.html",
@@ -616,6 +634,7 @@ def translate(request: HttpRequest, module_pk: int, language: str) -> HttpRespon
             "language": language,
             "language_name": names[language],
         },
+        status=form_status(form),
     )
 
 
@@ -625,16 +644,13 @@ def invitations(request: HttpRequest, module_pk: int) -> HttpResponse:
     survey = _editable(request, module_pk)
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with form_errors(form):
             created = services.invitations_create(
-                actor=request.user,
+                actor=cast(User, request.user),
                 survey=survey,
                 count=form.cleaned_data["count"],
                 label=form.cleaned_data["label"],
             )
-        except DelaktigError as error:
-            form.add_error(None, error.message)
-        else:
             messages.success(
                 request,
                 ngettext("%(count)s länk skapades.", "%(count)s länkar skapades.", len(created))
@@ -655,7 +671,7 @@ def invitations(request: HttpRequest, module_pk: int) -> HttpResponse:
             "total": total,
             "used": used,
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -684,16 +700,17 @@ def results(request: HttpRequest, module_pk: int) -> HttpResponse:
         if not request.user.has_perm("surveys.change_survey", survey.module.process):
             raise PermissionDenied
         if form.is_valid():
-            services.weighting_save(
-                actor=request.user,
-                survey=survey,
-                population_table=form.cleaned_data["population_table"],
-                margins=form.cleaned_data["margins"],
-                target_age_groups=form.cleaned_data["target_age_groups"],
-                trim_upper=form.cleaned_data["trim_upper"],
-            )
-            messages.success(request, _("Vägningen är sparad."))
-            return redirect(reverse("surveys:results", args=[module_pk]) + "#vagning")
+            with form_errors(form):
+                services.weighting_save(
+                    actor=cast(User, request.user),
+                    survey=survey,
+                    population_table=form.cleaned_data["population_table"],
+                    margins=form.cleaned_data["margins"],
+                    target_age_groups=form.cleaned_data["target_age_groups"],
+                    trim_upper=form.cleaned_data["trim_upper"],
+                )
+                messages.success(request, _("Vägningen är sparad."))
+                return redirect(reverse("surveys:results", args=[module_pk]) + "#vagning")
     return render(
         request,
         "surveys/staff/results.html",
@@ -707,7 +724,7 @@ def results(request: HttpRequest, module_pk: int) -> HttpResponse:
                 "surveys.export_raw_responses", survey.module.process
             ),
         },
-        status=400 if form.errors else 200,
+        status=form_status(form),
     )
 
 
@@ -757,70 +774,66 @@ def themes(request: HttpRequest, module_pk: int, question_pk: int) -> HttpRespon
     return theme_page(request, question)
 
 
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """The id in a hidden input; one that cannot be read names no theme or answer: 404."""
+    try:
+        value = id_param(request.POST, name)
+    except BadParameter:
+        value = None
+    if value is None:
+        raise Http404
+    return value
+
+
+def _theme_name(request: HttpRequest) -> str:
+    form = ThemeNameForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed("surveys.theme_name_required", field="name")
+    return str(form.cleaned_data["name"])
+
+
+def _theme_do(request: HttpRequest, question: Question, action: str, theme: Theme | None) -> str:
+    """Carry out one action on the question's themes; the message that says it was done."""
+    actor = cast(User, request.user)
+    if action == "find":
+        found = services.themes_find(actor=actor, question=question)
+        return ngettext("%(count)s tema hittades.", "%(count)s teman hittades.", len(found)) % {
+            "count": len(found)
+        }
+    if action == "create":
+        services.theme_create(actor=actor, question=question, name=_theme_name(request))
+        return _("Temat är skapat.")
+    if action == "tag":
+        answer_obj = get_object_or_404(Answer, pk=_posted_id(request, "answer"), question=question)
+        chosen = question.themes.filter(pk__in=id_list_param(request.POST, "themes"))
+        services.answer_tag(actor=actor, answer=answer_obj, themes=chosen)
+        return _("Svarets teman är sparade.")
+    if theme is None:
+        raise Http404
+    if action == "rename":
+        services.theme_rename(actor=actor, theme=theme, name=_theme_name(request))
+        return _("Temat har fått nytt namn.")
+    if action == "merge":
+        into = get_object_or_404(question.themes, pk=_posted_id(request, "into"))
+        services.theme_merge(actor=actor, theme=theme, into=into)
+        return _("Temana är sammanslagna.")
+    if action == "split":
+        parts = services.theme_split(actor=actor, theme=theme)
+        return ngettext(
+            "Temat delades i %(count)s tema.", "Temat delades i %(count)s teman.", len(parts)
+        ) % {"count": len(parts)}
+    raise Http404
+
+
 @staff_required
 @require_POST
 def theme_action(request: HttpRequest, module_pk: int, question_pk: int) -> HttpResponse:
+    """A button on the themes page; a refusal is the error page (DelaktigErrorMiddleware)."""
     question = _text_question(request, module_pk, question_pk)
-    action = request.POST.get("action", "")
-
-    def number(name: str) -> int:
-        try:
-            value = id_param(request.POST, name)
-        except BadParameter:
-            value = None  # an id that cannot be read names no theme or answer: not found
-        if value is None:
-            raise Http404
-        return value
-
     theme = None
     if request.POST.get("theme"):
-        theme = get_object_or_404(question.themes, pk=number("theme"))
-    try:
-        if action == "find":
-            found = services.themes_find(actor=request.user, question=question)
-            messages.success(
-                request,
-                ngettext("%(count)s tema hittades.", "%(count)s teman hittades.", len(found))
-                % {"count": len(found)},
-            )
-        elif action == "rename" and theme is not None:
-            form = ThemeNameForm(request.POST)
-            if not form.is_valid():
-                raise DelaktigError(_("Skriv ett namn på temat."))
-            services.theme_rename(actor=request.user, theme=theme, name=form.cleaned_data["name"])
-            messages.success(request, _("Temat har fått nytt namn."))
-        elif action == "merge" and theme is not None:
-            into = get_object_or_404(question.themes, pk=number("into"))
-            services.theme_merge(actor=request.user, theme=theme, into=into)
-            messages.success(request, _("Temana är sammanslagna."))
-        elif action == "split" and theme is not None:
-            parts = services.theme_split(actor=request.user, theme=theme)
-            messages.success(
-                request,
-                ngettext(
-                    "Temat delades i %(count)s tema.",
-                    "Temat delades i %(count)s teman.",
-                    len(parts),
-                )
-                % {"count": len(parts)},
-            )
-        elif action == "create":
-            form = ThemeNameForm(request.POST)
-            if not form.is_valid():
-                raise DelaktigError(_("Skriv ett namn på temat."))
-            services.theme_create(
-                actor=request.user, question=question, name=form.cleaned_data["name"]
-            )
-            messages.success(request, _("Temat är skapat."))
-        elif action == "tag":
-            answer_obj = get_object_or_404(Answer, pk=number("answer"), question=question)
-            chosen = question.themes.filter(pk__in=id_list_param(request.POST, "themes"))
-            services.answer_tag(actor=request.user, answer=answer_obj, themes=chosen)
-            messages.success(request, _("Svarets teman är sparade."))
-        else:
-            raise Http404
-    except DelaktigError as error:
-        messages.error(request, error.message)
+        theme = get_object_or_404(question.themes, pk=_posted_id(request, "theme"))
+    messages.success(request, _theme_do(request, question, request.POST.get("action", ""), theme))
     anchor = ""
     if theme is not None and Theme.objects.filter(pk=theme.pk).exists():
         anchor = f"#theme-{theme.pk}"

@@ -3,7 +3,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from delaktig.identity.register import RegisterFileError, read_register, register_replace
+from delaktig.core.errors import DelaktigError
+from delaktig.identity.register import problem_messages, read_register, register_replace
 
 
 class Command(BaseCommand):
@@ -20,7 +21,8 @@ class Command(BaseCommand):
             rows = read_register(options["file"].read_bytes())
         except (OSError, UnicodeDecodeError) as error:
             raise CommandError(f"cannot read {options['file']}: {error}") from error
-        except RegisterFileError as error:
-            raise CommandError(f"nothing imported: {error}") from error
+        except DelaktigError as error:
+            said = " ".join([error.message, *problem_messages(error)[:10]])
+            raise CommandError(f"nothing imported: {said}") from error
         count = register_replace(rows=rows)
         self.stdout.write(f"{count} people in the register")

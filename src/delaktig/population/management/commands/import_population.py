@@ -41,6 +41,7 @@ class Command(BaseCommand):
                 filename=path.name,
             )
         except DelaktigError as error:
+            # The catalogue's message, in the language the command runs in.
             raise CommandError(error.message) from error
         self.stdout.write(
             f"Imported {table.counts.count()} rows for {table.year} as table {table.pk}."

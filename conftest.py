@@ -1,3 +1,5 @@
+"""Fixtures for every test: in tests/, and in a module's own app (src/delaktig/<app>/tests/)."""
+
 from typing import Any
 
 import pytest

@@ -1,0 +1,95 @@
+"""What the meeting pages read: the calendar, a meeting's seats, and its question time."""
+
+from datetime import datetime, time, timedelta
+from itertools import groupby
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from delaktig.accounts.types import Visitor
+
+from .models import Meeting, Question, QuestionTimeRules, Registration
+
+
+def upcoming_by_month(*, now: datetime) -> list[tuple[str, list[Meeting]]]:
+    """The published meetings that have not ended, grouped by month (``2026-04``)."""
+    upcoming = (
+        Meeting.objects.public().filter(ends_at__gte=now).select_related("organisation", "body")
+    )
+    return [
+        (month, list(items))
+        for month, items in groupby(
+            upcoming, key=lambda m: timezone.localtime(m.starts_at).strftime("%Y-%m")
+        )
+    ]
+
+
+def recent_minutes(*, count: int = 5) -> "QuerySet[Meeting]":
+    """The published meetings whose minutes came out most recently."""
+    return (
+        Meeting.objects.public()
+        .filter(minutes_published_at__isnull=False)
+        .order_by("-minutes_published_at")[:count]
+    )
+
+
+def registration_is_open(*, meeting: Meeting, now: datetime | None = None) -> bool:
+    """Registration is open, the meeting has not started and, for a meeting in a process, a
+    running phase of its module allows registering."""
+    if not meeting.registration_open or meeting.starts_at <= (now or timezone.now()):
+        return False
+    return meeting.module is None or meeting.module.allows("register")
+
+
+def registration_of(*, meeting: Meeting, viewer: Visitor) -> Registration | None:
+    """The viewer's registration for the meeting (confirmed or waiting), if any."""
+    if not viewer.is_authenticated:
+        return None
+    return (
+        meeting.registrations.exclude(status=Registration.Status.CANCELLED)
+        .filter(user=viewer)
+        .first()
+    )
+
+
+def seats_left(*, meeting: Meeting) -> int | None:
+    """Seats not yet taken; None for a meeting without a limit."""
+    if meeting.capacity is None:
+        return None
+    confirmed = meeting.registrations.filter(status=Registration.Status.CONFIRMED).count()
+    return max(0, meeting.capacity - confirmed)
+
+
+def registrations_for_staff(*, meeting: Meeting) -> "QuerySet[Registration]":
+    """Everyone registered or waiting, with their stated needs, for the organiser."""
+    return meeting.registrations.exclude(status=Registration.Status.CANCELLED).select_related(
+        "user"
+    )
+
+
+def question_rules_for(*, meeting: Meeting) -> QuestionTimeRules:
+    """The organisation's rules for question time; the defaults if it has set none."""
+    rules = QuestionTimeRules.objects.filter(organisation_id=meeting.organisation_id).first()
+    return rules or QuestionTimeRules(organisation_id=meeting.organisation_id)
+
+
+def question_deadline(*, meeting: Meeting) -> datetime:
+    """Questions must be in N whole days before the meeting day (the end of that day)."""
+    rules = question_rules_for(meeting=meeting)
+    meeting_day = timezone.localtime(meeting.starts_at).date()
+    last_day = meeting_day - timedelta(days=rules.deadline_days)
+    return timezone.make_aware(datetime.combine(last_day, time.max))
+
+
+def public_questions(*, meeting: Meeting) -> "QuerySet[Question]":
+    """The questions on the agenda or answered, which everyone may read."""
+    return meeting.questions.filter(
+        status__in=[Question.Status.ACCEPTED, Question.Status.ANSWERED]
+    ).select_related("asker")
+
+
+def questions_of(*, meeting: Meeting, viewer: Visitor) -> "QuerySet[Question]":
+    """The viewer's own questions to the meeting, whatever became of them."""
+    if not viewer.is_authenticated:
+        return Question.objects.none()
+    return meeting.questions.filter(asker=viewer)

@@ -1,0 +1,73 @@
+"""Reads about surveys that pages and services share: the answering phase, a person's
+response, what they have chosen and what is still missing, the texts to translate."""
+
+from datetime import datetime
+
+from delaktig.accounts.types import Visitor
+from delaktig.participation.models import Phase
+
+from .models import Choice, Invitation, Question, Response, Section, Survey
+
+Translatable = Survey | Section | Question | Choice
+
+
+def answering_phase(survey: Survey) -> Phase | None:
+    return (
+        Phase.objects.filter(module_id=survey.module_id, phase_type="answering")
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def can_answer(survey: Survey, at: datetime | None = None) -> bool:
+    """A running phase of the survey's module allows answering (and the process is open)."""
+    return survey.module.allows("answer", at=at)
+
+
+def current_response(
+    *, survey: Survey, viewer: Visitor, invitation: Invitation | None, token: str | None
+) -> Response | None:
+    """The response of ``viewer``: by account, by invitation link or by resume token,
+    whichever the survey's access uses."""
+    responses = Response.objects.filter(survey=survey)
+    if survey.access == Survey.Access.ACCOUNT:
+        if not viewer.is_authenticated:
+            return None
+        return responses.filter(respondent=viewer).first()
+    if survey.access == Survey.Access.INVITATION:
+        return responses.filter(invitation=invitation).first() if invitation else None
+    return responses.filter(resume_token=token).first() if token else None
+
+
+def chosen_choices(response: Response) -> dict[int, set[int]]:
+    """The choices made in ``response``: question id → choice ids."""
+    chosen: dict[int, set[int]] = {}
+    for question_id, choice_id in response.answers.filter(choice__isnull=False).values_list(
+        "question_id", "choice_id"
+    ):
+        chosen.setdefault(question_id, set()).add(choice_id)
+    return chosen
+
+
+def missing_required(response: Response) -> list[Question]:
+    """Required questions, shown to this respondent, that have no answer."""
+    chosen = chosen_choices(response)
+    answered = set(response.answers.values_list("question_id", flat=True))
+    questions = Question.objects.filter(section__survey_id=response.survey_id, required=True)
+    return [
+        q
+        for q in questions.select_related("show_if", "section")
+        if q.pk not in answered and q.is_shown(chosen)
+    ]
+
+
+def translatable_items(survey: Survey) -> list[Translatable]:
+    """The survey and everything in it that has text, in reading order."""
+    items: list[Translatable] = [survey]
+    sections = survey.sections.prefetch_related("questions__choices").order_by("position", "id")
+    for section in sections:
+        items.append(section)
+        for question in section.questions.all():
+            items.append(question)
+            items.extend(question.choices.all())
+    return items
