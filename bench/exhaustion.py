@@ -92,7 +92,7 @@ def _burst(url: str, *, cold: bool) -> dict[str, Any]:
     from django.db import connections
     from django.test import Client
 
-    from delaktig.followup import report_views
+    from delaktig.followup.reports import views as report_views
 
     if cold:
         cache.clear()
@@ -278,7 +278,7 @@ def _input(case: str) -> bytes:
 
 
 def _parser(case: str) -> Callable[[bytes], str]:
-    from delaktig.followup import indicatorfile, planfile
+    from delaktig.followup.imports import indicatorfile, planfile
 
     def plan(data: bytes) -> str:
         try:
@@ -329,7 +329,7 @@ def measure(case: str, path: str) -> None:
     import openpyxl  # noqa: F401
     from tests import zip_bombs
 
-    from delaktig.followup import planfile
+    from delaktig.followup.imports import planfile
 
     planfile.read_plan(zip_bombs.plan_workbook(), "plan.xlsx")
     planfile.read_plan("Område;Aktivitet\nA;B\n".encode(), "plan.csv")

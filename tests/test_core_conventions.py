@@ -178,7 +178,8 @@ def test_the_middleware_renders_the_error_with_its_status_and_a_way_back(
     htmx.user = request.user
     fragment = _respond(htmx, RateLimited())
     assert fragment is not None and fragment.status_code == 429
-    assert fragment.content.decode().startswith('<p class="error" role="alert"')
+    assert fragment.content.decode().startswith('<p class="message message--error" role="alert"')
+    assert fragment["HX-Retarget"] == "#messages"
 
     anonymous = rf.post("/x/", HTTP_REFERER="http://testserver/sida/")
     anonymous.user = AnonymousUser()

@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from delaktig.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from delaktig.core.models import AuditEntry
-from delaktig.followup import actor_services as services
 from delaktig.followup import selectors
+from delaktig.followup.actors import services
 from delaktig.followup.models import (
     Actor,
     ActorActivity,

@@ -9,7 +9,7 @@ from django.db import close_old_connections, connection
 
 from delaktig.core.errors import InvalidTransition
 from delaktig.core.models import AuditEntry
-from delaktig.followup import actor_services as services
+from delaktig.followup.actors import services
 from delaktig.followup.models import Commitment
 from tests.test_followup_actors import make_strategy, official_of, request_join
 

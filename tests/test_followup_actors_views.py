@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from delaktig.followup import actor_services as services
 from delaktig.followup import selectors
+from delaktig.followup.actors import services
 from delaktig.followup.models import (
     Actor,
     ActorActivity,

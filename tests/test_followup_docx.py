@@ -4,6 +4,7 @@ import io
 import zipfile
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import docx
 import pytest
@@ -11,8 +12,7 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.table import Table
 
-from delaktig.followup.docx_report import feedback_text, render_docx
-from delaktig.followup.reporting import (
+from delaktig.followup.reports.content import (
     ActivityLine,
     ActorLine,
     AnnualReport,
@@ -24,6 +24,7 @@ from delaktig.followup.reporting import (
     PlanSection,
     StatusCount,
 )
+from delaktig.followup.reports.word import feedback_text, render_docx
 
 NBSP = "\u00a0"
 LABELS = {
@@ -40,7 +41,7 @@ def counts(**numbers: int) -> tuple[StatusCount, ...]:
 
 
 def activity(code: str, title: str, status: str, **extra: object) -> ActivityLine:
-    fields: dict = {
+    fields: dict[str, Any] = {
         "responsible_unit": "Kansliavdelningen",
         "period": "2024–2025",
         "status_reason": "",

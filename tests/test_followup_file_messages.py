@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from delaktig.followup import indicatorfile, planfile
-from delaktig.followup.messages import (
+from delaktig.followup.imports import indicatorfile, planfile
+from delaktig.followup.imports.messages import (
     MESSAGES,
     file_error_message,
     indicator_error_message,

@@ -15,8 +15,8 @@ import openpyxl
 import pytest
 
 from delaktig.core.errors import ValidationFailed
-from delaktig.followup import indicatorfile
-from delaktig.followup.indicatorfile import (
+from delaktig.followup.imports import indicatorfile
+from delaktig.followup.imports.indicatorfile import (
     ERROR_CODES,
     FILE_ERROR_CODES,
     MAX_REPORTED_ERRORS,
@@ -538,7 +538,7 @@ def test_rows_and_errors_survive_json() -> None:
 
 def test_the_parser_does_not_import_django() -> None:
     code = (
-        "import sys; from delaktig.followup.indicatorfile import read_indicator_values; "
+        "import sys; from delaktig.followup.imports.indicatorfile import read_indicator_values; "
         "assert len(read_indicator_values(b'ar;varde\\n2020;1\\n', 'v.csv').rows) == 1; "
         "bad = [m for m in sys.modules if m == 'django' or m.startswith('django.')]; "
         "assert not bad, bad"

@@ -21,8 +21,8 @@ from django.utils import timezone
 from delaktig.accounts.services import account_delete
 from delaktig.core import ratelimit
 from delaktig.core.errors import Conflict, DelaktigError, RateLimited
-from delaktig.followup import actor_services as services
 from delaktig.followup import selectors
+from delaktig.followup.actors import services
 from delaktig.followup.models import Actor, Commitment
 from tests.factories import UserFactory
 from tests.test_followup_actors import make_strategy, official_of, request_join

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from delaktig.core.errors import ValidationFailed
-from delaktig.followup.planfile import (
+from delaktig.followup.imports.planfile import (
     ACTIVITY_STATUSES,
     ERROR_CODES,
     FILE_ERROR_CODES,
@@ -709,7 +709,7 @@ def test_statuses_are_the_five_codes() -> None:
 
 def test_the_parser_does_not_import_django() -> None:
     code = (
-        "import sys; from delaktig.followup.planfile import read_plan; "
+        "import sys; from delaktig.followup.imports.planfile import read_plan; "
         "plan = read_plan('Område;Aktivitet;SDG\\nA;B;16.7\\n'.encode(), 'p.csv'); "
         "assert plan.rows[0].sdg_targets == ('16.7',), plan; "
         "bad = [m for m in sys.modules if m == 'django' or m.startswith('django.')]; "

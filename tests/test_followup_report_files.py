@@ -13,9 +13,12 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from delaktig.followup import docx_report, report_files, report_views, services
+from delaktig.followup import services
 from delaktig.followup.models import Activity
-from delaktig.followup.reporting import AnnualReport
+from delaktig.followup.reports import files as report_files
+from delaktig.followup.reports import views as report_views
+from delaktig.followup.reports import word
+from delaktig.followup.reports.content import AnnualReport
 from tests.factories import OrganisationFactory, UserFactory, role
 from tests.followup_factories import PlanFactory
 from tests.test_followup_views import ZONE, _report_fixture
@@ -96,7 +99,7 @@ def test_the_file_is_not_rebuilt_the_next_day(
 def test_the_word_file_is_cached_too(client: Client, organisation: Any) -> None:
     strategy, _plan = _report_fixture(organisation)
     url = reverse("followup:report_docx", args=[strategy.slug, 2024])
-    with mock.patch.object(docx_report, "render_docx", wraps=docx_report.render_docx) as render:
+    with mock.patch.object(word, "render_docx", wraps=word.render_docx) as render:
         first = client.get(url)
         second = client.get(url)
     assert render.call_count == 1 and first.content == second.content
@@ -134,7 +137,7 @@ def test_a_request_that_waits_in_vain_gets_503_with_retry_after(
     client: Client, organisation: Any, renders: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     strategy, _plan = _report_fixture(organisation)
-    from delaktig.followup.report import build_report
+    from delaktig.followup.reports.build import build_report
 
     # Another worker is building this very file, and does not finish while we wait.
     key = report_files.report_key(build_report(strategy, 2024), "pdf")

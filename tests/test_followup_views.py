@@ -298,7 +298,7 @@ def _report_fixture(organisation):
 
 @time_machine.travel(datetime(2025, 2, 1, 12, tzinfo=ZONE))
 def test_annual_report_page_counts_the_year(client, organisation):
-    from delaktig.followup.report import build_report
+    from delaktig.followup.reports.build import build_report
 
     strategy, plan = _report_fixture(organisation)
     report = build_report(strategy, 2024)
@@ -371,7 +371,7 @@ def test_annual_report_docx(client, organisation):
 
 @time_machine.travel(datetime(2026, 2, 1, 12, tzinfo=ZONE))
 def test_a_report_on_a_past_year_shows_the_status_then(organisation):
-    from delaktig.followup.report import build_report
+    from delaktig.followup.reports.build import build_report
 
     strategy, _plan = _report_fixture(organisation)
     activity = Activity.objects.get(title="Aktivitet 1.1")

@@ -41,7 +41,7 @@ def _two_camps(n_per_camp: int = 20, seed: int = 0) -> np.ndarray:
     return np.array(rows)
 
 
-def _partition(result) -> set[frozenset]:
+def _partition(result) -> set[frozenset[int | str]]:
     return {frozenset(g) for g in result.groups}
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from delaktig.accounts.services import account_delete, personal_data_export
 from delaktig.core import contributions
-from delaktig.followup.actor_services import commitment_approve
+from delaktig.followup.actors.services import commitment_approve
 from delaktig.followup.models import (
     Actor,
     ActorActivity,

@@ -494,7 +494,7 @@ def translation_data(survey: Survey, blank: Collection[str] = ()) -> dict[str, s
     return data
 
 
-def without_sources(translations: dict) -> dict:
+def without_sources(translations: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     """The translated texts, without the fingerprints of the Swedish they were made from."""
     return {
         language: {k: v for k, v in texts.items() if k != "_source"}

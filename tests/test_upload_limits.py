@@ -21,8 +21,9 @@ from django.utils import translation
 
 from delaktig.core import tables, uploads
 from delaktig.core.errors import ValidationFailed
-from delaktig.followup import actor_services, indicatorfile, planfile
-from delaktig.followup.messages import indicator_error_message, plan_error_message
+from delaktig.followup.actors import services as actor_services
+from delaktig.followup.imports import indicatorfile, planfile
+from delaktig.followup.imports.messages import indicator_error_message, plan_error_message
 from delaktig.followup.models import IndicatorValue, NetworkDocument, PlanImport
 from delaktig.opinionmaps import polisdata
 from delaktig.opinionmaps.models import OpinionMap, Participant, Statement

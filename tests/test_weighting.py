@@ -1,5 +1,7 @@
 """The raking engine against textbook results, a reference implementation and its errors."""
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -86,7 +88,9 @@ def test_base_weights_are_respected() -> None:
         ({"sex": ["k"]}, {"sex": {"k": -1}}, "not negative"),
     ],
 )
-def test_errors_say_what_is_wrong(columns: dict, targets: dict, message: str) -> None:
+def test_errors_say_what_is_wrong(
+    columns: dict[str, Any], targets: dict[str, Any], message: str
+) -> None:
     with pytest.raises(WeightingError, match=message):
         rake(columns, targets)
 
@@ -134,7 +138,9 @@ def test_trimming_caps_extremes_and_keeps_the_total() -> None:
         ),
     ],
 )
-def test_errors_carry_a_stable_code(columns: dict, targets: dict, code: str) -> None:
+def test_errors_carry_a_stable_code(
+    columns: dict[str, Any], targets: dict[str, Any], code: str
+) -> None:
     with pytest.raises(WeightingError) as caught:
         rake(columns, targets)
     assert caught.value.code == code

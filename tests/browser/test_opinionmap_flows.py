@@ -4,6 +4,7 @@ imports a Polis conversation; axe-core on every page of the way."""
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -250,6 +251,27 @@ def test_vote_with_javascript_swaps_the_card_and_moves_focus(page: Page, live_se
         vote = Vote.objects.get(statement=statement, participant__user=resident)
         assert vote.value == -1
     assert page.locator("#vote-card").count() == 1
+
+
+def test_a_vote_refused_by_the_server_says_why_with_javascript(
+    page: Page, live_server: Any
+) -> None:
+    """The phase ends while the card is on screen: the htmx vote gets a 409 from the error
+    middleware, and its message shows in the page's message area, under the production CSP."""
+    base = str(live_server.url)
+    opinion_map, _statements = map_with_groups()
+    resident = UserFactory()
+    login(page, base, resident.email, PASSWORD)
+    page.goto(base + url(opinion_map))
+    opinion_map.module.phases.update(ends_at=timezone.now() - timedelta(minutes=1))
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.locator("#vote-card button[value=agree]").click()
+    assert posted.value.status == 409
+    alert = page.locator("#messages [role=alert]")
+    alert.wait_for()
+    assert "Det går inte att delta just nu" in alert.inner_text()
+    assert alert.get_attribute("data-error-code") == "not_allowed_in_phase"
+    assert not Vote.objects.filter(participant__user=resident).exists()
 
 
 def test_official_sets_up_a_map_and_imports_a_polis_conversation(

@@ -1,5 +1,3 @@
-from typing import TYPE_CHECKING
-
 from django import forms
 from django.http import HttpRequest
 from django.utils import timezone
@@ -8,11 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from delaktig.organisations.models import Municipality
 
 from .models import DemographicProfile, User
-
-if TYPE_CHECKING:  # ModelForm is generic only to the type checker
-    DisplayNameFormBase = forms.ModelForm[User]
-else:
-    DisplayNameFormBase = forms.ModelForm
 
 
 class SignupExtraForm(forms.Form):
@@ -30,7 +23,7 @@ class SignupExtraForm(forms.Form):
         user.save(update_fields=["display_name"])
 
 
-class DisplayNameForm(DisplayNameFormBase):
+class DisplayNameForm(forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["display_name"]

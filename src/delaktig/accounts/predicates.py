@@ -16,6 +16,8 @@ from typing import Any
 import rules
 from rules.predicates import Predicate
 
+from delaktig.core.errors import NotAllowedInPhase, require_perm
+
 from . import roles
 
 
@@ -78,3 +80,20 @@ def phase_allows(action: str) -> Predicate:
 def outside_process(user: Any, obj: Any = None) -> bool:
     """The object belongs to no participation module (a meeting of a council, for one)."""
     return obj is not None and getattr(obj, "module_id", None) is None
+
+
+def require_phase(obj: Any, action: str) -> None:
+    """Raise :class:`NotAllowedInPhase` unless a running phase of ``obj``'s module allows
+    ``action``. An object outside any process is not held to a phase."""
+    module = _module_of(obj)
+    if module is not None and not module.allows(action):
+        raise NotAllowedInPhase()
+
+
+def require_perm_in_phase(actor: Any, perm: str, obj: Any, *, action: str) -> None:
+    """:func:`~delaktig.core.errors.require_perm` for a phase action, saying which part is
+    missing: no phase that allows ``action`` is running (409, "not now"), or the person may not
+    (403). The permission itself includes ``phase_allows(action)``; this only picks the error.
+    """
+    require_phase(obj, action)
+    require_perm(actor, perm, obj)

@@ -2,6 +2,8 @@
 
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
+
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
@@ -66,3 +68,12 @@ def official_organisations(user: Visitor | None) -> "QuerySet[Organisation]":
     if is_administrator(user):
         return Organisation.objects.all()
     return Organisation.objects.filter(pk__in=staff_organisation_ids(user, ("official",)))
+
+
+def official_organisations_or_403(user: Visitor | None) -> "QuerySet[Organisation]":
+    """:func:`official_organisations`, refusing (403) a person who is an official nowhere: the
+    first step of a staff page that works on the organisations the person acts for."""
+    organisations = official_organisations(user)
+    if not organisations.exists():
+        raise PermissionDenied
+    return organisations

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
-from delaktig.accounts.roles import official_organisations
+from delaktig.accounts.roles import official_organisations, official_organisations_or_403
 from delaktig.accounts.types import User
 from delaktig.core.forms import form_errors, form_status
 from delaktig.core.params import id_param
@@ -101,9 +101,7 @@ def _prefill(
 
 @staff_required
 def assessment_create(request: HttpRequest) -> HttpResponse:
-    organisations = official_organisations(request.user).order_by("name")
-    if not organisations.exists():
-        raise PermissionDenied
+    organisations = official_organisations_or_403(request.user).order_by("name")
     processes = (
         Process.objects.filter(organisation__in=organisations)
         .select_related("organisation")

@@ -10,9 +10,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.identity.eidpresets import DEFAULT_PRESET, PRESETS
+
+# Django's generic classes (ModelForm, ModelAdmin, Feed, ...) are generic only in django-stubs;
+# this gives them a run-time ``__class_getitem__`` so that ``forms.ModelForm[Proposal]`` can be
+# written as a base class. Every settings module (production, test, bench) imports this one.
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 BASE_DIR = Path(__file__).resolve().parents[3]
@@ -399,7 +405,7 @@ DELAKTIG_MAX_OPEN_DRAFTS = 10
 # Groups smaller than this are never shown in statistics about people.
 DELAKTIG_MIN_GROUP_SIZE = 5
 # The annual report's PDF and Word files are built once for each content of the report and
-# kept in the default cache (followup/report_files.py). Off only to measure what that saves.
+# kept in the default cache (followup/reports/files.py). Off only to measure what that saves.
 DELAKTIG_REPORT_FILE_CACHE = env_bool("DELAKTIG_REPORT_FILE_CACHE", True)
 
 LOGGING = {

@@ -4,7 +4,7 @@ from .models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     list_display = ["created", "actor", "action", "target_repr"]
     list_filter = ["action"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]

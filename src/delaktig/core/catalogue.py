@@ -38,6 +38,26 @@ class Message:
 
 Entry = str | Promise | Message
 
+
+class ShownParams(dict[str, object]):
+    """Parameters ready to fill a template: a name the error did not give shows as empty
+    rather than failing the message."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def shown_params(params: Mapping[str, Any]) -> ShownParams:
+    """``params`` as a :class:`Message`'s text shows them: a list or tuple joined with ", ",
+    a missing name empty. A renderer adds its own labels to the result before filling in."""
+    return ShownParams(
+        {
+            name: ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
+            for name, value in params.items()
+        }
+    )
+
+
 CORE_MESSAGES: Mapping[str, Entry] = {
     "error": _("Något gick fel."),
     "permission_denied": _("Du har inte behörighet att göra det här."),

@@ -17,9 +17,12 @@ them by name. ``tests/test_contributions.py`` fails when a model that points at 
 or is declared to hold personal data, is covered by no export or no erasure.
 """
 
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from django.utils.functional import Promise
@@ -112,6 +115,17 @@ class DemoContext:
     region: Any
     official: Any
     residents: list[Any]
+
+
+def demo_content(
+    module_file: str, name: str = "demo_data.toml", *, decimals: bool = False
+) -> dict[str, Any]:
+    """An app's demo content: the TOML file ``name`` next to ``module_file`` (pass
+    ``__file__``). Demo content is data, not code. With ``decimals``, numbers with a decimal
+    point are read as ``Decimal`` (amounts that must stay exact), else as ``float``."""
+    path = Path(module_file).resolve().with_name(name)
+    text = path.read_text(encoding="utf-8")
+    return tomllib.loads(text, parse_float=Decimal) if decimals else tomllib.loads(text)
 
 
 @dataclass(frozen=True)

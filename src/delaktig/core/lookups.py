@@ -14,8 +14,10 @@ from django.db.models import IntegerField
 from django.db.models.lookups import In
 
 
+# ``In[Any]``: django-stubs' plugin reads the type argument as the type a filter's value must
+# have; ``Any`` leaves ``pk__in=`` taking lists, sets and querysets, as Django's own ``In`` does.
 @IntegerField.register_lookup
-class IntegerFieldIn(In):
+class IntegerFieldIn(In[Any]):
     def process_rhs(self, compiler: Any, connection: Any) -> Any:
         if self.rhs_is_direct_value():
             low, high = connection.ops.integer_field_range(

@@ -134,10 +134,14 @@ class DelaktigErrorMiddleware:
             exception.status,
         )
         context = {"error": exception, "message": exception.message, "back_url": _back_url(request)}
-        template = (
-            "core/error_fragment.html" if request.headers.get("HX-Request") else ("core/error.html")
-        )
-        return render(request, template, context, status=exception.status)
+        if request.headers.get("HX-Request"):
+            # The message alone, into the page's message area (static/js/delaktig.js lets
+            # htmx swap this 4xx in).
+            response = render(request, "core/error_fragment.html", context, status=exception.status)
+            response["HX-Retarget"] = "#messages"
+            response["HX-Reswap"] = "innerHTML"
+            return response
+        return render(request, "core/error.html", context, status=exception.status)
 
 
 def _escaped_params(error: DelaktigError) -> str:

@@ -3,12 +3,14 @@
 Items carry an integer ``position``. A move locks the siblings, numbers them ``1..n`` in their
 current order (so the numbers shown, "2.3", stay contiguous even after deletions), swaps the item
 with its neighbour and saves only the positions that changed. Call it inside the service's
-``transaction.atomic()``, after the permission check.
+``transaction.atomic()``, after the permission check. A new item goes last, at
+:func:`next_position`.
 """
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import models
+from django.db.models import Max
 
 M = TypeVar("M", bound=models.Model)
 
@@ -32,3 +34,11 @@ def move_in_order(siblings: "models.QuerySet[M]", item: M, direction: int) -> li
     if changed:
         type(item)._default_manager.bulk_update(changed, ["position"])
     return ordered
+
+
+def next_position(
+    siblings: "models.QuerySet[Any] | models.Manager[Any]", field: str = "position"
+) -> int:
+    """One more than the highest ``field`` among ``siblings``, 1 when there are none: where a new
+    item goes last. Hold the lock that guards the numbering (the parent's row) while adding."""
+    return int(siblings.aggregate(top=Max(field))["top"] or 0) + 1

@@ -3,8 +3,8 @@
 No Django here (the parsers that use it are pure, and tested without Django). An importer
 passes the bytes in and gets a :class:`Table` back, or a :class:`TableError` with a ``code``
 from :data:`TABLE_ERROR_CODES` and its ``params``; it raises that again as its own error
-(``followup.planfile``, ``followup.indicatorfile``, the CSV path of ``population.scb``), whose
-message says what that importer accepts.
+(``followup.imports.planfile``, ``followup.imports.indicatorfile``, the CSV path of
+``population.scb``), whose message says what that importer accepts.
 
 Bytes to text (:func:`decode_text`)
     What the file is, judged from its first bytes and never from its name (a ZIP, an old

@@ -1,4 +1,6 @@
-"""Demo councils: the pensioners' council and the Sami consultation, with a referral."""
+"""Demo councils: the pensioners' council and the Sami consultation, with a referral.
+
+The content is in ``demo_data.toml`` next to this module."""
 
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -6,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from delaktig.accounts.types import User
+from delaktig.core.contributions import demo_content
 from delaktig.meetings.models import Meeting
 from delaktig.organisations.models import Organisation
 from delaktig.participation.models import Phase, ProcessModule
@@ -14,118 +17,103 @@ from . import services
 from .models import CompensationModel, Council, Membership, Referral, ReferralResponse
 
 
+def _content() -> dict[str, Any]:
+    return demo_content(__file__)
+
+
 def load(region: Organisation, official: User, residents: list[User]) -> None:
+    content = _content()
     today = timezone.localdate()
     term = {"term_start": date(today.year - 1, 1, 1), "term_end": date(today.year + 2, 12, 31)}
-    pensioners = _pensioners_council(region, official, residents, term)
-    _compensation_model(region)
-    sami = _sami_council(region, official, residents, term)
-    _council_meeting(region, pensioners, today)
-    referral = _referral(region, official, [pensioners, sami], today)
-    _answers(referral, pensioners, residents)
+    pensioners = _council(region, official, residents, term, content["pensioners"])
+    _compensation_model(region, content["compensation"])
+    sami = _council(region, official, residents, term, content["sami"])
+    _council_meeting(region, pensioners, today, content["meeting"])
+    referral = _referral(region, official, [pensioners, sami], today, content["referral"])
+    _answers(referral, pensioners, residents, content["referral"]["answers"])
 
 
-def _pensioners_council(
-    region: Organisation, official: User, residents: list[User], term: dict[str, Any]
+def _council(
+    region: Organisation,
+    official: User,
+    residents: list[User],
+    term: dict[str, Any],
+    spec: dict[str, Any],
 ) -> Council:
-    pensioners = Council.objects.create(
+    """The council with its members for ``term``, the official as its secretary."""
+    council = Council.objects.create(
         organisation=region,
-        kind=Council.Kind.PENSIONERS,
-        name="Regionala pensionärsrådet",
-        slug="pensionarsradet",
+        kind=Council.Kind(spec["kind"]),
+        name=spec["name"],
+        slug=spec["slug"],
         secretary=official,
-        mandate="Rådet är ett organ för samråd mellan regionen och pensionärsorganisationerna. "
-        "Rådet yttrar sig över frågor som rör äldres hälsa, vård och kollektivtrafik.",
+        mandate=spec["mandate"],
     )
-    Membership.objects.create(
-        council=pensioners,
-        user=residents[9],
-        name="Inga L.",
-        nominated_by="PRO Jämtlands län",
-        role=Membership.Role.CHAIR,
-        **term,
-    )
-    Membership.objects.create(
-        council=pensioners,
-        user=residents[10],
-        name="Lars O.",
-        nominated_by="SPF Seniorerna",
-        **term,
-    )
-    Membership.objects.create(
-        council=pensioners, name="Aino K.", nominated_by="SKPF Pensionärerna", **term
-    )
-    return pensioners
+    for member in spec["members"]:
+        extra: dict[str, Any] = {}
+        if "user" in member:
+            extra["user"] = residents[member["user"]]
+        if "role" in member:
+            extra["role"] = Membership.Role(member["role"])
+        Membership.objects.create(
+            council=council,
+            name=member["name"],
+            nominated_by=member["nominated_by"],
+            **extra,
+            **term,
+        )
+    return council
 
 
-def _compensation_model(region: Organisation) -> None:
+def _compensation_model(region: Organisation, spec: dict[str, Any]) -> None:
     CompensationModel.objects.create(
         organisation=region,
-        fee_basis=CompensationModel.FeeBasis.HALF_DAY,
-        fee=600,
-        lost_earnings_cap_per_half_day=900,
-        travel_basis=CompensationModel.TravelBasis.DISTANCE,
-        travel_per_km=2.5,
+        fee_basis=CompensationModel.FeeBasis(spec["fee_basis"]),
+        fee=spec["fee"],
+        lost_earnings_cap_per_half_day=spec["lost_earnings_cap_per_half_day"],
+        travel_basis=CompensationModel.TravelBasis(spec["travel_basis"]),
+        travel_per_km=spec["travel_per_km"],
     )
 
 
-def _sami_council(
-    region: Organisation, official: User, residents: list[User], term: dict[str, Any]
-) -> Council:
-    sami = Council.objects.create(
-        organisation=region,
-        kind=Council.Kind.SAMI,
-        name="Samiska samrådet",
-        slug="samiska-samradet",
-        secretary=official,
-        mandate="Samråd med samiska företrädare i frågor som rör samer, enligt lagen "
-        "(2009:724) om nationella minoriteter och minoritetsspråk.",
+def _council_meeting(
+    region: Organisation, pensioners: Council, today: date, spec: dict[str, Any]
+) -> None:
+    start = timezone.make_aware(
+        datetime.combine(today + timedelta(days=spec["in_days"]), time(spec["starts_hour"]))
     )
-    Membership.objects.create(
-        council=sami,
-        user=residents[11],
-        name="Ante S.",
-        nominated_by="Gaaltije",
-        role=Membership.Role.CHAIR,
-        **term,
-    )
-    return sami
-
-
-def _council_meeting(region: Organisation, pensioners: Council, today: date) -> None:
-    start = timezone.make_aware(datetime.combine(today + timedelta(days=14), time(13)))
     Meeting.objects.create(
         organisation=region,
         council=pensioners,
         kind=Meeting.Kind.COUNCIL,
-        title="Pensionärsrådets möte",
+        title=spec["title"],
         starts_at=start,
-        ends_at=start + timedelta(hours=3),
-        mode=Meeting.Mode.HYBRID,
-        location="Regionens hus, Östersund",
-        remote_link="https://mote.demo.delaktig.se/pensionarsradet",
-        accessibility_info="Hörslinga. Hiss till våning 2.",
+        ends_at=start + timedelta(hours=spec["hours"]),
+        mode=Meeting.Mode(spec["mode"]),
+        location=spec["location"],
+        remote_link=spec["remote_link"],
+        accessibility_info=spec["accessibility_info"],
     )
 
 
-def _referral_module(official: User, deadline: date) -> ProcessModule:
-    """The referral as part of the dialogue on principles, answerable until its deadline."""
+def _referral_module(official: User, deadline: date, spec: dict[str, Any]) -> ProcessModule:
+    """The referral as part of a process, answerable until its deadline."""
     from delaktig.participation import services as participation_services
     from delaktig.participation.models import Process
 
-    process = Process.objects.get(slug="principer-for-medborgardialog")
+    process = Process.objects.get(slug=spec["process"])
     module = participation_services.module_add(
         actor=official,
         process=process,
         kind="referral",
-        title="Remiss till råden",
-        description="Pensionärsrådet och Samiska samrådet tillfrågas om principerna.",
+        title=spec["title"],
+        description=spec["description"],
     )
     Phase.objects.create(
         process=process,
         module=module,
         phase_type="referral",
-        name="Remisstid",
+        name=spec["phase_name"],
         starts_at=timezone.now() - timedelta(days=1),
         ends_at=timezone.make_aware(datetime.combine(deadline + timedelta(days=1), time(0))),
     )
@@ -133,35 +121,33 @@ def _referral_module(official: User, deadline: date) -> ProcessModule:
 
 
 def _referral(
-    region: Organisation, official: User, councils: list[Council], today: date
+    region: Organisation,
+    official: User,
+    councils: list[Council],
+    today: date,
+    spec: dict[str, Any],
 ) -> Referral:
-    deadline = today + timedelta(days=21)
+    deadline = today + timedelta(days=spec["days"])
     return services.referral_create(
         actor=official,
         organisation=region,
-        title="Principer för medborgardialog",
-        question="Vad behöver äldre för att kunna delta i regionens dialoger?",
-        body="Regionen ser över sina principer för medborgardialog. Vi vill höra rådets syn "
-        "innan förslaget går till regionstyrelsen.",
+        title=spec["title"],
+        question=spec["question"],
+        body=spec["body"],
         deadline=deadline,
         councils=councils,
-        module=_referral_module(official, deadline),
+        module=_referral_module(official, deadline, spec["module"]),
     )
 
 
-def _answers(referral: Referral, pensioners: Council, residents: list[User]) -> None:
-    services.referral_answer(
-        actor=residents[9],
-        referral=referral,
-        council=pensioners,
-        kind=ReferralResponse.Kind.JOINT,
-        text="Erbjud alltid ett sätt att delta utan dator, och ersätt resor för dem som bor "
-        "långt från Östersund.",
-    )
-    services.referral_answer(
-        actor=residents[10],
-        referral=referral,
-        council=pensioners,
-        kind=ReferralResponse.Kind.INDIVIDUAL,
-        text="Skicka material i god tid, gärna på papper.",
-    )
+def _answers(
+    referral: Referral, council: Council, residents: list[User], specs: list[dict[str, Any]]
+) -> None:
+    for spec in specs:
+        services.referral_answer(
+            actor=residents[spec["author"]],
+            referral=referral,
+            council=council,
+            kind=ReferralResponse.Kind(spec["kind"]),
+            text=spec["text"],
+        )

@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,13 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from delaktig.participation.models import ProcessModule
 
 from .models import CompensationModel, Council, Membership, ReferralResponse
-
-if TYPE_CHECKING:  # ModelForm is generic only to the type checker
-    CompensationModelFormBase = forms.ModelForm[CompensationModel]
-    CouncilFormBase = forms.ModelForm[Council]
-    MembershipFormBase = forms.ModelForm[Membership]
-else:
-    CompensationModelFormBase = CouncilFormBase = MembershipFormBase = forms.ModelForm
 
 
 class ReferralForm(forms.Form):
@@ -93,7 +86,7 @@ class AttendanceForm(forms.Form):
     )
 
 
-class CompensationModelForm(CompensationModelFormBase):
+class CompensationModelForm(forms.ModelForm[CompensationModel]):
     class Meta:
         model = CompensationModel
         fields = [
@@ -106,7 +99,7 @@ class CompensationModelForm(CompensationModelFormBase):
         widgets = {"fee_basis": forms.RadioSelect, "travel_basis": forms.RadioSelect}
 
 
-class CouncilForm(CouncilFormBase):
+class CouncilForm(forms.ModelForm[Council]):
     class Meta:
         model = Council
         fields = ["organisation", "kind", "minority", "name", "slug", "mandate", "secretary"]
@@ -131,7 +124,7 @@ class CouncilForm(CouncilFormBase):
         return data
 
 
-class MembershipForm(MembershipFormBase):
+class MembershipForm(forms.ModelForm[Membership]):
     email = forms.EmailField(
         label=_("E-postadress till ledamotens konto"),
         required=False,

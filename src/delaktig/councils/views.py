@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delaktig.accounts.decorators import staff_required
-from delaktig.accounts.roles import official_organisations
+from delaktig.accounts.roles import official_organisations_or_403
 from delaktig.accounts.types import User
 from delaktig.core import exports
 from delaktig.core.forms import form_errors, form_status
@@ -113,9 +113,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def referrals_dashboard(request: HttpRequest) -> HttpResponse:
-    organisations = official_organisations(request.user)
-    if not organisations.exists():
-        raise PermissionDenied
+    organisations = official_organisations_or_403(request.user)
     councils = Council.objects.filter(organisation__in=organisations)
     form = ReferralForm(request.POST or None, councils=councils)
     if request.method == "POST" and form.is_valid():
@@ -311,11 +309,9 @@ def _add_member(request: HttpRequest, council: Council, form: MembershipForm) ->
 @staff_required
 def council_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     council = get_object_or_404(Council, slug=slug) if slug else None
-    organisations = official_organisations(request.user)
     if council and not request.user.has_perm("councils.change_council", council):
         raise PermissionDenied
-    if not organisations.exists():
-        raise PermissionDenied
+    organisations = official_organisations_or_403(request.user)
     action = request.POST.get("action")
     form = CouncilForm(
         request.POST if action == "council" else None,

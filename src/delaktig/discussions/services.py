@@ -6,9 +6,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from delaktig.accounts.predicates import require_perm_in_phase
 from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
-from delaktig.core.errors import NotAllowedInPhase, RateLimited, ValidationFailed, require_perm
+from delaktig.core.errors import RateLimited, ValidationFailed, require_perm
 from delaktig.participation.models import ProcessModule
 
 from .models import Comment, CommentReport
@@ -18,10 +19,7 @@ def comment_create(
     *, actor: User, module: ProcessModule, body: str, parent: Comment | None = None
 ) -> Comment:
     """A comment, or a reply to one, while a running phase of the module allows commenting."""
-    if not module.allows("comment"):
-        # Say why, rather than "not allowed": no phase that allows commenting is running.
-        raise NotAllowedInPhase()
-    require_perm(actor, "discussions.add_comment", module)
+    require_perm_in_phase(actor, "discussions.add_comment", module, action="comment")
     body = body.strip()
     if not body:
         raise ValidationFailed("discussions.empty_comment", field="body")

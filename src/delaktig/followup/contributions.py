@@ -24,7 +24,8 @@ from delaktig.core.contributions import (
     staff_records,
 )
 
-from . import demo, errors, messages
+from . import demo, errors
+from .imports import messages
 from .models import ActorActivity, Commitment, NetworkDocument, NetworkMember, PlanImport
 
 

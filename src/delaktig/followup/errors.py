@@ -1,6 +1,6 @@
 """The messages for the followup app's error codes (see :mod:`delaktig.core.catalogue`).
 
-The plan and indicator file parsers' own codes are in ``messages.py``.
+The plan and indicator file parsers' own codes are in ``imports/messages.py``.
 """
 
 from django.utils.functional import Promise

@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -18,23 +18,10 @@ from .models import (
 )
 from .status import NEEDS_REASON, ActivityStatus
 
-if TYPE_CHECKING:  # the form classes are generic only to the type checker
-    SdgTargetFieldBase = forms.ModelMultipleChoiceField[SdgTarget]
-    StrategyFormBase = forms.ModelForm[Strategy]
-    GoalFormBase = forms.ModelForm[Goal]
-    PlanFormBase = forms.ModelForm[ActionPlan]
-    AreaFormBase = forms.ModelForm[FocusArea]
-    ActivityFormBase = forms.ModelForm[Activity]
-    IndicatorFormBase = forms.ModelForm[Indicator]
-else:
-    SdgTargetFieldBase = forms.ModelMultipleChoiceField
-    StrategyFormBase = GoalFormBase = PlanFormBase = AreaFormBase = forms.ModelForm
-    ActivityFormBase = IndicatorFormBase = forms.ModelForm
-
 MAX_UPLOAD = 10 * 1024 * 1024
 
 
-class SdgTargetField(SdgTargetFieldBase):
+class SdgTargetField(forms.ModelMultipleChoiceField[SdgTarget]):
     """Agenda 2030 targets typed as codes ("16.7, 5.5"), which is how plans write them."""
 
     widget = forms.TextInput
@@ -90,7 +77,7 @@ def _check_reserved(slug: str, reserved: frozenset[str]) -> str:
     return slug
 
 
-class StrategyForm(StrategyFormBase):
+class StrategyForm(forms.ModelForm[Strategy]):
     organisation: Any = forms.ModelChoiceField(queryset=None, label=_("Ägare"), required=False)
 
     class Meta:
@@ -146,7 +133,7 @@ class StrategyForm(StrategyFormBase):
         return data
 
 
-class GoalForm(GoalFormBase):
+class GoalForm(forms.ModelForm[Goal]):
     sdg_targets = SdgTargetField(label=_("Agenda 2030-delmål"))
 
     class Meta:
@@ -158,7 +145,7 @@ class GoalForm(GoalFormBase):
         }
 
 
-class PlanForm(PlanFormBase):
+class PlanForm(forms.ModelForm[ActionPlan]):
     class Meta:
         model = ActionPlan
         fields = [
@@ -203,7 +190,7 @@ class PlanForm(PlanFormBase):
         return data
 
 
-class AreaForm(AreaFormBase):
+class AreaForm(forms.ModelForm[FocusArea]):
     class Meta:
         model = FocusArea
         fields = ["title", "description", "goals"]
@@ -227,7 +214,7 @@ class AreaForm(AreaFormBase):
         return title
 
 
-class ActivityForm(ActivityFormBase):
+class ActivityForm(forms.ModelForm[Activity]):
     sdg_targets = SdgTargetField(label=_("Agenda 2030-delmål"))
 
     class Meta:
@@ -317,7 +304,7 @@ class ProgressForm(forms.Form):
         return data
 
 
-class IndicatorForm(IndicatorFormBase):
+class IndicatorForm(forms.ModelForm[Indicator]):
     class Meta:
         model = Indicator
         fields = [

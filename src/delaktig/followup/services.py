@@ -3,7 +3,7 @@
 Every service checks ``followup.change_strategy`` on the thing's organisation, writes inside a
 transaction and leaves an audit entry. Each kind of thing has a ``<noun>_create`` that takes
 its parent and a ``<noun>_update`` that takes the thing, both with every field named. Joining
-and networks are in ``actor_services``.
+and networks are in ``actors.services``.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -14,13 +14,12 @@ from typing import Any
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import Conflict, ValidationFailed, require_perm
-from delaktig.core.ordering import move_in_order
+from delaktig.core.ordering import move_in_order, next_position
 from delaktig.organisations.models import Body, Municipality, Organisation
 from delaktig.participation.models import Perspective, Process, SdgTarget
 
@@ -88,10 +87,6 @@ def _check_years(start: int | None, end: int | None) -> None:
 
 def _organisation_of(item: Deletable) -> Organisation | None:
     return Organisation.objects.filter(pk=item.organisation_id).first()
-
-
-def _next_position(queryset: "models.QuerySet[Any] | models.Manager[Any]") -> int:
-    return int(queryset.aggregate(top=Max("position"))["top"] or 0) + 1
 
 
 # --- Strategies ---
@@ -189,7 +184,7 @@ def goal_create(
     """A new goal, numbered last among the strategy's goals."""
     require_perm(actor, PERM, strategy)
     with transaction.atomic():
-        goal = Goal(strategy=strategy, position=_next_position(strategy.goals))
+        goal = Goal(strategy=strategy, position=next_position(strategy.goals))
         _set_goal(goal, number=number, title=title, description=description)
         many = {"gender_equality_goals": gender_equality_goals, "sdg_targets": sdg_targets}
         _save(goal, many, unique_field="number")
@@ -298,7 +293,7 @@ def area_create(
     require_perm(actor, PERM, plan)
     _check_goals(plan.strategy, goals)
     with transaction.atomic():
-        area = FocusArea(plan=plan, position=_next_position(plan.areas))
+        area = FocusArea(plan=plan, position=next_position(plan.areas))
         area.title, area.description = title, description
         _save(area, {"goals": goals}, unique_field="title")
         _log(actor, "followup.area_save", area, plan.strategy.organisation)
@@ -350,7 +345,7 @@ def activity_create(
     _check_goals(strategy, goals)
     _check_years(start_year, end_year)
     with transaction.atomic():
-        activity = Activity(area=area, position=_next_position(area.activities))
+        activity = Activity(area=area, position=next_position(area.activities))
         activity.title, activity.description = title, description
         activity.responsible_unit = responsible_unit
         activity.contact_name, activity.contact_email = contact_name, contact_email
@@ -395,7 +390,7 @@ def activity_update(
     with transaction.atomic():
         if Activity.objects.values_list("area_id", flat=True).get(pk=activity.pk) != area.pk:
             activity.area = area
-            activity.position = _next_position(area.activities)
+            activity.position = next_position(area.activities)
         activity.title, activity.description = title, description
         activity.responsible_unit = responsible_unit
         activity.contact_name, activity.contact_email = contact_name, contact_email
@@ -582,7 +577,7 @@ def indicator_create(
     require_perm(actor, PERM, strategy)
     _check_goal(strategy, goal)
     with transaction.atomic():
-        indicator = Indicator(strategy=strategy, position=_next_position(strategy.indicators))
+        indicator = Indicator(strategy=strategy, position=next_position(strategy.indicators))
         _set_indicator(
             indicator,
             name=name,
@@ -778,7 +773,7 @@ def indicator_values_import(
 
     Rows of other Kolada KPIs than the indicator's are left out; a file with none of the
     indicator's rows is refused. Returns the number of values written."""
-    from . import indicatorfile
+    from .imports import indicatorfile
 
     require_perm(actor, PERM, indicator)
     # An IndicatorFileError (a ValidationFailed) says what is wrong, row by row.
@@ -809,7 +804,7 @@ def indicator_values_import(
 
 def _existing_activities(plan: ActionPlan) -> set[tuple[str, str]]:
     """(area, title) of the plan's activities, folded as the plan file's rows are."""
-    from . import planfile
+    from .imports import planfile
 
     return {
         (planfile.fold(area), planfile.fold(title))
@@ -824,7 +819,7 @@ def plan_import_read(*, actor: User, plan: ActionPlan, data: bytes, filename: st
 
     Rows the parser cannot read and rows naming goals the strategy does not have are reported
     with their row number and left out; nothing is written to the plan yet."""
-    from . import planfile
+    from .imports import planfile
 
     require_perm(actor, PERM, plan.strategy)
     parsed = planfile.read_plan(data, filename)  # a PlanFileError is a ValidationFailed
@@ -865,7 +860,7 @@ class _PlanLinks:
     """What a plan file's rows name, looked up once: goals, targets, perspectives, areas."""
 
     def __init__(self, plan: ActionPlan) -> None:
-        from . import planfile
+        from .imports import planfile
 
         self.plan = plan
         self.goals = {goal.number: goal for goal in plan.strategy.goals.all()}
@@ -879,7 +874,7 @@ class _PlanLinks:
         area = self.areas.get(key)
         if area is None:
             area = FocusArea.objects.create(
-                plan=self.plan, title=title, position=_next_position(self.plan.areas)
+                plan=self.plan, title=title, position=next_position(self.plan.areas)
             )
             self.areas[key] = area
         return area
@@ -887,7 +882,7 @@ class _PlanLinks:
     def create_activity(self, area: FocusArea, row: Any) -> Activity:
         activity = Activity.objects.create(
             area=area,
-            position=_next_position(area.activities),
+            position=next_position(area.activities),
             title=row.title,
             description=row.description,
             responsible_unit=row.responsible_unit,
@@ -911,7 +906,7 @@ class _PlanLinks:
 
 def plan_import_apply(*, actor: User, plan_import: PlanImport) -> int:
     """Create the areas and activities of a read plan file. Applying twice adds nothing."""
-    from . import planfile
+    from .imports import planfile
 
     plan = plan_import.plan
     require_perm(actor, PERM, plan.strategy)

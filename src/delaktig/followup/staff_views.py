@@ -4,7 +4,6 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Model, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
-from delaktig.accounts.roles import official_organisations
+from delaktig.accounts.roles import official_organisations, official_organisations_or_403
 from delaktig.accounts.types import User
 from delaktig.core.errors import require_perm
 from delaktig.core.forms import form_errors, form_status
@@ -84,9 +83,7 @@ def _fields(form: Any, skip: tuple[str, ...] = ()) -> dict[str, Any]:
 
 @staff_required
 def strategy_list(request: HttpRequest) -> HttpResponse:
-    organisations = official_organisations(request.user)
-    if not organisations.exists():
-        raise PermissionDenied
+    organisations = official_organisations_or_403(request.user)
     strategies = (
         Strategy.objects.filter(organisation__in=organisations)
         .select_related("organisation")
@@ -98,9 +95,7 @@ def strategy_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def strategy_create(request: HttpRequest) -> HttpResponse:
-    organisations = official_organisations(request.user)
-    if not organisations.exists():
-        raise PermissionDenied
+    organisations = official_organisations_or_403(request.user)
     form = StrategyForm(request.POST or None, organisations=organisations)
     return _form_page(
         request,
@@ -370,7 +365,7 @@ def plan_import_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
     """What was read from the file, and the rows that could not be: confirm to import."""
-    from .messages import plan_error_message
+    from .imports.messages import plan_error_message
 
     plan_import = get_object_or_404(
         PlanImport.objects.select_related("plan__strategy__organisation"), pk=pk
@@ -387,7 +382,7 @@ def plan_import(request: HttpRequest, pk: int) -> HttpResponse:
             % {"count": created, "plan": plan.title},
         )
         return redirect("followup_staff:plan", pk=plan.pk)
-    from . import planfile
+    from .imports import planfile
 
     rows = [planfile.PlanRow.from_dict(item) for item in plan_import.rows]
     status_labels = dict(ActivityStatus.choices)

@@ -1,13 +1,11 @@
 from django.urls import path
 
-from . import report_views, views
+from . import views
+from .actors.urls import public_patterns
+from .reports import views as report_views
 
 app_name = "followup"
 
-try:
-    from .actor_urls import public_patterns
-except ImportError:  # pragma: no cover - while joining is being built
-    public_patterns = []
 
 # Joining and networks first: "natverk/" must not be read as a strategy's address.
 urlpatterns = [

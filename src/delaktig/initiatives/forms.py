@@ -1,18 +1,10 @@
-from typing import TYPE_CHECKING
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Initiative, SignatureList
 
-if TYPE_CHECKING:  # ModelForm is generic only to the type checker
-    InitiativeFormBase = forms.ModelForm[Initiative]
-    SignatureListFormBase = forms.ModelForm[SignatureList]
-else:
-    InitiativeFormBase = SignatureListFormBase = forms.ModelForm
 
-
-class InitiativeForm(InitiativeFormBase):
+class InitiativeForm(forms.ModelForm[Initiative]):
     class Meta:
         model = Initiative
         fields = [
@@ -30,7 +22,7 @@ class InitiativeForm(InitiativeFormBase):
         }
 
 
-class SignatureListForm(SignatureListFormBase):
+class SignatureListForm(forms.ModelForm[SignatureList]):
     class Meta:
         model = SignatureList
         fields = ["kind", "label", "received_on"]

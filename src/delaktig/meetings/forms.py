@@ -7,25 +7,19 @@ from delaktig.core.forms import https_urls
 
 from .models import AgendaItem, Meeting, Registration
 
-if TYPE_CHECKING:  # ModelForm is generic only to the type checker
+if TYPE_CHECKING:
     from django.db.models import QuerySet
 
     from delaktig.organisations.models import Organisation
 
-    RegistrationFormBase = forms.ModelForm[Registration]
-    MeetingFormBase = forms.ModelForm[Meeting]
-    AgendaItemFormBase = forms.ModelForm[AgendaItem]
-else:
-    RegistrationFormBase = MeetingFormBase = AgendaItemFormBase = forms.ModelForm
 
-
-class RegistrationForm(RegistrationFormBase):
+class RegistrationForm(forms.ModelForm[Registration]):
     class Meta:
         model = Registration
         fields = ["interpreter", "hearing_loop", "diet", "other_needs"]
 
 
-class MeetingForm(MeetingFormBase):
+class MeetingForm(forms.ModelForm[Meeting]):
     class Meta:
         formfield_callback = https_urls
         model = Meeting
@@ -95,7 +89,7 @@ class MeetingForm(MeetingFormBase):
         return data
 
 
-class AgendaItemForm(AgendaItemFormBase):
+class AgendaItemForm(forms.ModelForm[AgendaItem]):
     class Meta:
         formfield_callback = https_urls
         model = AgendaItem

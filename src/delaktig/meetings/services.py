@@ -7,11 +7,11 @@ from typing import Any
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from delaktig.accounts.predicates import require_perm_in_phase
 from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import (
     Conflict,
-    NotAllowedInPhase,
     ValidationFailed,
     require_perm,
 )
@@ -152,10 +152,7 @@ def registration_create(
 
     A meeting in a process takes registrations while a phase allowing "register" runs.
     """
-    if meeting.module is not None and not meeting.module.allows("register"):
-        # Say why, rather than "not allowed": no phase that allows registering is running.
-        raise NotAllowedInPhase()
-    require_perm(actor, "meetings.register_meeting", meeting)
+    require_perm_in_phase(actor, "meetings.register_meeting", meeting, action="register")
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         if not locked.registration_open or locked.starts_at <= timezone.now():

@@ -6,15 +6,20 @@ differently on most statements, with noise, passes and statements they never saw
 the map finds groups of different sizes. A few statements nearly everyone agrees with show
 the consensus. Everything is made up and labelled so; the demo resident
 ``invanare@demo.delaktig.se`` has not voted, so a tester can start from scratch.
+
+The content (the process, the statements with their blocks' leans, the names) is in
+``demo_data.toml`` next to this module; the votes are drawn here, with a fixed seed.
 """
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import F
 from django.utils import timezone
 
 from delaktig.accounts.models import DemographicProfile, User
+from delaktig.core.contributions import demo_content
 from delaktig.organisations.models import Body, Municipality, Organisation
 from delaktig.participation import services as participation_services
 from delaktig.participation.models import (
@@ -34,37 +39,6 @@ PARTICIPANTS = 120
 # The invented blocks and their sizes: different sizes make the groups easy to tell apart.
 BLOCKS = {"town": 54, "inland": 40, "young": 26}
 
-# (statement, lean of the town block, of the inland block, of the young block); a lean runs
-# from -2 (nearly all disagree) to 2 (nearly all agree).
-STATEMENTS: list[tuple[str, int, int, int]] = [
-    # Nearly everyone agrees.
-    ("Det ska gå att få kontakt med sin hälsocentral samma dag som man hör av sig.", 2, 2, 2),
-    ("Ambulansen ska komma fram i tid, oavsett var i länet man bor.", 2, 2, 2),
-    ("Man ska få veta hur lång väntetiden är när man söker vård.", 2, 2, 2),
-    ("Vården ska förklara saker med ord som man förstår.", 2, 2, 2),
-    # Where the blocks differ.
-    ("Alla hälsocentraler i inlandet ska finnas kvar, även de minsta.", -1, 2, 0),
-    ("Specialistvården ska samlas på sjukhuset i Östersund, inte spridas ut.", 2, -2, 0),
-    ("Regionen ska betala mer av resan när man måste åka långt för att få vård.", 0, 2, 1),
-    ("Videobesök hos läkaren kan ersätta många besök på plats.", -1, -1, 2),
-    ("Jag vill hellre träffa samma läkare varje gång än få en snabb tid.", 1, 2, -2),
-    ("Hälsocentralerna borde ha öppet på kvällar och helger.", 1, 0, 2),
-    ("Ungas psykiska hälsa ska vara regionens viktigaste fråga i vården.", -1, -1, 2),
-    ("Det är rimligt att åka två timmar för en planerad operation.", 1, -2, 0),
-    ("Vårdteam som kommer hem till äldre är viktigare än nya lokaler.", 1, 2, -1),
-    ("Hälsocentralerna i Östersund ska få mer pengar, eftersom flest bor där.", 2, -2, 0),
-    ("Jag chattar hellre med en sjuksköterska i en app än ringer.", -1, -1, 2),
-    ("Det ska finnas en akutmottagning som är öppen dygnet runt även i inlandet.", -1, 2, 0),
-    ("Kortare väntetider är viktigare än att ha vården nära där man bor.", 2, -2, 2),
-    ("Ungdomsmottagningen ska gå att nå via chatt på kvällen.", 0, 0, 2),
-    ("Apotek och hälsocentral borde finnas i samma hus på mindre orter.", 0, 1, 0),
-    ("Regionen ska locka läkare till inlandet med högre lön.", -1, 2, 0),
-    ("Hyrläkare är ett slöseri med skattepengar.", 1, -1, -1),
-    ("Det är lätt att hitta rätt på 1177 när man behöver vård.", 0, -1, 1),
-    ("Vården ska ge information på samiska och finska till den som vill.", 1, 1, 1),
-    ("Unga ska kunna boka tid själva, utan att en förälder ringer.", -1, 0, 2),
-]
-
 # Chances to agree, disagree and pass for each lean.
 CHANCES = {
     2: (0.88, 0.05, 0.07),
@@ -74,18 +48,8 @@ CHANCES = {
     -2: (0.05, 0.88, 0.07),
 }
 
-PENDING = [
-    "Det borde gå en buss som passar besökstiderna på sjukhuset i Östersund.",
-    "Distriktssköterskan borde kunna göra hembesök oftare på landsbygden.",
-]
-REJECTED = (
-    "Sköterskan Lena på hälsocentralen i Hammarstrand är otrevlig mot alla.",
-    "Påståenden får inte peka ut enskilda anställda. Skriv gärna om bemötandet i vården i stället.",
-)
-
 TOWN = ["2380", "2380", "2380", "2380", "2309"]  # Östersund, and Krokom next to it
 INLAND = ["2303", "2305", "2313", "2321", "2326", "2361"]
-FIRST_NAMES = ["Alva", "Bo", "Cecilia", "David", "Emma", "Filip", "Greta", "Hassan", "Irma"]
 
 
 def _block_of(user: User) -> str | None:
@@ -100,16 +64,27 @@ def _block_of(user: User) -> str | None:
     return "inland"
 
 
+def _content() -> dict[str, Any]:
+    return demo_content(__file__)
+
+
 def _synthetic_user(
-    n: int, block: str, rng: random.Random, municipalities: dict[str, Municipality]
+    n: int,
+    block: str,
+    rng: random.Random,
+    municipalities: dict[str, Municipality],
+    names: dict[str, Any],
 ) -> User:
     """An invented participant who cannot log in, most with a consented profile."""
     email = f"syntetisk-opinionskarta-{n:03d}@demo.delaktig.se"
+    first_names = names["first_names"]
     user = User.objects.create_user(
         username=email,
         email=email,
         password=None,
-        display_name=f"{FIRST_NAMES[n % len(FIRST_NAMES)]} (påhittad deltagare {n})",
+        display_name=names["display_name"].format(
+            first_name=first_names[n % len(first_names)], n=n
+        ),
     )
     if rng.random() < 0.85:
         if block == "young":
@@ -129,7 +104,7 @@ def _synthetic_user(
 
 
 def _voters(
-    region: Organisation, residents: list[User], rng: random.Random
+    region: Organisation, residents: list[User], rng: random.Random, names: dict[str, Any]
 ) -> list[tuple[User, str]]:
     """The demo residents (not the tester's account) plus invented people, by block."""
     municipalities = {m.code: m for m in region.municipalities.all()}
@@ -146,7 +121,7 @@ def _voters(
     for block, missing in wanted.items():
         for _i in range(missing):
             n += 1
-            voters.append((_synthetic_user(n, block, rng, municipalities), block))
+            voters.append((_synthetic_user(n, block, rng, municipalities, names), block))
     return voters
 
 
@@ -158,91 +133,83 @@ def _vote(lean: int, rng: random.Random) -> int:
 
 def load(region: Organisation, official: User, residents: list[User]) -> None:
     """Load the demo opinion map for ``region``; part of loading the demo region once."""
+    content = _content()
     now = timezone.now()
     rng = random.Random(4242)  # noqa: S311 - seeded demo data, not security
-    module = _module(region, official, now)
-    opinion_map = _open_map(official, module)
+    module = _module(region, official, now, content["process"], content["module"])
+    opinion_map = _open_map(official, module, content["map"])
     statements = [
-        services.seed_statement_create(actor=official, opinion_map=opinion_map, text=text)
-        for text, *_leans in STATEMENTS
+        services.seed_statement_create(actor=official, opinion_map=opinion_map, text=spec["text"])
+        for spec in content["statements"]
     ]
-    voters = _voters(region, residents, rng)
-    _invented_votes(opinion_map, voters, statements, rng, now)
-    _residents_statements(official, opinion_map, [person for person, _block in voters])
+    voters = _voters(region, residents, rng, content["invented"])
+    leans = [spec["leans"] for spec in content["statements"]]
+    _invented_votes(opinion_map, voters, list(zip(statements, leans, strict=True)), rng, now)
+    _residents_statements(
+        official,
+        opinion_map,
+        [person for person, _block in voters],
+        content["residents_statements"],
+    )
     # The task worker does not run while the demo loads; compute the map now.
     services.map_recompute(opinion_map_id=opinion_map.pk)
 
 
-def _module(region: Organisation, official: User, now: datetime) -> ProcessModule:
+def _module(
+    region: Organisation,
+    official: User,
+    now: datetime,
+    spec: dict[str, Any],
+    module_spec: dict[str, Any],
+) -> ProcessModule:
     """The process about healthcare in the inland, its opinion-map module and its phase."""
     process = participation_services.process_create(
         actor=official,
         organisation=region,
-        responsible_body=Body.objects.filter(
-            organisation=region, name="Hälso- och sjukvårdsnämnden"
-        ).first(),
-        slug="varden-i-inlandet-opinionskarta",
-        title="Vården i inlandet – vad tycker du?",
-        summary=(
-            "Hur ska vården fungera för dig som bor långt från Östersund? Rösta på korta "
-            "påståenden och skriv egna. Kartan visar var vi tycker olika och var nästan alla "
-            "håller med."
-        ),
-        easy_read_summary="Tryck på håller med eller håller inte med. Du kan också skriva själv.",
-        body=(
-            "## Varför vi frågar\n\nHälso- och sjukvårdsnämnden ska besluta om hur vården i "
-            "länets inland ska se ut de kommande åren. Vi vill veta vad invånarna tycker är "
-            "viktigast, och var åsikterna skiljer sig.\n\n"
-            "## Om demon\n\nDeltagarna och rösterna i den här kartan är påhittade för att "
-            "visa hur en opinionskarta fungerar."
-        ),
-        ladder_step=3,
-        question="Vad är viktigast för att du ska få bra vård där du bor?",
-        purpose="Underlag till nämndens plan för vården i inlandet 2027–2030.",
-        input_use=(
-            "Åsiktsgrupperna, det som skiljer dem och det nästan alla håller med om redovisas "
-            "för hälso- och sjukvårdsnämnden tillsammans med förslaget till plan."
-        ),
-        decision_maker="Hälso- och sjukvårdsnämnden",
-        target_group_analysis=(
-            "Boende i inlandet och unga brukar höras mindre. Vi sprider kartan via "
-            "hälsocentralerna, ungdomsmottagningarna och kommunernas föreningar."
-        ),
+        responsible_body=Body.objects.filter(organisation=region, name=spec["body_name"]).first(),
+        slug=spec["slug"],
+        title=spec["title"],
+        summary=spec["summary"],
+        easy_read_summary=spec["easy_read_summary"],
+        body=spec["body"],
+        ladder_step=spec["ladder_step"],
+        question=spec["question"],
+        purpose=spec["purpose"],
+        input_use=spec["input_use"],
+        decision_maker=spec["decision_maker"],
+        target_group_analysis=spec["target_group_analysis"],
         municipalities=region.municipalities.all(),
-        target_groups=TargetGroup.objects.filter(code__in=["alla", "landsbygd", "unga"]),
-        perspectives=Perspective.objects.filter(code__in=["tillganglighet"]),
-        sdg_goals=SdgGoal.objects.filter(number__in=[3, 10]),
-        sdg_targets=SdgTarget.objects.filter(code__in=["3.8"]),
+        target_groups=TargetGroup.objects.filter(code__in=spec["targets"]),
+        perspectives=Perspective.objects.filter(code__in=spec["perspectives"]),
+        sdg_goals=SdgGoal.objects.filter(number__in=spec["goals"]),
+        sdg_targets=SdgTarget.objects.filter(code__in=spec["sdg_targets"]),
     )
     module = participation_services.module_add(
         actor=official,
         process=process,
         kind="opinionmap",
-        title="Opinionskarta om vården i inlandet",
-        description="Rösta på påståenden och skriv egna. Det tar fem till tio minuter.",
+        title=module_spec["title"],
+        description=module_spec["description"],
     )
     participation_services.phase_create(
         actor=official,
         process=process,
         module=module,
         phase_type="voting",
-        name="Röstning och egna påståenden",
-        description="Rösta och skriv egna påståenden.",
-        starts_at=now - timedelta(days=12),
-        ends_at=now + timedelta(days=30),
+        name=module_spec["phase_name"],
+        description=module_spec["phase_description"],
+        starts_at=now - timedelta(days=module_spec["started_days_ago"]),
+        ends_at=now + timedelta(days=module_spec["open_days"]),
     )
     return module
 
 
-def _open_map(official: User, module: ProcessModule) -> OpinionMap:
+def _open_map(official: User, module: ProcessModule, spec: dict[str, Any]) -> OpinionMap:
     """The map's settings, and the process published and opened."""
     opinion_map = services.map_configure(
         actor=official,
         module=module,
-        topic=(
-            "Hur ska vården fungera för dig som bor i länets inland, långt från sjukhuset i "
-            "Östersund?"
-        ),
+        topic=spec["topic"],
         moderation=OpinionMap.Moderation.BEFORE,
         allow_statements=True,
         results_public=True,
@@ -259,12 +226,12 @@ def _open_map(official: User, module: ProcessModule) -> OpinionMap:
 def _invented_votes(
     opinion_map: OpinionMap,
     voters: list[tuple[User, str]],
-    statements: list[Statement],
+    statements: list[tuple[Statement, dict[str, int]]],
     rng: random.Random,
     now: datetime,
 ) -> None:
-    """The voters' votes by their block's leans, written at once (each vote through the
-    service would have bumped the version)."""
+    """The voters' votes by their block's lean on each statement, written at once (each vote
+    through the service would have bumped the version)."""
     Participant.objects.bulk_create(
         [
             Participant(map=opinion_map, number=number, user=user)
@@ -272,11 +239,10 @@ def _invented_votes(
         ]
     )
     participant_of = dict(Participant.objects.filter(map=opinion_map).values_list("user_id", "pk"))
-    block_index = {name: i for i, name in enumerate(BLOCKS)}
     votes = []
     for user, block in voters:
         seen = rng.uniform(0.55, 1.0)  # the share of statements this person got to
-        for statement, (_text, *leans) in zip(statements, STATEMENTS, strict=True):
+        for statement, leans in statements:
             if rng.random() > seen:
                 continue
             when = now - timedelta(days=rng.uniform(0, 11), minutes=rng.randint(0, 600))
@@ -284,7 +250,7 @@ def _invented_votes(
                 Vote(
                     participant_id=participant_of[user.pk],
                     statement=statement,
-                    value=_vote(leans[block_index[block]], rng),
+                    value=_vote(leans[block], rng),
                     created=when,
                     updated=when,
                 )
@@ -293,15 +259,18 @@ def _invented_votes(
     OpinionMap.objects.filter(pk=opinion_map.pk).update(version=F("version") + len(votes))
 
 
-def _residents_statements(official: User, opinion_map: OpinionMap, writers: list[User]) -> None:
-    """Residents' own statements: two wait for review, one was rejected with a reason.
+def _residents_statements(
+    official: User, opinion_map: OpinionMap, writers: list[User], spec: dict[str, Any]
+) -> None:
+    """Residents' own statements: some wait for review, one was rejected with a reason.
 
     ``writers`` are the voters in order; the demo residents come first."""
-    for person, text in zip(writers, PENDING, strict=False):
+    pending = spec["pending"]
+    for person, text in zip(writers, pending, strict=False):
         services.statement_create(actor=person, opinion_map=opinion_map, text=text)
     rejected = services.statement_create(
-        actor=writers[len(PENDING)], opinion_map=opinion_map, text=REJECTED[0]
+        actor=writers[len(pending)], opinion_map=opinion_map, text=spec["rejected"]
     )
     services.statement_moderate(
-        actor=official, statement=rejected, publish=False, reason=REJECTED[1]
+        actor=official, statement=rejected, publish=False, reason=spec["rejected_reason"]
     )

@@ -1,15 +1,10 @@
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from .models import STATEMENT_MAX_LENGTH, OpinionMap
-
-if TYPE_CHECKING:  # ModelForm is generic only to the type checker
-    SettingsFormBase = forms.ModelForm[OpinionMap]
-else:
-    SettingsFormBase = forms.ModelForm
 
 
 class StatementForm(forms.Form):
@@ -34,7 +29,7 @@ class SeedStatementForm(forms.Form):
     )
 
 
-class SettingsForm(SettingsFormBase):
+class SettingsForm(forms.ModelForm[OpinionMap]):
     class Meta:
         model = OpinionMap
         fields = ["topic", "moderation", "allow_statements", "results_public"]

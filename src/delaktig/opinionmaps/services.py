@@ -14,20 +14,21 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
+from delaktig.accounts.predicates import require_perm_in_phase
 from delaktig.accounts.types import User
 from delaktig.core import uploads
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import (
     Conflict,
-    NotAllowedInPhase,
     PermissionDenied,
     RateLimited,
     ValidationFailed,
     require_perm,
 )
+from delaktig.core.ordering import next_position
 from delaktig.participation.models import ProcessModule
 
 from . import maths, polisdata, selectors, serial
@@ -86,8 +87,7 @@ def map_configure(
 
 def _next_number(model: type[Participant] | type[Statement], opinion_map: OpinionMap) -> int:
     """The next per-map number; the caller holds the map's row lock."""
-    highest = model.objects.filter(map=opinion_map).aggregate(n=Max("number"))["n"]
-    return int(highest or 0) + 1
+    return next_position(model.objects.filter(map=opinion_map), field="number")
 
 
 def _locked_map(opinion_map: OpinionMap) -> OpinionMap:
@@ -119,9 +119,7 @@ def _require_taking_part(actor: User, opinion_map: OpinionMap, perm: str, action
     is missing (log in, or no such phase now)."""
     if not (actor.is_authenticated and actor.is_active):
         raise PermissionDenied("opinionmaps.login_required")
-    if not opinion_map.module.allows(action):
-        raise NotAllowedInPhase()
-    require_perm(actor, perm, opinion_map)
+    require_perm_in_phase(actor, perm, opinion_map, action=action)
 
 
 def vote_cast(*, actor: User, statement: Statement, value: int) -> Vote:

@@ -1,24 +1,15 @@
-from typing import TYPE_CHECKING
-
 from django.contrib import admin
 
 from .models import AccessibilityStatement, Body, Municipality, Organisation, OrganisationSettings
 
-if TYPE_CHECKING:  # the admin classes are generic only to the type checker
-    BodyInlineBase = admin.TabularInline[Body, Organisation]
-    OrganisationAdminBase = admin.ModelAdmin[Organisation]
-else:
-    BodyInlineBase = admin.TabularInline
-    OrganisationAdminBase = admin.ModelAdmin
 
-
-class BodyInline(BodyInlineBase):
+class BodyInline(admin.TabularInline[Body, Organisation]):
     model = Body
     extra = 0
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(OrganisationAdminBase):
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = ["name", "kind", "scb_code"]
     inlines = [BodyInline]
     prepopulated_fields = {"slug": ["name"]}

@@ -9,16 +9,11 @@ from delaktig.core.forms import https_urls
 
 from .models import AccessibilityStatement, OrganisationSettings
 
-if TYPE_CHECKING:  # ModelForm is generic only to the type checker
+if TYPE_CHECKING:
     from .retention import RetentionSetting
 
-    AccessibilityStatementFormBase = forms.ModelForm[AccessibilityStatement]
-    OrganisationSettingsFormBase = forms.ModelForm[OrganisationSettings]
-else:
-    AccessibilityStatementFormBase = OrganisationSettingsFormBase = forms.ModelForm
 
-
-class AccessibilityStatementForm(AccessibilityStatementFormBase):
+class AccessibilityStatementForm(forms.ModelForm[AccessibilityStatement]):
     class Meta:
         model = AccessibilityStatement
         fields = [
@@ -38,7 +33,7 @@ class AccessibilityStatementForm(AccessibilityStatementFormBase):
         }
 
 
-class OrganisationSettingsForm(OrganisationSettingsFormBase):
+class OrganisationSettingsForm(forms.ModelForm[OrganisationSettings]):
     enabled_modules = forms.MultipleChoiceField(
         label=_("Aktiverade deltagandeformer"),
         required=False,

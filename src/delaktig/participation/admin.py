@@ -1,30 +1,20 @@
-from typing import TYPE_CHECKING
-
 from django.contrib import admin
 
 from .models import Feedback, Phase, Process, ProcessModule
 
-if TYPE_CHECKING:  # the admin classes are generic only to the type checker
-    PhaseInlineBase = admin.TabularInline[Phase, Process]
-    ModuleInlineBase = admin.TabularInline[ProcessModule, Process]
-    ProcessAdminBase = admin.ModelAdmin[Process]
-else:
-    PhaseInlineBase = ModuleInlineBase = admin.TabularInline
-    ProcessAdminBase = admin.ModelAdmin
 
-
-class PhaseInline(PhaseInlineBase):
+class PhaseInline(admin.TabularInline[Phase, Process]):
     model = Phase
     extra = 0
 
 
-class ModuleInline(ModuleInlineBase):
+class ModuleInline(admin.TabularInline[ProcessModule, Process]):
     model = ProcessModule
     extra = 0
 
 
 @admin.register(Process)
-class ProcessAdmin(ProcessAdminBase):
+class ProcessAdmin(admin.ModelAdmin[Process]):
     list_display = ["title", "organisation", "ladder_step", "status"]
     list_filter = ["status", "ladder_step", "organisation"]
     inlines = [ModuleInline, PhaseInline]

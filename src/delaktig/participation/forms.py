@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -21,15 +21,6 @@ from .models import (
     TargetGroup,
 )
 from .workflow import Status
-
-if TYPE_CHECKING:  # the form classes are generic only to the type checker
-    TargetChoiceFieldBase = forms.ModelMultipleChoiceField[SdgTarget]
-    ProcessFormBase = forms.ModelForm[Process]
-    ModuleFormBase = forms.ModelForm[ProcessModule]
-    PhaseFormBase = forms.ModelForm[Phase]
-else:
-    TargetChoiceFieldBase = forms.ModelMultipleChoiceField
-    ProcessFormBase = ModuleFormBase = PhaseFormBase = forms.ModelForm
 
 
 class ProcessFilterForm(forms.Form):
@@ -77,12 +68,12 @@ class ProcessFilterForm(forms.Form):
     )
 
 
-class TargetChoiceField(TargetChoiceFieldBase):
+class TargetChoiceField(forms.ModelMultipleChoiceField[SdgTarget]):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.code} {obj.title_en[:90]}"
 
 
-class ProcessForm(ProcessFormBase):
+class ProcessForm(forms.ModelForm[Process]):
     sdg_targets = TargetChoiceField(
         label=_("Agenda 2030-delmål"),
         required=False,
@@ -208,7 +199,7 @@ class ProcessForm(ProcessFormBase):
         return data
 
 
-class ModuleForm(ModuleFormBase):
+class ModuleForm(forms.ModelForm[ProcessModule]):
     kind = forms.ChoiceField(label=_("Deltagandeform"), choices=())
 
     class Meta:
@@ -224,7 +215,7 @@ class ModuleForm(ModuleFormBase):
         ]
 
 
-class PhaseForm(PhaseFormBase):
+class PhaseForm(forms.ModelForm[Phase]):
     phase_type = forms.ChoiceField(label=_("Vad fasen tillåter"), required=False, choices=())
 
     class Meta:

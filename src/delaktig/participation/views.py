@@ -1,6 +1,6 @@
 """Public pages: home, the process list, the process page, follow, feeds."""
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -20,12 +20,6 @@ from delaktig.accounts.types import User
 from . import selectors, services
 from .forms import ProcessFilterForm
 from .models import Feedback, Follow, LadderStep, Process
-
-if TYPE_CHECKING:  # Feed is generic only to the type checker
-    ProcessFeedBase = Feed[Process, None]
-    FeedbackFeedBase = Feed[Feedback, None]
-else:
-    ProcessFeedBase = FeedbackFeedBase = Feed
 from .workflow import Status
 
 
@@ -115,7 +109,7 @@ def process_follow(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(process)
 
 
-class ProcessFeed(ProcessFeedBase):
+class ProcessFeed(Feed[Process, None]):
     feed_type = Atom1Feed
     title = gettext_lazy("Nya deltagandeprocesser")
     subtitle = gettext_lazy("Processer där du kan ta del, tycka till eller besluta.")
@@ -141,7 +135,7 @@ class ProcessFeed(ProcessFeedBase):
         return item.updated
 
 
-class FeedbackFeed(FeedbackFeedBase):
+class FeedbackFeed(Feed[Feedback, None]):
     feed_type = Atom1Feed
     title = gettext_lazy("Återkoppling: vad hände med synpunkterna")
     subtitle = gettext_lazy("Vad vi hörde, vad som beslutades och varför.")

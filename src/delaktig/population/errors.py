@@ -13,25 +13,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from delaktig.core.catalogue import Entry, Message
-
-
-class _Params(dict[str, object]):
-    """Missing names show as empty rather than failing the message."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
+from delaktig.core.catalogue import Entry, Message, shown_params
 
 
 def _filled(template: str | Promise, params: Mapping[str, Any]) -> str:
     """Lists joined, missing names empty, and the row first where there is one."""
-    shown = _Params(
-        {
-            name: ", ".join(map(str, value)) if isinstance(value, list | tuple) else value
-            for name, value in params.items()
-        }
-    )
-    message = str(template % shown)
+    message = str(template % shown_params(params))
     line = params.get("line")
     if line is not None:
         message = _("Rad %(line)s: %(message)s") % {"line": line, "message": message}

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
-from delaktig.accounts.roles import official_organisations
+from delaktig.accounts.roles import official_organisations_or_403
 from delaktig.accounts.types import User
 from delaktig.core.forms import form_errors, form_status
 from delaktig.insights.suppression import AGE_GROUPS
@@ -20,9 +20,7 @@ from .models import PopulationTable
 
 @staff_required
 def table_list(request: HttpRequest) -> HttpResponse:
-    organisations = official_organisations(request.user)
-    if not organisations.exists():
-        raise PermissionDenied
+    organisations = official_organisations_or_403(request.user)
     form = PopulationUploadForm(
         request.POST or None, request.FILES or None, organisations=organisations
     )

@@ -1,4 +1,6 @@
-"""Demo proposals for the demo region: every stage of the case, deadlines near and past."""
+"""Demo proposals for the demo region: every stage of the case, deadlines near and past.
+
+The content is in ``demo_data.toml`` next to this module."""
 
 from datetime import datetime, time, timedelta
 from decimal import Decimal
@@ -6,6 +8,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from delaktig.core.contributions import demo_content
 from delaktig.identity.models import Verification
 from delaktig.identity.personnummer import luhn_check_digit
 from delaktig.identity.services import hash_identity_number
@@ -15,29 +18,9 @@ from . import services
 from .models import Category, IntakeRule, Proposal, ProposalEvent, ProposalSettings
 from .workflow import Outcome
 
-INTAKE_RULES = [
-    (
-        "Utanför regionens ansvar",
-        "Förslaget gäller något som regionen inte beslutar om, till "
-        "exempel skolor eller vägar som kommunen eller staten ansvarar för.",
-    ),
-    (
-        "Gäller ett enskilt ärende",
-        "Förslag om myndighetsutövning mot en enskild person prövas inte som medborgarförslag.",
-    ),
-    (
-        "Samma fråga avgjord nyligen",
-        "Fullmäktige har tagit ställning i samma fråga de senaste 24 månaderna.",
-    ),
-]
 
-RULES_TEXT = """Alla som är folkbokförda i länet får lämna medborgarförslag, även barn.
-
-- Förslaget ska gälla något som regionen ansvarar för.
-- Det får inte gälla ett enskilt ärende.
-- Ett förslag publiceras för stöd i 90 dagar. Med 50 stöd går det vidare till fullmäktige.
-- Förslag om nationella minoriteter och samiska frågor går vidare direkt, utan stödinsamling.
-"""
+def _content() -> dict[str, Any]:
+    return demo_content(__file__)
 
 
 def _verify(user: Any, municipality: Any, seq: int) -> None:
@@ -54,116 +37,86 @@ def _verify(user: Any, municipality: Any, seq: int) -> None:
 
 
 def load(region: Any, official: Any, residents: list[Any]) -> None:
-    ProposalSettings.objects.create(
-        organisation=region,
-        enabled=True,
-        support_phase=True,
-        threshold_value=Decimal(50),
-        support_period_days=90,
-        intake_rules=RULES_TEXT,
-        report_months=[4, 10],
-        case_number_format="RS/{seq}/{year}",
-    )
-    for title, text in INTAKE_RULES:
-        IntakeRule.objects.create(organisation=region, title=title, explanation=text)
-    minorities = Category.objects.create(
-        organisation=region, name="Nationella minoriteter", skips_support=True
-    )
-    Category.objects.create(organisation=region, name="Kollektivtrafik")
-    Category.objects.create(organisation=region, name="Hälso- och sjukvård")
+    content = _content()
+    settings = dict(content["settings"])
+    settings["threshold_value"] = Decimal(settings["threshold_value"])
+    ProposalSettings.objects.create(organisation=region, **settings)
+    for rule in content["intake_rules"]:
+        IntakeRule.objects.create(
+            organisation=region, title=rule["title"], explanation=rule["explanation"]
+        )
+    categories = {
+        spec["name"]: Category.objects.create(organisation=region, **spec)
+        for spec in content["categories"]
+    }
     municipalities = list(region.municipalities.all())
     for index, person in enumerate(residents):
         _verify(person, municipalities[index % len(municipalities)], index + 1)
-    assembly = Body.objects.get(organisation=region, kind="assembly")
-    committee = Body.objects.get(organisation=region, name="Hälso- och sjukvårdsnämnden")
-    today = timezone.localdate()
-
-    def make(author: Any, title: str, body: str, category: Any = None) -> Proposal:
+    for spec in content["proposals"]:
+        author = residents[spec["author"]]
         draft = services.proposal_save_draft(
             actor=author,
             organisation=region,
-            title=title,
-            body=body,
-            background="Jag har tänkt på det här länge och pratat med grannar.",
-            author_name=author.display_name or "Invånare",
-            category=category,
+            title=spec["title"],
+            body=spec["body"],
+            background=content["background"],
+            author_name=author.display_name or content["author_name"],
+            category=categories[spec["category"]] if "category" in spec else None,
             municipality=municipalities[0],
         )
-        return services.proposal_submit(actor=author, proposal=draft)
+        proposal = services.proposal_submit(actor=author, proposal=draft)
+        _handle(proposal, spec, region, official, residents)
+    _spread_timeline(region)
 
-    # Collecting supports, some already supported.
-    collecting = services.proposal_publish(
-        actor=official,
-        proposal=make(
-            residents[1],
-            "Gratis buss för pensionärer mellan 9 och 15",
-            "Inför fria resor med länstrafiken för alla över 65 år under dagtid.",
-        ),
-    )
-    for person in residents[2:14]:
-        services.support_add(actor=person, proposal=collecting)
-    services.proposal_publish(
-        actor=official,
-        proposal=make(
-            residents[3],
-            "Vattenpåfyllning vid alla vårdcentraler",
-            "Sätt upp kranar för vattenflaskor i väntrummen.",
-        ),
-    )
-    # Waiting for intake.
-    make(
-        residents[4],
-        "Längre öppettider på Östersunds sjukhus apotek",
-        "Apoteket borde vara öppet till 21 på vardagar.",
-    )
-    # Minority proposal skips supports and waits for registration.
-    services.proposal_publish(
-        actor=official,
-        proposal=make(
-            residents[5],
-            "Skyltar på sydsamiska vid sjukhusets entréer",
-            "Entréskyltarna bör också vara på sydsamiska.",
-            category=minorities,
-        ),
-    )
 
-    def case(author: Any, title: str, registered_ago: int) -> Proposal:
-        proposal = services.proposal_publish(
-            actor=official, proposal=make(author, title, "Se bakgrunden.", category=minorities)
+def _handle(
+    proposal: Proposal, spec: dict[str, Any], region: Any, official: Any, residents: list[Any]
+) -> None:
+    """Take the submitted proposal as far as ``spec`` says: published, supported,
+    registered, referred, given a reason why it is not finished, and decided."""
+    today = timezone.localdate()
+    if spec.get("published"):
+        proposal = services.proposal_publish(actor=official, proposal=proposal)
+    if "supporters" in spec:
+        start, stop = spec["supporters"]
+        for person in residents[start:stop]:
+            services.support_add(actor=person, proposal=proposal)
+    if "registered_days_ago" in spec:
+        proposal = services.proposal_register(
+            actor=official,
+            proposal=proposal,
+            registered_on=today - timedelta(days=spec["registered_days_ago"]),
         )
-        return services.proposal_register(
-            actor=official, proposal=proposal, registered_on=today - timedelta(days=registered_ago)
+    if "referred_to" in spec:
+        proposal = services.proposal_refer(
+            actor=official,
+            proposal=proposal,
+            body=Body.objects.get(organisation=region, name=spec["referred_to"]),
+            official=official,
+        )
+    if "unfinished_reason" in spec:
+        services.proposal_set_unfinished_reason(
+            actor=official, proposal=proposal, reason=spec["unfinished_reason"]
+        )
+    if "decision" in spec:
+        decision = spec["decision"]
+        proposal = services.proposal_propose_decision(
+            actor=official, proposal=proposal, text=decision["proposed"]
+        )
+        services.proposal_decide(
+            actor=official,
+            proposal=proposal,
+            outcome=Outcome(decision["outcome"]),
+            decided_on=today - timedelta(days=decision["decided_days_ago"]),
+            decided_by=Body.objects.get(organisation=region, name=decision["decided_by"]),
+            minutes_reference=decision["minutes_reference"],
+            answer=decision["answer"],
         )
 
-    soon = case(residents[6], "Tolk på samiska vid vårdbesök", 335)
-    soon = services.proposal_refer(actor=official, proposal=soon, body=committee, official=official)
-    overdue = case(residents[7], "Samiska namn på vårdcentralerna", 396)
-    overdue = services.proposal_refer(
-        actor=official, proposal=overdue, body=committee, official=official
-    )
-    services.proposal_set_unfinished_reason(
-        actor=official,
-        proposal=overdue,
-        reason="Beredningen väntar på samrådet med Samiska rådet i december.",
-    )
-    decided = case(residents[8], "Meänkieli i 1177:s telefonkö", 200)
-    decided = services.proposal_refer(
-        actor=official, proposal=decided, body=committee, official=official
-    )
-    decided = services.proposal_propose_decision(
-        actor=official, proposal=decided, text="Nämnden föreslår att förslaget anses besvarat."
-    )
-    services.proposal_decide(
-        actor=official,
-        proposal=decided,
-        outcome=Outcome.ANSWERED,
-        decided_on=today - timedelta(days=20),
-        decided_by=assembly,
-        minutes_reference="Regionfullmäktige, protokoll § 112",
-        answer="Regionen erbjuder redan tolk via telefon på meänkieli. Vi informerar om det "
-        "tydligare på webben och i 1177:s telefonkö från och med januari.",
-    )
-    # Spread the timeline realistically: events happened when the case did.
+
+def _spread_timeline(region: Any) -> None:
+    """Spread the timeline realistically: events happened when the case did."""
+    today = timezone.localdate()
     for proposal in Proposal.objects.filter(organisation=region):
         for event in ProposalEvent.objects.filter(proposal=proposal):
             when = proposal.registered_on or today

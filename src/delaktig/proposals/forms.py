@@ -1,4 +1,4 @@
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -8,16 +8,6 @@ from delaktig.organisations.models import Body, Municipality
 
 from .models import Category, IntakeRule, Proposal, ProposalSettings
 from .workflow import Outcome
-
-if TYPE_CHECKING:  # ModelForm is generic only to the type checker
-    ProposalFormBase = forms.ModelForm[Proposal]
-    ProposalSettingsFormBase = forms.ModelForm[ProposalSettings]
-    IntakeRuleFormBase = forms.ModelForm[IntakeRule]
-    CategoryFormBase = forms.ModelForm[Category]
-else:
-    ProposalFormBase = ProposalSettingsFormBase = IntakeRuleFormBase = CategoryFormBase = (
-        forms.ModelForm
-    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -36,7 +26,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ProposalForm(ProposalFormBase):
+class ProposalForm(forms.ModelForm[Proposal]):
     attachments = MultipleFileField(
         label=_("Bilagor"),
         required=False,
@@ -199,7 +189,7 @@ class WriteOffForm(forms.Form):
     minutes_reference = forms.CharField(label=_("Protokoll"), max_length=200)
 
 
-class ProposalSettingsForm(ProposalSettingsFormBase):
+class ProposalSettingsForm(forms.ModelForm[ProposalSettings]):
     report_months = forms.TypedMultipleChoiceField(
         label=_("Månader då oavslutade förslag redovisas för fullmäktige"),
         required=False,
@@ -279,14 +269,14 @@ class ProposalSettingsForm(ProposalSettingsFormBase):
         return data
 
 
-class IntakeRuleForm(IntakeRuleFormBase):
+class IntakeRuleForm(forms.ModelForm[IntakeRule]):
     class Meta:
         model = IntakeRule
         fields = ["title", "explanation"]
         widgets = {"explanation": forms.Textarea(attrs={"rows": 2})}
 
 
-class CategoryForm(CategoryFormBase):
+class CategoryForm(forms.ModelForm[Category]):
     class Meta:
         model = Category
         fields = ["name", "skips_support"]

@@ -2,7 +2,7 @@
 
 import io
 import json
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,11 +30,6 @@ from .forms import ProposalFilterForm, ProposalForm, SupportForm
 from .models import Attachment, Proposal, ProposalSettings, Support
 from .statistics import proposal_statistics
 from .workflow import Status
-
-if TYPE_CHECKING:  # Feed is generic only to the type checker
-    ProposalFeedBase = Feed[Proposal, None]
-else:
-    ProposalFeedBase = Feed
 
 
 def _organisations_open_for_proposals() -> list[Organisation]:
@@ -316,7 +311,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
     return render(request, "proposals/statistics.html", {"stats": proposal_statistics()})
 
 
-class ProposalFeed(ProposalFeedBase):
+class ProposalFeed(Feed[Proposal, None]):
     feed_type = Atom1Feed
     title = gettext_lazy("Medborgarförslag")
     subtitle = gettext_lazy("Nya förslag och förslag som har fått beslut.")

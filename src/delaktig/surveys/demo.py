@@ -3,6 +3,9 @@
 The answers are generated so that they look like a real open survey: older people, women and
 Östersund answer more, and what people think depends on age and where they live, so weighting
 to the population visibly moves the results. Everything is made up and labelled so.
+
+The content (the process, the questions, the free-text answers, the population's sizes) is in
+``demo_data.toml`` next to this module; the answers are drawn here, with a fixed seed.
 """
 
 import random
@@ -12,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from delaktig.accounts.types import User
+from delaktig.core.contributions import demo_content
 from delaktig.insights.suppression import AGE_GROUPS
 from delaktig.organisations.models import Organisation
 from delaktig.participation import services as participation_services
@@ -22,54 +26,27 @@ from delaktig.population.models import PopulationCount, PopulationTable
 from . import services
 from .models import Answer, Choice, Question, Response, Section, Survey
 
-# Roughly the municipalities' sizes; the split by age and sex below is invented.
-SIZES = {
-    "2303": 5_300,
-    "2305": 6_200,
-    "2309": 15_500,
-    "2313": 11_300,
-    "2321": 11_900,
-    "2326": 6_900,
-    "2361": 9_800,
-    "2380": 64_500,
-}
-AGE_SHARES = [0.19, 0.14, 0.18, 0.25, 0.17, 0.07]
 
-FREE_TEXT = [
-    "Fler bussturer på kvällarna så att man kan ta sig hem efter jobbet",
-    "Bussen går för sällan på helgerna, det behövs fler turer",
-    "Tätare turer och bussar som passar tågen i Östersund",
-    "Billigare biljetter för unga och studenter",
-    "Priset på periodkortet är för högt, sänk biljettpriset",
-    "Gratis kollektivtrafik för pensionärer skulle hjälpa många",
-    "Trygga och upplysta hållplatser, det är mörkt på vintern",
-    "Väderskydd vid hållplatsen och bättre belysning",
-    "Plogade gång- och cykelvägar på vintern",
-    "Fler cykelvägar mellan byarna och centralorten",
-    "Bussar som går att ta sig in i med rullator och rullstol",
-    "Tillgängliga bussar med ramp och utrop av hållplatser",
-    "Anropsstyrd trafik på landsbygden där bussen inte går",
-    "Närtrafik som man kan beställa när man bor långt från hållplatsen",
-    "Laddstolpar för elbil i de mindre orterna",
-]
+def _content() -> dict[str, Any]:
+    return demo_content(__file__)
 
 
-def _population(region: Organisation, official: User) -> PopulationTable:
+def _population(region: Organisation, official: User, spec: dict[str, Any]) -> PopulationTable:
     table = PopulationTable.objects.create(
         organisation=region,
-        name="Syntetisk befolkning 2025 – påhittade siffror för demon",
-        year=2025,
-        source="Påhittade siffror i storleksordningen för länets kommuner. Inte SCB-statistik.",
+        name=spec["name"],
+        year=spec["year"],
+        source=spec["source"],
         is_synthetic=True,
         filename="demo",
         source_format="demo",
         imported_by=official,
     )
-    rng = random.Random(23)
+    rng = random.Random(23)  # noqa: S311 - seeded demo data, not security
     names = dict(region.municipalities.values_list("code", "name"))
     rows = []
-    for code, size in SIZES.items():
-        for age, share in zip(AGE_GROUPS, AGE_SHARES, strict=True):
+    for code, size in spec["sizes"].items():
+        for age, share in zip(AGE_GROUPS, spec["age_shares"], strict=True):
             women = 0.47 + 0.06 * (age in ("65–79", "80+")) + rng.uniform(-0.01, 0.01)
             for sex, part in (("kvinna", women), ("man", 1 - women)):
                 rows.append(
@@ -86,129 +63,50 @@ def _population(region: Organisation, official: User) -> PopulationTable:
     return table
 
 
-# The demo questions: (key, section, kind, Swedish, English, choices, further fields).
-QUESTIONS: list[tuple[str, int, str, str, str, list[tuple[str, str]], dict[str, Any]]] = [
-    (
-        "mode",
-        0,
-        "single",
-        "Hur reser du oftast?",
-        "How do you usually travel?",
-        [
-            ("Buss eller tåg", "Bus or train"),
-            ("Bil", "Car"),
-            ("Cykel eller till fots", "Bike or on foot"),
-        ],
-        {"required": True},
-    ),
-    (
-        "often",
-        0,
-        "single",
-        "Hur ofta åker du buss eller tåg?",
-        "How often do you take the bus or train?",
-        [("Varje dag", "Every day"), ("Varje vecka", "Every week"), ("Mer sällan", "Less often")],
-        {"show_if": ("mode", 0)},
-    ),
-    (
-        "trips",
-        0,
-        "number",
-        "Hur många resor gör du en vanlig vecka?",
-        "How many trips do you make in a usual week?",
-        [],
-        {"min_value": 0, "max_value": 100},
-    ),
-    (
-        "satisfied",
-        1,
-        "scale",
-        "Hur nöjd är du med kollektivtrafiken där du bor?",
-        "How satisfied are you with public transport where you live?",
-        [
-            ("Mycket missnöjd", "Very dissatisfied"),
-            ("Ganska missnöjd", "Fairly dissatisfied"),
-            ("Ganska nöjd", "Fairly satisfied"),
-            ("Mycket nöjd", "Very satisfied"),
-        ],
-        {"required": True},
-    ),
-    (
-        "wanted",
-        1,
-        "multiple",
-        "Vad ska regionen satsa mer på? Välj gärna flera.",
-        "What should the region invest more in? Choose several if you like.",
-        [
-            ("Fler turer", "More departures"),
-            ("Lägre priser", "Lower fares"),
-            ("Tillgängliga fordon", "Accessible vehicles"),
-            ("Cykelvägar", "Cycle paths"),
-        ],
-        {},
-    ),
-    (
-        "free",
-        1,
-        "text",
-        "Vad skulle göra det lättare för dig att resa utan bil?",
-        "What would make it easier for you to travel without a car?",
-        [],
-        {"help_text": "Skriv med egna ord. Skriv inte namn eller annat som pekar ut någon."},
-    ),
-]
+def _sections(survey: Survey, specs: list[dict[str, Any]]) -> list[Section]:
+    return [
+        Section.objects.create(survey=survey, position=position, **spec)
+        for position, spec in enumerate(specs)
+    ]
 
 
-def _sections(survey: Survey) -> list[Section]:
-    travel = Section.objects.create(
-        survey=survey,
-        position=0,
-        title="Hur du reser",
-        description="Tänk på dina resor en vanlig vecka.",
-        translations={
-            "en": {"title": "How you travel", "description": "Think of your trips in a usual week."}
-        },
-    )
-    opinion = Section.objects.create(
-        survey=survey,
-        position=1,
-        title="Vad du tycker",
-        translations={"en": {"title": "What you think"}},
-    )
-    return [travel, opinion]
-
-
-def _questions(survey: Survey) -> dict[str, Question]:
-    """The questions of ``QUESTIONS`` with their choices, numbered within their sections."""
-    sections = _sections(survey)
+def _questions(survey: Survey, content: dict[str, Any]) -> dict[str, Question]:
+    """The questions with their choices, numbered within their sections."""
+    sections = _sections(survey, content["sections"])
     questions: dict[str, Question] = {}
     choices: dict[str, list[Choice]] = {}
     positions = [0] * len(sections)
-    for key, section, kind, text, en, labels, fields in QUESTIONS:
-        extra = dict(fields)
+    for spec in content["questions"]:
+        key, section = spec["key"], spec["section"]
+        extra = dict(spec["fields"])
         if "show_if" in extra:
             on, index = extra["show_if"]
             extra["show_if"] = choices[on][index]
         questions[key] = Question.objects.create(
             section=sections[section],
             position=positions[section],
-            kind=kind,
-            text=text,
-            translations={"en": {"text": en}},
+            kind=spec["kind"],
+            text=spec["text"],
+            translations={"en": {"text": spec["en"]}},
             **extra,
         )
         positions[section] += 1
         choices[key] = [
             Choice.objects.create(
-                question=questions[key], position=i, label=sv, translations={"en": {"label": en}}
+                question=questions[key],
+                position=i,
+                label=choice["sv"],
+                translations={"en": {"label": choice["en"]}},
             )
-            for i, (sv, en) in enumerate(labels)
+            for i, choice in enumerate(spec["choices"])
         ]
     return questions
 
 
-def _responses(survey: Survey, questions: dict[str, Question], region: Organisation) -> None:
-    rng = random.Random(2025)
+def _responses(
+    survey: Survey, questions: dict[str, Question], region: Organisation, free_text: list[str]
+) -> None:
+    rng = random.Random(2025)  # noqa: S311 - seeded demo data, not security
     places = list(region.municipalities.order_by("code"))
     # Who answers an open survey: more older people, women and Östersund; few young men.
     age_weights = [0.0, 0.08, 0.16, 0.32, 0.32, 0.12]
@@ -267,9 +165,9 @@ def _responses(survey: Survey, questions: dict[str, Question], region: Organisat
                 )
             )
         if rng.random() < 0.45:
-            text = rng.choice(FREE_TEXT)
+            text = rng.choice(free_text)
             if rng.random() < 0.3:
-                text = text + ". " + rng.choice(FREE_TEXT).lower()
+                text = text + ". " + rng.choice(free_text).lower()
             rows.append(Answer(response=response, question=questions["free"], text=text))
         Answer.objects.bulk_create(rows)
         Response.objects.filter(pk=response.pk).update(
@@ -281,70 +179,55 @@ def _responses(survey: Survey, questions: dict[str, Question], region: Organisat
 
 
 def load(region: Organisation, official: User, residents: list[User]) -> Process:
+    content = _content()
+    spec, survey_spec = content["process"], content["survey"]
     now = timezone.now()
     process = participation_services.process_create(
         actor=official,
         organisation=region,
-        slug="resvaneenkat-2026",
-        title="Hur reser du i länet? Enkät om kollektivtrafiken",
-        summary=(
-            "Regionen planerar kollektivtrafiken för 2027–2030. Berätta hur du reser och vad "
-            "som skulle göra det lättare att resa utan bil."
-        ),
-        easy_read_summary="Svara på några frågor om hur du reser. Det tar fem minuter.",
-        body="## Varför vi frågar\n\nSvaren blir underlag till trafikförsörjningsprogrammet.",
-        ladder_step=2,
-        question="Hur reser du, och vad skulle göra det lättare att resa utan bil?",
-        purpose="Underlag till det regionala trafikförsörjningsprogrammet 2027–2030.",
-        input_use=(
-            "Resultatet vägs mot befolkningen och redovisas per kön, åldersgrupp och kommun "
-            "för regionala utvecklingsnämnden."
-        ),
-        decision_maker="Regionala utvecklingsnämnden",
+        slug=spec["slug"],
+        title=spec["title"],
+        summary=spec["summary"],
+        easy_read_summary=spec["easy_read_summary"],
+        body=spec["body"],
+        ladder_step=spec["ladder_step"],
+        question=spec["question"],
+        purpose=spec["purpose"],
+        input_use=spec["input_use"],
+        decision_maker=spec["decision_maker"],
         municipalities=region.municipalities.all(),
-        target_groups=TargetGroup.objects.filter(code__in=["alla", "unga", "landsbygd"]),
-        perspectives=Perspective.objects.filter(code__in=["jamstalldhet", "miljo"]),
-        sdg_goals=SdgGoal.objects.filter(number__in=[11, 13]),
+        target_groups=TargetGroup.objects.filter(code__in=spec["targets"]),
+        perspectives=Perspective.objects.filter(code__in=spec["perspectives"]),
+        sdg_goals=SdgGoal.objects.filter(number__in=spec["goals"]),
     )
     module = participation_services.module_add(
         actor=official,
         process=process,
         kind="survey",
-        title="Resvaneenkät",
-        description="Sex frågor och tre frivilliga frågor om dig. Ungefär fem minuter.",
+        title=content["module"]["title"],
+        description=content["module"]["description"],
     )
     survey = services.survey_for_module(module=module)
-    survey.translations = {
-        "en": {
-            "intro": "We want to know how you travel in the county and what you think of "
-            "public transport. Everyone who lives in the county can answer, no account needed.",
-            "easy_read_intro": "Answer the questions about how you travel. You do not need to "
-            "write your name.",
-            "thanks": "The results will be published here when the survey has closed.",
-        }
-    }
+    survey.translations = survey_spec["translations"]
     services.survey_settings_save(
         actor=official,
         survey=survey,
-        intro=(
-            "Vi vill veta hur du reser i länet och vad du tycker om kollektivtrafiken. Alla som "
-            "bor i länet kan svara, utan konto."
-        ),
-        easy_read_intro="Svara på frågorna om hur du reser. Du behöver inte skriva ditt namn.",
-        thanks="Resultatet publiceras här när enkäten har stängt, och nämnden får det i mars.",
+        intro=survey_spec["intro"],
+        easy_read_intro=survey_spec["easy_read_intro"],
+        thanks=survey_spec["thanks"],
         access=Survey.Access.ANONYMOUS,
         ask_background=survey.ask_background,
         results_public=True,
-        opens_at=now - timedelta(days=21),
-        closes_at=now + timedelta(days=14),
+        opens_at=now - timedelta(days=survey_spec["opened_days_ago"]),
+        closes_at=now + timedelta(days=survey_spec["open_days"]),
     )
-    questions = _questions(survey)
+    questions = _questions(survey, content)
     for action in (Action.PUBLISH, Action.OPEN):
         process = participation_services.process_transition(
             actor=official, process=process, action=action
         )
-    _responses(survey, questions, region)
-    table = _population(region, official)
+    _responses(survey, questions, region, content["answers"]["free_text"])
+    table = _population(region, official, content["population"])
     services.weighting_save(
         actor=official,
         survey=survey,

@@ -11,19 +11,13 @@ from delaktig.organisations.models import Municipality
 
 from .models import Choice, Question, Response, Section, Survey
 
-if TYPE_CHECKING:  # ModelForm is generic only to the type checker
+if TYPE_CHECKING:
     from delaktig.population.models import PopulationTable
-
-    SurveyFormBase = forms.ModelForm[Survey]
-    SectionFormBase = forms.ModelForm[Section]
-    QuestionFormBase = forms.ModelForm[Question]
-else:
-    SurveyFormBase = SectionFormBase = QuestionFormBase = forms.ModelForm
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class SurveySettingsForm(SurveyFormBase):
+class SurveySettingsForm(forms.ModelForm[Survey]):
     opens_at = forms.DateTimeField(label=_("Öppnar"), widget=DATETIME)
     closes_at = forms.DateTimeField(label=_("Stänger"), widget=DATETIME)
 
@@ -60,14 +54,14 @@ class ButtonForm(forms.Form):
         return " ".join(str(error) for error in self.non_field_errors())
 
 
-class SectionForm(SectionFormBase):
+class SectionForm(forms.ModelForm[Section]):
     class Meta:
         model = Section
         fields = ["title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class QuestionForm(QuestionFormBase):
+class QuestionForm(forms.ModelForm[Question]):
     choices_text = forms.CharField(
         label=_("Svarsalternativ eller skalsteg"),
         required=False,

@@ -10,21 +10,20 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.accounts.predicates import require_perm_in_phase, require_phase
 from delaktig.accounts.types import User, Visitor
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import (
     Conflict,
     DelaktigError,
-    NotAllowedInPhase,
     PermissionDenied,
     ValidationFailed,
     require_perm,
 )
-from delaktig.core.ordering import move_in_order
+from delaktig.core.ordering import move_in_order, next_position
 from delaktig.organisations.models import Municipality
 from delaktig.participation.models import Phase, ProcessModule
 from delaktig.population.models import PopulationTable
@@ -42,7 +41,6 @@ from .models import (
 )
 from .selectors import (
     answering_phase,
-    can_answer,
     chosen_choices,
     current_response,
     missing_required,
@@ -107,10 +105,6 @@ def survey_settings_save(
     return survey
 
 
-def _next_position(items: "models.QuerySet[Any]") -> int:
-    return int(items.aggregate(m=Max("position"))["m"] or 0) + 1
-
-
 def section_save(
     *, actor: User, survey: Survey, section: Section | None, title: str, description: str
 ) -> Section:
@@ -118,7 +112,7 @@ def section_save(
     require_perm(actor, "surveys.change_survey", survey)
     with transaction.atomic():
         if section is None:
-            section = Section(survey=survey, position=_next_position(survey.sections.all()))
+            section = Section(survey=survey, position=next_position(survey.sections.all()))
         section.title, section.description = title, description
         section.save()
         _audit(actor, "survey.section", section, survey)
@@ -157,7 +151,7 @@ def question_save(
     with transaction.atomic():
         creating = question is None
         if question is None:
-            question = Question(section=section, position=_next_position(section.questions.all()))
+            question = Question(section=section, position=next_position(section.questions.all()))
         else:
             # Compare with what is stored: a bound form has already changed the instance.
             stored_kind = Question.objects.filter(pk=question.pk).values_list("kind", flat=True)
@@ -385,10 +379,7 @@ def response_start(
     One response per account (a database constraint) or per invitation (one-to-one); two
     starts at once give one response.
     """
-    if not can_answer(survey):
-        # Say why, rather than "not allowed": no phase that allows answering is running.
-        raise NotAllowedInPhase()
-    require_perm(actor, "surveys.answer_survey", survey)
+    require_perm_in_phase(actor, "surveys.answer_survey", survey, action="answer")
     access = survey.access
     if access == Survey.Access.INVITATION and (
         invitation is None or invitation.survey_id != survey.pk
@@ -449,8 +440,7 @@ def response_save_answers(
     A question whose condition is not met keeps no answer. Runs under a lock on the
     response so that two tabs saving at once leave one consistent set.
     """
-    if not can_answer(response.survey):
-        raise NotAllowedInPhase()
+    require_phase(response.survey, "answer")
     with transaction.atomic():
         locked = Response.objects.select_for_update().get(pk=response.pk)
         if locked.submitted_at is not None:
@@ -486,8 +476,7 @@ def response_save_background(
     municipality: Municipality | None,
     lives_elsewhere: bool,
 ) -> None:
-    if not can_answer(response.survey):
-        raise NotAllowedInPhase()
+    require_phase(response.survey, "answer")
     with transaction.atomic():
         locked = Response.objects.select_for_update().get(pk=response.pk)
         if locked.submitted_at is not None:
@@ -500,8 +489,7 @@ def response_save_background(
 
 def response_submit(*, response: Response) -> Response:
     """Send the response in. Twice at once sends it once."""
-    if not can_answer(response.survey):
-        raise NotAllowedInPhase()
+    require_phase(response.survey, "answer")
     with transaction.atomic():
         locked = Response.objects.select_for_update().get(pk=response.pk)
         if locked.submitted_at is not None:
@@ -588,7 +576,7 @@ def theme_split(*, actor: User, theme: Theme, parts: int = 2) -> list[Theme]:
     result = themes.split_theme([t for _id, t in answers], range(len(answers)), parts=parts)
     with transaction.atomic():
         question = theme.question
-        base = _next_position(question.themes.all())
+        base = next_position(question.themes.all())
         created = []
         for offset, found in enumerate(result.themes):
             new = Theme.objects.create(
@@ -612,7 +600,7 @@ def theme_create(*, actor: User, question: Question, name: str) -> Theme:
     require_perm(actor, "surveys.change_survey", survey)
     with transaction.atomic():
         theme = Theme.objects.create(
-            question=question, name=name, position=_next_position(question.themes.all())
+            question=question, name=name, position=next_position(question.themes.all())
         )
         _audit(actor, "survey.themes.create", theme, survey)
     return theme

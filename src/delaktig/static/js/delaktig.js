@@ -35,6 +35,16 @@
     });
   });
 
+  // A refusal from the server (core.middleware.DelaktigErrorMiddleware) comes as a 4xx with
+  // its message, aimed at the page's message area: show it, where htmx would show nothing.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("HX-Retarget") === "#messages") {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   // After htmx swaps a fragment in, move focus to its message so screen readers hear it.
   document.addEventListener("htmx:afterSwap", function (event) {
     if (event.detail.target && event.detail.target.id !== "results") {

@@ -1,6 +1,6 @@
 """The plan and indicator file parsers' error messages, in the interface's language.
 
-:data:`MESSAGES` holds every code of ``followup.planfile`` and ``followup.indicatorfile``: the
+:data:`MESSAGES` holds every code of ``planfile`` and ``indicatorfile`` beside it: the
 file errors they raise and the row errors they report (data, stored with a plan import). It is
 followup's part of the one catalogue of error messages (:mod:`delaktig.core.catalogue`), so a
 ``PlanFileError`` reads the same on the import page, in a command and in the API. The
@@ -18,13 +18,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
-from delaktig.core.catalogue import Entry, Message
+from delaktig.core.catalogue import Entry, Message, ShownParams, shown_params
 
+from ..status import ActivityStatus
 from .indicatorfile import ERROR_CODES as INDICATOR_CODES
 from .indicatorfile import IndicatorFileError, IndicatorRowError
 from .planfile import ERROR_CODES as PLAN_CODES
 from .planfile import PlanFileError, RowError, prefixed_code
-from .status import ActivityStatus
 
 __all__ = [
     "MESSAGES",
@@ -74,21 +74,8 @@ def _format_labels() -> dict[str, str]:
     }
 
 
-class _Params(dict[str, object]):
-    """Missing names show as empty rather than failing the message."""
-
-    def __missing__(self, key: str) -> str:
-        return ""
-
-
-def _shown(value: object) -> object:
-    if isinstance(value, list | tuple):
-        return ", ".join(map(str, value))
-    return value
-
-
-def _params(params: Mapping[str, Any]) -> _Params:
-    shown = _Params({key: _shown(value) for key, value in params.items()})
+def _params(params: Mapping[str, Any]) -> ShownParams:
+    shown = shown_params(params)
     if "column" in params:
         shown["column"] = _field_labels().get(str(params["column"]), str(params["column"]))
     if isinstance(params.get("names"), list | tuple):

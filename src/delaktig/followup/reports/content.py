@@ -1,6 +1,6 @@
 """The annual follow-up report as plain data. No Django here.
 
-``followup.report.build_report`` fills these from the database, with every label already
+``followup.reports.build.build_report`` fills these from the database, with every label already
 translated; the web page, the PDF and the DOCX are three renderings of the same object, so they
 cannot say different things.
 """

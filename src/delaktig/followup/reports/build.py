@@ -1,4 +1,4 @@
-"""Build the annual follow-up report of a strategy from the database (see ``reporting.py``)."""
+"""Build the annual follow-up report of a strategy from the database (see ``content.py``)."""
 
 import datetime
 from collections import Counter
@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from delaktig.participation.models import LadderStep, Process, ProcessTransition
 from delaktig.participation.workflow import Status as ProcessStatus
 
-from .charts import format_number
-from .models import ActionPlan, Activity, Commitment, Indicator, ProgressNote, Sex, Strategy
-from .reporting import (
+from ..charts import format_number
+from ..models import ActionPlan, Activity, Commitment, Indicator, ProgressNote, Sex, Strategy
+from ..selectors import status_counts
+from ..status import ActivityStatus, CommitmentStatus
+from .content import (
     ActivityLine,
     ActorLine,
     AnnualReport,
@@ -25,8 +27,6 @@ from .reporting import (
     PlanSection,
     StatusCount,
 )
-from .selectors import status_counts
-from .status import ActivityStatus, CommitmentStatus
 
 YEARS_SHOWN = 4
 

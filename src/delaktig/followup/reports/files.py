@@ -5,7 +5,7 @@ cache anybody could keep every worker busy by asking for it again and again.
 
 The key is the report itself. ``build_report`` gathers everything the files show (plans,
 activities and their notes, indicator values, dialogues, actors, every label in the language of
-the request) into one :class:`~delaktig.followup.reporting.AnnualReport`; its ``repr``, hashed
+the request) into one :class:`~delaktig.followup.reports.content.AnnualReport`; its ``repr``, hashed
 together with the language, the kind of file and a fingerprint of the code that renders it, is
 the key. Whatever changes the report changes the key, whichever service changed it, and no
 service has to remember to bump a version. The date the report was made (``generated_on``) is
@@ -33,7 +33,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from .reporting import AnnualReport
+from .content import AnnualReport
 
 # How long a built file stays in the cache. A new report gets a new key, so this only bounds
 # how long an old one lingers.
@@ -44,11 +44,11 @@ LOCK_SECONDS = 90
 WAIT_SECONDS = 20.0
 _POLL_SECONDS = (0.05, 0.1, 0.2, 0.4, 0.5)
 
-_APP = Path(__file__).resolve().parent
+_APP = Path(__file__).resolve().parent.parent
 _RENDERERS = (
     _APP / "templates" / "followup" / "report_pdf.html",
     _APP / "templates" / "followup" / "includes" / "report_body.html",
-    _APP / "docx_report.py",
+    _APP / "reports" / "word.py",
 )
 
 

@@ -39,7 +39,7 @@ from delaktig.core.errors import (
 from delaktig.notifications.outbox import email_queue
 from delaktig.organisations.models import Municipality, Organisation
 
-from .models import (
+from ..models import (
     Actor,
     ActorActivity,
     Commitment,
@@ -50,8 +50,8 @@ from .models import (
     NetworkMember,
     Strategy,
 )
-from .selectors import decision_recipient
-from .status import COMMITMENT_MACHINE, ActivityStatus, CommitmentAction, CommitmentStatus
+from ..selectors import decision_recipient
+from ..status import COMMITMENT_MACHINE, ActivityStatus, CommitmentAction, CommitmentStatus
 
 CHANGE = "followup.change_strategy"
 REQUEST = "followup.request_commitment"

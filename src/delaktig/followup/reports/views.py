@@ -7,12 +7,12 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from . import selectors
-from .models import Strategy
-from .report import build_report
-from .report_files import ReportBusy, report_file
-from .reporting import AnnualReport
-from .views import report_years
+from .. import selectors
+from ..models import Strategy
+from ..views import report_years
+from .build import build_report
+from .content import AnnualReport
+from .files import ReportBusy, report_file
 
 
 def _report(request: HttpRequest, slug: str, year: int) -> tuple[AnnualReport, str, Strategy]:
@@ -53,7 +53,7 @@ def _busy(request: HttpRequest) -> HttpResponse:
 
 
 def report_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    """The PDF, built once for each content of the report (see ``report_files``)."""
+    """The PDF, built once for each content of the report (see ``files``)."""
     data, filename, _strategy = _report(request, slug, year)
     try:
         pdf = report_file(data, "pdf", lambda: render_pdf(data))
@@ -65,7 +65,7 @@ def report_pdf(request: HttpRequest, slug: str, year: int) -> HttpResponse:
 
 
 def report_docx(request: HttpRequest, slug: str, year: int) -> HttpResponse:
-    from .docx_report import render_docx
+    from .word import render_docx
 
     data, filename, _strategy = _report(request, slug, year)
     try:

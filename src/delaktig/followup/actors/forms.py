@@ -1,24 +1,18 @@
 """Forms for joining a strategy, reporting actors' activities and running networks.
 
-The forms only validate what a person typed; the services in ``actor_services`` decide.
+The forms only validate what a person typed; the services in ``actors.services`` decide.
 """
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.organisations.models import Municipality
 
-from .actor_services import DOCUMENT_TYPES_TEXT, MAX_DOCUMENT_SIZE
-from .models import Actor, Goal, Network, NetworkMeeting, Strategy
-from .status import ActivityStatus
-
-if TYPE_CHECKING:  # the form classes are generic only to the type checker
-    NetworkFormBase = forms.ModelForm[Network]
-    NetworkMeetingFormBase = forms.ModelForm[NetworkMeeting]
-else:
-    NetworkFormBase = NetworkMeetingFormBase = forms.ModelForm
+from ..models import Actor, Goal, Network, NetworkMeeting, Strategy
+from ..status import ActivityStatus
+from .services import DOCUMENT_TYPES_TEXT, MAX_DOCUMENT_SIZE
 
 
 def _goal_field(
@@ -178,7 +172,7 @@ class ActorActivityForm(forms.Form):
         self.fields["goals"] = _goal_field(strategy, _("Mål aktiviteten bidrar till"), False)
 
 
-class NetworkForm(NetworkFormBase):
+class NetworkForm(forms.ModelForm[Network]):
     class Meta:
         model = Network
         fields = ["organisation", "name", "slug", "description", "strategy", "published"]
@@ -253,7 +247,7 @@ class NetworkMemberForm(ActorFieldsMixin):
         return data
 
 
-class NetworkMeetingForm(NetworkMeetingFormBase):
+class NetworkMeetingForm(forms.ModelForm[NetworkMeeting]):
     class Meta:
         model = NetworkMeeting
         fields = ["title", "starts_at", "place", "agenda", "notes"]

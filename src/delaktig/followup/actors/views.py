@@ -9,7 +9,6 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,14 +18,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
-from delaktig.accounts.roles import official_organisations
+from delaktig.accounts.roles import official_organisations_or_403
 from delaktig.accounts.types import User
 from delaktig.core.errors import DelaktigError, require_perm
 from delaktig.core.forms import form_errors, form_status
 
-from . import actor_services as services
-from . import selectors
-from .actor_forms import (
+from .. import selectors
+from ..models import (
+    ActorActivity,
+    Commitment,
+    Network,
+    NetworkDocument,
+    NetworkMeeting,
+    NetworkMember,
+    Strategy,
+)
+from ..status import COMMITMENT_MACHINE
+from . import services
+from .forms import (
     ActorActivityForm,
     ApproveForm,
     DeclineForm,
@@ -38,16 +47,6 @@ from .actor_forms import (
     NetworkMemberForm,
     RegisterCommitmentForm,
 )
-from .models import (
-    ActorActivity,
-    Commitment,
-    Network,
-    NetworkDocument,
-    NetworkMeeting,
-    NetworkMember,
-    Strategy,
-)
-from .status import COMMITMENT_MACHINE
 
 CHANGE = services.CHANGE
 
@@ -462,13 +461,6 @@ def commitment_review(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Staff: networks ---
 
 
-def _official_organisations(request: HttpRequest) -> Any:
-    organisations = official_organisations(request.user)
-    if not organisations.exists():
-        raise PermissionDenied
-    return organisations
-
-
 def _editable_network(request: HttpRequest, pk: int) -> Network:
     network = get_object_or_404(Network.objects.select_related("organisation", "strategy"), pk=pk)
     require_perm(request.user, CHANGE, network)
@@ -477,7 +469,7 @@ def _editable_network(request: HttpRequest, pk: int) -> Network:
 
 @staff_required
 def networks_staff(request: HttpRequest) -> HttpResponse:
-    organisations = _official_organisations(request)
+    organisations = official_organisations_or_403(request.user)
     items = (
         Network.objects.filter(organisation__in=organisations)
         .select_related("organisation", "strategy")
@@ -488,7 +480,7 @@ def networks_staff(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def network_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    organisations = _official_organisations(request)
+    organisations = official_organisations_or_403(request.user)
     network = _editable_network(request, pk) if pk is not None else None
     form = NetworkForm(request.POST or None, instance=network, organisations=organisations)
     if request.method == "POST" and form.is_valid():

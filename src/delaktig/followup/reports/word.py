@@ -24,8 +24,8 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import RGBColor
 from docx.table import Table
 
-from .charts import MISSING, format_number, format_percent
-from .reporting import (
+from ..charts import MISSING, format_number, format_percent
+from .content import (
     ActivityLine,
     AnnualReport,
     AreaSection,

@@ -7,7 +7,7 @@ go into ``followup_staff`` (mounted at /personal/uppfoljning/).
 
 from django.urls import path
 
-from . import actor_views as views
+from . import views
 
 public_patterns = [
     path("natverk/", views.networks, name="networks"),

@@ -86,7 +86,7 @@ MAX_KPI: Final = 20
 
 # --- Errors --------------------------------------------------------------------------------
 
-# The codes; followup.messages holds their messages (in the one catalogue of error messages).
+# The codes; imports.messages holds their messages (in the one catalogue of error messages).
 _PREFIX: Final = "followup.indicatorfile."
 FILE_ERROR_CODES: Final[frozenset[str]] = frozenset(
     _PREFIX + code

@@ -2,7 +2,7 @@
 
 No Django here: the Django layer passes the uploaded bytes in and gets a :class:`PlanFile`
 back, or a :class:`PlanFileError` when the file as a whole cannot be used. Both carry stable
-codes with ``params``, whose messages ``followup.messages`` adds to the one catalogue.
+codes with ``params``, whose messages ``followup.imports.messages`` adds to the one catalogue.
 
 Formats
 -------
@@ -100,7 +100,7 @@ _MAX_LENGTHS: Final[Mapping[str, int]] = {
 
 # --- Errors --------------------------------------------------------------------------------
 
-# The codes; followup.messages holds their messages (in the one catalogue of error messages).
+# The codes; imports.messages holds their messages (in the one catalogue of error messages).
 _PREFIX: Final = "followup.planfile."
 FILE_ERROR_CODES: Final[frozenset[str]] = frozenset(
     _PREFIX + code for code in (*TABLE_ERROR_CODES, "missing_column", "no_rows")
