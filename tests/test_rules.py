@@ -6,6 +6,7 @@ depends on the object too, and names the test file that checks it), so a new per
 without a row fails here.
 """
 
+import importlib
 import re
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,23 @@ OBJECT_RULES = {
     "surveys.answer_survey": "tests/test_rules.py",
     "surveys.view_survey": "tests/test_rules.py",
 }
+
+
+def _module_app_rows() -> tuple[dict[str, set[str]], dict[str, str]]:
+    """The rows a module app keeps with itself: ``MATRIX`` and ``OBJECT_RULES`` in its own
+    ``tests/test_rules.py`` (see "Adding a participation module" in docs/architecture.md)."""
+    matrix: dict[str, set[str]] = {}
+    object_rules: dict[str, str] = {}
+    for path in sorted(SRC.glob("*/tests/test_rules.py")):
+        rows = importlib.import_module(f"delaktig.{path.parts[-3]}.tests.test_rules")
+        matrix.update(getattr(rows, "MATRIX", {}))
+        object_rules.update(getattr(rows, "OBJECT_RULES", {}))
+    return matrix, object_rules
+
+
+_APP_MATRIX, _APP_OBJECT_RULES = _module_app_rows()
+MATRIX.update(_APP_MATRIX)
+OBJECT_RULES.update(_APP_OBJECT_RULES)
 
 
 def test_every_registered_permission_has_a_row() -> None:
@@ -349,5 +367,8 @@ def test_a_network_document_is_deleted_by_officials_or_by_the_member_who_shared_
 
 
 def test_the_readable_table_names_every_permission() -> None:
+    """In docs/roles-and-permissions.md, or for a module app in its own README.md."""
     table = (ROOT / "docs" / "roles-and-permissions.md").read_text(encoding="utf-8")
+    for path in sorted(SRC.glob("*/README.md")):
+        table += path.read_text(encoding="utf-8")
     assert [name for name in sorted(permissions) if f"| `{name}`" not in table] == []
