@@ -2,6 +2,7 @@
 state machines and ordering."""
 
 import ast
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -219,3 +220,65 @@ def test_a_state_machine_answers_from_its_table() -> None:
     with pytest.raises(InvalidTransition):
         MACHINE.require("draft", _A.REOPEN)
     assert MACHINE.allows("ready", "reopen") and not MACHINE.allows("draft", "reopen")
+
+
+# --- Guards: the conventions stay the only way ------------------------------------------------
+
+
+def _sources(pattern: str = "*.py") -> list[Path]:
+    return [p for p in SRC.rglob(pattern) if "migrations" not in p.parts]
+
+
+def test_no_function_is_longer_than_80_lines() -> None:
+    long = [
+        f"{path.relative_to(SRC)}:{node.lineno} {node.name}"
+        for path in _sources()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and (node.end_lineno or node.lineno) - node.lineno + 1 > 80
+    ]
+    assert long == []
+
+
+def test_views_leave_errors_to_form_errors_and_the_middleware() -> None:
+    """No view catches DelaktigError one by one (management commands print it)."""
+    catching = [
+        str(path.relative_to(SRC))
+        for path in _sources()
+        if "except DelaktigError" in path.read_text(encoding="utf-8")
+        and "management" not in path.parts
+        and path.relative_to(SRC).as_posix() != "core/forms.py"
+    ]
+    assert catching == []
+
+
+def test_services_check_permissions_with_require_perm_only() -> None:
+    hand_written = re.compile(r"if not [^\n]*\.has_perm\([^\n]*\n\s*raise ")
+    found = [
+        str(path.relative_to(SRC))
+        for path in _sources("*services*.py")
+        if hand_written.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_services_type_the_person_acting() -> None:
+    untyped = re.compile(r"\b(actor|user|viewer): Any\b")
+    found = [
+        f"{path.relative_to(SRC)}"
+        for path in [*_sources("*services*.py"), *_sources("selectors.py")]
+        if untyped.search(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_workflows_use_the_one_state_machine() -> None:
+    copies = [
+        str(path.relative_to(SRC))
+        for path in _sources()
+        if re.search(
+            r"^def (next_status|allowed_actions)\(", path.read_text(encoding="utf-8"), re.M
+        )
+        and path.relative_to(SRC).as_posix() != "core/workflow.py"
+    ]
+    assert copies == []

@@ -271,6 +271,9 @@ def test_a_vote_refused_by_the_server_says_why_with_javascript(
     alert.wait_for()
     assert "Det går inte att delta just nu" in alert.inner_text()
     assert alert.get_attribute("data-error-code") == "not_allowed_in_phase"
+    assert page.evaluate(
+        "() => document.activeElement === document.querySelector('#messages [role=alert]')"
+    ), "focus did not move to the message"
     assert not Vote.objects.filter(participant__user=resident).exists()
 
 

@@ -3,7 +3,7 @@
   "use strict";
 
   function focusFeedback(root) {
-    var target = root.querySelector(".error-summary, [role='status']");
+    var target = root.querySelector(".error-summary, [role='status'], [role='alert']");
     if (target) {
       if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
       target.focus();
