@@ -266,7 +266,7 @@ def test_services_type_the_person_acting() -> None:
     untyped = re.compile(r"\b(actor|user|viewer): Any\b")
     found = [
         f"{path.relative_to(SRC)}"
-        for path in [*_sources("*services*.py"), *_sources("selectors.py")]
+        for path in [*_sources("*services*.py"), *_sources("selectors.py"), *_sources("rules.py")]
         if untyped.search(path.read_text(encoding="utf-8"))
     ]
     assert found == []

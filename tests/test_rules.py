@@ -70,7 +70,7 @@ MATRIX = {
     "participation.change_process": OFFICIALS,
     "participation.publish_feedback": OFFICIALS,
     "participation.view_figures": STAFF,
-    "participation.view_staff_workspace": {"other_official"} | STAFF,
+    "accounts.view_staff_workspace": {"other_official"} | STAFF,
     "population.change_populationtable": OFFICIALS,
     "proposals.add_proposal": EVERYONE_LOGGED_IN,
     "proposals.handle_proposal": OFFICIALS,
@@ -79,7 +79,7 @@ MATRIX = {
     "surveys.export_raw_responses": OFFICIALS,
     "surveys.view_results": STAFF,
 }
-GLOBAL_PERMS = {"participation.view_staff_workspace", "accounts.manage_roles"}
+GLOBAL_PERMS = {"accounts.view_staff_workspace", "accounts.manage_roles"}
 
 # Permissions that depend on the object (its author, status, phase, members): the test file
 # that checks each.

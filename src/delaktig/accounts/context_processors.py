@@ -13,7 +13,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     return {
         "site_organisation": SimpleLazyObject(primary_organisation),
-        "is_staff_member": bool(user and user.has_perm("participation.view_staff_workspace")),
+        "is_staff_member": bool(user and user.has_perm("accounts.view_staff_workspace")),
         # Evaluated only where a template asks for it (the staff navigation).
         "staff_organisations": SimpleLazyObject(lambda: list(official_organisations(user))),
         "content_languages": dict(settings.CONTENT_LANGUAGES),

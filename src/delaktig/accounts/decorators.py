@@ -20,7 +20,7 @@ def staff_required(
 
     @wraps(view)
     def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        if not request.user.has_perm("participation.view_staff_workspace"):
+        if not request.user.has_perm("accounts.view_staff_workspace"):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 

@@ -19,26 +19,27 @@ from rules.predicates import Predicate
 from delaktig.core.errors import NotAllowedInPhase, require_perm
 
 from . import roles
+from .types import Visitor
 
 
 @rules.predicate
-def is_administrator(user: Any) -> bool:
+def is_administrator(user: Visitor) -> bool:
     return roles.is_administrator(user)
 
 
 @rules.predicate
-def is_official(user: Any, obj: Any = None) -> bool:
+def is_official(user: Visitor, obj: Any = None) -> bool:
     """An official of the organisation the object belongs to (of any, with no object)."""
     return roles.has_role_for(user, ("official",), obj)
 
 
 @rules.predicate
-def is_moderator(user: Any, obj: Any = None) -> bool:
+def is_moderator(user: Visitor, obj: Any = None) -> bool:
     return roles.has_role_for(user, ("moderator",), obj)
 
 
 @rules.predicate
-def is_staff_member(user: Any, obj: Any = None) -> bool:
+def is_staff_member(user: Visitor, obj: Any = None) -> bool:
     """An official or a moderator of the object's organisation."""
     return roles.has_role_for(user, ("official", "moderator"), obj)
 
@@ -69,7 +70,7 @@ def phase_allows(action: str) -> Predicate:
     with :data:`outside_process` where that is allowed.
     """
 
-    def check(user: Any, obj: Any = None) -> bool:
+    def check(user: Visitor, obj: Any = None) -> bool:
         module = _module_of(obj)
         return bool(module is not None and module.allows(action))
 
@@ -77,7 +78,7 @@ def phase_allows(action: str) -> Predicate:
 
 
 @rules.predicate
-def outside_process(user: Any, obj: Any = None) -> bool:
+def outside_process(user: Visitor, obj: Any = None) -> bool:
     """The object belongs to no participation module (a meeting of a council, for one)."""
     return obj is not None and getattr(obj, "module_id", None) is None
 

@@ -1,9 +1,12 @@
-"""Who may manage roles and an organisation's own pages (organisations sits below accounts)."""
+"""Who may manage roles, enter the staff workspace, and edit an organisation's own pages
+(organisations sits below accounts, so its two permissions are declared here)."""
 
 import rules
 
-from .predicates import is_administrator, is_official
+from .predicates import is_administrator, is_official, is_staff_member
 
 rules.add_perm("accounts.manage_roles", is_administrator)
+# The staff workspace (staff_required): officials and moderators of any organisation.
+rules.add_perm("accounts.view_staff_workspace", is_administrator | is_staff_member)
 rules.add_perm("organisations.change_organisation", is_administrator | is_official)
 rules.add_perm("organisations.change_accessibilitystatement", is_administrator | is_official)

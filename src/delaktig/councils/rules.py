@@ -18,18 +18,19 @@ from delaktig.accounts.predicates import (
     outside_process,
     phase_allows,
 )
+from delaktig.accounts.types import Visitor
 
 
 @rules.predicate
-def is_referral_council_member(user: Any, referral: Any = None) -> bool:
+def is_referral_council_member(user: Visitor, referral: Any = None) -> bool:
     """The person sits now on one of the councils the referral went to."""
     from .models import Membership
 
-    if referral is None or getattr(referral, "pk", None) is None:
+    if referral is None or getattr(referral, "pk", None) is None or user.pk is None:
         return False
     today = timezone.localdate()
     return Membership.objects.filter(
-        user=user,
+        user_id=user.pk,
         council__in=referral.councils.all(),
         term_start__lte=today,
         term_end__gte=today,
@@ -37,22 +38,22 @@ def is_referral_council_member(user: Any, referral: Any = None) -> bool:
 
 
 @rules.predicate
-def speaks_for_council(user: Any, council: Any = None) -> bool:
+def speaks_for_council(user: Visitor, council: Any = None) -> bool:
     """The council's chair or secretary, who give the council's joint answer."""
     from .models import Membership
 
-    if council is None or not getattr(user, "is_authenticated", False):
+    if council is None or user.pk is None:
         return False
     return bool(
         council.secretary_id == user.pk
         or Membership.objects.filter(
-            council=council, user=user, role=Membership.Role.CHAIR
+            council=council, user_id=user.pk, role=Membership.Role.CHAIR
         ).exists()
     )
 
 
 @rules.predicate
-def is_council_meeting(user: Any, meeting: Any = None) -> bool:
+def is_council_meeting(user: Visitor, meeting: Any = None) -> bool:
     """The meeting is a council's (attendance and compensation are recorded for it)."""
     return meeting is not None and getattr(meeting, "council_id", None) is not None
 

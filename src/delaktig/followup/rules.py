@@ -15,12 +15,13 @@ from delaktig.accounts.predicates import (
     is_organisation_staff,
     is_resident,
 )
+from delaktig.accounts.types import Visitor
 
 from .status import CommitmentStatus
 
 
 @rules.predicate
-def is_commitment_contact(user: Any, commitment: Any) -> bool:
+def is_commitment_contact(user: Visitor, commitment: Any) -> bool:
     """The contact of an active commitment: they report the actor's activities."""
     return (
         commitment is not None
@@ -31,14 +32,14 @@ def is_commitment_contact(user: Any, commitment: Any) -> bool:
 
 
 @rules.predicate
-def is_network_member(user: Any, network: Any) -> bool:
+def is_network_member(user: Visitor, network: Any) -> bool:
     if network is None or not getattr(user, "is_authenticated", False):
         return False
     return bool(network.members.filter(user=user).exists())
 
 
 @rules.predicate
-def is_document_uploader(user: Any, document: Any) -> bool:
+def is_document_uploader(user: Visitor, document: Any) -> bool:
     return (
         document is not None
         and getattr(user, "pk", None) is not None
@@ -47,7 +48,7 @@ def is_document_uploader(user: Any, document: Any) -> bool:
 
 
 @rules.predicate
-def is_member_of_documents_network(user: Any, document: Any) -> bool:
+def is_member_of_documents_network(user: Visitor, document: Any) -> bool:
     return document is not None and bool(is_network_member(user, document.network))
 
 

@@ -256,7 +256,6 @@ class Process(models.Model):
         verbose_name = _("deltagandeprocess")
         verbose_name_plural = _("deltagandeprocesser")
         ordering = ["-published_at", "-id"]
-        permissions = [("view_staff_workspace", "Can use the staff workspace")]
 
     def __str__(self) -> str:
         return self.title

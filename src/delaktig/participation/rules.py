@@ -19,7 +19,6 @@ def is_public_process(user: Visitor, process: Process | None) -> bool:
     return bool(process is not None and process.is_public)
 
 
-rules.add_perm("participation.view_staff_workspace", is_organisation_staff)
 rules.add_perm("participation.view_process", is_public_process | is_organisation_staff)
 # On an organisation: may start a process for it.
 rules.add_perm("participation.add_process", is_organisation_official)

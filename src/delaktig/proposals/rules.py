@@ -5,27 +5,28 @@ from typing import Any
 import rules
 
 from delaktig.accounts.predicates import is_organisation_official, is_resident
+from delaktig.accounts.types import Visitor
 
 from .workflow import Status
 
 
 @rules.predicate
-def is_author(user: Any, proposal: Any) -> bool:
+def is_author(user: Visitor, proposal: Any) -> bool:
     return bool(proposal is not None and user.is_authenticated and proposal.author_id == user.pk)
 
 
 @rules.predicate
-def is_public_proposal(user: Any, proposal: Any) -> bool:
+def is_public_proposal(user: Visitor, proposal: Any) -> bool:
     return bool(proposal is not None and proposal.is_public)
 
 
 @rules.predicate
-def is_draft(user: Any, proposal: Any) -> bool:
+def is_draft(user: Visitor, proposal: Any) -> bool:
     return bool(proposal is not None and proposal.status == Status.DRAFT)
 
 
 @rules.predicate
-def is_submitted(user: Any, proposal: Any) -> bool:
+def is_submitted(user: Visitor, proposal: Any) -> bool:
     return bool(proposal is not None and proposal.status != Status.DRAFT)
 
 
