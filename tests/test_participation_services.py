@@ -241,3 +241,29 @@ def test_follow_is_idempotent() -> None:
     assert Follow.objects.filter(user=user, process=process).count() == 1
     services.follow_set(actor=user, process=process, follow=False)
     assert not Follow.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_demo_process_is_built_from_its_content_table() -> None:
+    from delaktig.participation.demo import process_from_spec
+    from tests.factories import MunicipalityFactory, OrganisationFactory, UserFactory, role
+
+    region = OrganisationFactory()
+    region.municipalities.add(MunicipalityFactory(code="2380"))
+    official = role(UserFactory(), "official", region)
+    spec = {
+        "slug": "vard",
+        "title": "Vården",
+        "summary": "Kort",
+        "ladder_step": 3,
+        "purpose": "Syfte",
+        "input_use": "Underlag",
+        "decision_maker": "Nämnden",
+        "goals": [3],
+        "unknown_key": "ignored",
+    }
+    process = process_from_spec(actor=official, organisation=region, spec=spec)
+    assert (process.slug, process.title, process.ladder_step) == ("vard", "Vården", 3)
+    assert list(process.municipalities.values_list("code", flat=True)) == ["2380"]
+    assert list(process.sdg_goals.values_list("number", flat=True)) == [3]
+    assert process.responsible_body is None

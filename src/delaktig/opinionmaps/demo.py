@@ -20,14 +20,11 @@ from django.utils import timezone
 
 from delaktig.accounts.models import DemographicProfile, User
 from delaktig.core.contributions import demo_content
-from delaktig.organisations.models import Body, Municipality, Organisation
+from delaktig.organisations.models import Municipality, Organisation
 from delaktig.participation import services as participation_services
+from delaktig.participation.demo import process_from_spec
 from delaktig.participation.models import (
-    Perspective,
     ProcessModule,
-    SdgGoal,
-    SdgTarget,
-    TargetGroup,
 )
 from delaktig.participation.workflow import Action
 
@@ -163,27 +160,7 @@ def _module(
     module_spec: dict[str, Any],
 ) -> ProcessModule:
     """The process about healthcare in the inland, its opinion-map module and its phase."""
-    process = participation_services.process_create(
-        actor=official,
-        organisation=region,
-        responsible_body=Body.objects.filter(organisation=region, name=spec["body_name"]).first(),
-        slug=spec["slug"],
-        title=spec["title"],
-        summary=spec["summary"],
-        easy_read_summary=spec["easy_read_summary"],
-        body=spec["body"],
-        ladder_step=spec["ladder_step"],
-        question=spec["question"],
-        purpose=spec["purpose"],
-        input_use=spec["input_use"],
-        decision_maker=spec["decision_maker"],
-        target_group_analysis=spec["target_group_analysis"],
-        municipalities=region.municipalities.all(),
-        target_groups=TargetGroup.objects.filter(code__in=spec["targets"]),
-        perspectives=Perspective.objects.filter(code__in=spec["perspectives"]),
-        sdg_goals=SdgGoal.objects.filter(number__in=spec["goals"]),
-        sdg_targets=SdgTarget.objects.filter(code__in=spec["sdg_targets"]),
-    )
+    process = process_from_spec(actor=official, organisation=region, spec=spec)
     module = participation_services.module_add(
         actor=official,
         process=process,

@@ -19,7 +19,8 @@ from delaktig.core.contributions import demo_content
 from delaktig.insights.suppression import AGE_GROUPS
 from delaktig.organisations.models import Organisation
 from delaktig.participation import services as participation_services
-from delaktig.participation.models import Perspective, Process, SdgGoal, TargetGroup
+from delaktig.participation.demo import process_from_spec
+from delaktig.participation.models import Process
 from delaktig.participation.workflow import Action
 from delaktig.population.models import PopulationCount, PopulationTable
 
@@ -182,24 +183,7 @@ def load(region: Organisation, official: User, residents: list[User]) -> Process
     content = _content()
     spec, survey_spec = content["process"], content["survey"]
     now = timezone.now()
-    process = participation_services.process_create(
-        actor=official,
-        organisation=region,
-        slug=spec["slug"],
-        title=spec["title"],
-        summary=spec["summary"],
-        easy_read_summary=spec["easy_read_summary"],
-        body=spec["body"],
-        ladder_step=spec["ladder_step"],
-        question=spec["question"],
-        purpose=spec["purpose"],
-        input_use=spec["input_use"],
-        decision_maker=spec["decision_maker"],
-        municipalities=region.municipalities.all(),
-        target_groups=TargetGroup.objects.filter(code__in=spec["targets"]),
-        perspectives=Perspective.objects.filter(code__in=spec["perspectives"]),
-        sdg_goals=SdgGoal.objects.filter(number__in=spec["goals"]),
-    )
+    process = process_from_spec(actor=official, organisation=region, spec=spec)
     module = participation_services.module_add(
         actor=official,
         process=process,
