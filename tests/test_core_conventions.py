@@ -282,3 +282,26 @@ def test_workflows_use_the_one_state_machine() -> None:
         and path.relative_to(SRC).as_posix() != "core/workflow.py"
     ]
     assert copies == []
+
+
+def test_an_error_survives_pickling_and_copying_with_everything_it_carries() -> None:
+    import copy
+    import pickle
+
+    from delaktig.core.uploads import ArchiveRefused
+
+    error = Conflict("proposals.already_supported", field="support", count=2)
+    for again in (pickle.loads(pickle.dumps(error)), copy.copy(error)):  # noqa: S301 - ours
+        assert type(again) is Conflict
+        assert (again.code, again.field, again.params) == (error.code, "support", {"count": 2})
+    refused = pickle.loads(pickle.dumps(ArchiveRefused("encrypted", name="a.csv")))  # noqa: S301
+    assert (refused.reason, refused.code, refused.params) == (
+        "encrypted",
+        "archive.encrypted",
+        {"name": "a.csv"},
+    )
+
+
+def test_a_code_is_one_line() -> None:
+    with pytest.raises(ValueError, match="not an error code"):
+        DelaktigError("a.b\n")

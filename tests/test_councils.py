@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from delaktig.core.errors import PermissionDenied, ValidationFailed
+from delaktig.core.errors import NotAllowedInPhase, PermissionDenied, ValidationFailed
 from delaktig.councils import selectors, services
 from delaktig.councils.compensation import Claim
 from delaktig.councils.models import Council, Membership
@@ -412,14 +412,14 @@ def test_a_referral_in_a_process_is_answered_only_while_its_referral_phase_runs(
     # No phase yet, and a phase of another kind of module, allow nothing.
     PhaseFactory(module=module, process=module.process, phase_type="discussion")
     assert not member.has_perm("councils.answer_referral", referral)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowedInPhase):  # "not now", not "not you"
         services.referral_answer(**answer, text="För tidigt")
     client.force_login(member)
     assert "Lämna svar" not in client.get(referral.get_absolute_url()).content.decode()
     response = client.post(
         referral.get_absolute_url(), {"council": council.pk, "kind": "individual", "text": "x"}
     )
-    assert response.status_code == 403 and not referral.responses.exists()
+    assert response.status_code == 409 and not referral.responses.exists()
 
     phase = PhaseFactory(module=module, process=module.process, phase_type="referral")
     assert member.has_perm("councils.answer_referral", referral)
@@ -433,7 +433,7 @@ def test_a_referral_in_a_process_is_answered_only_while_its_referral_phase_runs(
     module.process.status = "closed"
     module.process.save()
     referral = type(referral).objects.get(pk=referral.pk)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowedInPhase):
         services.referral_answer(**{**answer, "referral": referral}, text="För sent")
     assert list(referral.responses.values_list("text", flat=True)) == ["Under remisstiden"]
     assert not official.has_perm("councils.answer_referral", referral)  # not on the council

@@ -34,12 +34,17 @@ class DelaktigError(Exception):
     def __init__(
         self, code: str | None = None, /, *, field: str | None = None, **params: Any
     ) -> None:
-        if code is not None and not CODE.match(code):
+        if code is not None and not CODE.fullmatch(code):
             raise ValueError(f"not an error code: {code!r}")
         self.code = code or type(self).code
         self.params: dict[str, Any] = params
         self.field = field
         super().__init__(self.code, params)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled and copied whole (task backends, parallel test runners): the class, and every
+        # attribute (code, field, params, and what a subclass adds) as the state.
+        return (_rebuild, (type(self),), self.__dict__)
 
     @property
     def message(self) -> str:
@@ -55,6 +60,10 @@ class DelaktigError(Exception):
     def as_dict(self) -> dict[str, Any]:
         """What an API returns: the code, its parameters and the message."""
         return {"code": self.code, "params": self.params, "message": self.message}
+
+
+def _rebuild(cls: type[DelaktigError]) -> DelaktigError:
+    return cls.__new__(cls)
 
 
 class PermissionDenied(DelaktigError):

@@ -37,8 +37,14 @@ def move_in_order(siblings: "models.QuerySet[M]", item: M, direction: int) -> li
 
 
 def next_position(
-    siblings: "models.QuerySet[Any] | models.Manager[Any]", field: str = "position"
+    siblings: "models.QuerySet[Any] | models.Manager[Any]",
+    field: str = "position",
+    *,
+    parent: models.Model | None = None,
 ) -> int:
     """One more than the highest ``field`` among ``siblings``, 1 when there are none: where a new
-    item goes last. Hold the lock that guards the numbering (the parent's row) while adding."""
+    item goes last. Call it inside ``transaction.atomic()``; with ``parent`` (the strategy, the
+    plan, the survey) its row is locked first, so that two items added at once get two numbers."""
+    if parent is not None:
+        type(parent)._default_manager.select_for_update().filter(pk=parent.pk).exists()
     return int(siblings.aggregate(top=Max(field))["top"] or 0) + 1

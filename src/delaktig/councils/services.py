@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from delaktig.accounts.predicates import require_perm_in_phase
 from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import PermissionDenied, ValidationFailed, require_perm
@@ -180,7 +181,7 @@ def referral_answer(
 ) -> ReferralResponse:
     """A member answers for one of their councils; the joint answer is the chair's or the
     secretary's, once per council. In a process, only while its referral phase runs."""
-    require_perm(actor, "councils.answer_referral", referral)
+    require_perm_in_phase(actor, "councils.answer_referral", referral, action="answer")
     if council not in member_councils(viewer=actor, referral=referral):
         raise PermissionDenied()
     if kind not in ReferralResponse.Kind.values or not text.strip():

@@ -184,7 +184,7 @@ def goal_create(
     """A new goal, numbered last among the strategy's goals."""
     require_perm(actor, PERM, strategy)
     with transaction.atomic():
-        goal = Goal(strategy=strategy, position=next_position(strategy.goals))
+        goal = Goal(strategy=strategy, position=next_position(strategy.goals, parent=strategy))
         _set_goal(goal, number=number, title=title, description=description)
         many = {"gender_equality_goals": gender_equality_goals, "sdg_targets": sdg_targets}
         _save(goal, many, unique_field="number")
@@ -293,7 +293,7 @@ def area_create(
     require_perm(actor, PERM, plan)
     _check_goals(plan.strategy, goals)
     with transaction.atomic():
-        area = FocusArea(plan=plan, position=next_position(plan.areas))
+        area = FocusArea(plan=plan, position=next_position(plan.areas, parent=plan))
         area.title, area.description = title, description
         _save(area, {"goals": goals}, unique_field="title")
         _log(actor, "followup.area_save", area, plan.strategy.organisation)
@@ -345,7 +345,7 @@ def activity_create(
     _check_goals(strategy, goals)
     _check_years(start_year, end_year)
     with transaction.atomic():
-        activity = Activity(area=area, position=next_position(area.activities))
+        activity = Activity(area=area, position=next_position(area.activities, parent=area))
         activity.title, activity.description = title, description
         activity.responsible_unit = responsible_unit
         activity.contact_name, activity.contact_email = contact_name, contact_email
@@ -390,7 +390,7 @@ def activity_update(
     with transaction.atomic():
         if Activity.objects.values_list("area_id", flat=True).get(pk=activity.pk) != area.pk:
             activity.area = area
-            activity.position = next_position(area.activities)
+            activity.position = next_position(area.activities, parent=area)
         activity.title, activity.description = title, description
         activity.responsible_unit = responsible_unit
         activity.contact_name, activity.contact_email = contact_name, contact_email
@@ -577,7 +577,9 @@ def indicator_create(
     require_perm(actor, PERM, strategy)
     _check_goal(strategy, goal)
     with transaction.atomic():
-        indicator = Indicator(strategy=strategy, position=next_position(strategy.indicators))
+        indicator = Indicator(
+            strategy=strategy, position=next_position(strategy.indicators, parent=strategy)
+        )
         _set_indicator(
             indicator,
             name=name,

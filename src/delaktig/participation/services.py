@@ -162,6 +162,8 @@ def _publish_feedback(process: Process) -> None:
 def process_transition(*, actor: User, process: Process, action: Action) -> Process:
     """Apply one transition of the life cycle, locking the row so two clicks make one change."""
     require_perm(actor, "participation.change_process", process)
+    if action is Action.PUBLISH_FEEDBACK:
+        require_perm(actor, "participation.publish_feedback", process)
     with transaction.atomic():
         locked = Process.objects.select_for_update().get(pk=process.pk)
         target = MACHINE.require(locked.status, action)

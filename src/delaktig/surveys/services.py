@@ -112,7 +112,9 @@ def section_save(
     require_perm(actor, "surveys.change_survey", survey)
     with transaction.atomic():
         if section is None:
-            section = Section(survey=survey, position=next_position(survey.sections.all()))
+            section = Section(
+                survey=survey, position=next_position(survey.sections.all(), parent=survey)
+            )
         section.title, section.description = title, description
         section.save()
         _audit(actor, "survey.section", section, survey)
@@ -151,7 +153,9 @@ def question_save(
     with transaction.atomic():
         creating = question is None
         if question is None:
-            question = Question(section=section, position=next_position(section.questions.all()))
+            question = Question(
+                section=section, position=next_position(section.questions.all(), parent=section)
+            )
         else:
             # Compare with what is stored: a bound form has already changed the instance.
             stored_kind = Question.objects.filter(pk=question.pk).values_list("kind", flat=True)
@@ -576,7 +580,7 @@ def theme_split(*, actor: User, theme: Theme, parts: int = 2) -> list[Theme]:
     result = themes.split_theme([t for _id, t in answers], range(len(answers)), parts=parts)
     with transaction.atomic():
         question = theme.question
-        base = next_position(question.themes.all())
+        base = next_position(question.themes.all(), parent=question)
         created = []
         for offset, found in enumerate(result.themes):
             new = Theme.objects.create(
@@ -600,7 +604,9 @@ def theme_create(*, actor: User, question: Question, name: str) -> Theme:
     require_perm(actor, "surveys.change_survey", survey)
     with transaction.atomic():
         theme = Theme.objects.create(
-            question=question, name=name, position=next_position(question.themes.all())
+            question=question,
+            name=name,
+            position=next_position(question.themes.all(), parent=question),
         )
         _audit(actor, "survey.themes.create", theme, survey)
     return theme

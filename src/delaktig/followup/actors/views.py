@@ -396,8 +396,7 @@ def commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _decide(request: HttpRequest, commitment: Commitment, action: str, form: Any) -> str:
-    """Carry out the official's decision; what they are told. A refusal (the request was
-    decided meanwhile) is left to the error page: the form it came from may be gone."""
+    """Carry out the official's decision; what they are told."""
     data = form.cleaned_data
     if action == "approve":
         services.commitment_approve(
@@ -435,8 +434,15 @@ def commitment_review(request: HttpRequest, pk: int) -> HttpResponse:
         if form is None:
             return HttpResponse(status=400)
         if form.is_valid():
-            messages.success(request, _decide(request, commitment, action, form))
-            return redirect("followup_staff:commitment_review", pk=commitment.pk)
+            with form_errors(form):
+                messages.success(request, _decide(request, commitment, action, form))
+                return redirect("followup_staff:commitment_review", pk=commitment.pk)
+            # Decided meanwhile by someone else: show the page as it is now, and say why
+            # where the form that was used is no longer offered.
+            commitment.refresh_from_db()
+            if action not in COMMITMENT_MACHINE.allowed_actions(commitment.status):
+                for error in form.non_field_errors():
+                    messages.error(request, error)
     return render(
         request,
         "followup/actors/staff_commitment.html",
