@@ -360,3 +360,15 @@ def test_audit_log_is_scoped_and_admin_is_superuser_only(client: Client) -> None
     admin.is_staff = True
     admin.save()
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_closed_process_shows_no_phase_as_under_way() -> None:
+    """Issue 16: a closed process still said its discussion phase was "pågår"."""
+    module = open_discussion()
+    process = module.process
+    badge = '<span class="badge">pågår</span>'
+    assert badge in Client().get(process.get_absolute_url()).content.decode()
+    type(process).objects.filter(pk=process.pk).update(status="closed")
+    page = Client().get(process.get_absolute_url()).content.decode()
+    assert badge not in page and '<li class="current" aria-current="step">' not in page

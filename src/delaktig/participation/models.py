@@ -282,6 +282,10 @@ class Process(models.Model):
 
     @cached_property
     def current_phases(self) -> list["Phase"]:
+        """The phases running now. A phase runs only while the process is open, as
+        ``ProcessModule.allows`` says: a closed process shows none as under way."""
+        if self.status != Status.OPEN:
+            return []
         now = timezone.now()
         return [p for p in self.phases.all() if p.starts_at <= now < p.ends_at]
 
