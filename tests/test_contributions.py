@@ -89,3 +89,28 @@ def test_export_holds_every_declared_key(django_user_model: Any) -> None:
     user = django_user_model.objects.create_user(username="a", email="a@example.se")
     data = personal_data_export(user=user)
     assert set(data) == {d.key for d in contributions.personal_data()}
+
+
+def test_registry_refuses_an_inbox_queue_or_section_keyed_for_another_app() -> None:
+    def nothing(user: Any) -> list[contributions.WorkItem]:
+        return []
+
+    queue = contributions.InboxQueue(key="other.queue", name="Q", explanation="", items=nothing)
+    with pytest.raises(ValueError, match="not prefixed"):
+        contributions.contribute(contributions.Contribution(app_label="probe", inbox=(queue,)))
+    section = contributions.MineSection(key="other.section", name="S", items=nothing)
+    with pytest.raises(ValueError, match="not prefixed"):
+        contributions.contribute(contributions.Contribution(app_label="probe", mine=(section,)))
+    assert "probe" not in {c.app_label for c in contributions.contributions()}
+
+
+def test_inbox_queue_counts_its_items_unless_it_has_its_own_count() -> None:
+    items = [
+        contributions.WorkItem(title="a", url="/a/"),
+        contributions.WorkItem(title="b", url="/b/"),
+    ]
+    listed = contributions.InboxQueue(key="x.q", name="Q", explanation="", items=lambda u: items)
+    counted = contributions.InboxQueue(
+        key="x.r", name="R", explanation="", items=lambda u: items, count=lambda u: 7
+    )
+    assert (listed.size(None), counted.size(None)) == (2, 7)

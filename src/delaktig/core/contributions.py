@@ -10,7 +10,11 @@ An app declares its contribution in a ``contributions.py`` module, which
 - **jobs**: time-driven work that ``manage.py tick`` runs;
 - **demo data**: what the app adds to the demo region;
 - **error messages**: the translated text for each of the app's error codes
-  (:mod:`delaktig.core.catalogue`).
+  (:mod:`delaktig.core.catalogue`);
+- **inbox queues**: what waits for staff (reported comments, proposals to register, overdue
+  referrals…), which the one staff inbox lists with counts;
+- **Mina sidor sections**: what a resident started or follows, listed on their own page;
+- **notification kinds**: the e-mails the app sends that a person may turn off (or not).
 
 The low apps (``core``, ``accounts``, ``demo``) read the registry and never import an app above
 them by name. ``tests/test_contributions.py`` fails when a model that points at the user model,
@@ -18,9 +22,9 @@ or is declared to hold personal data, is covered by no export or no erasure.
 """
 
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -136,6 +140,64 @@ class DemoData:
 
 
 @dataclass(frozen=True)
+class WorkItem:
+    """One line in the staff inbox or on Mina sidor: what it is and where it is handled."""
+
+    title: str
+    url: str
+    # The organisation, process or state, shown under the title.
+    detail: Text = ""
+    # Since when it has waited (inbox) or when it happened (Mina sidor).
+    when: date | datetime | None = None
+    # Past a deadline: listed first and marked.
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class InboxQueue:
+    """One kind of work waiting for staff. ``items(user)`` returns what *that* staff member may
+    handle, oldest or most urgent first; ``count(user)``, when given, counts the same without
+    building the items (for the menu), else the items are counted."""
+
+    key: str
+    name: Text
+    # One sentence on what handling an item means, shown above the queue.
+    explanation: Text
+    items: Callable[[Any], Sequence[WorkItem]]
+    count: Callable[[Any], int] | None = None
+    order: int = 100
+
+    def size(self, user: Any) -> int:
+        return self.count(user) if self.count is not None else len(self.items(user))
+
+
+@dataclass(frozen=True)
+class MineSection:
+    """One section of a resident's Mina sidor: ``items(user)`` lists what the person started,
+    follows or takes part in, each with a link to act on it."""
+
+    key: str
+    name: Text
+    items: Callable[[Any], Sequence[WorkItem]]
+    # Shown when the list is empty; says where to start.
+    empty: Text = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class NotificationKind:
+    """One kind of e-mail the app sends to a person. ``required`` kinds (a reply to the
+    person's own case, account security) cannot be turned off; the others follow the person's
+    notification settings, with ``default`` until they choose."""
+
+    key: str
+    name: Text
+    description: Text
+    default: bool = True
+    required: bool = False
+
+
+@dataclass(frozen=True)
 class Contribution:
     app_label: str
     personal_data: tuple[PersonalData, ...] = ()
@@ -144,6 +206,9 @@ class Contribution:
     # The messages for the app's error codes, each code prefixed "<app_label>.", e.g.
     # {"proposals.not_verified": _("…")}; see delaktig.core.catalogue.
     errors: Mapping[str, "Entry"] = field(default_factory=dict)
+    inbox: tuple[InboxQueue, ...] = ()
+    mine: tuple[MineSection, ...] = ()
+    notifications: tuple[NotificationKind, ...] = ()
 
 
 _contributions: dict[str, Contribution] = {}
@@ -160,6 +225,10 @@ def contribute(contribution: Contribution) -> Contribution:
     for code in contribution.errors:
         if not code.startswith(f"{contribution.app_label}."):
             raise ValueError(f"error code {code!r} is not prefixed {contribution.app_label!r}")
+    prefix = f"{contribution.app_label}."
+    for keyed in (*contribution.inbox, *contribution.mine, *contribution.notifications):
+        if not keyed.key.startswith(prefix):
+            raise ValueError(f"key {keyed.key!r} is not prefixed {contribution.app_label!r}")
     _contributions[contribution.app_label] = contribution
     return contribution
 
@@ -189,6 +258,25 @@ def retention(key: str) -> Retention:
 
 def jobs() -> list[Job]:
     return [job for c in contributions() for job in c.jobs]
+
+
+def inbox_queues() -> list[InboxQueue]:
+    return sorted((q for c in contributions() for q in c.inbox), key=lambda q: (q.order, q.key))
+
+
+def mine_sections() -> list[MineSection]:
+    return sorted((s for c in contributions() for s in c.mine), key=lambda s: (s.order, s.key))
+
+
+def notification_kinds() -> list[NotificationKind]:
+    return [kind for c in contributions() for kind in c.notifications]
+
+
+def notification_kind(key: str) -> NotificationKind:
+    for kind in notification_kinds():
+        if kind.key == key:
+            return kind
+    raise KeyError(key)
 
 
 def demo_loaders() -> list[tuple[str, DemoData]]:
