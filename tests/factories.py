@@ -137,6 +137,21 @@ def proposal_rules(organisation: Organisation, **overrides: Any) -> Any:
     return ProposalSettings.objects.create(organisation=organisation, **values)
 
 
+def submitted_days_ago(proposal: Any, days: int) -> Any:
+    """Say ``proposal`` came in ``days`` ago, so that it may be registered (diariefört) as far
+    back: diarieföring lies between the day it was submitted and today. Noon of that local
+    day, so that a change to or from summer time in between does not move it a day."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    day = timezone.localdate() - timedelta(days=days)
+    noon = timezone.make_aware(datetime.combine(day, time(12)))
+    type(proposal).objects.filter(pk=proposal.pk).update(submitted_at=noon)
+    proposal.refresh_from_db()
+    return proposal
+
+
 def verified_resident(municipality: Municipality, number: str | None = None) -> User:
     """A user verified as folkbokförd in ``municipality`` with a valid personnummer."""
     from delaktig.identity.models import Verification

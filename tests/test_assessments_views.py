@@ -334,7 +334,7 @@ def test_sign_off_through_the_detail_page() -> None:
     assert reverse("assessments_staff:sign_off", args=[assessment.pk]) in page
     response = client_for(manager).post(
         reverse("assessments_staff:sign_off", args=[assessment.pk]),
-        {"note": "Väl underbyggd.", "publish": "on"},
+        {"note": "Väl underbyggd.", "publish": "on", "confirmed": "1"},
     )
     assert response.status_code == 302
     assessment.refresh_from_db()
@@ -356,7 +356,8 @@ def test_the_author_is_told_someone_else_must_sign_off() -> None:
     assert reverse("assessments_staff:sign_off", args=[assessment.pk]) not in page
     assert "kan därför inte godkänna" in page
     response = client_for(author).post(
-        reverse("assessments_staff:sign_off", args=[assessment.pk]), {"publish": "on"}
+        reverse("assessments_staff:sign_off", args=[assessment.pk]),
+        {"publish": "on", "confirmed": "1"},
     )
     assert response.status_code == 403  # the four-eyes refusal, on the form
     assert "En annan behörig person" in response.content.decode()

@@ -36,6 +36,7 @@ from tests.factories import (
     UserFactory,
     proposal_rules,
     role,
+    submitted_days_ago,
     verified_resident,
 )
 from tests.followup_factories import IndicatorFactory
@@ -95,7 +96,7 @@ def report_region() -> Any:
     proposal = proposal_services.proposal_publish(actor=official, proposal=proposal)
     proposal_services.proposal_register(
         actor=official,
-        proposal=proposal,
+        proposal=submitted_days_ago(proposal, 410),
         registered_on=timezone.localdate() - timedelta(days=400),
     )
     return organisation, official

@@ -372,7 +372,11 @@ def test_officials_create_councils_and_manage_members(client: Client) -> None:
     client.post(url, {**bad, "member-term_end": "2027-12-31", "member-email": "ledamot@example.se"})
     membership = council.memberships.get()
     assert membership.user == account
-    client.post(url, {"action": "end_term", "pk": membership.pk})
+    page = client.post(url, {"action": "end_term", "pk": membership.pk})
+    assert "Vill du verkligen avsluta uppdraget" in page.content.decode()  # core.confirm
+    membership.refresh_from_db()
+    assert membership.term_end != timezone.localdate()
+    client.post(url, {"action": "end_term", "pk": membership.pk, "confirmed": "1"})
     membership.refresh_from_db()
     assert membership.term_end == timezone.localdate()
     client.force_login(role(UserFactory(), "official", OrganisationFactory()))

@@ -217,6 +217,8 @@ def test_no_module_writes_csv_or_xlsx_around_the_cell_rule() -> None:
 
 @pytest.mark.django_db
 def test_proposals_csv_export_has_no_formula(client: Client) -> None:
+    from django.utils import timezone
+
     from delaktig.proposals import services
     from delaktig.proposals.workflow import Outcome
     from tests.factories import (
@@ -226,6 +228,7 @@ def test_proposals_csv_export_has_no_formula(client: Client) -> None:
         UserFactory,
         proposal_rules,
         role,
+        submitted_days_ago,
         verified_resident,
     )
 
@@ -245,7 +248,10 @@ def test_proposals_csv_export_has_no_formula(client: Client) -> None:
     proposal = services.proposal_submit(actor=author, proposal=draft)
     proposal = services.proposal_publish(actor=official, proposal=proposal)
     proposal = services.proposal_register(
-        actor=official, proposal=proposal, registered_on=date(2026, 3, 2), case_number=SHORT_PAYLOAD
+        actor=official,
+        proposal=submitted_days_ago(proposal, 30),
+        registered_on=timezone.localdate() - timedelta(days=20),
+        case_number=SHORT_PAYLOAD,
     )
     proposal = services.proposal_refer(
         actor=official, proposal=proposal, body=BodyFactory(organisation=region), official=official
@@ -255,7 +261,7 @@ def test_proposals_csv_export_has_no_formula(client: Client) -> None:
         actor=official,
         proposal=proposal,
         outcome=Outcome.APPROVED,
-        decided_on=date(2026, 9, 15),
+        decided_on=timezone.localdate() - timedelta(days=5),
         decided_by=BodyFactory(organisation=region, kind="assembly"),
         minutes_reference=PAYLOAD,
         answer=PAYLOAD,

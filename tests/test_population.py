@@ -222,7 +222,9 @@ def test_delete_removes_the_table_and_its_counts() -> None:
     )
     client = Client()
     client.force_login(actor)
-    client.post(reverse("population:delete", args=[table.pk]))
+    client.post(reverse("population:delete", args=[table.pk]))  # asks first (core.confirm)
+    assert PopulationTable.objects.exists()
+    client.post(reverse("population:delete", args=[table.pk]), {"confirmed": "1"})
     assert not PopulationTable.objects.exists() and not PopulationCount.objects.exists()
 
 

@@ -36,6 +36,7 @@ def test_export_holds_comments_and_reports_but_not_other_peoples_names() -> None
             "created": mine.created.isoformat(),
             "body": "Min kommentar",
             "hidden_reason": None,
+            "review_request": None,
         }
     ]
     assert data["reports"][0]["comment_id"] == theirs.pk

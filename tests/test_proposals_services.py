@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from delaktig.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from delaktig.proposals import services
+from delaktig.proposals.deadlines import add_one_year
 from delaktig.proposals.models import Category, IntakeRule, Proposal, ProposalEvent, Support
 from delaktig.proposals.workflow import Outcome
 from tests.factories import (
@@ -16,6 +17,7 @@ from tests.factories import (
     UserFactory,
     proposal_rules,
     role,
+    submitted_days_ago,
     verified_resident,
 )
 
@@ -194,15 +196,16 @@ def test_full_case_with_case_numbers_and_public_timeline(
     assembly = BodyFactory(organisation=region, name="Regionfullmäktige", kind="assembly")
     proposal = services.proposal_publish(actor=official, proposal=submit(region))
     assert proposal.status == "lodged"
+    on = timezone.localdate() - timedelta(days=180)
     proposal = services.proposal_register(
-        actor=official, proposal=proposal, registered_on=date(2026, 3, 2)
+        actor=official, proposal=submitted_days_ago(proposal, 200), registered_on=on
     )
-    assert proposal.case_number == "RS/1/2026"
+    assert proposal.case_number == f"RS/1/{on.year}"
     second = services.proposal_publish(actor=official, proposal=submit(region))
     second = services.proposal_register(
-        actor=official, proposal=second, registered_on=date(2026, 3, 3)
+        actor=official, proposal=submitted_days_ago(second, 200), registered_on=on
     )
-    assert second.case_number == "RS/2/2026"
+    assert second.case_number == f"RS/2/{on.year}"
     proposal = services.proposal_refer(
         actor=official, proposal=proposal, body=committee, official=official
     )
@@ -214,7 +217,7 @@ def test_full_case_with_case_numbers_and_public_timeline(
             actor=official,
             proposal=proposal,
             outcome=Outcome.APPROVED,
-            decided_on=date(2026, 1, 1),
+            decided_on=on - timedelta(days=1),
             decided_by=assembly,
             minutes_reference="RF § 1",
             answer="Ja",
@@ -225,9 +228,9 @@ def test_full_case_with_case_numbers_and_public_timeline(
             actor=official,
             proposal=proposal,
             outcome=Outcome.APPROVED,
-            decided_on=date(2026, 9, 15),
+            decided_on=on + timedelta(days=170),
             decided_by=assembly,
-            minutes_reference="Regionfullmäktige 2026-09-15 § 88",
+            minutes_reference="Regionfullmäktige § 88",
             answer="Bänkar sätts upp.",
         )
     assert proposal.status == "decided" and proposal.outcome == "bifall"
@@ -283,13 +286,16 @@ def test_reminders_go_once_per_step(
     region.proposal_settings.reminder_days = [60, 7]
     region.proposal_settings.save()
     proposal = services.proposal_publish(actor=official, proposal=submit(region))
-    services.proposal_register(actor=official, proposal=proposal, registered_on=date(2025, 1, 10))
-    today = date(2025, 11, 10)  # 61 days left
+    on = timezone.localdate() - timedelta(days=400)
+    proposal = submitted_days_ago(proposal, 410)
+    services.proposal_register(actor=official, proposal=proposal, registered_on=on)
+    due = add_one_year(on)
+    today = due - timedelta(days=61)
     assert services.case_reminders_send(today=today) == 0
     with django_capture_on_commit_callbacks(execute=True):
         assert services.case_reminders_send(today=today + timedelta(days=1)) == 1
     assert services.case_reminders_send(today=today + timedelta(days=2)) == 0
     assert official.email in mail.outbox[-1].to and "60" in mail.outbox[-1].subject
-    assert services.case_reminders_send(today=date(2026, 1, 5)) == 1  # 5 days left: 7-step
-    assert services.case_reminders_send(today=date(2026, 1, 6)) == 0
+    assert services.case_reminders_send(today=due - timedelta(days=5)) == 1  # the 7-step
+    assert services.case_reminders_send(today=due - timedelta(days=4)) == 0
     assert Support.objects.count() == 0

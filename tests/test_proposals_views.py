@@ -19,6 +19,7 @@ from tests.factories import (
     UserFactory,
     proposal_rules,
     role,
+    submitted_days_ago,
     verified_resident,
 )
 
@@ -40,6 +41,7 @@ def registered(region: Any, official: Any, on: date, title: str) -> Proposal:
     )
     proposal = services.proposal_submit(actor=author, proposal=draft)
     proposal = services.proposal_publish(actor=official, proposal=proposal)
+    proposal = submitted_days_ago(proposal, (timezone.localdate() - on).days + 7)
     return services.proposal_register(actor=official, proposal=proposal, registered_on=on)
 
 
@@ -116,26 +118,42 @@ def test_staff_case_page_runs_the_case(client: Client, region: Any) -> None:
     client.force_login(official)
     url = reverse("proposals:staff_case", args=[proposal.pk])
     assert client.get(url).status_code == 200
-    client.post(url, {"action": "lodge"})
+    client.post(url, {"action": "lodge", "confirmed": "1"})
+    submitted_days_ago(proposal, 30)
+    on = timezone.localdate() - timedelta(days=20)
     response = client.post(
         url,
-        {"action": "register", "register-registered_on": "2026-02-01", "register-case_number": ""},
+        {
+            "action": "register",
+            "register-registered_on": on.isoformat(),
+            "register-case_number": "",
+            "confirmed": "1",
+        },
     )
     assert response.status_code == 302
     proposal.refresh_from_db()
-    assert proposal.case_number == "RS/1/2026"
+    assert proposal.case_number == f"RS/1/{on.year}"
     response = client.post(
         url, {"action": "refer", "refer-body": committee.pk, "refer-official": ""}
     )
     assert response.status_code == 400  # official missing; nothing changed
-    client.post(url, {"action": "refer", "refer-body": committee.pk, "refer-official": official.pk})
+    client.post(
+        url,
+        {
+            "action": "refer",
+            "refer-body": committee.pk,
+            "refer-official": official.pk,
+            "confirmed": "1",
+        },
+    )
     client.post(
         url,
         {
             "action": "decide",
+            "confirmed": "1",
             "decide-outcome": "besvarad",
             "decide-decided_by": assembly.pk,
-            "decide-decided_on": "2026-06-10",
+            "decide-decided_on": (on + timedelta(days=15)).isoformat(),
             "decide-minutes_reference": "RF § 12",
             "decide-answer": "Vi prövar.",
         },
@@ -143,7 +161,7 @@ def test_staff_case_page_runs_the_case(client: Client, region: Any) -> None:
     proposal.refresh_from_db()
     assert proposal.status == "decided" and proposal.outcome == "besvarad"
     html = Client().get(proposal.get_absolute_url()).content.decode()
-    assert "Besvarad" in html and "Vi prövar." in html and "RS/1/2026" in html
+    assert "Besvarad" in html and "Vi prövar." in html and f"RS/1/{on.year}" in html
     client.force_login(UserFactory())
     assert client.get(url).status_code == 403
 
@@ -292,7 +310,8 @@ def test_reminder_links_to_the_case_page(
     from django.core import mail
 
     official = role(UserFactory(), "official", region)
-    proposal = registered(region, official, date(2025, 1, 10), "Påminn mig")
+    on = timezone.localdate() - timedelta(days=400)
+    proposal = registered(region, official, on, "Påminn mig")
     with django_capture_on_commit_callbacks(execute=True):
-        services.case_reminders_send(today=date(2025, 11, 11))
+        services.case_reminders_send(today=on + timedelta(days=305))
     assert reverse("proposals:staff_case", args=[proposal.pk]) in mail.outbox[-1].body

@@ -255,12 +255,19 @@ def test_staff_creates_and_runs_a_process_end_to_end(client: Client) -> None:
     )
     assert response.status_code == 302
     for action in ["publish", "open"]:
-        client.post(reverse("staff:process_transition", args=[process.pk]), {"action": action})
+        client.post(
+            reverse("staff:process_transition", args=[process.pk]),
+            {"action": action, "confirmed": "1"},
+        )
     process.refresh_from_db()
     assert process.status == "open" and module.allows("comment")
-    client.post(reverse("staff:process_transition", args=[process.pk]), {"action": "close"})
+    client.post(
+        reverse("staff:process_transition", args=[process.pk]),
+        {"action": "close", "confirmed": "1"},
+    )
     response = client.post(
-        reverse("staff:process_transition", args=[process.pk]), {"action": "archive"}
+        reverse("staff:process_transition", args=[process.pk]),
+        {"action": "archive", "confirmed": "1"},
     )
     process.refresh_from_db()
     assert process.status == "closed"
@@ -268,7 +275,13 @@ def test_staff_creates_and_runs_a_process_end_to_end(client: Client) -> None:
     assert "Väntar på återkoppling" in dashboard and "Ny dialog om vården" in dashboard
     response = client.post(
         reverse("staff:feedback", args=[process.pk]),
-        {"heard": "Hört", "decided": "Beslutat", "reasons": "Därför", "publish": "1"},
+        {
+            "heard": "Hört",
+            "decided": "Beslutat",
+            "reasons": "Därför",
+            "publish": "1",
+            "confirmed": "1",
+        },
     )
     assert response.status_code == 302
     process.refresh_from_db()

@@ -9,7 +9,7 @@ from playwright.sync_api import Page
 from delaktig.councils.models import Referral
 from delaktig.demo.region import DEMO_PASSWORD
 from delaktig.meetings.models import Meeting
-from delaktig.participation.models import Process
+from delaktig.participation.models import Process, ProcessTemplate
 from delaktig.proposals.models import Proposal
 from tests.browser.conftest import assert_accessible, login
 
@@ -74,6 +74,7 @@ def test_resident_pages(page: Page, demo: str) -> None:
         "process-open-logged-in": open_process.get_absolute_url(),
         "account": "/mitt-konto/",
         "account-demographics": "/mitt-konto/statistikuppgifter/",
+        "account-notifications": "/mitt-konto/aviseringar/",
         "account-delete": "/mitt-konto/ta-bort/",
         "proposal-new": "/forslag/nytt/",
         "proposal-mine": "/forslag/mina/",
@@ -98,6 +99,11 @@ def test_staff_pages(page: Page, demo: str) -> None:
     for name, path in {
         "staff-dashboard": "/personal/",
         "staff-process-new": "/personal/processer/ny/",
+        "staff-process-new-blank": "/personal/processer/ny/?tom=1",
+        "staff-process-from-template": (
+            f"/personal/processer/ny/mall/{ProcessTemplate.objects.get(key='ungdomsdialog').pk}/"
+        ),
+        "staff-process-save-as-template": f"/personal/processer/{process.pk}/spara-som-mall/",
         "staff-process-edit": f"/personal/processer/{process.pk}/redigera/",
         "staff-process-manage": f"/personal/processer/{process.pk}/",
         "staff-feedback": f"/personal/processer/{closed.pk}/aterkoppling/",
@@ -106,6 +112,8 @@ def test_staff_pages(page: Page, demo: str) -> None:
         "staff-audit-log": "/personal/logg/",
         "staff-organisation-settings": "/personal/organisationer/region-jamtland-harjedalen/",
         "staff-retention": "/personal/organisationer/region-jamtland-harjedalen/gallring/",
+        "staff-branding": "/personal/organisationer/region-jamtland-harjedalen/profil/",
+        "staff-process-cover": f"/personal/processer/{process.pk}/omslagsbild/",
         "staff-accessibility-edit": "/tillganglighet/region-jamtland-harjedalen/redigera/",
         "staff-proposals": "/forslag/personal/",
         "staff-proposal-case": f"/forslag/personal/{case.pk}/",
@@ -129,7 +137,13 @@ def test_staff_pages(page: Page, demo: str) -> None:
         assert page.locator("h1").count() == 1, name
         assert_accessible(page, name)
     # The editor with validation errors summarised at the top.
-    page.goto(demo + "/personal/processer/ny/")
+    page.goto(demo + "/personal/processer/ny/?tom=1")
     page.click("form.form button[type=submit]")
     page.wait_for_selector("#error-summary")
     assert_accessible(page, "staff-process-new-errors")
+    # A colour below 4.5:1 refused at its field, the error summarised at the top.
+    page.goto(demo + "/personal/organisationer/region-jamtland-harjedalen/profil/")
+    page.fill("#id_primary_colour", "#ff9900")
+    page.click("main form.form button[type=submit]")
+    page.wait_for_selector("#error-summary")
+    assert_accessible(page, "staff-branding-errors")

@@ -192,6 +192,8 @@ def test_official_follows_up_a_plan_end_to_end(demo: str, page: Page, tmp_path: 
     login(other, demo, ADMIN, DEMO_PASSWORD)
     other.goto(f"{demo}/personal/konsekvensanalyser/{assessment.pk}/")
     submit(other, "Godkänn")
+    assert_accessible(other, "confirm-sign-off")
+    submit(other, "Bekräfta")  # core.confirm: signing off is asked about first
     assessment.refresh_from_db()
     assert assessment.status == "signed_off"
     second.close()
@@ -228,6 +230,10 @@ def test_official_follows_up_a_plan_end_to_end(demo: str, page: Page, tmp_path: 
 def test_resident_browses_the_plan_with_the_keyboard(demo: str, no_js_page: Page) -> None:
     page = no_js_page
     page.goto(f"{demo}/")
+    # On a phone the header links are behind the menu button, a <details> that works without
+    # JavaScript.
+    tab_to(page, "summary.site-menu__button")
+    page.keyboard.press("Enter")
     press(page, "a[href='/uppfoljning/']")
     axe_with_javascript(page, "followup-index")
     press(page, "a[href='/uppfoljning/demokratistrategi/']")
@@ -236,7 +242,10 @@ def test_resident_browses_the_plan_with_the_keyboard(demo: str, no_js_page: Page
     assert page.get_by_role("heading", level=1).inner_text().startswith("Handlingsplan")
     axe_with_javascript(page, "followup-plan")
 
-    # Filter by status with the keyboard: type to choose in the list, then the button.
+    # Filter by status with the keyboard: open the filters (closed on a phone), type to choose
+    # in the list, then the button.
+    tab_to(page, "details.filter-disclosure > summary", limit=200)
+    page.keyboard.press("Enter")
     tab_to(page, "#id_status", limit=200)
     page.keyboard.type("Uppskjuten")
     assert page.input_value("#id_status") == "postponed"

@@ -67,6 +67,7 @@ def test_submit_intake_supports_register_refer_decide(browser: Browser, demo: st
     official = keyboard_login(browser, demo, "tjansteperson@demo.delaktig.se")
     official.goto(f"{demo}/forslag/personal/{proposal.pk}/")
     press(official, "button[value=publish]")
+    press(official, ".confirm button[type=submit]")  # core.confirm asks first
     proposal.refresh_from_db()
     assert proposal.status == "collecting" and proposal.support_threshold == 2
 
@@ -81,6 +82,7 @@ def test_submit_intake_supports_register_refer_decide(browser: Browser, demo: st
 
     official.goto(f"{demo}/forslag/personal/{proposal.pk}/")
     press(official, "#action-register ~ form button.button")
+    press(official, ".confirm button[type=submit]")
     proposal.refresh_from_db()
     assert proposal.status == "registered" and proposal.case_number
     assert proposal.case_number.startswith("RS/")
@@ -91,6 +93,7 @@ def test_submit_intake_supports_register_refer_decide(browser: Browser, demo: st
     tab_to(official, "#id_refer-official")
     official.keyboard.press("ArrowDown")
     press(official, "#action-refer ~ form button.button")
+    press(official, ".confirm button[type=submit]")
     proposal.refresh_from_db()
     assert proposal.status == "referred" and proposal.responsible_body is not None
 
@@ -113,6 +116,7 @@ def test_submit_intake_supports_register_refer_decide(browser: Browser, demo: st
     tab_to(official, "#id_decide-answer")
     official.keyboard.type("Cykelställ sätts upp under 2027.")
     press(official, "#action-decide ~ form button.button")
+    press(official, ".confirm button[type=submit]")
     proposal.refresh_from_db()
     assert proposal.status == "decided" and proposal.outcome == "bifall"
 

@@ -122,4 +122,5 @@ class AccountAdapter(DefaultAccountAdapter):
             subject=str(message.subject),
             body=body,
             html_body=html,
+            kind="accounts.security",
         )

@@ -8,7 +8,13 @@ from allauth.socialaccount.models import SocialAccount
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from delaktig.core.contributions import Contribution, LegalBasis, PersonalData, contribute
+from delaktig.core.contributions import (
+    Contribution,
+    LegalBasis,
+    NotificationKind,
+    PersonalData,
+    contribute,
+)
 
 from .models import DemographicProfile, Role, User
 
@@ -66,6 +72,18 @@ def _erase_profile(user: User) -> None:
 contribute(
     Contribution(
         app_label="accounts",
+        notifications=(
+            NotificationKind(
+                key="accounts.security",
+                order=90,
+                name=_("Ditt konto"),
+                description=_(
+                    "Bekräftelse av e-postadress, återställning av lösenord och annat som rör "
+                    "ditt kontos säkerhet."
+                ),
+                required=True,
+            ),
+        ),
         personal_data=(
             PersonalData(
                 key="account",

@@ -1,8 +1,13 @@
+from typing import Any
+
 from django import forms
+from django.forms import BoundField
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.notifications.models import Channel
+from delaktig.notifications.selectors import KindSetting
 from delaktig.organisations.models import Municipality
 
 from .models import DemographicProfile, User
@@ -69,3 +74,40 @@ class DeleteAccountForm(forms.Form):
         if value.strip().upper() not in {"RADERA", "DELETE"}:
             raise forms.ValidationError(_("Skriv RADERA för att bekräfta."))
         return value
+
+
+class NotificationSettingsForm(forms.Form):
+    """One checkbox per kind of notification and channel, for the kinds a person may turn off.
+    Required kinds get no field, so no posted value can turn them off."""
+
+    def __init__(self, *args: Any, settings: list[KindSetting], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(Channel.choices)
+        self.channels = [(value, labels[value]) for value in Channel.values]
+        self.optional: list[tuple[KindSetting, list[BoundField]]] = []
+        self.required: list[KindSetting] = []
+        for setting in settings:
+            if setting.kind.required:
+                self.required.append(setting)
+                continue
+            for channel, on in setting.channels:
+                self.fields[self._name(setting.kind.key, channel)] = forms.BooleanField(
+                    required=False,
+                    initial=on,
+                    label=f"{setting.kind.name}: {labels[channel]}",
+                )
+            self.optional.append(
+                (setting, [self[self._name(setting.kind.key, c)] for c, _on in setting.channels])
+            )
+
+    @staticmethod
+    def _name(kind: str, channel: str) -> str:
+        return f"{kind}__{channel}"
+
+    def choices(self) -> dict[tuple[str, str], bool]:
+        """``{(kind, channel): on}`` for every field, as ``notification_settings_save`` takes."""
+        result = {}
+        for name, value in self.cleaned_data.items():
+            kind, channel = name.rsplit("__", 1)
+            result[(kind, channel)] = bool(value)
+        return result

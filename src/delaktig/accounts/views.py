@@ -10,15 +10,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from delaktig.core.forms import form_errors, form_status
 from delaktig.core.http import no_store
+from delaktig.notifications import selectors as notification_selectors
+from delaktig.notifications import services as notification_services
 
-from . import services
-from .forms import DeleteAccountForm, DemographicForm, DisplayNameForm
+from . import selectors, services
+from .forms import DeleteAccountForm, DemographicForm, DisplayNameForm, NotificationSettingsForm
 from .models import DemographicProfile, User
+from .roles import is_administrator, role_set
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
+    """Mina sidor: what the person started, follows and takes part in, each app's section from
+    the registry, then their notification settings and their account."""
     user = cast(User, request.user)
     form = DisplayNameForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
@@ -26,10 +32,18 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Ditt visningsnamn är sparat."))
         return redirect("accounts:profile")
     has_profile = DemographicProfile.objects.filter(user=user).exists()
+    kinds = notification_selectors.notification_settings(user, staff=_is_staff(user))
+    optional = [k for k in kinds if not k.kind.required]
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "has_profile": has_profile},
+        {
+            "form": form,
+            "has_profile": has_profile,
+            "lists": selectors.mine_lists(viewer=user),
+            "optional_kinds": len(optional),
+            "kinds_on": sum(1 for k in optional if any(on for _c, on in k.channels)),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -96,3 +110,24 @@ def delete(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+def _is_staff(user: User) -> bool:
+    """Whether the person holds any role, so is sent staff e-mail (officials' reminders)."""
+    return bool(role_set(user)) or is_administrator(user)
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """Which e-mails the person gets: a checkbox per kind and channel, saved in one POST."""
+    user = cast(User, request.user)
+    form = NotificationSettingsForm(
+        request.POST or None,
+        settings=notification_selectors.notification_settings(user, staff=_is_staff(user)),
+    )
+    if request.method == "POST" and form.is_valid():
+        with form_errors(form):
+            notification_services.notification_settings_save(actor=user, choices=form.choices())
+            messages.success(request, _("Dina val för e-post är sparade."))
+            return redirect("accounts:notifications")
+    return render(request, "accounts/notifications.html", {"form": form}, status=form_status(form))

@@ -4,12 +4,14 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from delaktig.accounts.roles import official_organisations
 from delaktig.accounts.types import Visitor
 from delaktig.core.models import AuditEntry
 from delaktig.organisations.models import Organisation
 
 from .kinds import missing_sections
 from .models import ImpactAssessment
+from .workflow import Status
 
 if TYPE_CHECKING:
     from delaktig.followup.models import Activity
@@ -89,3 +91,19 @@ def missing_for_ready(*, assessment: ImpactAssessment) -> list[str]:
     if not assessment.decision_summary.strip():
         missing.insert(0, "decision_summary")
     return missing
+
+
+# --- The staff inbox (see assessments/contributions.py) ---
+
+
+def signoff_waiting(*, viewer: Visitor) -> QuerySet[ImpactAssessment]:
+    """Assessments marked ready in the organisations the viewer is an official of, that the
+    viewer may sign off (four eyes: not one they wrote or last changed), oldest first."""
+    return (
+        ImpactAssessment.objects.filter(
+            status=Status.READY.value, organisation__in=official_organisations(viewer)
+        )
+        .exclude(Q(prepared_by=viewer.pk) | Q(last_edited_by=viewer.pk))
+        .select_related("organisation")
+        .order_by("updated", "pk")
+    )

@@ -8,12 +8,14 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations, official_organisations_or_403
 from delaktig.accounts.types import User
+from delaktig.core.confirm import confirm_required
 from delaktig.core.forms import form_errors, form_status
 from delaktig.core.params import id_param
 from delaktig.followup.models import Activity
@@ -261,6 +263,18 @@ def assessment_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk, "assessments.signoff_impactassessment")
     form = SignOffForm(request.POST)
     if form.is_valid():
+        page = confirm_required(
+            request,
+            question=_("Vill du verkligen godkänna analysen ”%(title)s”?")
+            % {"title": assessment.title},
+            consequence=_(
+                "Analysen kan inte ändras längre, bara öppnas igen med en motivering. "
+                "Väljer du att publicera den blir den synlig för alla."
+            ),
+            cancel_url=reverse("assessments_staff:detail", args=[assessment.pk]),
+        )
+        if page is not None:
+            return page
         with form_errors(form):
             services.assessment_sign_off(
                 actor=cast(User, request.user),

@@ -399,6 +399,8 @@ DELAKTIG_RATE_LIMITS = {
     "commitment_request_strategy": (20, 60 * 60),
     # Failed logins per account from all clients together (allauth limits each client).
     "login_failed_account": (100, 60 * 60),
+    # Live previews of the Markdown editor per person (one per pause in typing).
+    "markdown_preview": (120, 60),
 }
 # Drafts (proposals not yet submitted) a person may have at once.
 DELAKTIG_MAX_OPEN_DRAFTS = 10

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from delaktig.core import views as core_views
 from delaktig.participation import registry
 from delaktig.participation import views as participation_views
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("mitt-konto/", include("delaktig.accounts.urls")),
     path("", include("delaktig.organisations.urls")),
+    path("markdown/forhandsgranska/", core_views.markdown_preview, name="markdown_preview"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -67,6 +67,11 @@ CORE_MESSAGES: Mapping[str, Entry] = {
     "not_allowed_in_phase": _("Det går inte att delta just nu: ingen fas som tillåter det pågår."),
     "rate_limited": _("Du har skrivit många inlägg på kort tid. Vänta en stund och försök igen."),
     "validation_failed": _("Uppgifterna behöver rättas."),
+    # The live preview of the Markdown editor (core.views.markdown_preview).
+    "preview.too_long": _("Texten är för lång för att förhandsgranska (högst %(limit)s tecken)."),
+    "preview.rate_limited": _(
+        "Förhandsgranskningen har uppdaterats många gånger på kort tid. Vänta en stund."
+    ),
     # A ZIP file that is not unpacked (core.uploads.ArchiveRefused).
     "archive.not_a_zip": _("Filen är ingen ZIP-fil som går att läsa."),
     "archive.too_many_members": _("ZIP-filen innehåller fler än %(limit)s filer."),
@@ -84,6 +89,18 @@ CORE_MESSAGES: Mapping[str, Entry] = {
         "på nytt som en vanlig ZIP-fil."
     ),
     "archive.damaged": _("”%(name)s” i ZIP-filen är skadad och går inte att packa upp."),
+    # An uploaded image that is not stored (core.images.read_image).
+    "image.too_large": _("Bilden är större än %(limit)s MB. Välj en mindre fil."),
+    "image.not_an_image": _(
+        "Filen går inte att läsa som en bild. Välj en bild i formatet JPEG, PNG eller WebP."
+    ),
+    "image.unsupported_type": _(
+        "Bilder i formatet %(kind)s tas inte emot. Välj en bild i formatet JPEG, PNG eller WebP."
+    ),
+    "image.too_many_pixels": _("Bilden har fler än %(megapixels)s miljoner pixlar."),
+    "image.too_small": _(
+        "Bilden är för liten: den behöver vara minst %(min_width)s × %(min_height)s pixlar."
+    ),
 }
 
 

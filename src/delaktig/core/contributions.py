@@ -179,8 +179,11 @@ class MineSection:
     key: str
     name: Text
     items: Callable[[Any], Sequence[WorkItem]]
-    # Shown when the list is empty; says where to start.
+    # Shown when the list is empty; says where to start, with a link (``start``, its text)
+    # to ``start_url`` (a ``reverse_lazy``) when there is such a place.
     empty: Text = ""
+    start: Text = ""
+    start_url: Text = ""
     order: int = 100
 
 
@@ -195,6 +198,10 @@ class NotificationKind:
     description: Text
     default: bool = True
     required: bool = False
+    # Sent only to staff (officials' reminders): the settings page shows it only to them.
+    staff: bool = False
+    # The settings page lists kinds in ascending order: what residents hear about first.
+    order: int = 100
 
 
 @dataclass(frozen=True)
@@ -226,7 +233,12 @@ def contribute(contribution: Contribution) -> Contribution:
         if not code.startswith(f"{contribution.app_label}."):
             raise ValueError(f"error code {code!r} is not prefixed {contribution.app_label!r}")
     prefix = f"{contribution.app_label}."
-    for keyed in (*contribution.inbox, *contribution.mine, *contribution.notifications):
+    keyed_items: tuple[InboxQueue | MineSection | NotificationKind, ...] = (
+        *contribution.inbox,
+        *contribution.mine,
+        *contribution.notifications,
+    )
+    for keyed in keyed_items:
         if not keyed.key.startswith(prefix):
             raise ValueError(f"key {keyed.key!r} is not prefixed {contribution.app_label!r}")
     _contributions[contribution.app_label] = contribution
@@ -269,7 +281,8 @@ def mine_sections() -> list[MineSection]:
 
 
 def notification_kinds() -> list[NotificationKind]:
-    return [kind for c in contributions() for kind in c.notifications]
+    kinds = (kind for c in contributions() for kind in c.notifications)
+    return sorted(kinds, key=lambda kind: (kind.order, kind.key))
 
 
 def notification_kind(key: str) -> NotificationKind:

@@ -4,8 +4,14 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.forms.utils import ErrorDict
+from django.http import HttpRequest
 
 from .errors import DelaktigError
+from .widgets import MarkdownEditor
+
+# The name of a MarkdownEditor's "Förhandsgranska" button; its value is the field's name.
+PREVIEW = "preview"
 
 
 def https_urls(field: models.Field[Any, Any], **kwargs: Any) -> forms.Field | None:
@@ -43,3 +49,27 @@ def form_status(form: forms.BaseForm) -> int:
     if not form.is_bound or not form.errors:
         return 200
     return int(getattr(form, "error_status", 400))
+
+
+def markdown_preview(request: HttpRequest, form: forms.BaseForm) -> bool:
+    """True when the person pressed a :class:`MarkdownEditor`'s *Förhandsgranska* button.
+
+    The one way a view previews Markdown without JavaScript: the form is then shown again
+    with everything typed, that field's text rendered below it, no errors, and nothing saved::
+
+        form = ProcessForm(request.POST or None, ...)
+        if not markdown_preview(request, form) and request.method == "POST" and form.is_valid():
+            ...  # save
+        return render(request, "…", {"form": form}, status=form_status(form))
+
+    Check it before ``is_valid()``: while previewing the form is not cleaned.
+    """
+    if request.method != "POST" or PREVIEW not in request.POST:
+        return False
+    chosen = request.POST.get(PREVIEW)
+    for name, field in form.fields.items():
+        if isinstance(field.widget, MarkdownEditor) and form.add_prefix(name) == chosen:
+            field.widget.show_preview = True
+    form._errors = ErrorDict()  # type: ignore[attr-defined]  # nothing checked or reported
+    form.cleaned_data = {}
+    return True

@@ -50,7 +50,7 @@ class SecurityHeadersMiddleware:
 
     - ``Permissions-Policy`` from ``settings.PERMISSIONS_POLICY`` on every response;
     - ``Cache-Control: private, no-store`` on account pages: our own (namespace ``accounts``,
-      "Mitt konto") and every allauth view (login, sign-up, e-mail addresses, password). Export
+      "Mina sidor") and every allauth view (login, sign-up, e-mail addresses, password). Export
       views say so themselves with :func:`delaktig.core.http.no_store`.
     """
 

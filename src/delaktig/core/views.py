@@ -1,10 +1,18 @@
-"""The 400 page: what could not be read, and a way back that keeps the rest."""
+"""Core pages: the 400 page, and the live preview of the Markdown editor."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
+from .errors import PermissionDenied, RateLimited, ValidationFailed
+from .http import no_store
+from .markdown import render_markdown
 from .params import BadInput
+from .ratelimit import enforce, limit_for
+
+# The longest text the preview renders (the longest Markdown field is far shorter).
+PREVIEW_MAX_CHARS = 100_000
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -19,3 +27,21 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
         if url_has_allowed_host_and_scheme(url, allowed_hosts=None):  # not //elsewhere
             retry_url = url
     return render(request, "400.html", {"message": message, "retry_url": retry_url}, status=400)
+
+
+@no_store
+@require_POST
+def markdown_preview(request: HttpRequest) -> HttpResponse:
+    """The live preview of ``core.widgets.MarkdownEditor``: the posted ``text`` rendered by
+    the platform's own sanitising renderer, as an HTML fragment. For people who are logged
+    in (everybody who writes Markdown is), CSRF-checked like every POST, and rate-limited
+    per person (``DELAKTIG_RATE_LIMITS["markdown_preview"]``)."""
+    if not request.user.is_authenticated:
+        raise PermissionDenied()
+    text = request.POST.get("text", "")
+    if len(text) > PREVIEW_MAX_CHARS:
+        raise ValidationFailed("preview.too_long", limit=PREVIEW_MAX_CHARS)
+    limit = limit_for("markdown_preview", str(request.user.pk))
+    with enforce(limit, error=RateLimited("preview.rate_limited")):
+        html = render_markdown(text)
+    return HttpResponse(html, content_type="text/html; charset=utf-8")

@@ -10,20 +10,26 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.accounts.types import User
 from delaktig.core.contributions import (
     Contribution,
     DemoData,
+    InboxQueue,
     LegalBasis,
+    MineSection,
+    NotificationKind,
     PersonalData,
     Retention,
+    WorkItem,
     contribute,
     staff_records,
 )
 
-from . import demo, errors
+from . import demo, errors, selectors
 from .compensation import owed
 from .models import Attendance, CompensationModel, Council, Membership, ReferralResponse
 
@@ -161,9 +167,88 @@ def _erase_secretary(user: User) -> None:
     Council.objects.filter(secretary=user).update(secretary=None)
 
 
+# --- Referrals waiting for an official (the staff inbox) ---
+
+
+def _referral_items(user: Any) -> list[WorkItem]:
+    today = timezone.localdate()
+    items = []
+    for waiting in selectors.referrals_waiting(viewer=user):
+        referral = waiting.referral
+        deadline = date_format(referral.deadline, "j F Y")
+        if waiting.missing:
+            detail = gettext("Svar saknas från %(councils)s (svar senast %(date)s)") % {
+                "councils": ", ".join(c.name for c in waiting.missing),
+                "date": deadline,
+            }
+        else:
+            detail = gettext("Svaren har kommit: berätta hur de används")
+        items.append(
+            WorkItem(
+                title=referral.title,
+                url=referral.get_absolute_url(),
+                detail=detail,
+                # Since the deadline passed; an answered referral waits from its answers.
+                when=referral.deadline if referral.deadline < today else None,
+                urgent=bool(waiting.missing),
+            )
+        )
+    return items
+
+
+INBOX = (
+    InboxQueue(
+        key="councils.referrals",
+        name=_("Remisser till råd"),
+        explanation=_(
+            "Försenade remisser där råd inte har svarat: påminn rådet eller förläng. Remisser "
+            "med svar: återkoppla hur svaren används, så får ledamöterna veta."
+        ),
+        items=_referral_items,
+        order=50,
+    ),
+)
+
+
+# Shown only to members: without ``empty`` an empty section is left out of Mina sidor.
+MINE = (
+    MineSection(
+        key="councils.referrals",
+        name=_("Remisser att svara på"),
+        items=lambda user: selectors.mine_referrals(viewer=user),
+        order=5,
+    ),
+    MineSection(
+        key="councils.memberships",
+        name=_("Dina råd"),
+        items=lambda user: selectors.mine_councils(viewer=user),
+        order=60,
+    ),
+)
+
+
 contribute(
     Contribution(
         app_label="councils",
+        mine=MINE,
+        inbox=INBOX,
+        notifications=(
+            NotificationKind(
+                key="councils.referral",
+                order=50,
+                name=_("Remisser till ditt råd"),
+                description=_("När ett råd du är ledamot i får en remiss att svara på."),
+            ),
+            NotificationKind(
+                key="councils.referral_used",
+                order=55,
+                name=_("Hur rådets svar användes"),
+                description=_(
+                    "När en tjänsteperson har skrivit hur svaren på en remiss till ditt råd "
+                    "användes."
+                ),
+            ),
+        ),
         errors=errors.MESSAGES,
         personal_data=(
             PersonalData(

@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.core.widgets import MarkdownEditor
 from delaktig.participation.models import ProcessModule
 
 from .models import CompensationModel, Council, Membership, ReferralResponse
@@ -16,7 +17,7 @@ class ReferralForm(forms.Form):
     body = forms.CharField(
         label=_("Underlag"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=MarkdownEditor(attrs={"rows": 6}),
         help_text=_("Markdown."),
     )
     deadline = forms.DateField(
@@ -61,7 +62,7 @@ class ResponseForm(forms.Form):
 class HowUsedForm(forms.Form):
     how_used = forms.CharField(
         label=_("Så användes svaren"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=MarkdownEditor(attrs={"rows": 5}),
         help_text=_("Markdown."),
     )
 
@@ -103,7 +104,7 @@ class CouncilForm(forms.ModelForm[Council]):
     class Meta:
         model = Council
         fields = ["organisation", "kind", "minority", "name", "slug", "mandate", "secretary"]
-        widgets = {"mandate": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"mandate": MarkdownEditor(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

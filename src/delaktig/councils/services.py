@@ -114,7 +114,11 @@ def membership_end(*, actor: User, council: Council, membership_id: int | None) 
 
 
 def _notify_members(
-    councils: Iterable[Council] | QuerySet[Council], *, template: str, context: dict[str, object]
+    councils: Iterable[Council] | QuerySet[Council],
+    *,
+    template: str,
+    context: dict[str, object],
+    kind: str,
 ) -> None:
     today = timezone.localdate()
     emails = set(
@@ -129,7 +133,7 @@ def _notify_members(
         .values_list("user__email", flat=True)
     )
     for email in sorted(emails):
-        email_queue(recipient=email, template=template, context=context)
+        email_queue(recipient=email, template=template, context=context, kind=kind)
 
 
 def referral_create(
@@ -167,6 +171,7 @@ def referral_create(
         _notify_members(
             councils,
             template="referral_sent",
+            kind="councils.referral",
             context={
                 "title": referral.title,
                 "deadline": deadline.isoformat(),
@@ -213,6 +218,7 @@ def referral_record_use(*, actor: User, referral: Referral, how_used: str) -> Re
         _notify_members(
             locked.councils.all(),
             template="referral_used",
+            kind="councils.referral_used",
             context={"title": locked.title, "path": locked.get_absolute_url()},
         )
     return locked

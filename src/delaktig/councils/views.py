@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +13,8 @@ from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations_or_403
 from delaktig.accounts.types import User
 from delaktig.core import exports
-from delaktig.core.forms import form_errors, form_status
+from delaktig.core.confirm import confirm_required
+from delaktig.core.forms import form_errors, form_status, markdown_preview
 from delaktig.core.http import no_store
 from delaktig.core.params import id_param
 from delaktig.meetings.ical import calendar_for
@@ -80,7 +82,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     how_form = HowUsedForm(posted if handling else None, initial={"how_used": referral.how_used})
     if handling and not can_handle:
         raise PermissionDenied
-    if handling and how_form.is_valid():
+    if handling and not markdown_preview(request, how_form) and how_form.is_valid():
         with form_errors(how_form):
             services.referral_record_use(
                 actor=cast(User, request.user), referral=referral, **how_form.cleaned_data
@@ -116,8 +118,17 @@ def referrals_dashboard(request: HttpRequest) -> HttpResponse:
     organisations = official_organisations_or_403(request.user)
     councils = Council.objects.filter(organisation__in=organisations)
     form = ReferralForm(request.POST or None, councils=councils)
-    if request.method == "POST" and form.is_valid():
+    if not markdown_preview(request, form) and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        page = confirm_required(
+            request,
+            question=_("Vill du verkligen skicka remissen ”%(title)s” till råden?")
+            % {"title": data["title"]},
+            consequence=_("Råden får remissen direkt, och den kan inte dras tillbaka."),
+            cancel_url=reverse("councils:referrals"),
+        )
+        if page is not None:
+            return page
         with form_errors(form):
             referral = services.referral_create(
                 actor=cast(User, request.user),
@@ -319,7 +330,7 @@ def council_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
         organisations=organisations,
     )
     member_form = MembershipForm(request.POST if action == "member" else None, prefix="member")
-    if action == "council" and form.is_valid():
+    if action == "council" and not markdown_preview(request, form) and form.is_valid():
         with form_errors(form):
             saved = _save_council(request, council, form)
             return redirect("councils:edit", slug=saved.slug)
@@ -328,6 +339,18 @@ def council_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
             _add_member(request, council, member_form)
             return redirect("councils:edit", slug=council.slug)
     if action == "end_term" and council:
+        membership = get_object_or_404(
+            Membership, pk=id_param(request.POST, "pk") or 0, council=council
+        )
+        page = confirm_required(
+            request,
+            question=_("Vill du verkligen avsluta uppdraget för %(name)s i dag?")
+            % {"name": membership.staff_name},
+            consequence=_("Ledamoten lämnar rådet från och med i dag."),
+            cancel_url=reverse("councils:edit", args=[council.slug]),
+        )
+        if page is not None:
+            return page
         services.membership_end(
             actor=cast(User, request.user),
             council=council,

@@ -7,19 +7,25 @@ once the account is deleted), the comments they reported, and moderators' action
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from delaktig.core.contributions import (
     Contribution,
+    InboxQueue,
     LegalBasis,
+    NotificationKind,
     PersonalData,
     Retention,
+    WorkItem,
     contribute,
     keep,
     staff_records,
 )
 
-from . import errors
+from . import errors, selectors
 from .models import Comment, CommentReport
 
 
@@ -31,6 +37,7 @@ def _export_comments(user: Any) -> list[dict[str, Any]]:
             "created": c.created.isoformat(),
             "body": c.body,
             "hidden_reason": c.hidden_reason or None,
+            "review_request": c.review_request or None,
         }
         for c in comments.order_by("pk")
     ]
@@ -74,10 +81,82 @@ REPORTS_RETENTION = Retention(
 )
 
 
+def _excerpt(comment: Comment) -> str:
+    return Truncator(" ".join(comment.body.split())).chars(80)
+
+
+def _reported_items(user: Any) -> list[WorkItem]:
+    items = []
+    for c in selectors.reported_comments(viewer=user):
+        # Annotated by the selector.
+        reports: int = getattr(c, "open_reports", 0)
+        detail = ngettext(
+            "%(process)s · %(n)d anmälan", "%(process)s · %(n)d anmälningar", reports
+        ) % {"process": c.module.process.title, "n": reports}
+        items.append(
+            WorkItem(
+                title=_excerpt(c),
+                url=reverse("discussions:comment_moderate", args=[c.pk]),
+                detail=detail,
+                when=getattr(c, "first_reported", None),
+            )
+        )
+    return items
+
+
+def _review_items(user: Any) -> list[WorkItem]:
+    return [
+        WorkItem(
+            title=_excerpt(c),
+            url=reverse("discussions:comment_moderate", args=[c.pk]),
+            detail=c.module.process.title,
+            when=c.review_requested_at,
+        )
+        for c in selectors.reviews_waiting(viewer=user)
+    ]
+
+
+INBOX = (
+    InboxQueue(
+        key="discussions.reported",
+        name=_("Anmälda kommentarer"),
+        explanation=_(
+            "Läs kommentaren och anmälningarna. Dölj den med ett skäl som visas öppet, eller "
+            "behåll den och avsluta anmälningarna."
+        ),
+        items=_reported_items,
+        count=lambda user: selectors.reported_count(viewer=user),
+        order=10,
+    ),
+    InboxQueue(
+        key="discussions.reviews",
+        name=_("Dolda kommentarer att ompröva"),
+        explanation=_(
+            "Den som skrev kommentaren har begärt omprövning. Visa kommentaren igen, eller "
+            "behåll den dold och svara varför."
+        ),
+        items=_review_items,
+        count=lambda user: selectors.reviews_waiting(viewer=user).count(),
+        order=11,
+    ),
+)
+
+NOTIFICATIONS = (
+    NotificationKind(
+        key="discussions.moderation",
+        name=_("När en moderator döljer eller visar din kommentar"),
+        description=_("Skälet, och hur du begär omprövning. Går inte att stänga av."),
+        required=True,
+    ),
+)
+
+
 contribute(
     Contribution(
         app_label="discussions",
         errors=errors.MESSAGES,
+        inbox=INBOX,
+        notifications=NOTIFICATIONS,
         personal_data=(
             PersonalData(
                 key="comments",

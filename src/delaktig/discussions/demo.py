@@ -42,3 +42,16 @@ def fill_discussion(module: ProcessModule, people: Any, *, count: int = 8, seed:
         reason=CommentReport.Reason(reported["reason"]),
         explanation=reported["explanation"],
     )
+    review = content["review"]
+    if Comment.objects.filter(body=review["body"]).exists():
+        return  # one waiting review in the demo is enough
+    now = timezone.now()
+    Comment.objects.create(
+        module=module,
+        author=rng.choice(residents),
+        body=review["body"],
+        hidden_at=now - timedelta(days=2),
+        hidden_reason=review["reason"],
+        review_requested_at=now - timedelta(days=1),
+        review_request=review["request"],
+    )

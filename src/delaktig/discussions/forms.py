@@ -46,3 +46,21 @@ class HideForm(forms.Form):
             "Till exempel: ”Dold eftersom den innehöll personuppgifter om en annan person.”"
         ),
     )
+
+
+class ReviewRequestForm(forms.Form):
+    explanation = forms.CharField(
+        label=_("Varför bör kommentaren visas? (frivilligt)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ReviewReplyForm(forms.Form):
+    reply = forms.CharField(
+        label=_("Svar till den som skrev kommentaren"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Skickas med e-post. Förklara varför kommentaren förblir dold."),
+    )

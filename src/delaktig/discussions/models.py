@@ -32,6 +32,14 @@ class Comment(models.Model):
         related_name="+",
     )
     hidden_reason = models.CharField(_("skäl"), max_length=300, blank=True)
+    # The author may ask once per hiding for the decision to be looked at again; the
+    # moderator then shows the comment again or keeps it hidden with a reply.
+    review_requested_at = models.DateTimeField(null=True, blank=True)
+    review_request = models.TextField(
+        _("varför kommentaren bör visas"), max_length=1000, blank=True
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_reply = models.TextField(_("svar på begäran om omprövning"), max_length=1000, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
@@ -52,6 +60,16 @@ class Comment(models.Model):
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
+
+    @property
+    def review_pending(self) -> bool:
+        """Hidden, and the author's request for a review waits for a moderator."""
+        return self.is_hidden and self.review_requested_at is not None and self.reviewed_at is None
+
+    @property
+    def may_request_review(self) -> bool:
+        """Hidden, and the author has not yet asked for a review of this hiding."""
+        return self.is_hidden and self.review_requested_at is None
 
 
 class CommentReport(models.Model):

@@ -4,12 +4,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 
 from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 from delaktig.accounts.types import Visitor
 
-from .models import Comment
+from .models import Comment, CommentReport
 
 THREADS_PER_PAGE = 25
 
@@ -74,4 +74,54 @@ def moderation_queue(*, viewer: Visitor) -> ModerationQueue:
         .prefetch_related("reports")
         .order_by("created"),
         hidden=comments.filter(hidden_at__isnull=False).order_by("-hidden_at")[:50],
+    )
+
+
+# --- The staff inbox (see discussions/contributions.py) ---
+
+
+def _moderated_by(comments: "QuerySet[Comment]", viewer: Visitor) -> "QuerySet[Comment]":
+    if is_administrator(viewer):
+        return comments
+    return comments.filter(
+        module__process__organisation_id__in=staff_organisation_ids(
+            viewer, ("official", "moderator")
+        )
+    )
+
+
+def reported_comments(*, viewer: Visitor) -> "QuerySet[Comment]":
+    """Comments with open reports in the organisations the viewer moderates, oldest report
+    first, each with ``open_reports`` and ``first_reported``."""
+    open_reports = Q(reports__resolved_at__isnull=True)
+    return (
+        _moderated_by(Comment.objects.all(), viewer)
+        .annotate(
+            open_reports=Count("reports", filter=open_reports),
+            first_reported=Min("reports__created", filter=open_reports),
+        )
+        .filter(open_reports__gt=0)
+        .select_related("module__process")
+        .order_by("first_reported", "pk")
+    )
+
+
+def reported_count(*, viewer: Visitor) -> int:
+    reported = CommentReport.objects.filter(resolved_at__isnull=True)
+    return _moderated_by(
+        Comment.objects.filter(Exists(reported.filter(comment=OuterRef("pk")))), viewer
+    ).count()
+
+
+def reviews_waiting(*, viewer: Visitor) -> "QuerySet[Comment]":
+    """Hidden comments whose author asked for a review, in the order they asked."""
+    return (
+        _moderated_by(
+            Comment.objects.filter(
+                hidden_at__isnull=False, review_requested_at__isnull=False, reviewed_at__isnull=True
+            ),
+            viewer,
+        )
+        .select_related("module__process")
+        .order_by("review_requested_at", "pk")
     )

@@ -15,7 +15,7 @@ from delaktig.participation.models import ProcessModule
 from delaktig.participation.views import render_process_page
 
 from . import services
-from .forms import CommentForm, HideForm, ReportForm
+from .forms import CommentForm, HideForm, ReportForm, ReviewReplyForm, ReviewRequestForm
 from .models import Comment
 from .selectors import moderation_queue, page_of
 
@@ -107,26 +107,67 @@ def comment_moderate(request: HttpRequest, comment_pk: int) -> HttpResponse:
     )
     if not request.user.has_perm("discussions.moderate_comment", comment):
         raise DjangoPermissionDenied
-    form = HideForm(request.POST or None)
+    actor = cast(User, request.user)
     action = request.POST.get("action") if request.method == "POST" else None
+    form = HideForm(request.POST if action == "hide" else None)
+    reply_form = ReviewReplyForm(request.POST if action == "keep" else None)
     if action == "hide" and form.is_valid():
         with form_errors(form):
-            services.comment_hide(
-                actor=cast(User, request.user), comment=comment, reason=form.cleaned_data["reason"]
+            services.comment_hide(actor=actor, comment=comment, reason=form.cleaned_data["reason"])
+            messages.success(
+                request,
+                _("Kommentaren är dold. Skälet visas i dess ställe. Den som skrev den får veta."),
             )
-            messages.success(request, _("Kommentaren är dold. Skälet visas i dess ställe."))
             return redirect("discussions:moderation")
+    elif action == "keep" and reply_form.is_valid():
+        with form_errors(reply_form):
+            services.comment_review_keep(
+                actor=actor, comment=comment, reply=reply_form.cleaned_data["reply"]
+            )
+            messages.success(request, _("Kommentaren förblir dold. Ditt svar är skickat."))
+            return redirect("staff:inbox")
     elif action == "restore":
-        services.comment_restore(actor=cast(User, request.user), comment=comment)
+        services.comment_restore(actor=actor, comment=comment)
         messages.success(request, _("Kommentaren visas igen."))
         return redirect("discussions:moderation")
     elif action == "dismiss":
-        services.reports_dismiss(actor=cast(User, request.user), comment=comment)
+        services.reports_dismiss(actor=actor, comment=comment)
         messages.success(request, _("Anmälningarna är hanterade. Kommentaren visas."))
         return redirect("discussions:moderation")
+    status = max(form_status(form), form_status(reply_form))
     return render(
         request,
         "discussions/moderate.html",
-        {"comment": comment, "form": form},
+        {"comment": comment, "form": form, "reply_form": reply_form},
+        status=status,
+    )
+
+
+@login_required
+def comment_review(request: HttpRequest, comment_pk: int) -> HttpResponse:
+    """The author of a hidden comment asks a moderator to look at the decision again."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("module__process", "author"), pk=comment_pk
+    )
+    if not request.user.has_perm("discussions.request_comment_review", comment):
+        raise DjangoPermissionDenied
+    process = comment.module.process
+    form = ReviewRequestForm(request.POST or None)
+    if request.method == "POST" and comment.may_request_review and form.is_valid():
+        with form_errors(form):
+            services.comment_review_request(
+                actor=cast(User, request.user),
+                comment=comment,
+                explanation=form.cleaned_data["explanation"],
+            )
+            messages.success(
+                request,
+                _("Din begäran om omprövning är skickad. En moderator svarar dig med e-post."),
+            )
+            return redirect(f"{process.get_absolute_url()}#comment-{comment.pk}")
+    return render(
+        request,
+        "discussions/review.html",
+        {"comment": comment, "process": process, "form": form},
         status=form_status(form),
     )

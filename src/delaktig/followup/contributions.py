@@ -11,20 +11,24 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.contributions import (
     Contribution,
     DemoData,
+    InboxQueue,
     LegalBasis,
+    NotificationKind,
     PersonalData,
     Retention,
+    WorkItem,
     contribute,
     keep,
     staff_records,
 )
 
-from . import demo, errors
+from . import demo, errors, selectors
 from .imports import messages
 from .models import ActorActivity, Commitment, NetworkDocument, NetworkMember, PlanImport
 
@@ -187,9 +191,72 @@ def _clear_plan_imports(organisation: Any, days: int, now: datetime) -> int:
     return len(abandoned) + len(due)
 
 
+# --- Requests to join a strategy waiting for an official (the staff inbox) ---
+
+
+def _join_items(user: Any) -> list[WorkItem]:
+    return [
+        WorkItem(
+            title=str(c.actor),
+            url=reverse("followup_staff:commitment_review", args=[c.pk]),
+            detail=c.strategy.title,
+            when=c.created,
+        )
+        for c in selectors.join_requests_waiting(viewer=user)
+    ]
+
+
+INBOX = (
+    InboxQueue(
+        key="followup.join_requests",
+        name=_("Ansökningar om att ansluta sig till en strategi"),
+        explanation=_(
+            "Aktörer som vill ansluta sig. Godkänn, eller avslå med ett skäl som skickas till "
+            "kontaktpersonen."
+        ),
+        items=_join_items,
+        count=lambda user: selectors.join_requests_waiting(viewer=user).count(),
+        order=60,
+    ),
+)
+
+
 contribute(
     Contribution(
         app_label="followup",
+        inbox=INBOX,
+        notifications=(
+            NotificationKind(
+                key="followup.commitment_request",
+                order=80,
+                staff=True,
+                name=_("Ansökningar om att ansluta sig till en strategi"),
+                description=_(
+                    "Till tjänstepersoner: när en aktör ansöker om att ansluta sig till en "
+                    "strategi."
+                ),
+            ),
+            NotificationKind(
+                key="followup.commitment_contact",
+                order=70,
+                name=_("Bekräfta kontaktadress"),
+                description=_(
+                    "Till den som anges som kontaktperson för en aktör: en länk för att bekräfta "
+                    "adressen."
+                ),
+                required=True,
+            ),
+            NotificationKind(
+                key="followup.commitment_decision",
+                order=72,
+                name=_("Besked om anslutning till en strategi"),
+                description=_(
+                    "Beskedet om en ansökan att ansluta sig till en strategi, till dess "
+                    "kontaktperson."
+                ),
+                required=True,
+            ),
+        ),
         errors={**errors.MESSAGES, **messages.MESSAGES},
         personal_data=(
             PersonalData(

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.forms import https_urls
+from delaktig.core.widgets import MarkdownEditor
 from delaktig.participation.models import Perspective, Process, SdgTarget
 
 from .models import (
@@ -103,6 +104,7 @@ class StrategyForm(forms.ModelForm[Strategy]):
             "decision_date": forms.DateInput(attrs={"type": "date"}),
             "next_review": forms.DateInput(attrs={"type": "date"}),
             "summary": forms.Textarea(attrs={"rows": 3}),
+            "body": MarkdownEditor(attrs={"rows": 10}),
         }
 
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:

@@ -199,3 +199,20 @@ def visible_documents(viewer: Visitor, network: Network) -> QuerySet[NetworkDocu
     if viewer.has_perm(VIEW_DOCUMENTS, network):
         return documents
     return documents.filter(public=True)
+
+
+# --- The staff inbox (see followup/contributions.py) ---
+
+
+def join_requests_waiting(*, viewer: Visitor) -> QuerySet[Commitment]:
+    """Requests to join a strategy waiting for an official's decision, oldest first."""
+    from delaktig.accounts.roles import official_organisations
+
+    return (
+        Commitment.objects.filter(
+            status=CommitmentStatus.PENDING,
+            strategy__organisation__in=official_organisations(viewer),
+        )
+        .select_related("strategy", "actor")
+        .order_by("created", "pk")
+    )

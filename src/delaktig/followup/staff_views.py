@@ -15,7 +15,7 @@ from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations, official_organisations_or_403
 from delaktig.accounts.types import User
 from delaktig.core.errors import require_perm
-from delaktig.core.forms import form_errors, form_status
+from delaktig.core.forms import form_errors, form_status, markdown_preview
 from delaktig.core.params import id_param
 
 from . import services
@@ -63,7 +63,7 @@ def _form_page(
     multipart: bool = False,
 ) -> HttpResponse:
     """One form on a page: save through ``save`` and go to ``success``; errors keep input."""
-    if request.method == "POST" and form.is_valid():
+    if not markdown_preview(request, form) and request.method == "POST" and form.is_valid():
         with form_errors(form):
             saved = save(form.cleaned_data)
             messages.success(request, _("Sparat."))
@@ -123,7 +123,7 @@ def strategy_edit(request: HttpRequest, pk: int) -> HttpResponse:
         instance=strategy,
         organisations=official_organisations(request.user),
     )
-    if request.method == "POST" and form.is_valid():
+    if not markdown_preview(request, form) and request.method == "POST" and form.is_valid():
         with form_errors(form):
             services.strategy_update(
                 actor=cast(User, request.user), strategy=strategy, **_fields(form)

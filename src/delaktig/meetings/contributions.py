@@ -9,20 +9,27 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Q
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.contributions import (
     Contribution,
     DemoData,
+    InboxQueue,
     Job,
     LegalBasis,
+    MineSection,
+    NotificationKind,
     PersonalData,
     Retention,
+    WorkItem,
     contribute,
 )
 
-from . import demo, errors, services
+from . import demo, errors, selectors, services
 from .models import Question, Registration
 
 NEEDS_DEFAULT_DAYS = 30
@@ -140,9 +147,110 @@ def _erase_questions(user: Any) -> None:
     Question.objects.filter(asker=user).exclude(asker_name="").update(asker_name="")
 
 
+# --- Questions for question time waiting for an official (the staff inbox) ---
+
+
+def _question_items(user: Any) -> list[WorkItem]:
+    now = timezone.now()
+    items = []
+    for q in selectors.questions_waiting(viewer=user):
+        meeting = q.meeting
+        state = (
+            gettext("Ska godkännas eller avvisas")
+            if q.status == Question.Status.SUBMITTED
+            else gettext("Ska besvaras")
+        )
+        items.append(
+            WorkItem(
+                title=" ".join(q.text.split())[:80],
+                url=reverse("meetings:questions", kwargs={"pk": meeting.pk}),
+                detail=gettext("%(state)s · %(meeting)s %(date)s")
+                % {
+                    "state": state,
+                    "meeting": meeting.title,
+                    "date": date_format(timezone.localtime(meeting.starts_at), "j F Y"),
+                },
+                when=q.created,
+                # The meeting has begun and the question is still not accepted or declined.
+                urgent=q.status == Question.Status.SUBMITTED and meeting.starts_at <= now,
+            )
+        )
+    return items
+
+
+INBOX = (
+    InboxQueue(
+        key="meetings.questions",
+        name=_("Frågor till allmänhetens frågestund"),
+        explanation=_(
+            "Godkänn eller avvisa (med skäl) inlämnade frågor före mötet, och publicera svaret "
+            "när frågan är besvarad. Den som frågade får e-post vid varje steg."
+        ),
+        items=_question_items,
+        count=lambda user: selectors.questions_waiting(viewer=user).count(),
+        order=40,
+    ),
+)
+
+
+MINE = (
+    MineSection(
+        key="meetings.registrations",
+        name=_("Möten du är anmäld till"),
+        items=lambda user: selectors.mine_registrations(viewer=user),
+        empty=_("Du är inte anmäld till något kommande möte."),
+        start=_("Se kalendern"),
+        start_url=reverse_lazy("meetings:calendar"),
+        order=30,
+    ),
+    MineSection(
+        key="meetings.questions",
+        name=_("Dina frågor till frågestunden"),
+        items=lambda user: selectors.mine_questions(viewer=user),
+        empty=_(
+            "Du har inte ställt någon fråga. Möten med allmänhetens frågestund tar emot frågor "
+            "på mötets sida."
+        ),
+        start=_("Se kommande möten"),
+        start_url=reverse_lazy("meetings:calendar"),
+        order=35,
+    ),
+)
+
+
 contribute(
     Contribution(
         app_label="meetings",
+        mine=MINE,
+        inbox=INBOX,
+        notifications=(
+            NotificationKind(
+                key="meetings.registration",
+                order=32,
+                name=_("Anmälan till möten"),
+                description=_(
+                    "Bekräftelse när du anmält dig till ett möte, står på väntelista eller fått "
+                    "en plats."
+                ),
+                required=True,
+            ),
+            NotificationKind(
+                key="meetings.reminder",
+                order=30,
+                name=_("Påminnelse före möten"),
+                description=_("En påminnelse dagen före ett möte du är anmäld till."),
+            ),
+            NotificationKind(
+                key="meetings.question",
+                order=35,
+                name=_("Dina frågor till frågestunden"),
+                description=_(
+                    "Kvitto på din fråga och besked om den tas upp, inte tas upp eller har "
+                    "besvarats."
+                ),
+                required=True,
+            ),
+        ),
         errors=errors.MESSAGES,
         personal_data=(
             PersonalData(

@@ -85,6 +85,13 @@ def _assembly_with_question_time(
     )
     if official is not None:
         services.question_accept(actor=official, question=question)
+    own = spec["own_question"]
+    services.question_submit(
+        actor=residents[own["asker"]],
+        meeting=council,
+        asker_name=residents[own["asker"]].display_name,
+        text=own["text"],
+    )
     for position, title in enumerate(spec["agenda"], start=1):
         AgendaItem.objects.create(meeting=council, position=position, title=title)
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.forms import https_urls
+from delaktig.core.widgets import MarkdownEditor
 
 from .models import AgendaItem, Meeting, Registration
 
@@ -51,9 +52,9 @@ class MeetingForm(forms.ModelForm[Meeting]):
             "ends_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
-            "description": forms.Textarea(attrs={"rows": 4}),
+            "description": MarkdownEditor(attrs={"rows": 4}),
             "accessibility_info": forms.Textarea(attrs={"rows": 3}),
-            "minutes": forms.Textarea(attrs={"rows": 6}),
+            "minutes": MarkdownEditor(attrs={"rows": 6}),
             "mode": forms.RadioSelect,
         }
 
@@ -135,5 +136,5 @@ class AnswerForm(forms.Form):
         help_text=_("Namn och uppdrag, till exempel regionråd."),
     )
     answer = forms.CharField(
-        label=_("Svar"), widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Markdown.")
+        label=_("Svar"), widget=MarkdownEditor(attrs={"rows": 4}), help_text=_("Markdown.")
     )

@@ -3,10 +3,13 @@
 from datetime import datetime, time, timedelta
 from itertools import groupby
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.text import Truncator
 
+from delaktig.accounts.roles import official_organisations
 from delaktig.accounts.types import Visitor
+from delaktig.core.contributions import WorkItem
 
 from .models import Meeting, Question, QuestionTimeRules, Registration
 
@@ -93,3 +96,65 @@ def questions_of(*, meeting: Meeting, viewer: Visitor) -> "QuerySet[Question]":
     if not viewer.is_authenticated:
         return Question.objects.none()
     return meeting.questions.filter(asker=viewer)
+
+
+# --- The staff inbox (see meetings/contributions.py) ---
+
+
+def questions_waiting(*, viewer: Visitor) -> "QuerySet[Question]":
+    """Questions for question time an official must handle: submitted ones to accept or
+    decline, and accepted ones whose meeting has begun and that still lack a published
+    answer. The earliest meeting first."""
+    waiting = Q(status=Question.Status.SUBMITTED) | Q(
+        status=Question.Status.ACCEPTED, meeting__starts_at__lte=timezone.now()
+    )
+    return (
+        Question.objects.filter(waiting, meeting__organisation__in=official_organisations(viewer))
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "created", "pk")
+    )
+
+
+def mine_registrations(*, viewer: Visitor, now: datetime | None = None) -> list[WorkItem]:
+    """The person's registrations for meetings not yet over, soonest first; each links to the
+    meeting's page, where the registration can be cancelled."""
+    if not viewer.is_authenticated:
+        return []
+    now = now or timezone.now()
+    registrations = (
+        Registration.objects.filter(
+            user=viewer,
+            status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING],
+            meeting__ends_at__gte=now,
+            meeting__in=Meeting.objects.public(),
+        )
+        .select_related("meeting")
+        .order_by("meeting__starts_at", "pk")
+    )
+    return [
+        WorkItem(
+            title=registration.meeting.title,
+            url=registration.meeting.get_absolute_url(),
+            detail=str(registration.get_status_display()),
+            when=registration.meeting.starts_at,
+        )
+        for registration in registrations
+    ]
+
+
+def mine_questions(*, viewer: Visitor) -> list[WorkItem]:
+    """The person's questions for question time with where each stands, newest first."""
+    if not viewer.is_authenticated:
+        return []
+    questions = (
+        Question.objects.filter(asker=viewer).select_related("meeting").order_by("-created", "-pk")
+    )
+    return [
+        WorkItem(
+            title=Truncator(question.text).chars(90),
+            url=question.meeting.get_absolute_url(),
+            detail=f"{question.meeting.title} · {question.get_status_display()}",
+            when=question.created,
+        )
+        for question in questions
+    ]

@@ -126,6 +126,7 @@ def agenda_item_add(
 
 
 def _tell(registration: Registration, template: str) -> None:
+    kind = "meetings.reminder" if template == "registration_reminder" else "meetings.registration"
     meeting = registration.meeting
     context: dict[str, object] = {
         "title": meeting.title,
@@ -136,7 +137,7 @@ def _tell(registration: Registration, template: str) -> None:
     }
     email = registration.user.email
     if email:
-        email_queue(recipient=email, template=template, context=context)
+        email_queue(recipient=email, template=template, context=context, kind=kind)
 
 
 def registration_create(
@@ -257,7 +258,7 @@ def _tell_asker(question: Question) -> None:
         "answered_by": question.answered_by,
     }
     template = QUESTION_EMAILS[Question.Status(question.status)]
-    email_queue(recipient=email, template=template, context=context)
+    email_queue(recipient=email, template=template, context=context, kind="meetings.question")
 
 
 def question_submit(*, actor: User, meeting: Meeting, text: str, asker_name: str) -> Question:

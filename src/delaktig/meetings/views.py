@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
 from delaktig.accounts.types import User
-from delaktig.core.forms import form_errors, form_status
+from delaktig.core.forms import form_errors, form_status, markdown_preview
 from delaktig.core.params import id_param
 
 from . import selectors, services
@@ -129,7 +129,7 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 actor=cast(User, request.user), meeting=meeting, **agenda_form.cleaned_data
             )
             return redirect("meetings:edit", pk=meeting.pk)
-    elif form.is_bound and form.is_valid():
+    elif form.is_bound and not markdown_preview(request, form) and form.is_valid():
         with form_errors(form):
             saved = services.meeting_save(
                 actor=cast(User, request.user), meeting=meeting, **form.cleaned_data
@@ -202,7 +202,7 @@ def questions_manage(request: HttpRequest, pk: int) -> HttpResponse:
         if action not in (QuestionAction.DECLINE, QuestionAction.ANSWER):
             raise PermissionDenied
         form, posted[question.pk] = _question_forms(request, question, QuestionAction(action))
-        if form.is_valid():
+        if not markdown_preview(request, form) and form.is_valid():
             with form_errors(form):
                 _question_handle(request, question, QuestionAction(action), form)
                 return _question_updated(request, meeting)

@@ -26,9 +26,17 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
-from delaktig.core.contributions import Contribution, Job, PersonalData, Retention, contribute
+from delaktig.core.contributions import (
+    Contribution,
+    Job,
+    LegalBasis,
+    PersonalData,
+    Retention,
+    contribute,
+)
 
-from .models import OutgoingEmail
+from . import errors
+from .models import NotificationSetting, OutgoingEmail
 
 FINISHED = ("SUCCESSFUL", "FAILED")
 _ADDRESS = re.compile(r"[^\s<>,;:\"'()\[\]]+@[^\s<>,;:\"'()\[\]]+")
@@ -113,6 +121,17 @@ def _erase(user: AbstractUser) -> None:
     DBTaskResult.objects.filter(pk__in=ids).delete()
 
 
+def _export_settings(user: AbstractUser) -> list[dict[str, Any]]:
+    return [
+        {"kind": s.kind, "channel": s.channel, "enabled": s.enabled}
+        for s in NotificationSetting.objects.filter(user_id=user.pk).order_by("kind", "channel")
+    ]
+
+
+def _erase_settings(user: AbstractUser) -> None:
+    NotificationSetting.objects.filter(user_id=user.pk).delete()
+
+
 def _remove_finished(organisation: object, days: int, now: datetime) -> int:
     """Every finished task record older than ``days``, whatever the organisation (see above)."""
     cutoff = now - timedelta(days=days)
@@ -163,7 +182,18 @@ contribute(
                     min_days=1,
                 ),
             ),
+            PersonalData(
+                key="notification_settings",
+                name=_("Vilka e-postmeddelanden du vill få"),
+                purpose=_("Att du bara får de meddelanden du valt."),
+                legal_basis=LegalBasis.CONTRACT,
+                covers=("notifications.NotificationSetting.user",),
+                export=_export_settings,
+                erase=_erase_settings,
+                kept_for=_("Så länge du har ett konto."),
+            ),
         ),
+        errors=errors.MESSAGES,
         jobs=(
             Job(
                 key="email_outbox",

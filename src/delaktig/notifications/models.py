@@ -5,6 +5,7 @@ if and only if the change happened; a background task sends it after the commit.
 status makes sending idempotent: a task run twice, or a retry, finds it SENT and does nothing.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,3 +43,41 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} → {self.recipient} ({self.status})"
+
+
+class Channel(models.TextChoices):
+    """How a person is notified. Only e-mail now; a new channel is a new choice here, and the
+    notification settings page shows it as a new column."""
+
+    EMAIL = "email", _("E-post")
+
+
+class NotificationSetting(models.Model):
+    """A person's choice for one kind of notification on one channel. No row means the kind's
+    ``default`` (see ``delaktig.core.contributions.NotificationKind``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_settings",
+        verbose_name=_("person"),
+    )
+    kind = models.CharField(_("slags avisering"), max_length=100)
+    channel = models.CharField(
+        _("kanal"), max_length=20, choices=Channel.choices, default=Channel.EMAIL
+    )
+    enabled = models.BooleanField(_("på"), default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("aviseringsinställning")
+        verbose_name_plural = _("aviseringsinställningar")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "channel"], name="notification_setting_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "på" if self.enabled else "av"
+        return f"{self.kind} ({self.channel}): {state}"

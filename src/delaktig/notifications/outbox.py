@@ -4,6 +4,10 @@
 does the same for an e-mail rendered elsewhere (allauth's). Either may be called inside a
 transaction: the row commits with it, and the send task is queued after the commit.
 
+``kind`` names the e-mail's :class:`~delaktig.core.contributions.NotificationKind`: an e-mail of a
+kind the recipient's account turned off is not queued, and one that may be turned off ends
+with where to change that. An undeclared kind is a programming error and raises ``KeyError``.
+
 ``email_deliver`` sends one row. It claims the row first (status SENDING, under a row lock), so
 two runs never send it together; a row already SENT is left alone. A failed send puts the row
 back to QUEUED and raises, so the task is retried with backoff (``delaktig.core.tasks``); after
@@ -14,6 +18,7 @@ on every attempt, by which mail systems recognise the repeat.
 """
 
 import hashlib
+import html
 import logging
 import secrets
 from datetime import datetime, timedelta
@@ -24,11 +29,15 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from delaktig.core.contributions import notification_kind
 from delaktig.core.tasks import RetryPolicy, stale_after
 
 from .models import OutgoingEmail
+from .selectors import address_wants
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +65,21 @@ def _hashed(key: str) -> str:
 
 
 def email_queue_message(
-    *, recipient: str, template: str, subject: str, body: str, html_body: str = "", key: str = ""
+    *,
+    recipient: str,
+    template: str,
+    subject: str,
+    body: str,
+    html_body: str = "",
+    key: str = "",
+    kind: str = "",
 ) -> OutgoingEmail | None:
     """Write one e-mail to the outbox and send it after the commit. ``key`` names the e-mail
-    for its sender; a second call with the same key queues nothing (and returns the first)."""
+    for its sender; a second call with the same key queues nothing (and returns the first).
+    Nothing is queued (None) when the recipient turned ``kind`` off."""
     if not recipient:
+        return None
+    if kind and not address_wants(recipient, kind):
         return None
     email, created = OutgoingEmail.objects.get_or_create(
         key=_hashed(key or secrets.token_hex(16)),
@@ -84,15 +103,36 @@ def email_queue(
     context: dict[str, object],
     language: str = "sv",
     key: str = "",
+    kind: str = "",
 ) -> OutgoingEmail | None:
-    """Render ``notifications/email/<template>_subject.txt`` and ``…_body.txt`` and queue it."""
+    """Render ``notifications/email/<template>_subject.txt`` and ``…_body.txt`` and queue it,
+    unless the recipient turned ``kind`` off (then None)."""
+    if not recipient:
+        return None
+    if kind and not address_wants(recipient, kind):
+        return None
     with translation.override(language):
         context = {**context, "site_url": settings.SITE_URL}
-        subject = render_to_string(f"notifications/email/{template}_subject.txt", context)
-        body = render_to_string(f"notifications/email/{template}_body.txt", context)
+        # Plain text: what Django's autoescaping wrote as entities (&amp; &#x27;) is read back,
+        # so that "Bäck & Å's förslag" arrives as typed, whether or not a template turned
+        # autoescaping off.
+        subject = html.unescape(
+            render_to_string(f"notifications/email/{template}_subject.txt", context)
+        )
+        body: str = html.unescape(
+            render_to_string(f"notifications/email/{template}_body.txt", context)
+        )
+        if kind and not notification_kind(kind).required:
+            body = body.rstrip() + "\n\n-- \n" + settings_footer()
     return email_queue_message(
         recipient=recipient, template=template, subject=subject, body=body, key=key
     )
+
+
+def settings_footer() -> str:
+    """The last line of every e-mail the recipient may turn off, in the active language."""
+    url = settings.SITE_URL.rstrip("/") + reverse("accounts:notifications")
+    return gettext("Ändra vilka e-postmeddelanden du får: %(url)s") % {"url": url}
 
 
 def _send_after_commit(email_id: int) -> None:

@@ -8,20 +8,26 @@ and the votes and statements stay in the maps (and their results) under that num
 from datetime import datetime
 from typing import Any
 
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.accounts.types import User
 from delaktig.core.contributions import (
     Contribution,
     DemoData,
+    InboxQueue,
     Job,
     LegalBasis,
+    MineSection,
+    NotificationKind,
     PersonalData,
+    WorkItem,
     contribute,
     staff_records,
 )
 
-from . import demo, errors
+from . import demo, errors, selectors
 from .models import Participant, Statement, Vote
 
 
@@ -51,6 +57,8 @@ def _export_statements(user: User) -> list[dict[str, Any]]:
             "text": s.text,
             "status": s.status,
             "created": s.created.isoformat(),
+            "rejection_reason": s.rejection_reason or None,
+            "review_request": s.review_request or None,
         }
         for s in statements.order_by("pk")
     ]
@@ -73,9 +81,71 @@ _KEPT_FOR = _(
     "under deltagarens nummer, utan koppling till dig."
 )
 
+# --- Statements waiting for a moderator (the staff inbox), and notices to authors ---
+
+
+def _statement_items(user: Any) -> list[WorkItem]:
+    items = []
+    for s in selectors.statements_waiting(viewer=user):
+        module = s.map.module
+        detail = module.process.title
+        if s.review_requested_at is not None:
+            detail = gettext("%(process)s · författaren begär omprövning") % {"process": detail}
+        url = reverse("opinionmaps:manage", kwargs={"module_pk": module.pk})
+        items.append(
+            WorkItem(
+                title=s.text,
+                url=f"{url}#statement-{s.pk}",
+                detail=detail,
+                when=s.review_requested_at or s.created,
+            )
+        )
+    return items
+
+
+INBOX = (
+    InboxQueue(
+        key="opinionmaps.statements",
+        name=_("Påståenden att granska"),
+        explanation=_(
+            "Påståenden i opinionskartor som väntar på granskning. Publicera, eller avvisa med "
+            "ett skäl som skickas till den som skrev."
+        ),
+        items=_statement_items,
+        count=lambda user: selectors.statements_waiting(viewer=user).count(),
+        order=15,
+    ),
+)
+
+NOTIFICATIONS = (
+    NotificationKind(
+        key="opinionmaps.moderation",
+        name=_("När en moderator avvisar ditt påstående"),
+        description=_("Skälet, och hur du begär omprövning. Går inte att stänga av."),
+        required=True,
+    ),
+)
+
+
+MINE = (
+    MineSection(
+        key="opinionmaps.voted",
+        name=_("Opinionskartor du röstat i"),
+        items=lambda user: selectors.mine_maps(viewer=user),
+        empty=_("Du har inte röstat i någon opinionskarta."),
+        start=_("Se öppna processer"),
+        start_url=reverse_lazy("participation:list"),
+        order=50,
+    ),
+)
+
+
 contribute(
     Contribution(
         app_label="opinionmaps",
+        mine=MINE,
+        inbox=INBOX,
+        notifications=NOTIFICATIONS,
         personal_data=(
             PersonalData(
                 key="opinion_map_votes",

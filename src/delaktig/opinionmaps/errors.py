@@ -24,4 +24,8 @@ MESSAGES: dict[str, str | Promise] = {
     "opinionmaps.map_not_empty": _(
         "Kartan har redan påståenden eller röster. Importera till en ny, tom opinionskarta."
     ),
+    "opinionmaps.statement_not_rejected": _("Påståendet är inte avvisat."),
+    "opinionmaps.review_already_requested": _(
+        "Du har redan begärt omprövning av det här påståendet."
+    ),
 }

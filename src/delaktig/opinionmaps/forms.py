@@ -85,3 +85,12 @@ class ImportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Visas under kartan. Öppna data från Polis kräver CC BY 4.0-hänvisning."),
     )
+
+
+class StatementReviewForm(forms.Form):
+    explanation = forms.CharField(
+        label=_("Varför bör påståendet publiceras? (frivilligt)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

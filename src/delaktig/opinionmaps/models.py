@@ -109,6 +109,12 @@ class Statement(models.Model):
     )
     external_id = models.CharField(max_length=64, blank=True)
     created = models.DateTimeField(auto_now_add=True)
+    # The author of a rejected statement may ask once for a review: it then waits for a
+    # moderator again (status pending), who publishes it or rejects it with a new reason.
+    review_requested_at = models.DateTimeField(null=True, blank=True)
+    review_request = models.TextField(
+        _("varför påståendet bör publiceras"), max_length=1000, blank=True
+    )
 
     class Meta:
         ordering = ["number"]
@@ -122,6 +128,10 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def may_request_review(self) -> bool:
+        return self.status == self.Status.REJECTED and self.review_requested_at is None
 
 
 class Vote(models.Model):

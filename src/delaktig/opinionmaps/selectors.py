@@ -12,12 +12,16 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from delaktig.accounts.models import DemographicProfile
+from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 from delaktig.accounts.types import Visitor
+from delaktig.core.contributions import WorkItem
 from delaktig.insights.suppression import AGE_GROUPS, age_group, suppress_table
 
 from . import mapdraw, maths, polisdata
@@ -404,3 +408,51 @@ def polis_export(*, opinion_map: OpinionMap) -> bytes:
             for name in polisdata.FILES:
                 archive.write(Path(tmp) / name, arcname=name)
     return out.getvalue()
+
+
+def mine_maps(*, viewer: Visitor) -> list[WorkItem]:
+    """The opinion maps the person voted in, with how many statements they voted on; each
+    links to the map, where there may be new statements to vote on."""
+    if not viewer.is_authenticated:
+        return []
+    from delaktig.participation.models import Process
+
+    participations = (
+        Participant.objects.filter(
+            user=viewer, map__module__process__in=Process.objects.visible_to(viewer)
+        )
+        .annotate(voted=Count("votes"), last_vote=Max("votes__updated"))
+        .filter(voted__gt=0)
+        .select_related("map__module__process")
+        .order_by("-last_vote", "-pk")
+    )
+    return [
+        WorkItem(
+            title=p.map.module.title,
+            url=reverse("opinionmaps:vote", kwargs={"module_pk": p.map.module_id}),
+            detail=ngettext(
+                "Du har röstat om %(count)d påstående · %(process)s",
+                "Du har röstat om %(count)d påståenden · %(process)s",
+                p.voted,
+            )
+            % {"count": p.voted, "process": p.map.module.process.title},
+            when=p.last_vote,
+        )
+        for p in participations
+    ]
+
+
+# --- The staff inbox (see opinionmaps/contributions.py) ---
+
+
+def statements_waiting(*, viewer: Visitor) -> "QuerySet[Statement]":
+    """Statements waiting for review (new ones, and rejected ones whose author asked for a
+    review) in the organisations the viewer moderates, oldest first."""
+    statements = Statement.objects.filter(status=Statement.Status.PENDING)
+    if not is_administrator(viewer):
+        statements = statements.filter(
+            map__module__process__organisation_id__in=staff_organisation_ids(
+                viewer, ("official", "moderator")
+            )
+        )
+    return statements.select_related("map__module__process").order_by("created", "pk")

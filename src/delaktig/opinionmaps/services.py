@@ -15,6 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from delaktig.accounts.predicates import require_perm_in_phase
@@ -29,6 +30,7 @@ from delaktig.core.errors import (
     require_perm,
 )
 from delaktig.core.ordering import next_position
+from delaktig.notifications.outbox import email_queue
 from delaktig.participation.models import ProcessModule
 
 from . import maths, polisdata, selectors, serial
@@ -243,17 +245,50 @@ def seed_statement_create(*, actor: User, opinion_map: OpinionMap, text: str) ->
     return statement
 
 
+# The kind of e-mail an author gets when a moderator decides about their statement.
+MODERATION_NOTICE = "opinionmaps.moderation"
+
+
+def _tell_author(statement: Statement, template: str) -> None:
+    """E-mail the author of a participant's statement what a moderator decided, once."""
+    participant = statement.author
+    user = participant.user if participant is not None else None
+    if user is None or not user.is_active or not user.email:
+        return
+    module_pk = statement.map.module_id
+    decided = statement.moderated_at
+    email_queue(
+        recipient=user.email,
+        template=template,
+        context={
+            "title": statement.map.module.process.title,
+            "text": statement.text,
+            "reason": statement.rejection_reason,
+            "path": reverse("opinionmaps:my_votes", kwargs={"module_pk": module_pk}),
+            "may_request_review": statement.may_request_review,
+        },
+        key=f"{template}:{statement.pk}:{decided.isoformat() if decided else ''}",
+        kind=MODERATION_NOTICE,
+    )
+
+
 def statement_moderate(
     *, actor: User, statement: Statement, publish: bool, reason: str = ""
 ) -> Statement:
-    """Publish a statement, or reject it with a reason that is shown in its place."""
+    """Publish a statement, or reject it with a reason that is shown in its place; the author
+    hears of a rejection (and of a decision on their request for a review)."""
     opinion_map = statement.map
     require_perm(actor, "opinionmaps.moderate_statement", opinion_map.module.process)
     reason = reason.strip()
     if not publish and not reason:
         raise ValidationFailed("opinionmaps.no_reject_reason", field="reason")
     with transaction.atomic():
-        locked = Statement.objects.select_for_update().get(pk=statement.pk)
+        locked = (
+            # Only the statement row: its author may be gone (an outer join cannot be locked).
+            Statement.objects.select_for_update(of=("self",))
+            .select_related("author__user", "map__module__process")
+            .get(pk=statement.pk)
+        )
         locked.status = Statement.Status.PUBLISHED if publish else Statement.Status.REJECTED
         locked.rejection_reason = "" if publish else reason[:300]
         locked.moderated_at = timezone.now()
@@ -274,6 +309,38 @@ def statement_moderate(
             data={"reason": reason} if reason else {},
         )
         _bump(opinion_map)
+        if not publish:
+            _tell_author(locked, "statement_rejected")
+        elif locked.review_requested_at is not None:
+            _tell_author(locked, "statement_published_after_review")
+    return locked
+
+
+def statement_review_request(
+    *, actor: User, statement: Statement, explanation: str = ""
+) -> Statement:
+    """The author of a rejected statement asks for a review: it waits for a moderator again."""
+    require_perm(actor, "opinionmaps.request_statement_review", statement)
+    with transaction.atomic():
+        locked = (
+            Statement.objects.select_for_update(of=("self",))
+            .select_related("map__module__process")
+            .get(pk=statement.pk)
+        )
+        if locked.status != Statement.Status.REJECTED:
+            raise Conflict("opinionmaps.statement_not_rejected")
+        if locked.review_requested_at is not None:
+            raise Conflict("opinionmaps.review_already_requested")
+        locked.status = Statement.Status.PENDING
+        locked.review_requested_at = timezone.now()
+        locked.review_request = explanation.strip()[:1000]
+        locked.save(update_fields=["status", "review_requested_at", "review_request"])
+        audit_log(
+            actor=actor,
+            action="opinionmap.review_request",
+            target=locked,
+            organisation=locked.map.module.process.organisation,
+        )
     return locked
 
 

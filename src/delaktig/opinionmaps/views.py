@@ -2,7 +2,7 @@
 and recompute (staff). Every form works without JavaScript; with htmx the vote card is
 swapped in place."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,7 +22,13 @@ from delaktig.core.params import id_param
 from delaktig.participation.models import ProcessModule
 
 from . import selectors, services
-from .forms import ImportForm, SeedStatementForm, SettingsForm, StatementForm
+from .forms import (
+    ImportForm,
+    SeedStatementForm,
+    SettingsForm,
+    StatementForm,
+    StatementReviewForm,
+)
 from .models import OpinionMap, Participant, Statement, Vote
 
 VOTE_VALUES = {"agree": 1, "disagree": -1, "pass": 0}
@@ -178,6 +184,29 @@ def my_votes(request: HttpRequest, module_pk: int) -> HttpResponse:
             else [],
         },
     )
+
+
+@login_required
+@require_POST
+def statement_review(request: HttpRequest, module_pk: int, statement_pk: int) -> HttpResponse:
+    """The author of a rejected statement asks for a review (a form on *Mina röster*)."""
+    opinion_map = _map(request, module_pk)
+    statement = get_object_or_404(
+        Statement.objects.select_related("author"), pk=statement_pk, map=opinion_map
+    )
+    if not request.user.has_perm("opinionmaps.request_statement_review", statement):
+        raise PermissionDenied
+    form = StatementReviewForm(request.POST)
+    explanation = form.cleaned_data["explanation"] if form.is_valid() else ""
+    # A refusal (already asked, not rejected) is the error middleware's page.
+    services.statement_review_request(
+        actor=cast(User, request.user), statement=statement, explanation=explanation
+    )
+    messages.success(
+        request, _("Din begäran om omprövning är skickad. En moderator granskar påståendet igen.")
+    )
+    url = reverse("opinionmaps:my_votes", kwargs={"module_pk": opinion_map.module_id})
+    return redirect(f"{url}#own-{statement.pk}")
 
 
 def results(request: HttpRequest, module_pk: int) -> HttpResponse:

@@ -2,9 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from delaktig.core.contributions import Contribution, Job, contribute, staff_records
+from delaktig.core.contributions import Contribution, DemoData, Job, contribute, staff_records
 
-from . import errors
+from . import demo, errors
 from .retention import retention_apply
 
 contribute(
@@ -17,6 +17,7 @@ contribute(
                 fields=(
                     "organisations.AccessibilityStatement.updated_by",
                     "organisations.RetentionRule.updated_by",
+                    "organisations.Branding.updated_by",
                 ),
             ),
         ),
@@ -28,5 +29,6 @@ contribute(
                 every="day",
             ),
         ),
+        demo=DemoData(load=demo.load, order=5),
     )
 )

@@ -5,9 +5,12 @@ from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.core.errors import ValidationFailed
 from delaktig.core.forms import https_urls
+from delaktig.core.widgets import MarkdownEditor
 
-from .models import AccessibilityStatement, OrganisationSettings
+from .branding import LOGO_LIMITS, colour_error
+from .models import AccessibilityStatement, Branding, OrganisationSettings
 
 if TYPE_CHECKING:
     from .retention import RetentionSetting
@@ -27,7 +30,7 @@ class AccessibilityStatementForm(forms.ModelForm[AccessibilityStatement]):
         ]
         widgets = {
             "compliance": forms.RadioSelect,
-            "non_accessible_content": forms.Textarea(attrs={"rows": 8}),
+            "non_accessible_content": MarkdownEditor(attrs={"rows": 8}),
             "assessment_method": forms.Textarea(attrs={"rows": 3}),
             "assessed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
@@ -84,3 +87,57 @@ class RetentionForm(forms.Form):
                     default=format_lazy(_("Standard: {days} dagar."), days=rule.default_days),
                 ),
             )
+
+
+class BrandingForm(forms.ModelForm[Branding]):
+    """An organisation's logo and colours. The colours are checked for contrast here, so
+    that both are reported at once; the service checks them again, and reads the logo."""
+
+    logo = forms.FileField(
+        label=_("Logotyp"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        help_text=format_lazy(
+            _("PNG, JPEG eller WebP, högst {size} MB. Visas i sidhuvudet, högst 48 pixlar hög."),
+            size=LOGO_LIMITS.max_bytes // (1024 * 1024),
+        ),
+    )
+    remove_logo = forms.BooleanField(label=_("Ta bort logotypen"), required=False)
+
+    class Meta:
+        model = Branding
+        fields = ["primary_colour", "accent_colour", "logo_alt"]
+        widgets = {
+            "primary_colour": forms.TextInput(
+                attrs={"placeholder": "#00457a", "autocomplete": "off", "spellcheck": "false"}
+            ),
+            "accent_colour": forms.TextInput(
+                attrs={"placeholder": "#7a2e00", "autocomplete": "off", "spellcheck": "false"}
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.order_fields(["primary_colour", "accent_colour", "logo", "logo_alt", "remove_logo"])
+        if not self.instance.logo:
+            del self.fields["remove_logo"]
+
+    def _clean_colour(self, name: str) -> str:
+        value = str(self.cleaned_data.get(name) or "").strip()
+        error = colour_error(value, field=name)
+        if error is not None:
+            raise forms.ValidationError(error.message, code=error.code)
+        return value.lower()
+
+    def clean_primary_colour(self) -> str:
+        return self._clean_colour("primary_colour")
+
+    def clean_accent_colour(self) -> str:
+        return self._clean_colour("accent_colour")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        keeps_logo = bool(self.instance.logo) and not cleaned.get("remove_logo")
+        if (cleaned.get("logo") or keeps_logo) and not str(cleaned.get("logo_alt", "")).strip():
+            self.add_error("logo_alt", ValidationFailed("organisations.logo_alt_missing").message)
+        return cleaned

@@ -220,3 +220,83 @@ class RetentionRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.key} {self.days}"
+
+
+def logo_path(instance: "Branding", filename: str) -> str:
+    """Where a logo is stored: its version in the name, so that a new logo is a new address."""
+    return f"organisations/{instance.organisation.slug}/logo-{instance.version}.png"
+
+
+class Branding(models.Model):
+    """An organisation's own look: its logo and two colours, applied through the stylesheet
+    ``/organisation/<slug>/profil.css`` (``views.brand_stylesheet``).
+
+    The colours are checked for contrast before they are saved (``colours.py``); the logo is
+    stored re-encoded as PNG without metadata (``core.images``), never as uploaded.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="branding"
+    )
+    primary_colour = models.CharField(
+        _("huvudfärg"),
+        max_length=7,
+        blank=True,
+        help_text=_(
+            "Sidhuvudets bakgrund, länkar och knappar, till exempel #00457a. Tomt: "
+            "plattformens egen färg."
+        ),
+    )
+    accent_colour = models.CharField(
+        _("accentfärg"),
+        max_length=7,
+        blank=True,
+        help_text=_("Markeringar och diagram, till exempel #7a2e00. Tomt: plattformens egen färg."),
+    )
+    logo = models.FileField(_("logotyp"), upload_to=logo_path, blank=True)
+    logo_alt = models.CharField(
+        _("alternativtext för logotypen"),
+        max_length=200,
+        blank=True,
+        help_text=_("Vad logotypen föreställer, för den som inte ser den. Krävs med logotyp."),
+    )
+    logo_width = models.PositiveIntegerField(null=True, blank=True)
+    logo_height = models.PositiveIntegerField(null=True, blank=True)
+    # Goes up with every save: the stylesheet's and the logo's addresses carry it, so that a
+    # browser may keep them for a year and still sees a change at once.
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("profil")
+        verbose_name_plural = _("profiler")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(primary_colour="") | Q(primary_colour__regex=r"^#[0-9a-f]{6}$"),
+                name="branding_primary_colour_hex",
+            ),
+            models.CheckConstraint(
+                condition=Q(accent_colour="") | Q(accent_colour__regex=r"^#[0-9a-f]{6}$"),
+                name="branding_accent_colour_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    @property
+    def has_colours(self) -> bool:
+        return bool(self.primary_colour or self.accent_colour)
+
+    def stylesheet_url(self) -> str:
+        url = reverse("organisations:brand_stylesheet", kwargs={"slug": self.organisation.slug})
+        return f"{url}?v={self.version}"
+
+    def logo_url(self) -> str:
+        return reverse(
+            "organisations:logo",
+            kwargs={"slug": self.organisation.slug, "version": self.version},
+        )

@@ -6,7 +6,7 @@ from .models import Organisation
 def primary_organisation() -> Organisation | None:
     """The organisation the installation is run by: the region if there is one."""
     return (
-        Organisation.objects.select_related("accessibility_statement", "settings")
+        Organisation.objects.select_related("accessibility_statement", "settings", "branding")
         .annotate(
             rank=Case(
                 When(kind=Organisation.Kind.REGION, then=Value(0)),

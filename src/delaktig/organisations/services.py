@@ -1,15 +1,19 @@
 """Writes to an organisation's own pages and settings. Its retention times: ``retention.py``."""
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from delaktig.core.audit import audit_log
-from delaktig.core.errors import require_perm
+from delaktig.core.errors import ValidationFailed, require_perm
 
-from .models import AccessibilityStatement, Organisation, OrganisationSettings
+from .branding import LOGO_LIMITS, check_colour, prepare_logo
+from .models import AccessibilityStatement, Branding, Organisation, OrganisationSettings
 
 
 def accessibility_statement_save(
@@ -85,3 +89,60 @@ def organisation_settings_save(
             data={"changed": changed},
         )
     return saved
+
+
+def branding_save(
+    *,
+    actor: AbstractBaseUser,
+    organisation: Organisation,
+    primary_colour: str,
+    accent_colour: str,
+    logo_alt: str,
+    logo: File[Any] | None = None,
+    remove_logo: bool = False,
+) -> Branding:
+    """Save the organisation's colours and logo. A colour below 4.5:1 against the site's light
+    backgrounds is refused with the nearest shade that passes; a logo is stored re-encoded
+    (``branding.prepare_logo``) and needs an alternative text. The audit log names what
+    changed."""
+    require_perm(actor, "organisations.change_organisation", organisation)
+    values: dict[str, Any] = {
+        "primary_colour": check_colour(primary_colour, field="primary_colour"),
+        "accent_colour": check_colour(accent_colour, field="accent_colour"),
+        "logo_alt": logo_alt.strip(),
+    }
+    prepared = None
+    if logo is not None:
+        prepared = prepare_logo(logo.read(LOGO_LIMITS.max_bytes + 1), field="logo")
+    with transaction.atomic():
+        branding, _created = Branding.objects.select_for_update().get_or_create(
+            organisation=organisation
+        )
+        keeps_logo = prepared is not None or (bool(branding.logo) and not remove_logo)
+        if keeps_logo and not values["logo_alt"]:
+            raise ValidationFailed("organisations.logo_alt_missing", field="logo_alt")
+        changed = [name for name, value in values.items() if getattr(branding, name) != value]
+        for name, value in values.items():
+            setattr(branding, name, value)
+        old_logo = branding.logo.name if branding.logo else ""
+        branding.version += 1
+        if prepared is not None:
+            branding.logo.save("logo.png", ContentFile(prepared.data), save=False)
+            branding.logo_width, branding.logo_height = prepared.width, prepared.height
+            changed.append("logo")
+        elif remove_logo and old_logo:
+            branding.logo = None
+            branding.logo_width = branding.logo_height = None
+            changed.append("logo")
+        branding.updated_by = actor  # type: ignore[assignment]
+        branding.save()
+        if old_logo and old_logo != (branding.logo.name if branding.logo else ""):
+            transaction.on_commit(partial(branding.logo.storage.delete, old_logo))
+        audit_log(
+            actor=actor,
+            action="branding.update",
+            target=branding,
+            organisation=organisation,
+            data={"changed": changed},
+        )
+    return branding

@@ -2,18 +2,25 @@
 
 from typing import Any
 
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.accounts.types import User
 from delaktig.core.contributions import (
     Contribution,
+    DemoContext,
+    DemoData,
+    InboxQueue,
     LegalBasis,
+    MineSection,
+    NotificationKind,
     PersonalData,
+    WorkItem,
     contribute,
     staff_records,
 )
 
-from . import errors
+from . import demo_covers, errors, selectors
 from .models import Follow
 
 
@@ -24,13 +31,90 @@ def _export(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _load_demo(context: DemoContext) -> None:
+    """The process templates the platform ships (process_templates.toml), and the covers."""
+    from .demo import templates_load
+
+    templates_load()
+    demo_covers.load(context)
+    _demo_follows(context)
+
+
+# The demo resident (invanare@) follows these, so that Mina sidor has something to show.
+DEMO_FOLLOWS = ("principer-for-medborgardialog", "ersattningsmodell-for-delaktighet")
+
+
+def _demo_follows(context: DemoContext) -> None:
+    from .models import Process
+    from .services import follow_set
+
+    for process in Process.objects.filter(slug__in=DEMO_FOLLOWS):
+        follow_set(actor=context.residents[0], process=process, follow=True)
+
+
 def _erase(user: User) -> None:
     Follow.objects.filter(user=user).delete()
+
+
+def _feedback_items(user: User) -> list[WorkItem]:
+    return [
+        WorkItem(
+            title=p.title,
+            url=reverse("staff:feedback", args=[p.pk]),
+            detail=p.organisation.name,
+            when=p.updated,
+        )
+        for p in selectors.feedback_owed(viewer=user)
+    ]
+
+
+INBOX = (
+    InboxQueue(
+        key="participation.feedback",
+        name=_("Väntar på återkoppling"),
+        explanation=_(
+            "Stängda processer utan publicerad återkoppling. Invånarna väntar på att få veta "
+            "vad ni hörde, vad som beslutades och varför."
+        ),
+        items=_feedback_items,
+        count=lambda user: selectors.feedback_owed(viewer=user).count(),
+        order=80,
+    ),
+)
+
+
+MINE = (
+    MineSection(
+        key="participation.following",
+        name=_("Processer du följer"),
+        items=lambda user: selectors.mine_following(viewer=user),
+        empty=_(
+            "Du följer inga processer ännu. Följ en process så får du e-post när den berättar "
+            "vad som hände med synpunkterna."
+        ),
+        start=_("Hitta en process att följa"),
+        start_url=reverse_lazy("participation:list"),
+        order=10,
+    ),
+)
 
 
 contribute(
     Contribution(
         app_label="participation",
+        mine=MINE,
+        inbox=INBOX,
+        notifications=(
+            NotificationKind(
+                key="participation.feedback",
+                order=10,
+                name=_("Återkoppling från processer"),
+                description=_(
+                    "När en process du följer eller deltagit i publicerar vad som hände med "
+                    "synpunkterna."
+                ),
+            ),
+        ),
         errors=errors.MESSAGES,
         personal_data=(
             PersonalData(
@@ -49,8 +133,11 @@ contribute(
                     "participation.Process.created_by",
                     "participation.ProcessTransition.actor",
                     "participation.Feedback.author",
+                    "participation.ProcessCover.updated_by",
+                    "participation.ProcessTemplate.created_by",
                 ),
             ),
         ),
+        demo=DemoData(load=_load_demo, order=6),
     )
 )

@@ -5,6 +5,8 @@ from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.core.errors import ValidationFailed
+from delaktig.core.widgets import MarkdownEditor
 from delaktig.organisations.models import Body, Municipality, Organisation, enabled_module_kinds
 
 from . import registry
@@ -109,7 +111,7 @@ class ProcessForm(forms.ModelForm[Process]):
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
             "easy_read_summary": forms.Textarea(attrs={"rows": 3}),
-            "body": forms.Textarea(attrs={"rows": 10}),
+            "body": MarkdownEditor(attrs={"rows": 10}),
             "question": forms.Textarea(attrs={"rows": 2}),
             "purpose": forms.Textarea(attrs={"rows": 3}),
             "target_group_analysis": forms.Textarea(attrs={"rows": 3}),
@@ -259,17 +261,60 @@ class PhaseForm(forms.ModelForm[Phase]):
 class FeedbackForm(forms.Form):
     heard = forms.CharField(
         label=_("Det här hörde vi"),
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=MarkdownEditor(attrs={"rows": 6}),
         help_text=_("Sammanfatta synpunkterna. Markdown."),
     )
     decided = forms.CharField(
-        label=_("Det här beslutades"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Det här beslutades"), widget=MarkdownEditor(attrs={"rows": 4})
     )
     reasons = forms.CharField(
         label=_("Därför"),
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=MarkdownEditor(attrs={"rows": 4}),
         help_text=_("Hur synpunkterna påverkade beslutet, och varför."),
     )
     decision_reference = forms.CharField(
         label=_("Hänvisning till beslutet"), required=False, max_length=200
     )
+
+
+class ProcessCoverForm(forms.Form):
+    """A process's cover image: the file, and what it shows for those who cannot see it."""
+
+    image = forms.FileField(
+        label=_("Bild"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        help_text=_(
+            "JPEG, PNG eller WebP, högst 10 MB och minst 480 × 240 pixlar. Bilden sparas i "
+            "storlekar för mobil och dator, utan uppgifter om kamera och plats."
+        ),
+    )
+    alt_text = forms.CharField(
+        label=_("Alternativtext"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Vad bilden visar, för den som inte ser den, till exempel ”Ungdomar vid ett bord "
+            "med post-it-lappar”. Krävs om bilden inte bara är dekorativ."
+        ),
+    )
+    decorative = forms.BooleanField(
+        label=_("Bilden är bara dekorativ"),
+        required=False,
+        help_text=_(
+            "Den visar inget som inte står i texten. Då läser skärmläsare inte upp den, och "
+            "ingen alternativtext behövs."
+        ),
+    )
+
+    def __init__(self, *args: Any, has_image: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.has_image = has_image
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not self.has_image and not cleaned.get("image"):
+            self.add_error("image", ValidationFailed("participation.cover_image_missing").message)
+        if not cleaned.get("decorative") and not str(cleaned.get("alt_text", "")).strip():
+            self.add_error("alt_text", ValidationFailed("participation.cover_alt_missing").message)
+        return cleaned

@@ -166,7 +166,7 @@ class ProcessQuerySet(models.QuerySet["Process"]):
         return candidate
 
     def for_list(self) -> "ProcessQuerySet":
-        return self.select_related("organisation", "responsible_body").prefetch_related(
+        return self.select_related("organisation", "responsible_body", "cover").prefetch_related(
             "municipalities", "perspectives", "sdg_goals", "target_groups"
         )
 
@@ -413,3 +413,126 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.process_id}"
+
+
+class ProcessTemplateQuerySet(models.QuerySet["ProcessTemplate"]):
+    def usable_by(self, user: "Visitor") -> "ProcessTemplateQuerySet":
+        """The templates a person may start a process from: the platform's own, and those of
+        the organisations they are an official of (every one, for an administrator)."""
+        from delaktig.accounts.roles import is_administrator, staff_organisation_ids
+
+        if is_administrator(user):
+            return self.all()
+        own = staff_organisation_ids(user, ("official",))
+        if not own:
+            return self.none()
+        return self.filter(Q(organisation__isnull=True) | Q(organisation_id__in=own))
+
+
+class ProcessTemplate(models.Model):
+    """What a new process is prefilled with: a stored process spec (the format of the demo
+    content, ``participation/demo.py``) with its modules and phases; see
+    ``templates_spec.py``. No organisation: a template for the whole platform."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="process_templates",
+        null=True,
+        blank=True,
+    )
+    # Set on the templates the platform ships, so that loading them again updates them.
+    key = models.SlugField(max_length=60, blank=True)
+    name = models.CharField(_("namn"), max_length=120)
+    description = models.TextField(_("när mallen passar"), max_length=600)
+    spec = models.JSONField(_("innehåll"), default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ProcessTemplateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("processmall")
+        verbose_name_plural = _("processmallar")
+        ordering = [F("organisation_id").asc(nulls_first=True), "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~Q(key=""), name="process_template_key_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcessCover(models.Model):
+    """A process's cover image, stored only as renditions re-encoded by Pillow (no metadata,
+    so no GPS position from a phone) in the widths a page asks for (``covers.py``).
+
+    Its alternative text is required unless the official marks the image as decorative."""
+
+    WIDTHS = (480, 960, 1600)
+
+    process = models.OneToOneField(Process, on_delete=models.CASCADE, related_name="cover")
+    alt_text = models.CharField(_("alternativtext"), max_length=300, blank=True)
+    decorative = models.BooleanField(_("bilden är bara dekorativ"), default=False)
+    # The largest rendition's size, for the img element's width and height.
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    # [{"width": 480, "height": 270, "name": "<storage name>"}, …], narrowest first.
+    renditions = models.JSONField(default=list)
+    version = models.PositiveIntegerField(default=1)
+    updated = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("omslagsbild")
+        verbose_name_plural = _("omslagsbilder")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decorative=True) | ~Q(alt_text=""), name="cover_alt_or_decorative"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process}: {self.alt_text or '–'}"
+
+    @property
+    def alt(self) -> str:
+        """The img element's alt: empty for a decorative image."""
+        return "" if self.decorative else self.alt_text
+
+    def url(self, width: int) -> str:
+        return reverse(
+            "participation:cover",
+            kwargs={"slug": self.process.slug, "version": self.version, "width": width},
+        )
+
+    @property
+    def sources(self) -> list[tuple[str, int, int]]:
+        """(address, width, height) of each rendition, narrowest first."""
+        return [(self.url(r["width"]), r["width"], r["height"]) for r in self.renditions]
+
+    @property
+    def srcset(self) -> str:
+        return ", ".join(f"{url} {width}w" for url, width, _height in self.sources)
+
+    @property
+    def src(self) -> str:
+        """The middle rendition: for browsers that ignore srcset."""
+        sources = self.sources
+        return sources[min(1, len(sources) - 1)][0] if sources else ""
+
+    def thumbnail(self) -> tuple[str, int, int]:
+        """The narrowest rendition, for lists."""
+        return self.sources[0]

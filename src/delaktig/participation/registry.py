@@ -5,7 +5,7 @@ in its app's ``modules.py`` and calls :func:`register`. The declaration says eve
 the spine needs to host it; the spine never imports a method directly.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django.http import HttpRequest
     from django.urls import URLPattern, URLResolver
+
+    from delaktig.accounts.types import User
 
     from .models import Process, ProcessModule
 
@@ -34,6 +36,19 @@ class Export:
     name: str | Promise
     # Returns (filename, content type, bytes) for a module of this type.
     build: Callable[["ProcessModule"], tuple[str, str, bytes]]
+
+
+@dataclass(frozen=True)
+class TemplateHooks:
+    """How a module's own settings (a survey's questions) travel in a process template
+    (``templates_spec.py``). ``where`` names the settings in an error message."""
+
+    # Raises DelaktigError for settings the module cannot use.
+    check: Callable[[Mapping[str, Any], str], None]
+    # Fills a module just made from a template, after the process's phases exist.
+    apply: Callable[["User", "ProcessModule", Mapping[str, Any]], None]
+    # The settings of an existing module, for "Spara som mall" (JSON-ready).
+    export: Callable[["ProcessModule"], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,8 @@ class ModuleType:
     # The module's own staff page for one module (a URL name taking the module's pk), linked
     # from the staff process page, e.g. the survey builder.
     manage_url: str = ""
+    # Settings a process template can carry for this module; None: title and text only.
+    templates: TemplateHooks | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def phase_type(self, key: str) -> PhaseType | None:

@@ -9,9 +9,18 @@ from delaktig.accounts.predicates import (
     is_organisation_official,
     is_organisation_staff,
 )
+from delaktig.accounts.roles import has_role_for
 from delaktig.accounts.types import Visitor
 
-from .models import Process
+from .models import Process, ProcessTemplate
+
+
+@rules.predicate
+def may_use_template(user: Visitor, template: ProcessTemplate | None) -> bool:
+    """The platform's templates: any official; an organisation's: its own officials."""
+    if template is None:
+        return False
+    return has_role_for(user, ("official",), None if template.organisation_id is None else template)
 
 
 @rules.predicate
@@ -27,3 +36,9 @@ rules.add_perm("participation.change_process", is_organisation_official)
 rules.add_perm("participation.publish_feedback", is_organisation_official)
 rules.add_perm("participation.view_figures", is_administrator | is_official | is_moderator)
 rules.add_perm("participation.follow_process", rules.is_authenticated & is_public_process)
+# Process templates. Add: on an organisation (or one of its processes), save a template for it.
+# Change (edit, delete): an organisation's templates by its officials; the platform's by
+# administrators. Use: start a process from it.
+rules.add_perm("participation.add_processtemplate", is_organisation_official)
+rules.add_perm("participation.change_processtemplate", is_organisation_official)
+rules.add_perm("participation.use_processtemplate", may_use_template)

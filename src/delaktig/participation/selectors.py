@@ -3,9 +3,10 @@
 from django.db.models import Prefetch, Q
 
 from delaktig.accounts.types import Visitor
+from delaktig.core.contributions import WorkItem
 
 from .forms import ProcessFilterForm
-from .models import Phase, Process, ProcessQuerySet, SdgTarget
+from .models import Follow, Phase, Process, ProcessQuerySet, SdgTarget
 
 
 def process_list(*, viewer: Visitor, form: ProcessFilterForm) -> ProcessQuerySet:
@@ -41,7 +42,7 @@ def process_list(*, viewer: Visitor, form: ProcessFilterForm) -> ProcessQuerySet
 def process_for_page(*, viewer: Visitor, slug: str) -> Process | None:
     return (
         Process.objects.visible_to(viewer)
-        .select_related("organisation", "responsible_body", "feedback")
+        .select_related("organisation", "responsible_body", "feedback", "cover")
         .prefetch_related(
             "municipalities",
             "perspectives",
@@ -54,4 +55,36 @@ def process_for_page(*, viewer: Visitor, slug: str) -> Process | None:
         )
         .filter(slug=slug)
         .first()
+    )
+
+
+def mine_following(*, viewer: Visitor) -> list[WorkItem]:
+    """The processes the person follows, newest first: each links to the process, where the
+    person can stop following it."""
+    if not viewer.is_authenticated:
+        return []
+    follows = (
+        Follow.objects.filter(user=viewer, process__in=Process.objects.visible_to(viewer))
+        .select_related("process__organisation")
+        .order_by("-created", "-pk")
+    )
+    return [
+        WorkItem(
+            title=follow.process.title,
+            url=follow.process.get_absolute_url(),
+            detail=f"{follow.process.organisation.name} · {follow.process.get_status_display()}",
+            when=follow.created,
+        )
+        for follow in follows
+    ]
+
+
+def feedback_owed(*, viewer: Visitor) -> ProcessQuerySet:
+    """Closed processes the viewer may edit whose feedback is not yet published (the staff
+    inbox), the longest waiting first."""
+    return (
+        Process.objects.editable_by(viewer)
+        .owing_feedback()
+        .select_related("organisation")
+        .order_by("updated", "pk")
     )

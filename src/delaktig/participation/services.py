@@ -3,7 +3,9 @@
 from collections.abc import Iterable
 from datetime import date, datetime
 from functools import partial
+from typing import Any
 
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -14,12 +16,14 @@ from delaktig.core.errors import InvalidTransition, ValidationFailed, require_pe
 from delaktig.organisations.models import Body, Municipality, Organisation, enabled_module_kinds
 
 from . import registry
+from .covers import COVER_LIMITS, delete_renditions, prepare_cover, store_renditions
 from .models import (
     Feedback,
     Follow,
     Perspective,
     Phase,
     Process,
+    ProcessCover,
     ProcessModule,
     ProcessTransition,
     SdgGoal,
@@ -33,6 +37,22 @@ from .workflow import MACHINE, Action, Status
 def _check_body(organisation: Organisation, responsible_body: Body | None) -> None:
     if responsible_body is not None and responsible_body.organisation_id != organisation.pk:
         raise ValidationFailed("participation.body_of_other_organisation", field="responsible_body")
+
+
+def _check_decision_expected(expected: date | None, process: Process | None = None) -> None:
+    """When a decision is expected, as it is set or changed: not in the past, and not before
+    the process's first phase starts. A date left as it was is not checked again."""
+    if expected is None or (process is not None and expected == process.decision_expected):
+        return
+    if expected < timezone.localdate():
+        raise ValidationFailed("participation.decision_expected_past", field="decision_expected")
+    first = None if process is None else process.phases.order_by("starts_at").first()
+    if first is not None and expected < timezone.localdate(first.starts_at):
+        raise ValidationFailed(
+            "participation.decision_expected_before_start",
+            field="decision_expected",
+            start=timezone.localdate(first.starts_at).isoformat(),
+        )
 
 
 def process_create(
@@ -63,6 +83,7 @@ def process_create(
     title (``-2``, ``-3`` … when it is taken)."""
     require_perm(actor, "participation.add_process", organisation)
     _check_body(organisation, responsible_body)
+    _check_decision_expected(decision_expected)
     with transaction.atomic():
         process = Process.objects.create(
             organisation=organisation,
@@ -126,6 +147,7 @@ def process_update(
         require_perm(actor, "participation.change_process", locked)
         if organisation.pk != locked.organisation_id:
             require_perm(actor, "participation.add_process", organisation)
+        _check_decision_expected(decision_expected, locked)
         locked.organisation = organisation
         locked.responsible_body = responsible_body
         locked.title = title
@@ -380,3 +402,67 @@ def follow_set(*, actor: User, process: Process, follow: bool) -> bool:
     else:
         Follow.objects.filter(user=actor, process=process).delete()
     return follow
+
+
+def process_cover_save(
+    *,
+    actor: User,
+    process: Process,
+    alt_text: str,
+    decorative: bool,
+    image: File[Any] | None = None,
+) -> ProcessCover:
+    """Set the process's cover image, or change the alternative text of the one it has. The
+    image is stored only as renditions without metadata (``covers.py``); it needs an
+    alternative text unless it is marked as decorative."""
+    require_perm(actor, "participation.change_process", process)
+    alt_text = alt_text.strip()
+    if not decorative and not alt_text:
+        raise ValidationFailed("participation.cover_alt_missing", field="alt_text")
+    made = prepare_cover(image.read(COVER_LIMITS.max_bytes + 1)) if image is not None else None
+    # The files are written first, under new names, and removed again if the row is not saved.
+    stored = store_renditions(process, made) if made is not None else None
+    try:
+        with transaction.atomic():
+            cover = ProcessCover.objects.select_for_update().filter(process=process).first()
+            if cover is None and stored is None:
+                raise ValidationFailed("participation.cover_image_missing", field="image")
+            cover = cover or ProcessCover(process=process, width=0, height=0, version=0)
+            cover.alt_text, cover.decorative = ("" if decorative else alt_text), decorative
+            if made is not None and stored is not None:
+                transaction.on_commit(partial(delete_renditions, list(cover.renditions)))
+                cover.version += 1
+                cover.renditions = stored
+                cover.width, cover.height = made[-1].width, made[-1].height
+            cover.updated_by = actor
+            cover.save()
+            audit_log(
+                actor=actor,
+                action="process.cover_update",
+                target=process,
+                organisation=process.organisation,
+                data={"new_image": made is not None, "decorative": decorative},
+            )
+    except BaseException:
+        if stored is not None:
+            delete_renditions(stored)
+        raise
+    return cover
+
+
+def process_cover_remove(*, actor: User, process: Process) -> None:
+    """Remove the process's cover image and its files."""
+    require_perm(actor, "participation.change_process", process)
+    with transaction.atomic():
+        cover = ProcessCover.objects.select_for_update().filter(process=process).first()
+        if cover is None:
+            return
+        old = list(cover.renditions)
+        cover.delete()
+        transaction.on_commit(partial(delete_renditions, old))
+        audit_log(
+            actor=actor,
+            action="process.cover_remove",
+            target=process,
+            organisation=process.organisation,
+        )

@@ -7,23 +7,26 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
+from delaktig.accounts.inbox import queue_counts
 from delaktig.accounts.roles import official_organisations
 from delaktig.accounts.types import User
-from delaktig.core.forms import form_errors, form_status
+from delaktig.core.confirm import confirm_required
+from delaktig.core.forms import form_errors, form_status, markdown_preview
 from delaktig.core.http import no_store
 from delaktig.core.params import BadParameter, choice_param
 from delaktig.organisations.forms import OrganisationSettingsForm
 from delaktig.organisations.models import Organisation, OrganisationSettings
 from delaktig.organisations.services import organisation_settings_save
 
-from . import registry, services
-from .forms import FeedbackForm, ModuleForm, PhaseForm, ProcessForm
-from .models import Phase, Process
+from . import registry, services, templates_views
+from .forms import FeedbackForm, ModuleForm, PhaseForm, ProcessCoverForm, ProcessForm
+from .models import Phase, Process, ProcessCover
 from .workflow import MACHINE, Action, Status
 
 ACTION_LABELS = {
@@ -32,6 +35,41 @@ ACTION_LABELS = {
     Action.CLOSE: gettext_lazy("Stäng"),
     Action.PUBLISH_FEEDBACK: gettext_lazy("Publicera återkoppling"),
     Action.ARCHIVE: gettext_lazy("Arkivera"),
+}
+# Asked before each step (core.confirm): none of them can be undone.
+CONFIRM_QUESTIONS = {
+    Action.PUBLISH: gettext_lazy("Vill du verkligen publicera processen ”%(title)s”?"),
+    Action.OPEN: gettext_lazy("Vill du verkligen öppna processen ”%(title)s” för deltagande?"),
+    Action.CLOSE: gettext_lazy("Vill du verkligen stänga processen ”%(title)s”?"),
+    Action.PUBLISH_FEEDBACK: gettext_lazy(
+        "Vill du verkligen publicera återkopplingen för ”%(title)s”?"
+    ),
+    Action.ARCHIVE: gettext_lazy("Vill du verkligen arkivera processen ”%(title)s”?"),
+}
+CONSEQUENCES = {
+    Action.PUBLISH: gettext_lazy(
+        "Processen blir synlig för alla och kan inte bli ett utkast igen."
+    ),
+    Action.OPEN: gettext_lazy(
+        "Alla kan delta från och med nu, och processen kan inte bli bara publicerad igen."
+    ),
+    Action.CLOSE: gettext_lazy(
+        "Ingen kan delta längre och processen kan inte öppnas igen. Därefter ska ni "
+        "publicera återkoppling."
+    ),
+    Action.PUBLISH_FEEDBACK: gettext_lazy(
+        "Återkopplingen blir synlig för alla, och alla som deltog eller följer processen "
+        "får e-post."
+    ),
+    Action.ARCHIVE: gettext_lazy("Processen kan inte ändras längre."),
+}
+# What the flash message says after a step: the state the process is now in.
+DONE_MESSAGES = {
+    Status.PUBLISHED: gettext_lazy("Processen är publicerad."),
+    Status.OPEN: gettext_lazy("Processen är öppen för deltagande."),
+    Status.CLOSED: gettext_lazy("Processen är stängd."),
+    Status.FEEDBACK_PUBLISHED: gettext_lazy("Återkopplingen är publicerad."),
+    Status.ARCHIVED: gettext_lazy("Processen är arkiverad."),
 }
 
 
@@ -65,7 +103,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "staff/dashboard.html",
         {
-            "owing_feedback": by_status[Status.CLOSED.value],
+            # What waits in each inbox queue; the closed processes that owe feedback are one.
+            "queues": queue_counts(request.user),
             "by_status": [(s, by_status[s.value]) for s in Status],
             "module_links": module_links,
             "can_add": request.user.has_perm("participation.add_process"),
@@ -77,8 +116,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def process_create(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("participation.add_process"):
         raise PermissionDenied
+    # First a template or an empty form ("?tom=1"); the empty form posts back here.
+    if request.method == "GET" and "tom" not in request.GET:
+        return templates_views.template_chooser(request)
     form = ProcessForm(request.POST or None, organisations=official_organisations(request.user))
-    if request.method == "POST" and form.is_valid():
+    if not markdown_preview(request, form) and request.method == "POST" and form.is_valid():
         with form_errors(form):
             process = services.process_create(actor=_actor(request), **form.cleaned_data)
             messages.success(request, _("Processen är sparad som utkast."))
@@ -97,7 +139,7 @@ def process_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProcessForm(
         request.POST or None, instance=process, organisations=official_organisations(request.user)
     )
-    if request.method == "POST" and form.is_valid():
+    if not markdown_preview(request, form) and request.method == "POST" and form.is_valid():
         with form_errors(form):
             services.process_update(actor=_actor(request), process=process, **form.cleaned_data)
             messages.success(request, _("Ändringarna är sparade."))
@@ -148,8 +190,17 @@ def process_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if chosen is None:
         raise BadParameter("action")
     action = Action(chosen)
-    services.process_transition(actor=_actor(request), process=process, action=action)
-    messages.success(request, _("Status ändrad: %(label)s.") % {"label": ACTION_LABELS[action]})
+    MACHINE.require(Status(process.status), action)  # no question about a step not allowed
+    page = confirm_required(
+        request,
+        question=CONFIRM_QUESTIONS[action] % {"title": process.title},
+        consequence=str(CONSEQUENCES[action]),
+        cancel_url=reverse("staff:process", args=[process.pk]),
+    )
+    if page is not None:
+        return page
+    process = services.process_transition(actor=_actor(request), process=process, action=action)
+    messages.success(request, DONE_MESSAGES[Status(process.status)])
     return redirect("staff:process", pk=process.pk)
 
 
@@ -184,6 +235,14 @@ def phase_edit(request: HttpRequest, pk: int, phase_pk: int | None = None) -> Ht
     form = PhaseForm(request.POST or None, instance=phase, process=process)
     if request.method == "POST":
         if request.POST.get("delete") and phase.pk:
+            page = confirm_required(
+                request,
+                question=_("Vill du verkligen ta bort fasen ”%(name)s”?") % {"name": phase.name},
+                consequence=_("Fasen och dess datum försvinner från processen."),
+                cancel_url=reverse("staff:phase_edit", args=[process.pk, phase.pk]),
+            )
+            if page is not None:
+                return page
             services.phase_delete(actor=_actor(request), phase=phase)
             messages.success(request, _("Fasen är borttagen."))
             return redirect("staff:process", pk=process.pk)
@@ -212,10 +271,19 @@ def feedback_edit(request: HttpRequest, pk: int) -> HttpResponse:
             f: getattr(existing, f) for f in ("heard", "decided", "reasons", "decision_reference")
         }
     form = FeedbackForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if not markdown_preview(request, form) and request.method == "POST" and form.is_valid():
+        publishing = bool(request.POST.get("publish")) and process.owes_feedback
+        page = publishing and confirm_required(
+            request,
+            question=CONFIRM_QUESTIONS[Action.PUBLISH_FEEDBACK] % {"title": process.title},
+            consequence=str(CONSEQUENCES[Action.PUBLISH_FEEDBACK]),
+            cancel_url=reverse("staff:feedback", args=[process.pk]),
+        )
+        if page:
+            return page
         with form_errors(form):
             services.feedback_save(actor=_actor(request), process=process, **form.cleaned_data)
-            if request.POST.get("publish") and process.owes_feedback:
+            if publishing:
                 services.process_publish_feedback(actor=_actor(request), process=process)
                 messages.success(
                     request,
@@ -281,5 +349,48 @@ def organisation_settings(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "organisations/settings_form.html",
         {"form": form, "organisation": organisation},
+        status=form_status(form),
+    )
+
+
+@staff_required
+def process_cover(request: HttpRequest, pk: int) -> HttpResponse:
+    """The process's cover image: upload, change its alternative text, or remove it."""
+    process = _editable_process(request, pk)
+    cover = ProcessCover.objects.filter(process=process).first()
+    if request.method == "POST" and request.POST.get("remove") and cover is not None:
+        if page := confirm_required(
+            request,
+            question=_("Vill du verkligen ta bort omslagsbilden för ”%(title)s”?")
+            % {"title": process.title},
+            consequence=_(
+                "Bilden tas bort i alla storlekar. Vill du visa den igen laddar du upp den på nytt."
+            ),
+            cancel_url=reverse("staff:process_cover", args=[process.pk]),
+            confirm_label=_("Ta bort omslagsbilden"),
+        ):
+            return page
+        services.process_cover_remove(actor=_actor(request), process=process)
+        messages.success(request, _("Omslagsbilden är borttagen."))
+        return redirect("staff:process", pk=process.pk)
+    initial = {"alt_text": cover.alt_text, "decorative": cover.decorative} if cover else None
+    form = ProcessCoverForm(
+        request.POST or None, request.FILES or None, initial=initial, has_image=cover is not None
+    )
+    if request.method == "POST" and form.is_valid():
+        with form_errors(form):
+            services.process_cover_save(
+                actor=_actor(request),
+                process=process,
+                image=form.cleaned_data["image"] or None,
+                alt_text=form.cleaned_data["alt_text"],
+                decorative=form.cleaned_data["decorative"],
+            )
+            messages.success(request, _("Omslagsbilden är sparad."))
+            return redirect("staff:process", pk=process.pk)
+    return render(
+        request,
+        "staff/process_cover.html",
+        {"form": form, "process": process, "cover": cover},
         status=form_status(form),
     )

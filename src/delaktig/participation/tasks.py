@@ -34,6 +34,7 @@ def notify_feedback_published(process_id: int, transition_id: int = 0) -> int:
         email_queue(
             recipient=email,
             template="feedback_published",
+            kind="participation.feedback",
             context=context,
             key=f"feedback_published:{process_id}:{transition_id}:{email}",
         )

@@ -5,22 +5,23 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from delaktig.accounts.types import User
 
 from . import selectors, services
 from .forms import ProcessFilterForm
 from .models import Feedback, Follow, LadderStep, Process
-from .workflow import Status
+from .workflow import PUBLIC_STATUSES, Status
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -163,3 +164,25 @@ class FeedbackFeed(Feed[Feedback, None]):
 
     def item_pubdate(self, item: Feedback) -> Any:
         return item.published_at
+
+
+@require_GET
+def process_cover_image(request: HttpRequest, slug: str, version: int, width: int) -> FileResponse:
+    """One rendition of a process's cover image, to those who may see the process. An address
+    names a version, so a public process's image may be kept for a year."""
+    process = (
+        Process.objects.visible_to(request.user).select_related("cover").filter(slug=slug).first()
+    )
+    cover = getattr(process, "cover", None) if process is not None else None
+    rendition = next((r for r in cover.renditions if r["width"] == width), None) if cover else None
+    if process is None or cover is None or rendition is None:
+        raise Http404
+    response = FileResponse(
+        default_storage.open(rendition["name"], "rb"), content_type="image/webp"
+    )
+    current = version == cover.version
+    if process.status in {s.value for s in PUBLIC_STATUSES} and current:
+        response["Cache-Control"] = "public, max-age=31536000, immutable"
+    else:
+        response["Cache-Control"] = "private, max-age=300"
+    return response

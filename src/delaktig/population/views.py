@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations_or_403
 from delaktig.accounts.types import User
+from delaktig.core.confirm import confirm_required
 from delaktig.core.forms import form_errors, form_status
 from delaktig.insights.suppression import AGE_GROUPS
 
@@ -71,6 +73,14 @@ def table_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def table_delete(request: HttpRequest, pk: int) -> HttpResponse:
     table = _table(request, pk)
+    page = confirm_required(
+        request,
+        question=_("Vill du verkligen ta bort tabellen ”%(name)s”?") % {"name": table.name},
+        consequence=_("Tabellen och alla dess siffror raderas och kan bara läsas in på nytt."),
+        cancel_url=reverse("population:detail", args=[table.pk]),
+    )
+    if page is not None:
+        return page
     services.population_delete(actor=cast(User, request.user), table=table)
     messages.success(request, _("Tabellen är borttagen."))
     return redirect("population:list")

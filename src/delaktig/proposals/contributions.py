@@ -13,22 +13,29 @@ from typing import Any
 from django.db import transaction
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.contributions import (
     Contribution,
     DemoData,
+    InboxQueue,
     Job,
     LegalBasis,
+    MineSection,
+    NotificationKind,
     PersonalData,
     Retention,
+    WorkItem,
     contribute,
     keep,
     staff_records,
 )
 
-from . import demo, errors, services
+from . import deadlines, demo, errors, selectors, services
 from .models import Attachment, Proposal, ProposalEvent, Support
 from .workflow import Status
 
@@ -162,9 +169,141 @@ def _export_events(user: Any) -> list[dict[str, Any]]:
     ]
 
 
+# --- What waits for officials: intake, registration, decision (the staff inbox) ---
+
+
+def _case_url(proposal: Proposal) -> str:
+    return reverse("proposals:staff_case", kwargs={"pk": proposal.pk})
+
+
+def _simple_items(proposals: QuerySet[Proposal]) -> list[WorkItem]:
+    return [
+        WorkItem(
+            title=p.title,
+            url=_case_url(p),
+            detail=p.organisation.name,
+            when=p.submitted_at,
+        )
+        for p in proposals
+    ]
+
+
+def _decide_items(user: Any) -> list[WorkItem]:
+    today = timezone.localdate()
+    items = []
+    for p in selectors.decide_waiting(viewer=user):
+        assert p.registered_on is not None  # noqa: S101 - decide_waiting filters on it
+        due = deadlines.deadline(p.registered_on, today)
+        when = date_format(due.due, "j F Y")
+        state = (
+            gettext("Ettårsgränsen passerades %(date)s") % {"date": when}
+            if due.overdue
+            else gettext("Ska avgöras senast %(date)s") % {"date": when}
+        )
+        items.append(
+            WorkItem(
+                title=p.title,
+                url=_case_url(p),
+                detail=f"{p.case_number or ''} · {state}".lstrip(" ·"),
+                when=p.registered_on,
+                urgent=due.overdue,
+            )
+        )
+    return items
+
+
+INBOX = (
+    InboxQueue(
+        key="proposals.intake",
+        name=_("Medborgarförslag att kontrollera"),
+        explanation=_(
+            "Inskickade förslag som väntar på kontroll: publicera för stöd, väck direkt eller "
+            "avvisa med motivering enligt era regler."
+        ),
+        items=lambda user: _simple_items(selectors.intake_waiting(viewer=user)),
+        count=lambda user: selectors.intake_waiting(viewer=user).count(),
+        order=20,
+    ),
+    InboxQueue(
+        key="proposals.register",
+        name=_("Medborgarförslag att diarieföra"),
+        explanation=_("Väckta förslag som ska diarieföras; då börjar ettårsfristen löpa."),
+        items=lambda user: _simple_items(selectors.register_waiting(viewer=user)),
+        count=lambda user: selectors.register_waiting(viewer=user).count(),
+        order=21,
+    ),
+    InboxQueue(
+        key="proposals.decide",
+        name=_("Medborgarförslag att bereda och besluta"),
+        explanation=_(
+            "Diarieförda ärenden som inte är avgjorda. Fullmäktige ska besluta inom ett år; "
+            "försenade ärenden står först."
+        ),
+        items=_decide_items,
+        count=lambda user: selectors.decide_waiting(viewer=user).count(),
+        order=22,
+    ),
+)
+
+
+MINE = (
+    MineSection(
+        key="proposals.mine",
+        name=_("Dina förslag"),
+        items=lambda user: selectors.mine_proposals(viewer=user),
+        empty=_("Du har inte skrivit något medborgarförslag."),
+        start=_("Skriv ett förslag"),
+        start_url=reverse_lazy("proposals:create"),
+        order=20,
+    ),
+    MineSection(
+        key="proposals.supported",
+        name=_("Förslag du stöder"),
+        items=lambda user: selectors.mine_supported(viewer=user),
+        empty=_("Du stöder inga förslag ännu."),
+        start=_("Se förslag som samlar stöd"),
+        start_url=reverse_lazy("proposals:list"),
+        order=25,
+    ),
+)
+
+
 contribute(
     Contribution(
         app_label="proposals",
+        mine=MINE,
+        inbox=INBOX,
+        notifications=(
+            NotificationKind(
+                key="proposals.own_proposal",
+                order=25,
+                name=_("Dina förslag"),
+                description=_(
+                    "Vad som händer med ett förslag du har lämnat: registrering, beslut och annat "
+                    "som rör ditt ärende."
+                ),
+                required=True,
+            ),
+            NotificationKind(
+                key="proposals.supported",
+                order=20,
+                name=_("Förslag du stöder"),
+                description=_(
+                    "Vad som händer med förslag du stöder och bett om uppdateringar för."
+                ),
+            ),
+            NotificationKind(
+                key="proposals.deadline_reminder",
+                order=85,
+                staff=True,
+                name=_("Tidsfrister för ärenden"),
+                description=_(
+                    "Till tjänstepersoner: påminnelse när ett förslags lagstadgade tidsfrist "
+                    "närmar sig."
+                ),
+                required=True,
+            ),
+        ),
         personal_data=(
             PersonalData(
                 key="proposals",

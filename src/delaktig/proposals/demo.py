@@ -2,7 +2,7 @@
 
 The content is in ``demo_data.toml`` next to this module."""
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -67,6 +67,16 @@ def load(region: Any, official: Any, residents: list[Any]) -> None:
         proposal = services.proposal_submit(actor=author, proposal=draft)
         _handle(proposal, spec, region, official, residents)
     _spread_timeline(region)
+    for spec in content.get("drafts", []):
+        author = residents[spec["author"]]
+        services.proposal_save_draft(
+            actor=author,
+            organisation=region,
+            title=spec["title"],
+            body=spec["body"],
+            author_name=author.display_name or content["author_name"],
+            municipality=municipalities[0],
+        )
 
 
 def _handle(
@@ -82,10 +92,11 @@ def _handle(
         for person in residents[start:stop]:
             services.support_add(actor=person, proposal=proposal)
     if "registered_days_ago" in spec:
+        registered_on = today - timedelta(days=spec["registered_days_ago"])
+        # Diarieföring follows the submission: the proposal came in two weeks before.
+        Proposal.objects.filter(pk=proposal.pk).update(submitted_at=_at(registered_on, -14))
         proposal = services.proposal_register(
-            actor=official,
-            proposal=proposal,
-            registered_on=today - timedelta(days=spec["registered_days_ago"]),
+            actor=official, proposal=proposal, registered_on=registered_on
         )
     if "referred_to" in spec:
         proposal = services.proposal_refer(
@@ -114,6 +125,11 @@ def _handle(
         )
 
 
+def _at(day: date, days: int = 0) -> datetime:
+    """Ten in the morning, local time, ``days`` after ``day``."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=days), time(10)))
+
+
 def _spread_timeline(region: Any) -> None:
     """Spread the timeline realistically: events happened when the case did."""
     today = timezone.localdate()
@@ -129,6 +145,8 @@ def _spread_timeline(region: Any) -> None:
             moment = timezone.make_aware(datetime.combine(min(when, today), time(10)))
             ProposalEvent.objects.filter(pk=event.pk).update(created=moment)
             if event.to_status == "submitted":
-                Proposal.objects.filter(pk=proposal.pk).update(submitted_at=moment)
+                Proposal.objects.filter(pk=proposal.pk).update(
+                    created=moment - timedelta(hours=1), submitted_at=moment
+                )
             if event.to_status in {"collecting", "lodged"} and proposal.support_ends_at is None:
                 Proposal.objects.filter(pk=proposal.pk).update(published_at=moment)

@@ -8,7 +8,7 @@ MESSAGES: dict[str, str | Promise] = {
     "proposals.not_enabled": _("Organisationen tar inte emot medborgarförslag här."),
     "proposals.not_verified": _(
         "Du behöver verifiera din identitet först: logga in med e-legitimation, eller använd en "
-        "kod från en tjänsteperson under Mitt konto."
+        "kod från en tjänsteperson under Mina sidor."
     ),
     "proposals.not_resident": _(
         "Bara den som är folkbokförd i någon av organisationens kommuner kan göra det här."
@@ -43,8 +43,39 @@ MESSAGES: dict[str, str | Promise] = {
     "proposals.decided_by_elsewhere": _("Organet hör till en annan organisation."),
     "proposals.answer_missing": _("Skriv svaret till den som lämnade förslaget."),
     "proposals.decided_before_registration": _(
-        "Beslutet kan inte vara fattat före diarieföringen."
+        "Beslutet kan inte vara fattat före diarieföringen (%(registered)s)."
     ),
+    "proposals.decided_in_future": _("Beslutsdatumet kan inte ligga i framtiden."),
+    "proposals.registered_in_future": _(
+        "Diarieföringsdatumet kan inte ligga i framtiden. Ange ett datum till och med %(today)s."
+    ),
+    "proposals.registered_before_submission": _(
+        "Förslaget kom in %(submitted)s och kan inte vara diariefört före det."
+    ),
+    "proposals.registered_after_decision": _(
+        "Ärendet beslutades %(decided)s och kan inte vara diariefört efter det."
+    ),
+    "proposals.case_number_year": _(
+        "Diarienumret ska ha samma år som diarieföringsdatumet (%(year)s)."
+    ),
+    "proposals.reported_in_future": _(
+        "Datumet då ärendet redovisades för fullmäktige kan inte ligga i framtiden."
+    ),
+    "proposals.written_off_before_report_date": _(
+        "Ärendet redovisades som oavslutat %(reported)s och kan inte skrivas av före det."
+    ),
+    # Corrections and redaction.
+    "proposals.correction_reason_missing": _(
+        "Skriv varför uppgiften rättas. Skälet visas i ärendets tidslinje."
+    ),
+    "proposals.correction_unchanged": _("Inget är ändrat. Ändra den uppgift som ska rättas."),
+    "proposals.not_registered": _("Ärendet är inte diariefört."),
+    "proposals.not_decided": _("Ärendet har inget beslut att rätta."),
+    "proposals.redact_after_intake": _(
+        "Personuppgifter kan bara tas bort innan förslaget har kontrollerats och publicerats."
+    ),
+    "proposals.redacted_title_missing": _("Förslaget behöver en rubrik."),
+    "proposals.redacted_body_missing": _("Förslaget behöver en text."),
     "proposals.write_off_before_report": _(
         "Ett förslag kan bara skrivas av sedan det redovisats som oavslutat."
     ),

@@ -4,9 +4,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.accounts.models import User
+from delaktig.core.widgets import MarkdownEditor
 from delaktig.organisations.models import Body, Municipality
 
-from .models import Category, IntakeRule, Proposal, ProposalSettings
+from .models import Attachment, Category, IntakeRule, Proposal, ProposalSettings
 from .workflow import Outcome
 
 
@@ -162,7 +163,7 @@ class DecideForm(forms.Form):
     )
     answer = forms.CharField(
         label=_("Svar till förslagsställaren"),
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=MarkdownEditor(attrs={"rows": 5}),
         help_text=_("Markdown."),
     )
 
@@ -174,6 +175,84 @@ class DecideForm(forms.Form):
 
     def clean_outcome(self) -> Outcome:
         return Outcome(self.cleaned_data["outcome"])
+
+
+CORRECTION_REASON_HELP = _(
+    "Skälet visas för alla i ärendets tidslinje, till exempel ”Fel datum skrevs in”."
+)
+
+
+class RegistrationCorrectionForm(forms.Form):
+    """Correct the diarieföring. Each field keeps the value it was shown with (a hidden
+    input), so only what the official changed is sent to the service."""
+
+    registered_on = forms.DateField(
+        label=_("Diariefört den"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        show_hidden_initial=True,
+    )
+    case_number = forms.CharField(
+        label=_("Diarienummer"),
+        required=False,
+        max_length=40,
+        show_hidden_initial=True,
+        help_text=_(
+            "Ändra bara om numret skrevs in fel. Flyttas datumet till ett annat år får "
+            "ärendet nästa nummer i det årets serie."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Skäl till rättelsen"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=CORRECTION_REASON_HELP,
+    )
+
+
+class DecisionCorrectionForm(DecideForm):
+    reason = forms.CharField(
+        label=_("Skäl till rättelsen"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=CORRECTION_REASON_HELP,
+    )
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, organisation=organisation, **kwargs)
+        for name in ("outcome", "decided_by", "decided_on", "minutes_reference", "answer"):
+            self.fields[name].show_hidden_initial = True
+        self.fields["decided_on"].widget.format = "%Y-%m-%d"
+
+
+class RedactionForm(forms.Form):
+    """The text as it will be published, prefilled with what the resident wrote."""
+
+    title = forms.CharField(label=_("Rubrik"), max_length=150)
+    body = forms.CharField(
+        label=_("Förslaget"), max_length=6000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    background = forms.CharField(
+        label=_("Bakgrund"),
+        max_length=6000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    withheld: "forms.ModelMultipleChoiceField[Attachment]" = forms.ModelMultipleChoiceField(
+        label=_("Bilagor som inte publiceras"),
+        queryset=Attachment.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Bilagan finns kvar och kan öppnas av personal och förslagsställaren."),
+    )
+
+    def __init__(self, *args: Any, proposal: Proposal, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        attachments = proposal.attachments.all()
+        if attachments:
+            self.fields["withheld"].queryset = attachments  # type: ignore[attr-defined]
+            self.fields["withheld"].label_from_instance = lambda a: a.original_name  # type: ignore[attr-defined]
+        else:
+            del self.fields["withheld"]
 
 
 class UnfinishedReasonForm(forms.Form):
@@ -220,7 +299,7 @@ class ProposalSettingsForm(forms.ModelForm[ProposalSettings]):
             "reminder_days",
         ]
         widgets = {
-            "intake_rules": forms.Textarea(attrs={"rows": 6}),
+            "intake_rules": MarkdownEditor(attrs={"rows": 6}),
             "threshold_kind": forms.RadioSelect,
         }
 

@@ -172,6 +172,14 @@ class Proposal(models.Model):
     title = models.CharField(_("rubrik"), max_length=150)
     body = models.TextField(_("förslag"), max_length=6000)
     background = models.TextField(_("bakgrund"), max_length=6000, blank=True)
+    # Redaction (maskning) before publishing: title, body and background above are the
+    # proposal as submitted, the record (allmän handling), and never change once it is sent
+    # in. When an official removes personal data at intake, the published text is these
+    # copies instead (``public_title`` and the others).
+    redacted_at = models.DateTimeField(_("personuppgifter borttagna"), null=True, blank=True)
+    redacted_title = models.CharField(_("publicerad rubrik"), max_length=150, blank=True)
+    redacted_body = models.TextField(_("publicerat förslag"), max_length=6000, blank=True)
+    redacted_background = models.TextField(_("publicerad bakgrund"), max_length=6000, blank=True)
     municipality = models.ForeignKey(
         "organisations.Municipality",
         verbose_name=_("berörd kommun"),
@@ -292,6 +300,24 @@ class Proposal(models.Model):
         return self.status in {s.value for s in PUBLIC_STATUSES}
 
     @property
+    def public_title(self) -> str:
+        """The title as published: the redacted copy when personal data was removed."""
+        return self.redacted_title if self.redacted_at else self.title
+
+    @property
+    def public_body(self) -> str:
+        return self.redacted_body if self.redacted_at else self.body
+
+    @property
+    def public_background(self) -> str:
+        return self.redacted_background if self.redacted_at else self.background
+
+    @property
+    def public_attachments(self) -> list["Attachment"]:
+        """The attachments that are published (prefetch ``attachments`` with lists)."""
+        return [a for a in self.attachments.all() if not a.withheld]
+
+    @property
     def public_author_name(self) -> str:
         """The name shown with the proposal: none once the author has deleted the account.
 
@@ -330,6 +356,9 @@ class Attachment(models.Model):
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=40)
     size = models.PositiveIntegerField()
+    # Redaction at intake: an attachment with personal data is kept (the record) but not
+    # published; staff and the author still open it.
+    withheld = models.BooleanField(_("publiceras inte"), default=False)
 
     class Meta:
         verbose_name = _("bilaga")
@@ -372,6 +401,12 @@ class ProposalEvent(models.Model):
         related_name="+",
     )
     note = models.TextField(blank=True)
+    # A correction (rättelse) of registration or decision data: the event it corrects, and
+    # what changed, as ``[{"field": ..., "old": ..., "new": ...}]`` (see ``change_lines``).
+    corrects = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="corrections"
+    )
+    changes = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -379,3 +414,22 @@ class ProposalEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def is_correction(self) -> bool:
+        return self.action == CORRECT
+
+    @property
+    def is_redaction(self) -> bool:
+        return self.action == REDACT
+
+    def change_lines(self) -> list[str]:
+        """What a correction changed, one sentence per field, in the active language."""
+        from .corrections import describe_change
+
+        return [describe_change(change) for change in self.changes]
+
+
+# Timeline entries that are not transitions of the case (``ProposalEvent.action``).
+CORRECT = "correct"
+REDACT = "redact"

@@ -32,6 +32,10 @@ def is_submitted(user: Visitor, proposal: Any) -> bool:
 
 # The case, from intake to decision, and the organisation's local rules: its officials.
 rules.add_perm("proposals.handle_proposal", is_organisation_official)
+# Correcting registration and decision data (rättelse), with a reason shown in the timeline,
+# and removing personal data from the text before it is published (maskning).
+rules.add_perm("proposals.correct_proposal", is_organisation_official)
+rules.add_perm("proposals.redact_proposal", is_organisation_official)
 # A draft is the author's own; staff see a proposal from the moment it is submitted.
 rules.add_perm(
     "proposals.view_proposal",

@@ -4,13 +4,16 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from delaktig.accounts.types import Visitor
+from delaktig.core.contributions import WorkItem
 from delaktig.organisations.models import Municipality, Organisation
 
 from .deadlines import Deadline, deadline
-from .models import Category, Proposal, ProposalQuerySet
+from .models import Category, Proposal, ProposalQuerySet, Support
 from .workflow import OPEN_CASE_STATUSES, PUBLIC_STATUSES, Status
 
 
@@ -45,7 +48,7 @@ def proposal_for_page(*, viewer: Visitor, pk: int) -> Proposal | None:
             "decided_by",
             "rejection_rule",
         )
-        .prefetch_related("events", "attachments")
+        .prefetch_related("events__corrections", "attachments")
         .filter(pk=pk)
         .first()
     )
@@ -83,7 +86,12 @@ def public_list(
         "organisation", "author", "municipality", "category"
     )
     if q:
-        qs = qs.filter(Q(title__icontains=q) | Q(body__icontains=q) | Q(case_number__icontains=q))
+        # The published text: a redacted proposal is not found by what was taken out.
+        shown = Q(redacted_at__isnull=True) & (Q(title__icontains=q) | Q(body__icontains=q))
+        redacted = Q(redacted_at__isnull=False) & (
+            Q(redacted_title__icontains=q) | Q(redacted_body__icontains=q)
+        )
+        qs = qs.filter(shown | redacted | Q(case_number__icontains=q))
     if status:
         qs = qs.filter(status=status)
     if municipality:
@@ -106,3 +114,84 @@ def deadline_for(*, proposal: Proposal) -> Deadline | None:
     if proposal.registered_on is None or proposal.status not in OPEN_CASE_STATUSES:
         return None
     return deadline(proposal.registered_on, timezone.localdate())
+
+
+# --- The staff inbox (see proposals/contributions.py) ---
+
+
+def _handled_by(viewer: Visitor) -> ProposalQuerySet:
+    from delaktig.accounts.roles import official_organisations
+
+    return Proposal.objects.filter(organisation__in=official_organisations(viewer))
+
+
+def intake_waiting(*, viewer: Visitor) -> ProposalQuerySet:
+    """Submitted proposals to check at intake, the longest waiting first."""
+    return (
+        _handled_by(viewer)
+        .filter(status=Status.SUBMITTED.value)
+        .select_related("organisation")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def register_waiting(*, viewer: Visitor) -> ProposalQuerySet:
+    """Lodged proposals (väckta) to register (diarieföra), the longest waiting first."""
+    return (
+        _handled_by(viewer)
+        .filter(status=Status.LODGED.value)
+        .select_related("organisation")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def decide_waiting(*, viewer: Visitor) -> ProposalQuerySet:
+    """Registered cases not yet decided, the earliest statutory deadline first."""
+    return (
+        _handled_by(viewer)
+        .filter(status__in=[s.value for s in OPEN_CASE_STATUSES], registered_on__isnull=False)
+        .select_related("organisation")
+        .order_by("registered_on", "pk")
+    )
+
+
+def mine_proposals(*, viewer: Visitor) -> list[WorkItem]:
+    """The person's own proposals with their status, newest first: a draft links to where it
+    is written further, the others to the proposal's page."""
+    if not viewer.is_authenticated:
+        return []
+    items = []
+    for proposal in Proposal.objects.filter(author=viewer).order_by("-created", "-pk"):
+        draft = proposal.status == Status.DRAFT.value
+        status = str(proposal.get_status_display())
+        if proposal.case_number:
+            status = f"{status} · {proposal.case_number}"
+        items.append(
+            WorkItem(
+                title=proposal.title,
+                url=reverse("proposals:edit", kwargs={"pk": proposal.pk})
+                if draft
+                else proposal.get_absolute_url(),
+                detail=_("Utkast: skriv vidare och skicka in") if draft else status,
+                when=proposal.submitted_at or proposal.created,
+            )
+        )
+    return items
+
+
+def mine_supported(*, viewer: Visitor) -> list[WorkItem]:
+    """The proposals the person supports, newest support first."""
+    if not viewer.is_authenticated:
+        return []
+    supports = (
+        Support.objects.filter(user=viewer).select_related("proposal").order_by("-created", "-pk")
+    )
+    return [
+        WorkItem(
+            title=support.proposal.public_title,
+            url=support.proposal.get_absolute_url(),
+            detail=str(support.proposal.get_status_display()),
+            when=support.created,
+        )
+        for support in supports
+    ]

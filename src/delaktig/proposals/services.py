@@ -1,5 +1,7 @@
 """Writes for proposals: one service per transition, each locked, logged and notified."""
 
+import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
@@ -29,6 +31,8 @@ from delaktig.organisations.models import Body, Municipality, Organisation
 
 from . import deadlines
 from .models import (
+    CORRECT,
+    REDACT,
     Attachment,
     CaseCounter,
     Category,
@@ -42,6 +46,8 @@ from .tasks import notify_proposal_event
 from .workflow import MACHINE, OPEN_CASE_STATUSES, Action, Outcome, Status
 
 HANDLE = "proposals.handle_proposal"
+CORRECT_PERM = "proposals.correct_proposal"
+REDACT_PERM = "proposals.redact_proposal"
 
 
 def _settings_for(organisation: Organisation) -> ProposalSettings:
@@ -328,19 +334,75 @@ def _next_case_number(organisation: Organisation, rules: ProposalSettings, on: d
     )
 
 
+# A year in a case number: 1900-2199, not part of a longer number.
+_YEAR = re.compile(r"(?<!\d)(?:19|20|21)\d\d(?!\d)")
+
+
+def _case_number_fits_year(number: str, year: int) -> bool:
+    """True unless the number names a year, and not the year of registration."""
+    years = {int(found) for found in _YEAR.findall(number)}
+    return not years or year in years
+
+
+def _check_registration_date(proposal: Proposal, on: date) -> None:
+    """Diarieföring happens between the day the proposal came in and today (local time), and
+    before any decision in the case."""
+    today = timezone.localdate()
+    if on > today:
+        raise ValidationFailed(
+            "proposals.registered_in_future", field="registered_on", today=today.isoformat()
+        )
+    if proposal.submitted_at is not None:
+        submitted = timezone.localdate(proposal.submitted_at)
+        if on < submitted:
+            raise ValidationFailed(
+                "proposals.registered_before_submission",
+                field="registered_on",
+                submitted=submitted.isoformat(),
+            )
+    if proposal.decided_on is not None and on > proposal.decided_on:
+        raise ValidationFailed(
+            "proposals.registered_after_decision",
+            field="registered_on",
+            decided=proposal.decided_on.isoformat(),
+        )
+
+
+def _check_case_number(proposal: Proposal, number: str, on: date) -> None:
+    if not _case_number_fits_year(number, on.year):
+        raise ValidationFailed("proposals.case_number_year", field="case_number", year=on.year)
+    if Proposal.objects.filter(case_number=number).exclude(pk=proposal.pk).exists():
+        raise ValidationFailed("proposals.case_number_taken", field="case_number")
+
+
+def _check_decision_date(proposal: Proposal, decided_on: date) -> None:
+    """A decision is taken after diarieföring and not later than today."""
+    if decided_on > timezone.localdate():
+        raise ValidationFailed("proposals.decided_in_future", field="decided_on")
+    if proposal.registered_on and decided_on < proposal.registered_on:
+        raise ValidationFailed(
+            "proposals.decided_before_registration",
+            field="decided_on",
+            registered=proposal.registered_on.isoformat(),
+        )
+
+
 def proposal_register(
     *, actor: User, proposal: Proposal, registered_on: date | None = None, case_number: str = ""
 ) -> Proposal:
-    """Diarieföring: a case number and the date from which the statutory year runs."""
+    """Diarieföring: a case number and the date from which the statutory year runs.
+
+    The date lies between the day the proposal was submitted and today; a case number typed
+    by hand that names a year names the year of that date."""
     require_perm(actor, HANDLE, proposal)
     rules = _settings_for(proposal.organisation)
     on = registered_on or timezone.localdate()
     with transaction.atomic():
         locked = _locked(proposal)
         MACHINE.require(locked.status, Action.REGISTER)  # before a number is taken
+        _check_registration_date(locked, on)
         number = case_number.strip() or _next_case_number(locked.organisation, rules, on)
-        if Proposal.objects.filter(case_number=number).exclude(pk=locked.pk).exists():
-            raise ValidationFailed("proposals.case_number_taken", field="case_number")
+        _check_case_number(locked, number, on)
         locked.case_number = number
         locked.registered_on = on
         return _transition(locked, Action.REGISTER, actor=actor)
@@ -384,8 +446,7 @@ def proposal_decide(
         raise ValidationFailed("proposals.answer_missing", field="answer")
     with transaction.atomic():
         locked = _locked(proposal)
-        if locked.registered_on and decided_on < locked.registered_on:
-            raise ValidationFailed("proposals.decided_before_registration", field="decided_on")
+        _check_decision_date(locked, decided_on)
         locked.outcome = Outcome(outcome).value
         locked.decided_on = decided_on
         locked.decided_by = decided_by
@@ -399,6 +460,8 @@ def proposals_report_unfinished(
 ) -> int:
     """Record that fullmäktige has been told these cases are not yet decided."""
     require_perm(actor, HANDLE, organisation)
+    if reported_on > timezone.localdate():
+        raise ValidationFailed("proposals.reported_in_future", field="reported_on")
     count = 0
     with transaction.atomic():
         for proposal in proposals:
@@ -428,6 +491,13 @@ def proposal_write_off(
         locked = _locked(proposal)
         if locked.reported_unfinished_on is None:
             raise InvalidTransition("proposals.write_off_before_report")
+        _check_decision_date(locked, decided_on)
+        if decided_on < locked.reported_unfinished_on:
+            raise ValidationFailed(
+                "proposals.written_off_before_report_date",
+                field="decided_on",
+                reported=locked.reported_unfinished_on.isoformat(),
+            )
         locked.decided_on = decided_on
         locked.minutes_reference = minutes_reference.strip()
         return _transition(locked, Action.WRITE_OFF, actor=actor)
@@ -444,6 +514,216 @@ def proposal_set_unfinished_reason(*, actor: User, proposal: Proposal, reason: s
             action="proposal.unfinished_reason",
             target=locked,
             organisation=locked.organisation,
+        )
+    return locked
+
+
+# --- Corrections (rättelse) and redaction (maskning) ---
+
+
+def _correction_reason(reason: str) -> str:
+    if not reason.strip():
+        raise ValidationFailed("proposals.correction_reason_missing", field="reason")
+    return reason.strip()
+
+
+def _as_stored(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Body):
+        return value.name
+    return value
+
+
+def _record_correction(
+    locked: Proposal,
+    *,
+    actor: User,
+    corrected: Action,
+    changes: list[dict[str, object]],
+    reason: str,
+) -> Proposal:
+    """Save a corrected case, add the correction to the timeline beside the entry it
+    corrects (which stays), audit it and tell the author and supporters."""
+    if not changes:
+        raise ValidationFailed("proposals.correction_unchanged")
+    locked.save()
+    original = (
+        ProposalEvent.objects.filter(proposal=locked, action=corrected.value)
+        .order_by("-created", "-pk")
+        .first()
+    )
+    # The timeline says that the answer changed, not how; the audit log keeps both texts.
+    shown = [
+        {**change, "old": "", "new": ""} if change["field"] == "answer" else change
+        for change in changes
+    ]
+    event = ProposalEvent.objects.create(
+        proposal=locked,
+        action=CORRECT,
+        from_status=locked.status,
+        to_status=locked.status,
+        actor=actor,
+        note=reason,
+        changes=shown,
+        corrects=original,
+    )
+    audit_log(
+        actor=actor,
+        action=f"proposal.correct_{corrected.value}",
+        target=locked,
+        organisation=locked.organisation,
+        data={"changes": changes, "reason": reason},
+    )
+    transaction.on_commit(partial(notify_proposal_event.enqueue, event.pk))
+    return locked
+
+
+def _apply_changes(locked: Proposal, new_values: dict[str, object]) -> list[dict[str, object]]:
+    """Set each value that differs from the locked row; what changed, old and new."""
+    changes: list[dict[str, object]] = []
+    for field, value in new_values.items():
+        old = getattr(locked, field)
+        if value is None or value == old:
+            continue
+        changes.append({"field": field, "old": _as_stored(old), "new": _as_stored(value)})
+        setattr(locked, field, value)
+    return changes
+
+
+def registration_correct(
+    *,
+    actor: User,
+    proposal: Proposal,
+    reason: str,
+    registered_on: date | None = None,
+    case_number: str = "",
+) -> Proposal:
+    """Correct a wrongly entered diarieföring: its date, or a case number typed by hand.
+
+    ``None`` or an empty number leaves that value as it is, so two officials correcting
+    different things at once both keep their change. The statutory year follows the new
+    date; if the date moves to another year and the number names the old one, the case
+    gets the next number of the new year's series (unless a number is given)."""
+    require_perm(actor, CORRECT_PERM, proposal)
+    reason = _correction_reason(reason)
+    rules = _settings_for(proposal.organisation)
+    with transaction.atomic():
+        locked = _locked(proposal)
+        if locked.registered_on is None or not locked.case_number:
+            raise InvalidTransition("proposals.not_registered")
+        on = registered_on or locked.registered_on
+        if on != locked.registered_on:
+            _check_registration_date(locked, on)
+        typed = case_number.strip()
+        number = typed or locked.case_number
+        if not _case_number_fits_year(number, on.year):
+            if typed:
+                raise ValidationFailed(
+                    "proposals.case_number_year", field="case_number", year=on.year
+                )
+            number = _next_case_number(locked.organisation, rules, on)
+        if number != locked.case_number:
+            _check_case_number(locked, number, on)
+        changes = _apply_changes(locked, {"registered_on": on, "case_number": number})
+        if any(c["field"] == "registered_on" for c in changes):
+            locked.last_reminder_days = None  # the reminders start again from the new date
+        return _record_correction(
+            locked, actor=actor, corrected=Action.REGISTER, changes=changes, reason=reason
+        )
+
+
+def decision_correct(
+    *,
+    actor: User,
+    proposal: Proposal,
+    reason: str,
+    outcome: Outcome | None = None,
+    decided_on: date | None = None,
+    decided_by: Body | None = None,
+    minutes_reference: str | None = None,
+    answer: str | None = None,
+) -> Proposal:
+    """Correct the recorded decision; ``None`` leaves a value as it is."""
+    require_perm(actor, CORRECT_PERM, proposal)
+    reason = _correction_reason(reason)
+    if decided_by is not None and decided_by.organisation_id != proposal.organisation_id:
+        raise ValidationFailed("proposals.decided_by_elsewhere", field="decided_by")
+    if answer is not None and not answer.strip():
+        raise ValidationFailed("proposals.answer_missing", field="answer")
+    with transaction.atomic():
+        locked = _locked(proposal)
+        if locked.status != Status.DECIDED:
+            raise InvalidTransition("proposals.not_decided")
+        if decided_on is not None and decided_on != locked.decided_on:
+            _check_decision_date(locked, decided_on)
+        new_values: dict[str, object] = {
+            "outcome": None if outcome is None else Outcome(outcome).value,
+            "decided_on": decided_on,
+            "decided_by": decided_by,
+            "minutes_reference": None if minutes_reference is None else minutes_reference.strip(),
+            "answer": None if answer is None else answer.strip(),
+        }
+        changes = _apply_changes(locked, new_values)
+        return _record_correction(
+            locked, actor=actor, corrected=Action.DECIDE, changes=changes, reason=reason
+        )
+
+
+def proposal_redact(
+    *,
+    actor: User,
+    proposal: Proposal,
+    title: str,
+    body: str,
+    background: str,
+    withheld: Iterable[Attachment] = (),
+) -> Proposal:
+    """Remove personal data from the text before it is published (maskning).
+
+    The proposal as submitted stays as it was, the record; the published text is the
+    redacted copy. Text equal to the original undoes the redaction. The timeline says that
+    personal data was removed, never what."""
+    require_perm(actor, REDACT_PERM, proposal)
+    if not title.strip():
+        raise ValidationFailed("proposals.redacted_title_missing", field="title")
+    if not body.strip():
+        raise ValidationFailed("proposals.redacted_body_missing", field="body")
+    with transaction.atomic():
+        locked = _locked(proposal)
+        if locked.status != Status.SUBMITTED:
+            raise InvalidTransition("proposals.redact_after_intake")
+        copies = {"title": title.strip(), "body": body.strip(), "background": background.strip()}
+        changed = [name for name, text in copies.items() if text != getattr(locked, name)]
+        attachments = locked.attachments.all()
+        withheld_ids = {a.pk for a in withheld} & {a.pk for a in attachments}
+        attachments.update(withheld=False)
+        attachments.filter(pk__in=withheld_ids).update(withheld=True)
+        if withheld_ids:
+            changed.append("attachments")
+        locked.redacted_at = timezone.now() if changed else None
+        locked.redacted_title = copies["title"] if changed else ""
+        locked.redacted_body = copies["body"] if changed else ""
+        locked.redacted_background = copies["background"] if changed else ""
+        locked.save()
+        noted = ProposalEvent.objects.filter(proposal=locked, action=REDACT)
+        if not changed:
+            noted.delete()  # not yet public: the note goes with the redaction
+        elif not noted.exists():
+            ProposalEvent.objects.create(
+                proposal=locked,
+                action=REDACT,
+                from_status=locked.status,
+                to_status=locked.status,
+                actor=actor,
+                note=_("Personuppgifter har tagits bort före publicering."),
+            )
+        audit_log(
+            actor=actor,
+            action="proposal.redact" if changed else "proposal.redact_undo",
+            target=locked,
+            organisation=locked.organisation,
+            data={"fields": changed},
         )
     return locked
 

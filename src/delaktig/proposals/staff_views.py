@@ -8,14 +8,16 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
 from delaktig.accounts.types import User
-from delaktig.core.forms import form_errors, form_status
+from delaktig.core.confirm import confirm_required
+from delaktig.core.forms import form_errors, form_status, markdown_preview
 from delaktig.core.params import BadParameter, id_param
 from delaktig.organisations.models import Organisation
 
@@ -23,11 +25,14 @@ from . import deadlines, selectors, services
 from .forms import (
     CategoryForm,
     DecideForm,
+    DecisionCorrectionForm,
     DecisionProposalForm,
     IntakeRuleForm,
     ProposalSettingsForm,
+    RedactionForm,
     ReferForm,
     RegisterForm,
+    RegistrationCorrectionForm,
     RejectForm,
     ReportedForm,
     ReportForm,
@@ -80,6 +85,60 @@ FORMS = {
 }
 NEEDS_ORGANISATION = {Action.REJECT, Action.REFER, Action.DECIDE}
 
+# Asked before each step on the case (core.confirm): none of them can be taken back.
+CONFIRM_STEP = {
+    Action.PUBLISH: (
+        gettext_lazy("Vill du verkligen publicera förslaget ”%(title)s” för stödinsamling?"),
+        gettext_lazy("Förslaget blir synligt för alla och börjar samla stöd."),
+    ),
+    Action.LODGE: (
+        gettext_lazy("Vill du verkligen väcka förslaget ”%(title)s” utan stödinsamling?"),
+        gettext_lazy("Förslaget blir synligt för alla och går vidare till diarieföring."),
+    ),
+    Action.REJECT: (
+        gettext_lazy("Vill du verkligen avvisa förslaget ”%(title)s”?"),
+        gettext_lazy("Förslagsställaren får beskedet med motiveringen, och ärendet avslutas."),
+    ),
+    Action.REGISTER: (
+        gettext_lazy("Vill du verkligen diarieföra förslaget ”%(title)s”?"),
+        gettext_lazy(
+            "Förslaget får ett diarienummer och tiden för beslut börjar löpa. Uppgifterna "
+            "kan rättas i efterhand, men steget kan inte tas tillbaka."
+        ),
+    ),
+    Action.REFER: (
+        gettext_lazy("Vill du verkligen remittera förslaget ”%(title)s”?"),
+        gettext_lazy("Remissen visas i förslagets offentliga tidslinje."),
+    ),
+    Action.PROPOSE_DECISION: (
+        gettext_lazy("Vill du verkligen registrera förslaget till beslut för ”%(title)s”?"),
+        gettext_lazy("Förslaget till beslut visas i förslagets offentliga tidslinje."),
+    ),
+    Action.DECIDE: (
+        gettext_lazy("Vill du verkligen registrera beslutet om förslaget ”%(title)s”?"),
+        gettext_lazy(
+            "Ärendet avslutas, beslutet och svaret publiceras och förslagsställaren får e-post."
+        ),
+    ),
+    Action.WRITE_OFF: (
+        gettext_lazy("Vill du verkligen skriva av förslaget ”%(title)s”?"),
+        gettext_lazy("Ärendet avslutas utan beslut i sak."),
+    ),
+}
+
+
+def _confirm_step(request: HttpRequest, proposal: Proposal, action: Action) -> HttpResponse | None:
+    """The confirmation page for a step on the case, or None once it is confirmed."""
+    if action not in CONFIRM_STEP:
+        return None
+    question, consequence = CONFIRM_STEP[action]
+    return confirm_required(
+        request,
+        question=question % {"title": proposal.title},
+        consequence=str(consequence),
+        cancel_url=reverse("proposals:staff_case", args=[proposal.pk]),
+    )
+
 
 def _form(action: Action, proposal: Proposal, data: QueryDict | None = None) -> Form:
     form_class = FORMS[action]
@@ -88,7 +147,24 @@ def _form(action: Action, proposal: Proposal, data: QueryDict | None = None) -> 
         kwargs["organisation"] = proposal.organisation
     if action is Action.REGISTER and data is None:
         kwargs["initial"] = {"registered_on": timezone.localdate()}
-    return form_class(data, **kwargs)
+    form = form_class(data, **kwargs)
+    _limit_dates(form, proposal)
+    return form
+
+
+def _limit_dates(form: Form, proposal: Proposal) -> None:
+    """Offer only the days the service accepts in the browser's date picker (the service
+    still checks: the form is sent with ``novalidate``)."""
+    today = timezone.localdate().isoformat()
+    for name, first in (
+        ("registered_on", proposal.submitted_at and timezone.localdate(proposal.submitted_at)),
+        ("decided_on", proposal.registered_on),
+    ):
+        if name in form.fields:
+            attrs = form.fields[name].widget.attrs
+            attrs["max"] = today
+            if first:
+                attrs["min"] = first.isoformat()
 
 
 def _apply(actor: User, action: Action, proposal: Proposal, data: dict[str, Any]) -> None:
@@ -157,6 +233,100 @@ def _posted_action(request: HttpRequest, actions: list[Action]) -> Action:
     return action
 
 
+def _other_forms(request: HttpRequest, proposal: Proposal, posted: str) -> dict[str, Form]:
+    """The case page's forms besides the next steps, by their action; the posted one bound."""
+    data = request.POST if request.method == "POST" else None
+    user = request.user
+    forms: dict[str, Form] = {
+        "unfinished_reason": UnfinishedReasonForm(
+            data if posted == "unfinished_reason" else None,
+            prefix="reason",
+            initial={"reason": proposal.unfinished_reason},
+        )
+    }
+    if proposal.status == Status.SUBMITTED and user.has_perm("proposals.redact_proposal", proposal):
+        forms["redact"] = RedactionForm(
+            data if posted == "redact" else None,
+            prefix="redact",
+            proposal=proposal,
+            initial={
+                "title": proposal.public_title,
+                "body": proposal.public_body,
+                "background": proposal.public_background,
+                "withheld": [a.pk for a in proposal.attachments.all() if a.withheld],
+            },
+        )
+    if not user.has_perm("proposals.correct_proposal", proposal):
+        return forms
+    if proposal.registered_on is not None and proposal.case_number:
+        forms["correct_registration"] = RegistrationCorrectionForm(
+            data if posted == "correct_registration" else None,
+            prefix="fix-reg",
+            initial={"registered_on": proposal.registered_on, "case_number": proposal.case_number},
+        )
+    if proposal.status == Status.DECIDED:
+        forms["correct_decision"] = DecisionCorrectionForm(
+            data if posted == "correct_decision" else None,
+            prefix="fix-dec",
+            organisation=proposal.organisation,
+            initial={
+                "outcome": proposal.outcome,
+                "decided_by": proposal.decided_by_id,
+                "decided_on": proposal.decided_on,
+                "minutes_reference": proposal.minutes_reference,
+                "answer": proposal.answer,
+            },
+        )
+    for form in forms.values():
+        _limit_dates(form, proposal)
+    return forms
+
+
+def _changed(form: Form, name: str) -> Any:
+    """The cleaned value if the official changed it, else None (the service keeps it)."""
+    return form.cleaned_data[name] if name in form.changed_data else None
+
+
+def _apply_other(actor: User, posted: str, proposal: Proposal, form: Form) -> str:
+    """Save what one of the other forms holds; the message to show."""
+    data = form.cleaned_data
+    if posted == "unfinished_reason":
+        services.proposal_set_unfinished_reason(
+            actor=actor, proposal=proposal, reason=data["reason"]
+        )
+        return _("Förklaringen är sparad.")
+    if posted == "redact":
+        services.proposal_redact(
+            actor=actor,
+            proposal=proposal,
+            title=data["title"],
+            body=data["body"],
+            background=data["background"],
+            withheld=data.get("withheld", ()),
+        )
+        return _("Texten som publiceras är sparad. Originalet finns kvar som allmän handling.")
+    if posted == "correct_registration":
+        services.registration_correct(
+            actor=actor,
+            proposal=proposal,
+            reason=data["reason"],
+            registered_on=_changed(form, "registered_on"),
+            case_number=_changed(form, "case_number") or "",
+        )
+    else:
+        services.decision_correct(
+            actor=actor,
+            proposal=proposal,
+            reason=data["reason"],
+            outcome=_changed(form, "outcome"),
+            decided_on=_changed(form, "decided_on"),
+            decided_by=_changed(form, "decided_by"),
+            minutes_reference=_changed(form, "minutes_reference"),
+            answer=_changed(form, "answer"),
+        )
+    return _("Rättelsen är sparad och visas i ärendets tidslinje.")
+
+
 @staff_required
 def case(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(
@@ -168,6 +338,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "decided_by",
             "category",
             "municipality",
+            "rejection_rule",
         ),
         pk=pk,
     )
@@ -176,27 +347,27 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
     actor = cast(User, request.user)
     actions = _staff_actions(proposal)
     forms = {a: _form(a, proposal) for a in actions if a in FORMS}
-    reason_form = UnfinishedReasonForm(
-        prefix="reason", initial={"reason": proposal.unfinished_reason}
-    )
-    if request.method == "POST" and request.POST.get("action") == "unfinished_reason":
-        reason_form = UnfinishedReasonForm(request.POST, prefix="reason")
-        if reason_form.is_valid():
-            with form_errors(reason_form):
-                services.proposal_set_unfinished_reason(
-                    actor=actor, proposal=proposal, reason=reason_form.cleaned_data["reason"]
-                )
-                messages.success(request, _("Förklaringen är sparad."))
+    posted = request.POST.get("action", "") if request.method == "POST" else ""
+    other = _other_forms(request, proposal, posted)
+    if posted in other:
+        form = other[posted]
+        if not markdown_preview(request, form) and form.is_valid():
+            with form_errors(form):
+                messages.success(request, _apply_other(actor, posted, proposal, form))
                 return redirect("proposals:staff_case", pk=proposal.pk)
     elif request.method == "POST":
         action = _posted_action(request, actions)
         if action not in FORMS:
+            if page := _confirm_step(request, proposal, action):
+                return page
             # A refusal of a step without a form is shown by the error middleware.
             _apply(actor, action, proposal, {})
             messages.success(request, _("Ärendet är uppdaterat."))
             return redirect("proposals:staff_case", pk=proposal.pk)
         form = forms[action] = _form(action, proposal, request.POST)
-        if form.is_valid():
+        if not markdown_preview(request, form) and form.is_valid():
+            if page := _confirm_step(request, proposal, action):
+                return page
             with form_errors(form):
                 _apply(actor, action, proposal, form.cleaned_data)
                 messages.success(request, _("Ärendet är uppdaterat."))
@@ -208,12 +379,13 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "proposal": proposal,
             "simple_actions": [a for a in actions if a not in FORMS],
             "forms": [(a, forms[a]) for a in actions if a in FORMS],
-            "reason_form": reason_form,
+            "other": other,
             "deadline": selectors.deadline_for(proposal=proposal),
             "case_open": proposal.status in OPEN_CASE_STATUSES,
-            "events": proposal.events.select_related("actor"),
+            "attachments": proposal.attachments.all(),
+            "events": proposal.events.select_related("actor").prefetch_related("corrections"),
         },
-        status=max(form_status(f) for f in [reason_form, *forms.values()]),
+        status=max(form_status(f) for f in [*other.values(), *forms.values()]),
     )
 
 
@@ -381,11 +553,12 @@ def rules_edit(request: HttpRequest, slug: str) -> HttpResponse:
             raise PermissionDenied
         # Deleting a category has no form of its own; nothing deleted is shown as a 400.
         form = forms["category" if action == "delete_category" else action]
-        with form_errors(form):
-            if _change_rules(request, organisation, action, form):
-                messages.success(request, _("Reglerna är sparade."))
-                return redirect("proposals:staff_rules", slug=organisation.slug)
-        status = max(400, form_status(form))
+        if not markdown_preview(request, form):
+            with form_errors(form):
+                if _change_rules(request, organisation, action, form):
+                    messages.success(request, _("Reglerna är sparade."))
+                    return redirect("proposals:staff_rules", slug=organisation.slug)
+            status = max(400, form_status(form))
     return render(
         request,
         "proposals/staff/rules.html",

@@ -1,6 +1,9 @@
 """Background jobs: tell author and supporters what happened; remind officials of deadlines."""
 
+from typing import Any
+
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from delaktig.notifications.outbox import email_queue
@@ -11,26 +14,52 @@ from .workflow import Status
 PRIVATE_CHANGES = {Status.REJECTED.value, Status.WITHDRAWN.value}
 
 
+def _note(event: Any) -> str:
+    if event.is_correction:
+        return "{} {} ({})".format(_("Rättat:"), "; ".join(event.change_lines()), event.note)
+    return str(event.note)
+
+
+def _rejection(proposal: Any, event: Any) -> dict[str, object]:
+    """For a proposal rejected at intake: the reason, and whom to ask for a review."""
+    if event.to_status != Status.REJECTED.value:
+        return {}
+    settings = getattr(proposal.organisation, "settings", None)
+    return {
+        "rejected": True,
+        "reason": proposal.rejection_reason,
+        "organisation": proposal.organisation.name,
+        "contact": getattr(settings, "contact_email", "") or "",
+    }
+
+
 @task()
 def notify_proposal_event(event_id: int) -> int:
     from .models import ProposalEvent, Support
 
-    event = ProposalEvent.objects.select_related("proposal__author").get(pk=event_id)
+    event = ProposalEvent.objects.select_related("proposal__author", "proposal__organisation").get(
+        pk=event_id
+    )
     proposal = event.proposal
-    recipients = {proposal.author.email} if proposal.author.is_active else set()
+    # The author hears about their own case whatever their settings; a supporter as they chose.
+    recipients: dict[str, str] = {}
     if event.to_status not in PRIVATE_CHANGES:
-        recipients |= set(
+        supporters = (
             Support.objects.filter(proposal=proposal, wants_updates=True, user__is_active=True)
             .exclude(user__email="")
             .values_list("user__email", flat=True)
         )
-    recipients.discard("")
+        recipients |= dict.fromkeys(supporters, "proposals.supported")
+    if proposal.author.is_active:
+        recipients[proposal.author.email] = "proposals.own_proposal"
+    recipients.pop("", None)
     context: dict[str, object] = {
-        "title": proposal.title,
+        "title": proposal.public_title,
         "status": str(proposal.get_status_display()),
         "path": proposal.get_absolute_url(),
         "case_number": proposal.case_number or "",
-        "note": event.note,
+        "note": _note(event),
+        **_rejection(proposal, event),
     }
     for email in sorted(recipients):
         email_queue(
@@ -38,6 +67,7 @@ def notify_proposal_event(event_id: int) -> int:
             template="proposal_event",
             context=context,
             key=f"proposal_event:{event_id}:{email}",
+            kind=recipients[email],
         )
     return len(recipients)
 
@@ -67,6 +97,7 @@ def remind_official(proposal_id: int, days_left: int) -> int:
         email_queue(
             recipient=email,
             template="proposal_reminder",
+            kind="proposals.deadline_reminder",
             context=context,
             key=f"proposal_reminder:{proposal_id}:{days_left}:{email}",
         )

@@ -223,7 +223,14 @@ def my_proposals(request: HttpRequest) -> HttpResponse:
 
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("proposal"), pk=pk)
-    if not request.user.has_perm("proposals.view_proposal", attachment.proposal):
+    proposal = attachment.proposal
+    if not request.user.has_perm("proposals.view_proposal", proposal):
+        raise DjangoPermissionDenied
+    # An attachment withheld at intake: the record, for staff and the author only.
+    if attachment.withheld and not (
+        proposal.author_id == request.user.pk
+        or request.user.has_perm("proposals.handle_proposal", proposal.organisation)
+    ):
         raise DjangoPermissionDenied
     response = FileResponse(
         attachment.file.open("rb"),
@@ -266,9 +273,9 @@ def _export_rows(request: HttpRequest) -> list[dict[str, Any]]:
         rows.append(
             {
                 "id": p.pk,
-                "title": p.title,
-                "body": p.body,
-                "background": p.background,
+                "title": p.public_title,
+                "body": p.public_body,
+                "background": p.public_background,
                 "author_name": p.public_author_name,
                 "organisation": p.organisation.name,
                 "municipality": p.municipality.name if p.municipality else "",
@@ -323,10 +330,10 @@ class ProposalFeed(Feed[Proposal, None]):
         return Proposal.objects.public().order_by("-published_at")[:30]
 
     def item_title(self, item: Proposal) -> str:
-        return f"{item.title} ({item.get_status_display()})"
+        return f"{item.public_title} ({item.get_status_display()})"
 
     def item_description(self, item: Proposal) -> str:
-        return item.body[:500]
+        return item.public_body[:500]
 
     def item_pubdate(self, item: Proposal) -> Any:
         return item.published_at

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,12 +22,13 @@ from delaktig.core.contributions import (
     DemoContext,
     DemoData,
     LegalBasis,
+    MineSection,
     PersonalData,
     Retention,
     contribute,
 )
 
-from . import demo, errors
+from . import demo, errors, selectors
 from .models import Answer, Invitation, Response, new_token
 
 
@@ -147,9 +149,26 @@ def _remove_unfinished(organisation: Any, days: int, now: datetime) -> int:
     return len(due)
 
 
+MINE = (
+    MineSection(
+        key="surveys.responses",
+        name=_("Dina enkätsvar"),
+        items=lambda user: selectors.mine_responses(viewer=user),
+        empty=_(
+            "Du har inte svarat på någon enkät. Enkäter finns i processerna, under det som "
+            "är öppet för deltagande."
+        ),
+        start=_("Se öppna processer"),
+        start_url=reverse_lazy("participation:list"),
+        order=40,
+    ),
+)
+
+
 contribute(
     Contribution(
         app_label="surveys",
+        mine=MINE,
         personal_data=(
             PersonalData(
                 key="survey_responses",

@@ -71,6 +71,24 @@ def urls() -> Any:
     return urls.urlpatterns
 
 
+def _template_check(settings: Any, where: str) -> None:
+    from .process_templates import check
+
+    check(settings, where)
+
+
+def _template_apply(actor: Any, module: ProcessModule, settings: Any) -> None:
+    from .process_templates import apply
+
+    apply(actor, module, settings)
+
+
+def _template_export(module: ProcessModule) -> dict[str, Any]:
+    from .process_templates import export
+
+    return export(module)
+
+
 SURVEY = registry.register(
     registry.ModuleType(
         key="survey",
@@ -89,6 +107,7 @@ SURVEY = registry.register(
         figure_labels={"survey_responses": _("Enkätsvar")},
         app_name="surveys",
         manage_url="surveys:builder",
+        templates=registry.TemplateHooks(_template_check, _template_apply, _template_export),
         urls=urls,
         exports=(
             registry.Export("aggregates_csv", _("Enkätresultat (CSV)"), export_csv),

@@ -3,7 +3,11 @@ response, what they have chosen and what is still missing, the texts to translat
 
 from datetime import datetime
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
 from delaktig.accounts.types import Visitor
+from delaktig.core.contributions import WorkItem
 from delaktig.participation.models import Phase
 
 from .models import Choice, Invitation, Question, Response, Section, Survey
@@ -71,3 +75,53 @@ def translatable_items(survey: Survey) -> list[Translatable]:
             items.append(question)
             items.extend(question.choices.all())
     return items
+
+
+def _continue_url(response: Response) -> str:
+    survey = response.survey
+    if survey.access == Survey.Access.ANONYMOUS:
+        return reverse("surveys:resume", kwargs={"token": response.resume_token})
+    if survey.access == Survey.Access.INVITATION and response.invitation is not None:
+        return response.invitation.get_absolute_url()
+    return survey.get_absolute_url()
+
+
+def mine_responses(*, viewer: Visitor) -> list[WorkItem]:
+    """The person's survey answers: saved drafts first (each links to where it is finished),
+    then the answers sent in (each links to the results when they are public)."""
+    if not viewer.is_authenticated:
+        return []
+    responses = (
+        Response.objects.filter(respondent=viewer)
+        .select_related("survey__module__process", "invitation")
+        .order_by("-updated", "-pk")
+    )
+    drafts, sent = [], []
+    for response in responses:
+        survey = response.survey
+        process = survey.module.process
+        if response.submitted_at is None:
+            drafts.append(
+                WorkItem(
+                    title=survey.module.title,
+                    url=_continue_url(response),
+                    detail=_("Inte inskickad: svara klart · %(process)s")
+                    % {"process": process.title},
+                    when=response.updated,
+                )
+            )
+            continue
+        url = (
+            reverse("surveys:results_public", kwargs={"module_pk": survey.module_id})
+            if survey.results_public
+            else process.get_absolute_url()
+        )
+        sent.append(
+            WorkItem(
+                title=survey.module.title,
+                url=url,
+                detail=_("Inskickad · %(process)s") % {"process": process.title},
+                when=response.submitted_at,
+            )
+        )
+    return drafts + sent

@@ -4,6 +4,7 @@ from django import forms, template
 from django.utils.safestring import SafeString, mark_safe
 
 from delaktig.core.markdown import render_markdown
+from delaktig.core.widgets import MarkdownEditor
 
 register = template.Library()
 
@@ -26,7 +27,12 @@ def field_widget(field: forms.BoundField) -> SafeString:
         attrs["aria-describedby"] = " ".join(described_by)
     if field.errors:
         attrs["aria-invalid"] = "true"
-    return field.as_widget(attrs=attrs)
+    if isinstance(field.field.widget, MarkdownEditor):  # names its buttons and preview
+        attrs[MarkdownEditor.LABEL_ATTR] = str(field.label)
+    widget = field.as_widget(attrs=attrs)
+    if field.field.show_hidden_initial:  # the value shown, to tell what the person changed
+        return widget + field.as_hidden(only_initial=True)
+    return widget
 
 
 @register.filter
@@ -50,3 +56,21 @@ def query_with(context: template.Context, **kwargs: Any) -> str:
         else:
             params[key] = value
     return params.urlencode()
+
+
+# Fields that order a list rather than narrow it; they do not count as active filters.
+NOT_FILTERS = frozenset({"sort", "page"})
+
+
+@register.filter
+def active_filter_count(form: forms.Form) -> int:
+    """How many fields of a bound filter form narrow the list (shown on a collapsed filter)."""
+    if not form.is_bound:
+        return 0
+    data = form.data
+    count = 0
+    for name in form.fields:
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        if name not in NOT_FILTERS and any(str(value or "").strip() for value in values):
+            count += 1
+    return count

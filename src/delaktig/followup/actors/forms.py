@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.core.widgets import MarkdownEditor
 from delaktig.organisations.models import Municipality
 
 from ..models import Actor, Goal, Network, NetworkMeeting, Strategy
@@ -176,7 +177,7 @@ class NetworkForm(forms.ModelForm[Network]):
     class Meta:
         model = Network
         fields = ["organisation", "name", "slug", "description", "strategy", "published"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+        widgets = {"description": MarkdownEditor(attrs={"rows": 6})}
         help_texts = {
             "slug": _("Små bokstäver, siffror och bindestreck. Blir en del av sidans adress."),
             "published": _("Ett opublicerat nätverk ser bara medlemmarna och personalen."),

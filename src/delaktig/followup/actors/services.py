@@ -139,8 +139,17 @@ def _commitment_fields(
     return text, contact_name, contact_email
 
 
+# The kind of notification each e-mail is (see the app's contributions).
+EMAIL_KINDS = {
+    "commitment_pending": "followup.commitment_request",
+    "commitment_contact_confirm": "followup.commitment_contact",
+    "commitment_approved": "followup.commitment_decision",
+    "commitment_declined": "followup.commitment_decision",
+}
+
+
 def _notify(recipient: str, template: str, context: dict[str, object]) -> None:
-    email_queue(recipient=recipient, template=template, context=context)
+    email_queue(recipient=recipient, template=template, context=context, kind=EMAIL_KINDS[template])
 
 
 def _official_emails(organisation: Organisation) -> list[str]:

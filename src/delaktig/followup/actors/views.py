@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -20,8 +21,9 @@ from django.views.decorators.http import require_POST
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations_or_403
 from delaktig.accounts.types import User
+from delaktig.core.confirm import confirm_required
 from delaktig.core.errors import DelaktigError, require_perm
-from delaktig.core.forms import form_errors, form_status
+from delaktig.core.forms import form_errors, form_status, markdown_preview
 
 from .. import selectors
 from ..models import (
@@ -489,7 +491,7 @@ def network_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     organisations = official_organisations_or_403(request.user)
     network = _editable_network(request, pk) if pk is not None else None
     form = NetworkForm(request.POST or None, instance=network, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
+    if not markdown_preview(request, form) and request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with form_errors(form):
             saved = services.network_save(
@@ -570,6 +572,15 @@ def network_member_remove(request: HttpRequest, pk: int, member_pk: int) -> Http
     member = get_object_or_404(
         NetworkMember.objects.select_related("actor", "network"), pk=member_pk, network=network
     )
+    page = confirm_required(
+        request,
+        question=_("Vill du verkligen ta bort %(actor)s ur nätverket?")
+        % {"actor": member.actor.name},
+        consequence=_("Aktören är inte längre medlem och måste läggas till på nytt."),
+        cancel_url=reverse("followup_staff:network_members", args=[network.pk]),
+    )
+    if page is not None:
+        return page
     services.network_member_remove(actor=cast(User, request.user), member=member)
     messages.success(request, _("%(actor)s är inte längre medlem.") % {"actor": member.actor.name})
     return redirect("followup_staff:network_members", pk=network.pk)

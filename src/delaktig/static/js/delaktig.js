@@ -53,3 +53,27 @@
     }
   });
 })();
+
+// Menus and filters that collapse on phones (<details>, see delaktig.css).
+(function () {
+  "use strict";
+  // Escape closes the open header menu and puts focus back on its button.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = document.querySelector("details.site-menu[open]");
+    if (menu && menu.contains(document.activeElement)) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
+  // Browsers without ::details-content cannot show a closed one on wide screens: open it there.
+  if (!window.CSS || !CSS.supports || CSS.supports("selector(::details-content)")) return;
+  var wide = [["details.site-menu", "(min-width: 60rem)"],
+    ["details.staff-menu, details.filter-disclosure", "(min-width: 48.01rem)"]];
+  document.addEventListener("DOMContentLoaded", function () {
+    wide.forEach(function (pair) {
+      if (!window.matchMedia(pair[1]).matches) return;
+      Array.prototype.forEach.call(document.querySelectorAll(pair[0]), function (el) { el.open = true; });
+    });
+  });
+})();

@@ -1,6 +1,8 @@
+from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -13,11 +15,22 @@ def tr(context: template.Context, obj: Any, field: str) -> str:
     return str(obj.tr(field, language))
 
 
+def _number(value: float, digits: int, *, trim: bool = True) -> str:
+    """``value`` rounded to ``digits`` decimals in the active language's notation ("12,5" in
+    Swedish, "12.5" in English). ``trim`` drops trailing zeros ("12", never "12,00"); shares in
+    a table keep their one decimal so that a column reads evenly ("45,0 %", "37,5 %")."""
+    rounded = round(float(value), digits) + 0.0  # + 0.0 turns -0.0 into 0.0
+    text = f"{rounded:.{digits}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return number_format(Decimal(text), use_l10n=True)
+
+
 @register.filter
 def percent(value: float | None) -> str:
     if value is None:
         return "–"
-    return f"{value * 100:.1f} %".replace(".", ",")
+    return f"{_number(value * 100, 1, trim=False)} %"
 
 
 @register.filter
@@ -25,14 +38,23 @@ def points(value: float | None) -> str:
     """A margin of error as ± percentage points."""
     if value is None:
         return "–"
-    return f"±{value * 100:.1f}".replace(".", ",")
+    return f"±{_number(value * 100, 1, trim=False)}"
 
 
 @register.filter
 def decimal(value: float | None, digits: int = 2) -> str:
+    """A number with at most ``digits`` decimals: 12 stays "12", never "12,00"."""
     if value is None:
         return "–"
-    return f"{value:.{int(digits)}f}".replace(".", ",")
+    return _number(value, int(digits))
+
+
+@register.filter
+def fixed(value: float | None, digits: int = 2) -> str:
+    """A number with exactly ``digits`` decimals, for a table column that should read evenly."""
+    if value is None:
+        return "–"
+    return _number(value, int(digits), trim=False)
 
 
 @register.filter
@@ -64,8 +86,8 @@ def small_percent(value: float | None) -> str:
     if value is None:
         return "–"
     if value < 0.0001:
-        return "< 0,01 %"
-    return f"{value * 100:.2f} %".replace(".", ",")
+        return f"< {_number(0.01, 2)} %"
+    return f"{_number(value * 100, 2)} %"
 
 
 @register.simple_tag(takes_context=True)
