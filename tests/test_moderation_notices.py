@@ -153,6 +153,10 @@ def test_a_rejected_statement_is_explained_and_reviewed_on_request(
     client.force_login(author)
     page = client.get(reverse("opinionmaps:my_votes", args=[module_pk])).content.decode()
     assert "Finns redan som nr 3." in page and url in page
+    # Too long an explanation (past the textarea's limit) is refused, and asks nothing.
+    assert client.post(url, {"explanation": "x" * 1001}).status_code == 400
+    statement.refresh_from_db()
+    assert statement.status == Statement.Status.REJECTED and not statement.review_requested_at
     assert client.post(url, {"explanation": "Det gäller något annat"}).status_code == 302
     statement.refresh_from_db()
     assert statement.status == Statement.Status.PENDING and statement.review_requested_at

@@ -7,6 +7,9 @@ MESSAGES: dict[str, str | Promise] = {
     "opinionmaps.topic_required": _("Skriv frågan eller ämnet som påståendena handlar om."),
     "opinionmaps.login_required": _("Logga in för att delta i opinionskartan."),
     "opinionmaps.invalid_vote": _("Välj håller med, håller inte med eller pass."),
+    "opinionmaps.review_explanation_too_long": _(
+        "Skriv högst %(limit)s tecken om varför påståendet bör publiceras."
+    ),
     "opinionmaps.statement_not_in_map": _("Påståendet finns inte i den här kartan."),
     "opinionmaps.statement_not_votable": _("Påståendet går inte att rösta på."),
     "opinionmaps.statements_by_staff_only": _(

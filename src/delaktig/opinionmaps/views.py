@@ -197,7 +197,10 @@ def statement_review(request: HttpRequest, module_pk: int, statement_pk: int) ->
     if not request.user.has_perm("opinionmaps.request_statement_review", statement):
         raise PermissionDenied
     form = StatementReviewForm(request.POST)
-    explanation = form.cleaned_data["explanation"] if form.is_valid() else ""
+    if not form.is_valid():
+        # The page's textarea stops at the limit; only a crafted request gets here.
+        raise ValidationFailed("opinionmaps.review_explanation_too_long", limit=1000)
+    explanation = form.cleaned_data["explanation"]
     # A refusal (already asked, not rejected) is the error middleware's page.
     services.statement_review_request(
         actor=cast(User, request.user), statement=statement, explanation=explanation
