@@ -741,3 +741,34 @@ def test_an_attachment_withheld_at_intake_is_kept_but_not_published(
     author.force_login(proposal.author)
     assert author.get(download).status_code == 200
     assert "publiceras inte" in client.get(url).content.decode()
+
+
+def test_a_case_number_taken_between_the_check_and_the_write_is_a_field_error(
+    region: Any, official: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two officials type the same number at the same moment: both pass the check before
+    either has written. The database's unique constraint stops the second, who must get the
+    error at the field, not a server error; nothing of the second is saved."""
+    first, second = lodged(region, official), lodged(region, official)
+    number = f"RS/77/{today().year}"
+    services.proposal_register(actor=official, proposal=first, case_number=number)
+    passed_check = services._check_case_number
+    monkeypatch.setattr(services, "_check_case_number", lambda proposal, number, on: None)
+    with pytest.raises(ValidationFailed) as refused:
+        services.proposal_register(actor=official, proposal=second, case_number=number)
+    assert (refused.value.code, refused.value.field) == (
+        "proposals.case_number_taken",
+        "case_number",
+    )
+    second.refresh_from_db()
+    assert second.status == "lodged" and second.case_number is None
+    monkeypatch.setattr(services, "_check_case_number", passed_check)
+    registered_second = services.proposal_register(actor=official, proposal=second)
+    with monkeypatch.context() as patched:
+        patched.setattr(services, "_check_case_number", lambda proposal, number, on: None)
+        with pytest.raises(ValidationFailed):
+            services.registration_correct(
+                actor=official, proposal=registered_second, case_number=number, reason="Fel"
+            )
+    registered_second.refresh_from_db()
+    assert registered_second.case_number != number

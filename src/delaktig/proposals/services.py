@@ -1,7 +1,8 @@
 """Writes for proposals: one service per transition, each locked, logged and notified."""
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
@@ -375,6 +376,19 @@ def _check_case_number(proposal: Proposal, number: str, on: date) -> None:
         raise ValidationFailed("proposals.case_number_taken", field="case_number")
 
 
+@contextmanager
+def _case_number_unique() -> Iterator[None]:
+    """Two officials who type the same number at the same moment both pass the check above;
+    the database's unique constraint stops the second, who is told so at the field."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError as error:
+        if "case_number" not in str(error):
+            raise
+        raise ValidationFailed("proposals.case_number_taken", field="case_number") from error
+
+
 def _check_decision_date(proposal: Proposal, decided_on: date) -> None:
     """A decision is taken after diarieföring and not later than today."""
     if decided_on > timezone.localdate():
@@ -405,7 +419,8 @@ def proposal_register(
         _check_case_number(locked, number, on)
         locked.case_number = number
         locked.registered_on = on
-        return _transition(locked, Action.REGISTER, actor=actor)
+        with _case_number_unique():
+            return _transition(locked, Action.REGISTER, actor=actor)
 
 
 def proposal_refer(*, actor: User, proposal: Proposal, body: Body, official: User) -> Proposal:
@@ -628,9 +643,10 @@ def registration_correct(
         changes = _apply_changes(locked, {"registered_on": on, "case_number": number})
         if any(c["field"] == "registered_on" for c in changes):
             locked.last_reminder_days = None  # the reminders start again from the new date
-        return _record_correction(
-            locked, actor=actor, corrected=Action.REGISTER, changes=changes, reason=reason
-        )
+        with _case_number_unique():
+            return _record_correction(
+                locked, actor=actor, corrected=Action.REGISTER, changes=changes, reason=reason
+            )
 
 
 def decision_correct(
