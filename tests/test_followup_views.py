@@ -240,6 +240,12 @@ def test_indicator_value_form_and_bad_input(client, organisation, official):
     )
     assert response.status_code == 400
     assert 'value="abc"' in response.content.decode()
+    value = IndicatorValue.objects.get()
+    asked = client.post(url, {"action": "delete", "value": value.pk})
+    assert asked.status_code == 200 and "2024" in asked.content.decode()
+    assert IndicatorValue.objects.filter(pk=value.pk).exists()
+    deleted = client.post(url, {"action": "delete", "value": value.pk, "confirmed": "1"})
+    assert deleted.status_code == 302 and not IndicatorValue.objects.exists()
 
 
 def _report_fixture(organisation):

@@ -464,15 +464,20 @@ def test_deleting_is_refused_while_there_are_answers() -> None:
     built = build_survey()
     answer_directly(built, transport=0)
     client, _user = staff_client(built)
-    refused = client.post(item_url(built, "fraga", built.transport.pk), {"action": "delete"})
+    confirmed = {"action": "delete", "confirmed": "1"}
+    refused = client.post(item_url(built, "fraga", built.transport.pk), confirmed)
     assert refused.status_code == 409  # the error page (DelaktigErrorMiddleware)
     assert "Det finns svar på det här, så det kan inte tas bort." in refused.content.decode()
     assert Question.objects.filter(pk=built.transport.pk).exists()
-    client.post(item_url(built, "avsnitt", built.transport.section_id), {"action": "delete"})
+    client.post(item_url(built, "avsnitt", built.transport.section_id), confirmed)
     assert Section.objects.filter(pk=built.transport.section_id).exists()
     assert not AuditEntry.objects.filter(action="survey.delete").exists()
 
-    deleted = client.post(item_url(built, "fraga", built.wishes.pk), {"action": "delete"})
+    # Without the confirmation, the question is only asked about.
+    asked = client.post(item_url(built, "fraga", built.wishes.pk), {"action": "delete"})
+    assert asked.status_code == 200 and "Vill du verkligen ta bort frågan" in asked.content.decode()
+    assert Question.objects.filter(pk=built.wishes.pk).exists()
+    deleted = client.post(item_url(built, "fraga", built.wishes.pk), confirmed)
     assert deleted.status_code == 302
     assert not Question.objects.filter(pk=built.wishes.pk).exists()
     assert not Choice.objects.filter(question_id=built.wishes.pk).exists()

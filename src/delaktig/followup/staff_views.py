@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations, official_organisations_or_403
 from delaktig.accounts.types import User
+from delaktig.core.confirm import confirm_required
 from delaktig.core.errors import require_perm
 from delaktig.core.forms import form_errors, form_status, markdown_preview
 from delaktig.core.params import id_param
@@ -489,6 +490,15 @@ def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
         value = get_object_or_404(
             IndicatorValue, pk=id_param(request.POST, "value"), indicator=indicator
         )
+        page = confirm_required(
+            request,
+            question=_("Vill du verkligen ta bort värdet för %(what)s?")
+            % {"what": _value_label(value)},
+            consequence=_("Värdet försvinner ur diagram och rapporter tills det förs in igen."),
+            cancel_url=reverse("followup_staff:indicator", kwargs={"pk": indicator.pk}),
+        )
+        if page:
+            return page
         services.indicator_value_delete(actor=cast(User, request.user), value=value)
         messages.success(request, _("Värdet är borttaget."))
         return redirect("followup_staff:indicator", pk=indicator.pk)
@@ -547,6 +557,14 @@ def item_move(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         direction=1 if request.POST.get("direction") == "down" else -1,
     )
     return redirect(_back_to(item))
+
+
+def _value_label(value: IndicatorValue) -> str:
+    """The year, and the sex and the municipality where the value is for one of them."""
+    parts = [str(value.year), value.get_sex_display()]
+    if value.municipality is not None:
+        parts.append(value.municipality.name)
+    return " ".join(part for part in parts if part)
 
 
 @staff_required

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
+from delaktig.core.confirm import confirm_required
 from delaktig.core.errors import ValidationFailed
 from delaktig.core.forms import form_errors, form_status
 from delaktig.core.http import no_store
@@ -564,6 +565,19 @@ def item_action(request: HttpRequest, module_pk: int, kind: str, pk: int) -> Htt
     if action in ("up", "down"):
         services.item_move(actor=actor, item=item, direction=-1 if action == "up" else 1)
     elif action == "delete":
+        page = confirm_required(
+            request,
+            question=(
+                _("Vill du verkligen ta bort avsnittet ”%(name)s” och dess frågor?")
+                if isinstance(item, Section)
+                else _("Vill du verkligen ta bort frågan ”%(name)s”?")
+            )
+            % {"name": item.title if isinstance(item, Section) else item.text},
+            consequence=_("Det som tas bort kan inte återställas, bara skrivas in på nytt."),
+            cancel_url=reverse("surveys:builder", kwargs={"module_pk": module_pk}),
+        )
+        if page:
+            return page
         services.item_delete(actor=actor, item=item)
         messages.success(request, _("Borttaget."))
     return redirect("surveys:builder", module_pk=module_pk)
