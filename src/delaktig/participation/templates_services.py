@@ -3,7 +3,7 @@
 The spec format is in ``templates_spec.py``; the staff pages are ``templates_views.py``.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any
 
@@ -13,17 +13,12 @@ from django.utils import timezone
 from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import ValidationFailed, require_perm
-from delaktig.organisations.models import Body, Municipality, Organisation
 
 from . import registry
 from .models import (
-    Perspective,
     Process,
     ProcessModule,
     ProcessTemplate,
-    SdgGoal,
-    SdgTarget,
-    TargetGroup,
 )
 from .services import module_add, phase_create, process_create
 from .templates_spec import TEXT_FIELDS, schedule, spec_check, spec_from_toml
@@ -63,67 +58,23 @@ def _build(actor: User, process: Process, spec: Mapping[str, Any], starts_on: da
 
 
 def process_create_from_template(
-    *,
-    actor: User,
-    template: ProcessTemplate,
-    starts_on: date,
-    organisation: Organisation,
-    title: str,
-    summary: str,
-    purpose: str,
-    input_use: str,
-    decision_maker: str,
-    ladder_step: int,
-    slug: str = "",
-    responsible_body: Body | None = None,
-    easy_read_summary: str = "",
-    body: str = "",
-    language: str = "sv",
-    question: str = "",
-    target_group_analysis: str = "",
-    decision_expected: date | None = None,
-    target_groups: Iterable[TargetGroup] = (),
-    municipalities: Iterable[Municipality] = (),
-    perspectives: Iterable[Perspective] = (),
-    sdg_goals: Iterable[SdgGoal] = (),
-    sdg_targets: Iterable[SdgTarget] = (),
+    *, actor: User, template: ProcessTemplate, starts_on: date, **fields: Any
 ) -> Process:
-    """Start a draft process with what the official wrote in the prefilled form, and the
+    """Start a draft process with what the official wrote in the prefilled form (``fields``:
+    the keyword arguments of :func:`~delaktig.participation.services.process_create`), and the
     template's modules and phases, dated from ``starts_on``: all of it or nothing."""
     require_perm(actor, "participation.use_processtemplate", template)
     spec = spec_check(template.spec)
     if starts_on < timezone.localdate():
         raise ValidationFailed("participation.template_start_in_past", field="starts_on")
     with transaction.atomic():
-        process = process_create(
-            actor=actor,
-            organisation=organisation,
-            title=title,
-            summary=summary,
-            purpose=purpose,
-            input_use=input_use,
-            decision_maker=decision_maker,
-            ladder_step=ladder_step,
-            slug=slug,
-            responsible_body=responsible_body,
-            easy_read_summary=easy_read_summary,
-            body=body,
-            language=language,
-            question=question,
-            target_group_analysis=target_group_analysis,
-            decision_expected=decision_expected,
-            target_groups=target_groups,
-            municipalities=municipalities,
-            perspectives=perspectives,
-            sdg_goals=sdg_goals,
-            sdg_targets=sdg_targets,
-        )
+        process = process_create(actor=actor, **fields)
         _build(actor, process, spec, starts_on)
         audit_log(
             actor=actor,
             action="process.create_from_template",
             target=process,
-            organisation=organisation,
+            organisation=process.organisation,
             data={"template": template.pk, "name": template.name, "starts_on": str(starts_on)},
         )
     return process
