@@ -32,10 +32,20 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "delaktig"
 
-ROLES = ["anonymous", "resident", "moderator", "official", "other_official", "administrator"]
+ROLES = [
+    "anonymous",
+    "resident",
+    "moderator",
+    "official",
+    "other_official",
+    "security",
+    "other_security",
+    "elected",
+    "administrator",
+]
 OFFICIALS = {"official", "administrator"}
 STAFF = {"moderator", "official", "administrator"}
-EVERYONE_LOGGED_IN = {"resident", "moderator", "official", "other_official", "administrator"}
+EVERYONE_LOGGED_IN = set(ROLES) - {"anonymous"}
 
 # permission -> roles that hold it on an object of "our" organisation
 MATRIX = {
@@ -198,10 +208,10 @@ def make(kind: str, organisation: Any) -> Any:
     if kind == "anonymous":
         return AnonymousUser()
     user = UserFactory()
-    if kind in {"moderator", "official"}:
+    if kind in {"moderator", "official", "security", "elected"}:
         role(user, kind, organisation)
-    elif kind == "other_official":
-        role(user, "official", OrganisationFactory())
+    elif kind.startswith("other_"):
+        role(user, kind.removeprefix("other_"), OrganisationFactory())
     elif kind == "administrator":
         role(user, "administrator")
     return user

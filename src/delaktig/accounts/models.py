@@ -44,6 +44,12 @@ class Role(models.Model):
         MODERATOR = "moderator", _("Moderator")
         OFFICIAL = "official", _("Tjänsteperson")
         ADMINISTRATOR = "administrator", _("Administratör")
+        # The organisation's security function (säkerhetsfunktion): reads and follows up the
+        # incident log of threats, harassment and violence against its people.
+        SECURITY = "security", _("Säkerhetsfunktion")
+        # An elected representative (förtroendevald) of the organisation: no staff rights, but
+        # the knowledge bank and the incident log know them as such.
+        ELECTED = "elected", _("Förtroendevald")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(_("roll"), max_length=20, choices=Kind.choices)
@@ -60,10 +66,13 @@ class Role(models.Model):
         verbose_name = _("roll")
         verbose_name_plural = _("roller")
         constraints = [
-            # Moderators and officials act for one organisation; administrators for all.
+            # Every role but the administrator's belongs to one organisation.
             models.CheckConstraint(
                 condition=Q(kind="administrator", organisation__isnull=True)
-                | (Q(kind__in=["moderator", "official"]) & Q(organisation__isnull=False)),
+                | (
+                    Q(kind__in=["moderator", "official", "security", "elected"])
+                    & Q(organisation__isnull=False)
+                ),
                 name="role_scope_matches_kind",
             ),
             models.UniqueConstraint(

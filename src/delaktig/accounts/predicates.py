@@ -39,6 +39,19 @@ def is_moderator(user: Visitor, obj: Any = None) -> bool:
 
 
 @rules.predicate
+def is_security(user: Visitor, obj: Any = None) -> bool:
+    """The security function (säkerhetsfunktion) of the object's organisation. Administrators
+    are not included: the incident log is for the security role and the person concerned."""
+    return roles.holds_role_for(user, ("security",), obj)
+
+
+@rules.predicate
+def is_elected(user: Visitor, obj: Any = None) -> bool:
+    """An elected representative (förtroendevald) of the object's organisation."""
+    return roles.holds_role_for(user, ("elected",), obj)
+
+
+@rules.predicate
 def is_staff_member(user: Visitor, obj: Any = None) -> bool:
     """An official or a moderator of the object's organisation."""
     return roles.has_role_for(user, ("official", "moderator"), obj)

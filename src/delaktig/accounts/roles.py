@@ -55,6 +55,17 @@ def has_role_for(user: Visitor | None, kinds: tuple[str, ...], obj: object) -> b
     return any((kind, organisation_id) in roles for kind in kinds)
 
 
+def holds_role_for(user: Visitor | None, kinds: tuple[str, ...], obj: object) -> bool:
+    """:func:`has_role_for` without the administrator's reach: only a ``Role`` row of one of
+    ``kinds`` for the object's organisation (for any organisation, with no object) counts. For
+    roles whose reading is confined on purpose, such as the security function's."""
+    roles = role_set(user)
+    if obj is None:
+        return any(kind in kinds for kind, _ in roles)
+    organisation_id = organisation_id_of(obj)
+    return any((kind, organisation_id) in roles for kind in kinds)
+
+
 def staff_organisation_ids(
     user: Visitor | None, kinds: tuple[str, ...] = ("official", "moderator")
 ) -> set[int]:
