@@ -93,6 +93,7 @@ bench: deps
 	$(PY) bench/opinionmaps.py
 	$(PY) bench/faults.py
 	$(PY) bench/exhaustion.py
+	$(PY) bench/screening.py
 
 clean:
 	rm -rf .venv .tools node_modules var .pytest_cache .mypy_cache .ruff_cache
