@@ -16,7 +16,13 @@ def test_demo_region_covers_the_ladder_and_the_life_cycle() -> None:
     for process in Process.objects.filter(status__in=["archived", "feedback_published"]):
         assert process.feedback.published_at is not None
     assert Process.objects.owing_feedback().exists()
-    assert {r.kind for r in Role.objects.all()} == {"administrator", "official", "moderator"}
+    assert {r.kind for r in Role.objects.all()} == {
+        "administrator",
+        "official",
+        "moderator",
+        "security",
+        "elected",
+    }
     # Loading again changes nothing.
     count = Process.objects.count()
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -89,18 +89,23 @@ def test_hide_needs_reason_and_permission_and_resolves_reports() -> None:
     services.comment_report(actor=UserFactory(), comment=comment, reason="hot_och_hat")
     moderator = role(UserFactory(), "moderator", module.process.organisation)
     with pytest.raises(PermissionDenied):
-        services.comment_hide(actor=UserFactory(), comment=comment, reason="Nej")
+        services.comment_hide(actor=UserFactory(), comment=comment, rule="other", reason="Nej")
     other = role(UserFactory(), "moderator", open_discussion().process.organisation)
     with pytest.raises(PermissionDenied):
-        services.comment_hide(actor=other, comment=comment, reason="Nej")
+        services.comment_hide(actor=other, comment=comment, rule="other", reason="Nej")
     with pytest.raises(ValidationFailed):
-        services.comment_hide(actor=moderator, comment=comment, reason=" ")
-    hidden = services.comment_hide(actor=moderator, comment=comment, reason="Personangrepp")
-    assert hidden.is_hidden and hidden.hidden_reason == "Personangrepp"
+        services.comment_hide(actor=moderator, comment=comment, rule="other", reason=" ")
+    decision = services.comment_hide(
+        actor=moderator, comment=comment, rule="harassment", reason="Personangrepp"
+    )
+    comment.refresh_from_db()
+    assert comment.is_hidden and comment.hidden_reason == "Personangrepp"
+    assert decision.rule == "harassment" and decision.decided_by == moderator
     assert not comment.reports.filter(resolved_at__isnull=True).exists()
-    assert AuditEntry.objects.filter(action="comment.hide", actor=moderator).exists()
-    restored = services.comment_restore(actor=moderator, comment=comment)
-    assert not restored.is_hidden
+    assert AuditEntry.objects.filter(action="moderation.hidden", actor=moderator).exists()
+    services.comment_restore(actor=moderator, comment=comment)
+    comment.refresh_from_db()
+    assert not comment.is_hidden
 
 
 def test_threads_are_paginated_newest_first_and_replies_land_on_their_page(

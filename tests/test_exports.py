@@ -288,7 +288,7 @@ def test_comment_export_has_no_formula() -> None:
     author = UserFactory(display_name=PAYLOAD)
     shown = CommentFactory(module=module, author=author, body=PAYLOAD)
     hidden = CommentFactory(module=module, author=author, body=PAYLOAD, parent=shown)
-    comment_hide(actor=official, comment=hidden, reason=PAYLOAD)
+    comment_hide(actor=official, comment=hidden, rule="other", reason=PAYLOAD)
     client = Client()
     client.force_login(official)
     url = reverse(

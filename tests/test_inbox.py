@@ -16,6 +16,7 @@ from delaktig.councils.models import Council, Referral
 from delaktig.discussions.models import CommentReport
 from delaktig.followup.models import Actor, Commitment
 from delaktig.meetings.models import Meeting, Question
+from delaktig.moderation.models import Decision
 from delaktig.opinionmaps.models import OpinionMap, Statement
 from delaktig.proposals.models import Proposal
 from tests.factories import (
@@ -71,27 +72,37 @@ def _waiting_in_every_queue(region: Any, official: Any) -> None:
     CommentReport.objects.create(
         comment=handled, reporter=UserFactory(), reason="spam", resolved_at=timezone.now()
     )
-    CommentFactory(
-        module=module,
-        body="Omprövas kommentar",
-        hidden_at=timezone.now(),
-        hidden_reason="Personuppgifter",
-        review_requested_at=timezone.now(),
-    )
-    CommentFactory(
-        module=module,
-        body="Omprövad kommentar",
-        hidden_at=timezone.now(),
-        hidden_reason="Personuppgifter",
-        review_requested_at=timezone.now(),
-        reviewed_at=timezone.now(),
-        review_reply="Förblir dold.",
-    )
+    for body, reviewed in (("Omprövas kommentar", None), ("Omprövad kommentar", timezone.now())):
+        comment = CommentFactory(
+            module=module, body=body, hidden_at=timezone.now(), hidden_reason="Personuppgifter"
+        )
+        Decision.objects.create(
+            organisation=region,
+            kind="discussions.comment",
+            object_id=comment.pk,
+            action="hidden",
+            rule="personal_data",
+            reason="Personuppgifter",
+            review_requested_at=timezone.now(),
+            reviewed_at=reviewed,
+            outcome="upheld" if reviewed else "",
+        )
     map_module = ModuleFactory(process=module.process, kind="opinionmap", title="Karta")
     opinion_map = OpinionMap.objects.create(module=map_module, topic="Trafiken")
     Statement.objects.create(map=opinion_map, number=1, text="Väntande påstående")
     Statement.objects.create(
         map=opinion_map, number=2, text="Publicerat påstående", status="published"
+    )
+    # Held by screening: it waits among the held texts, not among the map's statements.
+    held = Statement.objects.create(map=opinion_map, number=3, text="Hållet påstående")
+    Decision.objects.create(
+        organisation=region,
+        kind="opinionmaps.statement",
+        object_id=held.pk,
+        action="held",
+        rule="threat",
+        reason="Granskas.",
+        automated=True,
     )
     _proposal(region, "Förslag att kontrollera", "submitted")
     _proposal(region, "Förslag att diarieföra", "lodged")
@@ -159,6 +170,7 @@ WAITING = [
     "Anmäld kommentar",
     "Omprövas kommentar",
     "Väntande påstående",
+    "Hållet påstående",
     "Förslag att kontrollera",
     "Förslag att diarieföra",
     "Försenat ärende",
@@ -193,8 +205,9 @@ def test_every_queue_shows_what_waits_and_not_what_is_handled(
     assert "Brådskande" in page
     counts = {entry.queue.key: entry.count for entry in queue_counts(official)}
     assert counts["discussions.reported"] == 1
-    assert counts["discussions.reviews"] == 1
+    assert counts["moderation.reviews"] == 1
     assert counts["opinionmaps.statements"] == 1
+    assert counts["moderation.held"] == 1
     assert counts["proposals.intake"] == counts["proposals.register"] == 1
     assert counts["proposals.decide"] == 1
     assert counts["meetings.questions"] == 1

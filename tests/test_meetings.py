@@ -330,7 +330,9 @@ def test_the_question_and_registration_workflows() -> None:
     ]
     assert QUESTION_MACHINE.allowed_actions(Status.ACCEPTED) == [QuestionAction.ANSWER]
     assert QUESTION_MACHINE.allowed_actions(Status.ANSWERED) == []
-    assert QUESTION_MACHINE.allowed_actions(Status.DECLINED) == []
+    # A decline reversed on review (the moderation service) puts the question back.
+    assert QUESTION_MACHINE.allowed_actions(Status.DECLINED) == [QuestionAction.REOPEN]
+    assert QUESTION_MACHINE.require(Status.DECLINED, QuestionAction.REOPEN) == Status.SUBMITTED
     assert REGISTRATION_MACHINE.require("waiting", "promote") == "confirmed"
     assert REGISTRATION_MACHINE.allowed_actions("cancelled") == []
     with pytest.raises(InvalidTransition):

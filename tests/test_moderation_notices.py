@@ -1,6 +1,7 @@
 """Moderation notices: an author whose text is hidden or rejected is told why and may ask for
 a review, which waits in the moderators' inbox until it is decided, and the author hears."""
 
+import re
 from typing import Any
 
 import pytest
@@ -12,6 +13,8 @@ from delaktig.core.errors import Conflict, PermissionDenied
 from delaktig.core.models import AuditEntry
 from delaktig.discussions import services as discussions
 from delaktig.discussions.models import Comment
+from delaktig.moderation import services as moderation
+from delaktig.moderation.models import Decision
 from delaktig.notifications.models import OutgoingEmail
 from delaktig.opinionmaps import services as opinionmaps
 from delaktig.opinionmaps.models import OpinionMap, Statement
@@ -30,96 +33,118 @@ def _emails(recipient: str, template: str) -> list[OutgoingEmail]:
 
 
 @pytest.fixture
-def hidden() -> tuple[Comment, Any]:
+def hidden() -> tuple[Decision, Any]:
     module = open_discussion()
     moderator = role(UserFactory(), "moderator", module.process.organisation)
     written = CommentFactory(module=module, body="Ring Kalle på 070-1234567")
-    comment = discussions.comment_hide(
-        actor=moderator, comment=written, reason="Personuppgifter om en annan person."
+    decision = discussions.comment_hide(
+        actor=moderator, comment=written, rule="personal_data", reason="Uppgifter om en annan."
     )
-    return comment, moderator
+    return decision, moderator
 
 
-def test_the_author_is_told_why_a_comment_was_hidden_and_how_to_ask_for_a_review(
-    hidden: tuple[Comment, Any],
+def _comment(decision: Decision) -> Comment:
+    return Comment.objects.get(pk=decision.object_id)
+
+
+def test_the_author_is_told_the_rule_the_reason_and_where_to_ask_for_a_review(
+    hidden: tuple[Decision, Any],
 ) -> None:
-    comment, _moderator = hidden
-    [email] = _emails(comment.author.email, "comment_hidden")
-    assert "Personuppgifter om en annan person." in email.body
-    assert reverse("discussions:comment_review", args=[comment.pk]) in email.body
+    decision, _moderator = hidden
+    comment = _comment(decision)
+    assert comment.is_hidden and comment.hidden_reason == "Uppgifter om en annan."
+    [email] = _emails(comment.author.email, "moderation_withheld")
+    assert "Uppgifter om en annan." in email.body and "Personuppgifter om någon" in email.body
+    assert reverse("moderation:decision", args=[decision.pk]) in email.body
     assert "070-1234567" in email.body and "&" not in email.subject
-    # The same decision told twice is one e-mail.
-    discussions._tell_author(comment, "comment_hidden", comment.hidden_at.isoformat())
-    assert len(_emails(comment.author.email, "comment_hidden")) == 1
+    assert not decision.automated and decision.decided_by is not None
 
 
-def test_the_author_sees_why_on_the_thread_and_asks_for_a_review_without_javascript(
-    client: Client, hidden: tuple[Comment, Any]
+def test_the_author_reads_the_reasons_and_asks_once_for_a_review_without_javascript(
+    client: Client, hidden: tuple[Decision, Any]
 ) -> None:
-    comment, moderator = hidden
+    decision, moderator = hidden
+    comment = _comment(decision)
     process_url = comment.module.process.get_absolute_url()
-    review_url = reverse("discussions:comment_review", args=[comment.pk])
-    other = UserFactory()
-    client.force_login(other)
+    decision_url = reverse("moderation:decision", args=[decision.pk])
+    client.force_login(UserFactory())
     page = client.get(process_url).content.decode()
-    assert "Personuppgifter om en annan person." in page and review_url not in page
-    assert client.post(review_url, {"explanation": "Det är mitt eget nummer"}).status_code == 403
+    assert "Uppgifter om en annan." in page
+    assert reverse("discussions:comment_decision", args=[comment.pk]) not in page
+    # Nobody else reads the statement of reasons, and it does not say it exists.
+    assert client.get(decision_url).status_code == 404
     client.force_login(comment.author)
     page = client.get(process_url).content.decode()
-    assert review_url in page and "Begär omprövning" in page
-    assert client.get(review_url).status_code == 200
-    response = client.post(review_url, {"explanation": "Det är mitt eget nummer"})
+    assert reverse("discussions:comment_decision", args=[comment.pk]) in page
+    assert client.get(reverse("discussions:comment_decision", args=[comment.pk])).url == (
+        decision_url
+    )
+    page = client.get(decision_url).content.decode()
+    assert "Personuppgifter om någon" in page and "En moderator" in page
+    response = client.post(decision_url, {"action": "request", "explanation": "Mitt nummer"})
     assert response.status_code == 302
-    comment.refresh_from_db()
-    assert comment.review_pending and comment.review_request == "Det är mitt eget nummer"
-    assert AuditEntry.objects.filter(action="comment.review_request").count() == 1
-    assert _count(moderator, "discussions.reviews") == 1
-    assert "Du har begärt omprövning" in client.get(process_url).content.decode()
+    decision.refresh_from_db()
+    assert decision.review_pending and decision.review_request == "Mitt nummer"
+    assert AuditEntry.objects.filter(action="moderation.review_request").count() == 1
+    # The moderator who decided does not review it; another one does.
+    assert _count(moderator, "moderation.reviews") == 0
+    other = role(UserFactory(), "moderator", comment.module.process.organisation)
+    assert _count(other, "moderation.reviews") == 1
     with pytest.raises(Conflict):
-        discussions.comment_review_request(actor=comment.author, comment=comment)
+        moderation.decision_review_request(actor=comment.author, decision=decision)
 
 
-def test_the_moderator_keeps_it_hidden_with_a_reply_and_the_author_hears(
-    client: Client, hidden: tuple[Comment, Any]
+def test_another_moderator_reviews_and_the_author_hears(
+    client: Client, hidden: tuple[Decision, Any]
 ) -> None:
-    comment, moderator = hidden
-    discussions.comment_review_request(actor=comment.author, comment=comment, explanation="Fel")
-    client.force_login(moderator)
-    url = reverse("discussions:comment_moderate", args=[comment.pk])
+    decision, moderator = hidden
+    comment = _comment(decision)
+    moderation.decision_review_request(actor=comment.author, decision=decision, explanation="Fel")
+    with pytest.raises(PermissionDenied) as refused:
+        moderation.decision_review(
+            actor=moderator, decision=decision, outcome="upheld", reply="Nej"
+        )
+    assert refused.value.code == "moderation.same_moderator"
+    other = role(UserFactory(), "moderator", comment.module.process.organisation)
+    client.force_login(other)
+    url = reverse("moderation:decision", args=[decision.pk])
     page = client.get(url).content.decode()
-    assert "Begäran om omprövning" in page and "Fel" in page
+    assert "Omprövning begärd" in page and "Fel" in page
     # A reply is required; what was typed is kept.
-    response = client.post(url, {"action": "keep", "reply": "  "})
+    response = client.post(url, {"action": "review", "outcome": "reversed", "reply": "  "})
     assert response.status_code == 400
-    response = client.post(url, {"action": "keep", "reply": "Numret är en annan persons."})
+    assert re.search(r'value="reversed"[^>]*checked', response.content.decode())
+    response = client.post(
+        url, {"action": "review", "outcome": "reversed", "reply": "Numret är ditt eget."}
+    )
     assert response.status_code == 302
+    decision.refresh_from_db()
     comment.refresh_from_db()
-    assert comment.is_hidden and not comment.review_pending
-    assert _count(moderator, "discussions.reviews") == 0
-    [email] = _emails(comment.author.email, "comment_review_kept")
-    assert "Numret är en annan persons." in email.body
-    client.force_login(comment.author)
-    page = client.get(comment.module.process.get_absolute_url()).content.decode()
-    assert "Numret är en annan persons." in page
-    # One review per decision.
+    assert decision.outcome == "reversed" and decision.reviewed_by == other
+    assert not comment.is_hidden
+    [email] = _emails(comment.author.email, "moderation_reviewed")
+    assert "Numret är ditt eget." in email.body
     with pytest.raises(Conflict):
-        discussions.comment_review_request(actor=comment.author, comment=comment)
+        moderation.decision_review_request(actor=comment.author, decision=decision)
 
 
 def test_restoring_a_comment_tells_the_author_and_a_stranger_cannot_ask(
-    hidden: tuple[Comment, Any],
+    hidden: tuple[Decision, Any],
 ) -> None:
-    comment, moderator = hidden
+    decision, moderator = hidden
+    comment = _comment(decision)
     with pytest.raises(PermissionDenied):
-        discussions.comment_review_request(actor=UserFactory(), comment=comment)
-    assert not UserFactory().has_perm("discussions.request_comment_review", comment)
-    assert comment.author.has_perm("discussions.request_comment_review", comment)
-    discussions.comment_review_request(actor=comment.author, comment=comment)
-    discussions.comment_restore(actor=moderator, comment=comment)
+        moderation.decision_review_request(actor=UserFactory(), decision=decision)
+    assert not UserFactory().has_perm("moderation.request_review", decision)
+    assert comment.author.has_perm("moderation.request_review", decision)
+    moderation.decision_review_request(actor=comment.author, decision=decision)
+    released = discussions.comment_restore(actor=moderator, comment=comment)
     comment.refresh_from_db()
-    assert not comment.is_hidden and comment.review_requested_at is None
-    assert len(_emails(comment.author.email, "comment_restored")) == 1
-    assert _count(moderator, "discussions.reviews") == 0
+    assert not comment.is_hidden and released.action == "released"
+    assert len(_emails(comment.author.email, "moderation_released")) == 1
+    # A later decision replaces the one under review: the author asks about the latest.
+    with pytest.raises(Conflict):
+        moderation.decision_review_request(actor=comment.author, decision=released)
 
 
 @pytest.fixture
@@ -133,7 +158,11 @@ def rejected() -> tuple[Statement, Any, Any]:
     )
     assert _count(moderator, "opinionmaps.statements") == 1
     statement = opinionmaps.statement_moderate(
-        actor=moderator, statement=statement, publish=False, reason="Finns redan som nr 3."
+        actor=moderator,
+        statement=statement,
+        publish=False,
+        rule="spam",
+        reason="Finns redan som nr 3.",
     )
     return statement, moderator, author
 
@@ -143,32 +172,42 @@ def test_a_rejected_statement_is_explained_and_reviewed_on_request(
 ) -> None:
     statement, moderator, author = rejected
     assert _count(moderator, "opinionmaps.statements") == 0
-    [email] = _emails(author.email, "statement_rejected")
-    assert "Finns redan som nr 3." in email.body and "omprövning" in email.body
-    module_pk = statement.map.module_id
-    url = reverse("opinionmaps:statement_review", args=[module_pk, statement.pk])
+    decision = Decision.objects.get(kind="opinionmaps.statement", object_id=statement.pk)
+    url = reverse("moderation:decision", args=[decision.pk])
+    [email] = _emails(author.email, "moderation_withheld")
+    assert "Finns redan som nr 3." in email.body and "Reklam eller upprepningar" in email.body
+    assert url in email.body and "prövar beslutet igen" in email.body
     client.force_login(UserFactory())
-    assert client.post(url, {"explanation": "Nej"}).status_code == 403
-    assert not UserFactory().has_perm("opinionmaps.request_statement_review", statement)
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"action": "request", "explanation": "Nej"}).status_code == 404
+    assert not UserFactory().has_perm("moderation.request_review", decision)
     client.force_login(author)
+    module_pk = statement.map.module_id
     page = client.get(reverse("opinionmaps:my_votes", args=[module_pk])).content.decode()
     assert "Finns redan som nr 3." in page and url in page
     # Too long an explanation (past the textarea's limit) is refused, and asks nothing.
-    assert client.post(url, {"explanation": "x" * 1001}).status_code == 400
+    response = client.post(url, {"action": "request", "explanation": "x" * 1001})
+    assert response.status_code == 400
+    decision.refresh_from_db()
+    assert not decision.review_requested_at
+    response = client.post(url, {"action": "request", "explanation": "Det gäller något annat"})
+    assert response.status_code == 302
+    decision.refresh_from_db()
     statement.refresh_from_db()
-    assert statement.status == Statement.Status.REJECTED and not statement.review_requested_at
-    assert client.post(url, {"explanation": "Det gäller något annat"}).status_code == 302
-    statement.refresh_from_db()
-    assert statement.status == Statement.Status.PENDING and statement.review_requested_at
-    assert AuditEntry.objects.filter(action="opinionmap.review_request").count() == 1
-    assert _count(moderator, "opinionmaps.statements") == 1
-    client.force_login(moderator)
-    inbox = client.get(reverse("staff:inbox")).content.decode()
-    assert "författaren begär omprövning" in inbox
+    assert decision.review_pending and statement.status == Statement.Status.REJECTED
+    assert AuditEntry.objects.filter(action="moderation.review_request").count() == 1
+    # The request waits once, for another moderator, in the moderation app's queue.
+    assert _count(moderator, "opinionmaps.statements") == 0
+    other = role(UserFactory(), "moderator", statement.map.module.process.organisation)
+    assert _count(other, "moderation.reviews") == 1
+    # Publishing it from the map's staff page answers the request and tells the author.
     opinionmaps.statement_moderate(actor=moderator, statement=statement, publish=True)
-    assert len(_emails(author.email, "statement_published_after_review")) == 1
+    decision.refresh_from_db()
+    assert decision.outcome == "reversed" and not decision.review_pending
+    assert len(_emails(author.email, "moderation_released")) == 1
+    assert _count(other, "moderation.reviews") == 0
     with pytest.raises(Conflict):
-        opinionmaps.statement_review_request(actor=author, statement=statement)
+        moderation.decision_review_request(actor=author, decision=decision)
 
 
 def test_a_proposal_rejected_at_intake_tells_the_author_why_and_whom_to_ask(

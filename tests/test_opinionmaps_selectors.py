@@ -68,6 +68,7 @@ def test_next_statement_skips_voted_and_unpublished_and_ends_with_none() -> None
         actor=official_of(opinion_map.module.process.organisation),
         statement=to_reject,
         publish=False,
+        rule="off_topic",
         reason="Utanför ämnet",
     )
     other_map = open_map()
@@ -130,6 +131,7 @@ def test_progress_counts_only_published_statements() -> None:
         actor=official_of(opinion_map.module.process.organisation),
         statement=second,
         publish=False,
+        rule="spam",
         reason="Dubblett",
     )
     assert selectors.progress(opinion_map=opinion_map, participant=me) == (1, 1)

@@ -22,6 +22,7 @@ from delaktig.core.errors import (
     ValidationFailed,
 )
 from delaktig.core.models import AuditEntry
+from delaktig.moderation.models import Decision
 from delaktig.opinionmaps import maths, polisdata, selectors, services
 from delaktig.opinionmaps.models import (
     STATEMENT_MAX_LENGTH,
@@ -177,7 +178,7 @@ def test_voting_on_pending_or_rejected_statement_is_refused() -> None:
         services.vote_cast(actor=UserFactory(), statement=pending, value=1)
     moderator = role(UserFactory(), "moderator", opinion_map.module.process.organisation)
     rejected = services.statement_moderate(
-        actor=moderator, statement=pending, publish=False, reason="Nej"
+        actor=moderator, statement=pending, publish=False, rule="off_topic", reason="Nej"
     )
     with pytest.raises(ValidationFailed):
         services.vote_cast(actor=UserFactory(), statement=rejected, value=1)
@@ -370,25 +371,44 @@ def test_moderate_publish_adds_the_authors_agree_vote() -> None:
     assert Vote.objects.filter(statement=statement).count() == 1
 
 
-def test_moderate_reject_needs_a_reason() -> None:
+def test_moderate_reject_needs_a_rule_and_a_reason_and_is_a_moderation_decision() -> None:
     opinion_map = open_map(moderation=OpinionMap.Moderation.BEFORE)
     statement = services.statement_create(
         actor=UserFactory(), opinion_map=opinion_map, text="Fler bussar"
     )
     official = official_of(opinion_map.module.process.organisation)
-    for reason in ("", "   "):
-        with pytest.raises(ValidationFailed):
+    refusals = [
+        ("off_topic", "", "reason"),
+        ("off_topic", "   ", "reason"),
+        ("", "Skäl", "rule"),
+        ("nej", "Skäl", "rule"),
+    ]
+    for rule, reason, field in refusals:
+        with pytest.raises(ValidationFailed) as refused:
             services.statement_moderate(
-                actor=official, statement=statement, publish=False, reason=reason
+                actor=official, statement=statement, publish=False, rule=rule, reason=reason
             )
+        assert refused.value.field == field
     statement.refresh_from_db()
     assert statement.status == Statement.Status.PENDING
+    assert not Decision.objects.exists()
+    start = version(opinion_map)
     rejected = services.statement_moderate(
-        actor=official, statement=statement, publish=False, reason="  Personangrepp "
+        actor=official,
+        statement=statement,
+        publish=False,
+        rule="harassment",
+        reason="  Personangrepp ",
     )
     assert rejected.status == Statement.Status.REJECTED
     assert rejected.rejection_reason == "Personangrepp"
-    assert AuditEntry.objects.filter(action="opinionmap.reject").exists()
+    assert rejected.moderated_by == official
+    assert version(opinion_map) == start + 1
+    [decision] = Decision.objects.filter(kind=services.STATEMENT, object_id=statement.pk)
+    assert decision.action == "rejected" and decision.rule == "harassment"
+    assert decision.reason == "Personangrepp" and decision.decided_by == official
+    assert decision.author == statement.author.user
+    assert AuditEntry.objects.filter(action="moderation.rejected").exists()
 
 
 def test_rejecting_a_published_statement_removes_it_from_the_maths() -> None:
@@ -400,7 +420,7 @@ def test_rejecting_a_published_statement_removes_it_from_the_maths() -> None:
     assert selectors.vote_matrix(opinion_map=opinion_map).seen.nnz == 2
     official = official_of(opinion_map.module.process.organisation)
     services.statement_moderate(
-        actor=official, statement=second, publish=False, reason="Utanför ämnet"
+        actor=official, statement=second, publish=False, rule="off_topic", reason="Utanför ämnet"
     )
     matrix = selectors.vote_matrix(opinion_map=opinion_map)
     assert matrix.statement_ids == [first.pk]

@@ -128,8 +128,15 @@ def test_written_statement_waits_for_review_then_is_published(client: Client) ->
         "opinionmaps:moderate",
         kwargs={"module_pk": opinion_map.module_id, "statement_pk": statement.pk},
     )
-    refused = client.post(moderate, {"decision": "reject", "reason": ""}, follow=True)
-    assert "Ange ett skäl" in refused.content.decode()
+    page = client.get(manage).content.decode()
+    assert f'<select name="rule" id="rule-{statement.pk}" required>' in page
+    assert "Reklam eller upprepningar" in page
+    refused = client.post(moderate, {"decision": "reject", "rule": "spam", "reason": ""})
+    assert refused.status_code == 400 and "Skriv ett skäl" in refused.content.decode()
+    refused = client.post(moderate, {"decision": "reject", "reason": "Dubblett"})
+    assert refused.status_code == 400 and "Välj vilken regel" in refused.content.decode()
+    statement.refresh_from_db()
+    assert statement.status == "pending"
     client.post(moderate, {"decision": "publish"})
     statement.refresh_from_db()
     assert statement.status == "published"

@@ -36,7 +36,6 @@ def test_export_holds_comments_and_reports_but_not_other_peoples_names() -> None
             "created": mine.created.isoformat(),
             "body": "Min kommentar",
             "hidden_reason": None,
-            "review_request": None,
         }
     ]
     assert data["reports"][0]["comment_id"] == theirs.pk
@@ -51,7 +50,7 @@ def test_moderators_actions_are_exported_as_staff_records_and_kept() -> None:
     moderator = role(UserFactory(), "moderator", module.process.organisation)
     comment = CommentFactory(module=module)
     services.comment_report(actor=UserFactory(), comment=comment, reason="spam")
-    services.comment_hide(actor=moderator, comment=comment, reason="Reklam.")
+    services.comment_hide(actor=moderator, comment=comment, rule="spam", reason="Reklam.")
     records = personal_data_export(user=moderator)["discussions_staff"]
     assert {r["kind"] for r in records} == {"kommentar", "anmälan"}
     account_delete(user=moderator)

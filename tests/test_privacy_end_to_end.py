@@ -36,7 +36,11 @@ def test_everything_is_downloaded_and_nothing_identifies_the_person_after_deleti
         actor=person, meeting=event, interpreter="teckenspråk", diet="glutenfri, celiaki"
     )
     meetings.question_submit(
-        actor=person, meeting=assembly, text="Hur blir busstrafiken i Bräcke?", asker_name=name
+        actor=person,
+        meeting=assembly,
+        text="Hur blir busstrafiken i Bräcke?",
+        asker_name=name,
+        accept_rules=True,  # the demo region has samtalsregler
     )
     question = Question.objects.get(asker=person)
     official = User.objects.get(email="tjansteperson@demo.delaktig.se")

@@ -81,7 +81,7 @@ def test_moderator_stays_recorded_after_deleting_the_account() -> None:
         actor=UserFactory(), opinion_map=opinion_map, text="Tätare turer på kvällen"
     )
     services.statement_moderate(
-        actor=official, statement=written, publish=False, reason="Dubblett."
+        actor=official, statement=written, publish=False, rule="spam", reason="Dubblett."
     )
     account_delete(user=official)
     written.refresh_from_db()

@@ -26,6 +26,7 @@ from delaktig.screening.personal import identity_numbers
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "delaktig" / "screening"
 DEV = Path(__file__).resolve().parent / "data" / "screening" / "dev.jsonl"
+VALIDATION = DEV.with_name("validation.jsonl")
 
 
 def labels(text: str, **kwargs: Any) -> set[str]:
@@ -598,3 +599,204 @@ def test_dev_set_floor() -> None:
     assert len(found) / len(gold_harmful) >= 0.9
     assert len(flagged) / len(clean) <= 0.02
     assert len(personal_found) / len(personal) >= 0.9
+
+
+# ---------------------------------------------------------------- broader classes (own sentences)
+# Written for these tests (not taken from any data file): each row exercises a class of
+# expression added to the lists, and the clean rows the idioms and reports it must not flag.
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # violence verb after a modal or "någon borde", with a person, role or group
+        ("Jag ska knivhugga dig när du kommer ut från mötet.", "threat"),
+        ("Någon borde strypa kommunalrådet.", "threat"),
+        ("Nån borde dränka den där ordföranden.", "threat"),
+        ("Vi ska göra illa dina ungar.", "threat"),
+        ("Jag ska krossa skallen på dig.", "threat"),
+        ("skjut alla jävla politiker", "threat"),
+        # executions and incitement
+        ("Vi kommer att hänga honom i närmaste lyktstolpe.", "threat"),
+        ("Ställ alla politiker mot väggen.", "threat"),
+        ("Hela nämnden borde stenas ihjäl.", "threat"),
+        # conditional and veiled threats against a person, family, home or car
+        ("Om du inte drar tillbaka förslaget kommer du att ångra dig bittert.", "threat"),
+        ("Lägg ner planerna, annars smäller det.", "threat"),
+        ("Det här är din sista varning.", "threat"),
+        ("Du är inte säker någonstans längre.", "threat"),
+        ("Vi kommer hem till dig i helgen, Magnus.", "threat"),
+        ("Vi vet vilken bil du kör.", "threat"),
+        ("Vi vet vad dina barn heter.", "threat"),
+        ("Hoppas du har bra hemförsäkring.", "threat"),
+        ("Vi ska få tag på dig när du är ensam.", "threat"),
+        # arson, bombs and damage
+        ("Det vore tråkigt om er villa brann ner en natt.", "threat"),
+        ("Häll bensin genom brevinkastet hos honom.", "threat"),
+        ("Stadshuset borde sprängas.", "threat"),
+        ("Vi punkterar däcken på hans bil.", "threat"),
+        # wishing death
+        ("Hoppas du krockar på vägen hem.", "threat"),
+        ("Ta livet av dig.", "threat"),
+        # dehumanising predicates about a group
+        ("Muslimer är en cancer i samhället.", "hate"),
+        ("Invandrarna förökar sig som kaniner.", "hate"),
+        ("Romer räknas inte som riktiga människor.", "hate"),
+        ("Transpersoner är psykiskt sjuka och borde spärras in.", "hate"),
+        ("samerna borde utrotas", "hate"),
+        ("Homosexualitet är en sjukdom som ska botas.", "hate"),
+        # exclusion, contempt, conspiracy
+        ("Sverigefinnarna borde inte få rösta.", "hate"),
+        ("Kör ut alla somalier härifrån.", "hate"),
+        ("dom där tattarna ska kastas ut allihop", "hate"),
+        ("Jag hatar muslimer.", "hate"),
+        ("Äckliga bögar överallt i stan.", "hate"),
+        ("Funktionshindrade kostar bara pengar.", "hate"),
+        ("Judarna äger medierna.", "hate"),
+        ("Invandrarna ersätter svenskarna.", "hate"),
+        ("kvinnor e för dumma för att bestämma", "hate"),
+        # slur compounds for the protected groups
+        ("De där lappjävlarna borde flytta.", "hate"),
+        ("zigenarpacket stjäl allt", "hate"),
+        # harassment: insults, degrading and sexualised remarks about a named person
+        ("Handläggaren Karin Ek är hjärndöd.", "harassment"),
+        ("Ordförande Holmberg är en patetisk clown.", "harassment"),
+        ("Sandberg e hjärndöd", "harassment"),
+        ("Du är inte riktigt klok, Sandberg.", "harassment"),
+        ("Håll käften, Lindqvist.", "harassment"),
+        ("Ni kan dra åt helvete, era byråkrater.", "harassment"),
+        ("Hon har säkert legat sig till posten.", "harassment"),
+        ("Kommunalrådet behöver nog bara ett ordentligt ligg.", "harassment"),
+        # harassment: doxxing, campaigns, stalking
+        ("Hennes hemadress finns här nedan, åk dit.", "harassment"),
+        ("Här bor kommunalrådet, knacka på!", "harassment"),
+        ("Alla mejla henne mitt i natten tills hon avgår.", "harassment"),
+        ("Häng ut honom på Facebook.", "harassment"),
+        ("Vi ska göra hans liv till ett helvete.", "harassment"),
+        ("Jag har smygfotat henne utanför kommunhuset.", "harassment"),
+    ],
+)
+def test_broader_harmful_classes(text: str, label: str) -> None:
+    assert label in labels(text), screen(text).findings
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("ja ska knivhugga dej", "threat"),  # sms
+        ("nån borde hänga'n", "threat"),  # enclitic 'n = honom
+        ("VI VET VILKEN BIL DU KÖR", "threat"),  # all caps
+        ("hoppas u dör", "threat"),
+        ("d3t h4r 4r d1n s1sta varn1ng", "threat"),  # leetspeak
+        ("om du int slutar så ska du få ångra dej", "threat"),  # finlandssvenska "int"
+        ("vi kmr efter dig", "threat"),
+        ("musl1mer 4r 0hyra", "hate"),
+        ("INVANDRARE ÄR PARASITER", "hate"),
+        ("bögar e äckliga djur", "hate"),
+        ("hon e en jävla h0ra den där Lindqvist", "harassment"),
+    ],
+)
+def test_broader_classes_in_other_spellings(text: str, label: str) -> None:
+    assert label in labels(text), screen(text).findings
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # idioms with violent words
+        "Vi måste hänga med i utvecklingen och skjuta till mer pengar till skolan.",
+        "Beslutet om arenan borde skjutas upp till hösten.",
+        "Tavlorna borde hängas i foajén istället.",
+        "Ställ cykeln mot väggen vid entrén.",
+        "Häng upp lampan i trädet vid scenen.",
+        "Kommunen borde skära ner på antalet chefer.",
+        "Vi måste slå vakt om våra äldre.",
+        "Dags att döda myten om att landsbygden är billig.",
+        "Sätt eld på grillen först, sen lägger vi på korven.",
+        "Hon tände på idén om en ny simhall direkt.",
+        "Arsenal krossade Chelsea igår.",
+        "Jag hoppas ni politiker dör av skam när ni ser siffrorna.",
+        # warnings and policy talk that look like conditionals
+        "Om ni stänger skolan kommer det att få konsekvenser för hela byn.",
+        "Sänk hastigheten, annars händer olyckor i korsningen.",
+        "Era barn kan komma till skada om ni inte bygger en gångbro.",
+        "Det är sista chansen att lämna synpunkter på detaljplanen.",
+        "Hennes tid som ordförande är slut efter valet.",
+        "Du ska få se att det blir bättre med nya busslinjen.",
+        "Vänta bara tills du ser den nya parken!",
+        "Tänk på dina barn när du kör förbi skolan.",
+        "Det vore synd om biblioteket lades ner.",
+        "Rektorn Lindqvist ska få besök av skolinspektionen snart.",
+        "Någon borde ta hand om den där trasiga lekplatsen på riktigt.",
+        "Glöm inte att ta med bensin till gräsklipparen på arbetsdagen.",
+        "Jag hoppas att huset som brann i fjol blir återuppbyggt snart.",
+        "Fin trädgård ni har, hoppas den klarar vintern.",
+        # elections and protest
+        "Vi ska krossa motståndet i valet i höst!",
+        "Vi ska slå dem i valet.",
+        "Ni kommer att ångra er när ni röstar i september.",
+        # groups named neutrally or with sympathy, policy opinions
+        "Jag hoppas att färre flyktingar drunknar i Medelhavet i år.",
+        "Vi måste sluta döda flyktingar med vår gränspolitik.",
+        "Flyktingar behandlas som djur på förläggningen och det är en skandal.",
+        "Invandrare är inte kriminella, det visar statistiken.",
+        "Jag hatar när invandrare behandlas illa av myndigheterna.",
+        "Judar i Malmö känner sig inte trygga längre, det måste vi ta på allvar.",
+        "Vi bör ta emot färre asylsökande tills vi har bostäder.",
+        "Samerna borde få mer inflytande över renbetet.",
+        "Kvinnor borde få sitta i fler styrelser.",
+        "Det kostar pengar att ta emot flyktingar men det är värt det.",
+        "Flatpack från IKEA är billigast.",
+        "Finnarna vann hockeyn igår.",
+        # reports, news and victims
+        "Polisen sköt en man i Umeå i natt, enligt lokaltidningen.",
+        "Han skrev 'vi kommer hem till dig' och jag har polisanmält det.",
+        "Statistiken visar att hatbrott mot muslimer ökade förra året.",
+        "Min granne hotade att bränna ner mitt hus, vad gör jag?",
+        # names and contacts that are not doxxing or campaigns
+        "Ring handläggaren Eva Sandberg på telefontid om du har frågor.",
+        "Ni kan ringa honom hemma om det är brådskande, säger han själv.",
+        "Kommunalrådet Berg bor i Kalix sedan tio år.",
+        "Bosse Lindqvist är en fantastisk ordförande.",
+        "Lisa Berg, din föreläsning var jättebra!",
+    ],
+)
+def test_broader_classes_keep_clean_text_clean(text: str) -> None:
+    assert not screen(text).harmful, screen(text).harmful
+
+
+def test_a_slur_at_a_named_person_is_harassment_too() -> None:
+    result = screen("Tjänstemannen Holmgren är en jävla blattejävel.")
+    assert {"hate", "harassment"} <= result.labels
+    finding = next(f for f in result.harmful if f.detector == "rule.harassment.slur_at_person")
+    assert finding.text == "blattejävel"
+    # said of a group, a slur is hate only
+    assert screen("Alla blattejävlar borde flytta.").labels == {"hate"}
+
+
+def test_surnames_and_titles_name_a_person() -> None:
+    # a surname ending (-berg, -qvist, -sson …) or a title before it makes a named person …
+    assert "harassment" in labels("Fittan Sandberg")
+    assert "harassment" in labels("Ordförande Berg är en idiot.")
+    # … but not a town after a preposition
+    assert labels("Jag bor i Lund och tycker att beslutet är idiotiskt.") == set()
+
+
+def test_a_council_vote_is_not_an_election() -> None:
+    # "ni kommer att ångra er" about an election is political; about how someone votes in
+    # the council ("om du röstar ja") it is a threat
+    assert labels("Ni kommer att ångra er i valet.") == set()
+    assert "threat" in labels("Om du röstar ja ska du få ångra dig.")
+    assert "threat" in labels("Rösta nej igen så tar vi hand om dig på vårt sätt.")
+
+
+def test_validation_set_floor() -> None:
+    """The independently written validation set: harmful recall and clean false positives."""
+    rows = [json.loads(line) for line in VALIDATION.read_text("utf-8").splitlines() if line]
+    harmful = {"threat", "hate", "harassment"}
+    gold_harmful = [r for r in rows if set(r["labels"]) & harmful]
+    found = [r for r in gold_harmful if labels(r["text"]) & harmful]
+    clean = [r for r in rows if not r["labels"]]
+    flagged = [r for r in clean if labels(r["text"])]
+    assert len(found) / len(gold_harmful) >= 0.85
+    assert len(flagged) / len(clean) <= 0.02

@@ -91,7 +91,10 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
 
 def assert_accessible(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    # caret="initial": Playwright's default hides the text caret by writing style="" on every
+    # input, which htmx would then copy into swapped content as an inline style (a CSP report
+    # the site itself never causes).
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True, caret="initial")
     violations = axe_violations(page)
     report = "\n".join(
         f"- {v['id']} ({v['impact']}): {v['help']} → "

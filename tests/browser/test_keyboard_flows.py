@@ -72,7 +72,11 @@ def test_new_person_registers_comments_follows_and_hears_about_feedback(
     assert page.locator("form[action='/konto/logout/']").count() == 1
     tab_to(page, "form.comment-form textarea")
     page.keyboard.type("Vi behöver kvällstider på vårdcentralen i Hammarstrand.")
+    # A first post: the region's samtalsregler are accepted first, with the keyboard too.
     page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name").endswith("accept_rules")
+    page.keyboard.press("Space")
+    tab_to(page, "form.comment-form button[type=submit]")
     page.keyboard.press("Enter")
     page.wait_for_selector("text=Din kommentar är publicerad.")
     assert Comment.objects.filter(author=person, body__startswith="Vi behöver").exists()

@@ -9,8 +9,40 @@ from django.utils.translation import gettext_lazy as _
 from delaktig.notifications.models import Channel
 from delaktig.notifications.selectors import KindSetting
 from delaktig.organisations.models import Municipality
+from delaktig.screening import screen
 
 from .models import DemographicProfile, User
+
+
+def screened_display_name(value: str) -> str:
+    """A public name screened with the built-in lists (:mod:`delaktig.screening`): refused,
+    with what was found, when it holds a threat, hate or harassment, or personal data such as
+    a personnummer or a phone number. A name is shown at once, so nothing waits for a person:
+    the person chooses another (what they typed stays in the field)."""
+    value = " ".join(value.split())
+    if not value:
+        return value
+    result = screen(value)
+    if result.harmful:
+        raise forms.ValidationError(
+            _(
+                "Namnet kan inte användas: den automatiska granskningen hittade ”%(words)s”, "
+                "som kan vara hot, hat eller trakasserier. Välj ett annat namn."
+            ),
+            code="harmful",
+            params={"words": ", ".join(f.text for f in result.harmful)},
+        )
+    if result.personal_data:
+        raise forms.ValidationError(
+            _(
+                "Namnet ser ut att innehålla personuppgifter (”%(words)s”), till exempel ett "
+                "personnummer, telefonnummer eller en adress. Det visas för alla: välj ett "
+                "namn utan dem."
+            ),
+            code="personal_data",
+            params={"words": ", ".join(f.text for f in result.personal_data)},
+        )
+    return value
 
 
 class SignupExtraForm(forms.Form):
@@ -23,6 +55,9 @@ class SignupExtraForm(forms.Form):
         help_text=_("Visas vid det du skriver. Du kan använda ett smeknamn."),
     )
 
+    def clean_display_name(self) -> str:
+        return screened_display_name(self.cleaned_data.get("display_name", ""))
+
     def signup(self, request: HttpRequest, user: User) -> None:
         user.display_name = self.cleaned_data.get("display_name", "")
         user.save(update_fields=["display_name"])
@@ -32,6 +67,9 @@ class DisplayNameForm(forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["display_name"]
+
+    def clean_display_name(self) -> str:
+        return screened_display_name(self.cleaned_data.get("display_name", ""))
 
 
 class DemographicForm(forms.Form):

@@ -205,6 +205,39 @@ class NotificationKind:
 
 
 @dataclass(frozen=True)
+class ModeratedKind:
+    """One kind of text residents write that the moderation service looks after (a comment,
+    an opinion-map statement, a question): how to read it, and how to withhold it from the
+    public and to publish it again. The moderation app keeps the decisions and their
+    statements of reasons; the owning app keeps the text and its public state."""
+
+    key: str
+    # What one item is called ("Kommentar") and the module it belongs to, for the public
+    # moderation figures ("Diskussion").
+    name: Text
+    module: Text
+    model: type[Any]
+    text: Callable[[Any], str]
+    # The person who wrote it (None when their account is gone).
+    author: Callable[[Any], Any]
+    organisation_id: Callable[[Any], int]
+    # Where the item is shown (or would be), for the author, and for the moderator.
+    url: Callable[[Any], str]
+    # Take the item out of public view as the decision says (``withhold(item, decision)``: held
+    # by screening, hidden with the reason in its place, rejected), and put it back
+    # (``release``). Called inside the moderation service's transaction.
+    withhold: Callable[[Any, Any], None]
+    release: Callable[[Any], None]
+    # Released, the text is public at once (a comment). False where release only returns it to
+    # the app's own review (a question, a proposal at intake), whose notice then tells the
+    # author: the moderation service sends no "it is shown now" e-mail of its own.
+    public_on_release: bool = True
+    # A moderator may hide it with the reason shown in its place (a comment in a thread);
+    # otherwise withholding it is a rejection.
+    hides_in_place: bool = False
+
+
+@dataclass(frozen=True)
 class Contribution:
     app_label: str
     personal_data: tuple[PersonalData, ...] = ()
@@ -216,6 +249,7 @@ class Contribution:
     inbox: tuple[InboxQueue, ...] = ()
     mine: tuple[MineSection, ...] = ()
     notifications: tuple[NotificationKind, ...] = ()
+    moderated: tuple[ModeratedKind, ...] = ()
 
 
 _contributions: dict[str, Contribution] = {}
@@ -233,10 +267,11 @@ def contribute(contribution: Contribution) -> Contribution:
         if not code.startswith(f"{contribution.app_label}."):
             raise ValueError(f"error code {code!r} is not prefixed {contribution.app_label!r}")
     prefix = f"{contribution.app_label}."
-    keyed_items: tuple[InboxQueue | MineSection | NotificationKind, ...] = (
+    keyed_items: tuple[InboxQueue | MineSection | NotificationKind | ModeratedKind, ...] = (
         *contribution.inbox,
         *contribution.mine,
         *contribution.notifications,
+        *contribution.moderated,
     )
     for keyed in keyed_items:
         if not keyed.key.startswith(prefix):
@@ -283,6 +318,17 @@ def mine_sections() -> list[MineSection]:
 def notification_kinds() -> list[NotificationKind]:
     kinds = (kind for c in contributions() for kind in c.notifications)
     return sorted(kinds, key=lambda kind: (kind.order, kind.key))
+
+
+def moderated_kinds() -> list[ModeratedKind]:
+    return sorted((k for c in contributions() for k in c.moderated), key=lambda k: k.key)
+
+
+def moderated_kind(key: str) -> ModeratedKind:
+    for kind in moderated_kinds():
+        if kind.key == key:
+            return kind
+    raise KeyError(key)
 
 
 def notification_kind(key: str) -> NotificationKind:

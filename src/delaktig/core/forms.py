@@ -42,6 +42,9 @@ def form_errors(form: forms.BaseForm, field: str | None = None) -> Iterator[None
         target = error.field if error.field in form.fields else field
         form.add_error(target, error.message)
         form.error_status = error.status  # type: ignore[attr-defined]
+        # The codes, for a template that offers a way on for one of them (``"x" in
+        # form.error_codes``: screening's "send it as it is").
+        form.error_codes = {*getattr(form, "error_codes", ()), error.code}  # type: ignore[attr-defined]
 
 
 def form_status(form: forms.BaseForm) -> int:

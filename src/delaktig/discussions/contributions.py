@@ -16,7 +16,7 @@ from delaktig.core.contributions import (
     Contribution,
     InboxQueue,
     LegalBasis,
-    NotificationKind,
+    ModeratedKind,
     PersonalData,
     Retention,
     WorkItem,
@@ -25,7 +25,7 @@ from delaktig.core.contributions import (
     staff_records,
 )
 
-from . import errors, selectors
+from . import errors, selectors, services
 from .models import Comment, CommentReport
 
 
@@ -37,7 +37,6 @@ def _export_comments(user: Any) -> list[dict[str, Any]]:
             "created": c.created.isoformat(),
             "body": c.body,
             "hidden_reason": c.hidden_reason or None,
-            "review_request": c.review_request or None,
         }
         for c in comments.order_by("pk")
     ]
@@ -104,18 +103,6 @@ def _reported_items(user: Any) -> list[WorkItem]:
     return items
 
 
-def _review_items(user: Any) -> list[WorkItem]:
-    return [
-        WorkItem(
-            title=_excerpt(c),
-            url=reverse("discussions:comment_moderate", args=[c.pk]),
-            detail=c.module.process.title,
-            when=c.review_requested_at,
-        )
-        for c in selectors.reviews_waiting(viewer=user)
-    ]
-
-
 INBOX = (
     InboxQueue(
         key="discussions.reported",
@@ -128,26 +115,25 @@ INBOX = (
         count=lambda user: selectors.reported_count(viewer=user),
         order=10,
     ),
-    InboxQueue(
-        key="discussions.reviews",
-        name=_("Dolda kommentarer att ompröva"),
-        explanation=_(
-            "Den som skrev kommentaren har begärt omprövning. Visa kommentaren igen, eller "
-            "behåll den dold och svara varför."
-        ),
-        items=_review_items,
-        count=lambda user: selectors.reviews_waiting(viewer=user).count(),
-        order=11,
-    ),
 )
 
-NOTIFICATIONS = (
-    NotificationKind(
-        key="discussions.moderation",
-        name=_("När en moderator döljer eller visar din kommentar"),
-        description=_("Skälet, och hur du begär omprövning. Går inte att stänga av."),
-        required=True,
-    ),
+
+def _comment_url(comment: Comment) -> str:
+    return f"{comment.module.process.get_absolute_url()}#comment-{comment.pk}"
+
+
+COMMENTS = ModeratedKind(
+    key="discussions.comment",
+    name=_("Kommentar"),
+    module=_("Diskussion"),
+    model=Comment,
+    text=lambda c: c.body,
+    author=lambda c: c.author,
+    organisation_id=lambda c: c.module.process.organisation_id,
+    url=_comment_url,
+    withhold=services.comment_withhold,
+    release=services.comment_release,
+    hides_in_place=True,
 )
 
 
@@ -156,7 +142,7 @@ contribute(
         app_label="discussions",
         errors=errors.MESSAGES,
         inbox=INBOX,
-        notifications=NOTIFICATIONS,
+        moderated=(COMMENTS,),
         personal_data=(
             PersonalData(
                 key="comments",

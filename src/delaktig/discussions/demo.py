@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from delaktig.core.contributions import demo_content
+from delaktig.moderation.models import Decision, Rule
 from delaktig.participation.models import ProcessModule
 
 from .models import Comment, CommentReport
@@ -46,12 +47,22 @@ def fill_discussion(module: ProcessModule, people: Any, *, count: int = 8, seed:
     if Comment.objects.filter(body=review["body"]).exists():
         return  # one waiting review in the demo is enough
     now = timezone.now()
-    Comment.objects.create(
+    hidden = Comment.objects.create(
         module=module,
         author=rng.choice(residents),
         body=review["body"],
         hidden_at=now - timedelta(days=2),
         hidden_reason=review["reason"],
+    )
+    # The moderator's decision with its statement of reasons, and the author's request.
+    Decision.objects.create(
+        organisation_id=module.process.organisation_id,
+        kind="discussions.comment",
+        object_id=hidden.pk,
+        action=Decision.Action.HIDDEN,
+        rule=Rule.HARASSMENT,
+        reason=review["reason"],
+        author=hidden.author,
         review_requested_at=now - timedelta(days=1),
         review_request=review["request"],
     )

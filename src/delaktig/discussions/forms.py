@@ -3,10 +3,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.moderation.forms import ScreenedFormMixin
+from delaktig.moderation.models import Rule
+
 from .models import Comment, CommentReport
 
 
-class CommentForm(forms.Form):
+class CommentForm(ScreenedFormMixin, forms.Form):
     body = forms.CharField(
         label=_("Din kommentar"),
         max_length=4000,
@@ -21,7 +24,7 @@ class CommentForm(forms.Form):
 
     def __init__(self, *args: Any, module_pk: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Comment.objects.filter(module_id=module_pk)  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = Comment.objects.filter(module_id=module_pk).shown()  # type: ignore[attr-defined]
 
 
 class ReportForm(forms.Form):
@@ -39,28 +42,11 @@ class ReportForm(forms.Form):
 
 
 class HideForm(forms.Form):
+    rule = forms.ChoiceField(label=_("Regel som kommentaren bryter mot"), choices=Rule.choices)
     reason = forms.CharField(
         label=_("Skäl som visas i kommentarens ställe"),
         max_length=300,
         help_text=_(
             "Till exempel: ”Dold eftersom den innehöll personuppgifter om en annan person.”"
         ),
-    )
-
-
-class ReviewRequestForm(forms.Form):
-    explanation = forms.CharField(
-        label=_("Varför bör kommentaren visas? (frivilligt)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
-
-
-class ReviewReplyForm(forms.Form):
-    reply = forms.CharField(
-        label=_("Svar till den som skrev kommentaren"),
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Skickas med e-post. Förklara varför kommentaren förblir dold."),
     )

@@ -8,7 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 class CommentQuerySet(models.QuerySet["Comment"]):
     def for_thread(self) -> "CommentQuerySet":
-        return self.select_related("author", "hidden_by").order_by("created", "id")
+        return self.shown().select_related("author", "hidden_by").order_by("created", "id")
+
+    def shown(self) -> "CommentQuerySet":
+        """In the thread: published, or hidden with the reason in its place; not held."""
+        return self.filter(held_at__isnull=True)
 
 
 class Comment(models.Model):
@@ -32,14 +36,9 @@ class Comment(models.Model):
         related_name="+",
     )
     hidden_reason = models.CharField(_("skäl"), max_length=300, blank=True)
-    # The author may ask once per hiding for the decision to be looked at again; the
-    # moderator then shows the comment again or keeps it hidden with a reply.
-    review_requested_at = models.DateTimeField(null=True, blank=True)
-    review_request = models.TextField(
-        _("varför kommentaren bör visas"), max_length=1000, blank=True
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-    review_reply = models.TextField(_("svar på begäran om omprövning"), max_length=1000, blank=True)
+    # Held by screening, or rejected, before it was ever shown: not in the thread at all.
+    # The decisions and their reasons, and any review, are in the moderation app.
+    held_at = models.DateTimeField(null=True, blank=True)
 
     objects = CommentQuerySet.as_manager()
 
@@ -62,14 +61,8 @@ class Comment(models.Model):
         return self.hidden_at is not None
 
     @property
-    def review_pending(self) -> bool:
-        """Hidden, and the author's request for a review waits for a moderator."""
-        return self.is_hidden and self.review_requested_at is not None and self.reviewed_at is None
-
-    @property
-    def may_request_review(self) -> bool:
-        """Hidden, and the author has not yet asked for a review of this hiding."""
-        return self.is_hidden and self.review_requested_at is None
+    def is_held(self) -> bool:
+        return self.held_at is not None
 
 
 class CommentReport(models.Model):

@@ -20,9 +20,10 @@ from .selectors import thread_page
 def render_public(request: HttpRequest, module: ProcessModule, state: dict[str, Any]) -> str:
     form = state.get("form") or CommentForm(module_pk=module.pk, prefix=f"m{module.pk}")
     user = request.user
+    form.ask_for_rules(user=user, organisation=module.process.organisation)
     page_param = f"kommentarer-{module.pk}"
     page, thread = thread_page(module_id=module.pk, page_number=request.GET.get(page_param))
-    total = Comment.objects.filter(module=module).count()
+    total = Comment.objects.filter(module=module).shown().count()
     return render_to_string(
         "discussions/module.html",
         {

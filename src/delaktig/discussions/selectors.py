@@ -30,6 +30,7 @@ def thread_page(
     """
     top_level = (
         Comment.objects.filter(module_id=module_id, parent__isnull=True)
+        .shown()
         .select_related("author", "hidden_by")
         .order_by("-created", "-id")
     )
@@ -43,7 +44,8 @@ def thread_page(
 
 def page_of(*, comment: Comment) -> int:
     """The page a top-level comment is on, newest first."""
-    newer = Comment.objects.filter(module_id=comment.module_id, parent__isnull=True).filter(
+    newer = Comment.objects.filter(module_id=comment.module_id, parent__isnull=True).shown()
+    newer = newer.filter(
         Q(created__gt=comment.created) | Q(created=comment.created, id__gt=comment.pk)
     )
     return newer.count() // THREADS_PER_PAGE + 1
@@ -111,17 +113,3 @@ def reported_count(*, viewer: Visitor) -> int:
     return _moderated_by(
         Comment.objects.filter(Exists(reported.filter(comment=OuterRef("pk")))), viewer
     ).count()
-
-
-def reviews_waiting(*, viewer: Visitor) -> "QuerySet[Comment]":
-    """Hidden comments whose author asked for a review, in the order they asked."""
-    return (
-        _moderated_by(
-            Comment.objects.filter(
-                hidden_at__isnull=False, review_requested_at__isnull=False, reviewed_at__isnull=True
-            ),
-            viewer,
-        )
-        .select_related("module__process")
-        .order_by("review_requested_at", "pk")
-    )

@@ -4,27 +4,46 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from delaktig.accounts.predicates import require_perm_in_phase
 from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
-from delaktig.core.errors import Conflict, RateLimited, ValidationFailed, require_perm
-from delaktig.notifications.outbox import email_queue
+from delaktig.core.errors import RateLimited, ValidationFailed, require_perm
+from delaktig.moderation import services as moderation
+from delaktig.moderation.models import Decision
 from delaktig.participation.models import ProcessModule
 
 from .models import Comment, CommentReport
 
 
 def comment_create(
-    *, actor: User, module: ProcessModule, body: str, parent: Comment | None = None
+    *,
+    actor: User,
+    module: ProcessModule,
+    body: str,
+    parent: Comment | None = None,
+    personal_data_ok: bool = False,
+    accept_rules: bool = False,
 ) -> Comment:
-    """A comment, or a reply to one, while a running phase of the module allows commenting."""
+    """A comment, or a reply to one, while a running phase of the module allows commenting.
+
+    Screened first (:mod:`delaktig.moderation.services`): personal data is pointed out to the
+    writer (``personal_data_ok`` sends it anyway), and a comment in which screening finds a
+    threat, hate or harassment waits for a moderator (``held_at``) instead of being published.
+    """
     require_perm_in_phase(actor, "discussions.add_comment", module, action="comment")
     body = body.strip()
     if not body:
         raise ValidationFailed("discussions.empty_comment", field="body")
+    screened = moderation.submission_check(
+        actor=actor,
+        organisation_id=module.process.organisation_id,
+        text=body,
+        field="body",
+        personal_data_ok=personal_data_ok,
+        accept_rules=accept_rules,
+    )
     if parent is not None and (parent.module_id != module.pk or parent.parent_id is not None):
         # One level of replies keeps threads readable with a screen reader.
         raise ValidationFailed("discussions.reply_to_reply")
@@ -35,7 +54,9 @@ def comment_create(
         User.objects.select_for_update().only("pk").get(pk=actor.pk)
         if Comment.objects.filter(author=actor, created__gte=since).count() >= limit:
             raise RateLimited()
-        return Comment.objects.create(module=module, author=actor, body=body, parent=parent)
+        comment = Comment.objects.create(module=module, author=actor, body=body, parent=parent)
+        moderation.screening_apply(kind=COMMENT, item=comment, result=screened)
+        return comment
 
 
 def comment_report(
@@ -55,144 +76,48 @@ def comment_report(
         return CommentReport.objects.get(comment=comment, reporter=actor)
 
 
-# The kind of e-mail an author gets when a moderator decides about their text.
-MODERATION_NOTICE = "discussions.moderation"
+# The kind of text the moderation service knows comments as (see contributions.py).
+COMMENT = "discussions.comment"
 
 
-def _tell_author(comment: Comment, template: str, key: str) -> None:
-    """E-mail the author what a moderator decided, once per decision (``key``)."""
-    author = comment.author
-    if not author.is_active or not author.email:
-        return
-    process = comment.module.process
-    email_queue(
-        recipient=author.email,
-        template=template,
-        context={
-            "title": process.title,
-            "path": f"{process.get_absolute_url()}#comment-{comment.pk}",
-            "review_path": reverse("discussions:comment_review", args=[comment.pk]),
-            "body": comment.body,
-            "reason": comment.hidden_reason,
-            "reply": comment.review_reply,
-        },
-        key=f"{template}:{comment.pk}:{key}",
-        kind=MODERATION_NOTICE,
+def comment_withhold(item: Comment, decision: Decision) -> None:
+    """The moderation service's way to take a comment out of the thread: a moderator's hiding
+    leaves the reason in its place; screening's hold or a rejection keeps it out entirely."""
+    now = timezone.now()
+    if decision.action == Decision.Action.HIDDEN:
+        item.hidden_at, item.hidden_by, item.hidden_reason = (
+            now,
+            decision.decided_by,
+            decision.reason[:300],
+        )
+    else:
+        item.held_at = item.held_at or now
+    item.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "held_at"])
+    if decision.decided_by is not None:
+        item.reports.filter(resolved_at__isnull=True).update(
+            resolved_at=now, resolved_by=decision.decided_by
+        )
+
+
+def comment_release(item: Comment) -> None:
+    item.hidden_at = item.held_at = item.hidden_by = None
+    item.hidden_reason = ""
+    item.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "held_at"])
+
+
+def comment_hide(*, actor: User, comment: Comment, rule: str, reason: str) -> Decision:
+    """Hide a comment, showing ``reason`` in its place, close its open reports, and tell the
+    author the rule, the reason and how to ask for a review (the moderation service)."""
+    require_perm(actor, "discussions.moderate_comment", comment)
+    return moderation.decision_withhold(
+        actor=actor, kind=COMMENT, item=comment, action="hidden", rule=rule, reason=reason
     )
 
 
-def comment_hide(*, actor: User, comment: Comment, reason: str) -> Comment:
-    """Hide a comment, showing ``reason`` in its place, close its open reports, and tell the
-    author why and how to ask for a review."""
+def comment_restore(*, actor: User, comment: Comment) -> Decision:
+    """Show a hidden (or publish a held) comment, and tell the author."""
     require_perm(actor, "discussions.moderate_comment", comment)
-    reason = reason.strip()
-    if not reason:
-        raise ValidationFailed("discussions.no_hide_reason", field="reason")
-    now = timezone.now()
-    with transaction.atomic():
-        comment = (
-            Comment.objects.select_for_update()
-            .select_related("author", "module__process")
-            .get(pk=comment.pk)
-        )
-        comment.hidden_at = now
-        comment.hidden_by = actor
-        comment.hidden_reason = reason[:300]
-        # A new decision: the author may ask for a review of it.
-        comment.review_requested_at = comment.reviewed_at = None
-        comment.review_request = comment.review_reply = ""
-        comment.save(update_fields=[*HIDING_FIELDS, *REVIEW_FIELDS])
-        comment.reports.filter(resolved_at__isnull=True).update(resolved_at=now, resolved_by=actor)
-        audit_log(
-            actor=actor,
-            action="comment.hide",
-            target=comment,
-            organisation=comment.module.process.organisation,
-            data={"reason": reason},
-        )
-        _tell_author(comment, "comment_hidden", now.isoformat())
-    return comment
-
-
-HIDING_FIELDS = ["hidden_at", "hidden_by", "hidden_reason"]
-REVIEW_FIELDS = ["review_requested_at", "review_request", "reviewed_at", "review_reply"]
-
-
-def comment_restore(*, actor: User, comment: Comment) -> Comment:
-    """Show a hidden comment again, and tell the author."""
-    require_perm(actor, "discussions.moderate_comment", comment)
-    with transaction.atomic():
-        comment = (
-            Comment.objects.select_for_update()
-            .select_related("author", "module__process")
-            .get(pk=comment.pk)
-        )
-        hidden_at = comment.hidden_at
-        comment.hidden_at = None
-        comment.hidden_by = None
-        comment.hidden_reason = ""
-        comment.review_requested_at = comment.reviewed_at = None
-        comment.review_request = comment.review_reply = ""
-        comment.save(update_fields=[*HIDING_FIELDS, *REVIEW_FIELDS])
-        audit_log(
-            actor=actor,
-            action="comment.restore",
-            target=comment,
-            organisation=comment.module.process.organisation,
-        )
-        if hidden_at is not None:
-            _tell_author(comment, "comment_restored", hidden_at.isoformat())
-    return comment
-
-
-def comment_review_request(*, actor: User, comment: Comment, explanation: str = "") -> Comment:
-    """The author asks a moderator to look again at the hiding of their comment; it waits in
-    the moderators' inbox until they show it again or keep it hidden with a reply."""
-    require_perm(actor, "discussions.request_comment_review", comment)
-    with transaction.atomic():
-        comment = Comment.objects.select_for_update().get(pk=comment.pk)
-        if not comment.is_hidden:
-            raise Conflict("discussions.comment_not_hidden")
-        if comment.review_requested_at is not None:
-            raise Conflict("discussions.review_already_requested")
-        comment.review_requested_at = timezone.now()
-        comment.review_request = explanation.strip()[:1000]
-        comment.save(update_fields=["review_requested_at", "review_request"])
-        audit_log(
-            actor=actor,
-            action="comment.review_request",
-            target=comment,
-            organisation=comment.module.process.organisation,
-        )
-    return comment
-
-
-def comment_review_keep(*, actor: User, comment: Comment, reply: str) -> Comment:
-    """Keep a comment hidden after the author asked for a review, with a reply to them."""
-    require_perm(actor, "discussions.moderate_comment", comment)
-    reply = reply.strip()
-    if not reply:
-        raise ValidationFailed("discussions.no_review_reply", field="reply")
-    with transaction.atomic():
-        comment = (
-            Comment.objects.select_for_update()
-            .select_related("author", "module__process")
-            .get(pk=comment.pk)
-        )
-        if not comment.review_pending:
-            raise Conflict("discussions.no_review_pending")
-        comment.reviewed_at = timezone.now()
-        comment.review_reply = reply[:1000]
-        comment.save(update_fields=["reviewed_at", "review_reply"])
-        audit_log(
-            actor=actor,
-            action="comment.review_keep",
-            target=comment,
-            organisation=comment.module.process.organisation,
-            data={"reply": reply},
-        )
-        _tell_author(comment, "comment_review_kept", comment.reviewed_at.isoformat())
-    return comment
+    return moderation.decision_release(actor=actor, kind=COMMENT, item=comment)
 
 
 def reports_dismiss(*, actor: User, comment: Comment) -> int:

@@ -4,18 +4,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delaktig.accounts.types import User
 from delaktig.core.forms import form_errors, form_status
+from delaktig.moderation.models import Decision
+from delaktig.moderation.services import latest_decision
 from delaktig.participation.models import ProcessModule
 from delaktig.participation.views import render_process_page
 
 from . import services
-from .forms import CommentForm, HideForm, ReportForm, ReviewReplyForm, ReviewRequestForm
+from .forms import CommentForm, HideForm, ReportForm
 from .models import Comment
 from .selectors import moderation_queue, page_of
 
@@ -35,6 +37,7 @@ def comment_create(request: HttpRequest, module_pk: int) -> HttpResponse:
                 module=module,
                 body=form.cleaned_data["body"],
                 parent=form.cleaned_data["parent"],
+                **form.screening_flags(),
             )
             return _published(request, module, comment)
     if request.headers.get("HX-Request"):
@@ -48,13 +51,19 @@ def comment_create(request: HttpRequest, module_pk: int) -> HttpResponse:
 
 def _published(request: HttpRequest, module: ProcessModule, comment: Comment) -> HttpResponse:
     """After a comment: the module again (htmx), or the process page at the comment."""
-    if request.headers.get("HX-Request"):
-        return HttpResponse(
-            module.module_type.render_public(
-                request, module, {"announce": _("Din kommentar är publicerad.")}
-            )
+    said = (
+        _(
+            "Tack. Din kommentar granskas av en moderator innan den publiceras. Du får besked "
+            "med e-post."
         )
-    messages.success(request, _("Din kommentar är publicerad."))
+        if comment.is_held
+        else _("Din kommentar är publicerad.")
+    )
+    if request.headers.get("HX-Request"):
+        return HttpResponse(module.module_type.render_public(request, module, {"announce": said}))
+    messages.success(request, said)
+    if comment.is_held:
+        return redirect(f"{module.process.get_absolute_url()}#m{module.pk}")
     query = ""
     if comment.parent is not None:
         page = page_of(comment=comment.parent)
@@ -110,22 +119,14 @@ def comment_moderate(request: HttpRequest, comment_pk: int) -> HttpResponse:
     actor = cast(User, request.user)
     action = request.POST.get("action") if request.method == "POST" else None
     form = HideForm(request.POST if action == "hide" else None)
-    reply_form = ReviewReplyForm(request.POST if action == "keep" else None)
     if action == "hide" and form.is_valid():
         with form_errors(form):
-            services.comment_hide(actor=actor, comment=comment, reason=form.cleaned_data["reason"])
+            services.comment_hide(actor=actor, comment=comment, **form.cleaned_data)
             messages.success(
                 request,
                 _("Kommentaren är dold. Skälet visas i dess ställe. Den som skrev den får veta."),
             )
             return redirect("discussions:moderation")
-    elif action == "keep" and reply_form.is_valid():
-        with form_errors(reply_form):
-            services.comment_review_keep(
-                actor=actor, comment=comment, reply=reply_form.cleaned_data["reply"]
-            )
-            messages.success(request, _("Kommentaren förblir dold. Ditt svar är skickat."))
-            return redirect("staff:inbox")
     elif action == "restore":
         services.comment_restore(actor=actor, comment=comment)
         messages.success(request, _("Kommentaren visas igen."))
@@ -134,40 +135,24 @@ def comment_moderate(request: HttpRequest, comment_pk: int) -> HttpResponse:
         services.reports_dismiss(actor=actor, comment=comment)
         messages.success(request, _("Anmälningarna är hanterade. Kommentaren visas."))
         return redirect("discussions:moderation")
-    status = max(form_status(form), form_status(reply_form))
     return render(
         request,
         "discussions/moderate.html",
-        {"comment": comment, "form": form, "reply_form": reply_form},
-        status=status,
+        {"comment": comment, "form": form, "decision": _latest_decision(comment)},
+        status=form_status(form),
     )
+
+
+def _latest_decision(comment: Comment) -> Decision | None:
+    return latest_decision(kind=services.COMMENT, object_id=comment.pk)
 
 
 @login_required
-def comment_review(request: HttpRequest, comment_pk: int) -> HttpResponse:
-    """The author of a hidden comment asks a moderator to look at the decision again."""
-    comment = get_object_or_404(
-        Comment.objects.select_related("module__process", "author"), pk=comment_pk
-    )
-    if not request.user.has_perm("discussions.request_comment_review", comment):
-        raise DjangoPermissionDenied
-    process = comment.module.process
-    form = ReviewRequestForm(request.POST or None)
-    if request.method == "POST" and comment.may_request_review and form.is_valid():
-        with form_errors(form):
-            services.comment_review_request(
-                actor=cast(User, request.user),
-                comment=comment,
-                explanation=form.cleaned_data["explanation"],
-            )
-            messages.success(
-                request,
-                _("Din begäran om omprövning är skickad. En moderator svarar dig med e-post."),
-            )
-            return redirect(f"{process.get_absolute_url()}#comment-{comment.pk}")
-    return render(
-        request,
-        "discussions/review.html",
-        {"comment": comment, "process": process, "form": form},
-        status=form_status(form),
-    )
+def comment_decision(request: HttpRequest, comment_pk: int) -> HttpResponse:
+    """The latest moderation decision about a comment: its statement of reasons, where the
+    author asks for a review (linked from the hidden comment in the thread)."""
+    comment = get_object_or_404(Comment, pk=comment_pk)
+    decision = _latest_decision(comment)
+    if decision is None:
+        raise Http404
+    return redirect("moderation:decision", decision.pk)

@@ -199,7 +199,12 @@ def _join_items(user: Any) -> list[WorkItem]:
         WorkItem(
             title=str(c.actor),
             url=reverse("followup_staff:commitment_review", args=[c.pk]),
-            detail=c.strategy.title,
+            detail=(
+                _("%(strategy)s · den automatiska granskningen hittade något")
+                % {"strategy": c.strategy.title}
+                if c.screening_findings
+                else c.strategy.title
+            ),
             when=c.created,
         )
         for c in selectors.join_requests_waiting(viewer=user)

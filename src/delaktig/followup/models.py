@@ -602,6 +602,10 @@ class Commitment(models.Model):
     goals = models.ManyToManyField(
         Goal, verbose_name=_("mål aktören arbetar mot"), blank=True, related_name="commitments"
     )
+    # What screening found in a request's text (a threat, hate or harassment, an identity
+    # number kept): shown to the official who decides, never published by itself. As a
+    # moderation decision keeps it: [{"label", "detector", "words", "severity"}].
+    screening_findings = models.JSONField(default=list, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

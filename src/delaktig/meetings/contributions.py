@@ -22,6 +22,7 @@ from delaktig.core.contributions import (
     Job,
     LegalBasis,
     MineSection,
+    ModeratedKind,
     NotificationKind,
     PersonalData,
     Retention,
@@ -218,11 +219,33 @@ MINE = (
 )
 
 
+def _question_url(question: Question) -> str:
+    return f"{question.meeting.get_absolute_url()}#fragestund"
+
+
+# Questions are reviewed before they are accepted: a hold by screening only records what it
+# found; a moderator's rejection declines the question (see services.question_withhold).
+QUESTIONS = ModeratedKind(
+    key="meetings.question",
+    name=_("Fråga"),
+    module=_("Allmänhetens frågestund"),
+    model=Question,
+    text=lambda q: q.text,
+    author=lambda q: q.asker,
+    organisation_id=lambda q: q.meeting.organisation_id,
+    url=_question_url,
+    withhold=services.question_withhold,
+    release=services.question_release,
+    public_on_release=False,
+)
+
+
 contribute(
     Contribution(
         app_label="meetings",
         mine=MINE,
         inbox=INBOX,
+        moderated=(QUESTIONS,),
         notifications=(
             NotificationKind(
                 key="meetings.registration",

@@ -82,6 +82,8 @@ def _assembly_with_question_time(
         meeting=council,
         asker_name=asker.display_name,
         text=spec["question"]["text"],
+        # The demo's residents have read the region's samtalsregler.
+        accept_rules=True,
     )
     if official is not None:
         services.question_accept(actor=official, question=question)
@@ -91,7 +93,17 @@ def _assembly_with_question_time(
         meeting=council,
         asker_name=residents[own["asker"]].display_name,
         text=own["text"],
+        accept_rules=True,
     )
+    if held := spec.get("held_question"):
+        services.question_submit(
+            actor=residents[held["asker"]],
+            meeting=council,
+            asker_name=residents[held["asker"]].display_name,
+            text=held["text"],
+            personal_data_ok=True,
+            accept_rules=True,
+        )
     for position, title in enumerate(spec["agenda"], start=1):
         AgendaItem.objects.create(meeting=council, position=position, title=title)
 

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.forms import https_urls
 from delaktig.core.widgets import MarkdownEditor
+from delaktig.moderation.forms import ScreenedFormMixin
+from delaktig.moderation.models import Rule
 
 from .models import AgendaItem, Meeting, Registration
 
@@ -112,7 +114,7 @@ class AgendaItemForm(forms.ModelForm[AgendaItem]):
         return position
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(ScreenedFormMixin, forms.Form):
     text = forms.CharField(
         label=_("Din fråga"), max_length=1500, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -121,11 +123,18 @@ class QuestionForm(forms.Form):
         max_length=120,
         help_text=_("Frågan och namnet publiceras på dagordningen och i protokollet."),
     )
+    field_order = ["text", "asker_name", "accept_rules", "personal_data_ok"]
 
 
 class DeclineForm(forms.Form):
+    rule = forms.ChoiceField(
+        label=_("Regel som frågan inte följer"), choices=Rule.choices, initial=Rule.OFF_TOPIC
+    )
     reason = forms.CharField(
-        label=_("Skäl till den som frågade"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Skäl till den som frågade"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Den som frågade får skälet och kan begära att beslutet prövas igen."),
     )
 
 

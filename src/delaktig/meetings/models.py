@@ -234,6 +234,11 @@ class Question(models.Model):
         return self.text[:60]
 
     @property
+    def organisation_id(self) -> int:
+        """The meeting's organisation: permissions and moderation find the question's here."""
+        return int(self.meeting.organisation_id)
+
+    @property
     def public_asker_name(self) -> str:
         """The name shown with the question: none once the asker's account is deleted."""
         return self.asker.signed(self.asker_name)

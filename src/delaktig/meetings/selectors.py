@@ -1,5 +1,6 @@
 """What the meeting pages read: the calendar, a meeting's seats, and its question time."""
 
+from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from itertools import groupby
 
@@ -10,6 +11,8 @@ from django.utils.text import Truncator
 from delaktig.accounts.roles import official_organisations
 from delaktig.accounts.types import Visitor
 from delaktig.core.contributions import WorkItem
+from delaktig.moderation.checks import explain_record
+from delaktig.moderation.models import Decision
 
 from .models import Meeting, Question, QuestionTimeRules, Registration
 
@@ -89,6 +92,26 @@ def public_questions(*, meeting: Meeting) -> "QuerySet[Question]":
     return meeting.questions.filter(
         status__in=[Question.Status.ACCEPTED, Question.Status.ANSWERED]
     ).select_related("asker")
+
+
+def with_decisions(questions: Iterable[Question]) -> list[Question]:
+    """The questions, each with its latest moderation ``decision`` (or None) and the
+    ``findings`` screening recorded about it, explained for staff (see
+    :func:`delaktig.moderation.checks.explain`)."""
+    questions = list(questions)
+    decisions = Decision.objects.filter(
+        kind="meetings.question", object_id__in=[q.pk for q in questions]
+    ).order_by("pk")
+    latest: dict[int, Decision] = {}
+    findings: dict[int, list[str]] = {}
+    for decision in decisions:
+        latest[decision.object_id] = decision
+        if decision.automated and decision.findings:
+            findings[decision.object_id] = [explain_record(f) for f in decision.findings]
+    for question in questions:
+        question.decision = latest.get(question.pk)  # type: ignore[attr-defined]
+        question.findings = findings.get(question.pk, [])  # type: ignore[attr-defined]
+    return questions
 
 
 def questions_of(*, meeting: Meeting, viewer: Visitor) -> "QuerySet[Question]":

@@ -15,6 +15,8 @@ from delaktig.core.errors import (
     ValidationFailed,
     require_perm,
 )
+from delaktig.moderation import services as moderation
+from delaktig.moderation.models import Decision, Rule
 from delaktig.notifications.outbox import email_queue
 from delaktig.organisations.models import Body, Organisation
 from delaktig.participation.models import ProcessModule
@@ -238,12 +240,15 @@ def meeting_reminders_send(
 
 # --- Allmänhetens frågestund ---
 
+# A decline is e-mailed by the moderation service (the rule, the reason and the way to ask for
+# a review), not here.
 QUESTION_EMAILS = {
     Question.Status.SUBMITTED: "question_submitted",
     Question.Status.ACCEPTED: "question_accepted",
-    Question.Status.DECLINED: "question_declined",
     Question.Status.ANSWERED: "question_answered",
 }
+# The kind of text the moderation service knows questions as (see contributions.py).
+QUESTION = "meetings.question"
 
 
 def _tell_asker(question: Question) -> None:
@@ -261,8 +266,21 @@ def _tell_asker(question: Question) -> None:
     email_queue(recipient=email, template=template, context=context, kind="meetings.question")
 
 
-def question_submit(*, actor: User, meeting: Meeting, text: str, asker_name: str) -> Question:
-    """A question for the meeting's question time, within the organisation's rules."""
+def question_submit(
+    *,
+    actor: User,
+    meeting: Meeting,
+    text: str,
+    asker_name: str,
+    personal_data_ok: bool = False,
+    accept_rules: bool = False,
+) -> Question:
+    """A question for the meeting's question time, within the organisation's rules.
+
+    Screened first (:mod:`delaktig.moderation.services`): personal data is pointed out to the
+    asker (``personal_data_ok`` sends it anyway). Every question is reviewed before it is
+    accepted, so what screening finds is only recorded, as a held decision the official sees.
+    """
     require_perm(actor, "meetings.ask_question", meeting)
     if not meeting.question_time:
         raise Conflict("meetings.no_question_time")
@@ -271,6 +289,14 @@ def question_submit(*, actor: User, meeting: Meeting, text: str, asker_name: str
     text, asker_name = text.strip(), asker_name.strip()
     if not text or not asker_name:
         raise ValidationFailed("meetings.question_incomplete")
+    screened = moderation.submission_check(
+        actor=actor,
+        organisation_id=meeting.organisation_id,
+        text=text,
+        field="text",
+        personal_data_ok=personal_data_ok,
+        accept_rules=accept_rules,
+    )
     rules = question_rules_for(meeting=meeting)
     with transaction.atomic():
         Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -284,8 +310,30 @@ def question_submit(*, actor: User, meeting: Meeting, text: str, asker_name: str
         question = Question.objects.create(
             meeting=meeting, asker=actor, text=text, asker_name=asker_name
         )
+        moderation.screening_apply(kind=QUESTION, item=question, result=screened)
         _tell_asker(question)
         return question
+
+
+def question_withhold(item: Question, decision: Decision) -> None:
+    """The moderation service's way to keep a question off the agenda. A hold by screening
+    leaves a new question submitted (it is reviewed before acceptance anyway); a rejection
+    declines it with the decision's reason. The question's workflow decides what may move."""
+    if decision.action == Decision.Action.HELD:
+        QUESTION_MACHINE.require(item.status, QuestionAction.DECLINE)  # only a submitted one
+        return
+    item.status = QUESTION_MACHINE.require(item.status, QuestionAction.DECLINE)
+    item.decline_reason = decision.reason
+    item.save(update_fields=["status", "decline_reason"])
+
+
+def question_release(item: Question) -> None:
+    """A hold lifted leaves the question submitted for review; a decline reversed on review
+    puts it back among the submitted ones."""
+    if item.status == Question.Status.DECLINED:
+        item.status = QUESTION_MACHINE.require(item.status, QuestionAction.REOPEN)
+        item.decline_reason = ""
+        item.save(update_fields=["status", "decline_reason"])
 
 
 def _locked_question(actor: User, question: Question) -> Question:
@@ -309,25 +357,40 @@ def _question_moved(actor: User, question: Question, action: QuestionAction) -> 
 
 
 def question_accept(*, actor: User, question: Question) -> Question:
-    """Put a submitted question on the agenda."""
+    """Put a submitted question on the agenda. A question screening held is released by the
+    same act: the official has read it and what screening found."""
     with transaction.atomic():
         locked = _locked_question(actor, question)
         locked.status = QUESTION_MACHINE.require(locked.status, QuestionAction.ACCEPT)
+        held = moderation.latest_decision(kind=QUESTION, object_id=locked.pk)
+        if held is not None and held.action == Decision.Action.HELD:
+            moderation.decision_release(actor=actor, kind=QUESTION, item=locked)
         locked.save(update_fields=["status"])
         return _question_moved(actor, locked, QuestionAction.ACCEPT)
 
 
-def question_decline(*, actor: User, question: Question, reason: str) -> Question:
-    """Decline a submitted question, telling the asker why."""
+def question_decline(
+    *, actor: User, question: Question, reason: str, rule: str = Rule.OFF_TOPIC
+) -> Question:
+    """Decline a submitted question through the moderation service: the asker gets the rule,
+    the reason and the way to ask another moderator to review it (see
+    :func:`question_withhold`, which moves the question)."""
     require_perm(actor, "meetings.handle_question", question.meeting)
     if not reason.strip():
         raise ValidationFailed("meetings.decline_without_reason", field="reason")
     with transaction.atomic():
         locked = _locked_question(actor, question)
-        locked.status = QUESTION_MACHINE.require(locked.status, QuestionAction.DECLINE)
-        locked.decline_reason = reason.strip()
-        locked.save(update_fields=["status", "decline_reason"])
-        return _question_moved(actor, locked, QuestionAction.DECLINE)
+        QUESTION_MACHINE.require(locked.status, QuestionAction.DECLINE)
+        moderation.decision_withhold(
+            actor=actor,
+            kind=QUESTION,
+            item=locked,
+            action=Decision.Action.REJECTED,
+            rule=rule,
+            reason=reason,
+        )
+        locked.refresh_from_db()
+        return locked
 
 
 def question_answer(*, actor: User, question: Question, answered_by: str, answer: str) -> Question:

@@ -154,14 +154,17 @@ def _question_context(
 ) -> dict[str, Any]:
     user = request.user
     deadline = selectors.question_deadline(meeting=meeting)
+    form = form or QuestionForm(initial={"asker_name": getattr(user, "display_name", "")})
+    form.ask_for_rules(user=user, organisation=meeting.organisation)
     return {
         "question_rules": selectors.question_rules_for(meeting=meeting),
         "question_deadline": deadline,
         "questions_open": timezone.now() <= deadline,
         "public_questions": selectors.public_questions(meeting=meeting),
-        "my_questions": selectors.questions_of(meeting=meeting, viewer=user),
-        "question_form": form
-        or QuestionForm(initial={"asker_name": getattr(user, "display_name", "")}),
+        "my_questions": selectors.with_decisions(
+            selectors.questions_of(meeting=meeting, viewer=user)
+        ),
+        "question_form": form,
     }
 
 
@@ -173,7 +176,13 @@ def question_submit(request: HttpRequest, pk: int) -> HttpResponse:
     form = QuestionForm(request.POST)
     if form.is_valid():
         with form_errors(form):
-            services.question_submit(actor=request.user, meeting=meeting, **form.cleaned_data)
+            services.question_submit(
+                actor=request.user,
+                meeting=meeting,
+                text=form.cleaned_data["text"],
+                asker_name=form.cleaned_data["asker_name"],
+                **form.screening_flags(),
+            )
             messages.success(request, _("Tack! Din fråga har kommit in och granskas."))
             return redirect(f"{meeting.get_absolute_url()}#fragestund")
     request.method = "GET"
@@ -209,7 +218,7 @@ def questions_manage(request: HttpRequest, pk: int) -> HttpResponse:
         status = form_status(form)
     questions = [
         (q, *posted.get(q.pk, (DeclineForm(prefix=f"d{q.pk}"), AnswerForm(prefix=f"a{q.pk}"))))
-        for q in meeting.questions.select_related("asker")
+        for q in selectors.with_decisions(meeting.questions.select_related("asker"))
     ]
     return render(
         request,
@@ -234,7 +243,10 @@ def _question_handle(
 ) -> None:
     if action == QuestionAction.DECLINE:
         services.question_decline(
-            actor=cast(User, request.user), question=question, reason=form.cleaned_data["reason"]
+            actor=cast(User, request.user),
+            question=question,
+            rule=form.cleaned_data["rule"],
+            reason=form.cleaned_data["reason"],
         )
     else:
         services.question_answer(

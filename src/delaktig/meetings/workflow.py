@@ -25,6 +25,8 @@ class QuestionAction(StrEnum):
     ACCEPT = "accept"
     DECLINE = "decline"
     ANSWER = "answer"
+    # A decline reversed: on review by another moderator (the moderation service's release).
+    REOPEN = "reopen"
 
 
 QUESTION_MACHINE: StateMachine[Question.Status, QuestionAction] = StateMachine(
@@ -32,5 +34,6 @@ QUESTION_MACHINE: StateMachine[Question.Status, QuestionAction] = StateMachine(
         (Question.Status.SUBMITTED, QuestionAction.ACCEPT): Question.Status.ACCEPTED,
         (Question.Status.SUBMITTED, QuestionAction.DECLINE): Question.Status.DECLINED,
         (Question.Status.ACCEPTED, QuestionAction.ANSWER): Question.Status.ANSWERED,
+        (Question.Status.DECLINED, QuestionAction.REOPEN): Question.Status.SUBMITTED,
     }
 )

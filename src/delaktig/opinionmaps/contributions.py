@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from django.urls import reverse, reverse_lazy
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.accounts.types import User
@@ -20,15 +19,15 @@ from delaktig.core.contributions import (
     Job,
     LegalBasis,
     MineSection,
-    NotificationKind,
+    ModeratedKind,
     PersonalData,
     WorkItem,
     contribute,
     staff_records,
 )
 
-from . import demo, errors, selectors
-from .models import Participant, Statement, Vote
+from . import demo, errors, selectors, services
+from .models import STATEMENT_KIND, Participant, Statement, Vote
 
 
 def _export_votes(user: User) -> list[dict[str, Any]]:
@@ -58,7 +57,6 @@ def _export_statements(user: User) -> list[dict[str, Any]]:
             "status": s.status,
             "created": s.created.isoformat(),
             "rejection_reason": s.rejection_reason or None,
-            "review_request": s.review_request or None,
         }
         for s in statements.order_by("pk")
     ]
@@ -81,23 +79,20 @@ _KEPT_FOR = _(
     "under deltagarens nummer, utan koppling till dig."
 )
 
-# --- Statements waiting for a moderator (the staff inbox), and notices to authors ---
+# --- Statements waiting for a moderator (the staff inbox) ---
 
 
 def _statement_items(user: Any) -> list[WorkItem]:
     items = []
     for s in selectors.statements_waiting(viewer=user):
         module = s.map.module
-        detail = module.process.title
-        if s.review_requested_at is not None:
-            detail = gettext("%(process)s · författaren begär omprövning") % {"process": detail}
         url = reverse("opinionmaps:manage", kwargs={"module_pk": module.pk})
         items.append(
             WorkItem(
                 title=s.text,
                 url=f"{url}#statement-{s.pk}",
-                detail=detail,
-                when=s.review_requested_at or s.created,
+                detail=module.process.title,
+                when=s.created,
             )
         )
     return items
@@ -117,13 +112,29 @@ INBOX = (
     ),
 )
 
-NOTIFICATIONS = (
-    NotificationKind(
-        key="opinionmaps.moderation",
-        name=_("När en moderator avvisar ditt påstående"),
-        description=_("Skälet, och hur du begär omprövning. Går inte att stänga av."),
-        required=True,
-    ),
+
+def _statement_author(statement: Statement) -> User | None:
+    participant = statement.author
+    return participant.user if participant is not None else None
+
+
+def _statement_url(statement: Statement) -> str:
+    """Where the author finds the statement and its state: their votes in the map."""
+    url = reverse("opinionmaps:my_votes", kwargs={"module_pk": statement.map.module_id})
+    return f"{url}#own-{statement.pk}"
+
+
+STATEMENTS = ModeratedKind(
+    key=STATEMENT_KIND,
+    name=_("Påstående"),
+    module=_("Opinionskarta"),
+    model=Statement,
+    text=lambda s: s.text,
+    author=_statement_author,
+    organisation_id=lambda s: s.map.module.process.organisation_id,
+    url=_statement_url,
+    withhold=services.statement_withhold,
+    release=services.statement_release,
 )
 
 
@@ -145,7 +156,7 @@ contribute(
         app_label="opinionmaps",
         mine=MINE,
         inbox=INBOX,
-        notifications=NOTIFICATIONS,
+        moderated=(STATEMENTS,),
         personal_data=(
             PersonalData(
                 key="opinion_map_votes",

@@ -242,12 +242,18 @@ def _residents_statements(
     """Residents' own statements: some wait for review, one was rejected with a reason.
 
     ``writers`` are the voters in order; the demo residents come first."""
+    # The demo writers accept the region's conversation rules as they write.
+    flags = {"accept_rules": True, "personal_data_ok": True}
     pending = spec["pending"]
     for person, text in zip(writers, pending, strict=False):
-        services.statement_create(actor=person, opinion_map=opinion_map, text=text)
+        services.statement_create(actor=person, opinion_map=opinion_map, text=text, **flags)
     rejected = services.statement_create(
-        actor=writers[len(pending)], opinion_map=opinion_map, text=spec["rejected"]
+        actor=writers[len(pending)], opinion_map=opinion_map, text=spec["rejected"], **flags
     )
     services.statement_moderate(
-        actor=official, statement=rejected, publish=False, reason=spec["rejected_reason"]
+        actor=official,
+        statement=rejected,
+        publish=False,
+        rule=spec["rejected_rule"],
+        reason=spec["rejected_reason"],
     )

@@ -7,9 +7,6 @@ MESSAGES: dict[str, str | Promise] = {
     "opinionmaps.topic_required": _("Skriv frågan eller ämnet som påståendena handlar om."),
     "opinionmaps.login_required": _("Logga in för att delta i opinionskartan."),
     "opinionmaps.invalid_vote": _("Välj håller med, håller inte med eller pass."),
-    "opinionmaps.review_explanation_too_long": _(
-        "Skriv högst %(limit)s tecken om varför påståendet bör publiceras."
-    ),
     "opinionmaps.statement_not_in_map": _("Påståendet finns inte i den här kartan."),
     "opinionmaps.statement_not_votable": _("Påståendet går inte att rösta på."),
     "opinionmaps.statements_by_staff_only": _(
@@ -18,7 +15,6 @@ MESSAGES: dict[str, str | Promise] = {
     "opinionmaps.empty_statement": _("Skriv ett påstående innan du skickar."),
     "opinionmaps.statement_too_long": _("Påståendet får vara högst %(max)d tecken."),
     "opinionmaps.duplicate_statement": _("Det påståendet finns redan i kartan."),
-    "opinionmaps.no_reject_reason": _("Ange ett skäl. Det visas för den som skrev påståendet."),
     "opinionmaps.upload_too_large": _("Filerna är för stora att importera (högst 50 MB)."),
     "opinionmaps.not_a_polis_export": _(
         "Filerna är inte en export från Polis. Det behövs votes.csv och comments.csv, "
@@ -26,9 +22,5 @@ MESSAGES: dict[str, str | Promise] = {
     ),
     "opinionmaps.map_not_empty": _(
         "Kartan har redan påståenden eller röster. Importera till en ny, tom opinionskarta."
-    ),
-    "opinionmaps.statement_not_rejected": _("Påståendet är inte avvisat."),
-    "opinionmaps.review_already_requested": _(
-        "Du har redan begärt omprövning av det här påståendet."
     ),
 }

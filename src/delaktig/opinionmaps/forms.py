@@ -4,10 +4,12 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.moderation.forms import ScreenedFormMixin
+
 from .models import STATEMENT_MAX_LENGTH, OpinionMap
 
 
-class StatementForm(forms.Form):
+class StatementForm(ScreenedFormMixin, forms.Form):
     text = forms.CharField(
         label=_("Ditt påstående"),
         max_length=STATEMENT_MAX_LENGTH,
@@ -18,6 +20,9 @@ class StatementForm(forms.Form):
         )
         % {"max": STATEMENT_MAX_LENGTH},
     )
+
+    # The text first; the boxes screening may ask for come after it.
+    field_order = ["text", "personal_data_ok", "accept_rules"]
 
 
 class SeedStatementForm(forms.Form):
@@ -37,16 +42,6 @@ class SettingsForm(forms.ModelForm[OpinionMap]):
             "topic": forms.Textarea(attrs={"rows": 3}),
             "moderation": forms.RadioSelect,
         }
-
-
-class RejectForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Skäl"),
-        max_length=300,
-        help_text=_(
-            "Visas för den som skrev påståendet, till exempel: innehåller personuppgifter."
-        ),
-    )
 
 
 class MultipleFileInput(forms.FileInput):
@@ -84,13 +79,4 @@ class ImportForm(forms.Form):
         label=_("Källhänvisning och licens"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Visas under kartan. Öppna data från Polis kräver CC BY 4.0-hänvisning."),
-    )
-
-
-class StatementReviewForm(forms.Form):
-    explanation = forms.CharField(
-        label=_("Varför bör påståendet publiceras? (frivilligt)"),
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )

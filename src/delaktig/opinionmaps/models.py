@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 STATEMENT_MAX_LENGTH = 280
+# The kind of text the moderation service knows statements as (see contributions.py).
+STATEMENT_KIND = "opinionmaps.statement"
 
 
 class OpinionMap(models.Model):
@@ -109,12 +111,6 @@ class Statement(models.Model):
     )
     external_id = models.CharField(max_length=64, blank=True)
     created = models.DateTimeField(auto_now_add=True)
-    # The author of a rejected statement may ask once for a review: it then waits for a
-    # moderator again (status pending), who publishes it or rejects it with a new reason.
-    review_requested_at = models.DateTimeField(null=True, blank=True)
-    review_request = models.TextField(
-        _("varför påståendet bör publiceras"), max_length=1000, blank=True
-    )
 
     class Meta:
         ordering = ["number"]
@@ -130,8 +126,10 @@ class Statement(models.Model):
         return self.text
 
     @property
-    def may_request_review(self) -> bool:
-        return self.status == self.Status.REJECTED and self.review_requested_at is None
+    def module(self) -> Any:
+        """The map's participation module: the organisation a permission about the statement
+        is asked for (``moderation.moderate_item``) is found through it."""
+        return self.map.module
 
 
 class Vote(models.Model):

@@ -4,8 +4,6 @@ Staff permissions are asked about the map's process; taking part about the map i
 module's running phase says whether it allows "vote" and "write" (``modules.py``).
 """
 
-from typing import Any
-
 import rules
 
 from delaktig.accounts.predicates import (
@@ -14,22 +12,9 @@ from delaktig.accounts.predicates import (
     is_resident,
     phase_allows,
 )
-from delaktig.accounts.types import Visitor
 
 rules.add_perm("opinionmaps.manage_map", is_organisation_official)
 rules.add_perm("opinionmaps.moderate_statement", is_organisation_staff)
 rules.add_perm("opinionmaps.view_results", is_organisation_staff)
 rules.add_perm("opinionmaps.add_vote", is_resident & phase_allows("vote"))
 rules.add_perm("opinionmaps.add_statement", is_resident & phase_allows("write"))
-
-
-@rules.predicate
-def is_statement_author(user: Visitor, statement: Any) -> bool:
-    participant = getattr(statement, "author", None)
-    return bool(
-        participant is not None and user.is_authenticated and participant.user_id == user.pk
-    )
-
-
-# The author of a rejected statement may ask for it to be reviewed again.
-rules.add_perm("opinionmaps.request_statement_review", is_statement_author)

@@ -6,13 +6,14 @@ import random
 import tempfile
 import zipfile
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,9 +24,11 @@ from delaktig.accounts.roles import is_administrator, staff_organisation_ids
 from delaktig.accounts.types import Visitor
 from delaktig.core.contributions import WorkItem
 from delaktig.insights.suppression import AGE_GROUPS, age_group, suppress_table
+from delaktig.moderation.models import Decision
+from delaktig.moderation.selectors import current as current_decisions
 
 from . import mapdraw, maths, polisdata
-from .models import MapResult, OpinionMap, Participant, Statement, Vote
+from .models import STATEMENT_KIND, MapResult, OpinionMap, Participant, Statement, Vote
 
 # --- Which statement next ---------------------------------------------------------------
 
@@ -446,8 +449,10 @@ def mine_maps(*, viewer: Visitor) -> list[WorkItem]:
 
 
 def statements_waiting(*, viewer: Visitor) -> "QuerySet[Statement]":
-    """Statements waiting for review (new ones, and rejected ones whose author asked for a
-    review) in the organisations the viewer moderates, oldest first."""
+    """Statements waiting for review in the organisations the viewer moderates, oldest first.
+
+    Those screening held wait in the moderation app's queue (``moderation.held``) instead, so
+    that nothing is counted twice."""
     statements = Statement.objects.filter(status=Statement.Status.PENDING)
     if not is_administrator(viewer):
         statements = statements.filter(
@@ -455,4 +460,22 @@ def statements_waiting(*, viewer: Visitor) -> "QuerySet[Statement]":
                 viewer, ("official", "moderator")
             )
         )
-    return statements.select_related("map__module__process").order_by("created", "pk")
+    held = current_decisions(
+        Decision.objects.filter(kind=STATEMENT_KIND, action=Decision.Action.HELD)
+    ).filter(object_id=OuterRef("pk"))
+    return (
+        statements.exclude(Exists(held))
+        .select_related("map__module__process")
+        .order_by("created", "pk")
+    )
+
+
+def statement_decisions(*, statements: Iterable[Statement]) -> dict[int, Decision]:
+    """Each statement's latest moderation decision (its statement of reasons), by primary
+    key; statements no one decided about have none."""
+    pks = [s.pk for s in statements]
+    latest: dict[int, Decision] = {}
+    decisions = Decision.objects.filter(kind=STATEMENT_KIND, object_id__in=pks).order_by("pk")
+    for decision in decisions:
+        latest[decision.object_id] = decision
+    return latest

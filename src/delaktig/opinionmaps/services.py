@@ -15,7 +15,6 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from delaktig.accounts.predicates import require_perm_in_phase
@@ -30,11 +29,20 @@ from delaktig.core.errors import (
     require_perm,
 )
 from delaktig.core.ordering import next_position
-from delaktig.notifications.outbox import email_queue
+from delaktig.moderation import services as moderation
+from delaktig.moderation.models import Decision
 from delaktig.participation.models import ProcessModule
 
 from . import maths, polisdata, selectors, serial
-from .models import STATEMENT_MAX_LENGTH, MapResult, OpinionMap, Participant, Statement, Vote
+from .models import (
+    STATEMENT_KIND,
+    STATEMENT_MAX_LENGTH,
+    MapResult,
+    OpinionMap,
+    Participant,
+    Statement,
+    Vote,
+)
 
 # Seconds a recompute waits after it is asked for, so that a burst of votes is one run.
 RECOMPUTE_DELAY = 10
@@ -169,13 +177,34 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split()).rstrip(".!?")
 
 
-def statement_create(*, actor: User, opinion_map: OpinionMap, text: str) -> Statement:
-    """A participant's own statement; published at once or after review, per the map."""
+def statement_create(
+    *,
+    actor: User,
+    opinion_map: OpinionMap,
+    text: str,
+    personal_data_ok: bool = False,
+    accept_rules: bool = False,
+) -> Statement:
+    """A participant's own statement; published at once or after review, per the map.
+
+    Screened first (:mod:`delaktig.moderation.services`): personal data is pointed out to the
+    writer (``personal_data_ok`` sends it anyway), and a statement in which screening finds a
+    threat, hate or harassment waits for a moderator (``pending``, with a held decision) even
+    in a map moderated after publishing.
+    """
     _require_taking_part(actor, opinion_map, "opinionmaps.add_statement", "write")
     if not opinion_map.allow_statements:
         raise PermissionDenied("opinionmaps.statements_by_staff_only")
     text = " ".join(text.split())
     _validate_text(text)
+    screened = moderation.submission_check(
+        actor=actor,
+        organisation_id=opinion_map.module.process.organisation_id,
+        text=text,
+        field="text",
+        personal_data_ok=personal_data_ok,
+        accept_rules=accept_rules,
+    )
     limit, window = settings.DELAKTIG_COMMENT_RATE
     since = timezone.now() - timedelta(seconds=window)
     with transaction.atomic():
@@ -184,22 +213,32 @@ def statement_create(*, actor: User, opinion_map: OpinionMap, text: str) -> Stat
         if Statement.objects.filter(author=participant, created__gte=since).count() >= limit:
             raise RateLimited()
         _refuse_duplicate(opinion_map, text)
-        published = opinion_map.moderation == OpinionMap.Moderation.AFTER
         statement = Statement.objects.create(
             map=opinion_map,
             number=_next_number(Statement, opinion_map),
             text=text,
             author=participant,
-            status=Statement.Status.PUBLISHED if published else Statement.Status.PENDING,
+            status=Statement.Status.PENDING,
         )
-        if published:
-            # As in Polis, the author agrees with what they wrote.
-            now = timezone.now()
-            Vote.objects.create(
-                participant=participant, statement=statement, value=1, created=now, updated=now
-            )
+        held = moderation.screening_apply(kind=STATEMENT, item=statement, result=screened)
+        if held is None and opinion_map.moderation == OpinionMap.Moderation.AFTER:
+            statement.status = Statement.Status.PUBLISHED
+            statement.save(update_fields=["status"])
+            _author_agrees(statement)
             _bump(opinion_map)
     return statement
+
+
+def _author_agrees(statement: Statement) -> None:
+    """As in Polis, the author agrees with what they wrote (once it is published)."""
+    if statement.author_id is None:
+        return
+    now = timezone.now()
+    Vote.objects.get_or_create(
+        participant_id=statement.author_id,
+        statement=statement,
+        defaults={"value": 1, "created": now, "updated": now},
+    )
 
 
 def _validate_text(text: str) -> None:
@@ -245,102 +284,93 @@ def seed_statement_create(*, actor: User, opinion_map: OpinionMap, text: str) ->
     return statement
 
 
-# The kind of e-mail an author gets when a moderator decides about their statement.
-MODERATION_NOTICE = "opinionmaps.moderation"
+STATEMENT = STATEMENT_KIND
 
 
-def _tell_author(statement: Statement, template: str) -> None:
-    """E-mail the author of a participant's statement what a moderator decided, once."""
-    participant = statement.author
-    user = participant.user if participant is not None else None
-    if user is None or not user.is_active or not user.email:
-        return
-    module_pk = statement.map.module_id
-    decided = statement.moderated_at
-    email_queue(
-        recipient=user.email,
-        template=template,
-        context={
-            "title": statement.map.module.process.title,
-            "text": statement.text,
-            "reason": statement.rejection_reason,
-            "path": reverse("opinionmaps:my_votes", kwargs={"module_pk": module_pk}),
-            "may_request_review": statement.may_request_review,
-        },
-        key=f"{template}:{statement.pk}:{decided.isoformat() if decided else ''}",
-        kind=MODERATION_NOTICE,
+def _statement_locked(statement: Statement) -> Statement:
+    # Only the statement row: its author may be gone (an outer join cannot be locked).
+    return (
+        Statement.objects.select_for_update(of=("self",))
+        .select_related("author__user", "map__module__process")
+        .get(pk=statement.pk)
     )
 
 
+def statement_withhold(item: Statement, decision: Decision) -> None:
+    """The moderation service's way to take a statement out of the map: screening's hold
+    leaves it waiting for a moderator (``pending``); a rejection (or hiding, which a map has
+    no place for) rejects it with the reason, shown to its author. Called inside the
+    service's transaction, with the statement locked."""
+    if decision.action == Decision.Action.HELD:
+        item.status = Statement.Status.PENDING
+        item.save(update_fields=["status"])
+        return
+    item.status = Statement.Status.REJECTED
+    item.rejection_reason = decision.reason[:300]
+    item.moderated_at = timezone.now()
+    item.moderated_by = decision.decided_by
+    item.save(update_fields=["status", "rejection_reason", "moderated_at", "moderated_by"])
+    # A rejected statement leaves the votes the maths reads (and counts as moderated out).
+    _bump(item.map)
+
+
+def _decided_by(statement: Statement) -> User | None:
+    """The moderator behind the statement's latest decision: who released it, or who
+    reversed the withholding on review."""
+    decision = moderation.latest_decision(kind=STATEMENT, object_id=statement.pk)
+    if decision is None:
+        return None
+    if decision.action == Decision.Action.RELEASED:
+        return decision.decided_by
+    return decision.reviewed_by
+
+
+def statement_release(item: Statement) -> None:
+    """The moderation service publishes a withheld statement (a moderator's release, or a
+    reversal on review): published, with its author's agree vote, and the map recomputed."""
+    item.status = Statement.Status.PUBLISHED
+    item.rejection_reason = ""
+    item.moderated_at = timezone.now()
+    item.moderated_by = _decided_by(item)
+    item.save(update_fields=["status", "rejection_reason", "moderated_at", "moderated_by"])
+    _author_agrees(item)
+    _bump(item.map)
+
+
 def statement_moderate(
-    *, actor: User, statement: Statement, publish: bool, reason: str = ""
+    *, actor: User, statement: Statement, publish: bool, rule: str = "", reason: str = ""
 ) -> Statement:
-    """Publish a statement, or reject it with a reason that is shown in its place; the author
-    hears of a rejection (and of a decision on their request for a review)."""
+    """Publish a statement, or reject it under one of the conversation rules with a reason
+    shown to its author (a decision of the moderation service, which tells the author and
+    where they may ask for a review). Publishing a statement that a decision withholds (held
+    by screening, rejected) releases it through the service; a new statement in a
+    pre-moderated map is simply published."""
     opinion_map = statement.map
     require_perm(actor, "opinionmaps.moderate_statement", opinion_map.module.process)
-    reason = reason.strip()
-    if not publish and not reason:
-        raise ValidationFailed("opinionmaps.no_reject_reason", field="reason")
-    with transaction.atomic():
-        locked = (
-            # Only the statement row: its author may be gone (an outer join cannot be locked).
-            Statement.objects.select_for_update(of=("self",))
-            .select_related("author__user", "map__module__process")
-            .get(pk=statement.pk)
+    if not publish:
+        moderation.decision_withhold(
+            actor=actor, kind=STATEMENT, item=statement, action="rejected", rule=rule, reason=reason
         )
-        locked.status = Statement.Status.PUBLISHED if publish else Statement.Status.REJECTED
-        locked.rejection_reason = "" if publish else reason[:300]
+        return Statement.objects.get(pk=statement.pk)
+    latest = moderation.latest_decision(kind=STATEMENT, object_id=statement.pk)
+    if latest is not None and latest.withholds:
+        moderation.decision_release(actor=actor, kind=STATEMENT, item=statement, reason=reason)
+        return Statement.objects.get(pk=statement.pk)
+    with transaction.atomic():
+        locked = _statement_locked(statement)
+        locked.status = Statement.Status.PUBLISHED
+        locked.rejection_reason = ""
         locked.moderated_at = timezone.now()
         locked.moderated_by = actor
         locked.save(update_fields=["status", "rejection_reason", "moderated_at", "moderated_by"])
-        if publish and locked.author_id is not None:
-            now = timezone.now()
-            Vote.objects.get_or_create(
-                participant_id=locked.author_id,
-                statement=locked,
-                defaults={"value": 1, "created": now, "updated": now},
-            )
+        _author_agrees(locked)
         audit_log(
             actor=actor,
-            action="opinionmap.publish" if publish else "opinionmap.reject",
+            action="opinionmap.publish",
             target=locked,
             organisation=opinion_map.module.process.organisation,
-            data={"reason": reason} if reason else {},
         )
         _bump(opinion_map)
-        if not publish:
-            _tell_author(locked, "statement_rejected")
-        elif locked.review_requested_at is not None:
-            _tell_author(locked, "statement_published_after_review")
-    return locked
-
-
-def statement_review_request(
-    *, actor: User, statement: Statement, explanation: str = ""
-) -> Statement:
-    """The author of a rejected statement asks for a review: it waits for a moderator again."""
-    require_perm(actor, "opinionmaps.request_statement_review", statement)
-    with transaction.atomic():
-        locked = (
-            Statement.objects.select_for_update(of=("self",))
-            .select_related("map__module__process")
-            .get(pk=statement.pk)
-        )
-        if locked.status != Statement.Status.REJECTED:
-            raise Conflict("opinionmaps.statement_not_rejected")
-        if locked.review_requested_at is not None:
-            raise Conflict("opinionmaps.review_already_requested")
-        locked.status = Statement.Status.PENDING
-        locked.review_requested_at = timezone.now()
-        locked.review_request = explanation.strip()[:1000]
-        locked.save(update_fields=["status", "review_requested_at", "review_request"])
-        audit_log(
-            actor=actor,
-            action="opinionmap.review_request",
-            target=locked,
-            organisation=locked.map.module.process.organisation,
-        )
     return locked
 
 

@@ -6,11 +6,6 @@ urlpatterns = [
     path("<int:module_pk>/", views.vote_page, name="vote"),
     path("<int:module_pk>/pastaende/", views.statement_create, name="statement_create"),
     path("<int:module_pk>/mina-roster/", views.my_votes, name="my_votes"),
-    path(
-        "<int:module_pk>/pastaende/<int:statement_pk>/omprovning/",
-        views.statement_review,
-        name="statement_review",
-    ),
     path("<int:module_pk>/resultat/", views.results, name="results"),
     path("personal/<int:module_pk>/", views.manage, name="manage"),
     path(

@@ -2,7 +2,8 @@
 and recompute (staff). Every form works without JavaScript; with htmx the vote card is
 swapped in place."""
 
-from typing import Any, cast
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,16 +20,11 @@ from delaktig.accounts.types import User
 from delaktig.core.errors import ValidationFailed
 from delaktig.core.forms import form_errors, form_status
 from delaktig.core.params import id_param
+from delaktig.moderation.models import Rule
 from delaktig.participation.models import ProcessModule
 
 from . import selectors, services
-from .forms import (
-    ImportForm,
-    SeedStatementForm,
-    SettingsForm,
-    StatementForm,
-    StatementReviewForm,
-)
+from .forms import ImportForm, SeedStatementForm, SettingsForm, StatementForm
 from .models import OpinionMap, Participant, Statement, Vote
 
 VOTE_VALUES = {"agree": 1, "disagree": -1, "pass": 0}
@@ -71,16 +67,28 @@ def _participant(request: HttpRequest, opinion_map: OpinionMap) -> Participant |
 # --- Voting and writing -----------------------------------------------------------------
 
 
+def _with_decisions(statements: Iterable[Statement]) -> list[Statement]:
+    """The statements, each with its latest moderation decision (``decision``, or None)."""
+    listed = list(statements)
+    decisions = selectors.statement_decisions(statements=listed)
+    for statement in listed:
+        statement.decision = decisions.get(statement.pk)  # type: ignore[attr-defined]
+    return listed
+
+
+def _own_statements(participant: Participant | None, order: str) -> list[Statement]:
+    if participant is None:
+        return []
+    return _with_decisions(Statement.objects.filter(author=participant).order_by(order))
+
+
 def _vote_context(
     request: HttpRequest, opinion_map: OpinionMap, form: StatementForm | None = None
 ) -> dict[str, Any]:
     participant = _participant(request, opinion_map)
     done, total = selectors.progress(opinion_map=opinion_map, participant=participant)
-    own = (
-        Statement.objects.filter(author=participant).order_by("-number")
-        if participant is not None
-        else Statement.objects.none()
-    )
+    form = form or StatementForm()
+    form.ask_for_rules(user=request.user, organisation=opinion_map.module.process.organisation)
     return {
         "map": opinion_map,
         "module": opinion_map.module,
@@ -90,8 +98,8 @@ def _vote_context(
         "total": total,
         "can_vote": opinion_map.module.allows("vote"),
         "can_write": opinion_map.allow_statements and opinion_map.module.allows("write"),
-        "form": form or StatementForm(),
-        "own_statements": own,
+        "form": form,
+        "own_statements": _own_statements(participant, "-number"),
         "results_visible": results_visible(request, opinion_map),
         "min_votes": min(7, total),
     }
@@ -145,18 +153,27 @@ def statement_create(request: HttpRequest, module_pk: int) -> HttpResponse:
     if form.is_valid():
         with form_errors(form, "text"):
             statement = services.statement_create(
-                actor=request.user, opinion_map=opinion_map, text=form.cleaned_data["text"]
+                actor=request.user,
+                opinion_map=opinion_map,
+                text=form.cleaned_data["text"],
+                **form.screening_flags(),
             )
-            if statement.status == Statement.Status.PUBLISHED:
-                messages.success(request, _("Tack! Ditt påstående är publicerat."))
-            else:
-                messages.success(
-                    request,
-                    _("Tack! Ditt påstående visas när en moderator har granskat det."),
-                )
+            messages.success(request, _statement_said(statement))
             return redirect("opinionmaps:vote", module_pk=opinion_map.module_id)
     context = _vote_context(request, opinion_map, form)
     return render(request, "opinionmaps/vote.html", context, status=form_status(form))
+
+
+def _statement_said(statement: Statement) -> str:
+    if statement.status == Statement.Status.PUBLISHED:
+        return _("Tack! Ditt påstående är publicerat.")
+    if selectors.statement_decisions(statements=[statement]):
+        # Held by screening: the moderator's decision comes by e-mail.
+        return _(
+            "Tack. Ditt påstående granskas av en moderator innan det publiceras. Du får "
+            "besked med e-post."
+        )
+    return _("Tack! Ditt påstående visas när en moderator har granskat det.")
 
 
 @login_required
@@ -179,37 +196,9 @@ def my_votes(request: HttpRequest, module_pk: int) -> HttpResponse:
             "process": opinion_map.module.process,
             "votes": votes,
             "can_vote": opinion_map.module.allows("vote"),
-            "own_statements": Statement.objects.filter(author=participant).order_by("number")
-            if participant is not None
-            else [],
+            "own_statements": _own_statements(participant, "number"),
         },
     )
-
-
-@login_required
-@require_POST
-def statement_review(request: HttpRequest, module_pk: int, statement_pk: int) -> HttpResponse:
-    """The author of a rejected statement asks for a review (a form on *Mina röster*)."""
-    opinion_map = _map(request, module_pk)
-    statement = get_object_or_404(
-        Statement.objects.select_related("author"), pk=statement_pk, map=opinion_map
-    )
-    if not request.user.has_perm("opinionmaps.request_statement_review", statement):
-        raise PermissionDenied
-    form = StatementReviewForm(request.POST)
-    if not form.is_valid():
-        # The page's textarea stops at the limit; only a crafted request gets here.
-        raise ValidationFailed("opinionmaps.review_explanation_too_long", limit=1000)
-    explanation = form.cleaned_data["explanation"]
-    # A refusal (already asked, not rejected) is the error middleware's page.
-    services.statement_review_request(
-        actor=cast(User, request.user), statement=statement, explanation=explanation
-    )
-    messages.success(
-        request, _("Din begäran om omprövning är skickad. En moderator granskar påståendet igen.")
-    )
-    url = reverse("opinionmaps:my_votes", kwargs={"module_pk": opinion_map.module_id})
-    return redirect(f"{url}#own-{statement.pk}")
 
 
 def results(request: HttpRequest, module_pk: int) -> HttpResponse:
@@ -310,14 +299,17 @@ def manage(request: HttpRequest, module_pk: int) -> HttpResponse:
             n_votes=Vote.objects.filter(statement__map=opinion_map).count(),
             result=getattr(opinion_map, "result", None),
             is_empty=not opinion_map.participants.exists() and not opinion_map.statements.exists(),
-            statements=[
-                *opinion_map.statements.filter(status=Statement.Status.PENDING)
-                .select_related("author")
-                .order_by("number"),
-                *opinion_map.statements.exclude(status=Statement.Status.PENDING)
-                .select_related("author")
-                .order_by("-number")[:STAFF_LIST_LIMIT],
-            ],
+            statements=_with_decisions(
+                [
+                    *opinion_map.statements.filter(status=Statement.Status.PENDING)
+                    .select_related("author")
+                    .order_by("number"),
+                    *opinion_map.statements.exclude(status=Statement.Status.PENDING)
+                    .select_related("author")
+                    .order_by("-number")[:STAFF_LIST_LIMIT],
+                ]
+            ),
+            rules=Rule.choices,
         )
     return render(request, "opinionmaps/staff/manage.html", context, status=status)
 
@@ -328,11 +320,13 @@ def moderate(request: HttpRequest, module_pk: int, statement_pk: int) -> HttpRes
     module = _staff_module(request, module_pk, "opinionmaps.moderate_statement")
     statement = get_object_or_404(Statement, pk=statement_pk, map__module=module)
     publish = request.POST.get("decision") == "publish"
-    # A button on the staff page: a refusal (no reason given) is the error middleware's page.
+    # A button on the staff page: a refusal (no rule or reason given) is the error
+    # middleware's page.
     services.statement_moderate(
         actor=_actor(request),
         statement=statement,
         publish=publish,
+        rule=request.POST.get("rule", ""),
         reason=request.POST.get("reason", ""),
     )
     messages.success(

@@ -26,6 +26,7 @@ from delaktig.core.contributions import (
     Job,
     LegalBasis,
     MineSection,
+    ModeratedKind,
     NotificationKind,
     PersonalData,
     Retention,
@@ -268,11 +269,29 @@ MINE = (
 )
 
 
+# A proposal waits for intake before it is public: a hold by screening keeps it there until a
+# person releases it; a rejection is an intake rejection (see services.proposal_withhold).
+PROPOSALS = ModeratedKind(
+    key="proposals.proposal",
+    name=_("Medborgarförslag"),
+    module=_("Medborgarförslag"),
+    model=Proposal,
+    text=lambda p: "\n\n".join(part for part in (p.title, p.body, p.background) if part),
+    author=lambda p: p.author,
+    organisation_id=lambda p: p.organisation_id,
+    url=lambda p: p.get_absolute_url(),
+    withhold=services.proposal_withhold,
+    release=services.proposal_release,
+    public_on_release=False,
+)
+
+
 contribute(
     Contribution(
         app_label="proposals",
         mine=MINE,
         inbox=INBOX,
+        moderated=(PROPOSALS,),
         notifications=(
             NotificationKind(
                 key="proposals.own_proposal",

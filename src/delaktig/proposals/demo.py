@@ -63,6 +63,9 @@ def load(region: Any, official: Any, residents: list[Any]) -> None:
             author_name=author.display_name or content["author_name"],
             category=categories[spec["category"]] if "category" in spec else None,
             municipality=municipalities[0],
+            personal_data_ok=spec.get("personal_data_ok", False),
+            # The demo's residents have read the region's samtalsregler.
+            accept_rules=True,
         )
         proposal = services.proposal_submit(actor=author, proposal=draft)
         _handle(proposal, spec, region, official, residents)
@@ -76,6 +79,7 @@ def load(region: Any, official: Any, residents: list[Any]) -> None:
             body=spec["body"],
             author_name=author.display_name or content["author_name"],
             municipality=municipalities[0],
+            accept_rules=True,
         )
 
 

@@ -79,4 +79,13 @@ MESSAGES: dict[str, str | Promise] = {
     "proposals.write_off_before_report": _(
         "Ett förslag kan bara skrivas av sedan det redovisats som oavslutat."
     ),
+    # Screening and moderation.
+    "proposals.held_for_moderation": _(
+        "Den automatiska granskningen hittade något i förslaget. Läs vad den hittade och släpp "
+        "förslaget på beslutssidan innan det publiceras, eller avvisa det."
+    ),
+    "proposals.not_hidden": _(
+        "Ett medborgarförslag är en allmän handling och döljs inte. Avvisa det vid "
+        "kontrollen, eller ta bort personuppgifter innan det publiceras."
+    ),
 }

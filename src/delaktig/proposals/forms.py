@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from delaktig.accounts.models import User
 from delaktig.core.widgets import MarkdownEditor
+from delaktig.moderation.forms import ScreenedFormMixin
 from delaktig.organisations.models import Body, Municipality
 
 from .models import Attachment, Category, IntakeRule, Proposal, ProposalSettings
@@ -27,7 +28,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ProposalForm(forms.ModelForm[Proposal]):
+class ProposalForm(ScreenedFormMixin, forms.ModelForm[Proposal]):
     attachments = MultipleFileField(
         label=_("Bilagor"),
         required=False,

@@ -10,6 +10,9 @@ from django.utils.translation import gettext as _
 
 from delaktig.accounts.types import Visitor
 from delaktig.core.contributions import WorkItem
+from delaktig.moderation.checks import explain_record
+from delaktig.moderation.models import Decision
+from delaktig.moderation.services import latest_decision
 from delaktig.organisations.models import Municipality, Organisation
 
 from .deadlines import Deadline, deadline
@@ -123,6 +126,38 @@ def _handled_by(viewer: Visitor) -> ProposalQuerySet:
     from delaktig.accounts.roles import official_organisations
 
     return Proposal.objects.filter(organisation__in=official_organisations(viewer))
+
+
+# The kind of text the moderation service knows proposals as (see contributions.py).
+PROPOSAL = "proposals.proposal"
+
+
+def held_for_moderation(*, proposal: Proposal) -> Decision | None:
+    """The hold screening put on the proposal, while no person has released it."""
+    latest = latest_decision(kind=PROPOSAL, object_id=proposal.pk)
+    return latest if latest is not None and latest.action == Decision.Action.HELD else None
+
+
+def screening_note(*, proposal: Proposal) -> tuple[Decision | None, list[str]]:
+    """The proposal's latest moderation decision, and what screening found in it, explained
+    for the officials at intake."""
+    decisions = list(Decision.objects.filter(kind=PROPOSAL, object_id=proposal.pk).order_by("pk"))
+    found = [d for d in decisions if d.automated and d.findings]
+    explained = [explain_record(f) for f in found[-1].findings] if found else []
+    return (decisions[-1] if decisions else None), explained
+
+
+def held_ids(*, proposals: Iterable[Proposal]) -> set[int]:
+    """Which of the proposals screening holds (for the intake list)."""
+    ids = [p.pk for p in proposals]
+    latest: dict[int, str] = {}
+    for object_id, action in (
+        Decision.objects.filter(kind=PROPOSAL, object_id__in=ids)
+        .order_by("pk")
+        .values_list("object_id", "action")
+    ):
+        latest[object_id] = action
+    return {pk for pk, action in latest.items() if action == Decision.Action.HELD}
 
 
 def intake_waiting(*, viewer: Visitor) -> ProposalQuerySet:

@@ -28,9 +28,12 @@ from delaktig.core.errors import (
     require_perm,
 )
 from delaktig.core.uploads import sniff_signature
+from delaktig.moderation import checks as screening_checks
+from delaktig.moderation import services as moderation
+from delaktig.moderation.models import Decision
 from delaktig.organisations.models import Body, Municipality, Organisation
 
-from . import deadlines
+from . import deadlines, selectors
 from .models import (
     CORRECT,
     REDACT,
@@ -43,6 +46,7 @@ from .models import (
     ProposalSettings,
     Support,
 )
+from .selectors import PROPOSAL
 from .tasks import notify_proposal_event
 from .workflow import MACHINE, OPEN_CASE_STATUSES, Action, Outcome, Status
 
@@ -180,9 +184,14 @@ def proposal_save_draft(
     author_name: str,
     proposal: Proposal | None = None,
     files: list[UploadedFile] | None = None,
+    personal_data_ok: bool = False,
+    accept_rules: bool = False,
 ) -> Proposal:
     """Start a draft, or change the actor's own (``proposal``). Nothing is public until
-    submitted and accepted."""
+    submitted and accepted.
+
+    Screened first (:mod:`delaktig.moderation.services`): personal data in the title, the
+    proposal or its background is pointed out to the writer (``personal_data_ok`` keeps it)."""
     if proposal is None:
         require_perm(actor, "proposals.add_proposal", organisation)
     else:
@@ -193,6 +202,14 @@ def proposal_save_draft(
         raise ValidationFailed("proposals.category_elsewhere", field="category")
     if not author_name.strip():
         raise ValidationFailed("proposals.author_name_missing", field="author_name")
+    moderation.submission_check(
+        actor=actor,
+        organisation_id=organisation.pk,
+        text=_screened_text(title, body, background),
+        field="body",
+        personal_data_ok=personal_data_ok,
+        accept_rules=accept_rules,
+    )
     checked = _check_attachments(files or [], proposal.attachments.count() if proposal else 0)
     # A new draft may carry 50 MB of attachments: each person starts a limited number an
     # hour and keeps a limited number open. Given back if the draft is not saved after all.
@@ -215,12 +232,49 @@ def proposal_save_draft(
     return proposal
 
 
+def _screened_text(title: str, body: str, background: str) -> str:
+    return "\n\n".join(part.strip() for part in (title, body, background) if part.strip())
+
+
 def proposal_submit(*, actor: User, proposal: Proposal) -> Proposal:
+    """Send a draft to intake. Screened again as sent: a threat, hate or harassment (or an
+    identity number the writer kept) is held for a person (a held moderation decision the
+    officials see at intake), and the proposal cannot be published before it is released."""
     require_perm(actor, "proposals.submit_proposal", proposal)
     with transaction.atomic():
         locked = _locked(proposal)
         locked.submitted_at = timezone.now()
-        return _transition(locked, Action.SUBMIT, actor=actor)
+        _transition(locked, Action.SUBMIT, actor=actor)
+        screened = screening_checks.text_screen(
+            organisation_id=locked.organisation_id,
+            text=_screened_text(locked.title, locked.body, locked.background),
+        )
+        moderation.screening_apply(kind=PROPOSAL, item=locked, result=screened)
+        return locked
+
+
+def proposal_withhold(item: Proposal, decision: Decision) -> None:
+    """The moderation service's way to keep a proposal from the public. A hold leaves it
+    submitted (not public; intake cannot publish it until it is released); a rejection is an
+    intake rejection with the decision's reason. A published proposal is a public record and
+    is not hidden here (intake redacts personal data before publishing)."""
+    if decision.action == Decision.Action.HELD:
+        if item.status != Status.SUBMITTED:
+            raise InvalidTransition()
+        return
+    if decision.action != Decision.Action.REJECTED:
+        raise Conflict("proposals.not_hidden")
+    item.rejection_reason = decision.reason
+    _transition(item, Action.REJECT, actor=decision.decided_by, note=decision.get_rule_display())
+
+
+def proposal_release(item: Proposal) -> None:
+    """A hold lifted leaves the proposal at intake; a rejection reversed on review puts it back
+    there."""
+    if item.status == Status.REJECTED:
+        item.rejection_rule = None
+        item.rejection_reason = ""
+        _transition(item, Action.REOPEN, actor=None, note=_("Avvisningen ändrades vid omprövning."))
 
 
 def proposal_withdraw(*, actor: User, proposal: Proposal) -> Proposal:
@@ -275,11 +329,14 @@ def support_withdraw(*, actor: User, proposal: Proposal) -> Proposal:
 
 
 def proposal_publish(*, actor: User, proposal: Proposal) -> Proposal:
-    """Intake accepts the proposal: it collects supports, or goes straight on."""
+    """Intake accepts the proposal: it collects supports, or goes straight on. Not while
+    screening holds it: a person releases it first (the moderation decision page)."""
     require_perm(actor, HANDLE, proposal)
     rules = _settings_for(proposal.organisation)
     with transaction.atomic():
         locked = _locked(proposal)
+        if selectors.held_for_moderation(proposal=locked) is not None:
+            raise Conflict("proposals.held_for_moderation")
         now = timezone.now()
         locked.published_at = now
         skips = locked.category is not None and locked.category.skips_support
@@ -299,8 +356,23 @@ def proposal_reject(*, actor: User, proposal: Proposal, rule: IntakeRule, reason
     with transaction.atomic():
         locked = _locked(proposal)
         locked.rejection_rule = rule
-        locked.rejection_reason = reason.strip()
-        return _transition(locked, Action.REJECT, actor=actor, note=rule.title)
+        held = selectors.held_for_moderation(proposal=locked)
+        if held is None:
+            locked.rejection_reason = reason.strip()
+            return _transition(locked, Action.REJECT, actor=actor, note=rule.title)
+        # Held by screening: the rejection is also the moderation decision on the hold, with
+        # its statement of reasons (proposal_withhold moves the proposal).
+        locked.save(update_fields=["rejection_rule"])
+        moderation.decision_withhold(
+            actor=actor,
+            kind=PROPOSAL,
+            item=locked,
+            action=Decision.Action.REJECTED,
+            rule=held.rule,
+            reason=reason,
+        )
+        locked.refresh_from_db()
+        return locked
 
 
 def proposals_expire(*, now: datetime | None = None) -> int:

@@ -61,11 +61,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     base = Proposal.objects.filter(organisation_id__in=organisation_ids).select_related(
         "organisation"
     )
+    intake = list(base.filter(status=Status.SUBMITTED.value).order_by("submitted_at"))
     return render(
         request,
         "proposals/staff/dashboard.html",
         {
-            "intake": base.filter(status=Status.SUBMITTED.value).order_by("submitted_at"),
+            "intake": intake,
+            "held": selectors.held_ids(proposals=intake),
             "to_register": base.filter(status=Status.LODGED.value).order_by("published_at"),
             "collecting": base.filter(status=Status.COLLECTING.value).order_by("support_ends_at"),
             "overdue": [c for c in cases if c[1].overdue],
@@ -216,8 +218,11 @@ def _staff_actions(proposal: Proposal) -> list[Action]:
     actions = [
         a
         for a in MACHINE.allowed_actions(proposal.status)
-        if a not in {Action.WITHDRAW, Action.EXPIRE, Action.SUBMIT}
+        if a not in {Action.WITHDRAW, Action.EXPIRE, Action.SUBMIT, Action.REOPEN}
     ]
+    if selectors.held_for_moderation(proposal=proposal) is not None:
+        # A person releases what screening held before it can be published.
+        actions = [a for a in actions if a not in {Action.PUBLISH, Action.LODGE}]
     if proposal.reported_unfinished_on is None:
         actions = [a for a in actions if a is not Action.WRITE_OFF]
     return actions
@@ -372,11 +377,15 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                 _apply(actor, action, proposal, form.cleaned_data)
                 messages.success(request, _("Ärendet är uppdaterat."))
                 return redirect("proposals:staff_case", pk=proposal.pk)
+    screening_decision, screening_findings = selectors.screening_note(proposal=proposal)
     return render(
         request,
         "proposals/staff/case.html",
         {
             "proposal": proposal,
+            "screening_decision": screening_decision,
+            "screening_findings": screening_findings,
+            "held": selectors.held_for_moderation(proposal=proposal),
             "simple_actions": [a for a in actions if a not in FORMS],
             "forms": [(a, forms[a]) for a in actions if a in FORMS],
             "other": other,

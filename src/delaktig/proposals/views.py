@@ -64,6 +64,7 @@ def _form_page(
     request: HttpRequest, form: ProposalForm, organisation: Organisation, proposal: Proposal | None
 ) -> HttpResponse:
     rules = ProposalSettings.objects.get(organisation=organisation)
+    form.ask_for_rules(user=request.user, organisation=organisation)
     return render(
         request,
         "proposals/form.html",
@@ -99,6 +100,7 @@ def _save_draft(
                 category=data.get("category"),
                 author_name=data["author_name"],
                 files=data["attachments"],
+                **form.screening_flags(),
             )
             messages.success(request, _("Utkastet är sparat. Granska det och skicka in."))
             return redirect("proposals:detail", pk=saved.pk)

@@ -37,6 +37,8 @@ class Action(StrEnum):
     PROPOSE_DECISION = "propose_decision"
     DECIDE = "decide"
     WRITE_OFF = "write_off"
+    # A rejection reversed on review by another moderator (the moderation service's release).
+    REOPEN = "reopen"
 
 
 class Outcome(StrEnum):
@@ -52,6 +54,7 @@ TRANSITIONS: dict[tuple[Status, Action], Status] = {
     (Status.SUBMITTED, Action.LODGE): Status.LODGED,
     (Status.SUBMITTED, Action.REJECT): Status.REJECTED,
     (Status.SUBMITTED, Action.WITHDRAW): Status.WITHDRAWN,
+    (Status.REJECTED, Action.REOPEN): Status.SUBMITTED,
     (Status.COLLECTING, Action.LODGE): Status.LODGED,
     (Status.COLLECTING, Action.EXPIRE): Status.EXPIRED,
     (Status.COLLECTING, Action.WITHDRAW): Status.WITHDRAWN,

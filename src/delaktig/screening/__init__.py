@@ -49,7 +49,9 @@ Personal-data detectors (label: detector key)
 
 Harmful detectors (label, severity)
     The text is normalised to tokens (see `text.py`: case, å/ä/ö, leetspeak, repeated
-    letters, letters spaced out, sms forms; names become "xname"). Then:
+    letters, letters spaced out, sms forms, enclitic pronouns "hänga'n"; first names become
+    "xname", a surname after one, a capitalised word with a surname ending (-berg, -qvist,
+    -sson …) or a capitalised word after a title ("kommunalrådet Berg") "xsur"). Then:
     terms: "terms.<label>" (built-in terms_sv.toml) and "org_terms.<label>" (the `terms`
         argument). match="word": the word and its inflections (-en -et -er -ar -or -na -erna
         -arna -s -a -ade -at -ande …; for a word ending in -a/-e also its stem: "hora" →
@@ -60,15 +62,26 @@ Harmful detectors (label, severity)
         the parts as separate words or one word.
     patterns: "pattern.<label>.<id>" — threats in context (we_know_where, you_will_see,
         you_will_regret, you_know_why, we_remember, beware, we_will_find_you,
-        waiting_outside, bringing_a_weapon, go_die, kill, beat_up, arson, sexual_threat),
-        hate (arson_religious) and harassment (wish_illness, no_peace, insult_predicate,
-        doxxing). A killing or beating verb needs a person or group as its object ("döda
-        dig", "skjut honom"), so "skjut upp beslutet", "dödar småföretagen" and "en bomb under
-        budgeten" are not threats.
+        waiting_outside, bringing_a_weapon, go_die, kill, beat_up, arson, damage,
+        sexual_threat, intent_violence, incitement, execution, body_harm, conditional,
+        you_will_pay, last_warning, not_safe, coming_for_you, something_may_happen,
+        take_care_of, visit, dead_man), hate (arson_religious, slur, slur_compound,
+        vermin_origin) and harassment (wish_illness, no_peace, insult_predicate, degrading,
+        sexual, stalking, doxxing, campaign). A killing or beating verb needs a person, role or
+        group as its object and no particle after it ("döda dig", "någon borde hänga honom"),
+        so "skjut upp beslutet", "hänga med", "dödar småföretagen" and "en bomb under
+        budgeten" are not threats. slur_compound is one rule built from two lists in the data
+        file (`[compound_slur]`): every protected group's word joined to every word of
+        contempt ("lappjävel", "judesvin", "bögäckel", "zigenarpack").
     hate rule: "rule.hate.<id>" — a protected group (ethnicity, origin, religion, sexual
         orientation, gender identity, sex, disability, national minorities) and a hateful
-        predicate (dehumanising, exclusion, conspiracy, generalising crime, contempt) in the
-        same sentence. A group named neutrally or a policy opinion is not hate.
+        predicate (dehumanising: vermin, disease and animal words, "räknas inte som
+        människor"; violence and extermination; exclusion: "ska kastas ut", "borde inte få
+        rösta"; conspiracy; generalising crime; contempt) in the same sentence. A group named
+        neutrally, with sympathy or negated ("invandrare är inte kriminella"), or a policy
+        opinion is not hate.
+    slur at a person: "rule.harassment.slur_at_person" — a slur (a hate term or slur
+        pattern) in a sentence that names or addresses one person is harassment as well.
     context rules (what makes a hit not count): the text reports it (a reporting word —
         skrev, sa, kallade, hotade, stod, enligt, polisen … — earlier in the sentence, or the
         words are in quotation marks in a text that has a reporting word); the writer is the
@@ -77,7 +90,8 @@ Harmful detectors (label, severity)
         "vi kommer ihåg") in a text about an election, vote or protest; insult words
         (needs_target) when the sentence names or addresses nobody (so "så jävla dåligt"
         and "ett hån mot landsbygden" are clean); an organisation's "allow" term covering
-        the words.
+        the words. A vote word right after one person ("om du röstar ja") or before
+        "ja"/"nej" is a decision in a council, not an election.
     classifiers: "classifier.<name>" — whatever the given classifiers return.
 
 What it does not do: understand irony, sarcasm or a threat spread over several sentences

@@ -10,7 +10,7 @@ from typing import Any
 
 from .model import Finding, Term
 from .patterns import PatternError, compile_pattern, token_matcher
-from .text import BREAK, Stream, normalise_word
+from .text import BREAK, Stream, fold, normalise_word
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Lexicon:
     reporting: re.Pattern[str]
     victim: tuple[re.Pattern[str], ...]
     electoral: re.Pattern[str]
+    person: re.Pattern[str]  # one person named or addressed (not a group, not "ni")
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,18 @@ def _data() -> dict[str, Any]:
     return tomllib.loads(text)
 
 
+def _compound_slur_rule(entry: Mapping[str, Any]) -> Rule:
+    """One rule for every group word joined to every contempt word ("lapp" + "jävel")."""
+
+    def forms(words: str) -> str:
+        normalised = {normalise_word(w) for w in words.split("|") if w}
+        both = sorted(normalised | {fold(w) for w in normalised}, key=lambda w: (-len(w), w))
+        return "|".join(re.escape(w) for w in both)
+
+    regex = re.compile(f"(?<![^ ])(?:{forms(entry['groups'])})(?:{forms(entry['tails'])})[^ §]* ")
+    return Rule("pattern.hate.slur_compound", "hate", entry.get("severity", "medium"), regex, "")
+
+
 @cache
 def lexicon() -> Lexicon:
     """The built-in lists from terms_sv.toml, compiled."""
@@ -119,6 +132,8 @@ def lexicon() -> Lexicon:
                 veiled=entry.get("veiled", False),
             )
         )
+    if "compound_slur" in data:
+        rules.append(_compound_slur_rule(data["compound_slur"]))
     predicates = tuple(
         Rule(
             f"rule.hate.{entry['id']}",
@@ -139,6 +154,7 @@ def lexicon() -> Lexicon:
         reporting=token_matcher(context["reporting"], macros),
         victim=tuple(compile_pattern(p, macros) for p in context["victim"]),
         electoral=token_matcher(context["electoral"], macros),
+        person=token_matcher("@P", macros),
     )
 
 
@@ -164,10 +180,19 @@ class _Context:
 
 def _context(stream: Stream, lex: Lexicon) -> _Context:
     norms = [t.norm for t in stream.tokens]
+    # "om du röstar ja" is the target's own vote in a council, not an election: a vote word
+    # right after one person named or addressed, or before "ja"/"nej" (normalised "ja" is
+    # "jag"), does not make the text electoral.
+    electoral = any(
+        lex.electoral.fullmatch(n)
+        and not (i and lex.person.fullmatch(norms[i - 1]))
+        and not (i + 1 < len(norms) and norms[i + 1] in ("jag", "nej"))
+        for i, n in enumerate(norms)
+    )
     return _Context(
         reported_anywhere=any(lex.reporting.fullmatch(n) for n in norms),
         victim=any(p.search(stream.text) for p in lex.victim),
-        electoral=any(lex.electoral.fullmatch(n) for n in norms),
+        electoral=electoral,
     )
 
 
@@ -224,6 +249,25 @@ def _hate_rule_hits(stream: Stream, lex: Lexicon) -> Iterator[Hit]:
                 break
 
 
+SLUR_DETECTORS = frozenset({"terms.hate", "pattern.hate.slur", "pattern.hate.slur_compound"})
+
+
+def _slurs_at_a_person(stream: Stream, hits: Iterable[Hit], lex: Lexicon) -> Iterator[Hit]:
+    """A slur in a sentence that names or addresses one person is harassment of them too."""
+    tokens = stream.tokens
+    for hit in hits:
+        if hit.rule.detector not in SLUR_DETECTORS:
+            continue
+        sentence = _sentence(stream, hit)
+        if any(
+            lex.person.fullmatch(tokens[i].norm) for i in sentence if not hit.first <= i <= hit.last
+        ):
+            rule = Rule(
+                "rule.harassment.slur_at_person", "harassment", "medium", lex.groups, hit.rule.term
+            )
+            yield Hit(rule, hit.first, hit.last)
+
+
 def harmful_findings(text: str, stream: Stream, terms: Sequence[Term] = ()) -> list[Finding]:
     """Threat, hate and harassment findings from the built-in lists and the given terms."""
     lex = lexicon()
@@ -232,6 +276,7 @@ def harmful_findings(text: str, stream: Stream, terms: Sequence[Term] = ()) -> l
     context = _context(stream, lex)
     candidates = [*_hits(stream, lex.rules), *_hits(stream, extra[0])]
     candidates.extend(_hate_rule_hits(stream, lex))
+    candidates.extend(list(_slurs_at_a_person(stream, candidates, lex)))
     findings: dict[tuple[str, int, int, str], Finding] = {}
     for hit in candidates:
         if _overlaps(hit, allow_hits) or _suppressed(stream, hit, lex, context):

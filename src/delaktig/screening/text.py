@@ -8,10 +8,14 @@ so both sides agree), common sms and dialect spellings read as the standard word
 "dig", "e" → "är", "veit" → "vet", "int" → "inte"). Å/ä/ö are kept in the token (so "höra"
 is not "hora"); the matchers accept each list word also without them ("doda" for "döda",
 see `fold`). Letters typed with spaces, dots or hyphens between them ("h o r a", "h-o-r-a")
-are joined into one word. A capitalised word that is a common Swedish first name becomes the
-token "xname", and a capitalised word right after it "xsur", so patterns can ask for "a
-named person". Every token keeps its span in the
-original text, and its sentence number and whether it stands inside quotation marks.
+are joined into one word; the enclitic pronouns of speech and dialect become words of their
+own ("hänga'n" → "hänga honom", "ta'na" → "ta henne"). A capitalised word that is a common
+Swedish first name becomes the token "xname"; a capitalised word right after it, a
+capitalised word with a common surname ending (-sson, -berg, -qvist, -ström, -lund … — not
+after a preposition, so "i Lund" stays a town) and a capitalised word after a title
+("kommunalrådet Berg", "ordförande Holm") become "xsur", so patterns can ask for "a named
+person". Every token keeps its span in the original text, and its sentence number and
+whether it stands inside quotation marks.
 """
 
 import bisect
@@ -72,7 +76,34 @@ _SMS = {
     "djävla": "jävla",
     "jvla": "jävla",
     "javla": "jävla",
+    "hä": "det",
+    "dä": "det",
+    "hänne": "henne",
+    "hänna": "henne",
+    "sku": "skulle",
+    "ba": "bara",
+    "dåm": "dom",
+    "nåra": "några",
 }
+# A capitalised word with a common Swedish surname ending ("Lindqvist", "Sandberg", "Perssons")
+# is read as a surname, unless a preposition puts it in a place name ("i Lund").
+_SURNAME = re.compile(
+    r"\w+(?:sson|qvist|kvist|ström|berg|gren|lund|dahl|holm|blad|stedt|strand|bäck|sjö|fors|"
+    r"löf|feldt|fält|gård|ling|mark|ros|blom|lind|én|ér)s?"
+)
+_PLACE_BEFORE = frozenset("i på från till mot vid utanför genom mellan om ur nära över".split())
+# Titles of officials: a capitalised word right after one is a name ("kommunalrådet Berg").
+_TITLE = re.compile(
+    r"\w*(?:råd|rådet|ordförande|ordföranden|handläggare|handläggaren|tjänsteman|tjänstemannen|"
+    r"rektor|rektorn|chef|chefen|politiker|politikern|ledamot|ledamoten|direktör|direktören|"
+    r"sekreterare|sekreteraren|minister|ministern|borgmästare|landshövding|landshövdingen|"
+    r"tjänsteperson|tjänstepersonen|kollega|kollegan|grannen|granne|fru|herr)"
+)
+# Enclitic forms in dialect and speech: "på't", "ta'n", "hänga'na". The pronouns 'n (honom)
+# and 'na (henne) become words of their own; other enclitics are dropped.
+_ENCLITIC = re.compile(r"['’](?:t|n|na|ru|e|u)$")
+_PRONOUN_ENCLITIC = re.compile(r"(?<=\w)['’](?:n|na)$")
+_ENCLITIC_PRONOUNS = {"'n": "honom", "'na": "henne"}
 _WORD = re.compile(r"[\w@$€]+(?:[-'’!|][\w@$€]+)*")
 _SENTENCE_BREAK = re.compile(r"(?<!\d)[.:](?!\d)|[!?](?!\w)|[;\n]|\s[-–]\s")
 _QUOTE = re.compile(r"(?<![\w])(['\"”“«‘„])(.+?)(['\"”“»’])(?![\w])", re.S)
@@ -92,7 +123,10 @@ class Token:
 
 def normalise_word(word: str) -> str:
     """One word as the matchers see it (see the module docstring)."""
-    lower = word.lower().replace("’", "").replace("'", "")
+    lower = word.lower().replace("’", "'")
+    if lower in _ENCLITIC_PRONOUNS:
+        return _ENCLITIC_PRONOUNS[lower]
+    lower = _ENCLITIC.sub("", lower).replace("'", "")
     if any(c.isalpha() for c in lower):
         lower = lower.translate(_LEET)
     collapsed = _REPEAT.sub(r"\1", lower.translate(_ACCENTS))
@@ -120,6 +154,12 @@ def _raw_words(text: str) -> list[tuple[str, int, int]]:
     """Words with spans, joining letters spelled out with spaces or dots ("h o r a")."""
     words: list[tuple[str, int, int]] = []
     for match in _WORD.finditer(text):
+        enclitic = _PRONOUN_ENCLITIC.search(match.group())
+        if enclitic:  # "hänga'n" is "hänga" and "'n" (honom)
+            cut = match.start() + enclitic.start()
+            words.append((text[match.start() : cut], match.start(), cut))
+            words.append((text[cut : match.end()], cut, match.end()))
+            continue
         parts = re.split(r"[-]", match.group())
         if len(parts) > 1 and all(parts):
             offset = match.start()
@@ -151,6 +191,15 @@ def _raw_words(text: str) -> list[tuple[str, int, int]]:
     return joined
 
 
+def _is_surname(word: str, previous: str, sentence_start: bool) -> bool:
+    """A capitalised word read as someone's surname (see `_SURNAME` and `_TITLE`)."""
+    if previous in _PLACE_BEFORE:
+        return False
+    if not sentence_start and _TITLE.fullmatch(previous):
+        return True
+    return len(word) > 4 and _SURNAME.fullmatch(word.lower()) is not None
+
+
 def _quoted_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
 
@@ -163,6 +212,7 @@ def tokenise(text: str) -> list[Token]:
     tokens: list[Token] = []
     previous_name = False
     previous_sentence = -1
+    previous = ""
     for word, start, end in _raw_words(text):
         sentence = bisect.bisect_left(breaks, start)
         norm = normalise_word(word)
@@ -172,12 +222,15 @@ def tokenise(text: str) -> list[Token]:
             norm, is_name = "xname", True
         elif capitalised and previous_name and not sentence_start and word[1:].islower():
             norm, is_name = "xsur", False
+        elif capitalised and word[1:].islower() and _is_surname(word, previous, sentence_start):
+            norm, is_name = "xsur", False
         else:
             is_name = False
         quoted = any(a <= start < b for a, b in quotes)
         tokens.append(Token(norm, start, end, sentence, quoted, capitalised))
         previous_name = is_name
         previous_sentence = sentence
+        previous = norm
     return tokens
 
 

@@ -193,6 +193,23 @@ class SectionAnswerForm(forms.Form):
             # person save unfinished answers; the field is only marked for the reader.
             field.marked_required = question.required  # type: ignore[attr-defined]
             self.fields[field_name(question)] = field
+        if any(q.kind == Question.Kind.TEXT for q in self.questions):
+            self.fields["personal_data_ok"] = forms.BooleanField(
+                label=_("Skicka texten som den är, med uppgifterna"),
+                required=False,
+                help_text=_(
+                    "Svaren publiceras inte ett och ett, men de som arbetar med enkäten läser dem."
+                ),
+            )
+
+    @property
+    def personal_data_asked(self) -> bool:
+        """Show the "send it as it is" box: screening pointed out personal data, or the
+        person has ticked it already."""
+        return "personal_data_ok" in self.fields and (
+            "moderation.personal_data" in getattr(self, "error_codes", ())
+            or bool(self.is_bound and self.data.get("personal_data_ok"))
+        )
 
     def _field(self, question: Question) -> forms.Field:
         lang = self.language

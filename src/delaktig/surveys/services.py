@@ -24,6 +24,7 @@ from delaktig.core.errors import (
     require_perm,
 )
 from delaktig.core.ordering import move_in_order, next_position
+from delaktig.moderation import checks as screening_checks
 from delaktig.organisations.models import Municipality
 from delaktig.participation.models import Phase, ProcessModule
 from delaktig.population.models import PopulationTable
@@ -436,20 +437,48 @@ def _prefill_background(response: Response, user: Visitor) -> None:
     response.save(update_fields=["age_group", "sex", "municipality"])
 
 
+def _personal_data_check(
+    survey: Survey, questions: list[Question], values: Mapping[int, Any]
+) -> None:
+    """Point out personal data in a free-text answer before it is saved (the field it is in,
+    and what was found); the person removes it or keeps it (``personal_data_ok``). Answers
+    are not published one by one, so nothing waits for a moderator."""
+    organisation_id = survey.module.process.organisation_id
+    for question in questions:
+        value = values.get(question.pk)
+        if question.kind != Question.Kind.TEXT or not value or not str(value).strip():
+            continue
+        screened = screening_checks.text_screen(organisation_id=organisation_id, text=str(value))
+        found = screened.screening.personal_data
+        if found:
+            raise ValidationFailed(
+                "moderation.personal_data",
+                field=f"q{question.pk}",
+                found=screening_checks.describe_personal_data(found),
+            )
+
+
 def response_save_answers(
-    *, response: Response, questions: Iterable[Question], values: Mapping[int, Any]
+    *,
+    response: Response,
+    questions: Iterable[Question],
+    values: Mapping[int, Any],
+    personal_data_ok: bool = False,
 ) -> None:
     """Replace the answers to ``questions`` with ``values`` (question id → cleaned value).
 
     A question whose condition is not met keeps no answer. Runs under a lock on the
-    response so that two tabs saving at once leave one consistent set.
+    response so that two tabs saving at once leave one consistent set. Personal data in a
+    free-text answer is pointed out first (``personal_data_ok`` keeps it).
     """
     require_phase(response.survey, "answer")
+    questions = list(questions)
+    if not personal_data_ok:
+        _personal_data_check(response.survey, questions, values)
     with transaction.atomic():
         locked = Response.objects.select_for_update().get(pk=response.pk)
         if locked.submitted_at is not None:
             raise Conflict("surveys.already_answered")
-        questions = list(questions)
         locked.answers.filter(question__in=questions).delete()
         chosen = chosen_choices(locked)
         rows = []

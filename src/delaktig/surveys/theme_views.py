@@ -11,6 +11,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from delaktig.insights.suppression import AGE_GROUPS, Cell, suppress
+from delaktig.moderation.checks import organisation_terms
+from delaktig.screening import screen
+from delaktig.screening.model import Term
 
 from .models import Answer, Question, Response, Theme
 
@@ -29,7 +32,8 @@ def theme_page(request: HttpRequest, question: Question) -> HttpResponse:
     themes = list(question.themes.prefetch_related("answers"))
     texts = dict(answers.values_list("id", "text"))
     background = _background(answers)
-    cards = [_card(theme, texts, background, min_size) for theme in themes]
+    terms = organisation_terms(survey.module.process.organisation_id)
+    cards = [_card(theme, texts, background, min_size, terms) for theme in themes]
     tagged: dict[int, set[int]] = {}
     for theme in themes:
         for a in theme.answers.all():
@@ -66,16 +70,24 @@ def _background(answers: "QuerySet[Answer]") -> Background:
     }
 
 
-def _quotes(theme: Theme, members: list[int], texts: dict[int, str]) -> list[str]:
-    """The most typical answers first, each wording once, at most three."""
+def _quotes(
+    theme: Theme, members: list[int], texts: dict[int, str], terms: list[Term]
+) -> list[str]:
+    """The most typical answers first, each wording once, at most three. Quotes are copied
+    into reports: an answer in which screening finds a threat, hate or harassment is never
+    one (it is still counted, and listed with the answers below)."""
     member_set = set(members)
     quotes: list[int] = []
     seen: set[str] = set()
     for i in [*theme.representatives, *members]:
         text = texts.get(i, "").strip().lower()
-        if i in member_set and text and text not in seen and len(quotes) < 3:
+        if len(quotes) == 3:
+            break
+        if i not in member_set or not text or text in seen:
+            continue
+        seen.add(text)
+        if not screen(texts[i], terms=terms).harmful:
             quotes.append(i)
-            seen.add(text)
     return [texts[i] for i in quotes if i in texts]
 
 
@@ -114,13 +126,13 @@ def _breakdowns(
 
 
 def _card(
-    theme: Theme, texts: dict[int, str], background: Background, min_size: int
+    theme: Theme, texts: dict[int, str], background: Background, min_size: int, terms: list[Term]
 ) -> dict[str, Any]:
     members = [a.pk for a in theme.answers.all()]
     return {
         "theme": theme,
         "count": len(members),
-        "quotes": _quotes(theme, members, texts),
+        "quotes": _quotes(theme, members, texts, terms),
         # A small theme's breakdown would tell who wrote what.
         "breakdowns": _breakdowns(members, background, min_size)
         if len(members) >= min_size

@@ -282,7 +282,10 @@ def _save_step(response: Response, step: Any, form: Any) -> None:
         )
     else:
         services.response_save_answers(
-            response=response, questions=form.questions, values=form.answer_values()
+            response=response,
+            questions=form.questions,
+            values=form.answer_values(),
+            personal_data_ok=bool(form.cleaned_data.get("personal_data_ok")),
         )
 
 

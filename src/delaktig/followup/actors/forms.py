@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.widgets import MarkdownEditor
+from delaktig.moderation.forms import ScreenedFormMixin
 from delaktig.organisations.models import Municipality
 
 from ..models import Actor, Goal, Network, NetworkMeeting, Strategy
@@ -55,7 +56,7 @@ class ActorFieldsMixin(forms.Form):
     )
 
 
-class JoinForm(ActorFieldsMixin):
+class JoinForm(ScreenedFormMixin, ActorFieldsMixin):
     commitment = forms.CharField(
         label=_("Vad åtar ni er att göra?"),
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -106,6 +107,8 @@ class RegisterCommitmentForm(JoinForm):
 
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, strategy=strategy, **kwargs)
+        # An official registers what was agreed elsewhere: no screening boxes to tick.
+        del self.fields["accept_rules"], self.fields["personal_data_ok"]
         self.fields["existing_actor"].queryset = Actor.objects.filter(  # type: ignore[attr-defined]
             organisation=strategy.organisation
         ).exclude(commitments__strategy=strategy)

@@ -36,6 +36,8 @@ from delaktig.core.errors import (
     ValidationFailed,
     require_perm,
 )
+from delaktig.moderation import checks as screening_checks
+from delaktig.moderation import services as moderation
 from delaktig.notifications.outbox import email_queue
 from delaktig.organisations.models import Municipality, Organisation
 
@@ -314,8 +316,14 @@ def commitment_request(
     goals: Sequence[Goal] = (),
     organisation_number: str = "",
     municipality: Municipality | None = None,
+    personal_data_ok: bool = False,
+    accept_rules: bool = False,
 ) -> Commitment:
     """A logged-in person asks for an actor to join a strategy; an official reviews it.
+
+    The commitment's text is screened (:mod:`delaktig.moderation.services`): personal data is
+    pointed out before sending (``personal_data_ok`` keeps it); a threat, hate or harassment
+    is recorded on the request and shown to the official who decides, who may decline it.
 
     Reuses the actor of the strategy's organisation with the same name, refuses a second
     commitment of the same actor and a second pending request by the same person, and
@@ -330,6 +338,14 @@ def commitment_request(
         commitment, contact_name, contact_email, text_missing="followup.request_text_missing"
     )
     chosen = _goals_of(strategy, goals)
+    screened = moderation.submission_check(
+        actor=actor,
+        organisation_id=strategy.organisation_id,
+        text=text,
+        field="commitment",
+        personal_data_ok=personal_data_ok,
+        accept_rules=accept_rules,
+    )
     limits = (
         ratelimit.limit_for("commitment_request", f"user:{actor.pk}"),
         ratelimit.limit_for("commitment_request_strategy", f"strategy:{strategy.pk}"),
@@ -359,6 +375,9 @@ def commitment_request(
             confirmed=confirmed,
         )
         saved.goals.set(chosen)
+        if screened.needs_person or screened.sensitive:
+            saved.screening_findings = screening_checks.findings_record(screened)
+            saved.save(update_fields=["screening_findings"])
         _notify_request(saved, confirmed=confirmed)
     return saved
 

@@ -24,6 +24,7 @@ from delaktig.accounts.types import User
 from delaktig.core.confirm import confirm_required
 from delaktig.core.errors import DelaktigError, require_perm
 from delaktig.core.forms import form_errors, form_status, markdown_preview
+from delaktig.moderation.checks import explain_record
 
 from .. import selectors
 from ..models import (
@@ -90,6 +91,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "followup/actors/join.html", {"strategy": strategy, "form": None})
     initial = {"contact_email": getattr(request.user, "email", "")}
     form = JoinForm(request.POST or None, strategy=strategy, initial=initial)
+    form.ask_for_rules(user=request.user, organisation=strategy.organisation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         # The form comes back with everything that was typed when the request is refused.
@@ -105,6 +107,7 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
                 goals=data["goals"],
                 contact_name=data["contact_name"],
                 contact_email=data["contact_email"],
+                **form.screening_flags(),
             )
             messages.success(request, _received(request, commitment))
             return redirect("followup:join", slug=strategy.slug)
@@ -454,6 +457,7 @@ def commitment_review(request: HttpRequest, pk: int) -> HttpResponse:
             "goals": commitment.goals.all(),
             "activities": commitment.activities.prefetch_related("goals"),
             "decision_recipient": selectors.decision_recipient(commitment),
+            "screening_findings": [explain_record(f) for f in commitment.screening_findings],
             "allowed": {
                 str(allowed): True
                 for allowed in COMMITMENT_MACHINE.allowed_actions(commitment.status)

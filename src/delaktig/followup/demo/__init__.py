@@ -162,6 +162,8 @@ def _commitments(
         actor=requester,
         strategy=strategy,
         contact_email=requester.email,
+        # The demo's residents have read the region's samtalsregler.
+        accept_rules=True,
         **_links(data["request"], goals),
     )
 

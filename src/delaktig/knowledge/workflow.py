@@ -1,0 +1,44 @@
+"""The life of a part of the knowledge bank: one table of allowed transitions, ``MACHINE``. No
+Django models here.
+
+    draft ── publish ──▶ published
+      ▲                      │
+      └────── unpublish ─────┘
+
+A draft is seen by the organisation's officials only. Completions of a part taken back to draft
+stay: they count again when it is published.
+"""
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from delaktig.core.workflow import StateMachine
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+
+
+class Action(StrEnum):
+    PUBLISH = "publish"
+    UNPUBLISH = "unpublish"
+
+
+STATUS_LABELS = {
+    Status.DRAFT: _("Utkast"),
+    Status.PUBLISHED: _("Publicerad"),
+}
+
+ACTION_LABELS = {
+    Action.PUBLISH: _("Publicera"),
+    Action.UNPUBLISH: _("Gör till utkast"),
+}
+
+TRANSITIONS: dict[tuple[Status, Action], Status] = {
+    (Status.DRAFT, Action.PUBLISH): Status.PUBLISHED,
+    (Status.PUBLISHED, Action.UNPUBLISH): Status.DRAFT,
+}
+
+MACHINE: StateMachine[Status, Action] = StateMachine(TRANSITIONS)
