@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delaktig.accounts.inbox import queue_counts
-from delaktig.core.errors import PermissionDenied, ValidationFailed
+from delaktig.core.errors import Conflict, PermissionDenied, ValidationFailed
 from delaktig.discussions import services as discussions
 from delaktig.discussions.models import Comment
 from delaktig.moderation import selectors
@@ -307,3 +307,88 @@ def test_the_author_finds_a_held_text_on_mina_sidor(client: Client) -> None:
     assert reverse("moderation:decision", args=[decision.pk]) in page
     client.force_login(UserFactory())
     assert "Ni blorgk allihop" not in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_the_deciding_moderator_cannot_answer_the_review_by_deciding_again() -> None:
+    module = open_discussion()
+    organisation = module.process.organisation
+    first = role(UserFactory(), "moderator", organisation)
+    second = role(UserFactory(), "moderator", organisation)
+    comment = CommentFactory(module=module)
+    decision = discussions.comment_hide(actor=first, comment=comment, rule="spam", reason="Reklam")
+    moderation.decision_review_request(actor=comment.author, decision=decision)
+    with pytest.raises(Conflict) as refused:
+        moderation.decision_withhold(
+            actor=first,
+            kind="discussions.comment",
+            item=comment,
+            action="hidden",
+            rule="spam",
+            reason="Fortfarande reklam",
+        )
+    assert refused.value.code == "moderation.own_decision_under_review"
+    decision.refresh_from_db()
+    assert decision.review_pending
+    # Another moderator's reversal publishes the text and counts as a release.
+    moderation.decision_review(actor=second, decision=decision, outcome="reversed", reply="Ok.")
+    comment.refresh_from_db()
+    assert not comment.is_hidden
+    latest = moderation.latest_decision(kind="discussions.comment", object_id=comment.pk)
+    assert latest is not None and latest.action == "released"
+    assert list(selectors.held_waiting(viewer=second)) == []
+    with pytest.raises(Conflict):
+        moderation.decision_release(actor=second, kind="discussions.comment", item=comment)
+
+
+def test_a_decision_made_meanwhile_is_not_overwritten() -> None:
+    module = open_discussion()
+    organisation = module.process.organisation
+    ScreeningTerm.objects.create(organisation=organisation, text="blorgk", label="threat")
+    comment = discussions.comment_create(actor=UserFactory(), module=module, body="blorgk dig")
+    held = Decision.objects.get(object_id=comment.pk)
+    first = role(UserFactory(), "moderator", organisation)
+    second = role(UserFactory(), "moderator", organisation)
+    moderation.decision_release(actor=first, kind="discussions.comment", item=comment, seen=held.pk)
+    with pytest.raises(Conflict) as refused:
+        moderation.decision_withhold(
+            actor=second,
+            kind="discussions.comment",
+            item=comment,
+            action="rejected",
+            rule="threat",
+            reason="Hot",
+            seen=held.pk,
+        )
+    assert refused.value.code == "moderation.decided_meanwhile"
+
+
+def test_a_held_comment_cannot_be_opened_through_the_report_page(client: Client) -> None:
+    module = open_discussion()
+    comment = discussions.comment_create(
+        actor=UserFactory(), module=module, body=f"Jag: {PERSONNUMMER}", personal_data_ok=True
+    )
+    assert comment.is_held
+    client.force_login(UserFactory())
+    response = client.get(reverse("discussions:comment_report", args=[comment.pk]))
+    assert response.status_code == 404 and PERSONNUMMER not in response.content.decode()
+
+
+def test_a_moderator_does_not_decide_about_medborgarforslag() -> None:
+    from delaktig.core.contributions import moderated_kind
+
+    assert moderated_kind("proposals.proposal").permission == "proposals.handle_proposal"
+    assert moderated_kind("meetings.question").permission == "meetings.handle_question"
+    organisation = OrganisationFactory()
+    moderator = role(UserFactory(), "moderator", organisation)
+    Decision.objects.create(
+        organisation=organisation,
+        kind="proposals.proposal",
+        object_id=1,
+        action="held",
+        rule="personal_data",
+        reason="Granskas.",
+        automated=True,
+    )
+    assert list(selectors.held_waiting(viewer=moderator)) == []
+    official = role(UserFactory(), "official", organisation)
+    assert len(selectors.held_waiting(viewer=official)) == 1

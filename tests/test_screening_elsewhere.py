@@ -11,7 +11,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from delaktig.core.errors import Conflict, ValidationFailed
+from delaktig.core.errors import Conflict, PermissionDenied, ValidationFailed
 from delaktig.followup.models import Commitment
 from delaktig.meetings import services as meetings
 from delaktig.meetings.models import Question
@@ -92,6 +92,9 @@ def test_declining_a_question_is_a_decision_the_asker_can_have_reviewed(
 ) -> None:
     meeting = assembly_meeting()
     official = role(UserFactory(), "official", meeting.organisation)
+    # Declining a question is the officials' (meetings.handle_question): another official
+    # reviews it; a moderator may not.
+    second = role(UserFactory(), "official", meeting.organisation)
     moderator = role(UserFactory(), "moderator", meeting.organisation)
     asker = UserFactory(email="fragande@example.se")
     question = meetings.question_submit(
@@ -114,8 +117,12 @@ def test_declining_a_question_is_a_decision_the_asker_can_have_reviewed(
     moderation.decision_review_request(
         actor=asker, decision=decision, explanation="Det gäller alla."
     )
+    with pytest.raises(PermissionDenied):
+        moderation.decision_review(
+            actor=moderator, decision=decision, outcome="reversed", reply="Frågan rör fler."
+        )
     moderation.decision_review(
-        actor=moderator, decision=decision, outcome="reversed", reply="Frågan rör fler."
+        actor=second, decision=decision, outcome="reversed", reply="Frågan rör fler."
     )
     question.refresh_from_db()
     assert question.status == "submitted" and question.decline_reason == ""

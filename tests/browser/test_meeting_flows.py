@@ -58,6 +58,9 @@ def test_resident_asks_at_question_time_and_later_reads_the_answer(
     tab_to(page, "#id_asker_name")
     page.keyboard.press("Control+a")
     page.keyboard.type("Robin")
+    # A first post in the region: its samtalsregler are accepted with the keyboard too.
+    tab_to(page, "#id_accept_rules")
+    page.keyboard.press("Space")
     press(page, "#fragestund form button.button")
     assert "Din fråga har kommit in" in page.content()
     question = assembly.questions.get(asker__email="invanare21@demo.delaktig.se")

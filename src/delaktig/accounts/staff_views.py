@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from delaktig.core.contributions import private_audit_prefixes
 from delaktig.core.models import AuditEntry
 
 from .roles import is_administrator, staff_organisation_ids
@@ -15,6 +16,8 @@ from .roles import is_administrator, staff_organisation_ids
 def audit_log_view(request: HttpRequest) -> HttpResponse:
     """Administrators see every entry; officials see their own organisations' entries."""
     entries = AuditEntry.objects.select_related("actor", "organisation")
+    for prefix in private_audit_prefixes():
+        entries = entries.exclude(action__startswith=prefix)
     if not is_administrator(request.user):
         organisation_ids = staff_organisation_ids(request.user, ("official",))
         if not organisation_ids:

@@ -235,6 +235,10 @@ class ModeratedKind:
     # A moderator may hide it with the reason shown in its place (a comment in a thread);
     # otherwise withholding it is a rejection.
     hides_in_place: bool = False
+    # Who may decide about it: by default the organisation's moderators and officials; a kind
+    # whose withholding is also a formal step (rejecting a medborgarförslag at intake) names
+    # the app's own permission.
+    permission: str = "moderation.moderate_item"
 
 
 @dataclass(frozen=True)
@@ -250,6 +254,10 @@ class Contribution:
     mine: tuple[MineSection, ...] = ()
     notifications: tuple[NotificationKind, ...] = ()
     moderated: tuple[ModeratedKind, ...] = ()
+    # Audit actions (prefixes such as "incident.") kept off the shared audit-log page, because
+    # even who did what would disclose something confidential; the app shows them on its own
+    # pages to those allowed to see them.
+    private_audit: tuple[str, ...] = ()
 
 
 _contributions: dict[str, Contribution] = {}
@@ -318,6 +326,10 @@ def mine_sections() -> list[MineSection]:
 def notification_kinds() -> list[NotificationKind]:
     kinds = (kind for c in contributions() for kind in c.notifications)
     return sorted(kinds, key=lambda kind: (kind.order, kind.key))
+
+
+def private_audit_prefixes() -> tuple[str, ...]:
+    return tuple(prefix for c in contributions() for prefix in c.private_audit)
 
 
 def moderated_kinds() -> list[ModeratedKind]:

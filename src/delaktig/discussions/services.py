@@ -9,7 +9,7 @@ from django.utils import timezone
 from delaktig.accounts.predicates import require_perm_in_phase
 from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
-from delaktig.core.errors import RateLimited, ValidationFailed, require_perm
+from delaktig.core.errors import NotFound, RateLimited, ValidationFailed, require_perm
 from delaktig.moderation import services as moderation
 from delaktig.moderation.models import Decision
 from delaktig.participation.models import ProcessModule
@@ -64,6 +64,8 @@ def comment_report(
 ) -> CommentReport:
     """Report a comment to the moderators; reporting it again keeps the first report."""
     require_perm(actor, "discussions.report_comment", comment)
+    if comment.is_held or comment.is_hidden:
+        raise NotFound()
     if reason not in CommentReport.Reason.values:
         raise ValidationFailed("discussions.no_report_reason", field="reason")
     try:

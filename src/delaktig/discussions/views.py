@@ -72,7 +72,11 @@ def _published(request: HttpRequest, module: ProcessModule, comment: Comment) ->
 
 
 def comment_report(request: HttpRequest, comment_pk: int) -> HttpResponse:
-    comment = get_object_or_404(Comment.objects.select_related("module__process"), pk=comment_pk)
+    # Only a comment in the thread as everyone sees it: a held or hidden text is not quoted.
+    comment = get_object_or_404(
+        Comment.objects.shown().filter(hidden_at=None).select_related("module__process"),
+        pk=comment_pk,
+    )
     process = comment.module.process
     if not process.is_public:
         raise DjangoPermissionDenied

@@ -126,6 +126,8 @@ MINE = (
 contribute(
     Contribution(
         app_label="incidents",
+        # Who reported or shared an incident is itself confidential: not on the audit-log page.
+        private_audit=("incident.",),
         errors=errors.MESSAGES,
         inbox=INBOX,
         mine=MINE,

@@ -60,6 +60,7 @@ def _require_log(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+@no_store
 @login_required
 def incident_report(request: HttpRequest) -> HttpResponse:
     organisations = selectors.reporting_organisations(viewer=request.user)
@@ -91,6 +92,7 @@ def incident_report(request: HttpRequest) -> HttpResponse:
     )
 
 
+@no_store
 @login_required
 def incident_list(request: HttpRequest) -> HttpResponse:
     _require_log(request)
@@ -156,11 +158,13 @@ def _detail_page(
     )
 
 
+@no_store
 @login_required
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail_page(request, _incident(request, pk))
 
 
+@no_store
 @login_required
 def incident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk)
@@ -304,6 +308,7 @@ def _chosen(form: StatisticsForm) -> tuple[Any, int] | None:
     return form.initial["organisation"], form.initial["year"]
 
 
+@no_store
 @login_required
 def incident_statistics(request: HttpRequest) -> HttpResponse:
     _require_log(request)

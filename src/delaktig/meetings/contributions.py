@@ -237,6 +237,7 @@ QUESTIONS = ModeratedKind(
     withhold=services.question_withhold,
     release=services.question_release,
     public_on_release=False,
+    permission="meetings.handle_question",
 )
 
 

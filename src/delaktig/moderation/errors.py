@@ -16,6 +16,12 @@ MESSAGES: dict[str, str | Promise] = {
         "Ta bort uppgifterna, eller kryssa i att du vill skicka texten som den är. Läs också "
         "samtalsreglerna och kryssa i att du följer dem."
     ),
+    "moderation.own_decision_under_review": _(
+        "Den som skrev har begärt omprövning av ditt beslut. En annan moderator gör omprövningen."
+    ),
+    "moderation.decided_meanwhile": _(
+        "Någon annan har just beslutat om texten. Läs det senaste beslutet innan du beslutar."
+    ),
     "moderation.bad_action": _("Välj att dölja eller avvisa texten."),
     "moderation.no_rule": _("Välj vilken regel texten bryter mot."),
     "moderation.no_reason": _("Skriv ett skäl. Det visas för den som skrev texten."),

@@ -18,6 +18,10 @@ WITHHOLDING = (Decision.Action.HELD, Decision.Action.HIDDEN, Decision.Action.REJ
 
 
 def _moderated_by(viewer: Visitor, decisions: "QuerySet[Decision]") -> "QuerySet[Decision]":
+    """Decisions about the kinds of text the viewer may decide about, in the organisations
+    they moderate for (a moderator does not see medborgarförslag, which officials handle)."""
+    kinds = [kind.key for kind in moderated_kinds() if viewer.has_perm(kind.permission)]
+    decisions = decisions.filter(kind__in=kinds)
     if is_administrator(viewer):
         return decisions
     return decisions.filter(

@@ -47,9 +47,16 @@ def rules_accept(*, actor: User, organisation_id: int) -> None:
     rules = ConversationRules.objects.filter(organisation_id=organisation_id).first()
     if rules is None:
         return
-    RulesAcceptance.objects.update_or_create(
-        user=actor, organisation_id=organisation_id, defaults={"version": rules.version}
-    )
+    try:
+        with transaction.atomic():
+            RulesAcceptance.objects.update_or_create(
+                user=actor, organisation_id=organisation_id, defaults={"version": rules.version}
+            )
+    except IntegrityError:
+        # Two first posts at once: the other request recorded the same acceptance.
+        RulesAcceptance.objects.filter(user=actor, organisation_id=organisation_id).update(
+            version=rules.version
+        )
 
 
 def submission_check(
@@ -153,19 +160,43 @@ def latest_decision(*, kind: str, object_id: int) -> Decision | None:
 
 
 def _answer_open_review(actor: User, kind: str, object_id: int, outcome: str, reply: str) -> None:
-    """A new decision about a text answers a review still waiting on the one before it."""
-    Decision.objects.filter(
+    """A new decision about a text answers a review still waiting on the one before it; a
+    moderator may not uphold their own decision that way (a review is another moderator's)."""
+    waiting = Decision.objects.filter(
         kind=kind, object_id=object_id, review_requested_at__isnull=False, reviewed_at=None
-    ).update(reviewed_at=timezone.now(), reviewed_by=actor, outcome=outcome, review_reply=reply)
+    )
+    if outcome == Decision.Outcome.UPHELD and waiting.filter(decided_by=actor).exists():
+        raise Conflict("moderation.own_decision_under_review")
+    waiting.update(
+        reviewed_at=timezone.now(), reviewed_by=actor, outcome=outcome, review_reply=reply
+    )
+
+
+def _locked(moderated: ModeratedKind, pk: int, seen: int | None) -> tuple[Any, Decision | None]:
+    """The text, locked (always before its decisions, so that two services never wait on each
+    other), and its latest decision; refused when someone decided after ``seen``, the decision
+    the moderator was looking at."""
+    item = moderated.model.objects.select_for_update().get(pk=pk)
+    latest = latest_decision(kind=moderated.key, object_id=pk)
+    if seen is not None and (latest is None or latest.pk != seen):
+        raise Conflict("moderation.decided_meanwhile")
+    return item, latest
 
 
 def decision_withhold(
-    *, actor: User, kind: str, item: Any, action: str, rule: str, reason: str
+    *,
+    actor: User,
+    kind: str,
+    item: Any,
+    action: str,
+    rule: str,
+    reason: str,
+    seen: int | None = None,
 ) -> Decision:
     """A moderator hides (``hidden``) or rejects (``rejected``) a text, with the rule it breaks
     and a reason shown to the author and, for hidden comments, in the text's place."""
     moderated = moderated_kind(kind)
-    require_perm(actor, "moderation.moderate_item", item)
+    require_perm(actor, moderated.permission, item)
     reason = " ".join(reason.split())
     hiding = action == Decision.Action.HIDDEN and moderated.hides_in_place
     if not (hiding or action == Decision.Action.REJECTED):
@@ -175,7 +206,7 @@ def decision_withhold(
     if not reason:
         raise ValidationFailed("moderation.no_reason", field="reason")
     with transaction.atomic():
-        item = moderated.model.objects.select_for_update().get(pk=item.pk)
+        item, _latest = _locked(moderated, item.pk, seen)
         _answer_open_review(actor, kind, item.pk, Decision.Outcome.UPHELD, reason[:1000])
         decision = Decision.objects.create(
             organisation_id=moderated.organisation_id(item),
@@ -199,34 +230,44 @@ def decision_withhold(
     return decision
 
 
-def decision_release(*, actor: User, kind: str, item: Any, reason: str = "") -> Decision:
+def _released(
+    actor: User, moderated: ModeratedKind, item: Any, after: Decision, reason: str
+) -> Decision:
+    """The ``released`` decision that puts ``item`` back, inside the caller's transaction."""
+    decision = Decision.objects.create(
+        organisation_id=after.organisation_id,
+        kind=moderated.key,
+        object_id=item.pk,
+        action=Decision.Action.RELEASED,
+        reason=reason[:500],
+        decided_by=actor,
+        author=after.author,
+    )
+    moderated.release(item)
+    audit_log(
+        actor=actor,
+        action="moderation.released",
+        target=decision,
+        organisation=decision.organisation,
+        data={"kind": moderated.key, "object_id": item.pk, "after": after.action},
+    )
+    return decision
+
+
+def decision_release(
+    *, actor: User, kind: str, item: Any, reason: str = "", seen: int | None = None
+) -> Decision:
     """Publish a held text, or show a hidden one again; the author is told."""
     moderated = moderated_kind(kind)
-    require_perm(actor, "moderation.moderate_item", item)
+    require_perm(actor, moderated.permission, item)
+    reason = " ".join(reason.split())
     with transaction.atomic():
-        item = moderated.model.objects.select_for_update().get(pk=item.pk)
-        previous = latest_decision(kind=kind, object_id=item.pk)
+        item, previous = _locked(moderated, item.pk, seen)
         if previous is None or not previous.withholds:
             raise Conflict("moderation.not_withheld")
-        reply = " ".join(reason.split())[:1000] or _("Texten visas nu.")
+        reply = reason[:1000] or _("Texten visas nu.")
         _answer_open_review(actor, kind, item.pk, Decision.Outcome.REVERSED, reply)
-        decision = Decision.objects.create(
-            organisation_id=previous.organisation_id,
-            kind=kind,
-            object_id=item.pk,
-            action=Decision.Action.RELEASED,
-            reason=" ".join(reason.split())[:500],
-            decided_by=actor,
-            author=previous.author,
-        )
-        moderated.release(item)
-        audit_log(
-            actor=actor,
-            action="moderation.released",
-            target=decision,
-            organisation=decision.organisation,
-            data={"kind": kind, "object_id": item.pk, "after": previous.action},
-        )
+        decision = _released(actor, moderated, item, previous, reason)
         if moderated.public_on_release:
             _tell_author(decision, moderated, item, "moderation_released")
     return decision
@@ -280,18 +321,20 @@ def decision_review(*, actor: User, decision: Decision, outcome: str, reply: str
     if not reply:
         raise ValidationFailed("moderation.no_reply", field="reply")
     moderated = moderated_kind(decision.kind)
+    require_perm(actor, moderated.permission, decision)
     with transaction.atomic():
+        item, latest = _locked(moderated, decision.object_id, None)
         decision = _locked_decision(decision)
         if not decision.review_pending:
             raise Conflict("moderation.no_review_pending")
-        item = moderated.model.objects.select_for_update().get(pk=decision.object_id)
         decision.reviewed_at = timezone.now()
         decision.reviewed_by = actor
         decision.outcome = outcome
         decision.review_reply = reply[:1000]
         decision.save(update_fields=["reviewed_at", "reviewed_by", "outcome", "review_reply"])
-        if outcome == Decision.Outcome.REVERSED:
-            moderated.release(item)
+        if outcome == Decision.Outcome.REVERSED and latest is not None and latest.withholds:
+            # The reversal is itself a decision: the text is released, and counted as such.
+            _released(actor, moderated, item, latest, reply)
         audit_log(
             actor=actor,
             action=f"moderation.review_{outcome}",

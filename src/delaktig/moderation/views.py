@@ -69,7 +69,9 @@ def _decision_context(request: HttpRequest, decision: Decision) -> dict[str, Any
         "is_current": latest is not None and latest.pk == decision.pk,
         "history": selectors.history(decision=decision),
         "explanations": [checks.explain_record(f) for f in decision.findings],
-        "may_review": user.has_perm("moderation.review_decision", decision),
+        "may_review": user.has_perm("moderation.review_decision", decision)
+        and user.has_perm(moderated.permission, decision),
+        "may_decide": user.has_perm(moderated.permission, decision),
     }
 
 
@@ -135,10 +137,15 @@ def _act(
                 action=form.cleaned_data["withhold_as"],
                 rule=form.cleaned_data["rule"],
                 reason=form.cleaned_data["reason"],
+                seen=decision.pk,
             )
         else:
             new = services.decision_release(
-                actor=actor, kind=kind, item=item, reason=form.cleaned_data["reason"]
+                actor=actor,
+                kind=kind,
+                item=item,
+                reason=form.cleaned_data["reason"],
+                seen=decision.pk,
             )
         messages.success(request, _("Beslutet är sparat. Den som skrev får veta."))
         return redirect("moderation:decision", new.pk)

@@ -283,6 +283,7 @@ PROPOSALS = ModeratedKind(
     withhold=services.proposal_withhold,
     release=services.proposal_release,
     public_on_release=False,
+    permission="proposals.handle_proposal",
 )
 
 

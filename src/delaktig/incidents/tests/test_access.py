@@ -223,3 +223,15 @@ def test_mina_sidor_lists_ones_reports_and_the_way_to_report() -> None:
     assert incident.get_absolute_url() in text
     resident = _client(UserFactory()).get(reverse("accounts:profile")).content.decode()
     assert reverse("incidents:report") not in resident
+
+
+def test_the_shared_audit_log_page_does_not_show_incidents_even_to_administrators() -> None:
+    organisation = OrganisationFactory()
+    incident = report(organisation)
+    assert incident.pk
+    administrator = make("administrator", organisation)
+    page = _client(administrator).get(reverse("staff:audit_log")).content.decode()
+    assert "incident." not in page
+    official = make("official", organisation)
+    page = _client(official).get(reverse("staff:audit_log")).content.decode()
+    assert "incident." not in page

@@ -53,6 +53,23 @@ def rejected_statements_to_decisions(apps, schema_editor):
             Statement.objects.filter(pk=statement.pk).update(status="rejected")
 
 
+def decisions_to_review_fields(apps, schema_editor):
+    """Back again: the latest decision's review request returns to its statement (a request
+    still open puts the statement back to pending, as before), and the decisions go."""
+    Statement = apps.get_model("opinionmaps", "Statement")
+    Decision = apps.get_model("moderation", "Decision")
+    decisions = Decision.objects.filter(kind=KIND)
+    for decision in decisions.filter(review_requested_at__isnull=False).order_by("pk"):
+        fields = {
+            "review_requested_at": decision.review_requested_at,
+            "review_request": decision.review_request,
+        }
+        if decision.reviewed_at is None:
+            fields["status"] = "pending"
+        Statement.objects.filter(pk=decision.object_id).update(**fields)
+    decisions.delete()
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("opinionmaps", "0003_statement_review"),
@@ -60,7 +77,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(rejected_statements_to_decisions, migrations.RunPython.noop),
+        migrations.RunPython(rejected_statements_to_decisions, decisions_to_review_fields),
         migrations.RemoveField(model_name="statement", name="review_request"),
         migrations.RemoveField(model_name="statement", name="review_requested_at"),
     ]
