@@ -82,9 +82,9 @@ test-next-year: deps system-deps
 test: deps system-deps lint types check-deploy test-sqlite test-postgres test-next-year
 
 messages: deps system-deps
-	cd src/delaktig && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l en --no-obsolete \
+	cd src/delaktig && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l en -l fi --no-obsolete \
 	  --no-location --ignore 'static/*'
-	cd src/delaktig && $(CURDIR)/$(PY) $(CURDIR)/manage.py compilemessages -l en
+	cd src/delaktig && $(CURDIR)/$(PY) $(CURDIR)/manage.py compilemessages -l en -l fi
 
 bench: deps
 	$(PY) bench/run.py

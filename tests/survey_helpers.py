@@ -4,13 +4,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from delaktig.insights.suppression import AGE_GROUPS
-from delaktig.organisations.models import Municipality, Organisation
+from delaktig.organisations.models import Municipality, Organisation, OrganisationSettings
 from delaktig.population.models import PopulationCount, PopulationTable
 from delaktig.surveys.models import Choice, Question, Response, Section, Survey
 from delaktig.surveys.services import response_save_answers
+from delaktig.translations.access import forget
+from delaktig.translations.models import TranslatedModel, Translation, source_hash
 from tests.factories import ModuleFactory, OrganisationFactory, PhaseFactory, ProcessFactory
 
 
@@ -30,6 +33,8 @@ class Built:
 
 def build_survey(access: str = Survey.Access.ACCOUNT, **phase: Any) -> Built:
     organisation = OrganisationFactory()
+    # Its content languages: Swedish and English (translations are made into these).
+    OrganisationSettings.objects.create(organisation=organisation, content_languages=["sv", "en"])
     places = [
         Municipality.objects.get_or_create(code=code, defaults={"name": name})[0]
         for code, name in [("2303", "Ragunda"), ("2380", "Östersund")]
@@ -89,6 +94,37 @@ def build_survey(access: str = Survey.Access.ACCOUNT, **phase: Any) -> Built:
     return Built(
         organisation, survey, places, transport, bus_often, wishes, rating, free, trips, bus
     )
+
+
+def translate(
+    obj: TranslatedModel, language: str, *, state: str = Translation.State.REVIEWED, **texts: str
+) -> None:
+    """Store translations of ``obj`` straight in the table, made from its current Swedish."""
+    for field, text in texts.items():
+        source = str(getattr(obj, field))
+        Translation.objects.update_or_create(
+            content_type=ContentType.objects.get_for_model(type(obj)),
+            object_id=obj.pk,
+            language=language,
+            field=field,
+            defaults={
+                "text": text,
+                "source_hash": source_hash(source),
+                "source_text": source,
+                "state": state,
+            },
+        )
+    forget(obj)
+
+
+def translated(obj: TranslatedModel, language: str) -> dict[str, str]:
+    """``{field: text}`` of the stored translations of ``obj`` into ``language``."""
+    rows = Translation.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        language=language,
+    )
+    return dict(rows.values_list("field", "text"))
 
 
 def answer_directly(

@@ -1,16 +1,12 @@
 """Two people signing off the same assessment at the same moment: exactly one succeeds."""
 
-import threading
-from collections.abc import Callable
-from typing import Any
-
 import pytest
-from django.db import close_old_connections, connection
 
 from delaktig.assessments import services
 from delaktig.assessments.models import ImpactAssessment
 from delaktig.core.errors import InvalidTransition
 from delaktig.core.models import AuditEntry
+from tests.concurrency import run_together
 from tests.factories import (
     ImpactAssessmentFactory,
     UserFactory,
@@ -19,30 +15,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(jobs: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    """Start every job at the same moment, each in its own thread and database connection."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def worker(job: Callable[[], Any]) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results.append(job())
-        except BaseException as error:  # noqa: BLE001 - collected and asserted on below
-            errors.append(error)
-        finally:
-            close_old_connections()
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results, errors
 
 
 def test_concurrent_sign_offs_give_one_sign_off() -> None:

@@ -22,7 +22,10 @@ def test_demo_region_covers_the_ladder_and_the_life_cycle() -> None:
         "moderator",
         "security",
         "elected",
+        "translator",
     }
+    translator = Role.objects.get(kind="translator")
+    assert translator.languages == ["se", "sma", "smj"]
     # Loading again changes nothing.
     count = Process.objects.count()
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115

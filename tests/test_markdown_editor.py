@@ -145,6 +145,7 @@ MARKDOWN_FIELDS = [
     ("delaktig.proposals.forms", "DecideForm", "answer"),
     ("delaktig.proposals.forms", "ProposalSettingsForm", "intake_rules"),
     ("delaktig.organisations.forms", "AccessibilityStatementForm", "non_accessible_content"),
+    ("delaktig.newsletters.forms", "NewsletterForm", "body"),
 ]
 
 

@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from delaktig.core.errors import Conflict, DelaktigError, NotAllowedInPhase
+from delaktig.organisations.models import OrganisationSettings
 from delaktig.surveys import selectors, services
 from delaktig.surveys.models import Answer, Invitation, Response, Survey
+from delaktig.translations.models import Translation
 from tests.factories import ProfileFactory, UserFactory, role
 from tests.survey_helpers import build_survey
 
@@ -162,8 +164,65 @@ def test_English_is_offered_once_everything_is_translated() -> None:
     assert "EN Hur reser du oftast?" in page and "EN Vad vill du ha mer av?" in page
     assert f'id="question-{built.transport.pk}"' in page
     assert '<div class="question" lang="en"' in page
-    # The interface stays Swedish: its own texts are not marked as English.
+    # A translation waiting for review (a translator's draft) is not public: the survey is
+    # no longer offered in English while one text is a draft.
+    Translation.objects.filter(language="en", field="label").update(state="draft")
+    intro = client.get(url(built, sprak="en")).content.decode()
+    assert "EN Hur reser du?" not in intro
+
+
+def test_the_survey_language_is_marked_on_its_texts_and_the_interface_keeps_its_own() -> None:
+    """Finnish texts in a Swedish interface (the Finnish catalogue is not reviewed): only the
+    survey's texts say lang="fi"."""
+    built = build_survey()
+    OrganisationSettings.objects.filter(organisation=built.organisation).update(
+        content_languages=["sv", "en", "fi"]
+    )
+    official = role(UserFactory(), "official", built.organisation)
+    everything = {
+        (type(obj).__name__.lower(), obj.pk, field): f"FI {getattr(obj, field)}"
+        for obj in selectors.translatable_items(built.survey)
+        for field in obj.translated_fields
+        if getattr(obj, field)
+    }
+    services.translations_save(
+        actor=official, survey=built.survey, language="fi", values=everything
+    )
+    client, _user = logged_in()
+    client.post(url(built) + "?sprak=fi", {"sprak": "fi"})
+    page = client.get(url(built, 1, sprak="fi")).content.decode()
+    assert '<html lang="sv">' in page
+    assert "FI Hur reser du oftast?" in page
+    assert '<div class="question" lang="fi"' in page
+    # The interface stays Swedish: its own texts are not marked as Finnish.
     assert "Frågor markerade med * måste besvaras." in page
+    assert Response.objects.get(survey=built.survey).language == "fi"
+
+
+def test_a_survey_is_answered_in_easy_read_swedish() -> None:
+    """Lättläst is a content language whose code is longer than a language tag: a response
+    begun in it keeps it (PostgreSQL refuses a value longer than the column)."""
+    built = build_survey()
+    OrganisationSettings.objects.filter(organisation=built.organisation).update(
+        content_languages=["sv", "lattlast"]
+    )
+    official = role(UserFactory(), "official", built.organisation)
+    everything = {
+        (type(obj).__name__.lower(), obj.pk, field): f"LL {getattr(obj, field)}"
+        for obj in selectors.translatable_items(built.survey)
+        for field in obj.translated_fields
+        if getattr(obj, field)
+    }
+    services.translations_save(
+        actor=official, survey=built.survey, language="lattlast", values=everything
+    )
+    client, _user = logged_in()
+    started = client.post(url(built) + "?sprak=lattlast", {"sprak": "lattlast"})
+    assert started.status_code == 302
+    assert Response.objects.get(survey=built.survey).language == "lattlast"
+    page = client.get(url(built, 1, sprak="lattlast")).content.decode()
+    assert "LL Hur reser du oftast?" in page
+    assert '<div class="question" lang="sv"' in page
 
 
 def test_save_and_continue_later_anonymously() -> None:

@@ -17,7 +17,7 @@ from delaktig.insights.suppression import suppress_table
 from delaktig.surveys import services
 from delaktig.surveys.models import Answer, Response
 from tests.factories import UserFactory, role
-from tests.survey_helpers import answer_directly, build_survey
+from tests.survey_helpers import answer_directly, build_survey, translate, translated
 
 pytestmark = pytest.mark.django_db
 
@@ -89,8 +89,9 @@ def test_a_choice_that_was_answered_cannot_end_up_under_another_label() -> None:
     assert labels == {"Buss", "Bil"}
     # A corrected wording on the same line keeps its answers and drops its old translation.
     bike = built.transport.choices.get(label="Cykel")
-    bike.translations = {"en": {"label": "Bike"}}
-    bike.save()
+    translate(bike, "en", label="Bike")
+    car = built.transport.choices.get(label="Bil")
+    translate(car, "en", label="Car")
     services.question_save(
         actor=official,
         section=built.transport.section,
@@ -102,7 +103,9 @@ def test_a_choice_that_was_answered_cannot_end_up_under_another_label() -> None:
         choices=["Buss", "Bil", "Cykel eller till fots"],
     )
     bike.refresh_from_db()
-    assert (bike.label, bike.translations) == ("Cykel eller till fots", {})
+    assert (bike.label, translated(bike, "en")) == ("Cykel eller till fots", {})
+    assert bike.tr("label", "en") == "Cykel eller till fots"
+    assert translated(car, "en") == {"label": "Car"}  # unchanged, kept
 
 
 def test_nothing_is_saved_after_the_survey_closed() -> None:

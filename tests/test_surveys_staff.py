@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from delaktig.accounts.models import Role
 from delaktig.core.errors import Conflict
 from delaktig.core.models import AuditEntry
 from delaktig.participation.models import Phase
@@ -25,8 +26,11 @@ from delaktig.surveys.models import (
     Survey,
     Theme,
 )
+from delaktig.translations import services as translation_services
+from delaktig.translations.models import Translation, source_hash
+from delaktig.translations.selectors import counts, organisation_status
 from tests.factories import ModuleFactory, ProcessFactory, UserFactory, role
-from tests.survey_helpers import Built, answer_directly, build_survey
+from tests.survey_helpers import Built, answer_directly, build_survey, translate, translated
 
 pytestmark = pytest.mark.django_db
 
@@ -499,17 +503,9 @@ def translation_data(survey: Survey, blank: Collection[str] = ()) -> dict[str, s
     return data
 
 
-def without_sources(translations: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
-    """The translated texts, without the fingerprints of the Swedish they were made from."""
-    return {
-        language: {k: v for k, v in texts.items() if k != "_source"}
-        for language, texts in translations.items()
-    }
-
-
 def test_translation_is_stored_per_text_and_the_builder_says_when_it_is_complete() -> None:
     built = build_survey()
-    client, _user = staff_client(built)
+    client, user = staff_client(built)
     url = reverse("surveys:translate", args=[built.survey.module_id, "en"])
     page = client.get(url)
     assert page.status_code == 200
@@ -526,26 +522,29 @@ def test_translation_is_stored_per_text_and_the_builder_says_when_it_is_complete
     bus_key = f"choice-{built.bus.pk}-label"
     saved = client.post(url, translation_data(built.survey, blank={bus_key}))
     assert saved.status_code == 302 and saved["Location"] == builder_url(built)
-    built.survey.refresh_from_db()
-    assert without_sources(built.survey.translations) == {
-        "en": {"intro": "EN Hur reser du?", "thanks": "EN Resultatet kommer i maj."}
+    assert translated(built.survey, "en") == {
+        "intro": "EN Hur reser du?",
+        "thanks": "EN Resultatet kommer i maj.",
     }
     section = Section.objects.get(pk=built.transport.section_id)
-    assert without_sources(section.translations) == {"en": {"title": "EN Resor"}}
-    built.transport.refresh_from_db()
-    assert without_sources(built.transport.translations) == {
-        "en": {"text": "EN Hur reser du oftast?"}
-    }
+    assert translated(section, "en") == {"title": "EN Resor"}
+    assert translated(built.transport, "en") == {"text": "EN Hur reser du oftast?"}
     car = built.transport.choices.get(label="Bil")
-    assert without_sources(car.translations) == {"en": {"label": "EN Bil"}}
-    built.bus.refresh_from_db()
+    assert translated(car, "en") == {"label": "EN Bil"}
+    # Saved by the official, who publishes the survey: reviewed by them, made from the
+    # Swedish they saw.
+    row = Translation.objects.get(object_id=car.pk, field="label", language="en")
+    assert (row.state, row.translator, row.reviewed_by) == ("reviewed", user, user)
+    assert (row.source_text, row.source_hash) == ("Bil", source_hash("Bil"))
+    assert translated(built.bus, "en") == {}
     assert built.bus.tr("label", "en") == "Buss"  # blank: the Swedish text
     builder = client.get(builder_url(built)).content.decode()
     assert '<span lang="en">English</span></a> – inte klar' in builder  # one label is missing
+    # Each text that changed is audited with its own object (21: all but the bus).
+    assert actions().count("translation.save.en") == 21
 
     client.post(url, translation_data(built.survey))
-    built.bus.refresh_from_db()
-    assert without_sources(built.bus.translations) == {"en": {"label": "EN Buss"}}
+    assert translated(built.bus, "en") == {"label": "EN Buss"}
     builder = client.get(builder_url(built)).content.decode()
     assert '<span lang="en">English</span></a> – klar' in builder
 
@@ -553,11 +552,12 @@ def test_translation_is_stored_per_text_and_the_builder_says_when_it_is_complete
     text_key = f"question-{built.transport.pk}-text"
     client.post(url, translation_data(built.survey, blank={text_key}))
     built.transport.refresh_from_db()
-    assert without_sources(built.transport.translations) == {"en": {}}
+    assert translated(built.transport, "en") == {}
     assert built.transport.tr("text", "en") == "Hur reser du oftast?"
     builder = client.get(builder_url(built)).content.decode()
     assert '<span lang="en">English</span></a> – inte klar' in builder
-    assert actions().count("survey.translate.en") == 3
+    # Only what changed is saved again: the bus, then the question.
+    assert actions().count("translation.save.en") == 21 + 1 + 1
 
     # When the Swedish changes, the old translation is stale: the Swedish is shown instead.
     client.post(url, translation_data(built.survey))
@@ -574,10 +574,120 @@ def test_translation_is_stored_per_text_and_the_builder_says_when_it_is_complete
         in client.get(builder_url(built)).content.decode()
     )
     assert "har ändrats sedan översättningen" in client.get(url).content.decode()
-    # Swedish itself and unknown languages have no translation page.
-    for code in ["sv", "xx"]:
+    # Swedish itself, unknown languages and languages the organisation does not offer have
+    # no translation page.
+    for code in ["sv", "xx", "se"]:
         other = reverse("surveys:translate", args=[built.survey.module_id, code])
         assert client.get(other).status_code == 404
+
+
+def test_a_translation_of_Swedish_that_changed_meanwhile_is_refused_and_kept_on_the_page() -> None:
+    built = build_survey()
+    client, _user = staff_client(built)
+    url = reverse("surveys:translate", args=[built.survey.module_id, "en"])
+    page = client.get(url).content.decode()
+    key = f"question-{built.transport.pk}-text"
+    seen = source_hash("Hur reser du oftast?")
+    assert f'name="seen-{key}" value="{seen}"' in page
+    # Another official rewords the question while this one translates it.
+    Question.objects.filter(pk=built.transport.pk).update(text="Hur reser du för det mesta?")
+    data = {**translation_data(built.survey), key: "How do you usually travel?"}
+    data |= {f"seen-{name}": "" for name in translation_data(built.survey)}
+    data[f"seen-{key}"] = seen
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "Den svenska texten ändrades medan du översatte." in html
+    # Nothing saved; what was typed is there, next to the new Swedish and its fingerprint.
+    assert not Translation.objects.filter(language="en").exists()
+    assert 'value="How do you usually travel?"' in html
+    assert "Hur reser du för det mesta?" in html
+    assert f'name="seen-{key}" value="{source_hash("Hur reser du för det mesta?")}"' in html
+    assert client.post(url, {**data, f"seen-{key}": source_hash("Hur reser du för det mesta?")})[
+        "Location"
+    ] == builder_url(built)
+    assert translated(built.transport, "en") == {"text": "How do you usually travel?"}
+
+
+def test_saving_the_translation_page_leaves_an_untouched_stale_translation_stale() -> None:
+    # The page shows the old translation of a reworded question (with the new Swedish's
+    # fingerprint): saving the page for another text must not make it current unread.
+    built = build_survey()
+    client, _user = staff_client(built)
+    translate(built.transport, "en", text="How do you usually travel?")
+    Question.objects.filter(pk=built.transport.pk).update(text="Hur reser du för det mesta?")
+    url = reverse("surveys:translate", args=[built.survey.module_id, "en"])
+    key = f"question-{built.transport.pk}-text"
+    page = client.get(url).content.decode()
+    assert 'value="How do you usually travel?"' in page
+    new_seen = source_hash("Hur reser du för det mesta?")
+    assert f'name="seen-{key}" value="{new_seen}"' in page
+    thanks_key = f"survey-{built.survey.pk}-thanks"
+    data = {key: "How do you usually travel?", f"seen-{key}": new_seen, thanks_key: "Thanks!"}
+    assert client.post(url, data).status_code == 302
+    question = Question.objects.get(pk=built.transport.pk)
+    assert question.is_stale("text", "en")
+    assert question.tr("text", "en") == "Hur reser du för det mesta?"
+    assert translated(built.survey, "en") == {"thanks": "Thanks!"}
+    # Written anew, it is current again.
+    data[key] = "How do you travel most of the time?"
+    assert client.post(url, data).status_code == 302
+    question = Question.objects.get(pk=built.transport.pk)
+    assert question.tr("text", "en") == "How do you travel most of the time?"
+
+
+def test_a_translators_draft_is_shown_once_the_official_saves_the_translation_page() -> None:
+    built = build_survey()
+    translator = UserFactory()
+    Role.objects.create(
+        user=translator, kind="translator", organisation=built.organisation, languages=["en"]
+    )
+    client, official = staff_client(built)
+    # The workbench lists every text of the survey, each labelled with where it stands.
+    listed = [
+        entry
+        for entry in organisation_status(built.organisation, "en")
+        if entry.kind.key.startswith("surveys.")
+    ]
+    assert counts(listed) == {"missing": 23, "stale": 0, "draft": 0, "reviewed": 0}
+    labels = {entry.label for entry in listed}
+    assert "Hur reser du oftast? – Bil" in labels and "Resvaneenkät – Resor" in labels
+    # The translator works in the workbench: drafts, not yet public.
+    for obj in selectors.translatable_items(built.survey):
+        translation_services.translations_save(
+            actor=translator,
+            obj=obj,
+            language="en",
+            changes=[
+                translation_services.Change(name, f"EN {getattr(obj, name)}")
+                for name in obj.translated_fields
+                if getattr(obj, name)
+            ],
+        )
+    assert Translation.objects.filter(language="en", state="draft").count() == 23
+    listed = [
+        entry
+        for entry in organisation_status(built.organisation, "en")
+        if entry.kind.key.startswith("surveys.")
+    ]
+    assert counts(listed)["draft"] == 23
+    answer = reverse("surveys:answer", args=[built.survey.module_id])
+    assert "EN Hur reser du?" not in Client().get(answer + "?sprak=en").content.decode()
+    builder = client.get(builder_url(built)).content.decode()
+    assert '<span lang="en">English</span></a> – inte klar' in builder
+    url = reverse("surveys:translate", args=[built.survey.module_id, "en"])
+    page = client.get(url).content.decode()
+    assert "Ett utkast från en översättare." in page
+    assert 'value="EN Bil"' in page  # the draft, to be read before saving
+    # Saved as it stands: every text is reviewed by the official, translated by the translator.
+    assert client.post(url, translation_data(built.survey)).status_code == 302
+    rows = Translation.objects.filter(language="en")
+    assert {(r.state, r.translator_id, r.reviewed_by_id) for r in rows} == {
+        ("reviewed", translator.pk, official.pk)
+    }
+    assert "EN Hur reser du?" in Client().get(answer + "?sprak=en").content.decode()
+    builder = client.get(builder_url(built)).content.decode()
+    assert '<span lang="en">English</span></a> – klar' in builder
 
 
 def test_preview_shows_every_section_and_the_background_and_writes_nothing() -> None:
@@ -605,8 +715,7 @@ def test_preview_shows_every_section_and_the_background_and_writes_nothing() -> 
         assert text in html, text
     assert (Response.objects.count(), Answer.objects.count(), Survey.objects.count()) == counts
 
-    built.transport.translations = {"en": {"text": "How do you usually travel?"}}
-    built.transport.save()
+    translate(built.transport, "en", text="How do you usually travel?")
     english = client.get(reverse("surveys:preview", args=[built.survey.module_id]) + "?sprak=en")
     assert "How do you usually travel?" in english.content.decode()
 

@@ -203,7 +203,7 @@ def test_english_is_chosen_by_the_switcher_not_the_browser() -> None:
     client = Client()
     html = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="sv">' in html and "Var med och påverka" in html
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.post("/sprak/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html and "Take part and make a difference" in html

@@ -204,20 +204,21 @@ def test_official_builds_a_survey_and_a_resident_answers_it(page: Page, demo: st
         field.fill(english)
     assert_accessible(page, "survey-translate")
     page.get_by_role("button", name="Spara översättningen").click()
-    page.wait_for_selector("text=Översättningen är sparad.")
+    page.wait_for_selector("text=Översättningen är sparad och granskad.")
 
     page.get_by_role("link", name="Förhandsgranska").click()
     assert "Finns det väderskydd vid din hållplats?" in page.locator("main").inner_text()
     assert_accessible(page, "survey-preview")
 
-    # A resident answers in English with JavaScript on: the follow-up appears on "No".
+    # A resident answers in English with JavaScript on: the follow-up appears on "No". Asking
+    # for English also gives the English interface (its catalogue is reviewed).
     survey = Survey.objects.get(module__title="Snabbfråga om hållplatser")
     resident = new_context(page.context.browser, locale="sv-SE")
     other = resident.new_page()
     other.goto(f"{demo}/m/survey/{survey.module_id}/?sprak=en")
     assert "Two questions about your nearest stop." in other.locator("main").inner_text()
-    other.get_by_role("button", name="Börja svara").click()
-    other.get_by_role("button", name="Nästa").click()  # the required question is unanswered
+    other.get_by_role("button", name="Start answering").click()
+    other.get_by_role("button", name="Next").click()  # the required question is unanswered
     assert other.locator(".error-summary").evaluate("el => el === document.activeElement")
     assert_accessible(other, "survey-page-error")
     follow_up = other.locator(".question[data-show-if]")
@@ -225,10 +226,10 @@ def test_official_builds_a_survey_and_a_resident_answers_it(page: Page, demo: st
     other.get_by_label("No").check()
     assert follow_up.is_visible()
     other.get_by_label("Where is a shelter needed?").fill("Vid Storgatan")
-    other.get_by_role("button", name="Nästa").click()
-    other.get_by_role("button", name="Nästa").click()  # about you: skipped, all voluntary
-    other.get_by_role("button", name="Skicka svaret").click()
-    assert "Tack för ditt svar" in other.locator("h1").inner_text()
+    other.get_by_role("button", name="Next").click()
+    other.get_by_role("button", name="Next").click()  # about you: skipped, all voluntary
+    other.get_by_role("button", name="Send the answer").click()
+    assert "Thank you for your response" in other.locator("h1").inner_text()
     resident.close()
     response = Response.objects.get(survey=survey)
     assert response.language == "en"
@@ -245,6 +246,8 @@ def test_staff_survey_pages_are_accessible(page: Page, demo: str) -> None:
         "survey-results": f"/m/survey/personal/{module}/resultat/",
         "survey-themes": f"/m/survey/personal/{module}/fraga/{free.pk}/teman/",
         "survey-invitations": f"/m/survey/personal/{module}/inbjudningar/",
+        # Right to left: the fields are dir="rtl", the Swedish labels stay left to right.
+        "survey-translate-yi": f"/m/survey/personal/{module}/oversattning/yi/",
         "population-list": "/personal/befolkning/",
         "population-detail": f"/personal/befolkning/{table.pk}/",
     }

@@ -50,6 +50,9 @@ class Role(models.Model):
         # An elected representative (förtroendevald) of the organisation: no staff rights, but
         # the knowledge bank and the incident log know them as such.
         ELECTED = "elected", _("Förtroendevald")
+        # Translates the organisation's texts into the languages in ``languages`` (and marks
+        # translations reviewed), in the translators' workbench. No other staff rights.
+        TRANSLATOR = "translator", _("Översättare")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")
     kind = models.CharField(_("roll"), max_length=20, choices=Kind.choices)
@@ -61,6 +64,8 @@ class Role(models.Model):
         blank=True,
         related_name="roles",
     )
+    # For a translator: the content languages (core.languages codes) they translate into.
+    languages = models.JSONField(_("språk"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("roll")
@@ -70,7 +75,7 @@ class Role(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="administrator", organisation__isnull=True)
                 | (
-                    Q(kind__in=["moderator", "official", "security", "elected"])
+                    Q(kind__in=["moderator", "official", "security", "elected", "translator"])
                     & Q(organisation__isnull=False)
                 ),
                 name="role_scope_matches_kind",

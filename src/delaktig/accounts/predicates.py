@@ -52,6 +52,12 @@ def is_elected(user: Visitor, obj: Any = None) -> bool:
 
 
 @rules.predicate
+def is_translator(user: Visitor, obj: Any = None) -> bool:
+    """A translator of the object's organisation (into the languages their role names)."""
+    return roles.holds_role_for(user, ("translator",), obj)
+
+
+@rules.predicate
 def is_staff_member(user: Visitor, obj: Any = None) -> bool:
     """An official or a moderator of the object's organisation."""
     return roles.has_role_for(user, ("official", "moderator"), obj)

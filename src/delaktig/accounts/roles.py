@@ -66,6 +66,22 @@ def holds_role_for(user: Visitor | None, kinds: tuple[str, ...], obj: object) ->
     return any((kind, organisation_id) in roles for kind in kinds)
 
 
+def translator_languages(user: Visitor | None, obj: object) -> frozenset[str]:
+    """The languages ``user`` translates into for the object's organisation (translator role)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached: dict[int | None, frozenset[str]] | None = getattr(user, "_delaktig_languages", None)
+    if cached is None:
+        cached = {}
+        rows = Role.objects.filter(user=user, kind="translator").values_list(
+            "organisation_id", "languages"
+        )
+        for organisation_id, languages in rows:
+            cached[organisation_id] = frozenset(str(code) for code in languages or ())
+        user.__dict__["_delaktig_languages"] = cached
+    return cached.get(organisation_id_of(obj), frozenset())
+
+
 def staff_organisation_ids(
     user: Visitor | None, kinds: tuple[str, ...] = ("official", "moderator")
 ) -> set[int]:

@@ -3,11 +3,21 @@
 
 import rules
 
-from .predicates import is_administrator, is_official, is_security, is_staff_member
+from .predicates import (
+    is_administrator,
+    is_official,
+    is_security,
+    is_staff_member,
+    is_translator,
+)
 
 rules.add_perm("accounts.manage_roles", is_administrator)
 # The staff workspace (staff_required): officials and moderators of any organisation, and the
-# security function (for the incident log, its inbox queue and its statistics).
-rules.add_perm("accounts.view_staff_workspace", is_administrator | is_staff_member | is_security)
+# security function (for the incident log, its inbox queue and its statistics) and translators
+# (for the translators' workbench).
+rules.add_perm(
+    "accounts.view_staff_workspace",
+    is_administrator | is_staff_member | is_security | is_translator,
+)
 rules.add_perm("organisations.change_organisation", is_administrator | is_official)
 rules.add_perm("organisations.change_accessibilitystatement", is_administrator | is_official)

@@ -11,8 +11,10 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 import django_stubs_ext
+from django.conf import locale as django_locale
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.core import languages as content_languages
 from delaktig.identity.eidpresets import DEFAULT_PRESET, PRESETS
 
 # Django's generic classes (ModelForm, ModelAdmin, Feed, ...) are generic only in django-stubs;
@@ -73,6 +75,10 @@ PLATFORM_APPS = [
     "delaktig.riskguide",
     "delaktig.incidents",
     "delaktig.knowledge",
+    "delaktig.translations",
+    "delaktig.pages",
+    "delaktig.newsletters",
+    "delaktig.screens",
     "delaktig.notifications",
     "delaktig.insights",
     "delaktig.demo",
@@ -296,24 +302,42 @@ DELAKTIG_EMAIL_RETRY_MAX_DELAY = int(os.environ.get("DELAKTIG_EMAIL_RETRY_MAX_DE
 
 # --- Languages ---
 LANGUAGE_CODE = "sv"
-LANGUAGES = [("sv", _("Svenska")), ("en", _("Engelska"))]
+# Interface languages Django may activate: those with a catalogue in LOCALE_PATHS. Which of them
+# residents are offered is decided by each catalogue's review state (core/catalogues.py).
+LANGUAGES = [("sv", _("Svenska")), ("en", _("Engelska")), ("fi", _("Finska"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Stockholm"
 USE_TZ = True
-# Languages that content (not the interface) may be written in: Swedish, English and the
-# national minority languages (lag 2009:724). Django ships no locale for several of them.
+# Django knows Finnish; the Sami languages, Meänkieli, Romani chib and Yiddish it does not, so
+# that a catalogue for one of them can be added and activated like any other.
+django_locale.LANG_INFO.update(
+    {
+        "se": {
+            "bidi": False,
+            "code": "se",
+            "name": "Northern Sami",
+            "name_local": "davvisámegiella",
+        },
+        "sma": {
+            "bidi": False,
+            "code": "sma",
+            "name": "Southern Sami",
+            "name_local": "åarjelsaemien gïele",
+        },
+        "smj": {"bidi": False, "code": "smj", "name": "Lule Sami", "name_local": "julevsámegiella"},
+        "fit": {"bidi": False, "code": "fit", "name": "Meänkieli", "name_local": "meänkieli"},
+        "rom": {"bidi": False, "code": "rom", "name": "Romani", "name_local": "romani chib"},
+        "yi": {"bidi": True, "code": "yi", "name": "Yiddish", "name_local": "ייִדיש"},
+    }
+)
+# Languages that content (not the interface) may be written in: Swedish, lättläst Swedish,
+# English and the national minority languages (lag 2009:724). See core/languages.py.
 CONTENT_LANGUAGES = [
-    ("sv", "svenska"),
-    ("en", "English"),
-    ("fi", "suomi"),
-    ("fit", "meänkieli"),
-    ("se", "davvisámegiella"),
-    ("sma", "åarjelsaemien gïele"),
-    ("smj", "julevsámegiella"),
-    ("rom", "romani chib"),
-    ("yi", "ייִדיש"),
+    (language.code, language.name_local) for language in content_languages.LANGUAGES
 ]
+# The content language a person chose (core.middleware.SwedishFirstLocaleMiddleware).
+CONTENT_LANGUAGE_COOKIE_NAME = "delaktig_sprak"
 
 # --- Static files ---
 STATIC_URL = "/static/"
@@ -405,6 +429,9 @@ DELAKTIG_RATE_LIMITS = {
     "login_failed_account": (100, 60 * 60),
     # Live previews of the Markdown editor per person (one per pause in typing).
     "markdown_preview": (120, 60),
+    # The public newsletter form: per client, and per address (confirmation e-mails).
+    "newsletter_subscribe": (10, 60 * 60),
+    "newsletter_subscribe_address": (3, 60 * 60),
 }
 # Drafts (proposals not yet submitted) a person may have at once.
 DELAKTIG_MAX_OPEN_DRAFTS = 10

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from delaktig.core import views as core_views
-from delaktig.participation import registry
+from delaktig.participation import registry, search_views
 from delaktig.participation import views as participation_views
 
 handler400 = "delaktig.core.views.bad_request"
@@ -10,6 +10,7 @@ handler400 = "delaktig.core.views.bad_request"
 urlpatterns = [
     path("", participation_views.home, name="home"),
     path("processer/", include("delaktig.participation.urls")),
+    path("sok/", search_views.site_search, name="search"),
     path("forslag/", include("delaktig.proposals.urls")),
     path("identitet/", include("delaktig.identity.urls")),
     path("folkinitiativ/", include("delaktig.initiatives.urls")),
@@ -24,6 +25,12 @@ urlpatterns = [
     path("personal/riskguiden/", include("delaktig.riskguide.staff_urls")),
     path("personal/kunskapsbank/", include("delaktig.knowledge.staff_urls")),
     path("personal/incidenter/", include("delaktig.incidents.urls")),
+    path("personal/oversattning/", include("delaktig.translations.staff_urls")),
+    path("sidor/", include("delaktig.pages.urls")),
+    path("personal/sidor/", include("delaktig.pages.staff_urls")),
+    path("nyhetsbrev/", include("delaktig.newsletters.urls")),
+    path("personal/nyhetsbrev/", include("delaktig.newsletters.staff_urls")),
+    path("", include("delaktig.screens.urls")),
     path("", include("delaktig.insights.urls")),
     path("", include("delaktig.moderation.urls")),
     path("personal/", include("delaktig.participation.staff_urls")),
@@ -31,7 +38,7 @@ urlpatterns = [
     path("mitt-konto/", include("delaktig.accounts.urls")),
     path("", include("delaktig.organisations.urls")),
     path("markdown/forhandsgranska/", core_views.markdown_preview, name="markdown_preview"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("sprak/", core_views.choose_language, name="choose_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -242,6 +242,62 @@ class ModeratedKind:
 
 
 @dataclass(frozen=True)
+class TranslatableKind:
+    """A model whose public texts can be translated (``translations.TranslatedModel``): how
+    the translators' workbench finds its objects, their organisation and their public page."""
+
+    key: str
+    # What one object is called ("Process", "Fas"), for the workbench's lists.
+    name: Text
+    model: type[Any]
+    # The ORM path from the model to its organisation's id ("organisation_id",
+    # "process__organisation_id"), so that the workbench lists an organisation's texts in one
+    # query per kind.
+    organisation: str
+    # The public page the text is shown on (the workbench links to it for context).
+    url: Callable[[Any], str]
+    # The objects worth translating, from all of the model's rows (for example not drafts no
+    # one will read). ``None``: all of them.
+    scope: Callable[[Any], Any] | None = None
+    # A short label for one object in the workbench; ``str(obj)`` by default.
+    label: Callable[[Any], str] | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SiteLink:
+    """A link the site's menu or footer shows (information pages, the open-data page …)."""
+
+    key: str
+    # ``links(request)`` -> [(label, url)]: may depend on the site's organisation, may be empty.
+    links: Callable[[Any], Sequence[tuple[str, str]]]
+    place: Literal["menu", "footer"] = "footer"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    title: str
+    url: str
+    excerpt: str = ""
+    # What kind of thing it is ("Process", "Informationssida"), shown with the hit.
+    kind: Text = ""
+    # The language the title and excerpt are in (core.languages code).
+    language: str = "sv"
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """Something the site search looks in: ``search(query, organisation, language, limit)``
+    returns public hits only, best first."""
+
+    key: str
+    name: Text
+    search: Callable[[str, Any, str, int], Sequence[SearchHit]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Contribution:
     app_label: str
     personal_data: tuple[PersonalData, ...] = ()
@@ -258,6 +314,9 @@ class Contribution:
     # even who did what would disclose something confidential; the app shows them on its own
     # pages to those allowed to see them.
     private_audit: tuple[str, ...] = ()
+    translatable: tuple[TranslatableKind, ...] = ()
+    links: tuple[SiteLink, ...] = ()
+    search: tuple[SearchSource, ...] = ()
 
 
 _contributions: dict[str, Contribution] = {}
@@ -275,11 +334,14 @@ def contribute(contribution: Contribution) -> Contribution:
         if not code.startswith(f"{contribution.app_label}."):
             raise ValueError(f"error code {code!r} is not prefixed {contribution.app_label!r}")
     prefix = f"{contribution.app_label}."
-    keyed_items: tuple[InboxQueue | MineSection | NotificationKind | ModeratedKind, ...] = (
+    keyed_items: tuple[Any, ...] = (
         *contribution.inbox,
         *contribution.mine,
         *contribution.notifications,
         *contribution.moderated,
+        *contribution.translatable,
+        *contribution.links,
+        *contribution.search,
     )
     for keyed in keyed_items:
         if not keyed.key.startswith(prefix):
@@ -334,6 +396,34 @@ def private_audit_prefixes() -> tuple[str, ...]:
 
 def moderated_kinds() -> list[ModeratedKind]:
     return sorted((k for c in contributions() for k in c.moderated), key=lambda k: k.key)
+
+
+def translatable_kinds() -> list[TranslatableKind]:
+    return sorted(
+        (kind for c in contributions() for kind in c.translatable),
+        key=lambda kind: (kind.order, kind.key),
+    )
+
+
+def translatable_kind(key: str) -> TranslatableKind:
+    for kind in translatable_kinds():
+        if kind.key == key:
+            return kind
+    raise LookupError(key)
+
+
+def site_links(place: str) -> list[SiteLink]:
+    return sorted(
+        (link for c in contributions() for link in c.links if link.place == place),
+        key=lambda link: (link.order, link.key),
+    )
+
+
+def search_sources() -> list[SearchSource]:
+    return sorted(
+        (source for c in contributions() for source in c.search),
+        key=lambda source: (source.order, source.key),
+    )
 
 
 def moderated_kind(key: str) -> ModeratedKind:

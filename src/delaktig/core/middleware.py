@@ -6,9 +6,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from . import languages
+from .catalogues import offered_interface_languages
 from .errors import DelaktigError
 from .http import mark_no_store
 from .params import BadInput
@@ -17,25 +20,64 @@ logger = logging.getLogger("delaktig.errors")
 
 
 class SwedishFirstLocaleMiddleware:
-    """Swedish unless the person has chosen another language with the language switcher.
+    """Swedish unless the person has chosen another language.
 
     Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language header: a
-    Swedish public authority speaks Swedish first, and offers English one click away.
+    Swedish public authority speaks Swedish first, and offers its other languages one click
+    away. A choice is one language code (``core.languages``), from the language switcher (the
+    cookie ``delaktig_sprak``) or a link that asks for it (``?sprak=se``, as ``hreflang``
+    links do; the choice is then kept). It sets
+
+    - the *content* language: the organisation's texts in it where a reviewed translation
+      exists (``core.languages.content_language``);
+    - the *interface* language: the same where its catalogue is marked reviewed
+      (``core.catalogues``), Swedish otherwise: a Sami reader gets Sami texts with Swedish
+      menus.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.available = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
-        response.headers.setdefault("Vary", "Cookie")
+        asked = request.GET.get("sprak")
+        chosen = (
+            asked
+            if languages.is_known(asked)
+            else request.COOKIES.get(settings.CONTENT_LANGUAGE_COOKIE_NAME)
+            or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        )
+        code = (
+            chosen if isinstance(chosen, str) and languages.is_known(chosen) else languages.SOURCE
+        )
+        interface = code if code in offered_interface_languages() else settings.LANGUAGE_CODE
+        translation.activate(interface)
+        languages.activate_content_language(code)
+        request.LANGUAGE_CODE = interface
+        request.content_language = code  # type: ignore[attr-defined]
+        try:
+            response = self.get_response(request)
+        finally:
+            languages.activate_content_language(languages.SOURCE)
+        if languages.is_known(asked) and asked != request.COOKIES.get(
+            settings.CONTENT_LANGUAGE_COOKIE_NAME
+        ):
+            remember_language(response, code)
+        response.headers.setdefault("Content-Language", languages.language(code).tag)
+        patch_vary_headers(response, ("Cookie",))
         return response
+
+
+def remember_language(response: HttpResponse, code: str) -> None:
+    """Keep a person's choice of language (content and, where offered, interface)."""
+    for name in (settings.CONTENT_LANGUAGE_COOKIE_NAME, settings.LANGUAGE_COOKIE_NAME):
+        response.set_cookie(
+            name,
+            code,
+            max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
+            samesite="Lax",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=False,
+        )
 
 
 def permissions_policy_header(policy: dict[str, list[str]]) -> str:

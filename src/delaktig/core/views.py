@@ -1,13 +1,17 @@
-"""Core pages: the 400 page, and the live preview of the Markdown editor."""
+"""Core pages: the 400 page, the live preview of the Markdown editor, the language switcher."""
 
-from django.http import HttpRequest, HttpResponse
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from . import languages
 from .errors import PermissionDenied, RateLimited, ValidationFailed
 from .http import no_store
 from .markdown import render_markdown
+from .middleware import remember_language
 from .params import BadInput
 from .ratelimit import enforce, limit_for
 
@@ -45,3 +49,23 @@ def markdown_preview(request: HttpRequest) -> HttpResponse:
     with enforce(limit, error=RateLimited("preview.rate_limited")):
         html = render_markdown(text)
     return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+@require_POST
+def choose_language(request: HttpRequest) -> HttpResponse:
+    """The language switcher: keep the chosen language and go back to the page. An unknown
+    code is Swedish; a ``next`` pointing elsewhere goes to the front page."""
+    code = request.POST.get("language", "")
+    if not languages.is_known(code):
+        code = languages.SOURCE
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    # A page in a content language was asked for with ?sprak=; the choice now replaces it.
+    parts = urlsplit(target)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "sprak"]
+    response = HttpResponseRedirect(urlunsplit(parts._replace(query=urlencode(query))))
+    remember_language(response, code)
+    return response

@@ -24,6 +24,7 @@ from delaktig.core.contributions import (
     NotificationKind,
     PersonalData,
     Retention,
+    TranslatableKind,
     WorkItem,
     contribute,
     staff_records,
@@ -31,7 +32,14 @@ from delaktig.core.contributions import (
 
 from . import demo, errors, selectors
 from .compensation import owed
-from .models import Attendance, CompensationModel, Council, Membership, ReferralResponse
+from .models import (
+    Attendance,
+    CompensationModel,
+    Council,
+    Membership,
+    Referral,
+    ReferralResponse,
+)
 
 # Bokföringslagen 7 kap. 2 §: kept until the end of the seventh year after the calendar year.
 ACCOUNTING_DAYS = 7 * 365 + 2
@@ -210,6 +218,28 @@ INBOX = (
 )
 
 
+# The public texts of councils and referrals, for the translators' workbench. A referral's
+# answers stay in the language the council wrote them in.
+TRANSLATABLE = (
+    TranslatableKind(
+        key="councils.council",
+        name=_("Råd"),
+        model=Council,
+        organisation="organisation_id",
+        url=lambda council: council.get_absolute_url(),
+        order=50,
+    ),
+    TranslatableKind(
+        key="councils.referral",
+        name=_("Remiss till råd"),
+        model=Referral,
+        organisation="organisation_id",
+        url=lambda referral: referral.get_absolute_url(),
+        order=51,
+    ),
+)
+
+
 # Shown only to members: without ``empty`` an empty section is left out of Mina sidor.
 MINE = (
     MineSection(
@@ -231,6 +261,7 @@ contribute(
     Contribution(
         app_label="councils",
         mine=MINE,
+        translatable=TRANSLATABLE,
         inbox=INBOX,
         notifications=(
             NotificationKind(

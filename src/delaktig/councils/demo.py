@@ -1,4 +1,5 @@
-"""Demo councils: the pensioners' council and the Sami consultation, with a referral.
+"""Demo councils: the pensioners' council and the Sami consultation, with a referral, and
+their English translations (reviewed).
 
 The content is in ``demo_data.toml`` next to this module."""
 
@@ -12,6 +13,9 @@ from delaktig.core.contributions import demo_content
 from delaktig.meetings.models import Meeting
 from delaktig.organisations.models import Organisation
 from delaktig.participation.models import Phase, ProcessModule
+from delaktig.translations import services as translation_services
+from delaktig.translations.models import TranslatedModel
+from delaktig.translations.services import Change
 
 from . import services
 from .models import CompensationModel, Council, Membership, Referral, ReferralResponse
@@ -33,6 +37,18 @@ def load(region: Organisation, official: User, residents: list[User]) -> None:
     _answers(referral, pensioners, residents, content["referral"]["answers"])
 
 
+def _translate(official: User, item: TranslatedModel, spec: dict[str, Any]) -> None:
+    """Save the spec's ``translations`` ({language: {field: text}}) as reviewed translations."""
+    for language, texts in spec.get("translations", {}).items():
+        translation_services.translations_save(
+            actor=official,
+            obj=item,
+            language=language,
+            changes=[Change(field, text) for field, text in texts.items()],
+            reviewed=True,
+        )
+
+
 def _council(
     region: Organisation,
     official: User,
@@ -49,6 +65,7 @@ def _council(
         secretary=official,
         mandate=spec["mandate"],
     )
+    _translate(official, council, spec)
     for member in spec["members"]:
         extra: dict[str, Any] = {}
         if "user" in member:
@@ -128,7 +145,7 @@ def _referral(
     spec: dict[str, Any],
 ) -> Referral:
     deadline = today + timedelta(days=spec["days"])
-    return services.referral_create(
+    referral = services.referral_create(
         actor=official,
         organisation=region,
         title=spec["title"],
@@ -138,6 +155,8 @@ def _referral(
         councils=councils,
         module=_referral_module(official, deadline, spec["module"]),
     )
+    _translate(official, referral, spec)
+    return referral
 
 
 def _answers(

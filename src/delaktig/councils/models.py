@@ -9,11 +9,16 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.translations.models import TranslatedModel
+
 if TYPE_CHECKING:
     from .compensation import Claim, Rules
 
 
-class Council(models.Model):
+class Council(TranslatedModel):
+    translated_fields = ("name", "mandate")
+    markdown_fields = ("mandate",)
+
     class Kind(models.TextChoices):
         PENSIONERS = "pensionarsrad", _("Pensionärsråd")
         ACCESSIBILITY = "tillganglighetsrad", _("Tillgänglighetsråd")
@@ -125,8 +130,13 @@ class Membership(models.Model):
         return self.name or str(_("Borttagen användare"))
 
 
-class Referral(models.Model):
+class Referral(TranslatedModel):
     """A remiss: a matter sent to councils for their views, with a deadline."""
+
+    # The texts the public reads on the referral's page; the councils' answers stay in the
+    # language they were written in.
+    translated_fields = ("title", "question", "body", "how_used")
+    markdown_fields = ("body", "how_used")
 
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="referrals"

@@ -9,20 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 from delaktig.participation import registry
 from delaktig.participation.models import Process, ProcessModule
+from delaktig.translations.access import prefetch
 
 from .models import Referral, ReferralResponse
 
 
 def render_public(request: HttpRequest, module: ProcessModule, state: dict[str, Any]) -> str:
+    referrals = list(
+        Referral.objects.filter(module=module).prefetch_related("councils", "responses__council")
+    )
+    prefetch([*referrals, *(c for r in referrals for c in r.councils.all())])
     return render_to_string(
-        "councils/module.html",
-        {
-            "module": module,
-            "referrals": Referral.objects.filter(module=module).prefetch_related(
-                "councils", "responses__council"
-            ),
-        },
-        request=request,
+        "councils/module.html", {"module": module, "referrals": referrals}, request=request
     )
 
 

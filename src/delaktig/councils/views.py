@@ -20,6 +20,7 @@ from delaktig.core.params import id_param
 from delaktig.meetings.ical import calendar_for
 from delaktig.meetings.models import Meeting
 from delaktig.organisations.models import Organisation
+from delaktig.translations.access import prefetch
 
 from . import selectors, services
 from .compensation import Claim, owed
@@ -36,13 +37,16 @@ from .models import Attendance, CompensationModel, Council, Membership, Referral
 
 
 def council_list(request: HttpRequest) -> HttpResponse:
-    councils = Council.objects.select_related("organisation")
+    councils = list(Council.objects.select_related("organisation"))
+    prefetch(councils)
     return render(request, "councils/list.html", {"councils": councils})
 
 
 def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
     council = get_object_or_404(Council.objects.select_related("organisation"), slug=slug)
     today = timezone.localdate()
+    referrals = list(council.referrals.order_by("-deadline")[:20])
+    prefetch([council, *referrals])
     return render(
         request,
         "councils/detail.html",
@@ -58,7 +62,7 @@ def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "minutes": council.meetings.public()
             .filter(minutes_published_at__isnull=False)
             .order_by("-starts_at")[:10],
-            "referrals": council.referrals.order_by("-deadline")[:20],
+            "referrals": referrals,
         },
     )
 
@@ -96,12 +100,16 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Ert svar är lämnat."))
             return redirect(referral)
+    councils = list(referral.councils.all())
+    responses = list(referral.responses.select_related("council", "author"))
+    prefetch([referral, *councils, *(response.council for response in responses)])
     return render(
         request,
         "councils/referral.html",
         {
             "referral": referral,
-            "responses": referral.responses.select_related("council", "author"),
+            "councils": councils,
+            "responses": responses,
             "mine": mine,
             "can_answer": can_answer,
             "form": form,

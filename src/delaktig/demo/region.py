@@ -230,7 +230,13 @@ def _people(
         user = _user(spec["email"], spec["name"], superuser=spec.get("superuser", False))
         if "role" in spec:
             organisation = organisations[spec["organisation"]] if "organisation" in spec else None
-            Role.objects.create(user=user, kind=Role.Kind(spec["role"]), organisation=organisation)
+            Role.objects.create(
+                user=user,
+                kind=Role.Kind(spec["role"]),
+                organisation=organisation,
+                # A translator's languages (Role.languages).
+                languages=spec.get("languages", []),
+            )
         if "profile" in spec:
             profile = spec["profile"]
             DemographicProfile.objects.create(

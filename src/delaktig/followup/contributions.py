@@ -22,6 +22,7 @@ from delaktig.core.contributions import (
     NotificationKind,
     PersonalData,
     Retention,
+    TranslatableKind,
     WorkItem,
     contribute,
     keep,
@@ -30,7 +31,19 @@ from delaktig.core.contributions import (
 
 from . import demo, errors, selectors
 from .imports import messages
-from .models import ActorActivity, Commitment, NetworkDocument, NetworkMember, PlanImport
+from .models import (
+    ActionPlan,
+    Activity,
+    ActorActivity,
+    Commitment,
+    FocusArea,
+    Goal,
+    Indicator,
+    NetworkDocument,
+    NetworkMember,
+    PlanImport,
+    Strategy,
+)
 
 
 def _verified_addresses(user: Any) -> list[str]:
@@ -226,9 +239,84 @@ INBOX = (
 )
 
 
+# --- Translations ---
+
+
+def _published_plans(query: Any, path: str = "") -> Any:
+    """Only what the public can read: published plans of published strategies."""
+    return query.filter(**{f"{path}published": True, f"{path}strategy__published": True})
+
+
+def _plan_url(plan: ActionPlan) -> str:
+    return reverse("followup:plan", kwargs={"slug": plan.strategy.slug, "plan_slug": plan.slug})
+
+
+# The public texts of strategies, their goals, plans, areas, activities and indicators, for
+# the translators' workbench: what the public can read (published strategies and plans). An
+# actor's own report (joined strategies, networks) stays in the language it was written in.
+TRANSLATABLE = (
+    TranslatableKind(
+        key="followup.strategy",
+        name=_("Strategi"),
+        model=Strategy,
+        organisation="organisation_id",
+        url=lambda strategy: strategy.get_absolute_url(),
+        scope=lambda query: query.filter(published=True),
+        order=60,
+    ),
+    TranslatableKind(
+        key="followup.goal",
+        name=_("Strategins mål"),
+        model=Goal,
+        organisation="strategy__organisation_id",
+        url=lambda goal: goal.strategy.get_absolute_url() + "#mal",
+        scope=lambda query: query.filter(strategy__published=True),
+        order=61,
+    ),
+    TranslatableKind(
+        key="followup.indicator",
+        name=_("Indikator"),
+        model=Indicator,
+        organisation="strategy__organisation_id",
+        url=lambda indicator: indicator.get_absolute_url(),
+        scope=lambda query: query.filter(strategy__published=True),
+        order=62,
+    ),
+    TranslatableKind(
+        key="followup.plan",
+        name=_("Handlingsplan"),
+        model=ActionPlan,
+        organisation="strategy__organisation_id",
+        url=_plan_url,
+        scope=_published_plans,
+        order=63,
+    ),
+    TranslatableKind(
+        key="followup.area",
+        name=_("Insatsområde"),
+        model=FocusArea,
+        organisation="plan__strategy__organisation_id",
+        url=lambda area: _plan_url(area.plan) + f"#area-{area.pk}",
+        scope=lambda query: _published_plans(query, "plan__"),
+        order=64,
+    ),
+    TranslatableKind(
+        key="followup.activity",
+        name=_("Aktivitet"),
+        model=Activity,
+        organisation="area__plan__strategy__organisation_id",
+        url=lambda activity: activity.get_absolute_url(),
+        scope=lambda query: _published_plans(query, "area__plan__"),
+        label=lambda activity: activity.title,
+        order=65,
+    ),
+)
+
+
 contribute(
     Contribution(
         app_label="followup",
+        translatable=TRANSLATABLE,
         inbox=INBOX,
         notifications=(
             NotificationKind(

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.translations.models import TranslatedModel
+
 from .status import COMMITMENT_STATUS_LABELS, ActivityStatus, CommitmentStatus
 
 
@@ -48,8 +50,11 @@ class StrategyQuerySet(models.QuerySet["Strategy"]):
         return self.filter(published=True)
 
 
-class Strategy(models.Model):
+class Strategy(TranslatedModel):
     """A strategy or policy adopted by a body, e.g. a democracy or gender-equality strategy."""
+
+    translated_fields = ("title", "summary", "body")
+    markdown_fields = ("body",)
 
     class RevisionCycle(models.TextChoices):
         YEARLY = "yearly", _("Varje år")
@@ -131,8 +136,10 @@ class Strategy(models.Model):
         return f"{self.start_year}–{self.end_year}"
 
 
-class Goal(models.Model):
+class Goal(TranslatedModel):
     """A goal of a strategy, e.g. a regional goal under a gender-equality sub-goal."""
+
+    translated_fields = ("title", "description")
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="goals")
     number = models.CharField(
@@ -170,8 +177,10 @@ class Goal(models.Model):
         return self.strategy.organisation_id
 
 
-class ActionPlan(models.Model):
+class ActionPlan(TranslatedModel):
     """An action plan under a strategy, with focus areas and activities."""
+
+    translated_fields = ("title", "summary")
 
     strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="plans")
     title = models.CharField(_("namn"), max_length=200)
@@ -221,8 +230,10 @@ class ActionPlan(models.Model):
         return self.strategy.organisation_id
 
 
-class FocusArea(models.Model):
+class FocusArea(TranslatedModel):
     """A focus area (insatsområde) of an action plan."""
+
+    translated_fields = ("title", "description")
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="areas")
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
@@ -248,8 +259,11 @@ class FocusArea(models.Model):
         return self.plan.strategy.organisation_id
 
 
-class Activity(models.Model):
+class Activity(TranslatedModel):
     """An activity (aktivitet, insats) in a focus area."""
+
+    # The public texts; the responsible unit and the contact are names, not translated.
+    translated_fields = ("title", "description", "status_reason")
 
     area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="activities")
     position = models.PositiveSmallIntegerField(_("ordning"), default=0)
@@ -399,8 +413,10 @@ class Sex(models.TextChoices):
     MEN = "man", _("Män")
 
 
-class Indicator(models.Model):
+class Indicator(TranslatedModel):
     """Something measured over time to follow a strategy's goals."""
+
+    translated_fields = ("name", "description", "sex_note")
 
     class Direction(models.TextChoices):
         INCREASE = "increase", _("Högre är bättre")

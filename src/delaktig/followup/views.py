@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from delaktig.participation.models import Process
 from delaktig.participation.workflow import Status as ProcessStatus
+from delaktig.translations.access import prefetch
 
 from . import charts, selectors
 from .forms import PlanFilterForm
@@ -28,6 +29,7 @@ def report_years(strategy: Strategy) -> list[int]:
 
 def index(request: HttpRequest) -> HttpResponse:
     strategies = list(selectors.visible_strategies(request.user).prefetch_related("perspectives"))
+    prefetch(strategies)
     networks = Network.objects.filter(published=True).select_related("organisation")
     return render(request, "followup/index.html", {"strategies": strategies, "networks": networks})
 
@@ -39,8 +41,9 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
     for plan in plans:
         statuses = [a.status for area in plan.areas.all() for a in area.activities.all()]
         plan_rows.append((plan, charts.status_bar(selectors.status_counts(statuses))))
-    goals = item.goals.prefetch_related("gender_equality_goals", "sdg_targets__goal")
+    goals = list(item.goals.prefetch_related("gender_equality_goals", "sdg_targets__goal"))
     indicators = list(item.indicators.select_related("goal"))
+    prefetch([item, *goals, *plans, *indicators])
     latest = selectors.latest_values(indicators)
     commitments = selectors.active_commitments(item)
     return render(
@@ -50,6 +53,8 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
             "strategy": item,
             "plans": plan_rows,
             "goals": goals,
+            "plan_objects": plans,
+            "indicator_objects": indicators,
             "indicators": [(indicator, latest.get(indicator.pk)) for indicator in indicators],
             "commitments": commitments,
             "networks": item.networks.filter(published=True),
@@ -82,6 +87,7 @@ def plan(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
         (area, by_area[area.pk], selectors.status_counts(all_by_area[area.pk])) for area in areas
     ]
     counts = selectors.status_counts([a.status for a in everything])
+    prefetch([strategy, item, *areas, *everything, *shown])
     return render(
         request,
         "followup/plan.html",
@@ -95,6 +101,8 @@ def plan(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
             "chart": charts.status_bar(counts),
             "counts": counts,
             "areas": area_rows,
+            "area_objects": areas,
+            "activity_objects": shown,
             "statuses": counts,
         },
     )
@@ -121,6 +129,9 @@ def activity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     notes = item.notes.all()
     processes = [(process, getattr(process, "feedback", None)) for process in item.processes.all()]
+    feedbacks = [feedback for _process, feedback in processes]
+    prefetch([strategy, item, item.area, item.area.plan, *item.goals.all()])
+    prefetch([*item.processes.all(), *feedbacks])
     return render(
         request,
         "followup/activity.html",
@@ -152,6 +163,7 @@ def indicator(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             unit=item.unit,
         )
     columns = Sex.values if item.by_sex else [Sex.TOTAL.value]
+    prefetch([strategy, item, item.goal])
     table = [(year, [series[sex].get(year) for sex in columns]) for year in reversed(years)]
     municipal = (
         item.values.filter(municipality__isnull=False)

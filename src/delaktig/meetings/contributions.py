@@ -26,12 +26,13 @@ from delaktig.core.contributions import (
     NotificationKind,
     PersonalData,
     Retention,
+    TranslatableKind,
     WorkItem,
     contribute,
 )
 
 from . import demo, errors, selectors, services
-from .models import Question, Registration
+from .models import AgendaItem, Meeting, Question, QuestionTimeRules, Registration
 
 NEEDS_DEFAULT_DAYS = 30
 REGISTRATIONS_DEFAULT_DAYS = 365
@@ -241,11 +242,81 @@ QUESTIONS = ModeratedKind(
 )
 
 
+# How long after a meeting its texts stay on the translators' lists.
+TRANSLATE_AFTER_DAYS = 30
+
+
+def _not_long_over(query: Any, prefix: str = "") -> Any:
+    """Meetings still ahead or just over, published or not: a meeting is worth translating
+    before it is published, and its invitation is rarely read once it is long over (a
+    translation made stays on its page)."""
+    since = timezone.now() - timedelta(days=TRANSLATE_AFTER_DAYS)
+    return query.filter(**{f"{prefix}ends_at__gte": since})
+
+
+def _rules_url(rules: QuestionTimeRules) -> str:
+    """The rules are shown on each meeting with question time: the next such meeting's page,
+    or the calendar."""
+    meeting = (
+        Meeting.objects.public()
+        .filter(organisation_id=rules.organisation_id, question_time=True)
+        .filter(ends_at__gte=timezone.now())
+        .order_by("starts_at")
+        .first()
+    )
+    return meeting.get_absolute_url() + "#fragestund" if meeting else reverse("meetings:calendar")
+
+
+# The public texts of meetings, for the translators' workbench. A question is the resident's
+# own words and is not translated; the official's published answer is.
+TRANSLATABLE = (
+    TranslatableKind(
+        key="meetings.meeting",
+        name=_("Möte"),
+        model=Meeting,
+        organisation="organisation_id",
+        url=lambda meeting: meeting.get_absolute_url(),
+        scope=_not_long_over,
+        order=20,
+    ),
+    TranslatableKind(
+        key="meetings.agenda_item",
+        name=_("Punkt på dagordningen"),
+        model=AgendaItem,
+        organisation="meeting__organisation_id",
+        url=lambda item: item.meeting.get_absolute_url() + "#agenda-title",
+        scope=lambda query: _not_long_over(query.select_related("meeting"), "meeting__"),
+        label=lambda item: f"{item.meeting.title} – {item}",
+        order=21,
+    ),
+    TranslatableKind(
+        key="meetings.answer",
+        name=_("Svar på en fråga till frågestunden"),
+        model=Question,
+        organisation="meeting__organisation_id",
+        url=lambda question: question.meeting.get_absolute_url() + "#fragestund",
+        scope=lambda query: query.filter(status=Question.Status.ANSWERED).select_related("meeting"),
+        label=lambda question: f"{question.meeting.title} – {question}",
+        order=22,
+    ),
+    TranslatableKind(
+        key="meetings.question_rules",
+        name=_("Regler för allmänhetens frågestund"),
+        model=QuestionTimeRules,
+        organisation="organisation_id",
+        url=_rules_url,
+        label=lambda rules: gettext("Regler för allmänhetens frågestund"),
+        order=23,
+    ),
+)
+
+
 contribute(
     Contribution(
         app_label="meetings",
         mine=MINE,
         inbox=INBOX,
+        translatable=TRANSLATABLE,
         moderated=(QUESTIONS,),
         notifications=(
             NotificationKind(

@@ -6,13 +6,20 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.translations.models import TranslatedModel
+
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
     def public(self) -> "MeetingQuerySet":
         return self.filter(published=True)
 
 
-class Meeting(models.Model):
+class Meeting(TranslatedModel):
+    # What the meeting's page, the calendar and the iCalendar feed show. The minutes are left
+    # out: the adjusted minutes are the authority's record, in Swedish.
+    translated_fields = ("title", "description", "location", "accessibility_info")
+    markdown_fields = ("description",)
+
     class Kind(models.TextChoices):
         ASSEMBLY = "assembly", _("Fullmäktigesammanträde")
         COMMITTEE = "committee", _("Nämndsammanträde")
@@ -109,7 +116,9 @@ class Meeting(models.Model):
         return reverse("meetings:detail", kwargs={"pk": self.pk})
 
 
-class AgendaItem(models.Model):
+class AgendaItem(TranslatedModel):
+    translated_fields = ("title", "description")
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
     position = models.PositiveSmallIntegerField(_("nummer"))
     title = models.CharField(_("ärende"), max_length=300)
@@ -124,6 +133,11 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.title}"
+
+    @property
+    def organisation_id(self) -> int:
+        """The meeting's organisation: translators' permissions find the item's here."""
+        return int(self.meeting.organisation_id)
 
 
 class Registration(models.Model):
@@ -162,8 +176,11 @@ class Registration(models.Model):
         return f"{self.meeting_id}:{self.user_id}:{self.status}"
 
 
-class QuestionTimeRules(models.Model):
+class QuestionTimeRules(TranslatedModel):
     """Allmänhetens frågestund: the organisation's local rules."""
+
+    translated_fields = ("rules_text",)
+    markdown_fields = ("rules_text",)
 
     organisation = models.OneToOneField(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="question_rules"
@@ -190,7 +207,11 @@ class QuestionTimeRules(models.Model):
         return str(self.organisation)
 
 
-class Question(models.Model):
+class Question(TranslatedModel):
+    # Only the official's published answer: the question is the resident's own words.
+    translated_fields = ("answer",)
+    markdown_fields = ("answer",)
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Inlämnad, granskas")
         ACCEPTED = "accepted", _("Godkänd, på dagordningen")

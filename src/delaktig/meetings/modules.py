@@ -9,18 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from delaktig.participation import registry
 from delaktig.participation.models import Process, ProcessModule
+from delaktig.translations.access import prefetch
 
 from .models import Meeting, Registration
 
 
 def render_public(request: HttpRequest, module: ProcessModule, state: dict[str, Any]) -> str:
+    meetings = list(Meeting.objects.public().filter(module=module).order_by("starts_at"))
+    prefetch(meetings)
     return render_to_string(
-        "meetings/module.html",
-        {
-            "module": module,
-            "meetings": Meeting.objects.public().filter(module=module).order_by("starts_at"),
-        },
-        request=request,
+        "meetings/module.html", {"module": module, "meetings": meetings}, request=request
     )
 
 

@@ -13,15 +13,17 @@ from delaktig.accounts.types import Visitor
 from delaktig.core.contributions import WorkItem
 from delaktig.moderation.checks import explain_record
 from delaktig.moderation.models import Decision
+from delaktig.translations.access import prefetch
 
 from .models import Meeting, Question, QuestionTimeRules, Registration
 
 
 def upcoming_by_month(*, now: datetime) -> list[tuple[str, list[Meeting]]]:
     """The published meetings that have not ended, grouped by month (``2026-04``)."""
-    upcoming = (
+    upcoming = list(
         Meeting.objects.public().filter(ends_at__gte=now).select_related("organisation", "body")
     )
+    prefetch(upcoming)
     return [
         (month, list(items))
         for month, items in groupby(
@@ -30,13 +32,15 @@ def upcoming_by_month(*, now: datetime) -> list[tuple[str, list[Meeting]]]:
     ]
 
 
-def recent_minutes(*, count: int = 5) -> "QuerySet[Meeting]":
+def recent_minutes(*, count: int = 5) -> list[Meeting]:
     """The published meetings whose minutes came out most recently."""
-    return (
+    meetings = list(
         Meeting.objects.public()
         .filter(minutes_published_at__isnull=False)
         .order_by("-minutes_published_at")[:count]
     )
+    prefetch(meetings)
+    return meetings
 
 
 def registration_is_open(*, meeting: Meeting, now: datetime | None = None) -> bool:

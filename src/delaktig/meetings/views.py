@@ -15,7 +15,9 @@ from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
 from delaktig.accounts.types import User
 from delaktig.core.forms import form_errors, form_status, markdown_preview
+from delaktig.core.languages import SOURCE, content_language
 from delaktig.core.params import id_param
+from delaktig.translations.access import prefetch
 
 from . import selectors, services
 from .forms import (
@@ -31,6 +33,13 @@ from .models import Meeting, Question, Registration
 from .workflow import QuestionAction
 
 
+def _calendar_query() -> str:
+    """``?sprak=<code>`` for an iCalendar link, so that a calendar app (which sends no cookie)
+    gets the meetings in the language the page was read in."""
+    code = content_language()
+    return "" if code == SOURCE else f"?sprak={code}"
+
+
 def calendar(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -38,6 +47,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         {
             "months": selectors.upcoming_by_month(now=timezone.now()),
             "recent_minutes": selectors.recent_minutes(),
+            "calendar_query": _calendar_query(),
         },
     )
 
@@ -53,7 +63,8 @@ def calendar_ics(request: HttpRequest) -> HttpResponse:
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.public(), pk=pk)
     response = HttpResponse(
-        calendar_for([meeting], name=meeting.title), content_type="text/calendar; charset=utf-8"
+        calendar_for([meeting], name=meeting.tr("title")),
+        content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="mote-{meeting.pk}.ics"'
     return response
@@ -83,8 +94,11 @@ def meeting_detail(
                     else _("Mötet är fullt. Du står på väntelistan."),
                 )
                 return redirect(meeting)
-    context = {
+    agenda = list(meeting.agenda.all())
+    context: dict[str, Any] = {
         "meeting": meeting,
+        "agenda": agenda,
+        "calendar_query": _calendar_query(),
         "mine": selectors.registration_of(meeting=meeting, viewer=request.user),
         "form": form,
         "seats_left": selectors.seats_left(meeting=meeting),
@@ -93,6 +107,10 @@ def meeting_detail(
     }
     if meeting.question_time:
         context |= _question_context(request, meeting, question_form)
+    # The page's texts in the reader's language, one query per model.
+    prefetch(
+        [meeting, *agenda, *context.get("public_questions", ()), context.get("question_rules")]
+    )
     return render(request, "meetings/detail.html", context, status=form_status(form))
 
 
@@ -160,7 +178,7 @@ def _question_context(
         "question_rules": selectors.question_rules_for(meeting=meeting),
         "question_deadline": deadline,
         "questions_open": timezone.now() <= deadline,
-        "public_questions": selectors.public_questions(meeting=meeting),
+        "public_questions": list(selectors.public_questions(meeting=meeting)),
         "my_questions": selectors.with_decisions(
             selectors.questions_of(meeting=meeting, viewer=user)
         ),

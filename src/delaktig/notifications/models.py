@@ -28,6 +28,9 @@ class OutgoingEmail(models.Model):
     subject = models.CharField(_("ämne"), max_length=300)
     body = models.TextField(_("text"))
     html_body = models.TextField(blank=True)
+    # Extra headers the e-mail is sent with ({"List-Unsubscribe": "<https://…>"}); the
+    # Message-ID is always the outbox's own.
+    headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)

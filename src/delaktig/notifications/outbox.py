@@ -21,6 +21,7 @@ import hashlib
 import html
 import logging
 import secrets
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import partial
 from urllib.parse import urlsplit
@@ -73,10 +74,12 @@ def email_queue_message(
     html_body: str = "",
     key: str = "",
     kind: str = "",
+    headers: Mapping[str, str] | None = None,
 ) -> OutgoingEmail | None:
     """Write one e-mail to the outbox and send it after the commit. ``key`` names the e-mail
     for its sender; a second call with the same key queues nothing (and returns the first).
-    Nothing is queued (None) when the recipient turned ``kind`` off."""
+    Nothing is queued (None) when the recipient turned ``kind`` off. ``headers`` are sent with
+    it (a newsletter's ``List-Unsubscribe``); the Message-ID is always the outbox's own."""
     if not recipient:
         return None
     if kind and not address_wants(recipient, kind):
@@ -89,6 +92,7 @@ def email_queue_message(
             "subject": " ".join(subject.split())[:300],
             "body": body,
             "html_body": html_body,
+            "headers": {str(k): str(v) for k, v in (headers or {}).items()},
         },
     )
     if created:
@@ -171,7 +175,7 @@ def email_deliver(email_id: int, *, now: datetime | None = None) -> str:
         email.body,
         None,
         [email.recipient],
-        headers={"Message-ID": message_id(email)},
+        headers={**(email.headers or {}), "Message-ID": message_id(email)},
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")

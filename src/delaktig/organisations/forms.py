@@ -48,7 +48,9 @@ class OrganisationSettingsForm(forms.ModelForm[OrganisationSettings]):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         choices=settings.CONTENT_LANGUAGES,
-        help_text=_("Svenska, engelska och de nationella minoritetsspråken."),
+        help_text=_(
+            "Lättläst svenska, engelska och de nationella minoritetsspråken, utöver svenska."
+        ),
     )
 
     class Meta:

@@ -9,7 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_GET
 
+from delaktig.core.catalogues import catalogues
 from delaktig.core.forms import form_errors, form_status, markdown_preview
+from delaktig.core.languages import SOURCE, language
 
 from . import colours, services
 from .forms import AccessibilityStatementForm, BrandingForm, RetentionForm
@@ -45,6 +47,15 @@ def accessibility(request: HttpRequest, slug: str) -> HttpResponse:
             "can_edit": request.user.has_perm(
                 "organisations.change_accessibilitystatement", organisation
             ),
+            # The interface's catalogues and their review state, and the content languages.
+            "catalogues": catalogues(),
+            "content_languages": [
+                language(code)
+                for code in getattr(organisation.settings, "content_languages", [])
+                if code != SOURCE
+            ]
+            if hasattr(organisation, "settings")
+            else [],
         },
     )
 

@@ -15,13 +15,16 @@ from delaktig.core.contributions import (
     MineSection,
     NotificationKind,
     PersonalData,
+    SearchSource,
+    SiteLink,
+    TranslatableKind,
     WorkItem,
     contribute,
     staff_records,
 )
 
-from . import demo_covers, errors, selectors
-from .models import Follow
+from . import demo_covers, errors, search, selectors
+from .models import Feedback, Follow, Phase, Process, ProcessModule
 
 
 def _export(user: User) -> list[dict[str, Any]]:
@@ -32,12 +35,14 @@ def _export(user: User) -> list[dict[str, Any]]:
 
 
 def _load_demo(context: DemoContext) -> None:
-    """The process templates the platform ships (process_templates.toml), and the covers."""
-    from .demo import templates_load
+    """The process templates the platform ships (process_templates.toml), the covers, and
+    the demo processes' English translations (demo_data.toml)."""
+    from .demo import templates_load, translations_load
 
     templates_load()
     demo_covers.load(context)
     _demo_follows(context)
+    translations_load(actor=context.official)
 
 
 # The demo resident (invanare@) follows these, so that Mina sidor has something to show.
@@ -99,11 +104,79 @@ MINE = (
 )
 
 
+def _in_process(name: str) -> Any:
+    """A label for a part of a process: the process's title and the part's name."""
+    return lambda part: f"{part.process.title} – {getattr(part, name)}"
+
+
+# The public texts of processes, for the translators' workbench. Drafts are included, and
+# so is feedback not yet published: a translation made before the process (or its feedback)
+# is published is there on the day residents first read it. Archived processes stay public,
+# so they stay too.
+TRANSLATABLE = (
+    TranslatableKind(
+        key="participation.process",
+        name=_("Process"),
+        model=Process,
+        organisation="organisation_id",
+        url=lambda process: process.get_absolute_url(),
+        order=10,
+    ),
+    TranslatableKind(
+        key="participation.phase",
+        name=_("Fas i en process"),
+        model=Phase,
+        organisation="process__organisation_id",
+        url=lambda phase: phase.process.get_absolute_url() + "#phases-title",
+        scope=lambda query: query.select_related("process"),
+        label=_in_process("name"),
+        order=11,
+    ),
+    TranslatableKind(
+        key="participation.module",
+        name=_("Deltagandeform i en process"),
+        model=ProcessModule,
+        organisation="process__organisation_id",
+        url=lambda module: module.process.get_absolute_url() + f"#module-{module.pk}",
+        scope=lambda query: query.select_related("process"),
+        label=_in_process("title"),
+        order=12,
+    ),
+    TranslatableKind(
+        key="participation.feedback",
+        name=_("Återkoppling"),
+        model=Feedback,
+        organisation="process__organisation_id",
+        url=lambda feedback: feedback.process.get_absolute_url() + "#feedback",
+        scope=lambda query: query.select_related("process"),
+        order=13,
+    ),
+)
+
+
 contribute(
     Contribution(
         app_label="participation",
         mine=MINE,
         inbox=INBOX,
+        translatable=TRANSLATABLE,
+        # The site search (``/sok/``, search_views.py): public processes, and a link to it.
+        search=(
+            SearchSource(
+                key="participation.processes",
+                name=_("Deltagandeprocesser"),
+                search=search.process_hits,
+                order=10,
+            ),
+        ),
+        links=(
+            SiteLink(
+                key="participation.search",
+                links=lambda request: [(str(_("Sök")), reverse("search"))],
+                place="menu",
+                order=90,
+            ),
+        ),
         notifications=(
             NotificationKind(
                 key="participation.feedback",

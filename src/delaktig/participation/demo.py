@@ -1,5 +1,6 @@
-"""Helpers for the apps' demo loaders: a process as their demo content describes it; and the
-process templates the platform ships."""
+"""Helpers for the apps' demo loaders: a process as their demo content describes it; the
+process templates the platform ships; and the demo processes' English translations
+(``demo_data.toml``)."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -7,6 +8,8 @@ from typing import Any
 from delaktig.accounts.types import User
 from delaktig.core.contributions import demo_content
 from delaktig.organisations.models import Body, Organisation
+from delaktig.translations.models import TranslatedModel
+from delaktig.translations.services import Change, translations_save
 
 from .models import Perspective, Process, ProcessTemplate, SdgGoal, SdgTarget, TargetGroup
 from .services import process_create
@@ -65,3 +68,43 @@ def templates_load() -> list[ProcessTemplate]:
         )
         loaded.append(template)
     return loaded
+
+
+def _translate(actor: User, obj: TranslatedModel | None, language: str, texts: Any) -> None:
+    """Save ``texts`` ({field: text}) of ``obj`` in ``language``, reviewed by ``actor``."""
+    if obj is None:
+        return
+    changes = [
+        Change(field=name, text=text)
+        for name, text in texts.items()
+        if name in type(obj).translated_fields and getattr(obj, name)
+    ]
+    if changes:
+        translations_save(actor=actor, obj=obj, language=language, changes=changes, reviewed=True)
+
+
+def translations_load(*, actor: User) -> int:
+    """The demo processes' translations (``demo_data.toml``), reviewed by ``actor``: each
+    process, its discussion and phase, and its feedback. Returns how many processes."""
+    content = demo_content(__file__)
+    defaults = content["defaults"]
+    discussion = defaults["discussion"]
+    done = 0
+    for spec in content["translations"]:
+        process = Process.objects.filter(slug=spec["process"]).first()
+        if process is None:
+            continue
+        language = spec["language"]
+        texts = {**{k: v for k, v in defaults.items() if isinstance(v, str)}, **spec}
+        _translate(actor, process, language, texts)
+        for module in process.modules.filter(kind="discussion"):
+            _translate(actor, module, language, discussion)
+        for phase in process.phases.filter(phase_type="discussion"):
+            texts = {
+                "name": discussion["phase_name"],
+                "description": discussion["phase_description"],
+            }
+            _translate(actor, phase, language, texts)
+        _translate(actor, getattr(process, "feedback", None), language, spec.get("feedback", {}))
+        done += 1
+    return done

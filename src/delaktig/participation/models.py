@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from delaktig.translations.models import TranslatedModel
+
 from . import registry
 from .workflow import PUBLIC_STATUSES, Status
 
@@ -171,7 +173,22 @@ class ProcessQuerySet(models.QuerySet["Process"]):
         )
 
 
-class Process(models.Model):
+class Process(TranslatedModel):
+    # The texts a resident reads on the process's page, in its card and feeds; translators
+    # work on them through the workbench (``contributions.py``).
+    translated_fields = (
+        "title",
+        "summary",
+        "easy_read_summary",
+        "body",
+        "question",
+        "purpose",
+        "target_group_analysis",
+        "input_use",
+        "decision_maker",
+    )
+    markdown_fields = ("body",)
+
     organisation = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("organisation"),
@@ -199,7 +216,8 @@ class Process(models.Model):
         _("innehållets språk"),
         max_length=5,
         default="sv",
-        choices=settings.CONTENT_LANGUAGES,
+        # Lättläst is a version of a Swedish text, not a language a process is written in.
+        choices=[(code, name) for code, name in settings.CONTENT_LANGUAGES if code != "lattlast"],
     )
     ladder_step = models.PositiveSmallIntegerField(
         _("steg på delaktighetstrappan"), choices=LadderStep.choices
@@ -290,8 +308,10 @@ class Process(models.Model):
         return [p for p in self.phases.all() if p.starts_at <= now < p.ends_at]
 
 
-class ProcessModule(models.Model):
+class ProcessModule(TranslatedModel):
     """A participation method hosted by a process, e.g. a discussion."""
+
+    translated_fields = ("title", "description")
 
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="modules")
     kind = models.CharField(_("deltagandeform"), max_length=40)
@@ -306,6 +326,9 @@ class ProcessModule(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def source_language(self) -> str:
+        return self.process.source_language()
 
     @property
     def module_type(self) -> registry.ModuleType:
@@ -325,7 +348,9 @@ class ProcessModule(models.Model):
         return False
 
 
-class Phase(models.Model):
+class Phase(TranslatedModel):
+    translated_fields = ("name", "description")
+
     process = models.ForeignKey(Process, on_delete=models.CASCADE, related_name="phases")
     module = models.ForeignKey(
         ProcessModule,
@@ -354,6 +379,9 @@ class Phase(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def source_language(self) -> str:
+        return self.process.source_language()
+
 
 class ProcessTransition(models.Model):
     """The log of the state machine: every change of status, who made it and when."""
@@ -374,8 +402,11 @@ class ProcessTransition(models.Model):
         return f"{self.process_id}: {self.from_status} → {self.to_status}"
 
 
-class Feedback(models.Model):
+class Feedback(TranslatedModel):
     """Återkoppling: what was heard, what was decided, and why."""
+
+    translated_fields = ("heard", "decided", "reasons")
+    markdown_fields = ("heard", "decided", "reasons")
 
     process = models.OneToOneField(Process, on_delete=models.CASCADE, related_name="feedback")
     heard = models.TextField(_("det här hörde vi"), help_text=_("Markdown."))
@@ -399,6 +430,9 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Återkoppling')}: {self.process}"
+
+    def source_language(self) -> str:
+        return self.process.source_language()
 
 
 class Follow(models.Model):

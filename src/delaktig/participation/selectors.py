@@ -1,9 +1,12 @@
 """Reads for the public pages, each in a fixed number of queries."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch, Q
 
 from delaktig.accounts.types import Visitor
 from delaktig.core.contributions import WorkItem
+from delaktig.core.languages import SOURCE, content_language
+from delaktig.translations.models import Translation
 
 from .forms import ProcessFilterForm
 from .models import Follow, Phase, Process, ProcessQuerySet, SdgTarget
@@ -21,6 +24,7 @@ def process_list(*, viewer: Visitor, form: ProcessFilterForm) -> ProcessQuerySet
             | Q(summary__icontains=term)
             | Q(question__icontains=term)
             | Q(body__icontains=term)
+            | _translated_match(term)
         )
     if data.get("step"):
         qs = qs.filter(ladder_step=data["step"])
@@ -37,6 +41,23 @@ def process_list(*, viewer: Visitor, form: ProcessFilterForm) -> ProcessQuerySet
     if data.get("target_group"):
         qs = qs.filter(target_groups=data["target_group"])
     return qs.distinct()
+
+
+def _translated_match(term: str) -> Q:
+    """Processes whose reviewed translation into the reader's language holds ``term`` (a
+    Sami reader searches in Sami). A stale translation may match: the page then shows the
+    Swedish, which the reader reaches all the same."""
+    code = content_language()
+    if code == SOURCE:
+        return Q()
+    rows = Translation.objects.filter(
+        content_type=ContentType.objects.get_for_model(Process),
+        language=code,
+        state=Translation.State.REVIEWED,
+        field__in=("title", "summary", "question", "body"),
+        text__icontains=term,
+    )
+    return Q(pk__in=rows.values("object_id"))
 
 
 def process_for_page(*, viewer: Visitor, slug: str) -> Process | None:

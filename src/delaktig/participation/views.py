@@ -12,11 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from delaktig.accounts.types import User
+from delaktig.core.languages import content_language, language
+from delaktig.translations.access import prefetch
 
 from . import selectors, services
 from .forms import ProcessFilterForm
@@ -27,15 +29,24 @@ from .workflow import PUBLIC_STATUSES, Status
 def home(request: HttpRequest) -> HttpResponse:
     public = Process.objects.visible_to(request.user).public().for_list()
     today = timezone.localdate()
-    context = {
-        "open_processes": public.filter(status=Status.OPEN.value)[:6],
-        "upcoming_decisions": public.filter(
+    open_processes = list(public.filter(status=Status.OPEN.value)[:6])
+    upcoming = list(
+        public.filter(
             status__in=[Status.OPEN.value, Status.CLOSED.value, Status.PUBLISHED.value],
             decision_expected__gte=today,
-        ).order_by("decision_expected")[:5],
-        "latest_feedback": Feedback.objects.filter(published_at__isnull=False, process__in=public)
+        ).order_by("decision_expected")[:5]
+    )
+    latest_feedback = list(
+        Feedback.objects.filter(published_at__isnull=False, process__in=public)
         .select_related("process")
-        .order_by("-published_at")[:4],
+        .order_by("-published_at")[:4]
+    )
+    # The texts in the reader's language: one query per model, not one per card.
+    prefetch([*open_processes, *upcoming, *latest_feedback, *(f.process for f in latest_feedback)])
+    context = {
+        "open_processes": open_processes,
+        "upcoming_decisions": upcoming,
+        "latest_feedback": latest_feedback,
         "ladder_steps": LadderStep.choices,
     }
     return render(request, "participation/home.html", context)
@@ -48,7 +59,9 @@ def process_list(request: HttpRequest) -> HttpResponse:
     template = "participation/process_list.html"
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
         template = "participation/_process_results.html"
-    return render(request, template, {"form": form, "page": page, "processes": page.object_list})
+    shown = list(page.object_list)
+    prefetch(shown)
+    return render(request, template, {"form": form, "page": page, "processes": shown})
 
 
 def render_process_page(
@@ -60,6 +73,9 @@ def render_process_page(
 ) -> HttpResponse:
     """The process page. Modules may pass state back, e.g. a form with errors to show again."""
     module_state = module_state or {}
+    feedback = getattr(process, "feedback", None)
+    # The page's texts in the reader's language, loaded at once (the modules render first).
+    prefetch([process, *process.phases.all(), *process.modules.all(), feedback])
     modules_html = [
         module.module_type.render_public(request, module, module_state.get(module.pk, {}))
         for module in process.modules.all()
@@ -68,7 +84,6 @@ def render_process_page(
         request.user.is_authenticated
         and Follow.objects.filter(user=request.user, process=process).exists()
     )
-    feedback = getattr(process, "feedback", None)
     return render(
         request,
         "participation/process_detail.html",
@@ -78,8 +93,6 @@ def render_process_page(
             "following": following,
             "feedback": feedback if feedback and feedback.published_at else None,
             "can_edit": request.user.has_perm("participation.change_process", process),
-            # Content written in another language than the interface is marked with lang.
-            "content_lang": "" if process.language == get_language() else process.language,
         },
         status=status,
     )
@@ -110,8 +123,31 @@ def process_follow(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(process)
 
 
+class TranslatedAtomFeed(Atom1Feed):
+    """Atom whose entries say their language (``xml:lang``) where it is not the feed's."""
+
+    def item_attributes(self, item: dict[str, Any]) -> dict[Any, Any]:
+        attributes = dict(super().item_attributes(item))
+        tag = item.get("language_tag")
+        if tag and tag != self.feed["language"]:
+            attributes["xml:lang"] = tag
+        return attributes
+
+
+def entry_language(item: Any, fields: tuple[str, ...]) -> str:
+    """The language a feed entry is written in: the reader's where each of its texts is
+    translated (reviewed and current), else the source, so that an entry is in one language."""
+    code = content_language()
+    if code != item.source_language() and all(
+        item.translation(name, code) for name in fields if getattr(item, name)
+    ):
+        return code
+    return str(item.source_language())
+
+
 class ProcessFeed(Feed[Process, None]):
-    feed_type = Atom1Feed
+    feed_type = TranslatedAtomFeed
+    shown = ("title", "summary")
     title = gettext_lazy("Nya deltagandeprocesser")
     subtitle = gettext_lazy("Processer där du kan ta del, tycka till eller besluta.")
 
@@ -119,15 +155,21 @@ class ProcessFeed(Feed[Process, None]):
         return reverse("participation:list")
 
     def items(self) -> Any:
-        return (
+        items = list(
             Process.objects.public().select_related("organisation").order_by("-published_at")[:30]
         )
+        prefetch(items)
+        return items
 
     def item_title(self, item: Process) -> str:
-        return f"{item.title} ({item.get_ladder_step_display()})"
+        title = item.tr("title", entry_language(item, self.shown))
+        return f"{title} ({item.get_ladder_step_display()})"
 
     def item_description(self, item: Process) -> str:
-        return item.summary
+        return item.tr("summary", entry_language(item, self.shown))
+
+    def item_extra_kwargs(self, item: Process) -> dict[str, Any]:
+        return {"language_tag": language(entry_language(item, self.shown)).tag}
 
     def item_pubdate(self, item: Process) -> Any:
         return item.published_at
@@ -137,7 +179,7 @@ class ProcessFeed(Feed[Process, None]):
 
 
 class FeedbackFeed(Feed[Feedback, None]):
-    feed_type = Atom1Feed
+    feed_type = TranslatedAtomFeed
     title = gettext_lazy("Återkoppling: vad hände med synpunkterna")
     subtitle = gettext_lazy("Vad vi hörde, vad som beslutades och varför.")
 
@@ -145,19 +187,30 @@ class FeedbackFeed(Feed[Feedback, None]):
         return reverse("participation:list") + "?status=feedback_published"
 
     def items(self) -> Any:
-        return (
+        items = list(
             Feedback.objects.filter(
                 published_at__isnull=False, process__in=Process.objects.public()
             )
             .select_related("process")
             .order_by("-published_at")[:30]
         )
+        prefetch([*items, *(item.process for item in items)])
+        return items
+
+    def _language(self, item: Feedback) -> str:
+        """The process's title and the decision, in one language."""
+        if entry_language(item, ("decided",)) == entry_language(item.process, ("title",)):
+            return entry_language(item, ("decided",))
+        return str(item.source_language())
 
     def item_title(self, item: Feedback) -> str:
-        return item.process.title
+        return item.process.tr("title", self._language(item))
 
     def item_description(self, item: Feedback) -> str:
-        return item.decided
+        return item.tr("decided", self._language(item))
+
+    def item_extra_kwargs(self, item: Feedback) -> dict[str, Any]:
+        return {"language_tag": language(self._language(item)).tag}
 
     def item_link(self, item: Feedback) -> str:
         return item.process.get_absolute_url() + "#feedback"

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,11 +25,12 @@ from delaktig.core.contributions import (
     MineSection,
     PersonalData,
     Retention,
+    TranslatableKind,
     contribute,
 )
 
 from . import demo, errors, selectors
-from .models import Answer, Invitation, Response, new_token
+from .models import Answer, Choice, Invitation, Question, Response, Section, Survey, new_token
 
 
 def _load_demo(context: DemoContext) -> None:
@@ -165,10 +166,62 @@ MINE = (
 )
 
 
+def _survey_url(module_id: int) -> str:
+    return reverse("surveys:answer", kwargs={"module_pk": module_id})
+
+
+# The survey's texts, for the translators' workbench: a survey is offered in a language once
+# every text in it has a reviewed translation (the official's translation page reviews them
+# all at once). Labels name the survey, so that "Ja" is told from another survey's "Ja".
+TRANSLATABLE = (
+    TranslatableKind(
+        key="surveys.survey",
+        name=_("Enkät"),
+        model=Survey,
+        organisation="module__process__organisation_id",
+        url=lambda survey: _survey_url(survey.module_id),
+        scope=lambda query: query.select_related("module__process"),
+        label=lambda survey: f"{survey.module.process.title} – {survey.module.title}",
+        order=40,
+    ),
+    TranslatableKind(
+        key="surveys.section",
+        name=_("Avsnitt i en enkät"),
+        model=Section,
+        organisation="survey__module__process__organisation_id",
+        url=lambda section: _survey_url(section.survey.module_id),
+        scope=lambda query: query.select_related("survey__module"),
+        label=lambda section: f"{section.survey.module.title} – {section.title}",
+        order=41,
+    ),
+    TranslatableKind(
+        key="surveys.question",
+        name=_("Fråga i en enkät"),
+        model=Question,
+        organisation="section__survey__module__process__organisation_id",
+        url=lambda question: _survey_url(question.section.survey.module_id),
+        scope=lambda query: query.select_related("section__survey__module"),
+        label=lambda question: f"{question.section.survey.module.title} – {question.text}",
+        order=42,
+    ),
+    TranslatableKind(
+        key="surveys.choice",
+        name=_("Svarsalternativ i en enkät"),
+        model=Choice,
+        organisation="question__section__survey__module__process__organisation_id",
+        url=lambda choice: _survey_url(choice.question.section.survey.module_id),
+        scope=lambda query: query.select_related("question__section__survey"),
+        label=lambda choice: f"{choice.question.text} – {choice.label}",
+        order=43,
+    ),
+)
+
+
 contribute(
     Contribution(
         app_label="surveys",
         mine=MINE,
+        translatable=TRANSLATABLE,
         personal_data=(
             PersonalData(
                 key="survey_responses",

@@ -66,7 +66,12 @@ def _population(region: Organisation, official: User, spec: dict[str, Any]) -> P
 
 def _sections(survey: Survey, specs: list[dict[str, Any]]) -> list[Section]:
     return [
-        Section.objects.create(survey=survey, position=position, **spec)
+        Section.objects.create(
+            survey=survey,
+            position=position,
+            title=spec["title"],
+            description=spec.get("description", ""),
+        )
         for position, spec in enumerate(specs)
     ]
 
@@ -88,7 +93,6 @@ def _questions(survey: Survey, content: dict[str, Any]) -> dict[str, Question]:
             position=positions[section],
             kind=spec["kind"],
             text=spec["text"],
-            translations={"en": {"text": spec["en"]}},
             **extra,
         )
         positions[section] += 1
@@ -97,11 +101,32 @@ def _questions(survey: Survey, content: dict[str, Any]) -> dict[str, Question]:
                 question=questions[key],
                 position=i,
                 label=choice["sv"],
-                translations={"en": {"label": choice["en"]}},
             )
             for i, choice in enumerate(spec["choices"])
         ]
     return questions
+
+
+def _english(
+    survey: Survey, content: dict[str, Any], questions: dict[str, Question]
+) -> dict[tuple[str, int, str], str]:
+    """The demo's English as the translation page gives it: ``{(kind, pk, field): text}``."""
+    texts = {
+        ("survey", survey.pk, f): t for f, t in content["survey"]["translations"]["en"].items()
+    }
+    sections = survey.sections.order_by("position")
+    for section, spec in zip(sections, content["sections"], strict=True):
+        for field, text in spec.get("translations", {}).get("en", {}).items():
+            texts[("section", section.pk, field)] = text
+    for spec in content["questions"]:
+        question = questions[spec["key"]]
+        texts[("question", question.pk, "text")] = spec["en"]
+        if "en_help" in spec:
+            texts[("question", question.pk, "help_text")] = spec["en_help"]
+        choices = question.choices.order_by("position")
+        for choice, given in zip(choices, spec["choices"], strict=True):
+            texts[("choice", choice.pk, "label")] = given["en"]
+    return texts
 
 
 def _responses(
@@ -192,7 +217,6 @@ def load(region: Organisation, official: User, residents: list[User]) -> Process
         description=content["module"]["description"],
     )
     survey = services.survey_for_module(module=module)
-    survey.translations = survey_spec["translations"]
     services.survey_settings_save(
         actor=official,
         survey=survey,
@@ -206,6 +230,10 @@ def load(region: Organisation, official: User, residents: list[User]) -> Process
         closes_at=now + timedelta(days=survey_spec["open_days"]),
     )
     questions = _questions(survey, content)
+    # The English, as the official publishes it on the survey's translation page.
+    services.translations_save(
+        actor=official, survey=survey, language="en", values=_english(survey, content, questions)
+    )
     for action in (Action.PUBLISH, Action.OPEN):
         process = participation_services.process_transition(
             actor=official, process=process, action=action

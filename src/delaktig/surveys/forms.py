@@ -6,8 +6,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from delaktig.core.languages import language as content_language_of
 from delaktig.insights.suppression import AGE_GROUPS
 from delaktig.organisations.models import Municipality
+from delaktig.translations.access import prefetch
+from delaktig.translations.models import source_hash
 
 from .models import Choice, Question, Response, Section, Survey
 
@@ -116,12 +119,33 @@ class QuestionForm(forms.ModelForm[Question]):
         return data
 
 
+def _state_help(obj: Any, name: str, language: str, row: Any) -> Any:
+    """What the official should know about one translation before saving the page."""
+    if obj.is_stale(name, language):
+        return _(
+            "Den svenska texten har ändrats sedan översättningen. Uppdatera den; "
+            "till dess visas den svenska texten."
+        )
+    if row is not None and not row.reviewed:
+        return _("Ett utkast från en översättare. Det visas för alla när du sparar sidan.")
+    return ""
+
+
 class TranslationForm(forms.Form):
-    """One field per text of the survey, named ``<kind>-<pk>-<field>``."""
+    """One field per text of the survey, named ``<kind>-<pk>-<field>``.
+
+    Each row also carries the fingerprint of the Swedish shown (``seen-<name>``, written by the
+    template from ``rows`` rather than kept as a field, so that after a refusal the page shows
+    the new Swedish with its own fingerprint and what was typed)."""
 
     def __init__(self, *args: Any, items: Sequence[Any], language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.rows: list[tuple[Any, str, str, str]] = []
+        prefetch(items, language)
+        shown = content_language_of(language)
+        attrs = {"lang": shown.tag, **({"dir": "rtl"} if shown.rtl else {})}
+        self.rows: list[tuple[Any, str, str, str, str]] = []
+        # ``{key: text}`` of the stale translations shown: kept as they are, they stay stale.
+        self.stale: dict[str, str] = {}
         for obj in items:
             kind = type(obj).__name__.lower()
             for name in obj.translated_fields:
@@ -130,28 +154,37 @@ class TranslationForm(forms.Form):
                     continue
                 key = f"{kind}-{obj.pk}-{name}"
                 long = len(source) > 120 or "\n" in source
-                stale = obj.is_stale(name, language)
+                row = obj.translation_row(name, language)
+                if row is not None and obj.is_stale(name, language):
+                    self.stale[key] = row.text
                 self.fields[key] = forms.CharField(
                     label=source,
                     required=False,
-                    help_text=_(
-                        "Den svenska texten har ändrats sedan översättningen. Uppdatera den; "
-                        "till dess visas den svenska texten."
-                    )
-                    if stale
-                    else "",
-                    initial=(obj.translations.get(language) or {}).get(name, ""),
-                    widget=forms.Textarea(attrs={"rows": 3, "lang": language})
+                    help_text=_state_help(obj, name, language, row),
+                    initial=row.text if row is not None else "",
+                    widget=forms.Textarea(attrs={"rows": 3, **attrs})
                     if long
-                    else forms.TextInput(attrs={"lang": language}),
+                    else forms.TextInput(attrs=attrs),
                 )
-                self.rows.append((obj, name, key, source))
+                self.rows.append((obj, name, key, source, source_hash(source)))
 
     def values(self) -> dict[tuple[str, int, str], str]:
+        """The texts to save: a stale translation left as it was is not among them (saving
+        the page must not mark a translation of the old Swedish current unread)."""
         out = {}
         for key, value in self.cleaned_data.items():
+            if key in self.stale and value.strip() == self.stale[key].strip():
+                continue
             kind, pk, name = key.split("-", 2)
             out[(kind, int(pk), name)] = value
+        return out
+
+    def seen(self) -> dict[tuple[str, int, str], str]:
+        """The fingerprints of the Swedish texts the translator had on the page."""
+        out = {}
+        for _obj, name, key, _source, _fingerprint in self.rows:
+            kind, pk, _name = key.split("-", 2)
+            out[(kind, int(pk), name)] = str(self.data.get(f"seen-{key}", ""))[:12]
         return out
 
 

@@ -1,6 +1,9 @@
-"""Surveys: a participation module with sections, questions, responses and themes."""
+"""Surveys: a participation module with sections, questions, responses and themes.
 
-import hashlib
+The texts staff write (the survey's intro and thanks, section titles, questions and choices)
+carry translations as every public text does (``translations.TranslatedModel``); the
+``organisation_id`` of each says whose officials and translators may translate it."""
+
 import secrets
 from collections.abc import Mapping
 from typing import Any
@@ -9,69 +12,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.insights.suppression import AGE_GROUPS
+from delaktig.translations.models import TranslatedModel
 
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-def source_hash(text: str) -> str:
-    """A short fingerprint of a Swedish text, stored with its translation."""
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
-
-
-class Translated(models.Model):
-    """Texts written in Swedish with translations per content language.
-
-    ``translations`` is ``{"en": {"text": "…", "_source": {"text": "<hash>"}}, "fi": {…}}``.
-    ``_source`` fingerprints the Swedish text each translation was made from: when the
-    Swedish changes, the old translation is stale and the Swedish text is shown instead, so
-    two languages never ask different questions. A missing or blank translation also falls
-    back to the Swedish text.
-    """
-
-    translated_fields: tuple[str, ...] = ()
-    translations = models.JSONField(_("översättningar"), default=dict, blank=True)
-
-    class Meta:
-        abstract = True
-
-    def translation(self, field: str, language: str) -> str:
-        """The current translation of ``field``, or "" when there is none or it is stale."""
-        given = self.translations.get(language) or {}
-        value = str(given.get(field, "")).strip()
-        made_from = (given.get("_source") or {}).get(field)
-        if value and made_from and made_from != source_hash(str(getattr(self, field))):
-            return ""
-        return value
-
-    def is_stale(self, field: str, language: str) -> bool:
-        given = self.translations.get(language) or {}
-        return bool(str(given.get(field, "")).strip()) and not self.translation(field, language)
-
-    def language_of(self, field: str, language: str | None = None) -> str:
-        """The language the text of ``field`` is actually shown in."""
-        language = language or (get_language() or "sv")[:2]
-        return language if language != "sv" and self.translation(field, language) else "sv"
-
-    def tr(self, field: str, language: str | None = None) -> str:
-        language = language or (get_language() or "sv")[:2]
-        if language == "sv":
-            return str(getattr(self, field))
-        return self.translation(field, language) or str(getattr(self, field))
-
-    def has_translation(self, language: str) -> bool:
-        """Every non-empty source text has a current translation into ``language``."""
-        return all(
-            self.translation(f, language) for f in self.translated_fields if getattr(self, f)
-        )
-
-
-class Survey(Translated):
+class Survey(TranslatedModel):
     class Access(models.TextChoices):
         ANONYMOUS = "anonymous", _("Alla, utan konto (anonymt)")
         ACCOUNT = "account", _("Inloggade, ett svar per konto")
@@ -152,7 +103,7 @@ class Survey(Translated):
         return int(self.module.process.organisation_id)
 
 
-class Section(Translated):
+class Section(TranslatedModel):
     translated_fields = ("title", "description")
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="sections")
@@ -168,8 +119,12 @@ class Section(Translated):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def organisation_id(self) -> int:
+        return self.survey.organisation_id
 
-class Question(Translated):
+
+class Question(TranslatedModel):
     class Kind(models.TextChoices):
         SINGLE = "single", _("Ett svarsalternativ")
         MULTIPLE = "multiple", _("Flera svarsalternativ")
@@ -227,8 +182,12 @@ class Question(Translated):
     def has_choices(self) -> bool:
         return self.kind in {self.Kind.SINGLE, self.Kind.MULTIPLE, self.Kind.SCALE}
 
+    @property
+    def organisation_id(self) -> int:
+        return self.section.organisation_id
 
-class Choice(Translated):
+
+class Choice(TranslatedModel):
     translated_fields = ("label",)
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
@@ -242,6 +201,10 @@ class Choice(Translated):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def organisation_id(self) -> int:
+        return self.question.organisation_id
 
 
 class Invitation(models.Model):
@@ -289,7 +252,8 @@ class Response(models.Model):
     )
     # Lets a person come back to an unfinished response without an account.
     resume_token = models.CharField(max_length=64, unique=True, default=new_token)
-    language = models.CharField(max_length=5, default="sv")
+    # A content language code (``core.languages``: "lattlast" is longer than a language tag).
+    language = models.CharField(max_length=12, default="sv")
     started = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)

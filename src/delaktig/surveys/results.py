@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from delaktig.core.errors import DelaktigError
 from delaktig.insights.suppression import AGE_GROUPS, Cell, suppress_table
 from delaktig.population.models import PopulationCount, PopulationTable
+from delaktig.translations.access import prefetch
 from delaktig.weighting import WeightingError
 
 from . import analysis, charts
@@ -390,6 +391,7 @@ def _choice_result(
     min_size: int,
 ) -> None:
     choices = list(result.question.choices.all())
+    prefetch(choices)  # their labels in the reader's language, in one query
     column = {c.pk: j for j, c in enumerate(choices)}
     ticks = np.zeros((n, len(choices)), dtype=bool)
     for r, ticked, _v in rows:

@@ -3,12 +3,17 @@ response, what they have chosen and what is still missing, the texts to translat
 
 from datetime import datetime
 
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from delaktig.accounts.types import Visitor
 from delaktig.core.contributions import WorkItem
+from delaktig.core.languages import TRANSLATION_CODES
 from delaktig.participation.models import Phase
+from delaktig.translations.access import prefetch
+from delaktig.translations.models import Translation
 
 from .models import Choice, Invitation, Question, Response, Section, Survey
 
@@ -75,6 +80,35 @@ def translatable_items(survey: Survey) -> list[Translatable]:
             items.append(question)
             items.extend(question.choices.all())
     return items
+
+
+def translated_languages(survey: Survey) -> list[str]:
+    """The languages every text of the survey has a reviewed, current translation in (the
+    languages a respondent may answer in besides Swedish), in the platform's order."""
+    items = translatable_items(survey)
+    by_model: dict[type, list[int]] = {}
+    for item in items:
+        by_model.setdefault(type(item), []).append(item.pk)
+    types = ContentType.objects.get_for_models(*by_model)
+    rows = Q()
+    for model, pks in by_model.items():
+        rows |= Q(content_type=types[model], object_id__in=pks)
+    # Languages with at least one reviewed text are worth a closer look (few, mostly none).
+    candidates = set(
+        Translation.objects.filter(rows, state=Translation.State.REVIEWED)
+        .values_list("language", flat=True)
+        .distinct()
+    )
+    offered = []
+    for code in TRANSLATION_CODES:
+        if code not in candidates:
+            continue
+        prefetch(items, code)
+        if any(item.translation(f, code) for item in items for f in item.translated_fields) and all(
+            item.has_translation(code) for item in items
+        ):
+            offered.append(code)
+    return offered
 
 
 def _continue_url(response: Response) -> str:

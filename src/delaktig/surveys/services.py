@@ -28,6 +28,8 @@ from delaktig.moderation import checks as screening_checks
 from delaktig.organisations.models import Municipality
 from delaktig.participation.models import Phase, ProcessModule
 from delaktig.population.models import PopulationTable
+from delaktig.translations import services as translation_services
+from delaktig.translations.access import forget
 
 from .models import (
     Answer,
@@ -38,7 +40,6 @@ from .models import (
     Section,
     Survey,
     Theme,
-    source_hash,
 )
 from .selectors import (
     answering_phase,
@@ -181,7 +182,7 @@ def _choices_save(question: Question, labels: list[str]) -> None:
 
     A label that is already there keeps its row (and its answers and translations), wherever
     it moves. A changed label on the same line as before is taken as a corrected wording and
-    keeps the row's answers; its translations are cleared, since they translated the old
+    keeps the row's answers; its translations are deleted, since they translated the old
     wording. Any other old row must go, and cannot if somebody chose it.
     """
     existing = list(question.choices.order_by("position", "id"))
@@ -197,7 +198,6 @@ def _choices_save(question: Question, labels: list[str]) -> None:
         same_line = existing[position] if position < len(existing) else None
         if same_line is not None and same_line.pk not in kept_ids and same_line.pk not in renamed:
             same_line.label = label
-            same_line.translations = {}
             renamed.add(same_line.pk)
             rows.append(same_line)
         else:
@@ -214,6 +214,9 @@ def _choices_save(question: Question, labels: list[str]) -> None:
     for position, choice in enumerate(rows):
         choice.position = position
         choice.save()
+        if choice.pk in renamed:
+            choice.translation_rows.all().delete()
+            forget(choice)
 
 
 def _order_key(question: Question | None, section: Section | None = None) -> tuple[int, ...]:
@@ -296,33 +299,42 @@ def item_delete(*, actor: User, item: Section | Question) -> None:
 
 
 def translations_save(
-    *, actor: User, survey: Survey, language: str, values: Mapping[tuple[str, int, str], str]
+    *,
+    actor: User,
+    survey: Survey,
+    language: str,
+    values: Mapping[tuple[str, int, str], str],
+    seen: Mapping[tuple[str, int, str], str] | None = None,
 ) -> int:
-    """Store translations given as ``{(kind, pk, field): text}``; returns how many changed."""
+    """Store the survey's texts in ``language`` given as ``{(kind, pk, field): text}``, each
+    reviewed by ``actor``: the official who publishes the survey answers for them. A blank text
+    removes the translation. ``seen`` holds the fingerprints of the Swedish the official saw
+    (see ``translations.services.Change``): a text whose Swedish changed meanwhile is refused,
+    with nothing saved. Returns how many texts changed."""
     require_perm(actor, "surveys.change_survey", survey)
+    seen = seen or {}
     changed = 0
     with transaction.atomic():
         for obj in translatable_items(survey):
             kind = type(obj).__name__.lower()
-            given = dict(obj.translations.get(language) or {})
-            sources = dict(given.get("_source") or {})
-            before = {**given, "_source": dict(sources)}
-            for field in obj.translated_fields:
-                key = (kind, obj.pk, field)
-                if key in values:
-                    text = values[key].strip()
-                    if text:
-                        given[field] = text
-                        sources[field] = source_hash(str(getattr(obj, field)))
-                    else:
-                        given.pop(field, None)
-                        sources.pop(field, None)
-            given["_source"] = sources
-            if given != before:
-                obj.translations = {**obj.translations, language: given}
-                obj.save(update_fields=["translations"])
-                changed += 1
-        _audit(actor, f"survey.translate.{language}", survey, survey)
+            changes = [
+                translation_services.Change(field, values[key], seen=seen.get(key, ""))
+                for field in obj.translated_fields
+                if (key := (kind, obj.pk, field)) in values
+            ]
+            if not changes:
+                continue
+            try:
+                changed += translation_services.translations_save(
+                    actor=actor, obj=obj, language=language, changes=changes, reviewed=True
+                )
+            except ValidationFailed as error:
+                if error.code != "translations.changed_meanwhile":
+                    raise
+                # Name the form's field, so that the error stands next to the text.
+                raise ValidationFailed(
+                    error.code, field=f"{kind}-{obj.pk}-{error.field}", **error.params
+                ) from error
     return changed
 
 

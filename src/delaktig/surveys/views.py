@@ -10,8 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, ngettext
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
@@ -21,9 +22,12 @@ from delaktig.core.confirm import confirm_required
 from delaktig.core.errors import ValidationFailed
 from delaktig.core.forms import form_errors, form_status
 from delaktig.core.http import no_store
+from delaktig.core.languages import content_language
 from delaktig.core.params import BadParameter, id_list_param, id_param
 from delaktig.participation.models import ProcessModule
 from delaktig.population.models import PopulationTable
+from delaktig.translations.access import lang_attrs, prefetch
+from delaktig.translations.selectors import languages_of
 
 from . import exports, selectors, services
 from .forms import (
@@ -65,30 +69,25 @@ def _language_names() -> dict[str, str]:
 
 
 def offered_languages(survey: Survey) -> list[tuple[str, str]]:
-    """Swedish, and every language the whole survey has been translated into."""
+    """Swedish, and every language the whole survey has a reviewed translation in."""
     names = _language_names()
-    items = selectors.translatable_items(survey)
-    codes = ["sv"] + [
-        code
-        for code, _name in settings.CONTENT_LANGUAGES
-        if code != "sv"
-        and any(item.translation(f, code) for item in items for f in item.translated_fields)
-        and all(item.has_translation(code) for item in items)
-    ]
-    return [(c, names.get(c, c)) for c in codes]
+    return [(c, names.get(c, c)) for c in ["sv", *selectors.translated_languages(survey)]]
 
 
 def _content_language(
     request: HttpRequest, languages: list[tuple[str, str]], response: Response | None
 ) -> str:
+    """The language the survey is answered in: the one asked for (``?sprak=``), the one the
+    response was begun in, or the person's chosen content language, where the survey is
+    offered in it; Swedish otherwise."""
     offered = [c for c, _n in languages]
     asked = request.GET.get("sprak") or request.POST.get("sprak")
     if asked in offered:
         return str(asked)
     if response is not None and response.language in offered:
         return response.language
-    ui = (get_language() or "sv")[:2]
-    return ui if ui in offered else "sv"
+    chosen = content_language()
+    return chosen if chosen in offered else "sv"
 
 
 def _session_key(survey: Survey) -> str:
@@ -113,12 +112,19 @@ def _current_response(request: HttpRequest, survey: Survey) -> Response | None:
     )
 
 
-def _steps(survey: Survey) -> list[Any]:
+def _steps(survey: Survey, language: str) -> list[Any]:
+    """The survey's pages: its sections with questions, the background questions, the review;
+    their texts' translations into ``language`` loaded in one query per kind of text."""
     sections = [
         s
         for s in survey.sections.prefetch_related("questions__choices", "questions__show_if")
         if s.questions.all()
     ]
+    texts: list[Any] = [survey, *sections]
+    for section in sections:
+        for question in section.questions.all():
+            texts += [question, *question.choices.all()]
+    prefetch(texts, language)
     steps: list[Any] = list(sections)
     if survey.ask_background:
         steps.append("background")
@@ -142,7 +148,7 @@ def answer(request: HttpRequest, module_pk: int) -> HttpResponse:
     response = _current_response(request, survey)
     languages = offered_languages(survey)
     language = _content_language(request, languages, response)
-    steps = _steps(survey)
+    steps = _steps(survey, language)
     context: dict[str, Any] = {
         "survey": survey,
         "process": process,
@@ -313,10 +319,19 @@ def _review(
     status: int = 200,
 ) -> HttpResponse:
     language = context["language"]
+    # The choices as loaded with the steps, with their translations.
+    choices = {
+        c.pk: c
+        for step in steps
+        if isinstance(step, Section)
+        for q in step.questions.all()
+        for c in q.choices.all()
+    }
     given: dict[int, list[str]] = {}
     for a in response.answers.select_related("choice"):
         if a.choice is not None:
-            given.setdefault(a.question_id, []).append(a.choice.tr("label", language))
+            choice = choices.get(a.choice.pk, a.choice)
+            given.setdefault(a.question_id, []).append(choice.tr("label", language))
         elif a.number is not None:
             given.setdefault(a.question_id, []).append(str(a.number).replace(".", ","))
         else:
@@ -459,14 +474,10 @@ def builder(request: HttpRequest, module_pk: int) -> HttpResponse:
 
 def _builder_context(survey: Survey, **extra: Any) -> dict[str, Any]:
     names = _language_names()
-    organisation = survey.module.process.organisation
-    org_settings = getattr(organisation, "settings", None)
-    codes = list(getattr(org_settings, "content_languages", None) or ["sv", "en"])
-    items = selectors.translatable_items(survey)
+    done = set(selectors.translated_languages(survey))
     translations = [
-        (code, names.get(code, code), all(i.has_translation(code) for i in items))
-        for code in codes
-        if code != "sv"
+        (code, names.get(code, code), code in done)
+        for code in languages_of(survey.module.process.organisation_id)
     ]
     return {
         "survey": survey,
@@ -592,7 +603,7 @@ def preview(request: HttpRequest, module_pk: int) -> HttpResponse:
     language = request.GET.get("sprak", "sv")
     if language not in dict(settings.CONTENT_LANGUAGES):
         language = "sv"
-    steps = _steps(survey)
+    steps = _steps(survey, language)
     pages = []
     for step in steps:
         if isinstance(step, Section):
@@ -625,10 +636,12 @@ def preview(request: HttpRequest, module_pk: int) -> HttpResponse:
 
 @staff_required
 def translate(request: HttpRequest, module_pk: int, language: str) -> HttpResponse:
+    """Every text of the survey in one language on one page; saving reviews them (the
+    official publishes the survey). Translators also find the texts in their workbench."""
     survey = _editable(request, module_pk)
-    names = _language_names()
-    if language not in names or language == "sv":
+    if language not in languages_of(survey.module.process.organisation_id):
         raise Http404
+    name = _language_names()[language]
     items = selectors.translatable_items(survey)
     form = TranslationForm(request.POST or None, items=items, language=language)
     if request.method == "POST" and form.is_valid():
@@ -638,8 +651,9 @@ def translate(request: HttpRequest, module_pk: int, language: str) -> HttpRespon
                 survey=survey,
                 language=language,
                 values=form.values(),
+                seen=form.seen(),
             )
-            messages.success(request, _("Översättningen är sparad."))
+            messages.success(request, _("Översättningen är sparad och granskad."))
             return redirect("surveys:builder", module_pk=module_pk)
     return render(
         request,
@@ -649,7 +663,9 @@ def translate(request: HttpRequest, module_pk: int, language: str) -> HttpRespon
             "process": survey.module.process,
             "form": form,
             "language": language,
-            "language_name": names[language],
+            "language_name": name,
+            # The name in its own language and direction, inside the Swedish heading.
+            "language_label": format_html("<span{}>{}</span>", lang_attrs(language), name),
         },
         status=form_status(form),
     )

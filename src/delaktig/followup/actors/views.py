@@ -25,6 +25,7 @@ from delaktig.core.confirm import confirm_required
 from delaktig.core.errors import DelaktigError, require_perm
 from delaktig.core.forms import form_errors, form_status, markdown_preview
 from delaktig.moderation.checks import explain_record
+from delaktig.translations.access import prefetch
 
 from .. import selectors
 from ..models import (
@@ -66,6 +67,7 @@ def joined(request: HttpRequest, slug: str) -> HttpResponse:
     commitments = list(selectors.joined_commitments(strategy))
     for commitment in commitments:
         commitment.strategy = strategy  # the permission check reads its organisation
+    prefetch([strategy, *(goal for c in commitments for goal in c.goals.all())])
     reportable = set()
     if request.user.is_authenticated:
         reportable = {c.pk for c in commitments if request.user.has_perm(services.REPORT, c)}

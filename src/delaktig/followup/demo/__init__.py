@@ -6,7 +6,8 @@ The content is data beside this module: ``democracy.toml``, ``gender_equality.to
 plan (the six focus areas, the channels it has and the ones it wants), in our own words. Names
 of people and associations are invented, and every indicator value is made up and labelled so
 in its source. Everything is written through the services the staff pages use, with the demo
-official as actor, in the order the files give.
+official as actor, in the order the files give; English translations of the democracy strategy,
+its goals and plan are saved as reviewed translations.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -18,6 +19,9 @@ from django.utils import timezone
 from delaktig.core.contributions import demo_content
 from delaktig.organisations.models import Body, Municipality, Organisation
 from delaktig.participation.models import Perspective, Process, SdgTarget
+from delaktig.translations import services as translation_services
+from delaktig.translations.models import TranslatedModel
+from delaktig.translations.services import Change
 
 from .. import services
 from ..actors import services as actor_services
@@ -67,17 +71,34 @@ def _links(spec: Spec, goals: dict[str, Goal]) -> Spec:
     return fields
 
 
+def _translate(official: Any, item: TranslatedModel, translations: dict[str, Spec]) -> None:
+    """Save ``{language: {field: text}}`` as reviewed translations of ``item``."""
+    for language, texts in translations.items():
+        translation_services.translations_save(
+            actor=official,
+            obj=item,
+            language=language,
+            changes=[Change(field, text) for field, text in texts.items()],
+            reviewed=True,
+        )
+
+
 def _strategy(
     region: Organisation, official: Any, slug: str, data: Spec
 ) -> tuple[Strategy, dict[str, Goal]]:
     """The strategy and its goals, by their numbers."""
     fields = _links(data["strategy"], {})
+    translations = fields.pop("translations", {})
     fields["adopted_by"] = _body(region, fields["adopted_by"])
     strategy = services.strategy_create(actor=official, organisation=region, slug=slug, **fields)
+    _translate(official, strategy, translations)
     goals = {}
     for spec in data["goals"]:
         fields = _links(spec, {})
-        goals[spec["number"]] = services.goal_create(actor=official, strategy=strategy, **fields)
+        translations = fields.pop("translations", {})
+        goal = services.goal_create(actor=official, strategy=strategy, **fields)
+        _translate(official, goal, translations)
+        goals[spec["number"]] = goal
     return strategy, goals
 
 
@@ -90,8 +111,10 @@ def _action_plan(
 ) -> ActionPlan:
     fields = dict(data["plan"])
     areas = fields.pop("areas")
+    translations = fields.pop("translations", {})
     fields["adopted_by"] = _body(region, fields["adopted_by"])
     plan = services.plan_create(actor=official, strategy=strategy, slug=PLAN_SLUG, **fields)
+    _translate(official, plan, translations)
     # Only dialogues the demo region has and has published are linked.
     processes = {
         process.slug: process

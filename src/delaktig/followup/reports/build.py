@@ -10,9 +10,19 @@ from django.utils.translation import gettext as _
 
 from delaktig.participation.models import LadderStep, Process, ProcessTransition
 from delaktig.participation.workflow import Status as ProcessStatus
+from delaktig.translations.access import prefetch
 
 from ..charts import format_number
-from ..models import ActionPlan, Activity, Commitment, Indicator, ProgressNote, Sex, Strategy
+from ..models import (
+    ActionPlan,
+    Activity,
+    Commitment,
+    Goal,
+    Indicator,
+    ProgressNote,
+    Sex,
+    Strategy,
+)
 from ..selectors import status_counts
 from ..status import ActivityStatus, CommitmentStatus
 from .content import (
@@ -90,17 +100,34 @@ def _indicator_line(indicator: Indicator, year: int) -> IndicatorLine:
         else ""
     )
     return IndicatorLine(
-        name=indicator.name,
+        name=indicator.t.name,
         unit=indicator.unit,
-        goal=str(indicator.goal) if indicator.goal else "",
+        goal=_goal(indicator.goal) if indicator.goal else "",
         baseline=baseline,
         target=target,
         cells=cells,
         assessment=_assessment(indicator, values.get((year, Sex.TOTAL)), year),
         by_sex=indicator.by_sex,
-        sex_note=indicator.sex_note if indicator.lacks_sex_breakdown else "",
+        sex_note=indicator.t.sex_note if indicator.lacks_sex_breakdown else "",
         source=indicator.source,
     )
+
+
+def _goal(goal: Goal) -> str:
+    """ "1. Ökat förtroende …", the title in the content language."""
+    return f"{goal.number}. {goal.t.title}"
+
+
+def _prefetch_translations(
+    strategy: Strategy, plans: list[ActionPlan], indicators: list[Indicator]
+) -> None:
+    """The organisation's texts in the content language, one query per model."""
+    areas = [area for plan in plans for area in plan.areas.all()]
+    activities = [activity for area in areas for activity in area.activities.all()]
+    goals = [goal for activity in activities for goal in activity.goals.all()]
+    goals += [indicator.goal for indicator in indicators if indicator.goal is not None]
+    processes = [process for activity in activities for process in activity.processes.all()]
+    prefetch([strategy, *plans, *areas, *activities, *goals, *indicators, *processes])
 
 
 def _dialogues(strategy: Strategy, year: int) -> tuple[tuple[LadderLine, ...], int, int]:
@@ -162,10 +189,12 @@ def _activity_line(
     start, end = year
     status_labels = dict(ActivityStatus.choices)
     status, progress, reason = _as_of(activity, end)
+    if reason and reason == activity.status_reason:
+        reason = activity.t.status_reason
     notes = [n for n in activity.all_notes if start <= n.created < end]  # type: ignore[attr-defined]
     return ActivityLine(
         code=number,
-        title=activity.title,
+        title=activity.t.title,
         responsible_unit=activity.responsible_unit,
         period=activity.period,
         status=status,
@@ -180,8 +209,8 @@ def _activity_line(
             )
             for note in notes
         ),
-        goals=tuple(str(goal) for goal in activity.goals.all()),
-        dialogues=tuple(process.title for process in activity.processes.all()),
+        goals=tuple(_goal(goal) for goal in activity.goals.all()),
+        dialogues=tuple(process.t.title for process in activity.processes.all()),
     )
 
 
@@ -197,13 +226,13 @@ def _plan_section(
         areas.append(
             AreaSection(
                 number=area.position,
-                title=area.title,
+                title=area.t.title,
                 status_counts=_counts([line.status for line in lines]),
                 activities=lines,
             )
         )
     return PlanSection(
-        title=plan.title,
+        title=plan.t.title,
         period=plan.period,
         status_counts=_counts([line.status for area in areas for line in area.activities]),
         areas=tuple(areas),
@@ -256,11 +285,13 @@ def build_report(
     """The annual follow-up report of ``strategy`` for ``year``, all labels translated."""
     bounds = _year_bounds(year)
     plans = _plans(strategy, year, include_unpublished=include_unpublished)
-    indicators = strategy.indicators.select_related("goal").prefetch_related("values")
+    indicators = list(strategy.indicators.select_related("goal").prefetch_related("values"))
+    _prefetch_translations(strategy, plans, indicators)
     dialogues, due, given = _dialogues(strategy, year)
+    title = strategy.t.title
     return AnnualReport(
-        title=_("Uppföljning %(year)s: %(strategy)s") % {"year": year, "strategy": strategy.title},
-        strategy=strategy.title,
+        title=_("Uppföljning %(year)s: %(strategy)s") % {"year": year, "strategy": title},
+        strategy=title,
         organisation=strategy.organisation.name,
         year=year,
         generated_on=timezone.localdate(),

@@ -5,9 +5,10 @@ cache anybody could keep every worker busy by asking for it again and again.
 
 The key is the report itself. ``build_report`` gathers everything the files show (plans,
 activities and their notes, indicator values, dialogues, actors, every label in the language of
-the request) into one :class:`~delaktig.followup.reports.content.AnnualReport`; its ``repr``, hashed
-together with the language, the kind of file and a fingerprint of the code that renders it, is
-the key. Whatever changes the report changes the key, whichever service changed it, and no
+the request, the organisation's texts in its content language) into one
+:class:`~delaktig.followup.reports.content.AnnualReport`; its ``repr``, hashed together with the
+interface and content languages, the kind of file and a fingerprint of the code that renders it,
+is the key. Whatever changes the report changes the key, whichever service changed it, and no
 service has to remember to bump a version. The date the report was made (``generated_on``) is
 left out, so a file is not rebuilt every morning; it says the day it was built. Building the
 ``AnnualReport`` is a handful of queries, far cheaper than rendering it.
@@ -32,6 +33,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
+
+from delaktig.core.languages import content_language
 
 from .content import AnnualReport
 
@@ -82,7 +85,17 @@ def _renderer_fingerprint(language: str) -> str:
 def report_key(report: AnnualReport, kind: str) -> str:
     """The cache key of the ``kind`` ("pdf", "docx") file of ``report``."""
     language = translation.get_language() or settings.LANGUAGE_CODE
-    content = repr((kind, language, _renderer_fingerprint(language), _without_date(report)))
+    # The organisation's texts are in the content language (a reviewed translation, or the
+    # Swedish), which the file marks up with ``lang``: part of the key too.
+    content = repr(
+        (
+            kind,
+            language,
+            content_language(),
+            _renderer_fingerprint(language),
+            _without_date(report),
+        )
+    )
     return "followup:report-file:" + hashlib.sha256(content.encode()).hexdigest()
 
 

@@ -3,16 +3,26 @@ from typing import Any
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from delaktig.core.languages import content_language, language
+
 register = template.Library()
+
+
+def _language(context: template.Context) -> str:
+    """The survey's language on this page (``language`` in the context, a code), else the
+    person's content language."""
+    chosen = context.get("language")
+    return chosen if isinstance(chosen, str) and chosen else content_language()
 
 
 @register.simple_tag(takes_context=True)
 def tr(context: template.Context, obj: Any, field: str) -> str:
     """A survey text in the survey's chosen content language, falling back to Swedish."""
-    language = context.get("language") or (get_language() or "sv")[:2]
-    return str(obj.tr(field, language))
+    return str(obj.tr(field, _language(context)))
 
 
 def _number(value: float, digits: int, *, trim: bool = True) -> str:
@@ -90,8 +100,19 @@ def small_percent(value: float | None) -> str:
     return f"{_number(value * 100, 2)} %"
 
 
+@register.simple_tag
+def langattrs(code: str) -> SafeString:
+    """`` lang="…"`` for text in the language ``code`` (its BCP 47 tag: lättläst is ``sv``),
+    with ``dir`` where its direction differs from the interface's (Yiddish is right to left)."""
+    shown = language(code)
+    interface = language(get_language() or "sv")
+    direction: Any = ""
+    if shown.rtl != interface.rtl:
+        direction = format_html(' dir="{}"', "rtl" if shown.rtl else "ltr")
+    return format_html(' lang="{}"{}', shown.tag, direction)
+
+
 @register.simple_tag(takes_context=True)
-def trlang(context: template.Context, obj: Any, field: str) -> str:
-    """The language a survey text is actually shown in, for its ``lang`` attribute."""
-    language = context.get("language") or (get_language() or "sv")[:2]
-    return str(obj.language_of(field, language))
+def trattrs(context: template.Context, obj: Any, field: str) -> SafeString:
+    """``lang`` (and ``dir``) for a survey text in the language it is actually shown in."""
+    return langattrs(obj.language_of(field, _language(context)))
