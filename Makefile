@@ -94,6 +94,7 @@ bench: deps
 	$(PY) bench/faults.py
 	$(PY) bench/exhaustion.py
 	$(PY) bench/screening.py
+	$(PY) bench/budgeting.py
 
 clean:
 	rm -rf .venv .tools node_modules var .pytest_cache .mypy_cache .ruff_cache

@@ -156,16 +156,18 @@ def verified_resident(municipality: Municipality, number: str | None = None) -> 
     """A user verified as folkbokförd in ``municipality`` with a valid personnummer."""
     from delaktig.identity.models import Verification
     from delaktig.identity.personnummer import luhn_check_digit
-    from delaktig.identity.services import hash_identity_number
+    from delaktig.identity.services import identity_of
 
     user = UserFactory()
     if number is None:
         nine = f"8001{user.pk % 28 + 1:02d}{user.pk % 1000:03d}"
         number = f"{nine}{luhn_check_digit(nine)}"
+    digest, birth_date = identity_of(number)
     Verification.objects.create(
         user=user,
         method="official",
-        identity_hash=hash_identity_number(number),
+        identity_hash=digest,
+        birth_date=birth_date,
         municipality=municipality,
         verified_at=timezone.now(),
     )

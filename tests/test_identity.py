@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Any
 
 import pytest
@@ -7,7 +8,8 @@ from django.urls import reverse
 from delaktig.core.errors import PermissionDenied
 from delaktig.core.models import AuditEntry
 from delaktig.identity.models import Verification
-from delaktig.identity.services import verification_by_official
+from delaktig.identity.personnummer import luhn_check_digit
+from delaktig.identity.services import hash_identity_number, identity_of, verification_by_official
 from tests.factories import MunicipalityFactory, OrganisationFactory, UserFactory, role
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,7 @@ def test_official_verifies_without_storing_the_number(client: Client, setup: Any
     assert response.status_code == 302
     verification = Verification.objects.get(user=resident)
     assert verification.municipality == home and verification.verified_by == official
+    assert verification.birth_date == date(1981, 12, 18)
     assert "9876" not in verification.identity_hash and len(verification.identity_hash) == 64
     assert AuditEntry.objects.filter(action="identity.verify").exists()
     audit_text = str(AuditEntry.objects.values_list("data", "target_repr").get())
@@ -65,3 +68,15 @@ def test_only_officials_of_the_municipality_may_verify(client: Client, setup: An
         )
     client.force_login(UserFactory())
     assert client.get(reverse("identity:verify")).status_code == 403
+
+
+def test_a_samordningsnummer_gives_the_real_birth_day(setup: Any) -> None:
+    _region, home, official = setup
+    nine = "701063239"  # born 1970-10-03: a samordningsnummer adds 60 to the day
+    number = f"{nine[:6]}-{nine[6:]}{luhn_check_digit(nine)}"
+    digest, born = identity_of(number)
+    assert born == date(1970, 10, 3) and digest == hash_identity_number(number)
+    verification = verification_by_official(
+        actor=official, user=UserFactory(), identity_number=number, municipality=home
+    )
+    assert verification.birth_date == date(1970, 10, 3)

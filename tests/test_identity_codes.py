@@ -1,7 +1,7 @@
 """One-time verification codes for residents without e-ID."""
 
 import threading
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -53,6 +53,8 @@ def test_a_code_verifies_the_account_once_and_nothing_is_kept_in_clear(place: An
     assert verification.method == "code" and verification.municipality == place["home"]
     assert verification.verified_by == place["official"]
     assert verification.identity_hash == services.hash_identity_number(PNR)
+    # The birth date the official checked travels with the code to the verification.
+    assert issued.birth_date == verification.birth_date == date(2009, 1, 1)
     with pytest.raises(ValidationFailed, match="identity.invalid_code"):
         services.verification_code_redeem(actor=UserFactory(), code=code)
 
@@ -172,6 +174,8 @@ def test_codes_in_export_erasure_and_retention(place: Any) -> None:
     services.verification_code_redeem(actor=youth, code=code)
     data = personal_data_export(user=youth)
     assert data["verification_codes"][0]["municipality"] == "2380"
+    assert data["verification_codes"][0]["birth_date"] == "2009-01-01"
+    assert data["verification"]["birth_date"] == "2009-01-01"
     assert "identity_hash" not in str(data["verification_codes"])
     assert personal_data_export(user=place["official"])["identity_staff"]
     account_delete(user=youth)
@@ -184,3 +188,17 @@ def test_codes_in_export_erasure_and_retention(place: Any) -> None:
     )
     assert retention_apply(now=now) == 0
     assert retention_apply(now=now + timedelta(days=2)) == 1
+
+
+@pytest.mark.django_db
+def test_a_code_from_before_birth_dates_keeps_the_one_already_known(place: Any) -> None:
+    youth = UserFactory()
+    services.verification_code_redeem(actor=youth, code=issue(place)[1])
+    old, code = issue(place)
+    VerificationCode.objects.filter(pk=old.pk).update(birth_date=None)
+    assert services.verification_code_redeem(actor=youth, code=code).birth_date == date(2009, 1, 1)
+    # Someone verified before birth dates were kept stays of unknown age.
+    Verification.objects.filter(user=youth).update(birth_date=None)
+    old, code = issue(place)
+    VerificationCode.objects.filter(pk=old.pk).update(birth_date=None)
+    assert services.verification_code_redeem(actor=youth, code=code).birth_date is None

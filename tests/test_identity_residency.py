@@ -1,6 +1,6 @@
 """Residency from pluggable sources, and the population register hashed on import."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -14,6 +14,7 @@ from delaktig.core.errors import ValidationFailed
 from delaktig.core.models import AuditEntry
 from delaktig.identity.adapter import verify_from_claims
 from delaktig.identity.models import RegisterEntry, Verification
+from delaktig.identity.personnummer import luhn_check_digit
 from delaktig.identity.register import problem_messages, read_register, register_replace
 from delaktig.identity.residency import municipality_for
 from delaktig.identity.services import hash_identity_number
@@ -114,6 +115,17 @@ def test_oidc_sweden_claims_verify_through_the_register(towns: Any) -> None:
         assert not verify_from_claims(UserFactory(), {PNR_CLAIM: "198112189875"})  # bad digit
     verification = Verification.objects.get()
     assert verification.user == user and verification.municipality.code == "2380"
+    assert verification.birth_date == date(1981, 12, 18)
+
+
+def test_an_eid_samordningsnummer_keeps_the_real_birth_day(towns: Any) -> None:
+    nine = "701063239"  # born 1970-10-03, day 63 in a samordningsnummer
+    user = UserFactory()
+    with override_settings(
+        DELAKTIG_EID_NATIONAL_ID_CLAIM=PNR_CLAIM, DELAKTIG_EID_MUNICIPALITY_CLAIM=""
+    ):
+        assert verify_from_claims(user, {PNR_CLAIM: f"19{nine}{luhn_check_digit(nine)}"})
+    assert Verification.objects.get(user=user).birth_date == date(1970, 10, 3)
 
 
 def test_register_entries_expire_per_organisation(towns: Any) -> None:

@@ -54,6 +54,8 @@ MATRIX = {
     "assessments.change_impactassessment": OFFICIALS,
     "assessments.signoff_impactassessment": OFFICIALS,
     "assessments.view_draft_impactassessment": STAFF,
+    "budgeting.enter_paper_ballots": OFFICIALS,
+    "budgeting.manage_budget": OFFICIALS,
     "councils.change_compensationmodel": OFFICIALS,
     "councils.change_council": OFFICIALS,
     "councils.change_referral": OFFICIALS,
@@ -99,6 +101,8 @@ GLOBAL_PERMS = {"accounts.view_staff_workspace", "accounts.manage_roles"}
 # that checks each.
 OBJECT_RULES = {
     "assessments.view_impactassessment": "tests/test_assessments_rules.py",
+    "budgeting.add_ballot": "tests/test_budgeting_staff.py",
+    "budgeting.add_project": "tests/test_budgeting_staff.py",
     "councils.answer_referral": "tests/test_councils.py",
     "councils.approve_attendance": "tests/test_councils.py",
     "councils.record_attendance": "tests/test_councils.py",

@@ -79,6 +79,7 @@ PLATFORM_APPS = [
     "delaktig.pages",
     "delaktig.newsletters",
     "delaktig.screens",
+    "delaktig.budgeting",
     "delaktig.notifications",
     "delaktig.insights",
     "delaktig.demo",
@@ -427,6 +428,8 @@ DELAKTIG_RATE_LIMITS = {
     "commitment_request_strategy": (20, 60 * 60),
     # Failed logins per account from all clients together (allauth limits each client).
     "login_failed_account": (100, 60 * 60),
+    # Receipt codes of a participatory budget checked per client (against guessing codes).
+    "budget_receipt": (30, 60 * 60),
     # Live previews of the Markdown editor per person (one per pause in typing).
     "markdown_preview": (120, 60),
     # The public newsletter form: per client, and per address (confirmation e-mails).

@@ -5,9 +5,10 @@ democracy plans. The content is in ``demo_data.toml`` next to this module; every
 created through the same services the staff pages use.
 """
 
+import calendar
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -17,6 +18,9 @@ from django.utils import timezone
 from delaktig.accounts.models import DemographicProfile, Role, User
 from delaktig.core import contributions
 from delaktig.core.contributions import demo_content
+from delaktig.identity import services as identity
+from delaktig.identity.models import Verification
+from delaktig.identity.personnummer import luhn_check_digit
 from delaktig.organisations.models import (
     AccessibilityStatement,
     Body,
@@ -250,6 +254,34 @@ def _people(
     return people
 
 
+def _months_before(day: date, months: int) -> date:
+    """The same day of the month ``months`` earlier (the month's last day if it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _verify_by_age(specs: list[dict[str, Any]], people: dict[str, User], official: User) -> None:
+    """People with an ``age``: ``official`` checks a personnummer with a birth date that long
+    before today and hands them a code, which they redeem, in the municipality where the person
+    ``verified_like`` is verified."""
+    for index, spec in enumerate(specs):
+        if "age" not in spec:
+            continue
+        age = spec["age"]
+        born = _months_before(timezone.localdate(), age["years"] * 12 + age["months"])
+        nine = f"{born:%y%m%d}{980 + index:03d}"
+        municipality = Verification.objects.get(user=people[age["verified_like"]]).municipality
+        if municipality is None:
+            raise ValueError(f"{age['verified_like']} is verified without a municipality")
+        _issued, code = identity.verification_code_issue(
+            actor=official,
+            identity_number=f"{born:%Y%m%d}{nine[6:]}{luhn_check_digit(nine)}",
+            municipality=municipality,
+        )
+        identity.verification_code_redeem(actor=people[spec["key"]], code=code)
+
+
 @transaction.atomic
 def load_demo_region() -> list[DemoLogin]:
     content = _content()
@@ -272,6 +304,8 @@ def load_demo_region() -> list[DemoLogin]:
     context = contributions.DemoContext(region=region, official=official, residents=residents)
     for _app, demo in contributions.demo_loaders():
         demo.load(context)
+    # After the apps' demo content, which verifies the residents (proposals' demo).
+    _verify_by_age(content["people"], people, official)
 
     logins = {spec["key"]: spec["login"] for spec in content["people"]}
     return [DemoLogin(logins[key], people[key].email) for key in content["logins"]["order"]]

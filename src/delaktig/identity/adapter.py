@@ -11,7 +11,7 @@ from delaktig.accounts.types import User
 from delaktig.core.errors import ValidationFailed
 
 from .residency import municipality_for
-from .services import hash_identity_number, verification_from_eid
+from .services import identity_of, verification_from_eid
 
 logger = logging.getLogger(__name__)
 
@@ -37,12 +37,14 @@ def verify_from_claims(user: User, claims: dict[str, Any]) -> bool:
         )
         return False
     try:
-        digest = hash_identity_number(str(number))
+        digest, birth_date = identity_of(str(number))
     except ValidationFailed:
         logger.warning("e-ID broker sent an invalid identity number claim")
         return False
     municipality = municipality_for(digest=digest, claims=claims)
-    verification_from_eid(user=user, digest=digest, municipality=municipality)
+    verification_from_eid(
+        user=user, digest=digest, birth_date=birth_date, municipality=municipality
+    )
     return True
 
 

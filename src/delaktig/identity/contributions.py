@@ -29,6 +29,7 @@ def _export(user: User) -> dict[str, Any] | None:
     return {
         "method": verification.method,
         "municipality": verification.municipality.code if verification.municipality else None,
+        "birth_date": verification.birth_date.isoformat() if verification.birth_date else None,
         "verified_at": verification.verified_at.isoformat(),
     }
 
@@ -66,6 +67,7 @@ def _export_codes(user: User) -> list[dict[str, Any]]:
             "issued_at": c.issued_at.isoformat(),
             "used_at": c.used_at.isoformat() if c.used_at else None,
             "municipality": c.municipality.code,
+            "birth_date": c.birth_date.isoformat() if c.birth_date else None,
         }
         for c in VerificationCode.objects.filter(used_by=user).select_related("municipality")
     ]
@@ -94,8 +96,15 @@ contribute(
         personal_data=(
             PersonalData(
                 key="verification",
-                name=_("Verifierad identitet (personnumret bara som nyckelad hashning)"),
-                purpose=_("Att bara folkbokförda kan stödja förslag, och bara en gång per person."),
+                name=_(
+                    "Verifierad identitet och födelsedatum (personnumret bara som nyckelad "
+                    "hashning)"
+                ),
+                purpose=_(
+                    "Att bara folkbokförda kan stödja förslag, och bara en gång per person. "
+                    "Födelsedatumet sparas för att kontrollera åldersgränser när man röstar, "
+                    "till exempel i en medborgarbudget för unga."
+                ),
                 legal_basis=LegalBasis.LOCAL_GOVERNMENT,
                 covers=("identity.Verification.user",),
                 export=_export,
@@ -132,7 +141,8 @@ contribute(
                 name=_("Verifieringskoder från en tjänsteperson"),
                 purpose=_(
                     "Att den som saknar e-legitimation kan verifiera sig efter en kontroll av "
-                    "legitimationen på plats."
+                    "legitimationen på plats. Koden bär födelsedatumet från kontrollen till "
+                    "verifieringen."
                 ),
                 legal_basis=LegalBasis.LOCAL_GOVERNMENT,
                 covers=("identity.VerificationCode", "identity.VerificationCode.used_by"),

@@ -25,6 +25,9 @@ class Verification(models.Model):
         blank=True,
         related_name="+",
     )
+    # From the personnummer when it was checked, for age limits (a youth budget votes from 13).
+    # Null for verifications made before it was kept: the age is unknown.
+    birth_date = models.DateField(_("född"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verifierad"))
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -82,6 +85,8 @@ class VerificationCode(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The birth date of the person the official checked, copied to the verification.
+    birth_date = models.DateField(_("född"), null=True, blank=True)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -1,7 +1,7 @@
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,12 +25,19 @@ def hash_key() -> bytes:
     return hashlib.sha256(f"delaktig-identity:{settings.SECRET_KEY}".encode()).digest()
 
 
-def hash_identity_number(text: str) -> str:
+def identity_of(text: str) -> tuple[str, date]:
+    """The keyed hash of a personnummer or samordningsnummer and the birth date it gives (for
+    a samordningsnummer the real day, without the 60). Raises ValidationFailed if invalid."""
     try:
         number = parse(text, today=timezone.localdate())
     except InvalidIdentityNumber:
         raise ValidationFailed("identity.invalid_number", field="identity_number") from None
-    return identity_hash(number, key=hash_key())
+    return identity_hash(number, key=hash_key()), number.birth_date
+
+
+def hash_identity_number(text: str) -> str:
+    """The keyed hash alone, for callers that do not need the birth date."""
+    return identity_of(text)[0]
 
 
 def _save(
@@ -38,6 +45,7 @@ def _save(
     user: User,
     method: str,
     digest: str,
+    birth_date: date | None,
     municipality: Municipality | None,
     actor: User | None,
 ) -> Verification:
@@ -46,6 +54,7 @@ def _save(
         defaults={
             "method": method,
             "identity_hash": digest,
+            "birth_date": birth_date,
             "municipality": municipality,
             "verified_at": timezone.now(),
             "verified_by": actor,
@@ -69,12 +78,13 @@ def verification_by_official(
 ) -> Verification:
     """An official has seen proof of identity and folkbokföring, and records it."""
     require_perm(actor, "identity.verify_resident", municipality)
-    digest = hash_identity_number(identity_number)
+    digest, birth_date = identity_of(identity_number)
     with transaction.atomic():
         verification = _save(
             user=user,
             method=Verification.Method.OFFICIAL,
             digest=digest,
+            birth_date=birth_date,
             municipality=municipality,
             actor=actor,
         )
@@ -89,15 +99,17 @@ def verification_by_official(
 
 
 def verification_from_eid(
-    *, user: User, digest: str, municipality: Municipality | None
+    *, user: User, digest: str, birth_date: date | None, municipality: Municipality | None
 ) -> Verification:
     """An e-ID broker vouched for the person; ``digest`` is the keyed hash of the
-    personnummer it sent (``hash_identity_number``), the number itself is never kept."""
+    personnummer it sent and ``birth_date`` the birth date in it (``identity_of``), the number
+    itself is never kept."""
     with transaction.atomic():
         return _save(
             user=user,
             method=Verification.Method.EID,
             digest=digest,
+            birth_date=birth_date,
             municipality=municipality,
             actor=None,
         )
@@ -130,13 +142,14 @@ def verification_code_issue(
     """An official has seen proof of identity and folkbokföring of someone without e-ID and
     gives them a one-time code. Returns the code in clear once; only its hash is kept."""
     require_perm(actor, "identity.verify_resident", municipality)
-    digest = hash_identity_number(identity_number)
+    digest, birth_date = identity_of(identity_number)
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
     now = timezone.now()
     with transaction.atomic():
         issued = VerificationCode.objects.create(
             code_hash=_code_hash(code),
             identity_hash=digest,
+            birth_date=birth_date,
             municipality=municipality,
             issued_by=actor,
             issued_at=now,
@@ -179,6 +192,9 @@ def verification_code_redeem(*, actor: User, code: str) -> Verification:
             user=actor,
             method=Verification.Method.CODE,
             digest=issued.identity_hash,
+            # A code issued before birth dates were kept has none; the same person's
+            # earlier verification may know it.
+            birth_date=issued.birth_date or (current.birth_date if current else None),
             municipality=issued.municipality,
             actor=issued.issued_by,
         )

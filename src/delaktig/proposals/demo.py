@@ -11,7 +11,7 @@ from django.utils import timezone
 from delaktig.core.contributions import demo_content
 from delaktig.identity.models import Verification
 from delaktig.identity.personnummer import luhn_check_digit
-from delaktig.identity.services import hash_identity_number
+from delaktig.identity.services import identity_of
 from delaktig.organisations.models import Body
 
 from . import services
@@ -25,12 +25,14 @@ def _content() -> dict[str, Any]:
 
 def _verify(user: Any, municipality: Any, seq: int) -> None:
     nine = f"9{seq % 10}0{(seq % 9) + 1}{(seq % 27) + 1:02d}{seq % 1000:03d}"
+    digest, birth_date = identity_of(f"{nine}{luhn_check_digit(nine)}")
     Verification.objects.get_or_create(
         user=user,
         defaults={
             "method": "official",
             "municipality": municipality,
-            "identity_hash": hash_identity_number(f"{nine}{luhn_check_digit(nine)}"),
+            "identity_hash": digest,
+            "birth_date": birth_date,
             "verified_at": timezone.now(),
         },
     )

@@ -24,6 +24,7 @@ class Command(BaseCommand):
                 ("tjänsteperson (Östersunds kommun)", "kommun@demo.delaktig.se"),
                 ("moderator", "moderator@demo.delaktig.se"),
                 ("invånare", "invanare@demo.delaktig.se"),
+                ("ung invånare (14 år)", "ung@demo.delaktig.se"),
             ]
             if logins is None
             else [(login.role, login.email) for login in logins]

@@ -1,0 +1,1 @@
+"""Medbeslutande: participatory budgeting, with ballots that are secret and can be checked."""
