@@ -552,6 +552,9 @@ def test_who_voted_is_compared_with_the_population_with_small_groups_hidden(
     assert "14 av dem ville räknas med" in who
     assert "i åldersgrupperna 0–17, 18–29, 30–44" in who
     assert "Åldersgrupperna stämmer inte exakt" in who
+    # 14 voters of 6 000 inhabitants in the bands, and a word on why it is an underestimate.
+    assert "Valdeltagande: 0,2 % av de 6000 invånarna i omröstningens kommuner" in who
+    assert "det verkliga valdeltagandet är något högre" in who
     age_table = who.split('id="who-age"')[1]
     # 30–44 (one voter) is hidden, and 0–17 (six) with it, or the total would tell it.
     assert "<td>7</td>" in age_table and "<td>6</td>" not in age_table

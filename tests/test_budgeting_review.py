@@ -2,10 +2,14 @@
 fix: the day age is counted on when the vote ends at midnight, a paper batch accepted after the
 count, staff releasing an idea a moderator holds, and the ballot page kept out of caches."""
 
+import csv
+import io
+from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +17,7 @@ from django.utils import timezone
 from delaktig.accounts.models import User
 from delaktig.budgeting import services
 from delaktig.budgeting.models import Ballot, Budget, PaperBatch, Voter
+from delaktig.budgeting.selectors import ballots_csv
 from delaktig.budgeting.workflow import BudgetStatus, ProjectStatus
 from delaktig.core.errors import Conflict, DelaktigError, PermissionDenied
 from delaktig.organisations.models import Municipality
@@ -184,3 +189,163 @@ def test_no_paper_voter_is_registered_once_the_count_has_begun(frozen: datetime)
         municipality=home(budget),
     )
     assert not Voter.objects.filter(budget=budget).exists()
+
+
+@pytest.mark.django_db
+def test_after_the_count_the_stored_order_of_ballots_does_not_follow_the_register(
+    frozen: datetime,
+) -> None:
+    """Ballots are stored in the order they were cast, which is the order of the register's
+    rows (and of a database dump): after the count they are stored in receipt order instead."""
+    budget = budget_module(now=frozen)
+    ballot(budget, COSTS)
+    for number in range(12):
+        person = resident(home(budget), born=date(1980, 6, 1))
+        services.ballot_cast(actor=person, budget=budget, choices=[number % 4 + 1])
+    services.budget_count(actor=official_of(budget), budget=budget, now=after_vote(budget))
+    table = Ballot._meta.db_table
+    physical = "ctid" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT receipt FROM {table} WHERE budget_id = %s ORDER BY {physical}",  # noqa: S608
+            [budget.pk],
+        )
+        stored = [row[0] for row in cursor.fetchall()]
+    assert len(stored) == 12
+    assert stored == sorted(stored)
+    assert not Ballot.objects.filter(budget=budget, key__isnull=False).exists()
+
+
+@pytest.mark.django_db
+def test_a_third_officials_entry_counts_only_the_rows_two_officials_agree_on(
+    frozen: datetime,
+) -> None:
+    """Three officials enter a batch: the first misreads a ballot, the second and third read
+    it alike. The batch is counted with the second and third's reading, never the first's."""
+    budget = budget_module(now=frozen)
+    ballot(budget, COSTS)
+    first, second, third = official_of(budget), official_of(budget), official_of(budget)
+    codes = services.paper_codes_print(actor=first, budget=budget, count=2)
+    batch = services.paper_batch_create(actor=first, budget=budget, place="Skolan", voters=2)
+    right = f"{codes[0]}: 1\n{codes[1]}: 2, 3"
+    wrong = f"{codes[0]}: 4\n{codes[1]}: 2, 3"
+    services.paper_entry_submit(actor=first, batch=batch, text=wrong)
+    assert services.paper_entry_submit(actor=second, batch=batch, text=right).status == "mismatch"
+    services.paper_entry_submit(actor=third, batch=batch, text=right)
+    # The first corrects nothing and submits their misreading again.
+    try:
+        services.paper_entry_submit(actor=first, batch=batch, text=wrong)
+    except Conflict:
+        pass
+    batch.refresh_from_db()
+    assert batch.status == PaperBatch.Status.ACCEPTED
+    stored = dict(Ballot.objects.filter(batch=batch).values_list("receipt", "choices"))
+    assert stored == {codes[0]: [1], codes[1]: [2, 3]}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("paper", "shown"), [(2, False), (5, True), (0, True)])
+def test_the_ballots_file_hides_the_channel_of_a_small_group(
+    frozen: datetime, paper: int, shown: bool
+) -> None:
+    """Two paper ballots beside many digital ones: whoever knows which two people voted at the
+    library would read their choices in the open ballots file if it said which were paper."""
+    budget = budget_module(now=frozen)
+    ballot(budget, COSTS)
+    for index in range(6 + paper):
+        Ballot.objects.create(
+            budget=budget,
+            receipt=services.new_code(),
+            choices=[index % 4 + 1],
+            channel="paper" if index < paper else "digital",
+        )
+    rows = list(csv.reader(io.StringIO(ballots_csv(budget=budget).decode())))[1:]
+    assert len(rows) == 6 + paper
+    channels = Counter(row[1] for row in rows)
+    if shown:
+        assert channels == Counter({"digital": 6, **({"paper": paper} if paper else {})})
+    else:
+        assert channels == Counter({"": 6 + paper})
+
+
+@pytest.mark.django_db
+def test_the_running_total_never_puts_the_ticks_in_a_url(frozen: datetime) -> None:
+    """The htmx running total sends the ticked projects by POST: in a GET's query string they
+    would be in every access log, beside the person's address and the time. Asking for the
+    total casts nothing."""
+    budget = budget_module(now=frozen, amount=100_000)
+    ballot(budget, [60_000, 50_000, 30_000])
+    client = Client()
+    client.force_login(resident(home(budget), born=date(1980, 6, 1)))
+    address = reverse("budgeting:vote", kwargs={"module_pk": budget.module_id})
+    page = client.get(address).content.decode()
+    assert 'hx-post="' + address + '?summa=1"' in page and "hx-get=" not in page
+    response = client.post(
+        f"{address}?summa=1", {"choices": ["1", "3"]}, headers={"HX-Request": "true"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert "90\u00a0000 kronor" in html
+    assert not Ballot.objects.filter(budget=budget).exists()
+    assert not Voter.objects.filter(budget=budget).exists()
+
+
+@pytest.mark.django_db
+def test_the_receipt_form_posts_the_code(frozen: datetime) -> None:
+    """After publication a receipt says how its holder voted: the lookup form sends it by POST,
+    never in a URL that access logs keep beside the holder's address."""
+    budget = budget_module(now=frozen)
+    ballot(budget, COSTS)
+    person = resident(home(budget), born=date(1980, 6, 1))
+    code = services.ballot_cast(actor=person, budget=budget, choices=[2]).code
+    client = Client(enforce_csrf_checks=True)
+    address = reverse("budgeting:receipt", kwargs={"module_pk": budget.module_id})
+    page = client.get(address)
+    html = page.content.decode()
+    assert '<form method="post"' in html and 'name="csrfmiddlewaretoken"' in html
+    token = page.cookies["csrftoken"].value
+    found = client.post(address, {"kod": code.lower(), "csrfmiddlewaretoken": token})
+    assert found.status_code == 200
+    assert "Röstsedeln finns och räknas när omröstningen stänger." in found.content.decode()
+    missing = client.post(address, {"kod": "ABCD-EFGH-JKMN", "csrfmiddlewaretoken": token})
+    assert missing.status_code == 404
+
+
+@pytest.mark.django_db
+def test_asking_the_register_about_someone_who_voted_is_on_the_record(frozen: datetime) -> None:
+    """The paper-voter form answers whether a personnummer has voted: a refused registration
+    is audited (without the number), so looking people up leaves a trace."""
+    from delaktig.core.models import AuditEntry
+
+    budget = budget_module(now=frozen)
+    ballot(budget, COSTS)
+    official = official_of(budget)
+    number = personnummer(date(1980, 6, 1))
+    args = {"actor": official, "budget": budget, "identity_number": number}
+    services.paper_voter_register(**args, municipality=home(budget))
+    refused(
+        "budgeting.already_voted",
+        Conflict,
+        services.paper_voter_register,
+        **args,
+        municipality=home(budget),
+    )
+    entry = AuditEntry.objects.get(action="budgeting.paper_voter_refused")
+    assert entry.actor == official
+    assert number not in str(entry.data) and number[-4:] not in str(entry.data)
+
+
+@pytest.mark.django_db
+def test_the_settings_service_refuses_another_organisations_places(frozen: datetime) -> None:
+    budget = budget_module(now=frozen)
+    other = budget_module(now=frozen)
+    foreign = home(other)
+    values = services.BudgetSettings(amount=1000, municipalities=[foreign])
+    refused(
+        "budgeting.not_in_area",
+        DelaktigError,
+        services.budget_configure,
+        actor=official_of(budget),
+        module=budget.module,
+        values=values,
+    )

@@ -603,3 +603,21 @@ def test_the_inbox_lists_new_ideas_for_the_budgets_officials_only(clock: Any) ->
     assert items[0].url == url("review", budget, project_pk=waiting.pk)
     assert queue.size(official) == 1
     assert queue.size(elsewhere) == 0
+
+
+def test_the_process_page_offers_the_ballots_file_only_once_there_are_counted_ballots() -> None:
+    budget = budget_module(now=NOW)
+    client, _official = official_client(budget)
+    process_page = reverse("staff:process", kwargs={"pk": budget.module.process_id})
+    export = reverse(
+        "staff:export",
+        kwargs={
+            "pk": budget.module.process_id,
+            "module_pk": budget.module_id,
+            "key": "budget_ballots",
+        },
+    )
+    assert export not in client.get(process_page).content.decode()
+    assert client.get(export).status_code == 404
+    Budget.objects.filter(pk=budget.pk).update(result={"valid": 0})
+    assert export in client.get(process_page).content.decode()

@@ -15,7 +15,7 @@ from tests.browser.conftest import ARTIFACTS, assert_accessible, login, new_cont
 from tests.budgeting_factories import ballot, budget_module, project
 from tests.factories import UserFactory, role
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "lösenord-123"  # UserFactory's
 

@@ -91,5 +91,6 @@ MESSAGES: dict[str, str | Promise] = {
     "budgeting.description_required": _("Beskriv förslaget."),
     "budgeting.unknown_category": _("Välj en av kategorierna i listan."),
     "budgeting.place_required": _("Skriv var röstsedlarna lämnades in."),
+    "budgeting.unknown_population_table": _("Välj en av organisationens befolkningstabeller."),
     "budgeting.not_in_area": _("Kommunen hör inte till omröstningen."),
 }

@@ -19,7 +19,8 @@ MAX_COST = 2_000_000_000  # fits a cost column (PositiveIntegerField); no idea c
 
 
 class KronorField(forms.CharField):
-    """Whole kronor, typed as people write them: "25 000", "25000 kr", "25.000", "2 000 000:-".
+    """Whole kronor, typed as people write them: "25 000", "25000 kr", "25.000", "2 000 000:-",
+    "2,000,000".
     Used by the public idea form and the staff forms alike; ``max_value`` is what the column
     holds (a project's cost: ``MAX_COST``; the budget itself: a big integer)."""
 
@@ -38,7 +39,10 @@ class KronorField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
-        text = re.sub(r"(?i)\s*(kr|kronor|sek|:-)\.?\s*$", "", text)
+        text = re.sub(r"(?i)\s*(kr|kronor|sek|:-|,-)\.?\s*$", "", text)
+        # "2,000,000" as an English reader writes it; "25,5" (a Swedish decimal) stays wrong.
+        if re.fullmatch(r"[0-9]{1,3}(,[0-9]{3})+", text.strip()):
+            text = text.replace(",", "")
         digits = re.sub(r"[\s\u00a0\u202f.]", "", text)
         if not re.fullmatch(r"[0-9]{1,18}", digits) or int(digits) > self.max_value:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")

@@ -52,6 +52,10 @@ def export_ballots(module: ProcessModule) -> tuple[str, str, bytes]:
     return f"medborgarbudget-{module.pk}-rostsedlar.csv", "text/csv", ballots_csv(budget=budget)
 
 
+def ballots_counted(module: ProcessModule) -> bool:
+    return Budget.objects.filter(module=module, result__isnull=False).exists()
+
+
 def urls() -> Any:
     from . import urls
 
@@ -84,7 +88,12 @@ BUDGET = registry.register(
         manage_url="budgeting:manage",
         urls=urls,
         exports=(
-            registry.Export("budget_ballots", _("Röstsedlarna, anonyma (CSV)"), export_ballots),
+            registry.Export(
+                "budget_ballots",
+                _("Röstsedlarna, anonyma (CSV)"),
+                export_ballots,
+                ready=ballots_counted,
+            ),
         ),
     )
 )

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +20,14 @@ from django.utils.translation import gettext as _
 from delaktig.accounts.types import Visitor
 from delaktig.core import exports, ratelimit
 from delaktig.core.errors import DelaktigError, NotFound, PermissionDenied, RateLimited
-from delaktig.insights.suppression import AGE_GROUPS, suppress_table
+from delaktig.insights.suppression import AGE_GROUPS
 from delaktig.participation.models import ProcessModule
-from delaktig.surveys import analysis, charts
-from delaktig.surveys.results import margin_labels, population_margins
+from delaktig.surveys import charts
+from delaktig.surveys.results import (
+    RepresentativenessView,
+    population_margins,
+    representativeness,
+)
 from delaktig.translations.access import prefetch
 
 from . import services
@@ -291,17 +295,22 @@ class RoundTable:
 
 @dataclass
 class Tie:
-    projects: list[Project]  # in the order the lots put them
+    """Projects whose order the tie rule decided, in the order it put them."""
 
+    projects: list[Project]
+    ranked: bool = False
 
-@dataclass
-class Comparison:
-    variable: str
-    title: str
-    comparison: analysis.Representativeness
-    labels: dict[str, str]
-    chart: charts.Chart
-    hidden: set[str]
+    @property
+    def decided_by(self) -> str:
+        """What put them in order: "cost", "lot", "cost_then_lot", or "preferences" (ranked:
+        first preferences, then the lot)."""
+        if self.ranked:
+            return "preferences"
+        costs = [p.cost for p in self.projects]
+        distinct = len(set(costs))
+        if distinct == len(costs):
+            return "cost"
+        return "lot" if distinct == 1 else "cost_then_lot"
 
 
 @dataclass
@@ -311,8 +320,12 @@ class WhoVoted:
     synthetic: bool
     age_groups: list[str]
     ages_align: bool
-    comparisons: list[Comparison]
+    comparisons: list[RepresentativenessView]
     missing: list[str]
+    # Everyone who voted against the population in the eligible municipalities and age bands;
+    # None where the table cannot give that (no municipality rows, or some missing).
+    population: int | None = None
+    turnout: float | None = None
 
 
 @dataclass
@@ -370,7 +383,11 @@ def results(budget: Budget) -> Results:
         areas=_areas(rows),
         rounds=_rounds(data, projects),
         ties=[
-            Tie([projects[int(n)] for n in group if int(n) in projects]) for group in data["ties"]
+            Tie(
+                [projects[int(n)] for n in group if int(n) in projects],
+                ranked=data["method"] == "ranked",
+            )
+            for group in data["ties"]
         ],
         who=who_voted(budget),
         votes_chart=charts.bar_chart(
@@ -484,11 +501,26 @@ def who_voted(budget: Budget) -> WhoVoted | None:
         "municipality": names,
     }
     comparisons = [
-        _compare(variable, columns[variable], population[variable], labels[variable], min_size)
+        representativeness(
+            variable,
+            columns[variable],
+            population[variable],
+            labels[variable],
+            min_size,
+            respondents_label=_("Röstande"),
+        )
         for variable in ("sex", "age", "municipality")
         if variable in population
     ]
+    population_total = None
+    turnout = None
+    if "municipality" in population and not missing:
+        population_total = round(sum(population["municipality"].values()))
+        if population_total:
+            turnout = Voter.objects.filter(budget=budget).count() / population_total
     return WhoVoted(
+        population=population_total,
+        turnout=turnout,
         consented=len(rows),
         table_name=table.name,
         synthetic=bool(getattr(table, "is_synthetic", False)),
@@ -496,36 +528,6 @@ def who_voted(budget: Budget) -> WhoVoted | None:
         ages_align=align,
         comparisons=comparisons,
         missing=[names[c] for c in missing],
-    )
-
-
-def _compare(
-    variable: str,
-    values: list[str | None],
-    population: dict[str, float],
-    labels: dict[str, str],
-    min_size: int,
-) -> Comparison:
-    comparison = analysis.compare_to_population(variable, values, population)
-    counts = [g.respondents for g in comparison.groups]
-    _cells, small = suppress_table([[c] for c in counts], counts, min_size=min_size)
-    hidden = {g.label for g, h in zip(comparison.groups, small, strict=True) if h}
-    top = max([max(g.respondent_share, g.population_share) for g in comparison.groups] or [1.0])
-    return Comparison(
-        variable=variable,
-        title=margin_labels()[variable],
-        comparison=comparison,
-        labels=labels,
-        chart=charts.bar_chart(
-            [charts.shorten(labels.get(g.label, g.label)) for g in comparison.groups],
-            [
-                [None if g.label in hidden else g.respondent_share, g.population_share]
-                for g in comparison.groups
-            ],
-            [_("Röstande"), _("Befolkning")],
-            scale_max=min(1.0, max(top * 1.1, 0.1)),
-        ),
-        hidden=hidden,
     )
 
 
@@ -538,9 +540,21 @@ BALLOT_COLUMNS = ("receipt", "channel", "choices", "valid")
 def ballots_csv(*, budget: Budget) -> bytes:
     """The anonymous ballots, one a row: receipt, channel (digital/paper), the project numbers
     in ballot order separated by a space, and valid (ja/nej). In receipt order, so the file
-    says nothing about when a ballot was cast."""
+    says nothing about when a ballot was cast. When both channels were used and one of them by
+    fewer than ``DELAKTIG_MIN_GROUP_SIZE`` ballots, the channel is left blank on every row:
+    whoever knows who voted on paper (at a small library) would otherwise read their ballots."""
     projects = services.ballot_projects(budget)
     from . import counting
+
+    per_channel = [
+        n
+        for n in Ballot.objects.filter(budget=budget)
+        .values_list("channel")
+        .annotate(n=Count("id"))
+        .values_list("n", flat=True)
+        if n
+    ]
+    hide_channel = len(per_channel) > 1 and min(per_channel) < settings.DELAKTIG_MIN_GROUP_SIZE
 
     out = io.StringIO()
     writer = exports.writer(out)
@@ -562,7 +576,7 @@ def ballots_csv(*, budget: Budget) -> bytes:
             is None
         )
         shown = " ".join(str(n) for n in choices or [])
-        writer.writerow([receipt, channel, shown, "ja" if valid else "nej"])
+        writer.writerow([receipt, "" if hide_channel else channel, shown, "ja" if valid else "nej"])
     return out.getvalue().encode("utf-8")
 
 

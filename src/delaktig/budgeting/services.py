@@ -131,6 +131,15 @@ def budget_configure(*, actor: User, module: ProcessModule, values: BudgetSettin
     change (the rule a vote is held under never changes after the first ballot)."""
     require_perm(actor, MANAGE, module)
     _check_settings(values)
+    organisation = module.process.organisation
+    own = set(organisation.municipalities.values_list("pk", flat=True))
+    if any(m.pk not in own for m in values.municipalities):
+        raise ValidationFailed("budgeting.not_in_area", field="municipalities")
+    if (
+        values.population_table_id is not None
+        and not organisation.population_tables.filter(pk=values.population_table_id).exists()
+    ):
+        raise ValidationFailed("budgeting.unknown_population_table", field="population_table")
     with transaction.atomic():
         budget = Budget.objects.select_for_update().filter(module=module).first()
         if budget is not None and budget.status != BudgetStatus.DRAFT:
@@ -606,31 +615,31 @@ def paper_voter_register(
     digest = identity_hash(number, key=hash_key())
     _check_place(budget, municipality.pk, field="municipality")
     check_age(budget, number.birth_date, field="identity_number")
+    existing: Voter | None = None
     try:
         with transaction.atomic():
             # Under the budget's lock, as a digital ballot: never after the count has begun.
             if _locked_budget(budget).status != BudgetStatus.BALLOT_FIXED:
                 raise Conflict("budgeting.voting_closed")
             existing = Voter.objects.filter(budget=budget, identity_hash=digest).first()
-            if existing is not None:
-                raise Conflict(
-                    "budgeting.already_voted",
-                    field="identity_number",
-                    channel=existing.get_channel_display(),
+            if existing is None:
+                voter = Voter.objects.create(
+                    budget=budget,
+                    identity_hash=digest,
+                    channel=Channel.PAPER,
+                    voted_on=timezone.localdate(),
+                    registered_by=actor,
                 )
-            voter = Voter.objects.create(
-                budget=budget,
-                identity_hash=digest,
-                channel=Channel.PAPER,
-                voted_on=timezone.localdate(),
-                registered_by=actor,
-            )
-            _log(actor, "budgeting.paper_voter", voter, budget)
+                _log(actor, "budgeting.paper_voter", voter, budget)
+                return voter
     except IntegrityError:
-        raise Conflict(
-            "budgeting.already_voted", field="identity_number", channel=Channel.PAPER.label
-        ) from None
-    return voter
+        existing = Voter(channel=Channel.PAPER)
+    # The answer tells the official that this person has voted: asking is on the record, so
+    # that looking people up in the register leaves a trace.
+    _log(actor, "budgeting.paper_voter_refused", budget, budget, already_voted=existing.channel)
+    raise Conflict(
+        "budgeting.already_voted", field="identity_number", channel=existing.get_channel_display()
+    )
 
 
 def paper_codes_print(*, actor: User, budget: Budget, count: int) -> list[str]:
@@ -753,18 +762,18 @@ def paper_entry_submit(*, actor: User, batch: PaperBatch, text: str) -> PaperBat
         if locked.status == PaperBatch.Status.ACCEPTED:
             raise Conflict("budgeting.batch_done")
         _check_codes(locked_budget, rows)
-        PaperEntry.objects.update_or_create(
+        mine, _created = PaperEntry.objects.update_or_create(
             batch=locked,
             entered_by=actor,
             defaults={"rows": [[c, ch] for c, ch in rows], "submitted_at": timezone.now()},
         )
-        entries = list(locked.entries.order_by("submitted_at", "pk"))
-        if len(entries) >= 2:
-            first, second = entries[0], entries[1]
-            if entry_differences(first.rows, second.rows):
-                locked.status = PaperBatch.Status.MISMATCH
-            else:
-                _accept(locked_budget, locked, rows)
+        # This entry against every other official's: any one that agrees with it makes two
+        # readings of the same ballots, and exactly those rows are counted.
+        others = list(locked.entries.exclude(pk=mine.pk).order_by("submitted_at", "pk"))
+        if any(not entry_differences(mine.rows, other.rows) for other in others):
+            _accept(locked_budget, locked, rows)
+        elif others:
+            locked.status = PaperBatch.Status.MISMATCH
         locked.save(update_fields=["status", "accepted_at"])
         _log(actor, "budgeting.paper_entry", locked, budget, ballots=len(rows), state=locked.status)
     return locked
@@ -813,12 +822,27 @@ def budget_count(*, actor: User, budget: Budget, now: datetime | None = None) ->
         locked = _locked_budget(budget)
         target = BUDGET_MACHINE.require(locked.status, BudgetAction.COUNT)
         Ballot.objects.filter(budget=locked, key__isnull=False).update(key=None)
+        _reshuffle(locked)
         locked.result = result_data(locked)
         locked.status = target.value
         locked.counted_at = now
         locked.save(update_fields=["result", "status", "counted_at"])
         _log(actor, "budgeting.count", locked, locked, ballots=locked.result["valid"])
     return locked
+
+
+def _reshuffle(budget: Budget) -> None:
+    """Write the ballots again in receipt order (a random order). Rows are stored in the order
+    they were written (SQLite's rowid, PostgreSQL's heap and a dump of it), which was the order
+    the voters voted in, and so the order of the register's rows: after this nothing in the
+    ballot table follows the register."""
+    rows = list(
+        Ballot.objects.filter(budget=budget)
+        .order_by("receipt")
+        .values("id", "receipt", "choices", "channel", "batch_id")
+    )
+    Ballot.objects.filter(budget=budget).delete()
+    Ballot.objects.bulk_create((Ballot(budget=budget, **row) for row in rows), batch_size=5000)
 
 
 def budget_publish(*, actor: User, budget: Budget) -> Budget:

@@ -411,7 +411,11 @@ def batch(request: HttpRequest, module_pk: int, batch_pk: int) -> HttpResponse:
             done = services.paper_entry_submit(
                 actor=actor, batch=paper_batch, text=form.cleaned_data["rows"]
             )
-            messages.success(request, _entry_said(done, state.mine is not None))
+            said = _entry_said(done, state.mine is not None)
+            if done.status == PaperBatch.Status.MISMATCH:
+                messages.warning(request, said)
+            else:
+                messages.success(request, said)
             return redirect("budgeting:batch", module_pk=module_pk, batch_pk=paper_batch.pk)
     lines = len([line for line in (form["rows"].value() or "").splitlines() if line.strip()])
     context = _base(budget, budget.module) | {

@@ -187,10 +187,13 @@ def _ballot(
 ) -> HttpResponse:
     initial = BallotForm.initial_for(budget, mine.choices or []) if mine is not None else {}
     data = request.POST if request.method == "POST" else None
-    if request.headers.get("HX-Request") and "summa" in request.GET:
+    # htmx's running total: the ticks come by POST (never in a URL, which logs keep), and
+    # nothing is cast. (A GET still works, for a link made before.)
+    total_only = bool(request.headers.get("HX-Request")) and "summa" in request.GET
+    if total_only and data is None:
         data = request.GET
     form = BallotForm(data, budget=budget, projects=projects, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not total_only and form.is_valid():
         with form_errors(form, "choices" if "choices" in form.fields else None):
             receipt = services.ballot_cast(
                 actor=_person(request),
@@ -215,15 +218,18 @@ def _ballot(
         "ballot": mine,
         "vote_ends": selectors.vote_ends(budget),
     }
-    if data is request.GET:
+    if total_only:
         return render(request, "budgeting/includes/ballot_total.html", context)
     return render(request, "budgeting/vote.html", context, status=form_status(form))
 
 
 def receipt(request: HttpRequest, module_pk: int) -> HttpResponse:
-    """Check a receipt code: ``?kod=…``; no login. Limited per client against guessing."""
+    """Check a receipt code; no login. Limited per client against guessing. The form posts
+    the code, so it is in no URL an access log keeps beside the address (after publication a
+    receipt says how its holder voted); ``?kod=…`` still works for a link."""
     budget = _budget(request, module_pk)
-    form = ReceiptForm(request.GET if "kod" in request.GET else None)
+    sent = request.POST if request.method == "POST" else request.GET
+    form = ReceiptForm(sent if "kod" in sent else None)
     found = None
     if form.is_bound and form.is_valid():
         with form_errors(form, "kod"):

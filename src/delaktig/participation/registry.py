@@ -36,6 +36,9 @@ class Export:
     name: str | Promise
     # Returns (filename, content type, bytes) for a module of this type.
     build: Callable[["ProcessModule"], tuple[str, str, bytes]]
+    # Whether there is anything to export yet (a budget's ballots exist only after the count);
+    # None: always. The process page lists only the exports that are ready.
+    ready: Callable[["ProcessModule"], bool] | None = None
 
 
 @dataclass(frozen=True)

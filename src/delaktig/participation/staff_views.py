@@ -175,7 +175,12 @@ def process_manage(
             "transitions": process.transitions.select_related("actor"),
             "module_form": module_form or ModuleForm(organisation=process.organisation),
             "phase_form": phase_form or PhaseForm(process=process),
-            "exports": [(m, e) for m in modules for e in m.module_type.exports],
+            "exports": [
+                (m, e)
+                for m in modules
+                for e in m.module_type.exports
+                if e.ready is None or e.ready(m)
+            ],
             "owes_feedback": process.owes_feedback,
         },
         status=status,

@@ -284,7 +284,7 @@ def _population(
         if variable in population:
             values = [columns_all[variable][i] for i in idx]
             result.representativeness.append(
-                _representativeness(
+                representativeness(
                     variable, values, population[variable], labels_of[variable], min_size
                 )
             )
@@ -306,13 +306,18 @@ def _population(
     return result
 
 
-def _representativeness(
+def representativeness(
     variable: str,
     values: list[str | None],
     population: dict[str, float],
     labels: dict[str, str],
     min_size: int,
+    *,
+    respondents_label: str | None = None,
 ) -> RepresentativenessView:
+    """Who answered (``values``, one per respondent) against the population in ``variable``,
+    with small groups suppressed. Also used for who voted in a participatory budget
+    (``budgeting.selectors``), where ``respondents_label`` is "Röstande"."""
     comparison = analysis.compare_to_population(variable, values, population)
     respondents = [g.respondents for g in comparison.groups]
     _cells, small = suppress_table([[r] for r in respondents], respondents, min_size=min_size)
@@ -328,7 +333,7 @@ def _representativeness(
                 [None if g.label in hidden else g.respondent_share, g.population_share]
                 for g in comparison.groups
             ],
-            [_("Svarande"), _("Befolkning")],
+            [respondents_label or _("Svarande"), _("Befolkning")],
             scale_max=_scale(
                 [max(g.respondent_share, g.population_share) for g in comparison.groups]
             ),
