@@ -349,3 +349,18 @@ def test_the_settings_service_refuses_another_organisations_places(frozen: datet
         module=budget.module,
         values=values,
     )
+
+
+@pytest.mark.django_db
+def test_two_readings_of_ticks_in_another_order_agree(frozen: datetime) -> None:
+    """On a budget or approval ballot the ticks have no order, so officials who type them in a
+    different order read the same ballot; on a ranked ballot the order is the vote."""
+    budget = budget_module(now=frozen)
+    ballot(budget, [100, 200, 300])
+    first, second = official_of(budget), official_of(budget)
+    (code,) = services.paper_codes_print(actor=first, budget=budget, count=1)
+    batch = services.paper_batch_create(actor=first, budget=budget, place="Biblioteket", voters=1)
+    services.paper_entry_submit(actor=first, batch=batch, text=f"{code}: 3, 1")
+    done = services.paper_entry_submit(actor=second, batch=batch, text=f"{code}: 1, 3")
+    assert done.status == PaperBatch.Status.ACCEPTED
+    assert Ballot.objects.get(budget=budget).choices == [1, 3]

@@ -754,6 +754,9 @@ def paper_entry_submit(*, actor: User, batch: PaperBatch, text: str) -> PaperBat
     budget = batch.budget
     require_perm(actor, PAPER, budget)
     rows = parse_entry(text, ballot_projects(budget))
+    if budget.method != Method.RANKED:
+        # Ticks have no order: "3, 7" and "7, 3" are one reading of the same ballot.
+        rows = [(code, sorted(choices) if choices else choices) for code, choices in rows]
     with transaction.atomic():
         locked_budget = _locked_budget(budget)
         if locked_budget.status == BudgetStatus.PUBLISHED:
