@@ -6,11 +6,13 @@ import itertools
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import pytest
 from django.utils import timezone
 
 from delaktig.accounts.models import User
 from delaktig.budgeting.models import Budget, Category, Project
 from delaktig.budgeting.workflow import BudgetStatus, ProjectStatus
+from delaktig.core.errors import DelaktigError
 from delaktig.organisations.models import Municipality, Organisation
 from tests.factories import (
     ModuleFactory,
@@ -18,6 +20,7 @@ from tests.factories import (
     PhaseFactory,
     ProcessFactory,
     UserFactory,
+    role,
 )
 
 PHASES = ("ideas", "review", "voting", "results")
@@ -142,3 +145,32 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:
         return date(day.year - years, 3, 1)
+
+
+# --- Shared by the service tests and the review's tests ---------------------------------------
+
+# A fixed moment: the vote of ``budget_module(now=NOW)`` runs from 5 days before to 5 after.
+NOW = timezone.make_aware(datetime(2031, 5, 14, 12, 0))
+COSTS = [400_000, 300_000, 250_000, 200_000]
+
+
+def official_of(budget: Budget) -> User:
+    return role(UserFactory(), "official", budget.module.process.organisation)
+
+
+def home(budget: Budget) -> Municipality:
+    place = budget.module.process.organisation.municipalities.first()
+    assert place is not None
+    return place
+
+
+def after_vote(budget: Budget) -> datetime:
+    end = budget.module.phases.filter(phase_type="voting").order_by("-ends_at").first()
+    assert end is not None
+    return end.ends_at + timedelta(hours=1)
+
+
+def refused(code: str, error: type[DelaktigError], call: Any, **kwargs: Any) -> None:
+    with pytest.raises(error) as caught:
+        call(**kwargs)
+    assert caught.value.code == code

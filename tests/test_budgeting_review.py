@@ -5,7 +5,7 @@ count, staff releasing an idea a moderator holds, and the ballot page kept out o
 import csv
 import io
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 import pytest
@@ -14,53 +14,31 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from delaktig.accounts.models import User
 from delaktig.budgeting import services
 from delaktig.budgeting.models import Ballot, Budget, PaperBatch, Voter
 from delaktig.budgeting.selectors import ballots_csv
 from delaktig.budgeting.workflow import BudgetStatus, ProjectStatus
 from delaktig.core.errors import Conflict, DelaktigError, PermissionDenied
-from delaktig.organisations.models import Municipality
 from tests.budgeting_factories import (
+    COSTS,
+    NOW,
+    after_vote,
     ballot,
     budget_module,
+    home,
+    official_of,
     personnummer,
     project,
+    refused,
     resident,
     years_before,
 )
-from tests.factories import UserFactory, role
-
-NOW = timezone.make_aware(datetime(2031, 5, 14, 12, 0))
-COSTS = [400_000, 300_000, 250_000, 200_000]
 
 
 @pytest.fixture
 def frozen(time_machine: Any) -> datetime:
     time_machine.move_to(NOW, tick=False)
     return NOW
-
-
-def official_of(budget: Budget) -> User:
-    return role(UserFactory(), "official", budget.module.process.organisation)
-
-
-def home(budget: Budget) -> Municipality:
-    place = budget.module.process.organisation.municipalities.first()
-    assert place is not None
-    return place
-
-
-def after_vote(budget: Budget) -> datetime:
-    end = budget.module.phases.filter(phase_type="voting").order_by("-ends_at").first()
-    assert end is not None
-    return end.ends_at + timedelta(hours=1)
-
-
-def refused(code: str, error: type[DelaktigError], call: Any, **kwargs: Any) -> None:
-    with pytest.raises(error) as caught:
-        call(**kwargs)
-    assert caught.value.code == code
 
 
 @pytest.mark.django_db

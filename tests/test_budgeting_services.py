@@ -24,21 +24,22 @@ from delaktig.core.errors import (
     ValidationFailed,
 )
 from delaktig.identity.models import Verification
-from delaktig.organisations.models import Municipality
 from tests.budgeting_factories import (
+    COSTS,
+    NOW,
+    after_vote,
     ballot,
     budget_module,
+    home,
+    official_of,
     personnummer,
     project,
+    refused,
     resident,
     years_before,
 )
 from tests.concurrency import run_together
-from tests.factories import MunicipalityFactory, UserFactory, role
-
-# A fixed moment: the vote of ``budget_module(now=NOW)`` runs from 5 days before to 5 after.
-NOW = timezone.make_aware(datetime(2031, 5, 14, 12, 0))
-COSTS = [400_000, 300_000, 250_000, 200_000]
+from tests.factories import MunicipalityFactory, UserFactory
 
 
 @pytest.fixture
@@ -47,30 +48,8 @@ def frozen(time_machine: Any) -> datetime:
     return NOW
 
 
-def official_of(budget: Budget) -> User:
-    return role(UserFactory(), "official", budget.module.process.organisation)
-
-
-def home(budget: Budget) -> Municipality:
-    place = budget.module.process.organisation.municipalities.first()
-    assert place is not None
-    return place
-
-
 def adult(budget: Budget, **kwargs: Any) -> User:
     return resident(home(budget), born=date(1980, 6, 1), **kwargs)
-
-
-def after_vote(budget: Budget) -> datetime:
-    end = budget.module.phases.filter(phase_type="voting").order_by("-ends_at").first()
-    assert end is not None
-    return end.ends_at + timedelta(hours=1)
-
-
-def refused(code: str, error: type[DelaktigError], call: Any, **kwargs: Any) -> None:
-    with pytest.raises(error) as caught:
-        call(**kwargs)
-    assert caught.value.code == code
 
 
 # --- Who may vote --------------------------------------------------------------------------
