@@ -43,3 +43,20 @@ def test_what_is_not_whole_kronor_is_refused(typed: str) -> None:
 def test_a_tie_says_what_decided_it(costs: list[int], ranked: bool, said: str) -> None:
     tie = Tie([Project(number=i, cost=c, lot=i) for i, c in enumerate(costs, 1)], ranked=ranked)
     assert tie.decided_by == said
+
+
+@pytest.mark.django_db
+def test_the_organisations_moderator_may_decide_on_an_idea() -> None:
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from tests.budgeting_factories import budget_module, project
+    from tests.factories import OrganisationFactory, UserFactory, role
+
+    budget = budget_module(now=timezone.make_aware(datetime(2031, 5, 14, 12, 0)), stage="ideas")
+    idea = project(budget)
+    moderator = role(UserFactory(), "moderator", budget.module.process.organisation)
+    elsewhere = role(UserFactory(), "moderator", OrganisationFactory())
+    assert moderator.has_perm("moderation.moderate_item", idea)
+    assert not elsewhere.has_perm("moderation.moderate_item", idea)

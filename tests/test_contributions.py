@@ -114,3 +114,17 @@ def test_inbox_queue_counts_its_items_unless_it_has_its_own_count() -> None:
         key="x.r", name="R", explanation="", items=lambda u: items, count=lambda u: 7
     )
     assert (listed.size(None), counted.size(None)) == (2, 7)
+
+
+@pytest.mark.django_db
+def test_the_organisations_moderators_may_decide_on_every_moderated_kind() -> None:
+    """``moderation.moderate_item`` is asked about the item itself, so every moderated model
+    must lead to its organisation (``organisation_id``, ``process`` or ``module``): otherwise
+    only administrators could moderate it."""
+    for kind in contributions.moderated_kinds():
+        leads = [
+            name
+            for name in ("organisation_id", "process", "module")
+            if hasattr(kind.model, name) or name in {f.name for f in kind.model._meta.fields}
+        ]
+        assert leads, f"{kind.key}: {kind.model.__name__} does not lead to its organisation"

@@ -239,6 +239,12 @@ class Project(TranslatedModel):
             ),
         ]
 
+    @property
+    def module(self) -> ProcessModule:
+        """The budget's participation module: the organisation a permission about the idea is
+        asked for (``moderation.moderate_item``) is found through it."""
+        return self.budget.module
+
     def __str__(self) -> str:
         return self.title
 

@@ -56,6 +56,19 @@ def ballots_counted(module: ProcessModule) -> bool:
     return Budget.objects.filter(module=module, result__isnull=False).exists()
 
 
+def outcome_links(module: ProcessModule) -> list[tuple[str, str]]:
+    from django.urls import reverse
+
+    if not Budget.objects.filter(module=module, published_at__isnull=False).exists():
+        return []
+    return [
+        (
+            str(_("Resultatet av omröstningen: %(title)s") % {"title": module.title}),
+            reverse("budgeting:results", kwargs={"module_pk": module.pk}),
+        )
+    ]
+
+
 def urls() -> Any:
     from . import urls
 
@@ -87,6 +100,7 @@ BUDGET = registry.register(
         app_name="budgeting",
         manage_url="budgeting:manage",
         urls=urls,
+        outcome_links=outcome_links,
         exports=(
             registry.Export(
                 "budget_ballots",

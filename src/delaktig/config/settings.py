@@ -80,6 +80,7 @@ PLATFORM_APPS = [
     "delaktig.newsletters",
     "delaktig.screens",
     "delaktig.budgeting",
+    "delaktig.consultations",
     "delaktig.notifications",
     "delaktig.insights",
     "delaktig.demo",

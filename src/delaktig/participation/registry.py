@@ -80,6 +80,9 @@ class ModuleType:
     manage_url: str = ""
     # Settings a process template can carry for this module; None: title and text only.
     templates: TemplateHooks | None = None
+    # Published records of what became of the input (a compilation of a consultation, a
+    # vote's results): (label, URL) pairs the process page's feedback section links to.
+    outcome_links: Callable[["ProcessModule"], list[tuple[str, str]]] = lambda module: []
     extra: dict[str, Any] = field(default_factory=dict)
 
     def phase_type(self, key: str) -> PhaseType | None:

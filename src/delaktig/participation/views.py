@@ -80,6 +80,11 @@ def render_process_page(
         module.module_type.render_public(request, module, module_state.get(module.pk, {}))
         for module in process.modules.all()
     ]
+    outcome_links = [
+        link
+        for module in process.modules.all()
+        for link in module.module_type.outcome_links(module)
+    ]
     following = (
         request.user.is_authenticated
         and Follow.objects.filter(user=request.user, process=process).exists()
@@ -90,6 +95,7 @@ def render_process_page(
         {
             "process": process,
             "modules_html": modules_html,
+            "outcome_links": outcome_links,
             "following": following,
             "feedback": feedback if feedback and feedback.published_at else None,
             "can_edit": request.user.has_perm("participation.change_process", process),

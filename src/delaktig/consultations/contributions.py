@@ -1,0 +1,454 @@
+"""What the consultations app contributes to the platform (see `delaktig.core.contributions`).
+
+Personal data: the comments a person made on drafts (public documents: deleting the account
+takes the name off them, the text stays in the compilation), the comments they agreed with
+(deleted with the account, and the counts shown on the comments go down with them), and what
+officials and organisations' contacts did (kept as the authority's records).
+
+Staff inbox: consultations with comments still waiting for an answer, and invited organisations
+past their deadline without an answer. Mina sidor: the person's comments, answered or not, and
+the invitations they may answer for an organisation.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from delaktig.accounts.roles import official_organisations
+from delaktig.accounts.types import User
+from delaktig.core.contributions import (
+    Contribution,
+    DemoData,
+    InboxQueue,
+    Job,
+    LegalBasis,
+    MineSection,
+    ModeratedKind,
+    NotificationKind,
+    PersonalData,
+    TranslatableKind,
+    WorkItem,
+    contribute,
+    staff_records,
+)
+
+from . import errors, services
+from .models import COMMENT_KIND, Agreement, Comment, Consultation, Invitation, Paragraph
+from .workflow import ConsultationStatus
+
+# --- Where things are shown -------------------------------------------------------------------
+
+
+def _comment_url(comment: Comment) -> str:
+    """The public page of the passage the comment is on, or of comments on the whole
+    document."""
+    module_pk = comment.consultation.module_id
+    paragraph = comment.paragraph
+    if paragraph is None:
+        return reverse("consultations:whole", kwargs={"module_pk": module_pk})
+    return reverse("consultations:paragraph", kwargs={"module_pk": module_pk, "key": paragraph.key})
+
+
+def _passage(paragraph: Paragraph | None) -> str:
+    """ "Stycke 3.2", "Avsnitt 3" or "Hela dokumentet"."""
+    if paragraph is None:
+        return gettext("Hela dokumentet")
+    if paragraph.kind == Paragraph.Kind.HEADING:
+        return gettext("Avsnitt %(number)s") % {"number": paragraph.number}
+    return gettext("Stycke %(number)s") % {"number": paragraph.number}
+
+
+# --- Personal data ----------------------------------------------------------------------------
+
+
+def _export_comments(user: User) -> list[dict[str, Any]]:
+    comments = Comment.objects.filter(author=user).select_related(
+        "consultation__module__process", "paragraph", "invitation"
+    )
+    return [
+        {
+            "process": c.consultation.module.process.title,
+            "document": c.consultation.title,
+            "passage": c.paragraph.number if c.paragraph is not None else None,
+            "text": c.text,
+            "status": c.status,
+            "created": c.created.isoformat(),
+            "on_behalf_of": c.invitation.name if c.invitation is not None else None,
+        }
+        for c in comments.order_by("created", "pk")
+    ]
+
+
+def _erase_comments(user: User) -> None:
+    # A comment on a draft is a public document (allmän handling), answered in the published
+    # compilation: it stays, and the name is taken off it.
+    Comment.objects.filter(author=user).update(author=None, author_name="")
+
+
+def _export_agreements(user: User) -> list[dict[str, Any]]:
+    agreements = Agreement.objects.filter(user=user).select_related(
+        "comment__consultation__module__process"
+    )
+    return [
+        {
+            "process": a.comment.consultation.module.process.title,
+            "document": a.comment.consultation.title,
+            "comment": a.comment.text,
+            "created": a.created.isoformat(),
+        }
+        for a in agreements.order_by("created", "pk")
+    ]
+
+
+def _erase_agreements(user: User) -> None:
+    """Delete the person's agreements and count each comment down by one. The comments are
+    locked first, in the order ``services.comment_agree`` locks one, so that the counts stay
+    equal to the rows however the deletion and someone agreeing meet."""
+    with transaction.atomic():
+        ids = list(Agreement.objects.filter(user=user).values_list("comment_id", flat=True))
+        locked = list(
+            Comment.objects.select_for_update()
+            .filter(pk__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        mine = Agreement.objects.filter(user=user, comment_id__in=locked)
+        counted = list(mine.values_list("comment_id", flat=True))
+        mine.delete()
+        Comment.objects.filter(pk__in=counted).update(agreements_count=F("agreements_count") - 1)
+
+
+# --- The staff inbox ----------------------------------------------------------------------------
+
+
+def _unanswered_comments() -> Q:
+    return Q(comments__answer__isnull=True) & ~Q(comments__status=Comment.Status.REMOVED)
+
+
+def _waiting_for_answers(user: Any) -> "QuerySet[Consultation]":
+    """Consultations of the organisations the person is an official of (all, for an
+    administrator) with comments nobody has answered yet."""
+    unanswered = Comment.objects.filter(consultation=OuterRef("pk"), answer__isnull=True).exclude(
+        status=Comment.Status.REMOVED
+    )
+    return Consultation.objects.filter(
+        module__process__organisation__in=official_organisations(user),
+        status=ConsultationStatus.OPEN,
+    ).filter(Exists(unanswered))
+
+
+def _unanswered_items(user: Any) -> list[WorkItem]:
+    waiting = (
+        _waiting_for_answers(user)
+        .select_related("module__process")
+        .annotate(
+            n=Count("comments", filter=_unanswered_comments()),
+            since=Min("comments__created", filter=_unanswered_comments()),
+        )
+        .order_by("since", "pk")
+    )
+    return [
+        WorkItem(
+            title=c.title,
+            url=reverse("consultations:answering", kwargs={"module_pk": c.module_id}),
+            detail=ngettext(
+                "%(process)s · %(count)d synpunkt utan svar",
+                "%(process)s · %(count)d synpunkter utan svar",
+                c.n,
+            )
+            % {"process": c.module.process.title, "count": c.n},
+            when=c.since,
+        )
+        for c in waiting
+    ]
+
+
+def _overdue(user: Any) -> "QuerySet[Invitation]":
+    """Invited organisations past their deadline that have not answered (no comment on their
+    behalf, no "nothing to add"), while the consultation is open."""
+    answered = Comment.objects.filter(invitation=OuterRef("pk")).exclude(
+        status=Comment.Status.REMOVED
+    )
+    return Invitation.objects.filter(
+        consultation__module__process__organisation__in=official_organisations(user),
+        consultation__status=ConsultationStatus.OPEN,
+        deadline__lt=timezone.localdate(),
+        no_comments_at__isnull=True,
+    ).exclude(Exists(answered))
+
+
+def _overdue_items(user: Any) -> list[WorkItem]:
+    invitations = (
+        _overdue(user).select_related("consultation").order_by("deadline", "consultation", "name")
+    )
+    return [
+        WorkItem(
+            title=i.name,
+            url=reverse(
+                "consultations:invitations", kwargs={"module_pk": i.consultation.module_id}
+            ),
+            detail=gettext("%(title)s · svar senast %(date)s")
+            % {"title": i.consultation.title, "date": date_format(i.deadline, "j F Y")},
+            when=i.deadline,
+            urgent=True,
+        )
+        for i in invitations
+    ]
+
+
+INBOX = (
+    InboxQueue(
+        key="consultations.unanswered",
+        name=_("Synpunkter på utkast att besvara"),
+        explanation=_(
+            "Varje synpunkt på ett utkast får ett svar i samrådsredogörelsen: om den "
+            "tillgodoses, delvis, inte eller noteras, med skälet och vad som ändrades."
+        ),
+        items=_unanswered_items,
+        count=lambda user: _waiting_for_answers(user).count(),
+        order=45,
+    ),
+    InboxQueue(
+        key="consultations.overdue",
+        name=_("Remissinstanser som inte svarat"),
+        explanation=_(
+            "Organisationer som bjöds in att svara på ett utkast och vars sista dag har "
+            "passerat. Kontakta dem, eller förläng samrådstiden."
+        ),
+        items=_overdue_items,
+        count=lambda user: _overdue(user).count(),
+        order=46,
+    ),
+)
+
+
+# --- Mina sidor ---------------------------------------------------------------------------------
+
+
+def _comment_state(comment: Comment) -> str:
+    if comment.status == Comment.Status.HELD:
+        return gettext("väntar på granskning")
+    if comment.status == Comment.Status.REMOVED:
+        return gettext("borttagen av moderator")
+    # An answer is the authority's once the compilation is published; before, it may change.
+    if comment.answer_id is not None and comment.consultation.status == (
+        ConsultationStatus.PUBLISHED
+    ):
+        return gettext("besvarad")
+    return gettext("inte besvarad än")
+
+
+def _my_comments(user: User) -> list[WorkItem]:
+    comments = (
+        Comment.objects.filter(author=user)
+        .select_related("consultation", "paragraph", "invitation")
+        .order_by("-created", "-pk")[:50]
+    )
+    items = []
+    for c in comments:
+        published = c.consultation.status == ConsultationStatus.PUBLISHED
+        url = (
+            reverse("consultations:compilation", kwargs={"module_pk": c.consultation.module_id})
+            if published and c.status != Comment.Status.REMOVED
+            else _comment_url(c)
+        )
+        detail = f"{_passage(c.paragraph)} · {_comment_state(c)}"
+        if c.invitation is not None:
+            detail = gettext("%(detail)s · för %(name)s") % {
+                "detail": detail,
+                "name": c.invitation.name,
+            }
+        items.append(WorkItem(title=c.consultation.title, url=url, detail=detail, when=c.created))
+    return items
+
+
+def _speaking_for(user: User) -> "QuerySet[Invitation]":
+    """The invitations ``user`` may answer for (``services.speaks_for`` in one query): those
+    whose contact address the account has verified, and those to a council the person chairs
+    or is the secretary of."""
+    from allauth.account.models import EmailAddress
+
+    from delaktig.councils.models import Membership
+
+    emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    by_email = Q()
+    for email in emails:
+        by_email |= Q(council__isnull=True, contact_email__iexact=email)
+    chaired = Membership.objects.filter(user=user, role=Membership.Role.CHAIR).values("council_id")
+    by_council = Q(council__secretary=user) | Q(council__in=chaired)
+    return Invitation.objects.filter(by_email | by_council)
+
+
+def _my_invitations(user: User) -> list[WorkItem]:
+    """Invitations the person speaks for whose organisation has not answered yet, while the
+    consultation is open and the deadline has not passed."""
+    answered = Comment.objects.filter(invitation=OuterRef("pk")).exclude(
+        status=Comment.Status.REMOVED
+    )
+    waiting = (
+        _speaking_for(user)
+        .filter(
+            consultation__status=ConsultationStatus.OPEN,
+            deadline__gte=timezone.localdate(),
+            no_comments_at__isnull=True,
+        )
+        .exclude(Exists(answered))
+        .select_related("consultation")
+        .order_by("deadline", "pk")
+    )
+    return [
+        WorkItem(
+            title=i.consultation.title,
+            url=reverse(
+                "consultations:invitation",
+                kwargs={"module_pk": i.consultation.module_id, "invitation_pk": i.pk},
+            ),
+            detail=gettext("Svara för %(name)s senast %(date)s")
+            % {"name": i.name, "date": date_format(i.deadline, "j F Y")},
+            when=i.deadline,
+        )
+        for i in waiting
+    ]
+
+
+def _mine(user: Any) -> list[WorkItem]:
+    if not user.is_authenticated:
+        return []
+    return _my_invitations(user) + _my_comments(user)
+
+
+MINE = (
+    MineSection(
+        key="consultations.mine",
+        name=_("Synpunkter på utkast"),
+        items=_mine,
+        empty=_("Du har inte lämnat synpunkter på något utkast."),
+        start=_("Se öppna processer"),
+        start_url=reverse_lazy("participation:list"),
+        order=45,
+    ),
+)
+
+
+# --- Moderation, translation, jobs ------------------------------------------------------------
+
+COMMENTS = ModeratedKind(
+    key=COMMENT_KIND,
+    name=_("Synpunkt på utkast"),
+    module=_("Samråd om utkast"),
+    model=Comment,
+    text=lambda c: c.text,
+    author=lambda c: c.author,
+    organisation_id=lambda c: c.consultation.module.process.organisation_id,
+    url=_comment_url,
+    withhold=services.comment_withhold,
+    release=services.comment_release,
+)
+
+TRANSLATABLE = (
+    TranslatableKind(
+        key="consultations.consultation",
+        name=_("Samråd om utkast"),
+        model=Consultation,
+        organisation="module__process__organisation_id",
+        url=lambda c: c.get_absolute_url(),
+        scope=lambda query: query.select_related("module__process"),
+        label=lambda c: f"{c.module.process.title} – {c.title}",
+        order=70,
+    ),
+)
+
+
+def _load_demo(context: Any) -> None:
+    from . import demo
+
+    demo.load(context)
+
+
+contribute(
+    Contribution(
+        app_label="consultations",
+        errors=errors.MESSAGES,
+        moderated=(COMMENTS,),
+        translatable=TRANSLATABLE,
+        inbox=INBOX,
+        mine=MINE,
+        notifications=(
+            NotificationKind(
+                key="consultations.feedback",
+                order=15,
+                name=_("Svar på dina synpunkter på utkast"),
+                description=_(
+                    "När ett utkast du lämnat synpunkter på får en ny version, och när "
+                    "samrådsredogörelsen med svaren på synpunkterna publiceras."
+                ),
+            ),
+            NotificationKind(
+                key="consultations.invitation",
+                order=52,
+                name=_("Inbjudan att svara på ett utkast för en organisation"),
+                description=_(
+                    "Till en organisations kontaktperson: inbjudan att svara på ett utkast som "
+                    "är ute på samråd, och en påminnelse en vecka före sista dag för svar."
+                ),
+                required=True,
+            ),
+        ),
+        jobs=(
+            Job(
+                key="consultations.remind_invitations",
+                name=_("Påminn remissinstanser som inte svarat på ett utkast"),
+                run=services.invitations_remind,
+                every="day",
+            ),
+        ),
+        personal_data=(
+            PersonalData(
+                key="consultation_comments",
+                name=_("Synpunkter du lämnat på utkast"),
+                purpose=_(
+                    "Att synpunkterna kan läsas, besvaras och redovisas i samrådsredogörelsen."
+                ),
+                legal_basis=LegalBasis.PUBLIC_TASK,
+                covers=("consultations.Comment.author", "consultations.Comment"),
+                export=_export_comments,
+                erase=_erase_comments,
+                on_erasure="de-personalised",
+                kept_for=_(
+                    "En synpunkt är en allmän handling och finns kvar i "
+                    "samrådsredogörelsen. Tar du bort kontot tas ditt namn bort från den."
+                ),
+            ),
+            PersonalData(
+                key="consultation_agreements",
+                name=_("Synpunkter på utkast som du hållit med om"),
+                purpose=_("Att visa hur många som håller med om en synpunkt."),
+                legal_basis=LegalBasis.PUBLIC_TASK,
+                covers=("consultations.Agreement.user",),
+                export=_export_agreements,
+                erase=_erase_agreements,
+                kept_for=_(
+                    "Tills du tar tillbaka det eller tar bort kontot. Då räknas synpunkten "
+                    "ned med ett."
+                ),
+            ),
+            staff_records(
+                key="consultations_staff",
+                fields=(
+                    "consultations.Consultation.published_by",
+                    "consultations.DocumentVersion.created_by",
+                    "consultations.Invitation.created_by",
+                    "consultations.Invitation.no_comments_by",
+                    "consultations.Answer.answered_by",
+                ),
+            ),
+        ),
+        demo=DemoData(load=_load_demo, order=75),
+    )
+)
