@@ -17,9 +17,9 @@ from delaktig.organisations.models import Municipality, Organisation
 from tests.factories import (
     ModuleFactory,
     MunicipalityFactory,
-    PhaseFactory,
     ProcessFactory,
     UserFactory,
+    phases_around,
     role,
 )
 
@@ -50,17 +50,7 @@ def budget_module(
     )
     process.organisation.municipalities.add(*places)
     module = ModuleFactory(process=process, kind="budget", title="Medborgarbudget 2027")
-    index = PHASES.index(stage)
-    for position, phase_type in enumerate(PHASES):
-        starts = now + timedelta(days=(position - index) * PHASE_DAYS - PHASE_DAYS / 2)
-        PhaseFactory(
-            module=module,
-            process=process,
-            phase_type=phase_type,
-            name=phase_type.capitalize(),
-            starts_at=starts,
-            ends_at=starts + timedelta(days=PHASE_DAYS),
-        )
+    phases_around(module, now=now, kinds=PHASES, stage=stage, days=PHASE_DAYS)
     values.setdefault("amount", 1_000_000)
     budget = Budget.objects.create(module=module, **values)
     for position, name in enumerate(categories):

@@ -14,7 +14,7 @@ from delaktig.accounts.models import User
 from delaktig.consultations import services
 from delaktig.consultations.models import Comment, Consultation, Invitation, Paragraph
 from delaktig.organisations.models import Organisation
-from tests.factories import ModuleFactory, PhaseFactory, ProcessFactory, UserFactory, role
+from tests.factories import ModuleFactory, ProcessFactory, UserFactory, phases_around, role
 
 PHASES = ("comment", "report")
 PHASE_DAYS = 20
@@ -66,17 +66,7 @@ def consultation_module(
         process_kwargs["organisation"] = organisation
     process = ProcessFactory(**process_kwargs)
     module = ModuleFactory(process=process, kind="consultation", title="Synpunkter på utkastet")
-    index = PHASES.index(stage)
-    for position, phase_type in enumerate(PHASES):
-        starts = now + timedelta(days=(position - index) * PHASE_DAYS - PHASE_DAYS / 2)
-        PhaseFactory(
-            module=module,
-            process=process,
-            phase_type=phase_type,
-            name=phase_type.capitalize(),
-            starts_at=starts,
-            ends_at=starts + timedelta(days=PHASE_DAYS),
-        )
+    phases_around(module, now=now, kinds=PHASES, stage=stage, days=PHASE_DAYS)
     values.setdefault("title", "Demokratistrategi 2027–2030")
     consultation = Consultation.objects.create(module=module, **values)
     if source is not None:

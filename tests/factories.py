@@ -1,6 +1,7 @@
 """factory_boy factories for the whole suite."""
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 import factory
@@ -131,6 +132,25 @@ class ProfileFactory(factory.django.DjangoModelFactory[DemographicProfile]):
     birth_year = 1980
     sex = "kvinna"
     municipality = factory.SubFactory(MunicipalityFactory)
+
+
+def phases_around(
+    module: ProcessModule, *, now: datetime, kinds: Sequence[str], stage: str, days: int
+) -> None:
+    """One phase of each of ``kinds``, in that order and ``days`` long, placed so that the
+    ``stage`` phase is half over at ``now`` (the others before and after it). For a module's
+    tests that never depend on today's date."""
+    index = kinds.index(stage)
+    for position, phase_type in enumerate(kinds):
+        starts = now + timedelta(days=(position - index) * days - days / 2)
+        PhaseFactory(
+            module=module,
+            process=module.process,
+            phase_type=phase_type,
+            name=phase_type.capitalize(),
+            starts_at=starts,
+            ends_at=starts + timedelta(days=days),
+        )
 
 
 def open_discussion(**process_kwargs: Any) -> ProcessModule:

@@ -526,7 +526,7 @@ def test_the_staff_page_asks_then_publishes(client: Client, consultation: Consul
 # --- The other e-mails -----------------------------------------------------------------------
 
 
-def test_the_invitation_reminder_and_version_emails_link_to_the_document(
+def test_the_invitation_reminder_and_version_emails_link_to_the_draft(
     consultation: Consultation,
 ) -> None:
     official = official_of(consultation)
@@ -544,8 +544,11 @@ def test_the_invitation_reminder_and_version_emails_link_to_the_document(
     email = OutgoingEmail.objects.get(template="consultation_invitation")
     assert email.recipient == "rad@example.se" and "Region Skånes pensionärsråd" in email.body
     assert document in email.body and "Svara senast" in email.subject
+    # A contact without an account is told how to get one that answers for the organisation.
+    assert "skapa ett med den här e-postadressen" in email.body
 
-    assert services.invitations_remind(NOW) == 1
+    assert services.invitations_remind(NOW) == 0  # not the day it was invited
+    assert services.invitations_remind(NOW + timedelta(days=3)) == 1
     email = OutgoingEmail.objects.get(template="consultation_reminder")
     assert invited.name in email.body and document in email.body
 
@@ -557,4 +560,4 @@ def test_the_invitation_reminder_and_version_emails_link_to_the_document(
         services.version_publish(actor=official, consultation=consultation)
     email = OutgoingEmail.objects.get(template="consultation_version")
     assert email.recipient == "anna@example.se" and "version 2" in email.body
-    assert document in email.body
+    assert url("compare", consultation) in email.body  # what changed

@@ -34,6 +34,7 @@ from delaktig.consultations.drafts import (
 )
 from delaktig.core.errors import ValidationFailed
 from delaktig.core.markdown import render_markdown
+from delaktig.core.uploads import ZipLimits
 
 
 def outline(source: str) -> list[tuple[str, int, str, str, str]]:
@@ -549,7 +550,7 @@ def test_a_zip_that_unpacks_to_too_much_is_refused_before_it_is_read(
     data = strategy_docx()
     assert docx_to_markdown(data)
     unpacked = sum(info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist())
-    monkeypatch.setattr(drafts, "_MAX_UNZIPPED_BYTES", unpacked - 1)
+    monkeypatch.setattr(drafts, "_DOCX_ZIP_LIMITS", ZipLimits(max_total_size=unpacked - 1))
     with pytest.raises(ValidationFailed) as caught:
         docx_to_markdown(data)
     assert caught.value.code == "consultations.docx_unreadable"

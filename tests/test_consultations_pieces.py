@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -199,19 +200,22 @@ def test_mina_sidor_lists_the_persons_comments_answered_only_once_published(
     comment(consultation, author=person, number=None, now=frozen + timedelta(hours=2))
     comment(consultation)  # someone else's
     items = _mine(person)
-    assert [str(i.detail) for i in items] == [
-        "Hela dokumentet · inte besvarad än",
-        "Avsnitt 3 · inte besvarad än",
-        "Stycke 2.1 · inte besvarad än",
+    # Each link names its passage, so that it reads alone (a screen reader's list of links).
+    assert [i.title for i in items] == [
+        f"{consultation.title}, hela dokumentet",
+        f"{consultation.title}, avsnitt 3",
+        f"{consultation.title}, stycke 2.1",
     ]
-    assert {i.title for i in items} == {consultation.title}
+    assert {str(i.detail) for i in items} == {"Inte besvarad än"}
+    # Each leads to the comment itself on its passage's page.
+    mine = list(Comment.objects.filter(author=person).order_by("-created", "-pk"))
     key = paragraph(consultation, "2.1").key
-    assert items[2].url == reverse(
+    passage = reverse(
         "consultations:paragraph", kwargs={"module_pk": consultation.module_id, "key": key}
     )
-    assert items[0].url == reverse(
-        "consultations:whole", kwargs={"module_pk": consultation.module_id}
-    )
+    assert items[2].url == f"{passage}#synpunkt-{mine[2].pk}"
+    whole = reverse("consultations:whole", kwargs={"module_pk": consultation.module_id})
+    assert items[0].url == f"{whole}#synpunkt-{mine[0].pk}"
     # Answered, but the answer is the authority's only once the compilation is published.
     official = official_of(consultation)
     services.answer_save(
@@ -220,13 +224,15 @@ def test_mina_sidor_lists_the_persons_comments_answered_only_once_published(
         text=ANSWER,
         comment_ids=list(services.answerable_comments(consultation).values_list("pk", flat=True)),
     )
-    assert all("inte besvarad än" in str(i.detail) for i in _mine(person))
+    assert all(str(i.detail) == "Inte besvarad än" for i in _mine(person))
     _publish(consultation, time_machine)
     items = _mine(person)
-    assert all(str(i.detail).endswith("· besvarad") for i in items)
-    assert {i.url for i in items} == {
-        reverse("consultations:compilation", kwargs={"module_pk": consultation.module_id})
-    }
+    assert all(str(i.detail) == "Besvarad" for i in items)
+    # The comment's page shows its answer now, and links to the compilation.
+    page = Client().get(items[2].url).content.decode()
+    assert f'id="synpunkt-{mine[2].pk}"' in page and "Svar:" in page
+    compilation = reverse("consultations:compilation", kwargs={"module_pk": consultation.module_id})
+    assert compilation in page
     assert _mine(UserFactory()) == []
 
 
@@ -240,7 +246,7 @@ def test_mina_sidor_lists_invitations_the_person_answers_for_until_answered(
     items = _mine(person)
     assert [(i.title, i.url) for i in items] == [
         (
-            consultation.title,
+            f"Remissvar från Pensionärsföreningen: {consultation.title}",
             reverse(
                 "consultations:invitation",
                 kwargs={"module_pk": consultation.module_id, "invitation_pk": invited.pk},

@@ -424,7 +424,8 @@ def test_compare_shows_what_changed_word_by_word(client: Client) -> None:
     html = html_of(response)
     assert (
         'Strategin gäller alla <del><span class="visually-hidden">Borttaget: </span>nämnder.</del>'
-        '<ins><span class="visually-hidden">Tillagt: </span>nämnder och bolag.</ins>'
+        # A space between the removed and the added words: not "nämnder.nämnder och bolag."
+        ' <ins><span class="visually-hidden">Tillagt: </span>nämnder och bolag.</ins>'
     ) in html
     assert "Nytt stycke 2.1" in html and "Alla kan delta på sitt eget språk." in html
     assert "Borttaget stycke (2.2 i version 1)" in html and "<del>" in html

@@ -622,6 +622,13 @@ def test_reminders_go_once_a_week_before_the_deadline_and_not_to_those_who_answe
     )
     passed = invitation(consultation, "För sent", deadline=today - timedelta(days=1), **invited)
     not_invited = invitation(consultation, "Inte inbjuden", deadline=today)
+    # Invited yesterday with five days to go: the invitation itself is still fresh.
+    just_invited = invitation(
+        consultation,
+        "Nyss inbjuden",
+        deadline=today + timedelta(days=5),
+        invited_at=frozen - timedelta(days=1),
+    )
     speaker = contact(commented.contact_email)
     comment(consultation, author=speaker, invitation=commented)
 
@@ -631,12 +638,15 @@ def test_reminders_go_once_a_week_before_the_deadline_and_not_to_those_who_answe
     assert list(reminders.values_list("recipient", flat=True)) == [due.contact_email]
     due.refresh_from_db()
     assert due.reminded_at == frozen
-    for other in (later, commented, nothing, passed, not_invited):
+    for other in (later, commented, nothing, passed, not_invited, just_invited):
         other.refresh_from_db()
         assert other.reminded_at is None, other.name
     # The next day the one eight days away is due too.
     assert services.invitations_remind(frozen + timedelta(days=1)) == 1
     assert reminders.count() == 2
+    # Three days after its invitation, the one invited yesterday is reminded.
+    assert services.invitations_remind(frozen + timedelta(days=2)) == 1
+    assert reminders.count() == 3
 
 
 # --- The compilation --------------------------------------------------------------------------

@@ -12,9 +12,12 @@ Who wrote a comment: an organisation by its name; a resident by the name shown w
 commented, or, when the consultation anonymises residents, as "Invånare 1", "Invånare 2" … in
 the order they first appear in the document (the same person keeps their number). An account
 deleted before or after publication shows as "Borttagen användare" (``forget_deleted``); the
-account's id is kept in the record for that, and never shown. A comment still held for
-moderation is listed with its answer but without its text; one a moderator removed is left
-out.
+account's id is kept in the record for that, and never shown; deleting the account also
+takes the name out of the stored record (``forget_person``). A comment still held for
+moderation is listed with its answer but without its text or its writer's name; one a
+moderator removed is left out. The record is frozen but for a moderator's later decision: a
+comment removed after publication stays listed, like a held one, without its text or name
+(``withdrawn``), and one released shows them again (``moderated``).
 """
 
 import re
@@ -28,7 +31,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Comment, Consultation, DocumentVersion, Paragraph, Stance
+from .models import Comment, Consultation, DocumentVersion, Paragraph, Stance, passage_label
 
 SCHEMA = 1
 
@@ -179,6 +182,11 @@ class Entry:
     created: str  # ISO 8601
     agreements: int
     answer: Reply | None
+    # The comment's id, never shown: a moderator's later decision on it reaches the record.
+    comment_id: int | None = None
+    # A moderator took the comment out of view after the compilation was published: listed,
+    # like a held one, without its text or its writer's name.
+    withdrawn: bool = False
 
     @property
     def created_at(self) -> datetime:
@@ -191,11 +199,7 @@ class Entry:
     @property
     def passage_label(self) -> str:
         """ "Stycke 3.2", "Avsnitt 3" or "Hela dokumentet"."""
-        if not self.passage_kind:
-            return _("Hela dokumentet")
-        if self.passage_kind == Paragraph.Kind.HEADING:
-            return _("Avsnitt %(number)s") % {"number": self.passage}
-        return _("Stycke %(number)s") % {"number": self.passage}
+        return passage_label(self.passage_kind, self.passage)
 
     @property
     def moved(self) -> bool:
@@ -229,6 +233,8 @@ class Entry:
             created=str(data["created"]),
             agreements=int(data["agreements"]),
             answer=Reply.from_json(answer) if answer is not None else None,
+            comment_id=int(data["comment_id"]) if data.get("comment_id") is not None else None,
+            withdrawn=bool(data.get("withdrawn", False)),
         )
 
 
@@ -416,6 +422,67 @@ def _count_people(entries: Iterable[Entry]) -> int:
     return len(people)
 
 
+def _unnamed(author: Author) -> Author:
+    """A resident's name taken off a comment that is not shown (held or withdrawn): the page
+    does not tie a person to a text a moderator has yet to read, or took away."""
+    return replace(author, name="") if author.kind == RESIDENT else author
+
+
+def _forget(compilation: Compilation, gone: set[int]) -> Compilation:
+    """The residents with an account id in ``gone`` shown as "Borttagen användare"."""
+
+    def shown(entry: Entry) -> Entry:
+        if entry.author.kind == RESIDENT and entry.author.user_id in gone:
+            return replace(entry, author=replace(entry.author, kind=DELETED, name=""))
+        return entry
+
+    sections = tuple(
+        replace(s, entries=tuple(shown(e) for e in s.entries)) for s in compilation.sections
+    )
+    return replace(compilation, sections=sections)
+
+
+def forget_person(record: Mapping[str, Any], user_id: int) -> dict[str, Any] | None:
+    """A stored compilation without the name of the person whose account is being deleted
+    (``Compilation.as_json``), or None when it does not name them. The account id stays, as
+    the comment's own link to the blanked account does."""
+    if not record:
+        return None
+    compilation = Compilation.from_json(record)
+    if not any(
+        e.author.kind == RESIDENT and e.author.user_id == user_id for e in compilation.entries
+    ):
+        return None
+    return _forget(compilation, {user_id}).as_json()
+
+
+def moderated(record: Mapping[str, Any], comment: Comment) -> dict[str, Any] | None:
+    """A stored compilation with a moderator's later decision on ``comment`` in it, or None
+    when nothing changes: a comment taken out of view (removed, or held again) keeps its place
+    and its answer without its text or its writer's name; one put back shows them again."""
+    compilation = Compilation.from_json(record)
+    entry = next((e for e in compilation.entries if e.comment_id == comment.pk), None)
+    if entry is None:
+        return None
+    if comment.status == Comment.Status.PUBLISHED:
+        author = entry.author
+        if author.kind == RESIDENT and comment.author_id is not None:
+            author = replace(author, name=comment.author_name or author.name)
+        changed = replace(entry, author=author, text=comment.text, held=False, withdrawn=False)
+    else:
+        held = comment.status == Comment.Status.HELD
+        changed = replace(
+            entry, author=_unnamed(entry.author), text="", held=held, withdrawn=not held
+        )
+    if changed == entry:
+        return None
+    sections = tuple(
+        replace(s, entries=tuple(changed if e is entry else e for e in s.entries))
+        for s in compilation.sections
+    )
+    return replace(compilation, sections=sections).as_json()
+
+
 def forget_deleted(compilation: Compilation) -> Compilation:
     """The compilation with the residents whose accounts have since been deleted shown as
     "Borttagen användare" (one query). Anonymised labels stay as they are."""
@@ -433,16 +500,7 @@ def forget_deleted(compilation: Compilation) -> Compilation:
     )
     if not gone:
         return compilation
-
-    def shown(entry: Entry) -> Entry:
-        if entry.author.kind == RESIDENT and entry.author.user_id in gone:
-            return replace(entry, author=replace(entry.author, kind=DELETED, name=""))
-        return entry
-
-    sections = tuple(
-        replace(s, entries=tuple(shown(e) for e in s.entries)) for s in compilation.sections
-    )
-    return replace(compilation, sections=sections)
+    return _forget(compilation, gone)
 
 
 # --- Building it -----------------------------------------------------------------------------
@@ -458,7 +516,9 @@ def _natural(number: str) -> tuple[tuple[int, str], ...]:
 
 
 def _period(consultation: Consultation) -> Period:
-    phases = list(consultation.module.phases.filter(phase_type="comment").order_by("starts_at"))
+    from .selectors import comment_phases
+
+    phases = comment_phases(consultation.module)
     if not phases:
         return Period(None, None)
     first = timezone.localdate(phases[0].starts_at)
@@ -579,6 +639,8 @@ def _sections(
             passage_now = now_numbers.get(p.key, "")
             if not passage_now:
                 removed_in = _next_version(versions, last_seen.get(p.key, number))
+        held = c.status == Comment.Status.HELD
+        author = names.author(c, index)
         groups.setdefault(group, []).append(
             Entry(
                 number=index,
@@ -587,12 +649,13 @@ def _sections(
                 passage=p.number if p is not None else "",
                 passage_now=passage_now,
                 removed_in=removed_in,
-                author=names.author(c, index),
-                text="" if c.status == Comment.Status.HELD else c.text,
-                held=c.status == Comment.Status.HELD,
+                author=_unnamed(author) if held else author,
+                text="" if held else c.text,
+                held=held,
                 created=c.created.isoformat(),
                 agreements=c.agreements_count,
                 answer=_reply(c),
+                comment_id=c.pk,
             )
         )
     return tuple(

@@ -199,6 +199,7 @@ def staff_compilation(request: HttpRequest, module_pk: int) -> HttpResponse:
         "preview": not published,
         "still_open": consultation.module.allows("comment"),
         "opened": consultation.status != ConsultationStatus.DRAFT,
+        "working": None if published else services.working_copy(consultation),
     }
     return render(
         request, "consultations/staff_compilation.html", context, status=form_status(form)

@@ -1,9 +1,12 @@
 """What the consultations app contributes to the platform (see `delaktig.core.contributions`).
 
 Personal data: the comments a person made on drafts (public documents: deleting the account
-takes the name off them, the text stays in the compilation), the comments they agreed with
-(deleted with the account, and the counts shown on the comments go down with them), and what
-officials and organisations' contacts did (kept as the authority's records).
+takes the name off them and out of the published compilation, the text stays), the comments
+they agreed with (deleted with the account, and the counts shown on the comments go down with
+them), the invited organisations whose contact they are, found by their verified addresses
+(deleting the account takes their name off the referral list; the address the invitation went
+to stays), and what officials and organisations' contacts did (kept as the authority's
+records).
 
 Staff inbox: consultations with comments still waiting for an answer, and invited organisations
 past their deadline without an answer. Mina sidor: the person's comments, answered or not, and
@@ -17,6 +20,7 @@ from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +43,15 @@ from delaktig.core.contributions import (
 )
 
 from . import errors, services
-from .models import COMMENT_KIND, Agreement, Comment, Consultation, Invitation, Paragraph
+from .models import (
+    COMMENT_KIND,
+    Agreement,
+    Comment,
+    Consultation,
+    Invitation,
+    Paragraph,
+    passage_label,
+)
 from .workflow import ConsultationStatus
 
 # --- Where things are shown -------------------------------------------------------------------
@@ -58,10 +70,8 @@ def _comment_url(comment: Comment) -> str:
 def _passage(paragraph: Paragraph | None) -> str:
     """ "Stycke 3.2", "Avsnitt 3" or "Hela dokumentet"."""
     if paragraph is None:
-        return gettext("Hela dokumentet")
-    if paragraph.kind == Paragraph.Kind.HEADING:
-        return gettext("Avsnitt %(number)s") % {"number": paragraph.number}
-    return gettext("Stycke %(number)s") % {"number": paragraph.number}
+        return passage_label("", "")
+    return passage_label(paragraph.kind, paragraph.number)
 
 
 # --- Personal data ----------------------------------------------------------------------------
@@ -86,9 +96,58 @@ def _export_comments(user: User) -> list[dict[str, Any]]:
 
 
 def _erase_comments(user: User) -> None:
-    # A comment on a draft is a public document (allmän handling), answered in the published
-    # compilation: it stays, and the name is taken off it.
+    """A comment on a draft is a public document (allmän handling), answered in the published
+    compilation: it stays, and the name is taken off it, in the stored compilation too."""
+    from .compilation import forget_person
+
+    commented = Comment.objects.filter(author=user).values("consultation_id")
+    published = Consultation.objects.select_for_update().filter(
+        pk__in=commented, compilation__isnull=False
+    )
+    for consultation in published.order_by("pk"):
+        record = forget_person(consultation.compilation or {}, user.pk)
+        if record is not None:
+            consultation.compilation = record
+            consultation.save(update_fields=["compilation"])
     Comment.objects.filter(author=user).update(author=None, author_name="")
+
+
+def _as_contact(user: User) -> "QuerySet[Invitation]":
+    """The invitations whose contact address is one of the person's verified addresses (only
+    verified ones: nobody can take another's name off a list by adding their address)."""
+    from allauth.account.models import EmailAddress
+
+    addresses = EmailAddress.objects.filter(user=user, verified=True).values_list(
+        "email", flat=True
+    )
+    condition = Q(pk__in=[])
+    for address in addresses:
+        condition |= Q(contact_email__iexact=address)
+    return Invitation.objects.filter(condition)
+
+
+def _export_invitations(user: User) -> list[dict[str, Any]]:
+    invitations = _as_contact(user).select_related("consultation__module__process")
+    return [
+        {
+            "process": i.consultation.module.process.title,
+            "document": i.consultation.title,
+            "organisation": i.name,
+            "contact_name": i.contact_name,
+            "contact_email": i.contact_email,
+            "deadline": i.deadline.isoformat(),
+            "invited": i.invited_at.isoformat() if i.invited_at else None,
+            "reminded": i.reminded_at.isoformat() if i.reminded_at else None,
+        }
+        for i in invitations.order_by("pk")
+    ]
+
+
+def _erase_invitations(user: User) -> None:
+    # The referral list is the authority's record of whom it asked: the organisation and the
+    # address the invitation was sent to stay (an invitation must have a way to reach the
+    # organisation), the person's name goes.
+    _as_contact(user).update(contact_name="")
 
 
 def _export_agreements(user: User) -> list[dict[str, Any]]:
@@ -245,6 +304,9 @@ def _comment_state(comment: Comment) -> str:
 
 
 def _my_comments(user: User) -> list[WorkItem]:
+    """The person's comments, each named by its passage (the link reads alone) and leading to
+    the comment on its passage's page, where its answer is shown once the compilation is
+    published."""
     comments = (
         Comment.objects.filter(author=user)
         .select_related("consultation", "paragraph", "invitation")
@@ -252,37 +314,22 @@ def _my_comments(user: User) -> list[WorkItem]:
     )
     items = []
     for c in comments:
-        published = c.consultation.status == ConsultationStatus.PUBLISHED
-        url = (
-            reverse("consultations:compilation", kwargs={"module_pk": c.consultation.module_id})
-            if published and c.status != Comment.Status.REMOVED
-            else _comment_url(c)
-        )
-        detail = f"{_passage(c.paragraph)} · {_comment_state(c)}"
+        url = _comment_url(c)
+        if c.status != Comment.Status.REMOVED:
+            url += f"#synpunkt-{c.pk}"
+        passage = _passage(c.paragraph)
+        title = gettext("%(title)s, %(passage)s") % {
+            "title": c.consultation.title,
+            "passage": passage[:1].lower() + passage[1:],
+        }
+        detail = capfirst(_comment_state(c))
         if c.invitation is not None:
             detail = gettext("%(detail)s · för %(name)s") % {
                 "detail": detail,
                 "name": c.invitation.name,
             }
-        items.append(WorkItem(title=c.consultation.title, url=url, detail=detail, when=c.created))
+        items.append(WorkItem(title=title, url=url, detail=detail, when=c.created))
     return items
-
-
-def _speaking_for(user: User) -> "QuerySet[Invitation]":
-    """The invitations ``user`` may answer for (``services.speaks_for`` in one query): those
-    whose contact address the account has verified, and those to a council the person chairs
-    or is the secretary of."""
-    from allauth.account.models import EmailAddress
-
-    from delaktig.councils.models import Membership
-
-    emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
-    by_email = Q()
-    for email in emails:
-        by_email |= Q(council__isnull=True, contact_email__iexact=email)
-    chaired = Membership.objects.filter(user=user, role=Membership.Role.CHAIR).values("council_id")
-    by_council = Q(council__secretary=user) | Q(council__in=chaired)
-    return Invitation.objects.filter(by_email | by_council)
 
 
 def _my_invitations(user: User) -> list[WorkItem]:
@@ -292,7 +339,7 @@ def _my_invitations(user: User) -> list[WorkItem]:
         status=Comment.Status.REMOVED
     )
     waiting = (
-        _speaking_for(user)
+        services.speaking_for(user)
         .filter(
             consultation__status=ConsultationStatus.OPEN,
             deadline__gte=timezone.localdate(),
@@ -304,7 +351,8 @@ def _my_invitations(user: User) -> list[WorkItem]:
     )
     return [
         WorkItem(
-            title=i.consultation.title,
+            title=gettext("Remissvar från %(name)s: %(title)s")
+            % {"name": i.name, "title": i.consultation.title},
             url=reverse(
                 "consultations:invitation",
                 kwargs={"module_pk": i.consultation.module_id, "invitation_pk": i.pk},
@@ -423,6 +471,28 @@ contribute(
                 kept_for=_(
                     "En synpunkt är en allmän handling och finns kvar i "
                     "samrådsredogörelsen. Tar du bort kontot tas ditt namn bort från den."
+                ),
+            ),
+            PersonalData(
+                key="consultation_invitations",
+                name=_("Organisationer du är kontaktperson för i ett samråd om utkast"),
+                purpose=_(
+                    "Att organisationen får inbjudan och påminnelsen och att du kan svara för "
+                    "den i samrådet."
+                ),
+                legal_basis=LegalBasis.PUBLIC_TASK,
+                covers=(
+                    "consultations.Invitation.contact_name",
+                    "consultations.Invitation.contact_email",
+                ),
+                export=_export_invitations,
+                erase=_erase_invitations,
+                on_erasure="de-personalised",
+                kept_for=_(
+                    "Listan över inbjudna organisationer är myndighetens handling och sparas "
+                    "enligt dokumenthanteringsplanen. Tar du bort kontot tas ditt namn bort från "
+                    "listan. Adressen som inbjudan skickades till finns kvar, eftersom den är "
+                    "organisationens väg in i samrådet."
                 ),
             ),
             PersonalData(

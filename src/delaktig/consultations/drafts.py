@@ -80,8 +80,12 @@ A .docx file is turned into the Markdown above, which the official can then edit
   escaped, a cell's paragraphs are joined by spaces, and merged cells are shown once.
 
 A file that is not a Word document (not a zip file, a zip without a Word document in it such
-as ``word/document.xml``, a different Office format, broken XML, or a zip that would unpack
-to more than 100 MB) is refused as unreadable.
+as ``word/document.xml``, a different Office format, broken XML, XML whose entities expand
+out of all proportion, or a zip that would unpack to too much by the platform's rules for
+uploaded containers in ``core.uploads``: 100 MB in all, 20 MB for one part, 1,000 parts,
+parts packed more than 200 times) is refused as unreadable. External entities are never
+read. A file with more than ``MAX_DOCX_PARAGRAPHS`` (50,000) Word paragraphs, those in tables
+included, is refused as too long before they are read one by one.
 (Files over ``MAX_DOCX_BYTES``, 10 MB, are refused before they are opened.)
 Importing a Word file with a Title, "Heading 1", "Heading 2" and numbered paragraphs gives
 the same numbers as the Markdown a person would write for it.
@@ -110,7 +114,11 @@ Showing what changed (``word_diff``, ``compare``)
 The text of a changed block is compared word by word (spaces and line breaks are kept as they
 are): the result is runs of unchanged, removed and added text. The unchanged and removed runs
 together are exactly the old text, the unchanged and added runs the new text. Spaces between
-two changes are shown as part of the change.
+two changes are shown as part of the change. A very long changed block (beyond
+``WORD_DIFF_LIMIT``, about a thousand words on each side), or any changed block once a
+comparison has spent ``COMPARE_BUDGET`` on the blocks before it, is compared more coarsely:
+its unchanged start and end, then what lies between them word by word if that is short
+enough, else as one change (the texts read the same; only fewer words are marked unchanged).
 
 The comparison of two versions lists the new version's blocks in order, each as unchanged
 ("same": the text is identical, even if the number changed), changed (with its word
@@ -122,30 +130,35 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import cast
 
 from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Tbl
 from docx.oxml.text.hyperlink import CT_Hyperlink
 from docx.oxml.text.paragraph import CT_P
 from docx.oxml.text.run import CT_R
 from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.styles.style import BaseStyle, CharacterStyle, ParagraphStyle
 from docx.table import Table
 from docx.text.hyperlink import Hyperlink
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from docx.types import ProvidesStoryPart
 
+from delaktig.core import uploads
 from delaktig.core.errors import ValidationFailed
 
 __all__ = [
     "MAX_BLOCKS",
     "MAX_DOCX_BYTES",
     "MAX_DOCX_LABEL",
+    "WORD_DIFF_LIMIT",
     "Block",
     "Change",
     "Parsed",
@@ -160,8 +173,20 @@ __all__ = [
 MAX_BLOCKS = 2000  # numbered items per version
 MAX_DOCX_BYTES = 10 * 1024 * 1024
 MAX_DOCX_LABEL = "10 MB"
-_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024  # a zip bomb is refused before it is unpacked
+# Word paragraphs (in tables too) a file may have: many times what MAX_BLOCKS allows, since
+# empty paragraphs and the items of a list do not count as blocks.
+MAX_DOCX_PARAGRAPHS = 25 * MAX_BLOCKS
+# A zip bomb is refused before it is unpacked: the platform's limits (core.uploads), with one
+# part of a Word file at most 20 MB unpacked (the text of a 2,000-page document is less).
+_DOCX_ZIP_LIMITS = uploads.ZipLimits(max_member_size=20 * 1024 * 1024)
 _SIMILAR = 0.5  # how alike two edited blocks must be to count as the same passage
+# Comparing two texts word by word takes time that grows with the product of their lengths
+# (words and spaces): a block is compared word by word up to this many pairs (about a thousand
+# words on each side, a fifth of a second), and all the changed blocks of one comparison up
+# to COMPARE_BUDGET pairs together; beyond that, as its unchanged start and end and one change
+# between them. The comparison is a public page anyone can ask for again and again.
+WORD_DIFF_LIMIT = 4_000_000
+COMPARE_BUDGET = 20_000_000
 _LOOKAHEAD = 100  # how many old blocks of a replaced stretch a new block is compared with
 
 HEADING = "heading"
@@ -387,21 +412,22 @@ def _wrap(text: str, marker: str) -> str:
     return f"{text[:start]}{marker}{stripped}{marker}{text[start + len(stripped) :]}"
 
 
-def _run_marker(run: Run) -> str:
-    style = run.style.name if run.style is not None else None
+def _run_marker(run: Run, styles: _Styles) -> str:
+    found = styles.run(run)
+    style = found.name if found is not None else None
     bold = bool(run.bold) or bool(style and _BOLD_STYLE.match(style))
     italic = bool(run.italic) or bool(style and _ITALIC_STYLE.match(style))
     return ("**" if bold else "") + ("*" if italic else "")
 
 
-def _runs_markdown(runs: Sequence[Run]) -> str:
+def _runs_markdown(runs: Sequence[Run], styles: _Styles) -> str:
     """Runs as Markdown: neighbouring runs with the same formatting are joined first."""
     pieces: list[tuple[str, str]] = []  # (marker, plain text)
     for run in runs:
         text = re.sub(r"[\n\t]", " ", run.text)
         if not text:
             continue
-        marker = _run_marker(run)
+        marker = _run_marker(run, styles)
         if pieces and pieces[-1][0] == marker:
             pieces[-1] = (marker, pieces[-1][1] + text)
         else:
@@ -427,49 +453,92 @@ def _inline_items(element: BaseOxmlElement, paragraph: Paragraph) -> Iterator[Ru
             yield from _inline_items(child, paragraph)
 
 
-def _inline(paragraph: Paragraph) -> str:
+def _inline(paragraph: Paragraph, styles: _Styles) -> str:
     parts: list[str] = []
     runs: list[Run] = []
     for item in _inline_items(paragraph._p, paragraph):
         if isinstance(item, Run):
             runs.append(item)
             continue
-        parts.append(_runs_markdown(runs))
+        parts.append(_runs_markdown(runs, styles))
         runs = []
-        text = _runs_markdown(item.runs)
+        text = _runs_markdown(item.runs, styles)
         url = item.url
         if text.strip() and url.startswith(_LINK_SCHEMES) and not re.search(r"[\s()<>]", url):
             parts.append(f"[{text}]({url})")
         else:
             parts.append(text)
-    parts.append(_runs_markdown(runs))
+    parts.append(_runs_markdown(runs, styles))
     return " ".join("".join(parts).split())
 
 
-def _style_chain(paragraph: Paragraph) -> Iterator[BaseOxmlElement]:
+class _Styles:
+    """The styles and list formats of one Word file, each looked up once.
+
+    python-docx finds a paragraph's or a run's style (the default one, for most of them) by
+    going through every style of the file, and a list level's format through every list
+    definition; asked again for each paragraph, a file of 40 KB with 100,000 short paragraphs
+    kept a worker busy for minutes."""
+
+    def __init__(self, document: DocxDocument) -> None:
+        self._part = document.part
+        self._styles: dict[tuple[str | None, WD_STYLE_TYPE], BaseStyle | None] = {}
+        self._chains: dict[str | None, list[BaseOxmlElement]] = {}
+        self._formats: dict[tuple[str, int], str] = {}
+        self.numbering: BaseOxmlElement = self._part.numbering_part.element
+
+    def _style(self, style_id: str | None, kind: WD_STYLE_TYPE) -> BaseStyle | None:
+        key = (style_id, kind)
+        if key not in self._styles:
+            self._styles[key] = self._part.get_style(style_id, kind)
+        return self._styles[key]
+
+    def paragraph(self, paragraph: Paragraph) -> ParagraphStyle | None:
+        return cast(ParagraphStyle | None, self._style(paragraph._p.style, WD_STYLE_TYPE.PARAGRAPH))
+
+    def run(self, run: Run) -> CharacterStyle | None:
+        return cast(CharacterStyle | None, self._style(run._r.style, WD_STYLE_TYPE.CHARACTER))
+
+    def chain(self, paragraph: Paragraph) -> list[BaseOxmlElement]:
+        """The paragraph properties of the paragraph's style and the styles it is based on."""
+        style_id = paragraph._p.style
+        if style_id not in self._chains:
+            chain = []
+            style: CharacterStyle | None = self.paragraph(paragraph)
+            seen = 0
+            while style is not None and seen < 20:  # a loop of basedOn styles is possible
+                style_ppr = style.element.pPr
+                if style_ppr is not None:
+                    chain.append(style_ppr)
+                style = style.base_style
+                seen += 1
+            self._chains[style_id] = chain
+        return self._chains[style_id]
+
+    def number_format(self, num_id: str, ilvl: int) -> str:
+        key = (num_id, ilvl)
+        if key not in self._formats:
+            self._formats[key] = _number_format(self.numbering, num_id, ilvl)
+        return self._formats[key]
+
+
+def _style_chain(paragraph: Paragraph, styles: _Styles) -> Iterator[BaseOxmlElement]:
     """The paragraph's own properties, then its style's and the styles it is based on."""
     ppr = paragraph._p.pPr
     if ppr is not None:
         yield ppr
-    style = paragraph.style
-    seen = 0
-    while style is not None and seen < 20:  # a loop of basedOn styles is possible in a file
-        style_ppr = style.element.pPr
-        if style_ppr is not None:
-            yield style_ppr
-        style = style.base_style
-        seen += 1
+    yield from styles.chain(paragraph)
 
 
-def _style_names(paragraph: Paragraph) -> tuple[str, str]:
-    style = paragraph.style
+def _style_names(paragraph: Paragraph, styles: _Styles) -> tuple[str, str]:
+    style = styles.paragraph(paragraph)
     if style is None:
         return "", ""
     return (style.name or "").strip(), (style.style_id or "").strip()
 
 
-def _outline_level(paragraph: Paragraph) -> int | None:
-    for ppr in _style_chain(paragraph):
+def _outline_level(paragraph: Paragraph, styles: _Styles) -> int | None:
+    for ppr in _style_chain(paragraph, styles):
         outline = ppr.find(qn("w:outlineLvl"))
         if outline is not None:
             value = outline.get(qn("w:val"), "")
@@ -477,9 +546,9 @@ def _outline_level(paragraph: Paragraph) -> int | None:
     return None
 
 
-def _numbering(paragraph: Paragraph, numbering: BaseOxmlElement | None) -> tuple[bool, int, str]:
+def _numbering(paragraph: Paragraph, styles: _Styles) -> tuple[bool, int, str]:
     """Is the paragraph numbered by Word, its list level, and its number format ("" unknown)."""
-    for ppr in _style_chain(paragraph):
+    for ppr in _style_chain(paragraph, styles):
         num_pr = ppr.find(qn("w:numPr"))
         if num_pr is None:
             continue
@@ -490,7 +559,7 @@ def _numbering(paragraph: Paragraph, numbering: BaseOxmlElement | None) -> tuple
         ilvl = int(ilvl_val) if ilvl_val.isdigit() else 0
         if num_id == "0":  # numbering switched off for this paragraph
             return False, 0, ""
-        return True, min(ilvl, 8), _number_format(numbering, num_id, ilvl)
+        return True, min(ilvl, 8), styles.number_format(num_id, ilvl)
     return False, 0, ""
 
 
@@ -512,7 +581,7 @@ def _number_format(numbering: BaseOxmlElement | None, num_id: str, ilvl: int) ->
     return ""
 
 
-def _table_markdown(table: Table) -> str:
+def _table_markdown(table: Table, styles: _Styles) -> str:
     seen: dict[int, object] = {}  # id → the cell element, kept alive so that ids stay unique
     rows: list[list[str]] = []
     for row in table.rows:
@@ -522,7 +591,7 @@ def _table_markdown(table: Table) -> str:
                 cells.append("")
                 continue
             seen[id(cell._tc)] = cell._tc
-            text = " ".join(t for t in (_inline(p) for p in cell.paragraphs) if t)
+            text = " ".join(t for t in (_inline(p, styles) for p in cell.paragraphs) if t)
             cells.append(text.replace("|", "\\|"))
         rows.append(cells)
     width = max((len(r) for r in rows), default=0)
@@ -552,10 +621,10 @@ def _body_items(element: BaseOxmlElement, parent: ProvidesStoryPart) -> Iterator
 
 def _check_zip(data: bytes) -> None:
     """A zip file that does not unpack to too much (python-docx reads every part into memory;
-    a part's unpacked size cannot be more than the zip says: the zip reader stops there)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if sum(info.file_size for info in archive.infolist()) > _MAX_UNZIPPED_BYTES:
-            raise ValueError("unpacks to too much")
+    a part's unpacked size cannot be more than the zip says: the zip reader stops there),
+    checked by the platform's rules for uploaded containers (``core.uploads``)."""
+    with uploads.open_zip(data, limits=_DOCX_ZIP_LIMITS):
+        pass
 
 
 def docx_to_markdown(data: bytes) -> str:
@@ -563,6 +632,10 @@ def docx_to_markdown(data: bytes) -> str:
     try:
         _check_zip(data)
         return _docx_markdown(data)
+    except ValidationFailed as error:
+        if error.code == "consultations.document_too_long":
+            raise
+        raise ValidationFailed("consultations.docx_unreadable", field="docx") from error
     except Exception as error:  # anything a broken or hostile file makes the reader raise
         raise ValidationFailed("consultations.docx_unreadable", field="docx") from error
 
@@ -594,10 +667,19 @@ class _List:
 
 def _docx_markdown(data: bytes) -> str:
     document = Document(io.BytesIO(data))
-    numbering = document.part.numbering_part.element  # an empty one when the file has none
-    items = list(_body_items(document.element.body, document._body))
+    body = document.element.body
+    # Far more Word paragraphs (table cells' included) than a document can have blocks is
+    # refused before they are read one by one.
+    count = sum(1 for _p in body.iter(qn("w:p")))
+    if count > MAX_DOCX_PARAGRAPHS:
+        raise ValidationFailed(
+            "consultations.document_too_long", field="docx", count=count, max=MAX_DOCX_PARAGRAPHS
+        )
+    styles = _Styles(document)  # the numbering part is an empty one when the file has none
+    items = list(_body_items(body, document._body))
     has_title = any(
-        isinstance(item, Paragraph) and any(_TITLE_STYLE.match(n) for n in _style_names(item))
+        isinstance(item, Paragraph)
+        and any(_TITLE_STYLE.match(n) for n in _style_names(item, styles))
         for item in items
     )
 
@@ -606,22 +688,22 @@ def _docx_markdown(data: bytes) -> str:
     for item in items:
         if isinstance(item, Table):
             current.end(blocks)
-            table = _table_markdown(item)
+            table = _table_markdown(item, styles)
             if table:
                 blocks.append(table)
             continue
-        names = _style_names(item)
+        names = _style_names(item, styles)
         if any(_TOC_STYLE.match(n) for n in names):
             continue
-        text = _inline(item)
+        text = _inline(item, styles)
         if not text:
             continue
-        level = _heading_level(item, names, has_title)
+        level = _heading_level(item, names, has_title, styles)
         if level:
             current.end(blocks)
             blocks.append(f"{'#' * level} {text}")
             continue
-        numbered, ilvl, fmt = _numbering(item, numbering)
+        numbered, ilvl, fmt = _numbering(item, styles)
         if numbered or any(_LIST_STYLE.match(n) for n in names):
             if fmt:
                 ordered = fmt not in ("bullet", "none")
@@ -635,7 +717,9 @@ def _docx_markdown(data: bytes) -> str:
     return "\n\n".join(blocks) + "\n" if blocks else ""
 
 
-def _heading_level(paragraph: Paragraph, names: tuple[str, str], has_title: bool) -> int:
+def _heading_level(
+    paragraph: Paragraph, names: tuple[str, str], has_title: bool, styles: _Styles
+) -> int:
     """The number of '#' for a title or heading paragraph, 0 for anything else."""
     if any(_TITLE_STYLE.match(n) for n in names):
         return 1
@@ -646,7 +730,7 @@ def _heading_level(paragraph: Paragraph, names: tuple[str, str], has_title: bool
             level = int(heading.group(1))
             break
     if level is None:
-        level = _outline_level(paragraph)
+        level = _outline_level(paragraph, styles)
     if level is None:
         return 0
     return min(level + 1 if has_title else level, 6)
@@ -730,15 +814,50 @@ def _pair_similar(old: Sequence[str], new: Sequence[str]) -> Iterator[tuple[int,
 _TOKENS = re.compile(r"\s+|\S+")
 
 
-def word_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:
-    """The change from ``old`` to ``new`` word by word: ("same" | "removed" | "added", text)."""
-    a = _TOKENS.findall(old)
-    b = _TOKENS.findall(new)
+def _compared(a: list[str], b: list[str]) -> list[tuple[bool, str, str]]:
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    runs = [  # (unchanged?, old text, new text)
+    return [  # (unchanged?, old text, new text)
         (op == "equal", "".join(a[i1:i2]), "".join(b[j1:j2]))
         for op, i1, i2, j1, j2 in matcher.get_opcodes()
     ]
+
+
+def _runs(a: list[str], b: list[str], limit: int) -> list[tuple[bool, str, str]]:
+    """The tokens compared one by one, or, when that would compare more than ``limit`` pairs
+    (the comparison grows with the product of the lengths), the same start and end taken off
+    first and the middle compared, or shown as one change if it is still too long."""
+    if len(a) * len(b) <= limit:
+        return _compared(a, b)
+    shortest = min(len(a), len(b))
+    start = 0
+    while start < shortest and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < shortest - start and a[len(a) - 1 - end] == b[len(b) - 1 - end]:
+        end += 1
+    middle_a, middle_b = a[start : len(a) - end], b[start : len(b) - end]
+    if len(middle_a) * len(middle_b) <= limit:
+        middle = _compared(middle_a, middle_b)
+    else:
+        middle = [(False, "".join(middle_a), "".join(middle_b))]
+    runs = [(True, "".join(a[:start]), "")] if start else []
+    for run in middle:
+        if run[0] and runs and runs[-1][0]:  # two unchanged runs in a row read as one
+            runs[-1] = (True, runs[-1][1] + run[1], "")
+        elif run[1] or run[2]:
+            runs.append(run)
+    if end:
+        tail = "".join(a[len(a) - end :])
+        if runs and runs[-1][0]:
+            runs[-1] = (True, runs[-1][1] + tail, "")
+        else:
+            runs.append((True, tail, ""))
+    return runs
+
+
+def word_diff(old: str, new: str, *, limit: int = WORD_DIFF_LIMIT) -> tuple[tuple[str, str], ...]:
+    """The change from ``old`` to ``new`` word by word: ("same" | "removed" | "added", text)."""
+    runs = _runs(_TOKENS.findall(old), _TOKENS.findall(new), limit)
     # Spaces alone between two changes belong to the change: "a b" → "x y" reads as one edit.
     for index in range(1, len(runs) - 1):
         unchanged, text, _text = runs[index]
@@ -756,6 +875,11 @@ def word_diff(old: str, new: str) -> tuple[tuple[str, str], ...]:
             added += new_text
     result.extend(_change_runs(removed, added))
     return tuple(result)
+
+
+def _pairs(old: str, new: str) -> int:
+    """The pairs of tokens comparing ``old`` and ``new`` word by word would compare."""
+    return len(_TOKENS.findall(old)) * len(_TOKENS.findall(new))
 
 
 def _change_runs(removed: str, added: str) -> list[tuple[str, str]]:
@@ -778,6 +902,7 @@ def compare(old: Sequence[Block], new: Sequence[Block]) -> list[Change]:
             removed_after.setdefault(last_new, []).append(block)
 
     changes = [Change("removed", block, None, ()) for block in removed_after.get(-1, [])]
+    budget = COMPARE_BUDGET
     for j, block in enumerate(new):
         continued = mapping[j]
         if continued is None:
@@ -787,6 +912,9 @@ def compare(old: Sequence[Block], new: Sequence[Block]) -> list[Change]:
         if before.text == block.text:
             changes.append(Change("same", before, block, ()))
         else:
-            changes.append(Change("changed", before, block, word_diff(before.text, block.text)))
+            limit = max(0, min(WORD_DIFF_LIMIT, budget))
+            budget -= min(limit, _pairs(before.text, block.text))
+            words = word_diff(before.text, block.text, limit=limit)
+            changes.append(Change("changed", before, block, words))
         changes.extend(Change("removed", b, None, ()) for b in removed_after.get(j, []))
     return changes

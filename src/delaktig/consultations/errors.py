@@ -4,7 +4,6 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 MESSAGES: dict[str, str | Promise] = {
-    "consultations.not_set_up": _("Samrådet är inte inställt än."),
     "consultations.login_required": _("Logga in för att lämna en synpunkt."),
     "consultations.closed": _("Det går inte att lämna synpunkter på utkastet just nu."),
     "consultations.title_required": _("Skriv en rubrik."),
@@ -25,7 +24,6 @@ MESSAGES: dict[str, str | Promise] = {
         "försök igen."
     ),
     "consultations.no_working_copy": _("Det finns ingen ny version att publicera."),
-    "consultations.version_published": _("Versionen är redan publicerad och kan inte ändras."),
     "consultations.already_published": _("Samrådsredogörelsen är redan publicerad."),
     "consultations.not_open": _("Utkastet är inte ute på samråd än."),
     "consultations.still_open": _(

@@ -8,10 +8,13 @@ its paragraphs to the previous version's (``drafts.align``), so a comment made o
 of version 1 is still shown beside that passage in version 2, whatever its number now is.
 """
 
+import html
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.participation.models import ProcessModule
@@ -151,6 +154,22 @@ class Paragraph(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.text[:40]}"
+
+    @property
+    def plain_text(self) -> str:
+        """The rendered text without its markup, as a template escapes it once: for a heading
+        in a list of links, where ``html|striptags`` would show "Mål &amp; medel"."""
+        return html.unescape(strip_tags(self.html)).strip()
+
+
+def passage_label(kind: str, number: str) -> str:
+    """Where a comment is, in words: "Stycke 3.2", "Avsnitt 3" (a heading) or, for no passage
+    (``kind`` ""), "Hela dokumentet"."""
+    if not kind:
+        return str(_("Hela dokumentet"))
+    if kind == Paragraph.Kind.HEADING:
+        return str(_("Avsnitt %(number)s") % {"number": number})
+    return str(_("Stycke %(number)s") % {"number": number})
 
 
 class Invitation(models.Model):

@@ -319,6 +319,26 @@ class Group:
         return self.changes[0]
 
     @property
+    def words(self) -> list[tuple[str, str, bool]]:
+        """A changed block's runs (``drafts.word_diff``), each with whether the page puts a
+        space before it: added words right after removed ones touch in the text, so
+        "dagtid" → "på kvällar" would read "dagtidpå kvällar", to the eye and to a screen
+        reader ("Borttaget: dagtidTillagt: …")."""
+        runs = self.change.words
+        return [
+            (
+                kind,
+                text,
+                kind == "added"
+                and index > 0
+                and runs[index - 1][0] == "removed"
+                and not runs[index - 1][1][-1:].isspace()
+                and not text[:1].isspace(),
+            )
+            for index, (kind, text) in enumerate(runs)
+        ]
+
+    @property
     def span(self) -> str:
         """The new numbers a run of unchanged blocks covers: "2.1" or "2.1–2.3"."""
         numbers = [c.new.number for c in self.changes if c.new is not None]

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from delaktig.core.audit import audit_log
 from delaktig.core.errors import (
     Conflict,
     PermissionDenied,
+    RateLimited,
     ValidationFailed,
     require_perm,
 )
@@ -52,8 +54,10 @@ MANAGE = "consultations.manage_consultation"
 ANSWER = "consultations.answer_comment"
 COMMENT_MAX = 5000
 # Reminders go to invited organisations that have not answered this many days before their
-# deadline (once).
+# deadline (once), and never sooner than REMIND_AFTER_DAYS after the invitation: one invited
+# with a short deadline is not reminded the day after it was asked.
 REMIND_DAYS_BEFORE = 7
+REMIND_AFTER_DAYS = 3
 
 
 def _organisation(consultation: Consultation) -> Any:
@@ -242,7 +246,13 @@ def version_publish(*, actor: User, consultation: Consultation) -> DocumentVersi
             locked.save(update_fields=["status"])
             _invite_all(locked)
         else:
-            _notify_commenters(locked, template="consultation_version", number=version.number)
+            _notify_commenters(
+                locked,
+                template="consultation_version",
+                number=version.number,
+                # What changed: the comparison with the version before.
+                path=reverse("consultations:compare", kwargs={"module_pk": locked.module_id}),
+            )
         _log(actor, "consultations.version_publish", version, locked, number=version.number)
     return version
 
@@ -270,11 +280,29 @@ def speaks_for(user: User, invitation: Invitation) -> bool:
     ).exists()
 
 
+def speaking_for(user: User) -> "QuerySet[Invitation]":
+    """The invitations ``user`` may answer for, as ``speaks_for`` decides one, in one query:
+    those whose contact address the account has verified, and those to a council the person
+    chairs or is the secretary of."""
+    if not (user.is_authenticated and user.is_active):
+        return Invitation.objects.none()
+    from allauth.account.models import EmailAddress
+
+    from delaktig.councils.models import Membership
+
+    emails = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    by_email = Q()
+    for email in emails:
+        by_email |= Q(council__isnull=True, contact_email__iexact=email)
+    chaired = Membership.objects.filter(user=user, role=Membership.Role.CHAIR).values("council_id")
+    by_council = Q(council__secretary=user) | Q(council__in=chaired)
+    return Invitation.objects.filter(by_email | by_council)
+
+
 def invitations_for(*, user: User, consultation: Consultation) -> list[Invitation]:
-    """The invited organisations ``user`` may answer for."""
-    if not user.is_authenticated:
-        return []
-    return [i for i in consultation.invitations.select_related("council") if speaks_for(user, i)]
+    """The invited organisations ``user`` may answer for (two queries, however many are
+    invited)."""
+    return list(speaking_for(user).filter(consultation=consultation).order_by("name", "pk"))
 
 
 def comment_submit(
@@ -316,7 +344,14 @@ def comment_submit(
         personal_data_ok=personal_data_ok,
         accept_rules=accept_rules,
     )
+    limit, window = settings.DELAKTIG_COMMENT_RATE
+    since = timezone.now() - timedelta(seconds=window)
     with transaction.atomic():
+        # The platform's limit on comments (as in discussions), counted under a lock on the
+        # person, so that parallel posts cannot slip past it.
+        User.objects.select_for_update().only("pk").get(pk=actor.pk)
+        if Comment.objects.filter(author=actor, created__gte=since).count() >= limit:
+            raise RateLimited(field="text")
         comment = Comment.objects.create(
             consultation=consultation,
             paragraph=paragraph,
@@ -335,13 +370,37 @@ def comment_withhold(item: Comment, decision: Decision) -> None:
     status = (
         Comment.Status.HELD if decision.action == Decision.Action.HELD else Comment.Status.REMOVED
     )
-    Comment.objects.filter(pk=item.pk).update(status=status)
+    with transaction.atomic():
+        Comment.objects.filter(pk=item.pk).update(status=status)
+        _record_decision(item.pk)
 
 
 def comment_release(item: Comment) -> None:
-    Comment.objects.filter(pk=item.pk).exclude(status=Comment.Status.PUBLISHED).update(
-        status=Comment.Status.PUBLISHED
+    with transaction.atomic():
+        Comment.objects.filter(pk=item.pk).exclude(status=Comment.Status.PUBLISHED).update(
+            status=Comment.Status.PUBLISHED
+        )
+        _record_decision(item.pk)
+
+
+def _record_decision(comment_pk: int) -> None:
+    """A moderator's decision on a comment after the compilation was published reaches the
+    published record too (``compilation.moderated``): a removed comment's text and writer are
+    no longer shown in the page, the PDF or the Word file."""
+    from .compilation import moderated
+
+    comment = Comment.objects.get(pk=comment_pk)
+    locked = (
+        Consultation.objects.select_for_update()
+        .filter(pk=comment.consultation_id, status=ConsultationStatus.PUBLISHED)
+        .first()
     )
+    if locked is None or not locked.compilation:
+        return
+    record = moderated(locked.compilation, comment)
+    if record is not None:
+        locked.compilation = record
+        locked.save(update_fields=["compilation"])
 
 
 def comment_agree(*, actor: User, comment: Comment, agree: bool) -> int:
@@ -529,11 +588,12 @@ def answered_invitations(consultation: Consultation) -> set[int]:
 
 def invitations_remind(now: datetime) -> int:
     """The daily job: remind each invited organisation that has not answered, once, when its
-    deadline is at most a week away. Returns how many were reminded."""
+    deadline is at most a week away and the invitation at least three days old. Returns how
+    many were reminded."""
     today = timezone.localdate(now)
     due = Invitation.objects.filter(
         consultation__status=ConsultationStatus.OPEN,
-        invited_at__isnull=False,
+        invited_at__lte=now - timedelta(days=REMIND_AFTER_DAYS),
         reminded_at__isnull=True,
         no_comments_at__isnull=True,
         deadline__gte=today,
@@ -586,14 +646,18 @@ def theme_save(
             else:
                 theme.name = name
                 theme.save(update_fields=["name"])
+            _log(actor, "consultations.theme_save", theme, consultation, name=name)
     except IntegrityError:
         raise ValidationFailed("consultations.theme_name_taken", field="name") from None
     return theme
 
 
 def theme_delete(*, actor: User, theme: Theme) -> None:
-    require_perm(actor, ANSWER, theme.consultation)
-    theme.delete()
+    consultation = theme.consultation
+    require_perm(actor, ANSWER, consultation)
+    with transaction.atomic():
+        _log(actor, "consultations.theme_delete", theme, consultation, name=theme.name)
+        theme.delete()
 
 
 def themes_propose(*, actor: User, consultation: Consultation, max_themes: int = 8) -> list[Theme]:
@@ -634,7 +698,19 @@ def comments_set_theme(
         raise ValidationFailed("consultations.nothing_selected", field="comments")
     if theme is not None and theme.consultation_id != consultation.pk:
         raise ValidationFailed("consultations.invalid_choice", field="theme")
-    return answerable_comments(consultation).filter(pk__in=comment_ids).update(theme=theme)
+    with transaction.atomic():
+        count: int = (
+            answerable_comments(consultation).filter(pk__in=comment_ids).update(theme=theme)
+        )
+        _log(
+            actor,
+            "consultations.comments_theme",
+            theme or consultation,
+            consultation,
+            comments=count,
+            theme=theme.name if theme is not None else None,
+        )
+    return count
 
 
 @dataclass(frozen=True)
@@ -733,6 +809,7 @@ def compilation_summary_save(
             raise Conflict("consultations.already_published")
         locked.summary = summary.strip()
         locked.save(update_fields=["summary"])
+        _log(actor, "consultations.summary_save", locked, locked)
     return locked
 
 

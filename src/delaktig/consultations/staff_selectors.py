@@ -16,7 +16,16 @@ from django.utils.translation import gettext as _
 from delaktig.participation.models import ProcessModule
 
 from . import services
-from .models import Comment, Consultation, DocumentVersion, Invitation, Theme
+from .models import (
+    Answer,
+    Comment,
+    Consultation,
+    DocumentVersion,
+    Invitation,
+    Theme,
+    passage_label,
+)
+from .selectors import comment_phases
 from .workflow import ConsultationStatus
 
 PREVIEW_WORDS = 12
@@ -117,17 +126,30 @@ class Overview:
     invitations: InvitationSummary
     commenting_open: bool
     comment_period_over: bool
-    # What to do next: write_first, publish_first, answer, wait_start, wait, publish_compilation,
-    # done.
+    # What to do next: write_first, publish_first, answer, wait_start (the comment period has
+    # not begun), no_period (the module has no comment phase), wait, publish_version (the
+    # next version before the compilation), publish_compilation, done.
     next_step: str
+    # When the next comment phase begins (for wait_start).
+    period_starts: datetime | None = None
 
 
-def _comment_period(module: ProcessModule, now: datetime) -> tuple[bool, bool]:
-    """(running, over) for the module's comment phases."""
-    phases = [p for p in module.phases.all() if p.phase_type == "comment"]
-    running = any(p.starts_at <= now < p.ends_at for p in phases)
-    over = bool(phases) and all(p.ends_at <= now for p in phases)
-    return running, over
+@dataclass(frozen=True)
+class _Period:
+    running: bool
+    over: bool
+    next_start: datetime | None
+
+
+def _comment_period(module: ProcessModule, now: datetime) -> _Period:
+    """Whether the module's comment phases run or are all over, and when the next begins."""
+    phases = comment_phases(module)
+    upcoming = sorted(p.starts_at for p in phases if p.starts_at > now)
+    return _Period(
+        running=any(p.starts_at <= now < p.ends_at for p in phases),
+        over=bool(phases) and all(p.ends_at <= now for p in phases),
+        next_start=upcoming[0] if upcoming else None,
+    )
 
 
 def _next_step(
@@ -135,20 +157,21 @@ def _next_step(
     published: Sequence[DocumentVersion],
     working: DocumentVersion | None,
     figures: CommentFigures,
-    period: tuple[bool, bool],
+    period: _Period,
 ) -> str:
-    running, over = period
     if consultation.status == ConsultationStatus.PUBLISHED:
         return "done"
     if not published:
         return "publish_first" if working is not None else "write_first"
     if figures.unanswered:
         return "answer"
-    if running:
+    if period.running:
         return "wait"
-    if over:
-        return "publish_compilation"
-    return "wait_start"
+    if period.over:
+        # A new version written after the comments is published first, so that the
+        # compilation lists it and its changes.
+        return "publish_version" if working is not None else "publish_compilation"
+    return "wait_start" if period.next_start is not None else "no_period"
 
 
 def overview(consultation: Consultation, *, now: datetime | None = None) -> Overview:
@@ -166,8 +189,9 @@ def overview(consultation: Consultation, *, now: datetime | None = None) -> Over
         figures=figures,
         invitations=invitation_summary(invitation_rows(consultation, timezone.localdate(now))),
         commenting_open=services.commenting_open(consultation),
-        comment_period_over=period[1],
+        comment_period_over=period.over,
         next_step=_next_step(consultation, published, working, figures, period),
+        period_starts=period.next_start,
     )
 
 
@@ -283,6 +307,22 @@ class CommentRow:
     def renumbered(self) -> bool:
         return bool(self.number_now) and self.number_now != self.number_made
 
+    @property
+    def passage(self) -> str:
+        """ "Stycke 3.2", "Avsnitt 3" or "Hela dokumentet", as it was made on."""
+        paragraph = self.comment.paragraph
+        if paragraph is None:
+            return passage_label("", "")
+        return passage_label(paragraph.kind, paragraph.number)
+
+    @property
+    def who(self) -> str:
+        """The invited organisation it was given for, or the person's name."""
+        comment = self.comment
+        if comment.invitation is not None:
+            return comment.invitation.name
+        return comment.author_name or _("Borttagen användare")
+
 
 def _filtered(consultation: Consultation, filters: Filters, passages: dict[int, Passage]) -> Any:
     comments = services.answerable_comments(consultation)
@@ -305,13 +345,19 @@ def _filtered(consultation: Consultation, filters: Filters, passages: dict[int, 
 
 
 def comment_rows(
-    consultation: Consultation, filters: Filters, passages: dict[int, Passage]
+    consultation: Consultation,
+    filters: Filters,
+    passages: dict[int, Passage],
+    *,
+    answer: Answer | None = None,
 ) -> list[CommentRow]:
-    """The comments to answer, in the order of the current document (the whole document
-    first, passages no longer in it last, then by time), in one query."""
-    comments = _filtered(consultation, filters, passages).select_related(
-        "paragraph__version", "invitation", "theme", "answer"
-    )
+    """The comments to answer (those of ``answer`` only, when given), in the order of the
+    current document (the whole document first, passages no longer in it last, then by time),
+    in one query."""
+    comments = _filtered(consultation, filters, passages)
+    if answer is not None:
+        comments = comments.filter(answer=answer)
+    comments = comments.select_related("paragraph__version", "invitation", "theme", "answer")
     end = len(passages) + 1
 
     def order(comment: Comment) -> tuple[int, int, int, Any, int]:

@@ -30,8 +30,9 @@ from delaktig.core.forms import form_errors, form_status, markdown_preview
 from delaktig.core.params import id_param
 from delaktig.participation.models import ProcessModule
 
-from . import drafts, services, staff_selectors
+from . import drafts, selectors, services, staff_selectors
 from .models import Answer, Consultation, Invitation, Theme
+from .selectors import LAST_MOMENT
 from .staff_forms import (
     AnswerForm,
     ChosenCommentsForm,
@@ -294,10 +295,10 @@ def invitations(request: HttpRequest, module_pk: int) -> HttpResponse:
 
 def _deadline(consultation: Consultation) -> dict[str, Any]:
     """The last day of the comment period, the usual deadline."""
-    phase = consultation.module.phases.filter(phase_type="comment").order_by("-ends_at").first()
-    if phase is None:
+    phases = selectors.comment_phases(consultation.module)
+    if not phases:
         return {}
-    return {"deadline": timezone.localdate(phase.ends_at)}
+    return {"deadline": timezone.localdate(max(p.ends_at for p in phases) - LAST_MOMENT)}
 
 
 # --- Answering ----------------------------------------------------------------------------------
@@ -421,21 +422,7 @@ def answer_edit(request: HttpRequest, module_pk: int, answer_pk: int) -> HttpRes
             return redirect(_url("answering", module_pk))
     current = services.current_version(consultation)
     passages = staff_selectors.current_passages(current)
-    comments = (
-        services.answerable_comments(consultation)
-        .filter(answer=answer)
-        .select_related("paragraph__version", "invitation", "theme")
-    )
-    rows = [
-        staff_selectors.CommentRow(
-            comment=c,
-            number_now=passages[c.paragraph.key].number
-            if c.paragraph and c.paragraph.key in passages
-            else "",
-            removed=c.paragraph is not None and c.paragraph.key not in passages,
-        )
-        for c in comments
-    ]
+    rows = staff_selectors.comment_rows(consultation, Filters(), passages, answer=answer)
     context = _base(consultation, consultation.module) | {
         "answer": answer,
         "form": form,

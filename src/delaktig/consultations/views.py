@@ -209,7 +209,13 @@ def agree(request: HttpRequest, module_pk: int, comment_pk: int) -> HttpResponse
     ):
         back = wanted
     if not request.user.is_authenticated:
-        return redirect_to_login(back)
+        login = redirect_to_login(back)
+        if request.headers.get("HX-Request"):
+            # htmx would follow the redirect and put the login page into the button's place.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = login["Location"]
+            return response
+        return login
     # A refusal (one's own comment, the period over) is shown by DelaktigErrorMiddleware.
     agrees = request.POST.get("agree") != "0"
     comment.agreements_count = services.comment_agree(

@@ -1,40 +1,24 @@
 """The compilation (samrådsredogörelse) as an accessible Word document, made from the same
-``Compilation`` as the page and the PDF, the way the annual follow-up report is
-(``followup/reports/word.py``): the real Title and Heading 1–3 styles for the outline, the
+``Compilation`` as the page and the PDF with the building blocks the annual follow-up report
+uses too (``delaktig.core.word``): the real Title and Heading 1–3 styles for the outline, the
 document language in the core properties and the default run properties, tables with a
 repeating header row, a caption and a description, headings in a colour with enough contrast,
 and every stance written out in words. Markdown (the summary, a version's changes) becomes
-paragraphs and lists with the markup taken away.
-"""
+paragraphs and lists with the markup taken away."""
 
 import io
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, time
+from datetime import date
 
 import docx
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx.document import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import RGBColor
-from docx.table import Table
+
+from delaktig.core.word import MISSING, fact, prepare, table, xml_clean
 
 from .compilation import Compilation, Entry, Section
-
-LANGUAGE = "sv-SE"
-# The site's --brand colour: 9.6:1 against white, where Word's default heading blue has 3.9:1.
-HEADING_COLOUR = RGBColor(0x00, 0x45, 0x7A)
-TABLE_STYLE = "Table Grid"
-MISSING = "–"
-
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _clean(text: str) -> str:
-    """Text without the characters XML cannot hold (pasted from Excel, say)."""
-    return _XML_ILLEGAL.sub("", text)
 
 
 def _day(value: date | None) -> str:
@@ -45,7 +29,7 @@ def render_docx(compilation: Compilation) -> bytes:
     document = docx.Document()
     title = _("Samrådsredogörelse: %(title)s") % {"title": compilation.title}
     _prepare(document, compilation, title)
-    document.add_heading(_clean(title), level=0)
+    document.add_heading(xml_clean(title), level=0)
     _facts(document, compilation)
     document.add_heading(_("Sammanfattning"), level=1)
     if compilation.summary:
@@ -69,56 +53,17 @@ def render_docx(compilation: Compilation) -> bytes:
 
 
 def _prepare(document: Document, compilation: Compilation, title: str) -> None:
-    properties = document.core_properties
-    properties.title = _clean(title)
-    properties.subject = _clean(compilation.process)
-    properties.language = LANGUAGE
-    properties.author = _clean(compilation.organisation)
-    properties.last_modified_by = _clean(compilation.organisation)
-    properties.keywords = _("samrådsredogörelse")
-    properties.comments = ""
-    properties.category = ""
-    made = datetime.combine(compilation.made or date(2000, 1, 1), time(), tzinfo=UTC)
-    properties.created = made
-    properties.modified = made
-    properties.revision = 1
-    _set_default_language(document)
-    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
-        document.styles[name].font.color.rgb = HEADING_COLOUR
-
-
-def _set_default_language(document: Document) -> None:
-    """``w:lang`` in the default run properties: every run is Swedish to a screen reader."""
-    styles = document.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = OxmlElement("w:docDefaults")
-        styles.insert(0, defaults)
-    run_defaults = defaults.find(qn("w:rPrDefault"))
-    if run_defaults is None:
-        run_defaults = OxmlElement("w:rPrDefault")
-        defaults.insert(0, run_defaults)
-    run_properties = run_defaults.find(qn("w:rPr"))
-    if run_properties is None:
-        run_properties = OxmlElement("w:rPr")
-        run_defaults.append(run_properties)
-    lang = run_properties.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        run_properties.append(lang)
-    lang.set(qn("w:val"), LANGUAGE)
-    theme_lang = document.settings.element.find(qn("w:themeFontLang"))
-    if theme_lang is not None:
-        theme_lang.set(qn("w:val"), LANGUAGE)
+    prepare(
+        document,
+        title=title,
+        subject=compilation.process,
+        author=compilation.organisation,
+        keywords=_("samrådsredogörelse"),
+        made=compilation.made or date(2000, 1, 1),
+    )
 
 
 # --- Building blocks -----------------------------------------------------------------------
-
-
-def _fact(document: Document, label: str, value: str) -> None:
-    paragraph = document.add_paragraph()
-    paragraph.add_run(f"{label}: ").bold = True
-    paragraph.add_run(_clean(value) or MISSING)
 
 
 def _table(
@@ -127,31 +72,9 @@ def _table(
     description: str,
     headers: Sequence[str],
     rows: Iterable[Sequence[str]],
-) -> Table:
-    """A table whose first row is its header and repeats on every page."""
-    document.add_paragraph(caption, style="Caption")
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = document.styles[TABLE_STYLE]
-    header = table.rows[0]
-    for cell, text in zip(header.cells, headers, strict=True):
-        cell.paragraphs[0].add_run(text).bold = True
-    header_properties = header._tr.get_or_add_trPr()
-    header_properties.append(OxmlElement("w:tblHeader"))
-    header_properties.insert(0, OxmlElement("w:cantSplit"))
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
-            cell.paragraphs[0].add_run(_clean(value) or MISSING)
-    table_properties = table._tbl.tblPr
-    look = table_properties.find(qn("w:tblLook"))
-    if look is not None:
-        look.set(qn("w:firstRow"), "1")
-        look.set(qn("w:firstColumn"), "1")
-    for tag, text in (("w:tblCaption", caption), ("w:tblDescription", description)):
-        element = OxmlElement(tag)
-        element.set(qn("w:val"), _clean(text))
-        table_properties.append(element)
-    return table
+) -> None:
+    """A table with its caption shown above it, each row named by its first cell."""
+    table(document, caption, description, headers, rows, show_caption=True, row_headers=True)
 
 
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
@@ -167,7 +90,7 @@ def _inline(text: str) -> str:
     previous = None
     while previous != text:
         previous, text = text, _EMPHASIS.sub(r"\2", text)
-    return _clean(text)
+    return xml_clean(text)
 
 
 def _markdown(document: Document, source: str) -> None:
@@ -198,7 +121,7 @@ def _text(document: Document, text: str, style: str | None = None) -> None:
         paragraph = document.add_paragraph(style=style)
         lines = part.splitlines()
         for index, line in enumerate(lines):
-            run = paragraph.add_run(_clean(line))
+            run = paragraph.add_run(xml_clean(line))
             if index < len(lines) - 1:
                 run.add_break()
 
@@ -208,15 +131,15 @@ def _text(document: Document, text: str, style: str | None = None) -> None:
 
 def _facts(document: Document, compilation: Compilation) -> None:
     period = compilation.period
-    _fact(document, _("Organisation"), compilation.organisation)
-    _fact(document, _("Process"), compilation.process)
-    _fact(
+    fact(document, _("Organisation"), compilation.organisation)
+    fact(document, _("Process"), compilation.process)
+    fact(
         document,
         _("Samrådstid"),
         f"{_day(period.starts)} – {_day(period.ends)}" if period.starts else MISSING,
     )
-    _fact(document, _("Versioner av dokumentet"), str(len(compilation.versions)))
-    _fact(document, _("Publicerad"), _day(compilation.made))
+    fact(document, _("Versioner av dokumentet"), str(len(compilation.versions)))
+    fact(document, _("Publicerad"), _day(compilation.made))
     if compilation.anonymised:
         names = _(
             "Visas inte. Invånare kallas Invånare 1, Invånare 2 och så vidare, i den ordning de "
@@ -224,7 +147,7 @@ def _facts(document: Document, compilation: Compilation) -> None:
         )
     else:
         names = _("Invånare visas med det namn de valde när de lämnade synpunkten.")
-    _fact(document, _("Invånarnas namn"), f"{names} {_('Organisationer visas med namn.')}")
+    fact(document, _("Invånarnas namn"), f"{names} {_('Organisationer visas med namn.')}")
 
 
 def _figures(document: Document, compilation: Compilation) -> None:
@@ -265,13 +188,13 @@ def _versions(document: Document, compilation: Compilation) -> None:
         document.add_paragraph(_("Ingen version är publicerad."))
     for index, version in enumerate(compilation.versions):
         document.add_heading(
-            _clean(
+            xml_clean(
                 _("Version %(number)s: %(title)s")
                 % {"number": version.number, "title": version.title}
             ),
             level=2,
         )
-        _fact(document, _("Publicerad"), _day(version.published))
+        fact(document, _("Publicerad"), _day(version.published))
         if version.changes:
             _markdown(document, version.changes)
         elif index == 0:
@@ -295,7 +218,7 @@ def _invitations(document: Document, compilation: Compilation) -> None:
 
 
 def _section(document: Document, section: Section) -> None:
-    document.add_heading(_clean(section.label), level=2)
+    document.add_heading(xml_clean(section.label), level=2)
     for entry in section.entries:
         _entry(document, entry)
 
@@ -318,14 +241,21 @@ def _meta(entry: Entry) -> str:
 
 def _entry(document: Document, entry: Entry) -> None:
     document.add_heading(
-        _clean(
+        xml_clean(
             _("Synpunkt %(number)s från %(who)s")
             % {"number": entry.number, "who": entry.author.label}
         ),
         level=3,
     )
-    document.add_paragraph(_clean(_meta(entry)))
-    if entry.held:
+    document.add_paragraph(xml_clean(_meta(entry)))
+    if entry.withdrawn:
+        document.add_paragraph(
+            _(
+                "En moderator har tagit bort synpunkten efter att samrådsredogörelsen "
+                "publicerades. Texten visas inte här."
+            )
+        )
+    elif entry.held:
         document.add_paragraph(_("Synpunkten väntar på moderering. Texten visas inte här."))
     else:
         _text(document, entry.text, style="Quote")
@@ -336,9 +266,9 @@ def _entry(document: Document, entry: Entry) -> None:
     paragraph = document.add_paragraph()
     paragraph.add_run(_("Svar: %(stance)s") % {"stance": answer.stance_label}).bold = True
     if answer.theme:
-        paragraph.add_run(" (" + _clean(_("tema: %(theme)s") % {"theme": answer.theme}) + ")")
+        paragraph.add_run(" (" + xml_clean(_("tema: %(theme)s") % {"theme": answer.theme}) + ")")
     _text(document, answer.reason)
     if answer.change:
         paragraph = document.add_paragraph()
         paragraph.add_run(_("Ändring i dokumentet:") + " ").bold = True
-        paragraph.add_run(_clean(answer.change))
+        paragraph.add_run(xml_clean(answer.change))

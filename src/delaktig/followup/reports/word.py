@@ -10,19 +10,14 @@ out in words. Dates are ISO 8601 (YYYY-MM-DD): unambiguous, and read out well.
 
 import dataclasses
 import io
-import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, time
 from typing import Any
 
 import docx
 from django.utils.translation import gettext as _
 from docx.document import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import RGBColor
-from docx.table import Table
+
+from delaktig.core.word import fact, prepare, table, xml_clean
 
 from ..charts import MISSING, format_number, format_percent
 from .content import (
@@ -34,19 +29,11 @@ from .content import (
     StatusCount,
 )
 
-LANGUAGE = "sv-SE"
-# The site's --brand colour: 9.6:1 against white, where Word's default heading blue has 3.9:1.
-HEADING_COLOUR = RGBColor(0x00, 0x45, 0x7A)
-TABLE_STYLE = "Table Grid"
-
-
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
 
 def _xml_safe(value: Any) -> Any:
     """The report with characters XML cannot hold (pasted from Excel, say) removed."""
     if isinstance(value, str):
-        return _XML_ILLEGAL.sub("", value)
+        return xml_clean(value)
     if isinstance(value, tuple):
         return tuple(_xml_safe(item) for item in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -104,59 +91,14 @@ def feedback_text(report: AnnualReport) -> str:
 
 
 def _prepare(document: Document, report: AnnualReport) -> None:
-    properties = document.core_properties
-    properties.title = report.title
-    properties.subject = _("Årlig uppföljning av %(strategy)s") % {"strategy": report.strategy}
-    properties.language = LANGUAGE
-    properties.author = report.organisation
-    properties.last_modified_by = report.organisation
-    properties.keywords = _("uppföljning, %(year)s") % {"year": report.year}
-    properties.comments = ""
-    properties.category = ""
-    generated = datetime.combine(report.generated_on, time(), tzinfo=UTC)
-    properties.created = generated
-    properties.modified = generated
-    properties.revision = 1
-
-    _set_default_language(document)
-    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
-        document.styles[name].font.color.rgb = HEADING_COLOUR
-
-
-def _set_default_language(document: Document) -> None:
-    """``w:lang`` in the default run properties, so that every run is Swedish to a screen
-    reader and the spelling checker, and Swedish in the settings' theme font language."""
-    styles = document.styles.element
-    defaults = _child(styles, "w:docDefaults", first=True)
-    run_defaults = _child(defaults, "w:rPrDefault", first=True)
-    run_properties = _child(run_defaults, "w:rPr")
-    lang = run_properties.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        run_properties.append(lang)
-    lang.set(qn("w:val"), LANGUAGE)
-
-    settings = document.settings.element
-    theme_lang = settings.find(qn("w:themeFontLang"))
-    if theme_lang is not None:
-        theme_lang.set(qn("w:val"), LANGUAGE)
-    decimal = settings.find(qn("w:decimalSymbol"))
-    if decimal is not None:
-        decimal.set(qn("w:val"), ",")
-    separator = settings.find(qn("w:listSeparator"))
-    if separator is not None:
-        separator.set(qn("w:val"), ";")
-
-
-def _child(parent: BaseOxmlElement, tag: str, *, first: bool = False) -> BaseOxmlElement:
-    found = parent.find(qn(tag))
-    if found is None:
-        found = OxmlElement(tag)
-        if first:
-            parent.insert(0, found)
-        else:
-            parent.append(found)
-    return found
+    prepare(
+        document,
+        title=report.title,
+        subject=_("Årlig uppföljning av %(strategy)s") % {"strategy": report.strategy},
+        author=report.organisation,
+        keywords=_("uppföljning, %(year)s") % {"year": report.year},
+        made=report.generated_on,
+    )
 
 
 # --- Building blocks -----------------------------------------------------------------------
@@ -165,49 +107,7 @@ def _child(parent: BaseOxmlElement, tag: str, *, first: bool = False) -> BaseOxm
 def _facts(document: Document, facts: Iterable[tuple[str, str]]) -> None:
     """ "Label: value" paragraphs with the label in bold."""
     for label, value in facts:
-        paragraph = document.add_paragraph()
-        paragraph.add_run(f"{label}: ").bold = True
-        paragraph.add_run(value or MISSING)
-
-
-def _table(
-    document: Document,
-    caption: str,
-    description: str,
-    headers: Sequence[str],
-    rows: Iterable[Sequence[str | Sequence[str]]],
-) -> Table:
-    """A table whose first row repeats on every page and is marked as its header.
-
-    A cell given as a sequence of strings gets one paragraph per string."""
-    table = document.add_table(rows=1, cols=len(headers))
-    table.style = document.styles[TABLE_STYLE]
-    header = table.rows[0]
-    for cell, text in zip(header.cells, headers, strict=True):
-        cell.paragraphs[0].add_run(text).bold = True
-    header_properties = header._tr.get_or_add_trPr()
-    header_properties.append(OxmlElement("w:tblHeader"))
-    # Don't let the header row break across pages.
-    header_properties.insert(0, OxmlElement("w:cantSplit"))
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, value in zip(cells, values, strict=True):
-            parts = [value] if isinstance(value, str) else list(value) or [""]
-            cell.paragraphs[0].add_run(parts[0] or MISSING)
-            for part in parts[1:]:
-                cell.add_paragraph(part)
-
-    table_properties = table._tbl.tblPr
-    look = table_properties.find(qn("w:tblLook"))
-    if look is not None:
-        look.set(qn("w:firstRow"), "1")
-        look.set(qn("w:firstColumn"), "0")
-    # tblCaption and tblDescription come last in tblPr, in this order.
-    for tag, text in (("w:tblCaption", caption), ("w:tblDescription", description)):
-        element = OxmlElement(tag)
-        element.set(qn("w:val"), text)
-        table_properties.append(element)
-    return table
+        fact(document, label, value)
 
 
 def _status_words(counts: Iterable[StatusCount]) -> str:
@@ -254,7 +154,7 @@ def _summary(document: Document, report: AnnualReport) -> None:
         (count.label, format_number(count.count), _share(count.count, total)) for count in totals
     ]
     rows.append((_("Totalt"), format_number(total), _share(total, total)))
-    _table(
+    table(
         document,
         _("Aktiviteter per status"),
         _("Antal aktiviteter i alla handlingsplaner efter status, och andel av alla."),
@@ -301,7 +201,7 @@ def _area(document: Document, area: AreaSection, year: int) -> None:
                 MISSING if activity.progress is None else format_percent(activity.progress),
             )
         )
-    _table(
+    table(
         document,
         _("Aktiviteter i %(area)s") % {"area": heading},
         _(
@@ -375,7 +275,7 @@ def _indicators(document: Document, indicators: Sequence[IndicatorLine]) -> None
             rows = [(str(cell.year), cell.total) for cell in indicator.cells]
             description = _("Värdet per år. – betyder att värde saknas.")
         unit = f" ({indicator.unit})" if indicator.unit else ""
-        _table(document, f"{indicator.name}{unit}", description, headers, rows)
+        table(document, f"{indicator.name}{unit}", description, headers, rows)
 
 
 def _dialogues(document: Document, report: AnnualReport) -> None:
@@ -385,7 +285,7 @@ def _dialogues(document: Document, report: AnnualReport) -> None:
         (f"{line.step}. {line.label}", format_number(line.count)) for line in report.dialogues
     ]
     rows.append((_("Totalt"), format_number(report.dialogues_total)))
-    _table(
+    table(
         document,
         _("Medborgardialoger per steg på delaktighetstrappan"),
         _("Antal deltagandeprocesser under året på varje steg, och totalt."),
@@ -405,7 +305,7 @@ def _actors(document: Document, report: AnnualReport) -> None:
     if not report.actors:
         document.add_paragraph(_("Inga aktörer har anslutit sig."))
         return
-    _table(
+    table(
         document,
         _("Anslutna aktörer"),
         _("Aktörer som har anslutit sig till strategin och de aktiviteter de rapporterade."),
