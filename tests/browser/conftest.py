@@ -121,3 +121,45 @@ def tab_to(page: Page, selector: str, limit: int = 80) -> None:
         if target.evaluate("el => el === document.activeElement"):
             return
     raise AssertionError(f"{selector} was not reached with {limit} presses of Tab")
+
+
+FACTORY_PASSWORD = "lösenord-123"  # noqa: S105 - UserFactory's, for test accounts only
+
+
+def focused(page: Page) -> dict[str, Any]:
+    """What has focus: its tag, id, text, address and whether it is checked."""
+    result: dict[str, Any] = page.evaluate(
+        """() => {
+            const el = document.activeElement;
+            return {tag: el.tagName, id: el.id, text: (el.innerText || '').trim(),
+                    href: el.getAttribute('href') || '', checked: !!el.checked};
+        }"""
+    )
+    return result
+
+
+def tab_to_link(page: Page, text: str, href_end: str, limit: int = 120) -> None:
+    """Press Tab until the link reading ``text`` whose address ends with ``href_end`` has
+    focus (found by what has focus, not by a selector)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        now = focused(page)
+        if now["tag"] == "A" and now["text"] == text and now["href"].endswith(href_end):
+            return
+    raise AssertionError(f"the link {text!r} was not reached with {limit} presses of Tab")
+
+
+def press_enter_and_wait(page: Page) -> None:
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def keyboard_login(page: Page, base: str, email: str, password: str = "") -> None:
+    """Log in with the keyboard only (by default with UserFactory's password)."""
+    page.goto(f"{base}/konto/login/")
+    tab_to(page, "#id_login")
+    page.keyboard.type(email)
+    tab_to(page, "#id_password")
+    page.keyboard.type(password or FACTORY_PASSWORD)
+    press_enter_and_wait(page)
+    assert page.locator("form[action='/konto/logout/']").count() == 1, "login failed"

@@ -26,7 +26,17 @@ from delaktig.budgeting import services
 from delaktig.budgeting.models import Ballot, Budget, PaperBatch, PaperCode, Project, Voter
 from delaktig.followup import services as followup
 from delaktig.participation.models import Phase
-from tests.browser.conftest import assert_accessible, login, new_context, tab_to
+from tests.browser.conftest import FACTORY_PASSWORD as PASSWORD
+from tests.browser.conftest import (
+    assert_accessible,
+    focused,
+    keyboard_login,
+    login,
+    new_context,
+    press_enter_and_wait,
+    tab_to,
+    tab_to_link,
+)
 from tests.budgeting_factories import (
     ballot,
     budget_module,
@@ -40,7 +50,6 @@ from tests.followup_factories import ActivityFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "lösenord-123"  # UserFactory's
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 TITLES = [
@@ -76,33 +85,6 @@ def end_vote(budget: Budget) -> None:
     Phase.objects.filter(module=budget.module, phase_type="voting").update(ends_at=ended)
 
 
-def focused(page: Page) -> dict[str, Any]:
-    result: dict[str, Any] = page.evaluate(
-        """() => {
-            const el = document.activeElement;
-            return {tag: el.tagName, id: el.id, text: (el.innerText || '').trim(),
-                    href: el.getAttribute('href') || '', checked: !!el.checked};
-        }"""
-    )
-    return result
-
-
-def tab_to_link(page: Page, text: str, href_end: str, limit: int = 80) -> None:
-    """Press Tab until the link reading ``text`` whose address ends with ``href_end`` has
-    focus (found by what has focus, not by a selector)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        now = focused(page)
-        if now["tag"] == "A" and now["text"] == text and now["href"].endswith(href_end):
-            return
-    raise AssertionError(f"the link {text!r} was not reached with {limit} presses of Tab")
-
-
-def press_enter_and_wait(page: Page) -> None:
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-
 def tick(page: Page, number: int) -> None:
     """Tab forwards to project ``number``'s box and toggle it with Space."""
     tab_to(page, f"#choice-{number}")
@@ -121,16 +103,6 @@ def ticked(page: Page) -> list[int]:
 def submit_ballot(page: Page) -> None:
     tab_to(page, "form.ballot button[type=submit]")
     press_enter_and_wait(page)
-
-
-def keyboard_login(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/konto/login/")
-    tab_to(page, "#id_login")
-    page.keyboard.type(email)
-    tab_to(page, "#id_password")
-    page.keyboard.type(PASSWORD)
-    press_enter_and_wait(page)
-    assert page.locator("form[action='/konto/logout/']").count() == 1, "login failed"
 
 
 # --- 1. A youth budget on a phone, keyboard only ------------------------------------------------

@@ -42,7 +42,17 @@ from delaktig.consultations.models import (
 from delaktig.moderation.models import ConversationRules
 from delaktig.notifications.models import OutgoingEmail
 from delaktig.participation.models import Phase
-from tests.browser.conftest import assert_accessible, login, new_context, tab_to
+from tests.browser.conftest import FACTORY_PASSWORD as PASSWORD
+from tests.browser.conftest import (
+    assert_accessible,
+    focused,
+    keyboard_login,
+    login,
+    new_context,
+    press_enter_and_wait,
+    tab_to,
+    tab_to_link,
+)
 from tests.consultations_factories import (
     comment,
     consultation_module,
@@ -55,7 +65,6 @@ from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "lösenord-123"  # UserFactory's
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 
@@ -98,43 +107,6 @@ DRAFT_3 = DRAFT_2.replace(
 
 
 # --- Helpers ----------------------------------------------------------------------------------
-
-
-def focused(page: Page) -> dict[str, Any]:
-    result: dict[str, Any] = page.evaluate(
-        """() => {
-            const el = document.activeElement;
-            return {tag: el.tagName, id: el.id, text: (el.innerText || '').trim(),
-                    href: el.getAttribute('href') || '', checked: !!el.checked};
-        }"""
-    )
-    return result
-
-
-def tab_to_link(page: Page, text: str, href_end: str, limit: int = 120) -> None:
-    """Press Tab until the link reading ``text`` whose address ends with ``href_end`` has
-    focus (found by what has focus, not by a selector)."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        now = focused(page)
-        if now["tag"] == "A" and now["text"] == text and now["href"].endswith(href_end):
-            return
-    raise AssertionError(f"the link {text!r} was not reached with {limit} presses of Tab")
-
-
-def press_enter_and_wait(page: Page) -> None:
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-
-def keyboard_login(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/konto/login/")
-    tab_to(page, "#id_login")
-    page.keyboard.type(email)
-    tab_to(page, "#id_password")
-    page.keyboard.type(PASSWORD)
-    press_enter_and_wait(page)
-    assert page.locator("form[action='/konto/logout/']").count() == 1, "login failed"
 
 
 def open_page(browser: Browser, viewport: dict[str, int]) -> tuple[BrowserContext, Page]:

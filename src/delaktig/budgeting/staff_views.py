@@ -12,7 +12,6 @@ a bare button, by the error middleware's page.
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
-from delaktig.accounts.types import User
 from delaktig.core.confirm import confirm_required
 from delaktig.core.forms import form_errors, form_status, markdown_preview
 from delaktig.core.params import id_param
+from delaktig.participation.access import acting_user, visible_module
 from delaktig.participation.models import ProcessModule
 
 from . import selectors, services, staff_selectors
@@ -48,22 +47,8 @@ MANAGE = services.MANAGE
 PAPER = services.PAPER
 
 
-def _actor(request: HttpRequest) -> User:
-    """The person acting on a staff page (``staff_required`` has let only staff in)."""
-    if not request.user.is_authenticated:
-        raise PermissionDenied
-    return request.user
-
-
 def _module(request: HttpRequest, module_pk: int, perm: str = MANAGE) -> ProcessModule:
-    module = get_object_or_404(
-        ProcessModule.objects.select_related("process__organisation"), pk=module_pk, kind="budget"
-    )
-    if not request.user.has_perm("participation.view_process", module.process):
-        raise Http404
-    if not request.user.has_perm(perm, module):
-        raise PermissionDenied
-    return module
+    return visible_module(request, module_pk, "budget", perm=perm)
 
 
 def _budget(request: HttpRequest, module_pk: int, perm: str = MANAGE) -> Budget:
@@ -139,7 +124,9 @@ def settings(request: HttpRequest, module_pk: int) -> HttpResponse:
     fixed = budget is not None and budget.status != BudgetStatus.DRAFT
     if not markdown_preview(request, form) and request.method == "POST" and form.is_valid():
         with form_errors(form):
-            services.budget_configure(actor=_actor(request), module=module, values=form.values())
+            services.budget_configure(
+                actor=acting_user(request), module=module, values=form.values()
+            )
             messages.success(request, _("Inställningarna är sparade."))
             return redirect("budgeting:manage", module_pk=module.pk)
     context = _base(budget, module) | {"form": form, "fixed": fixed}
@@ -156,7 +143,7 @@ def idea_create(request: HttpRequest, module_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with form_errors(form):
             project = services.project_create_by_staff(
-                actor=_actor(request), budget=budget, idea=form.idea()
+                actor=acting_user(request), budget=budget, idea=form.idea()
             )
             messages.success(request, _("Förslaget är sparat. Bedöm det här."))
             return redirect("budgeting:review", module_pk=module_pk, project_pk=project.pk)
@@ -178,7 +165,7 @@ def review(request: HttpRequest, module_pk: int, project_pk: int) -> HttpRespons
         if decide.is_valid():
             with form_errors(decide):
                 services.project_decide(
-                    actor=_actor(request),
+                    actor=acting_user(request),
                     project=project,
                     action=action,
                     reason=decide.cleaned_data["reason"],
@@ -190,7 +177,7 @@ def review(request: HttpRequest, module_pk: int, project_pk: int) -> HttpRespons
         if form.is_valid():
             with form_errors(form):
                 services.project_assess(
-                    actor=_actor(request),
+                    actor=acting_user(request),
                     project=project,
                     idea=form.idea(),
                     cost=form.cleaned_data.get("cost"),
@@ -230,7 +217,7 @@ def ballot_action(request: HttpRequest, module_pk: int) -> HttpResponse:
     budget = _budget(request, module_pk)
     action = request.POST.get("action")
     if action == "fix":
-        services.ballot_fix(actor=_actor(request), budget=budget)
+        services.ballot_fix(actor=acting_user(request), budget=budget)
         messages.success(request, _("Röstsedeln är fastställd. Förslagen har fått nummer."))
     elif action == "reopen":
         page = confirm_required(
@@ -245,7 +232,7 @@ def ballot_action(request: HttpRequest, module_pk: int) -> HttpResponse:
         )
         if page:
             return page
-        services.ballot_reopen(actor=_actor(request), budget=budget)
+        services.ballot_reopen(actor=acting_user(request), budget=budget)
         messages.success(request, _("Röstsedeln kan ändras igen."))
     else:
         raise Http404
@@ -269,7 +256,7 @@ def count(request: HttpRequest, module_pk: int) -> HttpResponse:
     )
     if page:
         return page
-    services.budget_count(actor=_actor(request), budget=budget, now=timezone.now())
+    services.budget_count(actor=acting_user(request), budget=budget, now=timezone.now())
     messages.success(request, _("Rösterna är räknade. Granska resultatet innan det publiceras."))
     return redirect(_manage_url(module_pk, "count"))
 
@@ -290,7 +277,7 @@ def publish(request: HttpRequest, module_pk: int) -> HttpResponse:
     )
     if page:
         return page
-    services.budget_publish(actor=_actor(request), budget=budget)
+    services.budget_publish(actor=acting_user(request), budget=budget)
     messages.success(request, _("Resultatet är publicerat."))
     return redirect(_manage_url(module_pk, "winners"))
 
@@ -329,7 +316,7 @@ def paper_voter(request: HttpRequest, module_pk: int) -> HttpResponse:
         municipality = form.cleaned_data["municipality"]
         with form_errors(form, "identity_number"):
             services.paper_voter_register(
-                actor=_actor(request),
+                actor=acting_user(request),
                 budget=budget,
                 identity_number=form.cleaned_data["identity_number"],
                 municipality=municipality,
@@ -349,7 +336,7 @@ def paper_print(request: HttpRequest, module_pk: int) -> HttpResponse:
     if form.is_valid():
         with form_errors(form, "count"):
             codes = services.paper_codes_print(
-                actor=_actor(request), budget=budget, count=form.cleaned_data["count"]
+                actor=acting_user(request), budget=budget, count=form.cleaned_data["count"]
             )
             response = HttpResponse(render_ballots(budget, codes), content_type="application/pdf")
             name = f"rostsedlar-{budget.module_id}-{timezone.localdate():%Y%m%d}.pdf"
@@ -386,7 +373,7 @@ def batch_create(request: HttpRequest, module_pk: int) -> HttpResponse:
     if form.is_valid():
         with form_errors(form, "place"):
             created = services.paper_batch_create(
-                actor=_actor(request),
+                actor=acting_user(request),
                 budget=budget,
                 place=form.cleaned_data["place"],
                 voters=form.cleaned_data["voters"],
@@ -400,7 +387,7 @@ def batch_create(request: HttpRequest, module_pk: int) -> HttpResponse:
 def batch(request: HttpRequest, module_pk: int, batch_pk: int) -> HttpResponse:
     budget = _budget(request, module_pk, PAPER)
     paper_batch = get_object_or_404(PaperBatch, pk=batch_pk, budget=budget)
-    actor = _actor(request)
+    actor = acting_user(request)
     state = staff_selectors.entry_state(paper_batch, actor)
     form = EntryForm(
         request.POST if request.method == "POST" else None,
@@ -456,7 +443,7 @@ def winner(request: HttpRequest, module_pk: int, project_pk: int) -> HttpRespons
         if create.is_valid():
             with form_errors(create, "area"):
                 services.project_create_activity(
-                    actor=_actor(request), project=project, area=create.cleaned_data["area"]
+                    actor=acting_user(request), project=project, area=create.cleaned_data["area"]
                 )
                 messages.success(request, _("Aktiviteten är skapad och kopplad till förslaget."))
                 return redirect(_manage_url(module_pk, "winners"))
@@ -465,7 +452,9 @@ def winner(request: HttpRequest, module_pk: int, project_pk: int) -> HttpRespons
         if link.is_valid():
             with form_errors(link, "activity"):
                 services.project_link_activity(
-                    actor=_actor(request), project=project, activity=link.cleaned_data["activity"]
+                    actor=acting_user(request),
+                    project=project,
+                    activity=link.cleaned_data["activity"],
                 )
                 messages.success(request, _("Kopplingen till handlingsplanen är sparad."))
                 return redirect(_manage_url(module_pk, "winners"))

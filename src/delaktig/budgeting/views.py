@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from delaktig.accounts.types import User
 from delaktig.core.forms import form_errors, form_status
 from delaktig.core.http import no_store
 from delaktig.core.params import id_param, int_param
+from delaktig.participation.access import visible_module
 from delaktig.participation.models import ProcessModule
 from delaktig.translations.access import prefetch
 
@@ -33,16 +34,7 @@ PAGE_SIZE = 20
 
 
 def _module(request: HttpRequest, module_pk: int) -> ProcessModule:
-    module = get_object_or_404(
-        ProcessModule.objects.select_related("process__organisation").prefetch_related(
-            "process__phases"
-        ),
-        pk=module_pk,
-        kind="budget",
-    )
-    if not request.user.has_perm("participation.view_process", module.process):
-        raise Http404
-    return module
+    return visible_module(request, module_pk, "budget")
 
 
 def _budget(request: HttpRequest, module_pk: int) -> Budget:

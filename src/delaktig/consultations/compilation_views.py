@@ -14,18 +14,18 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from delaktig.accounts.decorators import staff_required
-from delaktig.accounts.types import User
 from delaktig.core.confirm import confirm_required
 from delaktig.core.forms import form_errors, form_status, markdown_preview
 from delaktig.core.pdf import tagged_pdf
 from delaktig.core.widgets import MarkdownEditor
+from delaktig.participation.access import acting_user, visible_module
 from delaktig.participation.models import ProcessModule
 
 from . import services
@@ -37,14 +37,7 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 def _module(request: HttpRequest, module_pk: int) -> ProcessModule:
-    module = get_object_or_404(
-        ProcessModule.objects.select_related("process__organisation"),
-        pk=module_pk,
-        kind="consultation",
-    )
-    if not request.user.has_perm("participation.view_process", module.process):
-        raise Http404
-    return module
+    return visible_module(request, module_pk, "consultation")
 
 
 def _published(request: HttpRequest, module_pk: int) -> tuple[Consultation, Compilation]:
@@ -120,12 +113,6 @@ class SummaryForm(forms.Form):
     )
 
 
-def _actor(request: HttpRequest) -> User:
-    if not request.user.is_authenticated:
-        raise PermissionDenied
-    return request.user
-
-
 def _managed(request: HttpRequest, module_pk: int) -> Consultation:
     module = _module(request, module_pk)
     consultation = Consultation.objects.filter(module=module).first()
@@ -164,7 +151,9 @@ def _publish(request: HttpRequest, consultation: Consultation, summary: str) -> 
         )
         if page:
             return page
-    services.compilation_publish(actor=_actor(request), consultation=consultation, summary=summary)
+    services.compilation_publish(
+        actor=acting_user(request), consultation=consultation, summary=summary
+    )
     messages.success(request, _("Samrådsredogörelsen är publicerad."))
     return redirect(here)
 
@@ -183,7 +172,7 @@ def staff_compilation(request: HttpRequest, module_pk: int) -> HttpResponse:
             if request.POST.get("action") == "publish":
                 return _publish(request, consultation, summary)
             services.compilation_summary_save(
-                actor=_actor(request), consultation=consultation, summary=summary
+                actor=acting_user(request), consultation=consultation, summary=summary
             )
             messages.success(request, _("Sammanfattningen är sparad."))
             return redirect("consultations:staff_compilation", module_pk=module_pk)

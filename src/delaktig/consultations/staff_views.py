@@ -14,7 +14,6 @@ button, by the error middleware's page. The compilation's preview and publicatio
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,10 +23,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
-from delaktig.accounts.types import User
 from delaktig.core.confirm import confirm_required
 from delaktig.core.forms import form_errors, form_status, markdown_preview
 from delaktig.core.params import id_param
+from delaktig.participation.access import acting_user, visible_module
 from delaktig.participation.models import ProcessModule
 
 from . import drafts, selectors, services, staff_selectors
@@ -50,24 +49,8 @@ MANAGE = services.MANAGE
 ANSWER = services.ANSWER
 
 
-def _actor(request: HttpRequest) -> User:
-    """The person acting on a staff page (``staff_required`` has let only staff in)."""
-    if not request.user.is_authenticated:
-        raise PermissionDenied
-    return request.user
-
-
 def _module(request: HttpRequest, module_pk: int, perm: str = MANAGE) -> ProcessModule:
-    module = get_object_or_404(
-        ProcessModule.objects.select_related("process__organisation"),
-        pk=module_pk,
-        kind="consultation",
-    )
-    if not request.user.has_perm("participation.view_process", module.process):
-        raise Http404
-    if not request.user.has_perm(perm, module):
-        raise PermissionDenied
-    return module
+    return visible_module(request, module_pk, "consultation", perm=perm)
 
 
 def _consultation(request: HttpRequest, module_pk: int, perm: str = MANAGE) -> Consultation:
@@ -128,7 +111,7 @@ def settings(request: HttpRequest, module_pk: int) -> HttpResponse:
     if not markdown_preview(request, form) and request.method == "POST" and form.is_valid():
         with form_errors(form):
             services.consultation_configure(
-                actor=_actor(request), module=module, values=form.values()
+                actor=acting_user(request), module=module, values=form.values()
             )
             messages.success(request, _("Inställningarna är sparade."))
             return redirect("consultations:manage", module_pk=module.pk)
@@ -148,14 +131,14 @@ def _save_working_copy(
     if upload:
         # One byte more than allowed is enough for the service to refuse a file too large.
         services.version_import_docx(
-            actor=_actor(request),
+            actor=acting_user(request),
             consultation=consultation,
             data=upload.read(drafts.MAX_DOCX_BYTES + 1),
             **values,
         )
     else:
         services.version_save(
-            actor=_actor(request),
+            actor=acting_user(request),
             consultation=consultation,
             source=data.get("source", ""),
             **values,
@@ -222,7 +205,7 @@ def publish_version(request: HttpRequest, module_pk: int) -> HttpResponse:
     )
     if page:
         return page
-    version = services.version_publish(actor=_actor(request), consultation=consultation)
+    version = services.version_publish(actor=acting_user(request), consultation=consultation)
     if first:
         messages.success(
             request,
@@ -257,7 +240,7 @@ def _invitation_remove(request: HttpRequest, consultation: Consultation) -> Http
     if page:
         return page
     name = invitation.name
-    services.invitation_remove(actor=_actor(request), invitation=invitation)
+    services.invitation_remove(actor=acting_user(request), invitation=invitation)
     messages.success(request, _("%(name)s är borttagen från listan.") % {"name": name})
     return redirect(_url("invitations", consultation.module_id))
 
@@ -274,7 +257,7 @@ def invitations(request: HttpRequest, module_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with form_errors(form):
             added = services.invitation_add(
-                actor=_actor(request), consultation=consultation, values=form.values()
+                actor=acting_user(request), consultation=consultation, values=form.values()
             )
             if added.invited_at is not None or consultation.status == ConsultationStatus.OPEN:
                 said = _("%(name)s är tillagd och har fått en inbjudan med e-post.")
@@ -315,7 +298,7 @@ def _answer_chosen(
     with form_errors(form):
         if action == "theme":
             count = services.comments_set_theme(
-                actor=_actor(request),
+                actor=acting_user(request),
                 consultation=consultation,
                 comment_ids=ids,
                 theme=form.cleaned_data.get("theme"),
@@ -328,7 +311,10 @@ def _answer_chosen(
             )
         else:
             services.answer_save(
-                actor=_actor(request), consultation=consultation, text=form.text(), comment_ids=ids
+                actor=acting_user(request),
+                consultation=consultation,
+                text=form.text(),
+                comment_ids=ids,
             )
             messages.success(
                 request,
@@ -352,7 +338,7 @@ def _answer_theme(
     if form.is_valid():
         with form_errors(form):
             services.answer_save(
-                actor=_actor(request), consultation=consultation, text=form.text(), theme=theme
+                actor=acting_user(request), consultation=consultation, text=form.text(), theme=theme
             )
             messages.success(
                 request,
@@ -417,7 +403,7 @@ def answer_edit(request: HttpRequest, module_pk: int, answer_pk: int) -> HttpRes
     form = AnswerForm(request.POST or None, initial=AnswerForm.initial_for(answer))
     if request.method == "POST" and form.is_valid():
         with form_errors(form):
-            services.answer_update(actor=_actor(request), answer=answer, text=form.text())
+            services.answer_update(actor=acting_user(request), answer=answer, text=form.text())
             messages.success(request, _("Svaret är ändrat."))
             return redirect(_url("answering", module_pk))
     current = services.current_version(consultation)
@@ -443,7 +429,7 @@ def _theme_action(
     """A POST on the themes page: add, rename, delete or propose. Returns the redirect, or
     the bound form to show again with its error."""
     action = request.POST.get("action")
-    actor = _actor(request)
+    actor = acting_user(request)
     if action == "propose":
         propose = ProposeForm(request.POST)
         with form_errors(propose):
@@ -481,7 +467,7 @@ def _theme_action(
 def _theme_change(
     request: HttpRequest, consultation: Consultation, theme: Theme, action: str | None
 ) -> tuple[HttpResponse | None, dict[str, Any]]:
-    actor = _actor(request)
+    actor = acting_user(request)
     if action == "rename":
         rename = ThemeForm(request.POST, prefix=f"tema-{theme.pk}")
         if rename.is_valid():
@@ -513,7 +499,7 @@ def _theme_delete(request: HttpRequest, consultation: Consultation, theme: Theme
     )
     if page:
         return page
-    services.theme_delete(actor=_actor(request), theme=theme)
+    services.theme_delete(actor=acting_user(request), theme=theme)
     messages.success(request, _("Temat är borttaget."))
     return redirect(_url("themes", consultation.module_id))
 

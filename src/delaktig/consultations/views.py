@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from delaktig.accounts.types import User
 from delaktig.core.errors import PermissionDenied
 from delaktig.core.forms import form_errors, form_status
-from delaktig.participation.models import ProcessModule
+from delaktig.participation.access import visible_module
 from delaktig.translations.access import prefetch
 
 from . import selectors, services
@@ -31,15 +31,7 @@ from .workflow import ConsultationStatus
 def _consultation(request: HttpRequest, module_pk: int) -> Consultation:
     """The consultation of a module the visitor may see, once its first version is out (a
     draft consultation is the staff's preview, not here)."""
-    module = get_object_or_404(
-        ProcessModule.objects.select_related("process__organisation").prefetch_related(
-            "process__phases"
-        ),
-        pk=module_pk,
-        kind="consultation",
-    )
-    if not request.user.has_perm("participation.view_process", module.process):
-        raise Http404
+    module = visible_module(request, module_pk, "consultation")
     consultation = selectors.consultation_of(module)
     if consultation is None or consultation.status == ConsultationStatus.DRAFT:
         raise Http404
