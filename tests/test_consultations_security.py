@@ -379,6 +379,13 @@ def test_odd_ids_and_numbers_are_not_found_rather_than_errors() -> None:
         url("agree", consultation, comment_pk=made.pk), {"next": "https://angripare.example/"}
     )
     assert response.status_code == 302 and response["Location"].startswith("/")
+    # Nor reads a word as the name of a page (``redirect("abc")`` was a 500).
+    for odd in ("abc", "consultations:document", "//angripare.example/"):
+        response = client.post(url("agree", consultation, comment_pk=made.pk), {"next": odd})
+        assert response.status_code == 302
+        assert response["Location"].startswith(
+            url("paragraph", consultation, key=made.paragraph.key)
+        )
 
 
 def test_control_characters_in_a_comment_do_not_break_the_word_file_or_the_pdf(

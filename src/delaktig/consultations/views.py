@@ -196,7 +196,8 @@ def agree(request: HttpRequest, module_pk: int, comment_pk: int) -> HttpResponse
     page = _page_url(consultation, key)
     back = f"{page}#synpunkt-{comment.pk}"
     wanted = request.POST.get("next", "")
-    if wanted and url_has_allowed_host_and_scheme(
+    # Only a path on this site: ``redirect`` would read any other word as a URL name.
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
         wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         back = wanted
