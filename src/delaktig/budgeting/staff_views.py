@@ -23,12 +23,12 @@ from delaktig.accounts.decorators import staff_required
 from delaktig.core.confirm import confirm_required
 from delaktig.core.forms import form_errors, form_status, markdown_preview
 from delaktig.core.params import id_param
+from delaktig.core.pdf import tagged_pdf
 from delaktig.participation.access import acting_user, visible_module
 from delaktig.participation.models import ProcessModule
 
 from . import selectors, services, staff_selectors
 from .models import Budget, PaperBatch, Project
-from .pdf import tagged_pdf
 from .staff_forms import (
     AssessForm,
     BatchForm,

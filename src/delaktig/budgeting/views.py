@@ -20,6 +20,7 @@ from delaktig.accounts.types import User
 from delaktig.core.forms import form_errors, form_status
 from delaktig.core.http import no_store
 from delaktig.core.params import id_param, int_param
+from delaktig.core.pdf import tagged_pdf
 from delaktig.participation.access import visible_module
 from delaktig.participation.models import ProcessModule
 from delaktig.translations.access import prefetch
@@ -27,7 +28,6 @@ from delaktig.translations.access import prefetch
 from . import selectors, services
 from .forms import BallotForm, IdeaForm, ReceiptForm
 from .models import Budget, Method, Project
-from .pdf import tagged_pdf
 from .workflow import PROJECT_STATUS_LABELS, PUBLIC_PROJECT_STATUSES, ProjectStatus
 
 PAGE_SIZE = 20
