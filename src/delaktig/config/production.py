@@ -24,6 +24,8 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # the header. Unset it is 0 and the header is ignored, so that where requests reach gunicorn
 # directly nobody escapes the limits by making up X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("DELAKTIG_TRUSTED_PROXY_COUNT", "0"))
+# The open-data API's rate limit counts per client the same way (django-ninja's setting).
+NINJA_NUM_PROXIES = ALLAUTH_TRUSTED_PROXY_COUNT
 SECURE_SSL_REDIRECT = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

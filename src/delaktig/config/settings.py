@@ -83,6 +83,7 @@ PLATFORM_APPS = [
     "delaktig.consultations",
     "delaktig.notifications",
     "delaktig.insights",
+    "delaktig.opendata",
     "delaktig.demo",
 ]
 
@@ -101,6 +102,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
+    "corsheaders",
     *PLATFORM_APPS,
     # A participation module added as a new package under src/delaktig/ (a directory with an
     # apps.py) is installed without being listed; see "Adding a participation module" in
@@ -110,6 +112,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "delaktig.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -436,7 +439,21 @@ DELAKTIG_RATE_LIMITS = {
     # The public newsletter form: per client, and per address (confirmation e-mails).
     "newsletter_subscribe": (10, 60 * 60),
     "newsletter_subscribe_address": (3, 60 * 60),
+    # Reads of the open-data API per client (opendata/api.py); 429 with Retry-After beyond.
+    "api_read": (int(os.environ.get("DELAKTIG_API_RATE", "600")), 60),
 }
+# The open-data API (docs/open-data.md): any site may read it from a browser (CORS, reads
+# only, no cookies); so may the catalogue and the dumps.
+CORS_URLS_REGEX = r"^/(api/v1/|oppna-data/.+\.(ttl|jsonld|rdf|zip)$|\.well-known/dcat)"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "accept-language", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified", "Retry-After", "Link")
+CORS_PREFLIGHT_MAX_AGE = 86400
+# The API's rate limit counts per REMOTE_ADDR; production.py trusts as many X-Forwarded-For
+# hops as there are proxies of our own (django-ninja reads every hop when this is None).
+NINJA_NUM_PROXIES = 0
 # Drafts (proposals not yet submitted) a person may have at once.
 DELAKTIG_MAX_OPEN_DRAFTS = 10
 # Groups smaller than this are never shown in statistics about people.

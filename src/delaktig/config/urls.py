@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from delaktig.core import views as core_views
+from delaktig.opendata import api as open_data_api
 from delaktig.participation import registry, search_views
 from delaktig.participation import views as participation_views
 
@@ -40,6 +41,8 @@ urlpatterns = [
     path("markdown/forhandsgranska/", core_views.markdown_preview, name="markdown_preview"),
     path("sprak/", core_views.choose_language, name="choose_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", open_data_api.build().urls),
+    path("", include("delaktig.opendata.urls")),
 ]
 
 # Each participation module mounts its own views under /m/<key>/ (see participation/registry.py).

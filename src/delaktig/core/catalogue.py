@@ -67,6 +67,16 @@ CORE_MESSAGES: Mapping[str, Entry] = {
     "not_allowed_in_phase": _("Det går inte att delta just nu: ingen fas som tillåter det pågår."),
     "rate_limited": _("Du har skrivit många inlägg på kort tid. Vänta en stund och försök igen."),
     "validation_failed": _("Uppgifterna behöver rättas."),
+    # The open-data API (core/api.py, opendata/api.py).
+    "api.bad_cursor": _(
+        "Markören för nästa sida går inte att läsa. Använd next_cursor från sidan före, "
+        "eller börja om utan cursor."
+    ),
+    "api.invalid_parameter": _("Parametern %(name)s har ett värde som inte går att använda."),
+    "api.rate_limited": _(
+        "För många anrop från samma klient. Försök igen om %(seconds)s sekunder."
+    ),
+    "api.unknown_organisation": _("Det finns ingen organisation med kortnamnet ”%(slug)s”."),
     # The live preview of the Markdown editor (core.views.markdown_preview).
     "preview.too_long": _("Texten är för lång för att förhandsgranska (högst %(limit)s tecken)."),
     "preview.rate_limited": _(

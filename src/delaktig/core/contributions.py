@@ -22,7 +22,7 @@ or is declared to hold personal data, is covered by no export or no erasure.
 """
 
 import tomllib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -298,6 +298,57 @@ class SearchSource:
 
 
 @dataclass(frozen=True)
+class ApiRouter:
+    """Endpoints of the open-data API (``/api/v1/<prefix>/``).
+
+    ``router()`` returns a ``ninja.Router`` (imported when the API is built, so that the
+    registry stays cheap to read). Every endpoint shows only what the public pages show.
+    ``published_names`` lists the model fields holding a person's name that the app publishes
+    on its public pages (``"app_label.Model.field"``); the personal-data test allows exactly
+    these and nothing else of what the personal-data declarations cover.
+    """
+
+    key: str
+    prefix: str
+    router: Callable[[], Any]
+    published_names: tuple[str, ...] = ()
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DumpTable:
+    """One CSV file of a dataset's nightly dump: ``rows(organisation)`` yields dicts whose keys
+    are ``columns``."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: Callable[[Any], Iterable[Mapping[str, Any]]]
+
+
+@dataclass(frozen=True)
+class OpenDataset:
+    """A dataset the organisation publishes as open data: described in the DCAT-AP-SE
+    catalogue, served by the API at ``api_path`` (filtered with ``?organisation=<slug>``),
+    and dumped nightly as a ZIP of ``tables``.
+
+    ``themes`` are the EU data themes (``GOVE``, ``SOCI``, ``REGI``, ``EDUC`` …).
+    ``coverage(organisation)`` returns the (first, last) dates the data covers, or Nones;
+    ``modified(organisation)`` when it last changed (``None`` when it holds nothing yet).
+    """
+
+    key: str
+    title: Text
+    description: Text
+    api_path: str
+    tables: tuple[DumpTable, ...]
+    coverage: Callable[[Any], tuple[date | None, date | None]]
+    modified: Callable[[Any], datetime | None]
+    themes: tuple[str, ...] = ("GOVE",)
+    keywords: tuple[Text, ...] = ()
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class Contribution:
     app_label: str
     personal_data: tuple[PersonalData, ...] = ()
@@ -317,6 +368,8 @@ class Contribution:
     translatable: tuple[TranslatableKind, ...] = ()
     links: tuple[SiteLink, ...] = ()
     search: tuple[SearchSource, ...] = ()
+    api: tuple[ApiRouter, ...] = ()
+    datasets: tuple[OpenDataset, ...] = ()
 
 
 _contributions: dict[str, Contribution] = {}
@@ -342,6 +395,8 @@ def contribute(contribution: Contribution) -> Contribution:
         *contribution.translatable,
         *contribution.links,
         *contribution.search,
+        *contribution.api,
+        *contribution.datasets,
     )
     for keyed in keyed_items:
         if not keyed.key.startswith(prefix):
@@ -505,3 +560,24 @@ def _declare_core() -> None:
 
 
 _declare_core()
+
+
+def api_routers() -> list[ApiRouter]:
+    return sorted(
+        (router for c in contributions() for router in c.api),
+        key=lambda router: (router.order, router.key),
+    )
+
+
+def datasets() -> list[OpenDataset]:
+    return sorted(
+        (dataset for c in contributions() for dataset in c.datasets),
+        key=lambda dataset: (dataset.order, dataset.key),
+    )
+
+
+def dataset(key: str) -> OpenDataset:
+    for candidate in datasets():
+        if candidate.key == key:
+            return candidate
+    raise LookupError(key)

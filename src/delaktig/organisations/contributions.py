@@ -2,10 +2,23 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from delaktig.core.contributions import Contribution, DemoData, Job, contribute, staff_records
+from delaktig.core.contributions import (
+    ApiRouter,
+    Contribution,
+    DemoData,
+    Job,
+    contribute,
+    staff_records,
+)
 
 from . import demo, errors
 from .retention import retention_apply
+
+def _router() -> object:
+    from .api import router
+
+    return router
+
 
 contribute(
     Contribution(
@@ -30,5 +43,6 @@ contribute(
             ),
         ),
         demo=DemoData(load=demo.load, order=5),
+        api=(ApiRouter(key="organisations.api", prefix="organisations", router=_router, order=10),),
     )
 )

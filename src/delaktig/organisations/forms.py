@@ -62,6 +62,7 @@ class OrganisationSettingsForm(forms.ModelForm[OrganisationSettings]):
             "contact_email",
             "contact_phone",
             "website",
+            "open_data_licence",
         ]
 
     def __init__(self, *args: Any, module_choices: list[tuple[str, str]], **kwargs: Any) -> None:

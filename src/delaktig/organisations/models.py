@@ -107,6 +107,19 @@ def default_languages() -> list[str]:
     return ["sv", "en"]
 
 
+class OpenDataLicence(models.TextChoices):
+    """The licences an organisation may choose for its open data (DCAT-AP-SE ``dcterms:license``)."""
+
+    CC_BY = "cc-by-4.0", _("CC BY 4.0 (ange källan)")
+    CC0 = "cc0-1.0", _("CC0 1.0 (fri användning)")
+
+
+LICENCE_URIS = {
+    OpenDataLicence.CC_BY: "http://creativecommons.org/licenses/by/4.0/",
+    OpenDataLicence.CC0: "http://creativecommons.org/publicdomain/zero/1.0/",
+}
+
+
 class OrganisationSettings(models.Model):
     """Local rules and contact details. Each organisation sets these itself."""
 
@@ -126,6 +139,16 @@ class OrganisationSettings(models.Model):
     contact_email = models.EmailField(_("e-post för kontakt"), blank=True)
     contact_phone = models.CharField(_("telefon"), max_length=40, blank=True)
     website = models.URLField(_("webbplats"), blank=True)
+    open_data_licence = models.CharField(
+        _("licens för öppna data"),
+        max_length=20,
+        choices=OpenDataLicence.choices,
+        default=OpenDataLicence.CC_BY,
+        help_text=_(
+            "Villkoren för att återanvända det som publiceras som öppna data (API, nedladdningar "
+            "och katalogen för Sveriges dataportal)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("inställningar")

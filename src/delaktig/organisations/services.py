@@ -62,6 +62,7 @@ def organisation_settings_save(
     contact_email: str,
     contact_phone: str,
     website: str,
+    open_data_licence: str | None = None,
 ) -> OrganisationSettings:
     """Save the organisation's local rules and contact details; the audit log names what
     changed."""
@@ -73,6 +74,8 @@ def organisation_settings_save(
         "contact_phone": contact_phone,
         "website": website,
     }
+    if open_data_licence is not None:
+        values["open_data_licence"] = open_data_licence
     with transaction.atomic():
         saved, _created = OrganisationSettings.objects.select_for_update().get_or_create(
             organisation=organisation

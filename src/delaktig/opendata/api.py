@@ -1,0 +1,144 @@
+"""The one open-data API, ``/api/v1/``, assembled from the endpoints the apps contribute.
+
+Each app's ``ninja.Router`` is mounted at its ``ApiRouter.prefix``. This module adds what every
+endpoint shares: the rate limit per client (``DELAKTIG_RATE_LIMITS["api_read"]``, counted in
+the shared cache, Redis in production), ``ETag`` and ``Last-Modified`` with conditional GET,
+and one error body (:class:`delaktig.core.api.ErrorOut`) with the platform's codes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from calendar import timegm
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+from ninja.errors import HttpError, Throttled, ValidationError
+from ninja.throttling import BaseThrottle
+
+from delaktig.core import contributions, ratelimit
+from delaktig.core.errors import DelaktigError
+
+VERSION = "1"
+# Reads are cheap and public; a client may cache a page this long before asking again
+# (with If-None-Match, which costs it nothing when the page has not changed).
+MAX_AGE = 60
+
+
+class ClientThrottle(BaseThrottle):
+    """Reads per client, counted with the platform's own rate limits (core/ratelimit.py).
+
+    Stateless, so one instance serves every thread: the wait is the rest of the current
+    window, after which the sliding estimate has let at least one read go again."""
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        ident = self.get_ident(request) or "unknown"
+        return ratelimit.consume(ratelimit.limit_for("api_read", ident)) is not None
+
+    def wait(self) -> float:
+        _amount, period = settings.DELAKTIG_RATE_LIMITS["api_read"]
+        return float(period - time.time() % period) + 1
+
+
+class DelaktigApi(NinjaAPI):
+    def create_response(
+        self,
+        request: HttpRequest,
+        data: Any,
+        *,
+        status: int | None = None,
+        temporal_response: HttpResponse | None = None,
+    ) -> HttpResponse:
+        response = super().create_response(
+            request, data, status=status, temporal_response=temporal_response
+        )
+        patch_vary_headers(response, ("Accept-Language",))
+        if request.method != "GET" or response.status_code != 200:
+            return response
+        etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+        response["ETag"] = etag
+        response["Cache-Control"] = f"public, max-age={MAX_AGE}"
+        modified = getattr(request, "api_last_modified", None)
+        last_modified = None
+        if modified is not None:
+            last_modified = timegm(modified.utctimetuple())
+            response["Last-Modified"] = http_date(last_modified)
+        conditional = get_conditional_response(
+            request, etag=etag, last_modified=last_modified, response=response
+        )
+        return conditional if conditional is not None else response
+
+
+def _error(request: HttpRequest, api: NinjaAPI, error: DelaktigError) -> HttpResponse:
+    # A DelaktigError keeps its own status (400, 404, 409, 429 …).
+    body = {
+        "code": error.code,
+        "message": error.message,
+        "field": error.field,
+        "params": {key: str(value) for key, value in error.params.items()},
+    }
+    return api.create_response(request, body, status=error.status)
+
+
+def _validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> HttpResponse:
+    first = exc.errors[0] if exc.errors else {}
+    location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
+    name = location[-1] if location else ""
+    return _error(request, api, DelaktigError("api.invalid_parameter", field=name, name=name))
+
+
+def _throttled(request: HttpRequest, exc: Throttled, api: NinjaAPI) -> HttpResponse:
+    seconds = math.ceil(exc.wait) if exc.wait is not None else 60
+    return _error(request, api, DelaktigError("api.rate_limited", seconds=seconds))
+
+
+def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
+    code = {404: "not_found", 403: "permission_denied"}.get(exc.status_code, "error")
+    error = DelaktigError(code)
+    body = {"code": code, "message": error.message, "field": None, "params": {}}
+    return api.create_response(request, body, status=exc.status_code)
+
+
+def _not_found(request: HttpRequest, exc: Http404, api: NinjaAPI) -> HttpResponse:
+    return _error(request, api, DelaktigError("not_found"))
+
+
+@cache
+def build() -> DelaktigApi:
+    """The API with every contributed router mounted (once per process)."""
+    api = DelaktigApi(
+        title=str(_("Delaktig – öppna data")),
+        version=VERSION,
+        description=(
+            "Read-only open data from the Delaktig participation platform: what the public "
+            "pages show, as JSON. Lists are pages in a stable order; follow `next` until it "
+            "is null. Every response carries an ETag and, where known, Last-Modified; send "
+            "If-None-Match to be answered 304 when nothing changed. Errors have a stable "
+            "`code`. Reads are limited per client; over the limit the answer is 429 with "
+            "Retry-After."
+        ),
+        urls_namespace="api_v1",
+        docs_url=None,
+        openapi_url="/openapi.json",
+        throttle=[ClientThrottle()],
+    )
+    api.add_exception_handler(DelaktigError, lambda r, e: _error(r, api, e))
+    api.add_exception_handler(ValidationError, lambda r, e: _validation_error(r, e, api))
+    api.add_exception_handler(Throttled, lambda r, e: _throttled(r, e, api))
+    api.add_exception_handler(Http404, lambda r, e: _not_found(r, e, api))
+    api.add_exception_handler(HttpError, lambda r, e: _http_error(r, e, api))
+    for contributed in contributions.api_routers():
+        api.add_router(contributed.prefix, contributed.router(), tags=[contributed.prefix])
+    return api
+
+
+def openapi_schema() -> dict[str, Any]:
+    return dict(build().get_openapi_schema())
