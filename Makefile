@@ -95,6 +95,7 @@ bench: deps
 	$(PY) bench/exhaustion.py
 	$(PY) bench/screening.py
 	$(PY) bench/budgeting.py
+	$(PY) bench/api.py
 
 clean:
 	rm -rf .venv .tools node_modules var .pytest_cache .mypy_cache .ruff_cache

@@ -11,7 +11,7 @@ from delaktig.demo.region import DEMO_PASSWORD
 from delaktig.meetings.models import Meeting
 from delaktig.participation.models import Process, ProcessTemplate
 from delaktig.proposals.models import Proposal
-from tests.browser.conftest import assert_accessible, login
+from tests.browser.conftest import assert_accessible, axe_violations, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,10 +50,15 @@ def test_public_pages(page: Page, demo: str) -> None:
         "referral": f"/rad/remisser/{Referral.objects.get().pk}/",
         "meeting-assembly": Meeting.objects.get(kind="assembly").get_absolute_url(),
         "meeting-minutes": Meeting.objects.exclude(minutes="").get().get_absolute_url(),
+        "open-data": "/oppna-data/",
     }
     for name, path in pages.items():
         page.goto(demo + path)
         assert_accessible(page, name)
+    # The API reference is too long for a full-page screenshot in time: axe alone.
+    page.goto(demo + "/oppna-data/api/")
+    violations = axe_violations(page)
+    assert not violations, [(v["id"], [n["target"] for n in v["nodes"][:4]]) for v in violations]
 
 
 def test_signup_with_errors(page: Page, demo: str) -> None:

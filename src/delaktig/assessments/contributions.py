@@ -9,8 +9,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.contributions import (
+    ApiRouter,
     Contribution,
+    DumpTable,
     InboxQueue,
+    OpenDataset,
     WorkItem,
     contribute,
     staff_records,
@@ -45,6 +48,69 @@ INBOX = (
     ),
 )
 
+# --- Open data (the API's endpoint and dataset live in api.py, imported when used) ---
+
+
+def _router() -> object:
+    from .api import router
+
+    return router
+
+
+def _api(name: str) -> Any:
+    """A function of api.py, imported on first call so that reading the registry stays cheap."""
+
+    def call(*args: Any) -> Any:
+        from . import api
+
+        return getattr(api, name)(*args)
+
+    return call
+
+
+# The dumps' columns: the API's output, flattened; tests check the rows against them.
+ASSESSMENT_COLUMNS = (
+    "id",
+    "url",
+    "organisation",
+    "kind",
+    "kind_name",
+    "title",
+    "decision_summary",
+    "signed_off_at",
+    "signoff_note",
+    "template_version",
+    "process",
+    "activity",
+    "activity_code",
+)
+SECTION_COLUMNS = ("assessment", "position", "key", "label", "field_type", "answer")
+
+DATASETS = (
+    OpenDataset(
+        key="assessments.assessments",
+        title=_("Konsekvensanalyser"),
+        description=_(
+            "Godkända och publicerade konsekvensanalyser: för barn, jämställdhet, miljö, "
+            "tillgänglighet och nationella minoriteter, med svaren avsnitt för avsnitt."
+        ),
+        api_path="/api/v1/assessments/",
+        tables=(
+            DumpTable(
+                name="assessments.csv", columns=ASSESSMENT_COLUMNS, rows=_api("assessment_rows")
+            ),
+            DumpTable(
+                name="assessment_sections.csv", columns=SECTION_COLUMNS, rows=_api("section_rows")
+            ),
+        ),
+        coverage=_api("coverage"),
+        modified=_api("modified"),
+        themes=("GOVE", "SOCI"),
+        keywords=(_("konsekvensanalys"), _("barnrätt"), _("jämställdhet")),
+        order=70,
+    ),
+)
+
 contribute(
     Contribution(
         app_label="assessments",
@@ -60,5 +126,7 @@ contribute(
                 ),
             ),
         ),
+        api=(ApiRouter(key="assessments.api", prefix="assessments", router=_router, order=70),),
+        datasets=DATASETS,
     )
 )

@@ -13,12 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from delaktig.accounts.types import User
 from delaktig.core.contributions import (
+    ApiRouter,
     Contribution,
     DemoData,
+    DumpTable,
     InboxQueue,
     LegalBasis,
     MineSection,
     ModeratedKind,
+    OpenDataset,
     PersonalData,
     TranslatableKind,
     WorkItem,
@@ -226,6 +229,85 @@ def _load_demo(context: Any) -> None:
     demo.load(context)
 
 
+# --- Open data (the API and the dataset; the code in api.py, imported when used) ---------------
+
+
+def _router() -> object:
+    from .api import router
+
+    return router
+
+
+def _api(name: str) -> Any:
+    def call(organisation: Any) -> Any:
+        from . import api
+
+        return getattr(api, name)(organisation)
+
+    return call
+
+
+DATASETS = (
+    OpenDataset(
+        key="budgeting.budgets",
+        title=_("Medborgarbudgetar"),
+        description=_(
+            "Förslagen till medborgarbudgetar med tjänstepersonernas bedömning och skälen när "
+            "ett förslag inte gick till omröstning, och de publicerade resultaten: röster per "
+            "förslag, plats och vilka förslag som får pengar. De anonyma röstsedlarna finns "
+            "som en fil per budget."
+        ),
+        api_path="/api/v1/budgets/",
+        tables=(
+            DumpTable(
+                name="projects.csv",
+                columns=(
+                    "id",
+                    "budget_id",
+                    "number",
+                    "lot",
+                    "title",
+                    "description",
+                    "location",
+                    "area_code",
+                    "area",
+                    "category",
+                    "status",
+                    "reason",
+                    "cost_estimate",
+                    "cost",
+                    "feasibility",
+                    "author_name",
+                    "url",
+                ),
+                rows=_api("project_rows"),
+            ),
+            DumpTable(
+                name="results.csv",
+                columns=(
+                    "budget_id",
+                    "method",
+                    "project_id",
+                    "number",
+                    "title",
+                    "votes",
+                    "place",
+                    "funded",
+                    "activity_id",
+                    "activity_status",
+                ),
+                rows=_api("result_rows"),
+            ),
+        ),
+        coverage=_api("coverage"),
+        modified=_api("modified"),
+        themes=("GOVE", "ECON"),
+        keywords=(_("medborgarbudget"), _("medborgardialog"), _("omröstning")),
+        order=70,
+    ),
+)
+
+
 contribute(
     Contribution(
         app_label="budgeting",
@@ -278,5 +360,15 @@ contribute(
         ),
         demo=DemoData(load=_load_demo, order=70),
         errors=errors.MESSAGES,
+        api=(
+            ApiRouter(
+                key="budgeting.api",
+                prefix="budgets",
+                router=_router,
+                published_names=("budgeting.Project.author_name",),
+                order=70,
+            ),
+        ),
+        datasets=DATASETS,
     )
 )

@@ -27,14 +27,17 @@ from django.utils.translation import gettext_lazy as _
 from delaktig.accounts.roles import official_organisations
 from delaktig.accounts.types import User
 from delaktig.core.contributions import (
+    ApiRouter,
     Contribution,
     DemoData,
+    DumpTable,
     InboxQueue,
     Job,
     LegalBasis,
     MineSection,
     ModeratedKind,
     NotificationKind,
+    OpenDataset,
     PersonalData,
     TranslatableKind,
     WorkItem,
@@ -419,6 +422,94 @@ def _load_demo(context: Any) -> None:
     demo.load(context)
 
 
+# --- Open data (the API and the dataset; the code in api.py, imported when used) ---------------
+
+
+def _router() -> object:
+    from .api import router
+
+    return router
+
+
+def _api(name: str) -> Any:
+    def call(organisation: Any) -> Any:
+        from . import api
+
+        return getattr(api, name)(organisation)
+
+    return call
+
+
+DATASETS = (
+    OpenDataset(
+        key="consultations.consultations",
+        title=_("Samråd om utkast"),
+        description=_(
+            "Utkast som varit ute på samråd: dokumentets publicerade versioner med numrerade "
+            "stycken, de publicerade synpunkterna med hur många som håller med, och "
+            "myndighetens svar när samrådsredogörelsen är publicerad."
+        ),
+        api_path="/api/v1/consultations/",
+        tables=(
+            DumpTable(
+                name="versions.csv",
+                columns=(
+                    "consultation_id",
+                    "consultation",
+                    "version",
+                    "title",
+                    "published_at",
+                    "changes",
+                ),
+                rows=_api("version_rows"),
+            ),
+            DumpTable(
+                name="paragraphs.csv",
+                columns=(
+                    "consultation_id",
+                    "version",
+                    "key",
+                    "number",
+                    "kind",
+                    "level",
+                    "section",
+                    "text",
+                ),
+                rows=_api("paragraph_rows"),
+            ),
+            DumpTable(
+                name="comments.csv",
+                columns=(
+                    "id",
+                    "consultation_id",
+                    "version",
+                    "passage_key",
+                    "passage",
+                    "passage_kind",
+                    "author",
+                    "organisation",
+                    "text",
+                    "created",
+                    "agreements",
+                    "answer_id",
+                ),
+                rows=_api("comment_rows"),
+            ),
+            DumpTable(
+                name="answers.csv",
+                columns=("id", "consultation_id", "theme", "stance", "reason", "change"),
+                rows=_api("answer_rows"),
+            ),
+        ),
+        coverage=_api("coverage"),
+        modified=_api("modified"),
+        themes=("GOVE",),
+        keywords=(_("samråd"), _("samrådsredogörelse"), _("synpunkter")),
+        order=75,
+    ),
+)
+
+
 contribute(
     Contribution(
         app_label="consultations",
@@ -520,5 +611,15 @@ contribute(
             ),
         ),
         demo=DemoData(load=_load_demo, order=75),
+        api=(
+            ApiRouter(
+                key="consultations.api",
+                prefix="consultations",
+                router=_router,
+                published_names=("consultations.Comment.author_name",),
+                order=75,
+            ),
+        ),
+        datasets=DATASETS,
     )
 )

@@ -8,8 +8,12 @@ them. The rules every endpoint keeps (docs/open-data.md):
 - lists are pages of at most :data:`MAX_LIMIT` items in a stable order (the primary key),
   continued with an opaque ``cursor`` (keyset pagination: no count, no offset, so a page costs
   the same however deep it is, and rows added meanwhile are neither skipped nor repeated);
-- an endpoint says when what it returns last changed with :func:`mark_modified`, which the API
-  turns into ``Last-Modified`` next to an ``ETag``;
+- every answer has an ``ETag`` (a hash of the body), so ``If-None-Match`` is always right;
+  an endpoint for one item says when everything it returns last changed with
+  :func:`mark_modified`, which the API sends as ``Last-Modified`` and compares with
+  ``If-Modified-Since``. A list has no ``Last-Modified``: an item that leaves it (deleted,
+  no longer public, filtered out by a change) leaves no date behind, so a date could claim
+  "unchanged" wrongly;
 - errors are :class:`~delaktig.core.errors.DelaktigError` with the platform's codes, returned
   as :class:`ErrorOut`.
 """
@@ -39,8 +43,9 @@ MAX_LIMIT = 500
 
 
 class ErrorOut(Schema):
-    """Every error the API returns: the platform's code, its message in the request's language
-    (``Accept-Language``, Swedish first), the parameter it concerns, and the code's params."""
+    """Every error the API returns: the platform's code, its message (Swedish, or the language
+    chosen with ``?sprak=`` or the site's language cookie), the parameter it concerns, and the
+    code's params."""
 
     code: str = Field(examples=["api.invalid_parameter"])
     message: str
@@ -87,6 +92,7 @@ def paginate(request: HttpRequest, queryset: QuerySet[M], params: PageParams) ->
     after = decode_cursor(params.cursor)
     rows: list[M] = list(queryset.filter(pk__gt=after).order_by("pk")[: params.limit + 1])
     items = rows[: params.limit]
+    request.api_list = True  # type: ignore[attr-defined]  # no Last-Modified (module docs)
     next_cursor = encode_cursor(items[-1].pk) if len(rows) > params.limit else None
     next_url = None
     if next_cursor is not None:
@@ -98,7 +104,8 @@ def paginate(request: HttpRequest, queryset: QuerySet[M], params: PageParams) ->
 
 def mark_modified(request: HttpRequest, *moments: datetime | None) -> None:
     """Say when what the response shows last changed (the latest of ``moments``); the API
-    sends it as ``Last-Modified`` and answers a matching ``If-Modified-Since`` with 304."""
+    sends it as ``Last-Modified`` on a single item and answers a matching
+    ``If-Modified-Since`` with 304. Only for items whose every shown part has its date here."""
     known = [moment for moment in moments if moment is not None]
     if not known:
         return

@@ -1,14 +1,15 @@
 """Core pages: the 400 page, the live preview of the Markdown editor, the language switcher."""
 
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import languages
-from .errors import PermissionDenied, RateLimited, ValidationFailed
+from .errors import DelaktigError, PermissionDenied, RateLimited, ValidationFailed
 from .http import no_store
 from .markdown import render_markdown
 from .middleware import remember_language
@@ -21,7 +22,24 @@ PREVIEW_MAX_CHARS = 100_000
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's ``handler400``. A :class:`BadInput` says what was wrong; for a GET with one
-    bad query parameter the page links to the same address without it."""
+    bad query parameter the page links to the same address without it. The open-data API
+    (``/api/``) gets its JSON error body instead of the page."""
+    if request.path.startswith("/api/"):
+        name = exception.name if isinstance(exception, BadInput) else None
+        error = (
+            DelaktigError("api.invalid_parameter", field=name, name=name)
+            if name
+            else DelaktigError("validation_failed")
+        )
+        body: dict[str, Any] = {
+            "code": error.code,
+            "message": error.message,
+            "field": name,
+            "params": {},
+        }
+        if name:
+            body["params"] = {"name": name}
+        return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
     message = exception.message if isinstance(exception, BadInput) else None
     retry_url = None
     if isinstance(exception, BadInput) and exception.name and request.method == "GET":

@@ -16,12 +16,15 @@ from django.utils.translation import gettext_lazy as _
 
 from delaktig.accounts.types import User
 from delaktig.core.contributions import (
+    ApiRouter,
     Contribution,
     DemoData,
+    DumpTable,
     InboxQueue,
     LegalBasis,
     MineSection,
     NotificationKind,
+    OpenDataset,
     PersonalData,
     Retention,
     TranslatableKind,
@@ -257,6 +260,67 @@ MINE = (
 )
 
 
+# --- The open-data API and the dataset (councils/api.py, imported when first used) ---
+
+
+def _api() -> Any:
+    from . import api
+
+    return api
+
+
+COUNCILS_DATASET = OpenDataset(
+    key="councils.councils",
+    title=_("Råd, remisser till råden och rådens svar"),
+    description=_(
+        "Pensionärsråd, tillgänglighetsråd, brukarråd, ungdomsråd och samråd med nationella "
+        "minoriteter och samer: uppdrag och nuvarande ledamöter (namn, roll, nominerad av, "
+        "mandatperiod), remisser till råden med rådens svar och återkopplingen om hur svaren "
+        "användes. Inga uppgifter om ersättning eller närvaro."
+    ),
+    api_path="/api/v1/councils/",
+    tables=(
+        DumpTable(
+            name="councils.csv",
+            columns=("id", "slug", "url", "organisation", "name", "kind", "minority", "mandate"),
+            rows=lambda organisation: _api().council_rows(organisation),
+        ),
+        DumpTable(
+            name="members.csv",
+            columns=("council", "name", "role", "nominated_by", "term_start", "term_end"),
+            rows=lambda organisation: _api().member_rows(organisation),
+        ),
+        DumpTable(
+            name="referrals.csv",
+            columns=(
+                "id",
+                "url",
+                "organisation",
+                "title",
+                "question",
+                "body",
+                "deadline",
+                "created",
+                "how_used",
+                "how_used_at",
+                "councils",
+            ),
+            rows=lambda organisation: _api().referral_rows(organisation),
+        ),
+        DumpTable(
+            name="answers.csv",
+            columns=("referral_id", "id", "council", "kind", "author_name", "text", "created"),
+            rows=lambda organisation: _api().answer_rows(organisation),
+        ),
+    ),
+    coverage=lambda organisation: _api().coverage(organisation),
+    modified=lambda organisation: _api().modified(organisation),
+    themes=("GOVE", "SOCI"),
+    keywords=(_("råd"), _("remisser"), _("pensionärsråd"), _("tillgänglighetsråd")),
+    order=50,
+)
+
+
 contribute(
     Contribution(
         app_label="councils",
@@ -353,5 +417,26 @@ contribute(
             ),
         ),
         demo=DemoData(load=lambda c: demo.load(c.region, c.official, c.residents), order=30),
+        api=(
+            ApiRouter(
+                key="councils.api",
+                prefix="councils",
+                router=lambda: _api().router,
+                # Members' names as the council's page lists them (the account signs a
+                # member's name; none once it is deleted).
+                published_names=("councils.Membership.name",),
+                order=50,
+            ),
+            ApiRouter(
+                key="councils.referrals_api",
+                prefix="referrals",
+                router=lambda: _api().referrals_router,
+                # The public name (display name) of the member who wrote an answer, as on the
+                # referral's page.
+                published_names=("accounts.User.display_name",),
+                order=51,
+            ),
+        ),
+        datasets=(COUNCILS_DATASET,),
     )
 )

@@ -15,11 +15,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.contributions import (
+    ApiRouter,
     Contribution,
     DemoData,
+    DumpTable,
     InboxQueue,
     LegalBasis,
     NotificationKind,
+    OpenDataset,
     PersonalData,
     Retention,
     TranslatableKind,
@@ -313,6 +316,187 @@ TRANSLATABLE = (
 )
 
 
+# --- Open data (the API's endpoints and datasets live in api.py, imported when used) ---
+
+
+def _router() -> object:
+    from .api import router
+
+    return router
+
+
+def _api(name: str) -> Any:
+    """A function of api.py, imported on first call so that reading the registry stays cheap."""
+
+    def call(*args: Any) -> Any:
+        from . import api
+
+        return getattr(api, name)(*args)
+
+    return call
+
+
+def _table(name: str, columns: tuple[str, ...], rows: str) -> DumpTable:
+    return DumpTable(name=name, columns=columns, rows=_api(rows))
+
+
+# The dumps' columns: the API's output, flattened (api._flat); tests check rows against them.
+STRATEGY_COLUMNS = (
+    "id",
+    "slug",
+    "url",
+    "organisation",
+    "title",
+    "summary",
+    "body",
+    "adopted_by",
+    "decision_date",
+    "decision_reference",
+    "start_year",
+    "end_year",
+    "revision_cycle",
+    "next_review",
+    "perspectives",
+    "joinable",
+    "updated",
+)
+GOAL_COLUMNS = (
+    "strategy",
+    "id",
+    "number",
+    "position",
+    "title",
+    "description",
+    "gender_equality_goals",
+    "sdg_targets",
+)
+PLAN_COLUMNS = (
+    "id",
+    "slug",
+    "url",
+    "organisation",
+    "strategy",
+    "title",
+    "summary",
+    "start_year",
+    "end_year",
+    "adopted_by",
+    "decision_date",
+    "decision_reference",
+    "activities_not_started",
+    "activities_ongoing",
+    "activities_done",
+    "activities_postponed",
+    "activities_cancelled",
+    "updated",
+)
+ACTIVITY_COLUMNS = (
+    "id",
+    "code",
+    "url",
+    "organisation",
+    "strategy",
+    "plan",
+    "area_id",
+    "area_position",
+    "area_title",
+    "title",
+    "description",
+    "responsible_unit",
+    "contact_name",
+    "start_year",
+    "end_year",
+    "status",
+    "status_reason",
+    "progress",
+    "status_changed_at",
+    "goals",
+    "sdg_targets",
+    "gender_equality_goals",
+    "perspectives",
+    "processes",
+    "updated",
+)
+INDICATOR_COLUMNS = (
+    "id",
+    "url",
+    "organisation",
+    "strategy",
+    "goal_number",
+    "goal_id",
+    "goal_title",
+    "position",
+    "name",
+    "description",
+    "unit",
+    "source",
+    "source_url",
+    "kolada_kpi",
+    "direction",
+    "about_people",
+    "by_sex",
+    "sex_note",
+    "baseline_year",
+    "baseline_value",
+    "target_year",
+    "target_value",
+    "updated",
+)
+VALUE_COLUMNS = (
+    "indicator",
+    "year",
+    "sex",
+    "municipality",
+    "municipality_name",
+    "value",
+    "updated",
+)
+
+
+def _datasets() -> tuple[OpenDataset, ...]:
+    return (
+        OpenDataset(
+            key="followup.strategies",
+            title=_("Strategier, handlingsplaner och aktiviteter"),
+            description=_(
+                "Publicerade strategier med mål, jämställdhetspolitiska delmål och "
+                "Agenda 2030-delmål, deras handlingsplaner och aktiviteterna med status och "
+                "hur långt de har kommit."
+            ),
+            api_path="/api/v1/followup/strategies/",
+            tables=(
+                _table("strategies.csv", STRATEGY_COLUMNS, "strategy_rows"),
+                _table("goals.csv", GOAL_COLUMNS, "goal_rows"),
+                _table("plans.csv", PLAN_COLUMNS, "plan_rows"),
+                _table("activities.csv", ACTIVITY_COLUMNS, "activity_rows"),
+            ),
+            coverage=_api("strategies_coverage"),
+            modified=_api("strategies_modified"),
+            themes=("GOVE", "SOCI"),
+            keywords=(_("strategi"), _("handlingsplan"), _("uppföljning"), _("Agenda 2030")),
+            order=60,
+        ),
+        OpenDataset(
+            key="followup.indicators",
+            title=_("Indikatorer och indikatorvärden"),
+            description=_(
+                "Indikatorerna som följer upp de publicerade strategiernas mål, med utgångsvärde, "
+                "målvärde och uppmätta värden per år, kön och kommun."
+            ),
+            api_path="/api/v1/followup/indicators/",
+            tables=(
+                _table("indicators.csv", INDICATOR_COLUMNS, "indicator_rows"),
+                _table("indicator_values.csv", VALUE_COLUMNS, "value_rows"),
+            ),
+            coverage=_api("indicators_coverage"),
+            modified=_api("indicators_modified"),
+            themes=("GOVE", "SOCI", "REGI"),
+            keywords=(_("indikator"), _("uppföljning"), _("statistik"), _("Agenda 2030")),
+            order=61,
+        ),
+    )
+
+
 contribute(
     Contribution(
         app_label="followup",
@@ -439,5 +623,15 @@ contribute(
             ),
         ),
         demo=DemoData(load=lambda c: demo.load(c.region, c.official, c.residents), order=60),
+        api=(
+            ApiRouter(
+                key="followup.api",
+                prefix="followup",
+                router=_router,
+                published_names=("followup.Activity.contact_name",),
+                order=60,
+            ),
+        ),
+        datasets=_datasets(),
     )
 )

@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.contributions import (
+    ApiRouter,
     Contribution,
+    DumpTable,
+    OpenDataset,
     PersonalData,
     Retention,
     contribute,
@@ -88,6 +91,80 @@ SIGNATURES_RETENTION = Retention(
 )
 
 
+# --- Open data: the API's endpoints and the dataset (initiatives/api.py, imported when used) ---
+
+
+def _router() -> object:
+    from .api import router
+
+    return router
+
+
+def _rows(organisation: Any) -> Any:
+    from .api import rows
+
+    return rows(organisation)
+
+
+def _coverage(organisation: Any) -> Any:
+    from .api import coverage
+
+    return coverage(organisation)
+
+
+def _modified(organisation: Any) -> Any:
+    from .api import modified
+
+    return modified(organisation)
+
+
+# The columns of the dump, the API's fields (initiatives/api.py, checked by the tests).
+COLUMNS = (
+    "id",
+    "title",
+    "question",
+    "initiators",
+    "organisation",
+    "organisation_name",
+    "submitted_on",
+    "case_number",
+    "entitled_voters",
+    "required_signatures",
+    "valid_signatures",
+    "status",
+    "too_old",
+    "after_submission",
+    "duplicates",
+    "invalid",
+    "url",
+)
+
+API = ApiRouter(
+    key="initiatives.api",
+    prefix="initiatives",
+    router=_router,
+    published_names=("initiatives.Initiative.initiators",),
+    order=31,
+)
+
+DATASET = OpenDataset(
+    key="initiatives.initiatives",
+    title=_("Folkinitiativ"),
+    description=_(
+        "Folkinitiativ till fullmäktige om en folkomröstning: frågan, initiativtagarna, när "
+        "initiativet lämnades in och sammanräkningen av underskrifterna (giltiga, hur många som "
+        "krävs och varför andra inte räknas). Inga uppgifter om dem som skrivit under."
+    ),
+    api_path="/api/v1/initiatives/",
+    tables=(DumpTable(name="initiatives.csv", columns=COLUMNS, rows=_rows),),
+    coverage=_coverage,
+    modified=_modified,
+    themes=("GOVE",),
+    keywords=(_("folkinitiativ"), _("folkomröstning"), _("delaktighet")),
+    order=31,
+)
+
+
 contribute(
     Contribution(
         app_label="initiatives",
@@ -111,5 +188,7 @@ contribute(
             ),
             staff_records(key="initiatives_staff", fields=("initiatives.Initiative.created_by",)),
         ),
+        api=(API,),
+        datasets=(DATASET,),
     )
 )

@@ -16,14 +16,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.contributions import (
+    ApiRouter,
     Contribution,
     DemoData,
+    DumpTable,
     InboxQueue,
     Job,
     LegalBasis,
     MineSection,
     ModeratedKind,
     NotificationKind,
+    OpenDataset,
     PersonalData,
     Retention,
     TranslatableKind,
@@ -311,6 +314,89 @@ TRANSLATABLE = (
 )
 
 
+# --- The open-data API and the dataset (meetings/api.py, imported when first used) ---
+
+
+def _router() -> Any:
+    from .api import router
+
+    return router
+
+
+def _api() -> Any:
+    from . import api
+
+    return api
+
+
+MEETINGS_DATASET = OpenDataset(
+    key="meetings.meetings",
+    title=_("Möten, dagordningar och allmänhetens frågestund"),
+    description=_(
+        "Publicerade möten i fullmäktige, nämnder och råd, öppna möten och webbinarier: tid, "
+        "plats och tillgänglighet, dagordning, publicerade protokoll och frågestundens frågor "
+        "som tagits upp eller besvarats, med svaren. Inga anmälningar eller deltagare."
+    ),
+    api_path="/api/v1/meetings/",
+    tables=(
+        DumpTable(
+            name="meetings.csv",
+            columns=(
+                "id",
+                "url",
+                "organisation",
+                "title",
+                "description",
+                "kind",
+                "mode",
+                "starts_at",
+                "ends_at",
+                "body_id",
+                "body",
+                "council",
+                "location",
+                "accessibility_info",
+                "remote_link",
+                "webcast_link",
+                "capacity",
+                "registration_open",
+                "minutes",
+                "minutes_published_at",
+                "question_time",
+                "question_deadline",
+                "question_max_per_person",
+                "question_rules",
+            ),
+            rows=lambda organisation: _api().meeting_rows(organisation),
+        ),
+        DumpTable(
+            name="agenda_items.csv",
+            columns=("meeting_id", "position", "title", "description", "document_url"),
+            rows=lambda organisation: _api().agenda_rows(organisation),
+        ),
+        DumpTable(
+            name="questions.csv",
+            columns=(
+                "meeting_id",
+                "id",
+                "asker_name",
+                "text",
+                "status",
+                "answered_by",
+                "answer",
+                "answered_at",
+            ),
+            rows=lambda organisation: _api().question_rows(organisation),
+        ),
+    ),
+    coverage=lambda organisation: _api().coverage(organisation),
+    modified=lambda organisation: _api().modified(organisation),
+    themes=("GOVE",),
+    keywords=(_("möten"), _("dagordning"), _("protokoll"), _("allmänhetens frågestund")),
+    order=40,
+)
+
+
 contribute(
     Contribution(
         app_label="meetings",
@@ -414,5 +500,17 @@ contribute(
             ),
         ),
         demo=DemoData(load=lambda c: demo.load(c.region, c.residents), order=20),
+        api=(
+            ApiRouter(
+                key="meetings.api",
+                prefix="meetings",
+                router=_router,
+                # The name a resident chose to have shown with a question, and the official
+                # who answered it, as on the meeting's page.
+                published_names=("meetings.Question.asker_name", "meetings.Question.answered_by"),
+                order=40,
+            ),
+        ),
+        datasets=(MEETINGS_DATASET,),
     )
 )

@@ -17,15 +17,16 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, Throttled, ValidationError
+from ninja.renderers import JSONRenderer
 from ninja.throttling import BaseThrottle
 
 from delaktig.core import contributions, ratelimit
-from delaktig.core.errors import DelaktigError
+from delaktig.core.errors import DelaktigError, NotFound, PermissionDenied, RateLimited
 
 VERSION = "1"
 # Reads are cheap and public; a client may cache a page this long before asking again
@@ -48,6 +49,11 @@ class ClientThrottle(BaseThrottle):
         return float(period - time.time() % period) + 1
 
 
+class Utf8Renderer(JSONRenderer):
+    # Swedish letters as themselves, not as escapes.
+    json_dumps_params = {"ensure_ascii": False}
+
+
 class DelaktigApi(NinjaAPI):
     def create_response(
         self,
@@ -60,7 +66,6 @@ class DelaktigApi(NinjaAPI):
         response = super().create_response(
             request, data, status=status, temporal_response=temporal_response
         )
-        patch_vary_headers(response, ("Accept-Language",))
         if request.method != "GET" or response.status_code != 200:
             return response
         etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
@@ -68,7 +73,8 @@ class DelaktigApi(NinjaAPI):
         response["Cache-Control"] = f"public, max-age={MAX_AGE}"
         modified = getattr(request, "api_last_modified", None)
         last_modified = None
-        if modified is not None:
+        # A list's date would miss the items that left it (core/api.py): its ETag alone.
+        if modified is not None and not getattr(request, "api_list", False):
             last_modified = timegm(modified.utctimetuple())
             response["Last-Modified"] = http_date(last_modified)
         conditional = get_conditional_response(
@@ -79,7 +85,7 @@ class DelaktigApi(NinjaAPI):
 
 def _error(request: HttpRequest, api: NinjaAPI, error: DelaktigError) -> HttpResponse:
     # A DelaktigError keeps its own status (400, 404, 409, 429 …).
-    body = {
+    body: dict[str, Any] = {
         "code": error.code,
         "message": error.message,
         "field": error.field,
@@ -88,27 +94,23 @@ def _error(request: HttpRequest, api: NinjaAPI, error: DelaktigError) -> HttpRes
     return api.create_response(request, body, status=error.status)
 
 
-def _validation_error(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> HttpResponse:
-    first = exc.errors[0] if exc.errors else {}
-    location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
-    name = location[-1] if location else ""
-    return _error(request, api, DelaktigError("api.invalid_parameter", field=name, name=name))
-
-
-def _throttled(request: HttpRequest, exc: Throttled, api: NinjaAPI) -> HttpResponse:
-    seconds = math.ceil(exc.wait) if exc.wait is not None else 60
-    return _error(request, api, DelaktigError("api.rate_limited", seconds=seconds))
-
-
-def _http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI) -> HttpResponse:
-    code = {404: "not_found", 403: "permission_denied"}.get(exc.status_code, "error")
-    error = DelaktigError(code)
-    body = {"code": code, "message": error.message, "field": None, "params": {}}
-    return api.create_response(request, body, status=exc.status_code)
-
-
-def _not_found(request: HttpRequest, exc: Http404, api: NinjaAPI) -> HttpResponse:
-    return _error(request, api, DelaktigError("not_found"))
+def _as_error(exc: Exception | type[Exception]) -> DelaktigError:
+    """The platform's error for what the API or ninja raised."""
+    if isinstance(exc, DelaktigError):
+        return exc
+    if isinstance(exc, ValidationError):
+        first = exc.errors[0] if exc.errors else {}
+        location = [str(part) for part in first.get("loc", ()) if part not in ("query", "path")]
+        name = location[-1] if location else ""
+        return DelaktigError("api.invalid_parameter", field=name or None, name=name)
+    if isinstance(exc, Throttled):
+        seconds = math.ceil(exc.wait) if exc.wait is not None else 60
+        return RateLimited("api.rate_limited", seconds=seconds)
+    if isinstance(exc, Http404):
+        return NotFound()
+    if isinstance(exc, HttpError) and exc.status_code == 403:
+        return PermissionDenied()
+    raise exc
 
 
 @cache
@@ -129,12 +131,10 @@ def build() -> DelaktigApi:
         docs_url=None,
         openapi_url="/openapi.json",
         throttle=[ClientThrottle()],
+        renderer=Utf8Renderer(),
     )
-    api.add_exception_handler(DelaktigError, lambda r, e: _error(r, api, e))
-    api.add_exception_handler(ValidationError, lambda r, e: _validation_error(r, e, api))
-    api.add_exception_handler(Throttled, lambda r, e: _throttled(r, e, api))
-    api.add_exception_handler(Http404, lambda r, e: _not_found(r, e, api))
-    api.add_exception_handler(HttpError, lambda r, e: _http_error(r, e, api))
+    for kind in (DelaktigError, ValidationError, Throttled, Http404, HttpError):
+        api.add_exception_handler(kind, lambda r, e: _error(r, api, _as_error(e)))
     for contributed in contributions.api_routers():
         api.add_router(contributed.prefix, contributed.router(), tags=[contributed.prefix])
     return api

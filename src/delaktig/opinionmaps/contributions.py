@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from delaktig.accounts.types import User
 from delaktig.core.contributions import (
+    ApiRouter,
     Contribution,
     DemoData,
     InboxQueue,
@@ -26,7 +27,7 @@ from delaktig.core.contributions import (
     staff_records,
 )
 
-from . import demo, errors, selectors, services
+from . import demo, errors, opendata, selectors, services
 from .models import STATEMENT_KIND, Participant, Statement, Vote
 
 
@@ -66,6 +67,12 @@ def _statements_follow_participant(user: User) -> None:
     """A statement points at the participant, not the account: unlinking the participant
     (the votes' erasure) is what de-personalises it."""
     _unlink_participants(user)
+
+
+def _router() -> object:
+    from .api import router
+
+    return router
 
 
 def _recompute_lost(now: datetime) -> int:
@@ -191,5 +198,10 @@ contribute(
         ),
         demo=DemoData(load=lambda c: demo.load(c.region, c.official, c.residents), order=50),
         errors=errors.MESSAGES,
+        # The open-data API (``/api/v1/opinion-maps/``) and the dataset it serves (opendata.py).
+        api=(
+            ApiRouter(key="opinionmaps.results", prefix="opinion-maps", router=_router, order=60),
+        ),
+        datasets=(opendata.DATASET,),
     )
 )

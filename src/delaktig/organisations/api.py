@@ -1,5 +1,7 @@
 """Open-data API: the organisations on the platform and the municipalities they cover."""
 
+from typing import Literal
+
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -8,7 +10,13 @@ from pydantic import Field
 from delaktig.core.api import ErrorOut, Page, PageParams, paginate
 from delaktig.core.errors import NotFound
 
-from .models import LICENCE_URIS, Municipality, Organisation, OrganisationSettings
+from .models import (
+    Municipality,
+    OpenDataLicence,
+    Organisation,
+    OrganisationSettings,
+    licence_uri,
+)
 
 router = Router()
 
@@ -35,16 +43,18 @@ class OrganisationOut(Schema):
 
     @staticmethod
     def resolve_website(obj: Organisation) -> str:
-        return _settings(obj).website if _settings(obj) else ""
+        row = _settings(obj)
+        return row.website if row else ""
 
     @staticmethod
     def resolve_contact_email(obj: Organisation) -> str:
-        return _settings(obj).contact_email if _settings(obj) else ""
+        row = _settings(obj)
+        return row.contact_email if row else ""
 
     @staticmethod
     def resolve_licence(obj: Organisation) -> str:
         row = _settings(obj)
-        return LICENCE_URIS[row.open_data_licence if row else "cc-by-4.0"]
+        return licence_uri(row.open_data_licence if row else OpenDataLicence.CC_BY)
 
 
 def _settings(obj: Organisation) -> OrganisationSettings | None:
@@ -55,7 +65,7 @@ def _settings(obj: Organisation) -> OrganisationSettings | None:
 
 
 class OrganisationFilters(Schema):
-    kind: Organisation.Kind | None = None
+    kind: Literal["region", "municipality"] | None = None
 
 
 def _organisations() -> QuerySet[Organisation]:

@@ -14,6 +14,7 @@ from delaktig.core.contributions import (
 from . import demo, errors
 from .retention import retention_apply
 
+
 def _router() -> object:
     from .api import router
 

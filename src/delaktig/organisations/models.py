@@ -108,16 +108,22 @@ def default_languages() -> list[str]:
 
 
 class OpenDataLicence(models.TextChoices):
-    """The licences an organisation may choose for its open data (DCAT-AP-SE ``dcterms:license``)."""
+    """The licences an organisation may choose for its open data (DCAT-AP-SE
+    ``dcterms:license``)."""
 
     CC_BY = "cc-by-4.0", _("CC BY 4.0 (ange källan)")
     CC0 = "cc0-1.0", _("CC0 1.0 (fri användning)")
 
 
-LICENCE_URIS = {
+LICENCE_URIS: dict[str, str] = {
     OpenDataLicence.CC_BY: "http://creativecommons.org/licenses/by/4.0/",
     OpenDataLicence.CC0: "http://creativecommons.org/publicdomain/zero/1.0/",
 }
+
+
+def licence_uri(licence: str) -> str:
+    """The licence's URI, as the DCAT catalogue and the API name it."""
+    return LICENCE_URIS[licence]
 
 
 class OrganisationSettings(models.Model):

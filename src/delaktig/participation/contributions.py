@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from delaktig.accounts.types import User
 from delaktig.core.contributions import (
+    ApiRouter,
     Contribution,
     DemoContext,
     DemoData,
@@ -23,7 +24,7 @@ from delaktig.core.contributions import (
     staff_records,
 )
 
-from . import demo_covers, errors, search, selectors
+from . import demo_covers, errors, opendata, search, selectors
 from .models import Feedback, Follow, Phase, Process, ProcessModule
 
 
@@ -55,6 +56,12 @@ def _demo_follows(context: DemoContext) -> None:
 
     for process in Process.objects.filter(slug__in=DEMO_FOLLOWS):
         follow_set(actor=context.residents[0], process=process, follow=True)
+
+
+def _router() -> object:
+    from .api import router
+
+    return router
 
 
 def _erase(user: User) -> None:
@@ -212,5 +219,10 @@ contribute(
             ),
         ),
         demo=DemoData(load=_load_demo, order=6),
+        # The open-data API (``/api/v1/processes/``) and the dataset it serves (opendata.py).
+        api=(
+            ApiRouter(key="participation.processes", prefix="processes", router=_router, order=20),
+        ),
+        datasets=(opendata.DATASET,),
     )
 )

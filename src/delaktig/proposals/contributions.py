@@ -20,14 +20,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.contributions import (
+    ApiRouter,
     Contribution,
     DemoData,
+    DumpTable,
     InboxQueue,
     Job,
     LegalBasis,
     MineSection,
     ModeratedKind,
     NotificationKind,
+    OpenDataset,
     PersonalData,
     Retention,
     WorkItem,
@@ -287,6 +290,113 @@ PROPOSALS = ModeratedKind(
 )
 
 
+# --- Open data: the API's endpoints and the dataset (proposals/api.py, imported when used) ---
+
+
+def _router() -> object:
+    from .api import router
+
+    return router
+
+
+def _proposal_rows(organisation: Any) -> Any:
+    from .api import proposal_rows
+
+    return proposal_rows(organisation)
+
+
+def _event_rows(organisation: Any) -> Any:
+    from .api import event_rows
+
+    return event_rows(organisation)
+
+
+def _coverage(organisation: Any) -> Any:
+    from .api import coverage
+
+    return coverage(organisation)
+
+
+def _modified(organisation: Any) -> Any:
+    from .api import modified
+
+    return modified(organisation)
+
+
+# The columns of the dump, the same as the API's fields (proposals/api.py, checked by tests).
+PROPOSAL_COLUMNS = (
+    "id",
+    "kind",
+    "title",
+    "body",
+    "background",
+    "author_name",
+    "organisation",
+    "organisation_name",
+    "municipality_code",
+    "municipality",
+    "category",
+    "status",
+    "status_label",
+    "published_at",
+    "support_count",
+    "support_threshold",
+    "support_ends_at",
+    "case_number",
+    "registered_on",
+    "decide_by",
+    "prepared_by",
+    "outcome",
+    "outcome_label",
+    "decided_on",
+    "decided_by",
+    "minutes_reference",
+    "answer",
+    "url",
+)
+EVENT_COLUMNS = (
+    "proposal_id",
+    "id",
+    "created",
+    "action",
+    "from_status",
+    "to_status",
+    "status_label",
+    "note",
+    "changes",
+    "corrects",
+    "corrected",
+)
+
+API = ApiRouter(
+    key="proposals.api",
+    prefix="proposals",
+    router=_router,
+    published_names=("proposals.Proposal.author_name",),
+    order=30,
+)
+
+DATASET = OpenDataset(
+    key="proposals.proposals",
+    title=_("Medborgarförslag och e-förslag"),
+    description=_(
+        "Publicerade medborgarförslag och e-förslag: text, namnet som förslagsställaren valt att "
+        "publicera, antal stöd och tröskel, diarienummer, beslut och svar, och ärendets "
+        "tidslinje. Utkast, förslag som väntar på kontroll och avvisade förslag ingår inte."
+    ),
+    api_path="/api/v1/proposals/",
+    tables=(
+        DumpTable(name="proposals.csv", columns=PROPOSAL_COLUMNS, rows=_proposal_rows),
+        DumpTable(name="proposal_events.csv", columns=EVENT_COLUMNS, rows=_event_rows),
+    ),
+    coverage=_coverage,
+    modified=_modified,
+    themes=("GOVE",),
+    keywords=(_("medborgarförslag"), _("e-förslag"), _("delaktighet")),
+    order=30,
+)
+
+
 contribute(
     Contribution(
         app_label="proposals",
@@ -397,5 +507,7 @@ contribute(
         ),
         demo=DemoData(load=lambda c: demo.load(c.region, c.official, c.residents), order=10),
         errors=errors.MESSAGES,
+        api=(API,),
+        datasets=(DATASET,),
     )
 )

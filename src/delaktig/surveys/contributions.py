@@ -18,11 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from delaktig.accounts.types import User
 from delaktig.core.contributions import (
+    ApiRouter,
     Contribution,
     DemoContext,
     DemoData,
+    DumpTable,
     LegalBasis,
     MineSection,
+    OpenDataset,
     PersonalData,
     Retention,
     TranslatableKind,
@@ -217,6 +220,112 @@ TRANSLATABLE = (
 )
 
 
+# --- Open data (the API and the dataset; the code in api.py, imported when used) ---------------
+
+
+def _router() -> object:
+    from .api import router
+
+    return router
+
+
+def _api(name: str) -> Any:
+    def call(organisation: Any) -> Any:
+        from . import api
+
+        return getattr(api, name)(organisation)
+
+    return call
+
+
+DATASETS = (
+    OpenDataset(
+        key="surveys.results",
+        title=_("Enkätresultat"),
+        description=_(
+            "Publicerade resultat av enkäter: antal och andelar per svarsalternativ, "
+            "sammanfattningar av tal och fördelningar per kön, åldersgrupp och kommun. "
+            "Grupper med färre svarande än gränsen för små grupper visas inte. Fritextsvar "
+            "publiceras inte."
+        ),
+        api_path="/api/v1/surveys/",
+        tables=(
+            DumpTable(
+                name="surveys.csv",
+                columns=(
+                    "survey_id",
+                    "title",
+                    "organisation",
+                    "process",
+                    "answering_ends",
+                    "respondents",
+                    "url",
+                ),
+                rows=_api("survey_rows"),
+            ),
+            DumpTable(
+                name="questions.csv",
+                columns=(
+                    "survey_id",
+                    "question_id",
+                    "position",
+                    "question",
+                    "kind",
+                    "answered",
+                    "free_text_answers",
+                    "n",
+                    "mean",
+                    "median",
+                    "margin",
+                    "weighted_mean",
+                    "weighted_margin",
+                ),
+                rows=_api("question_rows"),
+            ),
+            DumpTable(
+                name="choices.csv",
+                columns=(
+                    "survey_id",
+                    "question_id",
+                    "position",
+                    "question",
+                    "kind",
+                    "answered",
+                    "choice_id",
+                    "choice",
+                    "count",
+                    "share",
+                    "margin",
+                    "weighted_share",
+                    "weighted_margin",
+                ),
+                rows=_api("choice_rows"),
+            ),
+            DumpTable(
+                name="breakdowns.csv",
+                columns=(
+                    "survey_id",
+                    "question_id",
+                    "variable",
+                    "group",
+                    "label",
+                    "respondents",
+                    "choice_id",
+                    "count",
+                    "share",
+                ),
+                rows=_api("breakdown_rows"),
+            ),
+        ),
+        coverage=_api("coverage"),
+        modified=_api("modified"),
+        themes=("GOVE", "SOCI"),
+        keywords=(_("enkät"), _("medborgardialog"), _("statistik")),
+        order=60,
+    ),
+)
+
+
 contribute(
     Contribution(
         app_label="surveys",
@@ -250,5 +359,7 @@ contribute(
         ),
         demo=DemoData(load=_load_demo, order=40),
         errors=errors.MESSAGES,
+        api=(ApiRouter(key="surveys.api", prefix="surveys", router=_router, order=60),),
+        datasets=DATASETS,
     )
 )

@@ -1,0 +1,40 @@
+"""What the open-data app contributes: the footer link to the open-data page, and the daily
+job that has the task worker make the dumps."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from delaktig.core.contributions import Contribution, Job, SiteLink, contribute
+
+
+def dumps_enqueue(now: datetime) -> int:
+    """Queue the nightly dumps for the task worker (``tasks.make_dumps``); returns 1."""
+    from .tasks import make_dumps
+
+    make_dumps.enqueue()
+    return 1
+
+
+def _footer_links(request: Any) -> Sequence[tuple[str, str]]:
+    from .links import footer_links
+
+    return footer_links(request)
+
+
+contribute(
+    Contribution(
+        app_label="opendata",
+        jobs=(
+            Job(
+                key="opendata.dumps",
+                name=_("Gör nedladdningarna av öppna data"),
+                run=dumps_enqueue,
+                every="day",
+            ),
+        ),
+        links=(SiteLink(key="opendata.footer", links=_footer_links, place="footer"),),
+    )
+)
