@@ -12,11 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from delaktig.budgeting import services
-from delaktig.budgeting.models import Ballot, Budget, Voter
+from delaktig.budgeting.models import Ballot, Budget, Project, Voter
 from delaktig.budgeting.workflow import ProjectStatus
 from delaktig.core.contributions import dataset
+from delaktig.followup.models import ActionPlan
 from tests.budgeting_factories import ballot, budget_module, official_of, project
 from tests.factories import OrganisationFactory, UserFactory
+from tests.followup_factories import ActivityFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +141,27 @@ def test_the_published_result(frozen: datetime) -> None:
     assert len(results["areas"]) == 1 and results["areas"][0]["votes"] == 5
     # No voting register: neither the hashes nor anything of a voter.
     assert "hash-" not in response.content.decode()
+
+
+def test_a_winners_activity_is_named_only_once_its_plan_is_published(frozen: datetime) -> None:
+    budget = publish(voted())
+    winner = budget.projects.get(number=1)
+    strategy = StrategyFactory(organisation=budget.module.process.organisation)
+    draft = ActivityFactory(
+        title="Utkast till aktivitet",
+        area__plan__published=False,
+        area__plan__strategy=strategy,
+    )
+    Project.objects.filter(pk=winner.pk).update(activity=draft)
+
+    rows = {row["number"]: row for row in get(f"{URL}{budget.pk}").json()["results"]["rows"]}
+    assert rows[1]["activity"]["id"] == draft.pk
+    assert rows[1]["activity"]["title"] is None
+    assert "Utkast till aktivitet" not in get(f"{URL}{budget.pk}").content.decode()
+
+    ActionPlan.objects.filter(pk=draft.area.plan_id).update(published=True)
+    rows = {row["number"]: row for row in get(f"{URL}{budget.pk}").json()["results"]["rows"]}
+    assert rows[1]["activity"]["title"] == "Utkast till aktivitet"
 
 
 def test_unknown_budget_is_404(frozen: datetime) -> None:

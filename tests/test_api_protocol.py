@@ -269,3 +269,14 @@ def test_the_message_is_swedish_unless_english_is_chosen(client: Client) -> None
     expected = english if "en" in offered_interface_languages() else swedish
     assert _error(chosen)["message"] == expected
     assert _error(chosen)["code"] == "api.bad_cursor"
+
+
+def test_an_ipv6_client_is_limited_by_its_64_not_by_each_address() -> None:
+    # One home connection holds a whole /64: a new address for every read must not escape
+    # the limit (as the platform's other limits count it, accounts/adapter.py).
+    with override_settings(DELAKTIG_RATE_LIMITS=_limits(api_read=(3, 60))):
+        for host in range(1, 4):
+            client = Client(REMOTE_ADDR=f"2001:db8:1:2::{host:x}")
+            assert client.get(LIST).status_code == 200
+        assert Client(REMOTE_ADDR="2001:db8:1:2:ffff::9").get(LIST).status_code == 429
+        assert Client(REMOTE_ADDR="2001:db8:1:3::1").get(LIST).status_code == 200

@@ -334,3 +334,21 @@ def test_every_registered_dataset_appears_for_an_organisation_with_data(client: 
     assert len(nodes) == len(entries)
     for node in nodes:
         assert len(list(graph.objects(node, ns.DCAT.distribution))) == 2
+
+
+def test_a_contact_address_or_website_with_odd_characters_does_not_break_the_catalogue(
+    dataset: OpenDataset,  # noqa: F811
+    client: Client,
+) -> None:
+    # Both pass Django's EmailField and URLField; unquoted, rdflib cannot write them as Turtle
+    # and every organisation's catalogue would be a server error.
+    organisation_with(
+        "udda",
+        [decision(4, "Torg")],
+        contact_email='"a>b"@udda.example',
+        website="https://udda.example/?q={x}|y",
+    )
+    catalogue_invalidate()
+    for path in SERIALISATIONS:
+        graph = parse(client, path)
+        assert URIRef("https://udda.example/?q=%7Bx%7D%7Cy") in set(graph.objects())

@@ -88,7 +88,7 @@ def test_the_open_data_page_lists_datasets_licences_and_dumps_per_organisation(
     dump_url = reverse("opendata:dump", args=["region-jh", "test.things1"])
     assert f'href="{dump_url}"' in html
     assert "Saker 1 som ZIP (1,2\xa0MB)</a>, skapad 4 mars 2026" in html
-    assert html.count("Ingen nedladdning ännu") == 3
+    assert html.count("Ingen nedladdning: den görs natten") == 3
     # Each row is the landing page the catalogue gives the dataset.
     entry = Entry(
         organisation=municipality,
@@ -110,8 +110,8 @@ def test_the_open_data_page_lists_datasets_licences_and_dumps_per_organisation(
     assert "http://testserver/.well-known/dcat" in html
     # Kom igång: the journalist's request, with this site's address and a real organisation.
     assert (
-        "curl 'http://testserver/api/v1/proposals/?decided_year=2026&amp;organisation=region-jh'"
-        in html
+        "curl 'http://testserver/api/v1/proposals/"
+        "?status=decided&amp;decided_year=2026&amp;organisation=region-jh'" in html
     )
     assert "Retry-After" in html and "If-None-Match" in html and "600 anrop per 60" in html
     assert "Personuppgifter" in html

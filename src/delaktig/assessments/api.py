@@ -15,15 +15,15 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Max, Min, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from delaktig.core.api import ErrorOut, Page, PageParams, mark_modified, paginate
-from delaktig.core.errors import DelaktigError, NotFound
+from delaktig.core.api import ErrorOut, Page, PageParams, absolute_url, mark_modified, paginate
+from delaktig.core.errors import NotFound
+from delaktig.organisations.api import organisation_by_slug
 from delaktig.organisations.models import Organisation
 
 from .kinds import FieldType, Kind
@@ -32,10 +32,6 @@ from .models import ImpactAssessment
 router = Router()
 
 CHUNK = 2000
-
-
-def _absolute(path: str) -> str:
-    return str(settings.SITE_URL).rstrip("/") + path
 
 
 class ConcernsProcessOut(Schema):
@@ -66,7 +62,7 @@ def _process(obj: ImpactAssessment) -> ConcernsProcessOut | None:
     if process is None or not process.is_public:
         return None
     return ConcernsProcessOut(
-        slug=process.slug, title=process.title, url=_absolute(process.get_absolute_url())
+        slug=process.slug, title=process.title, url=absolute_url(process.get_absolute_url())
     )
 
 
@@ -81,7 +77,7 @@ def _activity(obj: ImpactAssessment) -> ConcernsActivityOut | None:
         id=activity.pk,
         code=activity.code,
         title=activity.title,
-        url=_absolute(activity.get_absolute_url()),
+        url=absolute_url(activity.get_absolute_url()),
     )
 
 
@@ -107,7 +103,7 @@ class AssessmentOut(Schema):
 
     @staticmethod
     def resolve_url(obj: ImpactAssessment) -> str:
-        return _absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     @staticmethod
     def resolve_organisation(obj: ImpactAssessment) -> str:
@@ -178,11 +174,7 @@ def public_assessments() -> QuerySet[ImpactAssessment]:
 def _assessments(filters: AssessmentFilters) -> QuerySet[ImpactAssessment]:
     assessments = public_assessments()
     if filters.organisation:
-        organisation = Organisation.objects.filter(slug=filters.organisation).first()
-        if organisation is None:
-            raise DelaktigError(
-                "api.unknown_organisation", field="organisation", slug=filters.organisation
-            )
+        organisation = organisation_by_slug(filters.organisation)
         assessments = assessments.filter(organisation=organisation)
     if filters.kind:
         assessments = assessments.filter(kind=filters.kind)

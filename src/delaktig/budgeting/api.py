@@ -23,8 +23,9 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from delaktig.core.api import ErrorOut, Page, PageParams, paginate
+from delaktig.core.api import ErrorOut, Page, PageParams, absolute_url, paginate
 from delaktig.core.errors import DelaktigError, NotFound
+from delaktig.organisations.api import organisation_by_slug
 from delaktig.organisations.models import Organisation
 from delaktig.participation.models import Phase
 from delaktig.participation.workflow import PUBLIC_STATUSES
@@ -37,17 +38,6 @@ from .workflow import PUBLIC_PROJECT_STATUSES, BudgetStatus
 router = Router()
 
 PUBLIC = [s.value for s in PUBLIC_PROJECT_STATUSES]
-
-
-def _organisation(slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise DelaktigError("api.unknown_organisation", field="organisation", slug=slug)
-    return organisation
-
-
-def _absolute(path: str) -> str:
-    return str(settings.SITE_URL).rstrip("/") + path
 
 
 def public_budgets() -> QuerySet[Budget]:
@@ -114,11 +104,11 @@ class BudgetOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Budget) -> str:
-        return _absolute(reverse("budgeting:page", kwargs={"module_pk": obj.module_id}))
+        return absolute_url(reverse("budgeting:page", kwargs={"module_pk": obj.module_id}))
 
     @staticmethod
     def resolve_projects(obj: Budget) -> str:
-        return _absolute(f"/api/v1/budgets/{obj.pk}/projects")
+        return absolute_url(f"/api/v1/budgets/{obj.pk}/projects")
 
 
 class AreaRef(Schema):
@@ -128,7 +118,10 @@ class AreaRef(Schema):
 
 class BudgetActivityOut(Schema):
     id: int
-    title: str
+    title: str | None = Field(
+        description="The activity's title once its action plan is published (null before), "
+        "as the follow-up pages show it."
+    )
     status: str
     progress: int | None = Field(description="Per cent done, when known.")
     url: str
@@ -179,7 +172,7 @@ class ProjectOut(Schema):
         path = reverse(
             "budgeting:project", kwargs={"module_pk": obj.budget.module_id, "project_pk": obj.pk}
         )
-        return _absolute(path)
+        return absolute_url(path)
 
 
 class ProjectResultOut(Schema):
@@ -281,12 +274,13 @@ def _activity(project: Project | None) -> dict[str, Any] | None:
     activity = project.activity if project is not None else None
     if activity is None:
         return None
+    plan = activity.area.plan
     return {
         "id": activity.pk,
-        "title": activity.title,
+        "title": activity.title if plan.published and plan.strategy.published else None,
         "status": activity.status,
         "progress": activity.progress,
-        "url": _absolute(activity.get_absolute_url()),
+        "url": absolute_url(activity.get_absolute_url()),
     }
 
 
@@ -363,8 +357,12 @@ def results_out(budget: Budget) -> dict[str, Any]:
             "comparisons": [representativeness_out(v, with_ratio=False) for v in who.comparisons],
         },
         "min_group_size": settings.DELAKTIG_MIN_GROUP_SIZE,
-        "results_csv": _absolute(reverse("budgeting:results_csv", kwargs={"module_pk": module_pk})),
-        "ballots_csv": _absolute(reverse("budgeting:ballots_csv", kwargs={"module_pk": module_pk})),
+        "results_csv": absolute_url(
+            reverse("budgeting:results_csv", kwargs={"module_pk": module_pk})
+        ),
+        "ballots_csv": absolute_url(
+            reverse("budgeting:ballots_csv", kwargs={"module_pk": module_pk})
+        ),
     }
 
 
@@ -388,7 +386,9 @@ def budgets_list(
 ) -> dict[str, Any]:
     budgets = public_budgets()
     if filters.organisation:
-        budgets = budgets.filter(module__process__organisation=_organisation(filters.organisation))
+        budgets = budgets.filter(
+            module__process__organisation=organisation_by_slug(filters.organisation)
+        )
     if filters.process:
         budgets = budgets.filter(module__process__slug=filters.process)
     if filters.published is True:

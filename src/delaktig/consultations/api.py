@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
@@ -24,8 +23,9 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from delaktig.core.api import ErrorOut, Page, PageParams, paginate
-from delaktig.core.errors import DelaktigError, NotFound
+from delaktig.core.api import ErrorOut, Page, PageParams, absolute_url, paginate
+from delaktig.core.errors import NotFound
+from delaktig.organisations.api import organisation_by_slug
 from delaktig.organisations.models import Organisation
 from delaktig.participation.models import Phase
 from delaktig.participation.workflow import PUBLIC_STATUSES
@@ -36,17 +36,6 @@ from .models import Answer, Comment, Consultation, DocumentVersion, Paragraph
 from .workflow import ConsultationStatus
 
 router = Router()
-
-
-def _organisation(slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise DelaktigError("api.unknown_organisation", field="organisation", slug=slug)
-    return organisation
-
-
-def _absolute(path: str) -> str:
-    return str(settings.SITE_URL).rstrip("/") + path
 
 
 def public_consultations() -> QuerySet[Consultation]:
@@ -154,14 +143,14 @@ class ConsultationOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Consultation) -> str:
-        return _absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     @staticmethod
     def resolve_compilation_url(obj: Consultation) -> str | None:
         if obj.status != ConsultationStatus.PUBLISHED:
             return None
         path = reverse("consultations:compilation", kwargs={"module_pk": obj.module_id})
-        return _absolute(path)
+        return absolute_url(path)
 
 
 class ParagraphOut(Schema):
@@ -424,7 +413,7 @@ def consultations_list(
 ) -> dict[str, Any]:
     consultations = public_consultations()
     if filters.organisation:
-        organisation = _organisation(filters.organisation)
+        organisation = organisation_by_slug(filters.organisation)
         consultations = consultations.filter(module__process__organisation=organisation)
     if filters.process:
         consultations = consultations.filter(module__process__slug=filters.process)

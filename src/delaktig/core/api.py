@@ -23,11 +23,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from ninja import Schema
@@ -37,6 +38,7 @@ from .errors import DelaktigError
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Model)
+QS = TypeVar("QS", bound=QuerySet[Any])
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -66,6 +68,41 @@ class PageParams(Schema):
         None, max_length=200, description="From `next_cursor` of the page before."
     )
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Items per page.")
+
+
+def absolute_url(path: str) -> str:
+    """``/processer/x/`` → ``https://<site>/processer/x/``: a page's address as the site
+    publishes it (``SITE_URL``), for the ``url`` fields of the API and the dumps."""
+    return str(settings.SITE_URL).rstrip("/") + path
+
+
+def within(queryset: QS, lookup: str, start: date | None, end: date | None) -> QS:
+    """``queryset`` filtered to ``start <= lookup <= end`` (either may be missing): the
+    ``<x>_from``/``<x>_to`` filters of a list; ``lookup`` a date (``starts_at__date``)."""
+    if start:
+        queryset = queryset.filter(**{f"{lookup}__gte": start})
+    if end:
+        queryset = queryset.filter(**{f"{lookup}__lte": end})
+    return queryset
+
+
+def flat_row(data: Mapping[str, Any], nested: Mapping[str, type[Schema]]) -> dict[str, Any]:
+    """A dumped schema (``XOut.from_orm(obj).model_dump(mode="json")``) as one CSV row of a
+    dump: a nested object (``nested``) becomes ``<key>_<field>`` columns, a list becomes its
+    items' first fields (number, code, slug) joined by "; "."""
+    row: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in nested:
+            for inner in nested[key].model_fields:
+                row[f"{key}_{inner}"] = value[inner] if value is not None else None
+        elif isinstance(value, list):
+            row[key] = "; ".join(
+                str(next(iter(item.values()))) if isinstance(item, dict) else str(item)
+                for item in value
+            )
+        else:
+            row[key] = value
+    return row
 
 
 def encode_cursor(after: int) -> str:

@@ -11,15 +11,24 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.conf import settings
 from django.db.models import Max, Min, Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from delaktig.core.api import ErrorOut, Page, PageParams, latest, mark_modified, paginate
-from delaktig.core.errors import DelaktigError, NotFound
+from delaktig.core.api import (
+    ErrorOut,
+    Page,
+    PageParams,
+    absolute_url,
+    latest,
+    mark_modified,
+    paginate,
+    within,
+)
+from delaktig.core.errors import NotFound
+from delaktig.organisations.api import organisation_by_slug
 from delaktig.organisations.models import Organisation
 
 from .models import Council, Membership, Referral, ReferralResponse
@@ -40,10 +49,6 @@ CouncilKind = Literal[
     "annat",
 ]
 CouncilMinority = Literal["judar", "romer", "samer", "sverigefinnar", "tornedalingar"]
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 class CouncilMemberOut(Schema):
@@ -73,7 +78,7 @@ class CouncilSummaryOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Council) -> str:
-        return _absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     @staticmethod
     def resolve_organisation(obj: Council) -> str:
@@ -128,7 +133,7 @@ class ReferralSummaryOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Referral) -> str:
-        return _absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     @staticmethod
     def resolve_organisation(obj: Referral) -> str:
@@ -146,13 +151,6 @@ class ReferralOut(ReferralSummaryOut):
     @staticmethod
     def resolve_answers(obj: Referral) -> list[ReferralResponse]:
         return list(obj.responses.all())
-
-
-def organisation_by_slug(slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise DelaktigError("api.unknown_organisation", field="organisation", slug=slug)
-    return organisation
 
 
 # --- Councils ---
@@ -275,10 +273,7 @@ def referrals_list(
         referrals = referrals.filter(organisation=organisation_by_slug(filters.organisation))
     if filters.council:
         referrals = referrals.filter(pk__in=Referral.objects.filter(councils__slug=filters.council))
-    if filters.deadline_from:
-        referrals = referrals.filter(deadline__gte=filters.deadline_from)
-    if filters.deadline_to:
-        referrals = referrals.filter(deadline__lte=filters.deadline_to)
+    referrals = within(referrals, "deadline", filters.deadline_from, filters.deadline_to)
     if filters.feedback is not None:
         referrals = referrals.filter(how_used_at__isnull=not filters.feedback)
     result = paginate(request, referrals, page)

@@ -18,14 +18,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from django.conf import settings
 from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
-from delaktig.core.api import ErrorOut, Page, PageParams, paginate
-from delaktig.core.errors import DelaktigError, NotFound
+from delaktig.core.api import ErrorOut, Page, PageParams, absolute_url, flat_row, paginate
+from delaktig.core.errors import NotFound
+from delaktig.organisations.api import organisation_by_slug
 from delaktig.organisations.models import Organisation
 from delaktig.participation.models import Perspective, Process, SdgTarget
 
@@ -47,10 +47,6 @@ router = Router()
 
 CHUNK = 2000
 MAX_ID = 2**63 - 1
-
-
-def _absolute(path: str) -> str:
-    return str(settings.SITE_URL).rstrip("/") + path
 
 
 # --- Output schemas -------------------------------------------------------------------------
@@ -135,7 +131,7 @@ class StrategyOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Strategy) -> str:
-        return _absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     @staticmethod
     def resolve_organisation(obj: Strategy) -> str:
@@ -203,7 +199,7 @@ class PlanOut(Schema):
 
     @staticmethod
     def resolve_url(obj: ActionPlan) -> str:
-        return _absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     @staticmethod
     def resolve_organisation(obj: ActionPlan) -> str:
@@ -243,7 +239,7 @@ class ProcessRefOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Process) -> str:
-        return _absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
 
 class FollowupActivityOut(Schema):
@@ -275,7 +271,7 @@ class FollowupActivityOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Activity) -> str:
-        return _absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     @staticmethod
     def resolve_organisation(obj: Activity) -> str:
@@ -356,7 +352,7 @@ class IndicatorOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Indicator) -> str:
-        return _absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     @staticmethod
     def resolve_organisation(obj: Indicator) -> str:
@@ -444,13 +440,6 @@ class ValueFilters(PlanFilters):
     sex: Sex | None = None
 
 
-def _organisation(slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise DelaktigError("api.unknown_organisation", field="organisation", slug=slug)
-    return organisation
-
-
 # --- What is public -------------------------------------------------------------------------
 
 
@@ -484,7 +473,7 @@ def public_strategies() -> QuerySet[Strategy]:
 def _strategies(filters: StrategyFilters) -> QuerySet[Strategy]:
     strategies = public_strategies()
     if filters.organisation:
-        strategies = strategies.filter(organisation=_organisation(filters.organisation))
+        strategies = strategies.filter(organisation=organisation_by_slug(filters.organisation))
     if filters.goal:
         strategies = strategies.filter(
             pk__in=Goal.objects.filter(sdg_targets__goal__number=filters.goal).values("strategy_id")
@@ -506,7 +495,7 @@ def public_plans() -> QuerySet[ActionPlan]:
 
 def _scope(queryset: QuerySet[Any], filters: PlanFilters, strategy_path: str) -> QuerySet[Any]:
     if filters.organisation:
-        organisation = _organisation(filters.organisation)
+        organisation = organisation_by_slug(filters.organisation)
         queryset = queryset.filter(**{f"{strategy_path}organisation": organisation})
     if filters.strategy:
         queryset = queryset.filter(**{f"{strategy_path}slug": filters.strategy})
@@ -768,29 +757,11 @@ def values_list(
 # --- The datasets (core.contributions.OpenDataset, see contributions.py) ---------------------
 
 
-def _flat(data: Mapping[str, Any], nested: Mapping[str, type[Schema]]) -> dict[str, Any]:
-    """A dumped schema as one CSV row: a nested object (``nested``) becomes ``<key>_<field>``
-    columns, a list becomes its items' first fields (number, code, slug) joined by "; "."""
-    row: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in nested:
-            for inner in nested[key].model_fields:
-                row[f"{key}_{inner}"] = value[inner] if value is not None else None
-        elif isinstance(value, list):
-            row[key] = "; ".join(
-                str(next(iter(item.values()))) if isinstance(item, dict) else str(item)
-                for item in value
-            )
-        else:
-            row[key] = value
-    return row
-
-
 def _rows(
     schema: type[Schema], objects: Iterable[Any], nested: Mapping[str, type[Schema]] | None = None
 ) -> Iterator[dict[str, Any]]:
     for obj in objects:
-        yield _flat(schema.from_orm(obj).model_dump(mode="json"), nested or {})
+        yield flat_row(schema.from_orm(obj).model_dump(mode="json"), nested or {})
 
 
 def strategy_rows(organisation: Organisation) -> Iterator[dict[str, Any]]:
@@ -806,7 +777,7 @@ def goal_rows(organisation: Organisation) -> Iterator[dict[str, Any]]:
         .order_by("pk")
     )
     for goal in goals.iterator(chunk_size=CHUNK):
-        row = _flat(GoalOut.from_orm(goal).model_dump(mode="json"), {})
+        row = flat_row(GoalOut.from_orm(goal).model_dump(mode="json"), {})
         yield {"strategy": goal.strategy.slug, **row}
 
 

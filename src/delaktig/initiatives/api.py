@@ -12,14 +12,14 @@ from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.conf import settings
 from django.db.models import Max, Min, QuerySet
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
-from delaktig.core.api import ErrorOut, Page, PageParams, paginate
-from delaktig.core.errors import DelaktigError, NotFound
+from delaktig.core.api import ErrorOut, Page, PageParams, absolute_url, paginate, within
+from delaktig.core.errors import NotFound
+from delaktig.organisations.api import organisation_by_slug
 from delaktig.organisations.models import Organisation
 
 from .counting import Count, SignatureRow, count_signatures
@@ -96,7 +96,7 @@ class InitiativeOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Initiative) -> str:
-        return settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
+        return absolute_url(obj.get_absolute_url())
 
 
 def _count(initiative: Initiative) -> Count:
@@ -142,16 +142,9 @@ def _initiatives() -> QuerySet[Initiative]:
 def _filtered(filters: InitiativeFilters) -> QuerySet[Initiative]:
     initiatives = _initiatives()
     if filters.organisation:
-        organisation = Organisation.objects.filter(slug=filters.organisation).first()
-        if organisation is None:
-            raise DelaktigError(
-                "api.unknown_organisation", field="organisation", slug=filters.organisation
-            )
+        organisation = organisation_by_slug(filters.organisation)
         initiatives = initiatives.filter(organisation=organisation)
-    if filters.submitted_from:
-        initiatives = initiatives.filter(submitted_on__gte=filters.submitted_from)
-    if filters.submitted_to:
-        initiatives = initiatives.filter(submitted_on__lte=filters.submitted_to)
+    initiatives = within(initiatives, "submitted_on", filters.submitted_from, filters.submitted_to)
     if filters.submitted_year:
         initiatives = initiatives.filter(submitted_on__year=filters.submitted_year)
     return initiatives

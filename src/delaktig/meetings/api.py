@@ -9,15 +9,15 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
-from django.conf import settings
 from django.db.models import Max, Min, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from delaktig.core.api import ErrorOut, Page, PageParams, paginate
-from delaktig.core.errors import DelaktigError, NotFound
+from delaktig.core.api import ErrorOut, Page, PageParams, absolute_url, paginate, within
+from delaktig.core.errors import NotFound
+from delaktig.organisations.api import organisation_by_slug
 from delaktig.organisations.models import Organisation
 
 from .models import AgendaItem, Meeting, Question, QuestionTimeRules
@@ -32,10 +32,6 @@ MeetingMode = Literal["physical", "digital", "hybrid"]
 
 # The questions everyone may read on the meeting's page (selectors.public_questions).
 PUBLIC_QUESTION_STATUSES = (Question.Status.ACCEPTED, Question.Status.ANSWERED)
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 class MeetingAgendaItemOut(Schema):
@@ -95,7 +91,7 @@ class MeetingSummaryOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Meeting) -> str:
-        return _absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     @staticmethod
     def resolve_organisation(obj: Meeting) -> str:
@@ -177,13 +173,6 @@ class MeetingFilters(Schema):
     question_time: bool | None = Field(None, description="Only meetings with(out) question time.")
 
 
-def organisation_by_slug(slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise DelaktigError("api.unknown_organisation", field="organisation", slug=slug)
-    return organisation
-
-
 def public_meetings() -> QuerySet[Meeting]:
     """The published meetings, with what their output needs but the agenda and questions."""
     return Meeting.objects.public().select_related(
@@ -214,10 +203,7 @@ def _filtered(filters: MeetingFilters) -> QuerySet[Meeting]:
         meetings = meetings.filter(council__slug=filters.council)
     if filters.body:
         meetings = meetings.filter(body_id=filters.body)
-    if filters.starts_from:
-        meetings = meetings.filter(starts_at__date__gte=filters.starts_from)
-    if filters.starts_to:
-        meetings = meetings.filter(starts_at__date__lte=filters.starts_to)
+    meetings = within(meetings, "starts_at__date", filters.starts_from, filters.starts_to)
     if filters.question_time is not None:
         meetings = meetings.filter(question_time=filters.question_time)
     return meetings

@@ -9,6 +9,7 @@ and one error body (:class:`delaktig.core.api.ErrorOut`) with the platform's cod
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import time
 from calendar import timegm
@@ -39,6 +40,21 @@ class ClientThrottle(BaseThrottle):
 
     Stateless, so one instance serves every thread: the wait is the rest of the current
     window, after which the sliding estimate has let at least one read go again."""
+
+    def get_ident(self, request: HttpRequest) -> str | None:
+        """The client's address (django-ninja's reading of the trusted proxies); an IPv6
+        address by its /64 like the platform's other limits (accounts/adapter.py), since one
+        client holds a whole /64 and could otherwise take a new address for every read."""
+        ident = super().get_ident(request)
+        try:
+            address = ipaddress.ip_address((ident or "").strip())
+        except ValueError:
+            return ident
+        if isinstance(address, ipaddress.IPv6Address):
+            if address.ipv4_mapped is not None:
+                return str(address.ipv4_mapped)
+            return str(ipaddress.IPv6Network(f"{address}/64", strict=False).network_address)
+        return str(address)
 
     def allow_request(self, request: HttpRequest) -> bool:
         ident = self.get_ident(request) or "unknown"

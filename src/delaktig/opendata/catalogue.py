@@ -34,6 +34,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.encoding import iri_to_uri
 from django.utils.functional import Promise
 from django.utils.http import http_date
 from django.utils.translation import gettext_lazy as _
@@ -256,9 +257,10 @@ class _Builder:
         graph.add((subject, DCAT.contactPoint, point))
         graph.add((point, RDF.type, VCARD.Organization))
         graph.add((point, VCARD.fn, Literal(organisation.name, lang="sv")))
-        graph.add((point, VCARD.hasEmail, URIRef(f"mailto:{email}")))
+        # Quoted: a valid address or URL may hold characters (", {, |) that break Turtle.
+        graph.add((point, VCARD.hasEmail, URIRef(iri_to_uri(f"mailto:{email}"))))
         if org_settings and org_settings.website:
-            graph.add((point, VCARD.hasURL, URIRef(org_settings.website)))
+            graph.add((point, VCARD.hasURL, URIRef(iri_to_uri(org_settings.website))))
 
     def catalogue_node(self, primary: Organisation | None, modified: datetime | None) -> None:
         graph, node = self.graph, self.catalogue

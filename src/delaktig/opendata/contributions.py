@@ -1,5 +1,6 @@
-"""What the open-data app contributes: the footer link to the open-data page, and the daily
-job that has the task worker make the dumps."""
+"""What the open-data app contributes: the footer link to the open-data page, the daily job
+that has the task worker make the dumps, and the demo's first dumps (so that the open-data
+page offers its downloads at once, not after the first night)."""
 
 from collections.abc import Sequence
 from datetime import datetime
@@ -7,7 +8,14 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from delaktig.core.contributions import Contribution, Job, SiteLink, contribute
+from delaktig.core.contributions import (
+    Contribution,
+    DemoContext,
+    DemoData,
+    Job,
+    SiteLink,
+    contribute,
+)
 
 
 def dumps_enqueue(now: datetime) -> int:
@@ -16,6 +24,15 @@ def dumps_enqueue(now: datetime) -> int:
 
     make_dumps.enqueue()
     return 1
+
+
+def _demo_dumps(context: DemoContext) -> None:
+    from django.utils import timezone
+
+    from .dumps import dumps_make
+
+    # Last of all the demo loaders: the dumps hold what the others made.
+    dumps_make(now=timezone.now())
 
 
 def _footer_links(request: Any) -> Sequence[tuple[str, str]]:
@@ -36,5 +53,6 @@ contribute(
             ),
         ),
         links=(SiteLink(key="opendata.footer", links=_footer_links, place="footer"),),
+        demo=DemoData(load=_demo_dumps, order=1000),
     )
 )

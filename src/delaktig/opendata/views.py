@@ -37,7 +37,7 @@ from .models import Dump
 API_ROOT = "/api/v1/"
 OPENAPI_PATH = API_ROOT + "openapi.json"
 # The journalist's first request in the "Kom igång" example (issue 21).
-EXAMPLE_PATH = API_ROOT + "proposals/?decided_year=2026&organisation="
+EXAMPLE_PATH = API_ROOT + "proposals/?status=decided&decided_year=2026&organisation="
 
 
 # --- The open-data page -------------------------------------------------------------------

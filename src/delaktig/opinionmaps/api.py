@@ -16,9 +16,9 @@ from django.urls import reverse
 from ninja import P, PathEx, Query, Router, Schema
 from pydantic import Field
 
-from delaktig.core.api import ErrorOut, Page, PageParams, mark_modified, paginate
+from delaktig.core.api import ErrorOut, Page, PageParams, absolute_url, paginate
 from delaktig.core.errors import NotFound
-from delaktig.participation.api import absolute, organisation_by_slug
+from delaktig.organisations.api import organisation_by_slug
 from delaktig.participation.models import Process
 from delaktig.participation.workflow import Status
 
@@ -187,7 +187,7 @@ def result_of(opinion_map: OpinionMap) -> dict[str, Any]:
     ]
     return {
         "id": opinion_map.pk,
-        "url": absolute(reverse("opinionmaps:results", kwargs={"module_pk": module.pk})),
+        "url": absolute_url(reverse("opinionmaps:results", kwargs={"module_pk": module.pk})),
         "process": process.slug,
         "organisation": process.organisation.slug,
         "module_id": module.pk,
@@ -231,14 +231,6 @@ def public_maps() -> QuerySet[OpinionMap]:
     )
 
 
-def changed(opinion_map: OpinionMap) -> datetime:
-    """When what the API shows of the map last changed, as far as it is recorded: the
-    result's computation, or a later decision publishing a statement."""
-    statements: list[Statement] = opinion_map.public_statements  # type: ignore[attr-defined]
-    moments = [s.moderated_at for s in statements if s.moderated_at is not None]
-    return max([opinion_map.result.computed_at, *moments])
-
-
 class MapFilters(Schema):
     organisation: str | None = Field(None, max_length=100, description="Organisation slug.")
     process: str | None = Field(None, max_length=100, description="The process's slug.")
@@ -262,7 +254,6 @@ def opinion_maps_list(
         maps = maps.filter(module__process__slug=filters.process)
     found = paginate(request, maps, page)
     items: list[OpinionMap] = found["items"]
-    mark_modified(request, *(changed(m) for m in items))
     return {**found, "items": [result_of(m) for m in items]}
 
 
@@ -276,5 +267,4 @@ def opinion_maps_get(request: HttpRequest, map_id: PathEx[int, P(ge=1, le=MAX_ID
     opinion_map = public_maps().filter(pk=map_id).first()
     if opinion_map is None:
         raise NotFound()
-    mark_modified(request, changed(opinion_map))
     return result_of(opinion_map)

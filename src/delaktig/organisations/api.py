@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from delaktig.core.api import ErrorOut, Page, PageParams, paginate
-from delaktig.core.errors import NotFound
+from delaktig.core.errors import DelaktigError, NotFound
 
 from .models import (
     Municipality,
@@ -19,6 +19,15 @@ from .models import (
 )
 
 router = Router()
+
+
+def organisation_by_slug(slug: str) -> Organisation:
+    """The organisation an API filter names (``organisation=<slug>``, the ``slug`` of
+    ``/api/v1/organisations/``); an unknown slug is ``400 api.unknown_organisation``."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None:
+        raise DelaktigError("api.unknown_organisation", field="organisation", slug=slug)
+    return organisation
 
 
 class MunicipalityOut(Schema):

@@ -142,7 +142,14 @@ class OrganisationSettings(models.Model):
         default=default_languages,
         help_text=_("Språk som innehåll erbjuds på, utöver svenska."),
     )
-    contact_email = models.EmailField(_("e-post för kontakt"), blank=True)
+    contact_email = models.EmailField(
+        _("e-post för kontakt"),
+        blank=True,
+        help_text=_(
+            "Publiceras som kontakt för organisationens öppna data (API:t och katalogen för "
+            "Sveriges dataportal). Använd en funktionsadress, inte en persons."
+        ),
+    )
     contact_phone = models.CharField(_("telefon"), max_length=40, blank=True)
     website = models.URLField(_("webbplats"), blank=True)
     open_data_licence = models.CharField(

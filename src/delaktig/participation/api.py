@@ -9,16 +9,21 @@ it is published, as on the page. Who created a process or made a change is never
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from delaktig.core.api import ErrorOut, Page, PageParams, latest, mark_modified, paginate
+from delaktig.core.api import (
+    ErrorOut,
+    Page,
+    PageParams,
+    absolute_url,
+    paginate,
+)
 from delaktig.core.errors import DelaktigError, NotFound
-from delaktig.organisations.api import MunicipalityOut
-from delaktig.organisations.models import Municipality, Organisation
+from delaktig.organisations.api import MunicipalityOut, organisation_by_slug
+from delaktig.organisations.models import Municipality
 
 from . import registry
 from .models import (
@@ -38,11 +43,6 @@ router = Router()
 
 PublicStatus = Literal["published", "open", "closed", "feedback_published", "archived"]
 LadderKey = Literal["information", "consultation", "dialogue", "influence", "co_decision"]
-
-
-def absolute(path: str) -> str:
-    """The address of a public page, as the site publishes it."""
-    return str(settings.SITE_URL).rstrip("/") + path
 
 
 # --- Output ---------------------------------------------------------------------------------
@@ -157,7 +157,7 @@ class ProcessOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Process) -> str:
-        return absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     @staticmethod
     def resolve_organisation(obj: Process) -> str:
@@ -212,7 +212,7 @@ class ProcessOut(Schema):
 def module_url(process: Process, module: ProcessModule) -> str:
     """Where a module is shown: its section of the process page (every module type renders
     itself there, ``registry.ModuleType.render_public``, as ``#module-<pk>``)."""
-    return absolute(f"{process.get_absolute_url()}#module-{module.pk}")
+    return absolute_url(f"{process.get_absolute_url()}#module-{module.pk}")
 
 
 def _module(process: Process, module: ProcessModule) -> dict[str, Any]:
@@ -286,13 +286,6 @@ def public_processes() -> QuerySet[Process]:
     )
 
 
-def organisation_by_slug(slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise DelaktigError("api.unknown_organisation", field="organisation", slug=slug)
-    return organisation
-
-
 class ProcessFilters(Schema):
     organisation: str | None = Field(None, max_length=100, description="Organisation slug.")
     status: PublicStatus | None = None
@@ -346,11 +339,6 @@ def filtered(processes: QuerySet[Process], filters: ProcessFilters) -> QuerySet[
     return processes
 
 
-def _modified(request: HttpRequest, processes: list[Process]) -> None:
-    feedback = [f for f in map(published_feedback, processes) if f is not None]
-    mark_modified(request, latest(processes, "updated"), latest(feedback, "updated"))
-
-
 @router.get(
     "/",
     response={200: Page[ProcessOut], 400: ErrorOut, 429: ErrorOut},
@@ -362,7 +350,6 @@ def processes_list(
     request: HttpRequest, page: Query[PageParams], filters: Query[ProcessFilters]
 ) -> dict[str, Any]:
     result = paginate(request, filtered(public_processes(), filters), page)
-    _modified(request, result["items"])
     return result
 
 
@@ -376,5 +363,4 @@ def processes_get(request: HttpRequest, slug: str) -> Process:
     process = public_processes().filter(slug=slug).first()
     if process is None:
         raise NotFound()
-    _modified(request, [process])
     return process

@@ -15,14 +15,22 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.conf import settings
 from django.db.models import Exists, Max, Min, OuterRef, Prefetch, Q
 from django.http import HttpRequest
 from ninja import Path, Query, Router, Schema
 from pydantic import Field
 
-from delaktig.core.api import ErrorOut, Page, PageParams, mark_modified, paginate
-from delaktig.core.errors import DelaktigError, NotFound
+from delaktig.core.api import (
+    ErrorOut,
+    Page,
+    PageParams,
+    absolute_url,
+    mark_modified,
+    paginate,
+    within,
+)
+from delaktig.core.errors import NotFound
+from delaktig.organisations.api import organisation_by_slug
 from delaktig.organisations.models import Organisation
 
 from . import selectors
@@ -186,7 +194,7 @@ class ProposalRow(Schema):
 
     @staticmethod
     def resolve_url(obj: Proposal) -> str:
-        return settings.SITE_URL.rstrip("/") + obj.get_absolute_url()
+        return absolute_url(obj.get_absolute_url())
 
 
 class ChangeOut(Schema):
@@ -274,13 +282,6 @@ class ProposalFilters(Schema):
     )
 
 
-def organisation_by_slug(slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise DelaktigError("api.unknown_organisation", field="organisation", slug=slug)
-    return organisation
-
-
 def _timeline() -> Prefetch[Any]:
     corrected = ProposalEvent.objects.filter(corrects=OuterRef("pk"))
     return Prefetch(
@@ -310,10 +311,9 @@ def _filtered(filters: ProposalFilters) -> ProposalQuerySet:
         proposals = proposals.filter(municipality__code=filters.municipality)
     if filters.category:
         proposals = proposals.filter(category__name=filters.category)
-    if filters.published_from:
-        proposals = proposals.filter(published_at__date__gte=filters.published_from)
-    if filters.published_to:
-        proposals = proposals.filter(published_at__date__lte=filters.published_to)
+    proposals = within(
+        proposals, "published_at__date", filters.published_from, filters.published_to
+    )
     closed = Q(status__in=CLOSED)
     if filters.decided_from:
         proposals = proposals.filter(closed, decided_on__gte=filters.decided_from)

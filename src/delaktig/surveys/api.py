@@ -15,7 +15,6 @@ from datetime import date, datetime
 from typing import Any
 
 import numpy as np
-from django.conf import settings
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
@@ -23,8 +22,9 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from delaktig.core.api import ErrorOut, Page, PageParams, paginate
-from delaktig.core.errors import DelaktigError, NotFound
+from delaktig.core.api import ErrorOut, Page, PageParams, absolute_url, paginate, within
+from delaktig.core.errors import NotFound
+from delaktig.organisations.api import organisation_by_slug
 from delaktig.organisations.models import Organisation
 from delaktig.participation.models import Phase
 from delaktig.participation.workflow import PUBLIC_STATUSES
@@ -48,24 +48,12 @@ BREAKDOWN_VARIABLES = ("sex", "age", "municipality")
 # --- Shared helpers ----------------------------------------------------------------------------
 
 
-def organisation_by_slug(slug: str) -> Organisation:
-    """The organisation of a list filter; an unknown slug is a 400 with the platform's code."""
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise DelaktigError("api.unknown_organisation", field="organisation", slug=slug)
-    return organisation
-
-
 def number(value: float | None) -> float | None:
     """A figure for JSON: None for a missing or not finite one (no NaN in the body)."""
     if value is None:
         return None
     value = float(value)
     return value if math.isfinite(value) else None
-
-
-def absolute(path: str) -> str:
-    return str(settings.SITE_URL).rstrip("/") + path
 
 
 # --- Which surveys are public ------------------------------------------------------------------
@@ -128,11 +116,11 @@ class SurveyOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Survey) -> str:
-        return absolute(reverse("surveys:results_public", kwargs={"module_pk": obj.module_id}))
+        return absolute_url(reverse("surveys:results_public", kwargs={"module_pk": obj.module_id}))
 
     @staticmethod
     def resolve_results(obj: Survey) -> str:
-        return absolute(f"/api/v1/surveys/{obj.pk}/results")
+        return absolute_url(f"/api/v1/surveys/{obj.pk}/results")
 
 
 class SurveyGroupOut(Schema):
@@ -416,10 +404,7 @@ def surveys_list(
         surveys = surveys.filter(module__process__organisation=organisation)
     if filters.process:
         surveys = surveys.filter(module__process__slug=filters.process)
-    if filters.closed_from:
-        surveys = surveys.filter(Q(answering_ends__date__gte=filters.closed_from))
-    if filters.closed_to:
-        surveys = surveys.filter(Q(answering_ends__date__lte=filters.closed_to))
+    surveys = within(surveys, "answering_ends__date", filters.closed_from, filters.closed_to)
     return paginate(request, surveys, page)
 
 

@@ -15,4 +15,9 @@ class Migration(migrations.Migration):
             name='open_data_licence',
             field=models.CharField(choices=[('cc-by-4.0', 'CC BY 4.0 (ange källan)'), ('cc0-1.0', 'CC0 1.0 (fri användning)')], default='cc-by-4.0', help_text='Villkoren för att återanvända det som publiceras som öppna data (API, nedladdningar och katalogen för Sveriges dataportal).', max_length=20, verbose_name='licens för öppna data'),
         ),
+        migrations.AlterField(
+            model_name='organisationsettings',
+            name='contact_email',
+            field=models.EmailField(blank=True, help_text='Publiceras som kontakt för organisationens öppna data (API:t och katalogen för Sveriges dataportal). Använd en funktionsadress, inte en persons.', max_length=254, verbose_name='e-post för kontakt'),
+        ),
     ]
