@@ -442,6 +442,9 @@ DELAKTIG_RATE_LIMITS = {
     # Reads of the open-data API per client (opendata/api.py); 429 with Retry-After beyond.
     "api_read": (int(os.environ.get("DELAKTIG_API_RATE", "600")), 60),
 }
+# The contact point of the open-data catalogue for an organisation that has set no contact
+# address of its own (DCAT-AP-SE requires one; opendata/catalogue.py).
+DELAKTIG_OPEN_DATA_CONTACT = os.environ.get("DELAKTIG_OPEN_DATA_CONTACT", "")
 # The open-data API (docs/open-data.md): any site may read it from a browser (CORS, reads
 # only, no cookies); so may the catalogue and the dumps.
 CORS_URLS_REGEX = r"^/(api/v1/|oppna-data/.+\.(ttl|jsonld|rdf|zip)$|\.well-known/dcat)"

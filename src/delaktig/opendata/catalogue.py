@@ -6,7 +6,7 @@ per organisation and registered :class:`~delaktig.core.contributions.OpenDataset
 data for it (``modified(organisation)`` is not ``None``). Each dataset has the organisation's
 licence (``OrganisationSettings.open_data_licence``), publisher (with its ADMS publisher
 type), contact point (``OrganisationSettings.contact_email``, else the setting
-``DELAKTIG_OPEN_DATA_CONTACT`` when the installation defines it, else none), EU data themes,
+``DELAKTIG_OPEN_DATA_CONTACT`` when the installation sets it, else none), EU data themes,
 keywords, temporal coverage and two distributions: the API filtered to the organisation and the
 nightly ZIP (``opendata.dumps``).
 
@@ -247,9 +247,9 @@ class _Builder:
             org_settings: OrganisationSettings | None = organisation.settings
         except OrganisationSettings.DoesNotExist:
             org_settings = None
-        email = (org_settings.contact_email if org_settings else "") or getattr(
-            settings, "DELAKTIG_OPEN_DATA_CONTACT", ""
-        )
+        email = (
+            org_settings.contact_email if org_settings else ""
+        ) or settings.DELAKTIG_OPEN_DATA_CONTACT
         if not email:
             return
         graph = self.graph
