@@ -34,6 +34,7 @@ from .models import (
     Process,
     ProcessModule,
     ProcessTransition,
+    SdgGoal,
     SdgTarget,
     TargetGroup,
 )
@@ -174,31 +175,31 @@ class ProcessOut(Schema):
 
     @staticmethod
     def resolve_perspectives(obj: Process) -> list[dict[str, str]]:
-        return [{"code": p.code, "name": str(p)} for p in obj.perspectives.all()]
+        return [{"code": p.code, "name": str(p)} for p in _loaded(obj, "perspectives")]
 
     @staticmethod
     def resolve_target_groups(obj: Process) -> list[dict[str, str]]:
-        return [{"code": t.code, "name": str(t)} for t in obj.target_groups.all()]
+        return [{"code": t.code, "name": str(t)} for t in _loaded(obj, "target_groups")]
 
     @staticmethod
     def resolve_sdg_goals(obj: Process) -> list[dict[str, Any]]:
-        return [{"number": g.number, "name": g.name} for g in obj.sdg_goals.all()]
+        return [{"number": g.number, "name": g.name} for g in _loaded(obj, "sdg_goals")]
 
     @staticmethod
     def resolve_sdg_targets(obj: Process) -> list[dict[str, Any]]:
-        return [{"code": t.code, "goal": t.goal.number} for t in obj.sdg_targets.all()]
+        return [{"code": t.code, "goal": t.goal.number} for t in _loaded(obj, "sdg_targets")]
 
     @staticmethod
     def resolve_municipalities(obj: Process) -> list[Municipality]:
-        return list(obj.municipalities.all())
+        return list(_loaded(obj, "municipalities"))
 
     @staticmethod
     def resolve_phases(obj: Process) -> list[dict[str, Any]]:
-        return [_phase(phase) for phase in obj.phases.all()]
+        return [_phase(phase) for phase in _loaded(obj, "phases")]
 
     @staticmethod
     def resolve_modules(obj: Process) -> list[dict[str, Any]]:
-        return [_module(obj, module) for module in obj.modules.all()]
+        return [_module(obj, module) for module in _loaded(obj, "modules")]
 
     @staticmethod
     def resolve_feedback(obj: Process) -> Feedback | None:
@@ -206,7 +207,7 @@ class ProcessOut(Schema):
 
     @staticmethod
     def resolve_history(obj: Process) -> list[dict[str, Any]]:
-        return [{"status": t.to_status, "at": t.created} for t in obj.transitions.all()]
+        return [{"status": t.to_status, "at": t.created} for t in _loaded(obj, "transitions")]
 
 
 def module_url(process: Process, module: ProcessModule) -> str:
@@ -254,6 +255,20 @@ def published_feedback(process: Process) -> Feedback | None:
 # --- Reads ----------------------------------------------------------------------------------
 
 
+def _to_list(relation: str, queryset: QuerySet[Any]) -> Prefetch[Any]:
+    # Into a plain list (``to_attr``): a prefetch into the related manager clones the
+    # queryset once per process, which was most of a page's time (bench/api.py).
+    return Prefetch(relation, queryset=queryset, to_attr=f"api_{relation}")
+
+
+def _loaded(process: Process, relation: str) -> list[Any]:
+    """The related rows :func:`public_processes` loaded, or a query for a process it did not."""
+    loaded: list[Any] | None = getattr(process, f"api_{relation}", None)
+    if loaded is not None:
+        return loaded
+    return list(getattr(process, relation).all())
+
+
 def public_processes() -> QuerySet[Process]:
     """The processes the public sees (the process list's rule), with all a page of them shows
     loaded in a fixed number of queries."""
@@ -261,24 +276,19 @@ def public_processes() -> QuerySet[Process]:
         Process.objects.public()
         .select_related("organisation", "responsible_body", "feedback")
         .prefetch_related(
-            Prefetch("municipalities", queryset=Municipality.objects.order_by("code")),
-            Prefetch("perspectives", queryset=Perspective.objects.order_by("id")),
-            Prefetch("target_groups", queryset=TargetGroup.objects.order_by("id")),
-            "sdg_goals",
-            Prefetch(
+            _to_list("municipalities", Municipality.objects.order_by("code")),
+            _to_list("perspectives", Perspective.objects.order_by("id")),
+            _to_list("target_groups", TargetGroup.objects.order_by("id")),
+            _to_list("sdg_goals", SdgGoal.objects.order_by("number")),
+            _to_list(
                 "sdg_targets",
-                queryset=SdgTarget.objects.select_related("goal").order_by(
-                    "goal__number", "position"
-                ),
+                SdgTarget.objects.select_related("goal").order_by("goal__number", "position"),
             ),
-            Prefetch(
-                "phases",
-                queryset=Phase.objects.select_related("module").order_by("starts_at", "id"),
-            ),
-            Prefetch("modules", queryset=ProcessModule.objects.order_by("weight", "id")),
-            Prefetch(
+            _to_list("phases", Phase.objects.select_related("module").order_by("starts_at", "id")),
+            _to_list("modules", ProcessModule.objects.order_by("weight", "id")),
+            _to_list(
                 "transitions",
-                queryset=ProcessTransition.objects.exclude(to_status=Status.DRAFT.value).order_by(
+                ProcessTransition.objects.exclude(to_status=Status.DRAFT.value).order_by(
                     "created", "id"
                 ),
             ),
