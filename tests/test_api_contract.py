@@ -19,7 +19,7 @@ import hypothesis
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from django.http import HttpRequest
 from django.test import override_settings
@@ -50,11 +50,13 @@ UNLIMITED = {"api_read": (10**9, 60)}
 @pytest.fixture
 def wsgi() -> Iterator[Any]:
     """The project's WSGI application, run inside the test's transaction: like Django's test
-    client, it must not close the connection at the start and end of each request."""
+    client, it must not close the connection at the start and end of each request. The
+    handler itself, not ``get_wsgi_application()``: that runs ``django.setup()`` again, whose
+    logging configuration adds the log filters a second time to every logger."""
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        yield get_wsgi_application()
+        yield WSGIHandler()
     finally:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)

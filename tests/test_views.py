@@ -333,17 +333,26 @@ def test_organisation_settings_limit_the_modules_offered(client: Client) -> None
     )
     assert response.status_code == 400 and "inte-en-adress" in response.content.decode()
     response = client.post(
-        url, {"content_languages": ["sv", "sma"], "contact_email": "demokrati@example.se"}
+        url,
+        {
+            "content_languages": ["sv", "sma"],
+            "contact_email": "demokrati@example.se",
+            "open_data_licence": "cc0-1.0",
+        },
     )
     assert response.status_code == 302
     organisation.settings.refresh_from_db()
     assert organisation.settings.enabled_modules == []
     assert organisation.settings.content_languages == ["sv", "sma"]
+    assert organisation.settings.open_data_licence == "cc0-1.0"
     with pytest.raises(ValidationFailed):
         services.module_add(actor=official, process=process, kind="discussion", title="D")
     manage = client.get(reverse("staff:process", args=[process.pk])).content.decode()
     assert 'value="discussion"' not in manage
+    # Sent without the licence (a page loaded before it was offered): the licence is kept.
     client.post(url, {"enabled_modules": ["discussion"], "contact_email": ""})
+    organisation.settings.refresh_from_db()
+    assert organisation.settings.open_data_licence == "cc0-1.0"
     assert services.module_add(actor=official, process=process, kind="discussion", title="D")
     other = role(UserFactory(), "official", OrganisationFactory())
     client.force_login(other)

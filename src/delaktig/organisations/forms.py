@@ -70,6 +70,12 @@ class OrganisationSettingsForm(forms.ModelForm[OrganisationSettings]):
         sits above organisations and so passes them in (``participation.staff_views``)."""
         super().__init__(*args, **kwargs)
         cast(forms.MultipleChoiceField, self.fields["enabled_modules"]).choices = module_choices
+        # A form sent without the licence (a page loaded before it was offered) keeps it.
+        self.fields["open_data_licence"].required = False
+
+    def clean_open_data_licence(self) -> str:
+        chosen: str = self.cleaned_data.get("open_data_licence") or ""
+        return chosen or self.instance.open_data_licence
 
 
 class RetentionForm(forms.Form):
