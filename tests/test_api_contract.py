@@ -18,8 +18,8 @@ from typing import Any
 import hypothesis
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.http import HttpRequest
 from django.test import override_settings
