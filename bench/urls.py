@@ -1,6 +1,13 @@
-"""The project's URLs plus a floor: the cheapest view the same stack can serve."""
+"""The project's URLs plus two floors measured in the same run as the pages they judge.
+
+- ``/bench-floor/``: the cheapest view the same stack can serve (the *bare floor*).
+- ``/bench-layout-floor/``: an empty page rendered with the base template, its menu, footer
+  and context processors, through the same middleware (the *layout floor*): what any page of
+  ours costs before it shows anything of its own.
+"""
 
 from django.http import HttpRequest, HttpResponse
+from django.template import engines
 from django.urls import path
 
 from delaktig.config.urls import urlpatterns as project_urlpatterns
@@ -10,4 +17,18 @@ def floor(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench-floor/", floor), *project_urlpatterns]
+LAYOUT_FLOOR = engines["django"].from_string(
+    '{% extends "base.html" %}{% block title %}Golv{% endblock %}'
+    "{% block content %}<h1>Golv</h1>{% endblock %}"
+)
+
+
+def layout_floor(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(LAYOUT_FLOOR.render({}, request))
+
+
+urlpatterns = [
+    path("bench-floor/", floor),
+    path("bench-layout-floor/", layout_floor),
+    *project_urlpatterns,
+]
