@@ -88,6 +88,7 @@ PLATFORM_APPS = [
 ]
 
 INSTALLED_APPS = [
+    "delaktig.search",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

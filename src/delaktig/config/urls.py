@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from delaktig.core import views as core_views
 from delaktig.opendata import api as open_data_api
-from delaktig.participation import registry, search_views
+from delaktig.participation import registry
 from delaktig.participation import views as participation_views
 
 handler400 = "delaktig.core.views.bad_request"
@@ -11,7 +11,7 @@ handler400 = "delaktig.core.views.bad_request"
 urlpatterns = [
     path("", participation_views.home, name="home"),
     path("processer/", include("delaktig.participation.urls")),
-    path("sok/", search_views.site_search, name="search"),
+    path("sok/", include("delaktig.search.urls")),
     path("forslag/", include("delaktig.proposals.urls")),
     path("identitet/", include("delaktig.identity.urls")),
     path("folkinitiativ/", include("delaktig.initiatives.urls")),

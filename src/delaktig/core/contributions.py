@@ -276,24 +276,43 @@ class SiteLink:
 
 
 @dataclass(frozen=True)
-class SearchHit:
+class SearchText:
+    """What the site search indexes of one object in one language: the title and the plain
+    text of the page (Markdown rendered and its tags dropped)."""
+
     title: str
-    url: str
-    excerpt: str = ""
-    # What kind of thing it is ("Process", "Informationssida"), shown with the hit.
-    kind: Text = ""
-    # The language the title and excerpt are in (core.languages code).
-    language: str = "sv"
+    body: str
 
 
 @dataclass(frozen=True)
 class SearchSource:
-    """Something the site search looks in: ``search(query, organisation, language, limit)``
-    returns public hits only, best first."""
+    """Objects of one model that the site search finds (``delaktig.search``).
+
+    ``public()`` returns the queryset of what anyone may read (with what ``text`` needs
+    selected); ``text(obj)`` the Swedish title and plain text its public page shows;
+    ``organisation(obj)`` the id of the organisation it belongs to (the search's scope and
+    filter); ``date(obj)`` the date that orders equally ranked hits.
+
+    ``translated`` names the title and text fields whose reviewed, current translations are
+    indexed too, so that a reader finds them in their content language. The index follows
+    saves and deletions of ``model`` and of each model in ``depends`` (``(label, ids)``:
+    ``ids(instance)`` returns the ids of this source's objects whose text or visibility that
+    change may alter). A search re-checks every hit against ``public()`` before showing it,
+    so a change the index has not yet followed never shows what is not public.
+    """
 
     key: str
+    # Plural, for the search's filter: "Förslag", "Möten".
     name: Text
-    search: Callable[[str, Any, str, int], Sequence[SearchHit]]
+    # Singular, shown with a hit: "Förslag", "Möte".
+    kind: Text
+    model: str
+    public: Callable[[], Any]
+    text: Callable[[Any], SearchText]
+    organisation: Callable[[Any], int | None] = lambda obj: obj.organisation_id
+    date: Callable[[Any], datetime | None] = lambda obj: None
+    translated: tuple[str, ...] = ()
+    depends: tuple[tuple[str, Callable[[Any], Iterable[int]]], ...] = ()
     order: int = 100
 
 

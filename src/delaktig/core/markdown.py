@@ -44,3 +44,16 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+def plain_text(text: str, *, markdown: bool = False) -> str:
+    """``text`` as one line of plain text (Markdown rendered, then its tags dropped and its
+    entities decoded), for search indexes and excerpts."""
+    import html
+    import re
+
+    from django.utils.html import strip_tags
+
+    if markdown:
+        text = html.unescape(strip_tags(render_markdown(text)))
+    return re.sub(r"\s+", " ", text or "").strip()

@@ -33,7 +33,7 @@ from delaktig.core.contributions import (
     staff_records,
 )
 
-from . import demo, errors, selectors
+from . import demo, errors, search, selectors
 from .compensation import owed
 from .models import (
     Attendance,
@@ -324,6 +324,7 @@ COUNCILS_DATASET = OpenDataset(
 contribute(
     Contribution(
         app_label="councils",
+        search=(search.SOURCE,),
         mine=MINE,
         translatable=TRANSLATABLE,
         inbox=INBOX,

@@ -32,7 +32,7 @@ from delaktig.core.contributions import (
     staff_records,
 )
 
-from . import demo, errors, selectors
+from . import demo, errors, search, selectors
 from .imports import messages
 from .models import (
     ActionPlan,
@@ -500,6 +500,7 @@ def _datasets() -> tuple[OpenDataset, ...]:
 contribute(
     Contribution(
         app_label="followup",
+        search=(search.SOURCE,),
         translatable=TRANSLATABLE,
         inbox=INBOX,
         notifications=(

@@ -34,7 +34,7 @@ from delaktig.core.contributions import (
     contribute,
 )
 
-from . import demo, errors, selectors, services
+from . import demo, errors, search, selectors, services
 from .models import AgendaItem, Meeting, Question, QuestionTimeRules, Registration
 
 NEEDS_DEFAULT_DAYS = 30
@@ -400,6 +400,7 @@ MEETINGS_DATASET = OpenDataset(
 contribute(
     Contribution(
         app_label="meetings",
+        search=(search.SOURCE,),
         mine=MINE,
         inbox=INBOX,
         translatable=TRANSLATABLE,

@@ -24,6 +24,7 @@ from delaktig.core.contributions import (
     PersonalData,
     Retention,
     SearchSource,
+    SearchText,
     SiteLink,
     TranslatableKind,
     contribute,
@@ -31,6 +32,8 @@ from delaktig.core.contributions import (
     staff_records,
 )
 from delaktig.core.languages import content_language
+from delaktig.core.markdown import plain_text
+from delaktig.core.sites import site_organisation
 from delaktig.organisations.selectors import primary_organisation
 
 from . import demo, errors, selectors
@@ -40,10 +43,11 @@ SEATS_DEFAULT_DAYS = 365
 
 
 def _site_pages(request: HttpRequest) -> dict[str, Page]:
-    """The site organisation's linked pages, looked up once per request."""
+    """The site organisation's linked pages (the host's, else the primary one's), looked up
+    once per request."""
     cached: dict[str, Page] | None = getattr(request, "_delaktig_site_pages", None)
     if cached is None:
-        cached = selectors.site_pages(primary_organisation())
+        cached = selectors.site_pages(site_organisation(request) or primary_organisation())
         request._delaktig_site_pages = cached  # type: ignore[attr-defined]
     return cached
 
@@ -60,6 +64,13 @@ def _links(request: HttpRequest, kinds: tuple[str, ...]) -> list[tuple[str, str]
     return [
         (_label(pages[kind]), pages[kind].get_absolute_url()) for kind in kinds if kind in pages
     ]
+
+
+def _page_and_below(page: Page) -> list[int]:
+    from django.db.models import Q
+
+    below = Page.objects.filter(Q(parent_id=page.pk) | Q(parent__parent_id=page.pk))
+    return [page.pk, *below.values_list("pk", flat=True)]
 
 
 def _export_seats(user: Any) -> list[dict[str, Any]]:
@@ -109,7 +120,18 @@ contribute(
             SearchSource(
                 key="pages.pages",
                 name=_("Informationssidor"),
-                search=selectors.search_hits,
+                kind=_("Informationssida"),
+                model="pages.Page",
+                public=lambda: Page.objects.filter(selectors.VISIBLE),
+                text=lambda page: SearchText(
+                    title=page.title,
+                    body=f"{page.summary} {plain_text(page.body, markdown=True)}",
+                ),
+                date=lambda page: page.published_at,
+                translated=("title", "summary", "body"),
+                # A page is visible only under published pages: a change of one moves the
+                # pages below it in or out of the search.
+                depends=(("pages.Page", _page_and_below),),
                 order=20,
             ),
         ),

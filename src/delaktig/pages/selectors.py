@@ -8,13 +8,10 @@ from datetime import date
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from delaktig.accounts.types import Visitor
-from delaktig.core.contributions import SearchHit
 from delaktig.core.languages import Language, language
 from delaktig.organisations.models import Body, Organisation
-from delaktig.participation import search
 from delaktig.translations.access import prefetch
 from delaktig.translations.models import Translation, source_hash
 from delaktig.translations.selectors import languages_of
@@ -192,48 +189,3 @@ def site_pages(organisation: Organisation | None) -> dict[str, Page]:
     return found
 
 
-# --- The site search ---------------------------------------------------------------------
-
-
-def search_hits(
-    query: str, organisation: Organisation | None, code: str, limit: int
-) -> list[SearchHit]:
-    """Published pages (under published pages) whose title, summary or text contains
-    ``query``, in Swedish or in a reviewed translation into ``code``; title matches first."""
-    query = search.clean_query(query)
-    if not query:
-        return []
-    pages = Page.objects.filter(VISIBLE).select_related("organisation", "parent__parent")
-    if organisation is not None:
-        pages = pages.filter(organisation=organisation)
-    swedish = Q(title__icontains=query) | Q(summary__icontains=query) | Q(body__icontains=query)
-    ids = search.translated_matches(Page, Page.translated_fields, code, query)
-    found = list(pages.filter(swedish | Q(pk__in=ids)).order_by("pk")[: limit * 5])
-    translated = search.reviewed_texts(found, Page.translated_fields, code)
-    ranked = []
-    for page in found:
-        match = search.best_match(page, Page.translated_fields, translated, code, query)
-        if match is not None:
-            ranked.append((match, page))
-    ranked.sort(key=lambda item: (item[0][0], item[1].title))
-    return [_hit(page, match, translated, query) for match, page in ranked[:limit]]
-
-
-def _hit(
-    page: Page,
-    match: tuple[int, str, str],
-    translated: dict[tuple[int, str], str],
-    query: str,
-) -> SearchHit:
-    _rank, code, name = match
-    title = search.text_in(page, "title", code, translated)
-    source = name if name != "title" else ("summary" if page.summary else "body")
-    text = search.text_in(page, source, code, translated)
-    plain = search.plain_text(text, markdown=source in Page.markdown_fields)
-    return SearchHit(
-        title=title,
-        url=page.get_absolute_url(),
-        excerpt=search.excerpt(plain, query),
-        kind=_("Informationssida"),
-        language=code,
-    )

@@ -17,14 +17,15 @@ from delaktig.core.contributions import (
     NotificationKind,
     PersonalData,
     SearchSource,
-    SiteLink,
+    SearchText,
     TranslatableKind,
     WorkItem,
     contribute,
     staff_records,
 )
+from delaktig.core.markdown import plain_text
 
-from . import demo_covers, errors, opendata, search, selectors
+from . import demo_covers, errors, opendata, selectors
 from .models import Feedback, Follow, Phase, Process, ProcessModule
 
 
@@ -167,21 +168,21 @@ contribute(
         mine=MINE,
         inbox=INBOX,
         translatable=TRANSLATABLE,
-        # The site search (``/sok/``, search_views.py): public processes, and a link to it.
+        # The site search (delaktig.search): public processes.
         search=(
             SearchSource(
                 key="participation.processes",
                 name=_("Deltagandeprocesser"),
-                search=search.process_hits,
+                kind=_("Deltagandeprocess"),
+                model="participation.Process",
+                public=lambda: Process.objects.public(),
+                text=lambda process: SearchText(
+                    title=process.title,
+                    body=f"{process.summary} {plain_text(process.body, markdown=True)}",
+                ),
+                date=lambda process: process.published_at,
+                translated=("title", "summary", "body"),
                 order=10,
-            ),
-        ),
-        links=(
-            SiteLink(
-                key="participation.search",
-                links=lambda request: [(str(_("Sök")), reverse("search"))],
-                place="menu",
-                order=90,
             ),
         ),
         notifications=(

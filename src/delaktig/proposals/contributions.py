@@ -39,7 +39,7 @@ from delaktig.core.contributions import (
     staff_records,
 )
 
-from . import deadlines, demo, errors, selectors, services
+from . import deadlines, demo, errors, search, selectors, services
 from .models import Attachment, Proposal, ProposalEvent, Support
 from .workflow import Status
 
@@ -400,6 +400,7 @@ DATASET = OpenDataset(
 contribute(
     Contribution(
         app_label="proposals",
+        search=(search.SOURCE,),
         mine=MINE,
         inbox=INBOX,
         moderated=(PROPOSALS,),

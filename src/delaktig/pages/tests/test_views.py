@@ -1,13 +1,12 @@
 """The public pages, the staff pages and the site search page."""
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from tests.factories import BodyFactory, OrganisationFactory, ProcessFactory, UserFactory
+from tests.factories import BodyFactory, OrganisationFactory, UserFactory
 
 from delaktig.core.audit import AuditEntry
 from delaktig.pages import services
@@ -219,49 +218,6 @@ def test_an_official_adds_edits_and_removes_seats(client: Client) -> None:
     assert seat.role == "ordforande"
     client.post(reverse("pages_staff:seat_delete", args=[seat.pk]), {"confirmed": "1"})
     assert not Seat.objects.exists()
-
-
-# --- The site search page ----------------------------------------------------------------
-
-
-def test_the_search_page_without_a_query_and_without_hits(client: Client) -> None:
-    response = client.get(reverse("search"))
-    assert response.status_code == 200 and 'role="search"' in response.text
-    response = client.get(reverse("search"), {"q": "finnsinte"})
-    assert "Inga träffar" in response.text
-    response = client.get(reverse("search"), {"q": "a"})
-    assert "Skriv minst 2 tecken" in response.text
-
-
-def test_the_search_page_groups_pages_and_processes(client: Client) -> None:
-    page_in(title="Kollektivtrafik i regionen", body="Bussar.")
-    ProcessFactory(title="Enkät om kollektivtrafik", status="open")
-    ProcessFactory(title="Kollektivtrafik utkast", status="draft")
-    page_in(title="Kollektivtrafik utkastsida", published=False)
-    response = client.get(reverse("search"), {"q": "kollektivtrafik"})
-    assert "Informationssidor (1)" in response.text
-    assert "Deltagandeprocesser (1)" in response.text
-    assert "utkast" not in response.text.lower().split("<main")[1].split("</main>")[0]
-    assert "<mark>" in response.text
-
-
-def test_search_excerpts_and_queries_are_escaped(client: Client) -> None:
-    page_in(title="Säkerhet", body="Text med <script>alert('x')</script> i.")
-    response = client.get(reverse("search"), {"q": "<script>"})
-    assert "<script>alert" not in response.text
-    assert "&lt;script&gt;" in response.text
-
-
-def test_the_search_page_takes_a_fixed_number_of_queries(
-    client: Client, django_assert_max_num_queries: Any
-) -> None:
-    organisation = OrganisationFactory()
-    offer(organisation, "en")
-    for n in range(15):
-        page_in(organisation, title=f"Sida {n} om buss", slug=f"sida-{n}")
-    with django_assert_max_num_queries(25):
-        response = client.get(reverse("search"), {"q": "buss", "sprak": "en"})
-    assert response.status_code == 200
 
 
 def test_a_page_carries_its_sharing_metadata_in_the_content_language(client: Client) -> None:

@@ -1,0 +1,24 @@
+"""``manage.py search_reindex [source …]``: bring the site search's index up to date now."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from delaktig.core.contributions import search_sources
+from delaktig.search.index import reindex
+
+
+class Command(BaseCommand):
+    help = "Brings the site search's index up to date with what every source publishes."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "sources",
+            nargs="*",
+            choices=[source.key for source in search_sources()],
+            help="only these sources (keys such as proposals.proposals)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        changed = reindex(keys=options["sources"])
+        self.stdout.write(f"{changed} rows written or removed")
