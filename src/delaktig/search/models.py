@@ -34,6 +34,9 @@ class Document(models.Model):
                 fields=["source", "object_id", "language"], name="search_document_unique"
             )
         ]
+        # And, made in migration 0001 for each database, search_document_newest on
+        # (date DESC NULLS LAST, id DESC): newest first, for a query with too many matches to
+        # rank (query.py).
         indexes = [models.Index(fields=["organisation_id", "source"], name="search_doc_org")]
 
     def __str__(self) -> str:

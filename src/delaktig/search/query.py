@@ -87,6 +87,8 @@ class Result:
     counts: dict[str, int] = field(default_factory=dict)
     total: int = 0
     capped: bool = False
+    # Too many matches to rank: the newest are shown first.
+    newest: bool = False
 
 
 def _languages(language: str) -> list[str]:
@@ -125,9 +127,19 @@ def _tsqueries(query: str, language: str) -> dict[str, str]:
     return {code: text for code, text in zip(codes, parsed, strict=True) if text}
 
 
-def _postgres_matches(query: str, language: str) -> tuple[str, list[Any], str, list[Any]] | None:
-    """(FROM/WHERE clause, its params, rank expression, its params) on PostgreSQL, or None
-    when nothing can match."""
+@dataclass(frozen=True)
+class Matches:
+    """The matching rows as SQL (``FROM … WHERE …``, alias ``d``): each object once — a
+    Swedish row is left out where the same object matched in the reader's language — and the
+    rank expression for ordering them."""
+
+    where: str
+    params: list[Any]
+    rank: str
+    rank_params: list[Any]
+
+
+def _postgres_matches(query: str, language: str) -> Matches | None:
     parsed = _tsqueries(query, language)
     if not parsed:
         return None
@@ -138,7 +150,14 @@ def _postgres_matches(query: str, language: str) -> tuple[str, list[Any], str, l
         cases.append("WHEN %s THEN ts_rank_cd(d.vector, %s::tsquery)")
         rank_params.extend([code, tsquery])
     where = f"search_document d WHERE ({' OR '.join(clauses)})"
-    return where, params, f"(CASE d.language {' '.join(cases)} ELSE 0 END)", rank_params
+    if language != SOURCE and language in parsed:
+        where += (
+            " AND NOT (d.language = %s AND EXISTS (SELECT 1 FROM search_document e "
+            "WHERE e.source = d.source AND e.object_id = d.object_id AND e.language = %s "
+            "AND e.vector @@ %s::tsquery))"
+        )
+        params.extend([SOURCE, language, parsed[language]])
+    return Matches(where, params, f"(CASE d.language {' '.join(cases)} ELSE 0 END)", rank_params)
 
 
 def _fts_expression(query: str) -> str:
@@ -148,29 +167,29 @@ def _fts_expression(query: str) -> str:
     return " AND ".join('"' + word.replace('"', "") + '"*' for word in words)
 
 
-def _sqlite_matches(query: str, language: str) -> tuple[str, list[Any], str, list[Any]] | None:
+def _sqlite_matches(query: str, language: str) -> Matches | None:
     expression = _fts_expression(query)
     if not expression:
         return None
     languages = _languages(language)
-    # FTS5's ranking function works only in a query of the FTS table alone.
+    # FTS5's ranking function works only in a query of the FTS table alone. bm25 is lower for
+    # better matches; a title match counts five times a text match.
     where = (
         "(SELECT rowid AS id, -bm25(search_document_fts, 5.0, 1.0) AS score "  # noqa: S608
         "FROM search_document_fts WHERE search_document_fts MATCH %s) f "
         "JOIN search_document d ON d.id = f.id "
         f"WHERE d.language IN ({', '.join(['%s'] * len(languages))})"
     )
-    # bm25 is lower for better matches; a title match counts five times a text match.
-    return where, [expression, *languages], "f.score", []
-
-
-@dataclass(frozen=True)
-class Matches:
-    """The matching rows as SQL: each object once (in the reader's language where it has
-    both), with its rank; ``m.n = 1`` keeps one row per object."""
-
-    sql: str
-    params: list[Any]
+    params: list[Any] = [expression, *languages]
+    if language != SOURCE:
+        where += (
+            " AND NOT (d.language = %s AND EXISTS (SELECT 1 FROM search_document e "
+            "WHERE e.source = d.source AND e.object_id = d.object_id AND e.language = %s "
+            "AND e.id IN (SELECT rowid FROM search_document_fts "
+            "WHERE search_document_fts MATCH %s)))"
+        )
+        params.extend([SOURCE, language, expression])
+    return Matches(where, params, "f.score", [])
 
 
 def _matches(
@@ -180,20 +199,16 @@ def _matches(
     found = (_postgres_matches if postgres else _sqlite_matches)(query, language)
     if found is None:
         return None
-    where, where_params, rank, rank_params = found
     extra, extra_params = _filters(organisation_id, keys)
-    sql = (
-        f"SELECT d.id, d.source, d.object_id, d.language, d.date, {rank} AS rank, "  # noqa: S608
-        "ROW_NUMBER() OVER (PARTITION BY d.source, d.object_id "
-        "ORDER BY CASE WHEN d.language = %s THEN 0 ELSE 1 END) AS n "
-        f"FROM {where}{extra}"
+    return Matches(
+        found.where + extra, [*found.params, *extra_params], found.rank, found.rank_params
     )
-    return Matches(sql, [*rank_params, language, *where_params, *extra_params])
 
 
 def _counts(matches: Matches) -> tuple[dict[str, int], bool]:
+    """Matches per kind, reading at most COUNT_CAP + 1 rows (and whether there were more)."""
     capped_sql = (
-        f"SELECT source, COUNT(*) FROM (SELECT source FROM ({matches.sql}) m WHERE n = 1 "  # noqa: S608
+        f"SELECT source, COUNT(*) FROM (SELECT d.source FROM {matches.where} "  # noqa: S608
         "LIMIT %s) c GROUP BY source"
     )
     with connection.cursor() as cursor:
@@ -203,46 +218,48 @@ def _counts(matches: Matches) -> tuple[dict[str, int], bool]:
     return counts, capped
 
 
-def _page(query: str, matches: Matches, offset: int, limit: int) -> list[tuple[Any, ...]]:
-    """(id, source, object_id, language, date, url, title, excerpt) of one page of hits; the
-    excerpts are cut only for these."""
-    order = "ORDER BY m.rank DESC, m.date DESC, m.id DESC"
-    if connection.vendor == "postgresql":
-        cfg = _config_case("p.language")
-        page_sql = (
-            "SELECT p.id, p.source, p.object_id, p.language, p.date, d.url, "  # noqa: S608
-            f"ts_headline({cfg}, d.title, websearch_to_tsquery({cfg}, %s), %s), "
-            f"ts_headline({cfg}, d.body, websearch_to_tsquery({cfg}, %s), %s) "
-            f"FROM (SELECT m.* FROM ({matches.sql}) m WHERE m.n = 1 {order} LIMIT %s "
-            "OFFSET %s) p JOIN search_document d ON d.id = p.id "
-            "ORDER BY p.rank DESC, p.date DESC, p.id DESC"
-        )
-        head = [query, TITLE_HEADLINE, query, HEADLINE]
-        params = [*head, *matches.params, limit, offset]
+def _page(
+    query: str, matches: Matches, offset: int, limit: int, *, newest: bool
+) -> list[tuple[Any, ...]]:
+    """(id, source, object_id, language, date, url, title, excerpt) of one page of hits, by
+    rank, or newest first (``newest``: too many matches to rank them all; the date index then
+    finds the page without reading every match). Excerpts are cut only for these."""
+    if newest:
+        select, params, order = "0", [], "d.date DESC NULLS LAST, d.id DESC"
     else:
-        page_sql = (
-            "SELECT m.id, m.source, m.object_id, m.language, m.date, d.url "  # noqa: S608
-            f"FROM ({matches.sql}) m JOIN search_document d ON d.id = m.id "
-            f"WHERE m.n = 1 {order} LIMIT %s OFFSET %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(page_sql, [*matches.params, limit, offset])
-            rows = list(cursor.fetchall())
-            if not rows:
-                return []
-            ids = [row[0] for row in rows]
+        select, params = matches.rank, matches.rank_params
+        order = "rank DESC, d.date DESC NULLS LAST, d.id DESC"
+    inner = (
+        f"SELECT d.id, d.source, d.object_id, d.language, d.date, d.url, {select} AS rank "  # noqa: S608
+        f"FROM {matches.where} ORDER BY {order} LIMIT %s OFFSET %s"
+    )
+    inner_params = [*params, *matches.params, limit, offset]
+    with connection.cursor() as cursor:
+        cursor.execute(inner, inner_params)
+        rows = list(cursor.fetchall())
+        if not rows:
+            return []
+        ids = [row[0] for row in rows]
+        marks = ", ".join(["%s"] * len(ids))
+        if connection.vendor == "postgresql":
+            cfg = _config_case("d.language")
+            cursor.execute(
+                f"SELECT d.id, ts_headline({cfg}, d.title, "  # noqa: S608
+                f"websearch_to_tsquery({cfg}, %s), %s), "
+                f"ts_headline({cfg}, d.body, websearch_to_tsquery({cfg}, %s), %s) "
+                f"FROM search_document d WHERE d.id IN ({marks})",
+                [query, TITLE_HEADLINE, query, HEADLINE, *ids],
+            )
+        else:
             cursor.execute(
                 "SELECT rowid, highlight(search_document_fts, 0, char(2), char(3)), "  # noqa: S608
                 "snippet(search_document_fts, 1, char(2), char(3), '…', 28) "
                 "FROM search_document_fts WHERE search_document_fts MATCH %s "
-                f"AND rowid IN ({', '.join(['%s'] * len(ids))})",
+                f"AND rowid IN ({marks})",
                 [_fts_expression(query), *ids],
             )
-            marked = {rowid: (title, excerpt) for rowid, title, excerpt in cursor.fetchall()}
-        return [(*row, *marked.get(row[0], ("", ""))) for row in rows]
-    with connection.cursor() as cursor:
-        cursor.execute(page_sql, params)
-        return list(cursor.fetchall())
+        marked = {pk: (title, excerpt) for pk, title, excerpt in cursor.fetchall()}
+    return [(*row[:6], *marked.get(row[0], ("", ""))) for row in rows]
 
 
 def _visible(rows: list[tuple[Any, ...]], sources: dict[str, SearchSource]) -> set[tuple]:
@@ -276,13 +293,18 @@ def search(
     sources = {src.key: src for src in search_sources()}
     counts, capped = _counts(everything)
     chosen = [key for key in (keys or []) if key in sources]
-    total = sum(count for key, count in counts.items() if not chosen or key in chosen)
+    matches = (_matches(query, language, organisation_id, chosen) if chosen else None) or everything
+    if chosen and capped:
+        # The counts of every kind stopped early: count the chosen kinds on their own.
+        chosen_counts, capped = _counts(matches)
+        total = sum(chosen_counts.values())
+    else:
+        total = sum(count for key, count in counts.items() if not chosen or key in chosen)
     offset = (max(page, 1) - 1) * per_page
-    result = Result(counts=counts, total=min(total, COUNT_CAP), capped=capped)
+    result = Result(counts=counts, total=min(total, COUNT_CAP), capped=capped, newest=capped)
     if offset >= result.total:
         return result
-    matches = (_matches(query, language, organisation_id, chosen) if chosen else None) or everything
-    rows = _page(query, matches, offset, per_page)
+    rows = _page(query, matches, offset, per_page, newest=capped)
     visible = _visible(rows, sources)
     for _id, key, object_id, code, date, url, title, excerpt in rows:
         if (key, object_id) not in visible:

@@ -64,8 +64,11 @@ POSTGRES = [
     f"setweight(to_tsvector({LANGUAGE_CONFIG}, title), 'A') || "
     f"setweight(to_tsvector({LANGUAGE_CONFIG}, body), 'B')) STORED",
     "CREATE INDEX search_document_vector ON search_document USING gin (vector)",
+    # Newest first, for a query with too many matches to rank (query.py).
+    "CREATE INDEX search_document_newest ON search_document (date DESC NULLS LAST, id DESC)",
 ]
 POSTGRES_REVERSE = [
+    "DROP INDEX IF EXISTS search_document_newest",
     "DROP INDEX IF EXISTS search_document_vector",
     "ALTER TABLE search_document DROP COLUMN IF EXISTS vector",
     *(f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {name}" for name, _c, _s in CONFIGS),
@@ -84,8 +87,11 @@ SQLITE = [
     "VALUES ('delete', old.id, old.title, old.body); "
     "INSERT INTO search_document_fts(rowid, title, body) VALUES (new.id, new.title, new.body); "
     "END",
+    # SQLite puts NULL last when descending, as PostgreSQL's index above asks for.
+    "CREATE INDEX search_document_newest ON search_document (date DESC, id DESC)",
 ]
 SQLITE_REVERSE = [
+    "DROP INDEX IF EXISTS search_document_newest",
     "DROP TRIGGER IF EXISTS search_document_au",
     "DROP TRIGGER IF EXISTS search_document_ad",
     "DROP TRIGGER IF EXISTS search_document_ai",

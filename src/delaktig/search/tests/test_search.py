@@ -139,7 +139,7 @@ def test_sqlite_matches_words_as_prefixes(settings: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ['"', 'NEAR(a b', "a AND OR", "*", "'; DROP TABLE x; --", "-", "ö" * 300, "\x01x"]
+    "text", ['"', "NEAR(a b", "a AND OR", "*", "'; DROP TABLE x; --", "-", "ö" * 300, "\x01x"]
 )
 def test_any_text_is_a_query_not_an_error(text: str) -> None:
     ProcessFactory(title="Buss och tåg", status="open")
@@ -220,9 +220,12 @@ def test_a_page_under_a_draft_is_not_found(django_capture_on_commit_callbacks: A
         top.status = "draft"
         top.save()
     assert query.search("underordnad").hits == []
-    assert not Document.objects.filter(source="pages.pages").exclude(
-        object_id__in=Page.objects.none()
-    ).filter(title__contains="Hemlig").exists()
+    assert (
+        not Document.objects.filter(source="pages.pages")
+        .exclude(object_id__in=Page.objects.none())
+        .filter(title__contains="Hemlig")
+        .exists()
+    )
 
 
 # --- The page ----------------------------------------------------------------------------
@@ -292,3 +295,21 @@ def test_the_page_takes_the_same_number_of_queries_for_few_and_many_hits(
         ProcessFactory(organisation=organisation, title=f"Buss {n}")
     index.reindex()
     assert count() == few
+
+
+def test_too_many_matches_are_shown_newest_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(query, "COUNT_CAP", 5)
+    start = timezone.now()
+    for n in range(8):
+        ProcessFactory(title=f"Buss {n}", published_at=start - timedelta(days=n))
+    ProcessFactory(title="Buss buss buss", published_at=start - timedelta(days=30))
+    index.reindex()
+    result = query.search("buss", per_page=3)
+    assert result.capped and result.newest and result.total == 5
+    assert titles(result) == ["Buss 0", "Buss 1", "Buss 2"]
+    ranked = query.search("buss buss")
+    assert ranked.capped  # every "buss" matches "buss buss" too
