@@ -62,7 +62,7 @@ types: deps
 check-deploy: deps
 	DJANGO_SETTINGS_MODULE=delaktig.config.production DATABASE_URL=$(PG_URL) \
 	  DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
-	  DJANGO_ALLOWED_HOSTS=delaktig.example \
+	  DJANGO_ALLOWED_HOSTS=delaktig.example REDIS_URL=redis://127.0.0.1:6379/0 \
 	  DELAKTIG_IDENTITY_HASH_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))') \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
@@ -90,12 +90,14 @@ bench: deps
 	$(PY) bench/run.py
 	$(PY) bench/weighting.py
 	$(PY) bench/proposals.py
+	$(PY) bench/pages.py
 	$(PY) bench/opinionmaps.py
 	$(PY) bench/faults.py
 	$(PY) bench/exhaustion.py
 	$(PY) bench/screening.py
 	$(PY) bench/budgeting.py
 	$(PY) bench/api.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf .venv .tools node_modules var .pytest_cache .mypy_cache .ruff_cache

@@ -257,6 +257,7 @@ def _production(monkeypatch: pytest.MonkeyPatch, **env: str) -> Any:
     monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/delaktig")
     monkeypatch.setenv("DJANGO_SECRET_KEY", "k" * 64)
     monkeypatch.setenv("DELAKTIG_IDENTITY_HASH_KEY", "h" * 40)
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     monkeypatch.delenv("DELAKTIG_TRUSTED_PROXY_COUNT", raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)

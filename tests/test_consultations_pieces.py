@@ -213,9 +213,9 @@ def test_mina_sidor_lists_the_persons_comments_answered_only_once_published(
     passage = reverse(
         "consultations:paragraph", kwargs={"module_pk": consultation.module_id, "key": key}
     )
-    assert items[2].url == f"{passage}#synpunkt-{mine[2].pk}"
+    assert items[2].url == f"{passage}?synpunkt={mine[2].pk}#synpunkt-{mine[2].pk}"
     whole = reverse("consultations:whole", kwargs={"module_pk": consultation.module_id})
-    assert items[0].url == f"{whole}#synpunkt-{mine[0].pk}"
+    assert items[0].url == f"{whole}?synpunkt={mine[0].pk}#synpunkt-{mine[0].pk}"
     # Answered, but the answer is the authority's only once the compilation is published.
     official = official_of(consultation)
     services.answer_save(

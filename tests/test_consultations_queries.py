@@ -26,6 +26,7 @@ from delaktig.consultations.models import (
     Stance,
     Theme,
 )
+from delaktig.consultations.selectors import COMMENTS_PER_PAGE
 from tests.consultations_factories import (
     NOW,
     consultation_module,
@@ -125,10 +126,27 @@ def test_a_passage_page_does_not_grow_with_its_comments(client: Client) -> None:
         page = url("paragraph", consultation, key=paragraph(consultation, "2.1").key)
         response = client.get(page)
         assert response.status_code == 200
-        assert response.content.decode().count('class="comment consultation-comment') == comments
+        shown = response.content.decode().count('class="comment consultation-comment')
+        assert shown == min(comments, COMMENTS_PER_PAGE)
         return queries(lambda: client.get(page))
 
     assert count(3) == count(120)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_passage_shows_its_comments_a_page_at_a_time(client: Client) -> None:
+    consultation = consultation_module(now=NOW)
+    made = many_comments(consultation, COMMENTS_PER_PAGE * 2 + 3)
+    page = url("paragraph", consultation, key=paragraph(consultation, "2.1").key)
+    first = client.get(page).content.decode()
+    assert f'id="synpunkt-{made[0].pk}"' in first and f'id="synpunkt-{made[-1].pk}"' not in first
+    assert f"({len(made)})" in first and 'rel="next"' in first
+    # A link to one comment opens the page that holds it; an explicit page wins.
+    last = client.get(f"{page}?synpunkt={made[-1].pk}").content.decode()
+    assert f'id="synpunkt-{made[-1].pk}"' in last and 'rel="next"' not in last
+    assert "Sida 3 av 3" in last
+    second = client.get(f"{page}?synpunkt={made[-1].pk}&sida=2").content.decode()
+    assert f'id="synpunkt-{made[COMMENTS_PER_PAGE].pk}"' in second and "Sida 2 av 3" in second
 
 
 @time_machine.travel(NOW, tick=False)

@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -77,7 +79,14 @@ def test_production_settings_are_strict(monkeypatch: pytest.MonkeyPatch) -> None
     with pytest.raises(ImproperlyConfigured):  # no key for the personnummer hash
         importlib.reload(importlib.import_module("delaktig.config.production"))
     monkeypatch.setenv("DELAKTIG_IDENTITY_HASH_KEY", "h" * 40)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    importlib.reload(base)
+    with pytest.raises(ImproperlyConfigured, match="REDIS_URL"):  # a cache per process
+        importlib.reload(importlib.import_module("delaktig.config.production"))
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    importlib.reload(base)
     production = importlib.reload(importlib.import_module("delaktig.config.production"))
+    assert production.CACHES["default"]["BACKEND"].endswith("RedisCache")
     assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
     assert production.SECURE_HSTS_SECONDS >= 31536000 and production.SECURE_SSL_REDIRECT
     assert production.DEBUG is False
@@ -88,5 +97,16 @@ def test_production_settings_are_strict(monkeypatch: pytest.MonkeyPatch) -> None
     assert base.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
     monkeypatch.delenv("EMAIL_HOST")
     monkeypatch.delenv("DATABASE_URL")
+    monkeypatch.delenv("REDIS_URL")
     importlib.reload(base)
     assert settings.LANGUAGE_CODE == "sv"
+
+
+def test_check_deploy_refuses_a_cache_that_is_not_shared(settings: Any) -> None:
+    from delaktig.core.checks import check_shared_cache
+
+    for backend in ("locmem.LocMemCache", "db.DatabaseCache", "filebased.FileBasedCache"):
+        settings.CACHES = {"default": {"BACKEND": f"django.core.cache.backends.{backend}"}}
+        assert [error.id for error in check_shared_cache()] == ["delaktig.E001"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+    assert check_shared_cache() == []

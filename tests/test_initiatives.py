@@ -143,3 +143,79 @@ def test_secretary_registers_lists_and_sees_the_count(client: object) -> None:
     html = Client().get(url).content.decode()
     assert "tillräckligt många giltiga underskrifter" in html
     assert pnr(1) not in html
+
+
+@pytest.mark.django_db
+def test_registering_keeps_the_count_the_rows_give() -> None:
+    from delaktig.initiatives.selectors import count_rows
+    from delaktig.initiatives.services import initiative_create
+
+    region = OrganisationFactory()
+    secretary = role(UserFactory(), "official", region)
+    initiative = initiative_create(
+        actor=secretary,
+        organisation=region,
+        title="Folkomröstning",
+        question="Ja eller nej?",
+        initiators="Föreningen",
+        submitted_on=date(2026, 9, 1),
+        entitled_voters=30,
+    )
+    assert initiative_count(initiative=initiative) == count_rows(initiative=initiative)
+    paper = SignatureList.objects.create(
+        initiative=initiative, kind="paper", label="Lista 1", received_on=date(2026, 9, 1)
+    )
+    for lines in (
+        f"{pnr(1)}; 2026-05-01\n{pnr(2)}; 2025-01-01\n",
+        f"{pnr(1)}; 2026-06-01\n{pnr(3)}; 2026-06-02; ogiltig: oläslig\n{pnr(4)}; 2026-10-01\n",
+    ):
+        signatures_register(actor=secretary, signature_list=paper, lines=lines)
+        initiative.refresh_from_db()
+        assert initiative.counted is not None
+        stored = initiative_count(initiative=initiative)
+        assert stored == count_rows(initiative=initiative)
+    assert (stored.valid, stored.too_old, stored.duplicates, stored.invalid) == (1, 1, 1, 1)
+    assert stored.after_submission == 1 and stored.required == 3
+
+
+@pytest.mark.django_db
+def test_the_list_reads_a_page_in_the_same_queries_however_many(
+    client: object, django_assert_max_num_queries: object
+) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from delaktig.initiatives.counting import Count
+    from delaktig.initiatives.selectors import PAGE_SIZE
+
+    assert isinstance(client, Client)
+    region = OrganisationFactory()
+
+    def add(count: int, start: int) -> None:
+        Initiative.objects.bulk_create(
+            Initiative(
+                organisation=region,
+                title=f"Initiativ {n}",
+                question="?",
+                initiators="Några",
+                submitted_on=date(2026, 1, 1 + n % 28),
+                entitled_voters=100,
+                counted=Count(n, 0, 0, 0, 0, 0).stored(),
+            )
+            for n in range(start, start + count)
+        )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/folkinitiativ/").status_code == 200
+        return len(captured)
+
+    add(3, 0)
+    few = queries()
+    add(2 * PAGE_SIZE, 3)
+    assert queries() == few
+    html = client.get("/folkinitiativ/").content.decode()
+    assert html.count("<tr>") == PAGE_SIZE + 1 and 'rel="next"' in html
+    last = client.get("/folkinitiativ/?sida=3").content.decode()
+    assert last.count("<tr>") == 3 + 1 and 'rel="prev"' in last and 'rel="next"' not in last

@@ -1,8 +1,12 @@
 """Time-driven jobs from the platform registry, as `manage.py tick` runs them."""
 
+import threading
+from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from io import StringIO
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,6 +15,8 @@ from django.utils import timezone
 from delaktig.core import contributions
 from delaktig.core.jobs import run_jobs
 from delaktig.core.models import JobRun
+from delaktig.core.tasks import stale_after
+from tests.concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +105,119 @@ def test_tick_lists_and_runs_one_job(jobs: Any) -> None:
 def test_every_declared_job_runs_on_an_empty_database() -> None:
     outcomes = run_jobs()
     assert outcomes and all(not o.error for o in outcomes), outcomes
+
+
+def test_a_second_tick_within_the_hour_runs_nothing_again(jobs: Any) -> None:
+    now = timezone.now()
+    run_jobs(now=now)
+    again = {o.key: o for o in run_jobs(now=now + timedelta(minutes=20))}
+    assert len(jobs["hourly"]) == 1 and len(jobs["daily"]) == 1
+    assert not again["hourly"].ran and not again["hourly"].busy
+    # The failed job is tried again at the next hourly tick, not by the second tick.
+    assert len(jobs["broken"]) == 1
+    run_jobs(now=now + timedelta(minutes=55))
+    assert len(jobs["hourly"]) == 2 and len(jobs["broken"]) == 2 and len(jobs["daily"]) == 1
+
+
+def test_a_job_left_running_by_a_killed_tick_is_run_again_after_the_stale_limit(
+    jobs: Any,
+) -> None:
+    clock = timezone.now()
+    JobRun.objects.create(key="hourly", running_since=clock, running_by="web1:4711:dead")
+    outcomes = {o.key: o for o in run_jobs(now=clock)}
+    assert outcomes["hourly"].busy and jobs["hourly"] == []
+    out = StringIO()
+    call_command("tick", "--job", "hourly", stdout=out)  # even asked for by name
+    assert out.getvalue().strip() == "hourly=busy" and jobs["hourly"] == []
+
+    JobRun.objects.filter(key="hourly").update(
+        running_since=clock - stale_after() - timedelta(seconds=1)
+    )
+    outcomes = {o.key: o for o in run_jobs(now=clock)}
+    assert outcomes["hourly"].ran and len(jobs["hourly"]) == 1
+    run = JobRun.objects.get(key="hourly")
+    assert run.running_since is None and run.running_by == "" and run.result == 2
+
+
+def test_a_tick_stopped_mid_job_leaves_it_to_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[Any] = []
+
+    def stopped(now: Any) -> int:
+        calls.append(now)
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        return 1
+
+    monkeypatch.setattr(contributions, "jobs", lambda: [contributions.Job("j", "j", stopped)])
+    with pytest.raises(KeyboardInterrupt):
+        run_jobs()
+    assert JobRun.objects.get(key="j").running_since is None
+    assert [o.ran for o in run_jobs()] == [True] and len(calls) == 2
+
+
+def _counting(
+    declared: list[tuple[str, Literal["hour", "day"]]],
+    runs: Counter[str],
+    wait: Callable[[], object] | None = None,
+) -> Callable[[], list[contributions.Job]]:
+    """Jobs that count their runs in ``runs``; the one called "slow" calls ``wait`` first."""
+    lock = threading.Lock()
+
+    def job(key: str) -> Callable[[Any], int]:
+        def run(now: Any) -> int:
+            with lock:
+                runs[key] += 1
+            if key == "slow" and wait is not None:
+                wait()
+            return 1
+
+        return run
+
+    return lambda: [contributions.Job(key, key, job(key), every) for key, every in declared]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_ticks_at_once_run_each_due_job_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The slow job holds its tick until the other tick has finished: that one must find it
+    running and leave it alone, run the rest, and leave nothing for the first to do."""
+    runs: Counter[str] = Counter()
+    one_tick_done = threading.Event()
+    declared: list[tuple[str, Literal["hour", "day"]]] = [
+        ("slow", "hour"),
+        ("quick", "hour"),
+        ("nightly", "day"),
+    ]
+    monkeypatch.setattr(
+        contributions, "jobs", _counting(declared, runs, lambda: one_tick_done.wait(10))
+    )
+    now = timezone.now()
+
+    def tick(offset: int) -> dict[str, Any]:
+        try:
+            return {o.key: o for o in run_jobs(now=now + timedelta(seconds=offset))}
+        finally:
+            one_tick_done.set()
+
+    results, errors = run_together([lambda: tick(0), lambda: tick(2)])
+    assert errors == []
+    assert runs == {"slow": 1, "quick": 1, "nightly": 1}
+    for key in ("slow", "quick", "nightly"):
+        assert sum(r[key].ran for r in results) == 1
+    assert any(r["slow"].busy for r in results)
+    assert not JobRun.objects.filter(running_since__isnull=False).exists()
+    assert set(JobRun.objects.values_list("result", flat=True)) == {1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_four_ticks_started_together_run_each_job_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: Counter[str] = Counter()
+    declared: list[tuple[str, Literal["hour", "day"]]] = [
+        (f"job{n}", "day" if n % 2 else "hour") for n in range(6)
+    ]
+    monkeypatch.setattr(contributions, "jobs", _counting(declared, runs))
+    now = timezone.now()
+    results, errors = run_together(
+        [partial(run_jobs, now=now + timedelta(seconds=n)) for n in range(4)]
+    )
+    assert errors == [] and len(results) == 4
+    assert runs == {key: 1 for key, _every in declared}

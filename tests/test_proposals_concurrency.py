@@ -116,3 +116,25 @@ def test_withdrawal_racing_the_threshold_leaves_a_consistent_state() -> None:
         else:
             # The withdrawal came first; the new support brought it back to two.
             assert proposal.status == "collecting" and count == 2 and errors == []
+
+
+def test_supports_and_withdrawals_at_once_keep_the_count_exact() -> None:
+    """Each write works from a copy of the proposal read before any of them: a count kept
+    from what the caller read (read, add one, save) would lose most of them."""
+    proposal, municipality = collecting(threshold=1000)
+    early = [verified_resident(municipality) for _ in range(12)]
+    for person in early:
+        services.support_add(actor=person, proposal=proposal)
+    late = [verified_resident(municipality) for _ in range(12)]
+
+    def read() -> Proposal:
+        return Proposal.objects.select_related("organisation").get(pk=proposal.pk)
+
+    jobs = [partial(services.support_withdraw, actor=p, proposal=read()) for p in early[:8]]
+    # The last four of the early ones click again: counted once.
+    jobs += [partial(services.support_add, actor=p, proposal=read()) for p in [*late, *early[8:]]]
+    errors = run_together(jobs)
+    assert errors == []
+    proposal.refresh_from_db()
+    rows = Support.objects.filter(proposal=proposal).count()
+    assert proposal.support_count == rows == 12 - 8 + 12

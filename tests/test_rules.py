@@ -80,6 +80,7 @@ MATRIX = {
     "opinionmaps.view_results": STAFF,
     "organisations.change_accessibilitystatement": OFFICIALS,
     "organisations.change_organisation": OFFICIALS,
+    "organisations.change_host": {"administrator"},
     "participation.add_process": OFFICIALS,
     "participation.add_processtemplate": OFFICIALS,
     "participation.change_process": OFFICIALS,

@@ -584,6 +584,40 @@ def test_public_results_only_after_closing_and_when_made_public() -> None:
     assert "Teman i svaren" not in html
 
 
+def test_public_results_are_computed_once_and_again_when_the_answers_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from delaktig.surveys import results
+
+    built = known_mix_survey()
+    built.survey.results_public = True
+    built.survey.save()
+    Phase.objects.filter(module_id=built.survey.module_id).update(
+        ends_at=timezone.now() - timedelta(hours=1)
+    )
+    url = reverse("surveys:results_public", args=[built.survey.module_id])
+    computed: list[int] = []
+    real = results.survey_results
+
+    def counting(survey: Any, **kwargs: Any) -> SurveyResults:
+        computed.append(survey.pk)
+        return real(survey, **kwargs)
+
+    monkeypatch.setattr(results, "survey_results", counting)
+    assert "40 personer har skickat in svar." in Client().get(url).content.decode()
+    assert "40 personer har skickat in svar." in Client().get(url).content.decode()
+    assert len(computed) == 1
+    # A response removed (an account deleted) shows at once …
+    Response.objects.filter(survey=built.survey, submitted_at__isnull=False).first().delete()  # type: ignore[union-attr]
+    assert "39 personer har skickat in svar." in Client().get(url).content.decode()
+    assert len(computed) == 2
+    # … and each language has its own.
+    english = Client()
+    english.cookies["delaktig_sprak"] = "en"
+    assert "39" in english.get(url).content.decode()
+    assert len(computed) == 3
+
+
 # --- Query count ------------------------------------------------------------------------------
 
 

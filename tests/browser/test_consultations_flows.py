@@ -214,7 +214,7 @@ def test_a_resident_comments_on_3_2_on_a_phone_with_the_keyboard(
         paragraph(consultation, "3.2").pk,
         "published",
     )
-    assert page.url.endswith(f"/stycke/{key}/#synpunkt-{mine.pk}")
+    assert page.url.endswith(f"/stycke/{key}/?synpunkt={mine.pk}#synpunkt-{mine.pk}")
     assert page.get_by_text("Tack! Din synpunkt är publicerad.").is_visible()
     shown = page.locator(f"#synpunkt-{mine.pk}")
     assert said in shown.inner_text() and "Alva" in shown.inner_text()

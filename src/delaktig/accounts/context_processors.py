@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
@@ -12,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from delaktig.core import languages
 from delaktig.core.catalogues import offered_interface_languages
 from delaktig.core.contributions import site_links
+from delaktig.core.sites import site_scope
 from delaktig.organisations.selectors import primary_organisation
 
 from .inbox import inbox_total
@@ -21,6 +23,7 @@ from .types import Visitor
 # The header shows the inbox count on public pages too; there it may be this old (seconds),
 # so that a staff member reading the site does not run every queue's count on each page.
 PUBLIC_PAGE_COUNT_SECONDS = 60
+_NOT_SET = object()
 
 
 def _inbox_total(request: HttpRequest, user: Visitor) -> int:
@@ -58,6 +61,14 @@ def offered_languages(organisation: Any) -> list[str]:
     return [lang.code for lang in languages.LANGUAGES if lang.code in chosen or lang.code == "sv"]
 
 
+def _served(request: HttpRequest) -> bool:
+    try:
+        request.get_host()
+    except DisallowedHost:
+        return False
+    return True
+
+
 def _language_menu(request: HttpRequest, organisation: Any) -> SimpleNamespace:
     current = getattr(request, "content_language", languages.SOURCE)
     codes = offered_languages(organisation)
@@ -67,7 +78,8 @@ def _language_menu(request: HttpRequest, organisation: Any) -> SimpleNamespace:
     # hreflang: the same page in each language; lättläst is Swedish and has no tag of its own.
     alternates = []
     # Staff pages are Swedish work pages: no language versions to point search engines at.
-    if request.method == "GET" and "/personal/" not in request.path:
+    # Nor has the 400 page for a host this installation does not serve (no address to name).
+    if request.method == "GET" and "/personal/" not in request.path and _served(request):
         query = request.GET.copy()
         query.pop("sprak", None)
         for code in codes:
@@ -102,9 +114,15 @@ def _site_links(request: HttpRequest) -> dict[str, list[tuple[str, str]]]:
 def site(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     is_staff_member = bool(user and user.has_perm("accounts.view_staff_workspace"))
-    organisation = SimpleLazyObject(primary_organisation)
+    # The host's organisation (organisations.middleware), read when a template first asks;
+    # the primary organisation for a request that did not pass the middleware.
+    organisation = getattr(request, "site_organisation", _NOT_SET)
+    if organisation is _NOT_SET:
+        organisation = SimpleLazyObject(primary_organisation)
     return {
         "site_organisation": organisation,
+        # The organisation whose items the lists show by default, on its own host; else None.
+        "site_scope": site_scope(request),
         "is_staff_member": is_staff_member,
         # What waits in the staff inbox, for the header and the staff menu.
         "inbox_total": (

@@ -21,3 +21,6 @@ rules.add_perm(
 )
 rules.add_perm("organisations.change_organisation", is_administrator | is_official)
 rules.add_perm("organisations.change_accessibilitystatement", is_administrator | is_official)
+# An organisation's own host name: the platform administrator's, since it needs DNS, the
+# certificate and ALLOWED_HOSTS to be in place first (organisations.services).
+rules.add_perm("organisations.change_host", is_administrator)

@@ -18,9 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delaktig.accounts.types import Visitor
-from delaktig.core import exports, ratelimit
+from delaktig.core import exports, ratelimit, sites
 from delaktig.core.errors import DelaktigError, NotFound, PermissionDenied, RateLimited
 from delaktig.insights.suppression import AGE_GROUPS
+from delaktig.organisations.models import Organisation
 from delaktig.participation.models import ProcessModule
 from delaktig.surveys import charts
 from delaktig.surveys.results import (
@@ -137,8 +138,9 @@ def why_not_eligible(*, user: Visitor, budget: Budget) -> DelaktigError | None:
     return None
 
 
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+def absolute_url(path: str, organisation: Organisation | None = None) -> str:
+    """For print and receipts: on the organisation's own host where it has one."""
+    return sites.absolute_url(path, organisation)
 
 
 # --- The ideas --------------------------------------------------------------------------

@@ -359,7 +359,8 @@ def render_ballots(budget: Budget, codes: list[str]) -> bytes:
             "projects": staff_selectors.ballot(budget),
             "codes": codes,
             "receipt_url": selectors.absolute_url(
-                reverse("budgeting:receipt", kwargs={"module_pk": module.pk})
+                reverse("budgeting:receipt", kwargs={"module_pk": module.pk}),
+                module.process.organisation,
             ),
         },
     )

@@ -164,7 +164,8 @@ def vote(request: HttpRequest, module_pk: int) -> HttpResponse:
     mine = services.my_ballot(user=_person(request), budget=budget)
     if request.method == "GET" and "kvitto" in request.GET and mine is not None:
         url = reverse("budgeting:receipt", kwargs={"module_pk": budget.module_id})
-        context |= {"ballot": mine, "receipt_url": selectors.absolute_url(url)}
+        organisation = budget.module.process.organisation
+        context |= {"ballot": mine, "receipt_url": selectors.absolute_url(url, organisation)}
         return render(request, "budgeting/voted.html", context)
     projects = selectors.ballot_list(budget)
     return _ballot(request, budget, context, projects, mine)
@@ -291,7 +292,8 @@ def render_results_pdf(budget: Budget) -> bytes:
             "process": budget.module.process,
             "results": shown,
             "url": selectors.absolute_url(
-                reverse("budgeting:results", kwargs={"module_pk": budget.module_id})
+                reverse("budgeting:results", kwargs={"module_pk": budget.module_id}),
+                budget.module.process.organisation,
             ),
         },
     )

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .settings import *  # noqa: F403
-from .settings import DATABASES, SECRET_KEY
+from .settings import DATABASES, REDIS_URL, SECRET_KEY, STORAGES
 
 DEBUG = False
 if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
@@ -16,6 +16,13 @@ if len(os.environ.get("DELAKTIG_IDENTITY_HASH_KEY", "")) < 32:
     )
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("Production runs on PostgreSQL: set DATABASE_URL.")
+# Login throttling, Delaktig's rate limits, cached counts and report files must be shared by
+# every gunicorn worker and app server: a local-memory cache would count and keep them once per
+# process (docs/operations.md, "Topology").
+if not REDIS_URL:
+    raise ImproperlyConfigured(
+        "Production needs a cache shared by every process: set REDIS_URL (e.g. redis://…/0)."
+    )
 
 # The client's address, which the login, sign-up and Delaktig's own rate limits count by:
 # REMOTE_ADDR, unless DELAKTIG_TRUSTED_PROXY_COUNT proxies of our own stand in front. Behind
@@ -35,6 +42,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads on the local disk, or in the S3 bucket named by DELAKTIG_S3_BUCKET (settings.py);
+    # more than one app server needs the bucket (docs/operations.md, "Object storage").
+    "default": STORAGES["default"],
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

@@ -6,7 +6,9 @@ everything for a deployment.
 """
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -50,7 +52,9 @@ def discovered_apps(listed: set[str]) -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # A development key is only acceptable when DEBUG is on; production settings refuse it.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me")
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# ".localhost" admits localhost and every name under it, which browsers send to this machine:
+# the demo gives Östersunds kommun ostersund.localhost (docs/operations.md, "Host names").
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,.localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = os.environ.get("DELAKTIG_SITE_URL", "http://127.0.0.1:8000")
 
@@ -84,11 +88,11 @@ PLATFORM_APPS = [
     "delaktig.notifications",
     "delaktig.insights",
     "delaktig.opendata",
+    "delaktig.search",
     "delaktig.demo",
 ]
 
 INSTALLED_APPS = [
-    "delaktig.search",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -120,7 +124,12 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "delaktig.core.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # request.site_organisation and request.site_scope from the host name (core/sites.py).
+    "delaktig.organisations.middleware.SiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Logged-out visitors' public pages from the shared cache (core/pagecache.py): after the
+    # CSRF cookie is read and the languages chosen, before the session is read for the user.
+    "delaktig.core.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -174,6 +183,48 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The anonymous page cache (core/pagecache.py, docs/architecture.md "The anonymous page
+# cache"): seconds a public page made for one logged-out visitor is served to the next; 0
+# turns it off (the default with DEBUG, so that a developer sees each change at once). A
+# committed write to what public pages show makes every cached page stale at once; the time
+# bounds what the clock changes (a phase that opens) and what other processes write when the
+# cache is not shared (locmem).
+DELAKTIG_PAGE_CACHE_SECONDS = int(
+    os.environ.get("DELAKTIG_PAGE_CACHE_SECONDS", "0" if DEBUG else "60")
+)
+# Paths never cached besides staff pages (a /personal/ segment): accounts and e-ID, the API
+# (its own ETags), admin, the Markdown preview, the language switch, files.
+DELAKTIG_PAGE_CACHE_EXCLUDE = [
+    "/konto/",
+    "/mitt-konto/",
+    "/identitet/",
+    "/api/",
+    "/admin/",
+    "/markdown/",
+    "/sprak/",
+    "/static/",
+    "/media/",
+]
+# Cookies that change no page, beside the CSRF and language cookies; any other cookie (a
+# session, messages) makes a request bypass the cache. A load balancer's sticky cookie
+# belongs here.
+DELAKTIG_PAGE_CACHE_COOKIES = env_list("DELAKTIG_PAGE_CACHE_COOKIES")
+# Pages larger than this are not stored.
+DELAKTIG_PAGE_CACHE_MAX_BYTES = 1024 * 1024
+# Tables no public page reads: writing to them leaves cached pages fresh.
+DELAKTIG_PAGE_CACHE_QUIET_MODELS = [
+    "sessions.Session",
+    "admin.LogEntry",
+    "django_tasks_database.DBTaskResult",
+    "core.JobRun",
+    "core.AuditEntry",
+    "notifications.OutgoingEmail",
+    "account.EmailAddress",
+    "account.EmailConfirmation",
+]
+# Columns no public page shows: an UPDATE that sets only these keeps cached pages (a login).
+DELAKTIG_PAGE_CACHE_QUIET_COLUMNS = {"accounts.User": ["last_login"]}
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
@@ -292,6 +343,9 @@ if os.environ.get("EMAIL_HOST"):
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    # Seconds to wait for the mail server at each step: without it, a server that stops
+    # answering holds the worker for ever.
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "60"))
 
 # --- Background tasks (django-tasks) ---
 TASKS = {
@@ -355,10 +409,47 @@ STATICFILES_DIRS = [
     PACKAGE_DIR / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+
+
+# --- Uploaded files ---
+def s3_storage(environ: Mapping[str, str]) -> dict[str, Any] | None:
+    """The default storage in an S3-compatible bucket when ``DELAKTIG_S3_BUCKET`` is set, else
+    None (the local disk under MEDIA_ROOT). Objects are written without an ACL, so they stay
+    as private as the bucket (never public-read); the app streams them to those allowed
+    (core/storage.py), and an address from ``url()`` is signed and lives five minutes. A name
+    that is taken gets a new one instead of overwriting the file (``file_overwrite``): a
+    replaced logo or dump is deleted only once the transaction that replaced it has committed.
+    Credentials: DELAKTIG_S3_ACCESS_KEY/SECRET_KEY, else boto3's own chain (AWS_ACCESS_KEY_ID
+    and AWS_SECRET_ACCESS_KEY, ~/.aws, an instance role). docs/operations.md, "Object storage"."""
+    bucket = environ.get("DELAKTIG_S3_BUCKET", "").strip()
+    if not bucket:
+        return None
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "location": environ.get("DELAKTIG_S3_PREFIX", "").strip().strip("/"),
+        "endpoint_url": environ.get("DELAKTIG_S3_ENDPOINT_URL") or None,
+        "region_name": environ.get("DELAKTIG_S3_REGION") or None,
+        "addressing_style": environ.get("DELAKTIG_S3_ADDRESSING_STYLE") or None,
+        "signature_version": "s3v4",
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 300,
+        "file_overwrite": False,
+        # A file opened through the storage (not streamed) is spooled to disk beyond this.
+        "max_memory_size": 2 * 1024 * 1024,
+    }
+    if environ.get("DELAKTIG_S3_ACCESS_KEY"):
+        options["access_key"] = environ["DELAKTIG_S3_ACCESS_KEY"]
+        options["secret_key"] = environ.get("DELAKTIG_S3_SECRET_KEY", "")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+STORAGES: dict[str, dict[str, Any]] = {
+    "default": s3_storage(os.environ) or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Where uploads go without a bucket. Nothing serves MEDIA_URL: every file is sent by a view
+# after a permission check.
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 

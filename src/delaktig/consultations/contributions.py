@@ -319,7 +319,7 @@ def _my_comments(user: User) -> list[WorkItem]:
     for c in comments:
         url = _comment_url(c)
         if c.status != Comment.Status.REMOVED:
-            url += f"#synpunkt-{c.pk}"
+            url += f"?synpunkt={c.pk}#synpunkt-{c.pk}"
         passage = _passage(c.paragraph)
         title = gettext("%(title)s, %(passage)s") % {
             "title": c.consultation.title,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -197,14 +198,28 @@ def _shown_to(viewer: Visitor) -> Q:
     return shown
 
 
-def comments(consultation: Consultation, *, viewer: Visitor, key: int | None) -> list[Comment]:
+COMMENTS_PER_PAGE = 50
+
+
+def comments(
+    consultation: Consultation, *, viewer: Visitor, key: int | None
+) -> "QuerySet[Comment]":
     """The comments on one passage over every version (``key``), or on the whole document
-    (``None``): the published ones, and the viewer's own held ones."""
+    (``None``): the published ones, and the viewer's own held ones, oldest first."""
     rows = Comment.objects.filter(_shown_to(viewer), consultation=consultation)
     rows = rows.filter(paragraph__key=key) if key is not None else rows.filter(paragraph=None)
-    return list(
-        rows.select_related("paragraph__version", "invitation", "answer").order_by("created", "pk")
+    return rows.select_related("paragraph__version", "invitation", "answer").order_by(
+        "created", "pk"
     )
+
+
+def comment_page_number(rows: "QuerySet[Comment]", comment_id: int) -> int | None:
+    """The page of ``rows`` (oldest first) that holds the comment, if it is among them."""
+    created = rows.filter(pk=comment_id).values_list("created", flat=True).first()
+    if created is None:
+        return None
+    before = rows.filter(Q(created__lt=created) | Q(created=created, pk__lt=comment_id))
+    return before.count() // COMMENTS_PER_PAGE + 1
 
 
 @dataclass
@@ -226,13 +241,20 @@ def shown_comments(
     key: int | None,
     here: Paragraph | None,
     can_agree: bool,
-) -> list[ShownComment]:
-    """The comments of a passage's page (``key``; None: the whole document's), each with what
-    this viewer may do with it."""
+    number: int = 1,
+    focus: int | None = None,
+) -> tuple[Page[Comment], list[ShownComment]]:
+    """A page of the comments of a passage's page (``key``; None: the whole document's), each
+    with what this viewer may do with it: page ``number``, or the one with comment ``focus``
+    (a link to one comment, ``?synpunkt=``)."""
     rows = comments(consultation, viewer=viewer, key=key)
-    mine = agreed(viewer, rows)
+    if focus is not None:
+        number = comment_page_number(rows, focus) or number
+    page = Paginator(rows, COMMENTS_PER_PAGE).get_page(number)
+    listed = list(page.object_list)
+    mine = agreed(viewer, listed)
     shown = []
-    for c in rows:
+    for c in listed:
         own = viewer.is_authenticated and c.author_id == viewer.pk
         made_on = None
         if c.paragraph is not None and here is not None:
@@ -247,7 +269,7 @@ def shown_comments(
                 made_on=made_on,
             )
         )
-    return shown
+    return page, shown
 
 
 def agreed(viewer: Visitor, shown: Iterable[Comment]) -> set[int]:

@@ -565,6 +565,7 @@ def _invite(invitation: Invitation) -> None:
             context=_invitation_context(invitation),
             key=f"consultation-invite:{invitation.pk}:{email}",
             kind="consultations.invitation",
+            organisation=_organisation(invitation.consultation),
         )
     Invitation.objects.filter(pk=invitation.pk).update(invited_at=timezone.now())
 
@@ -616,6 +617,7 @@ def invitations_remind(now: datetime) -> int:
                     context=_invitation_context(invitation),
                     key=f"consultation-remind:{invitation.pk}:{email}",
                     kind="consultations.invitation",
+                    organisation=_organisation(invitation.consultation),
                 )
         reminded += 1
     return reminded
@@ -871,6 +873,7 @@ def _notify_commenters(
             context=context,
             key=f"{template}:{consultation.pk}:{number}:{email}",
             kind="consultations.feedback",
+            organisation=_organisation(consultation),
         )
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from delaktig.accounts.types import User
 from delaktig.core.errors import PermissionDenied
 from delaktig.core.forms import form_errors, form_status
+from delaktig.core.params import id_param, int_param
 from delaktig.participation.access import visible_module
 from delaktig.translations.access import prefetch
 
@@ -137,26 +138,36 @@ def _comment_page(
                     **form.comment(),
                 )
                 messages.success(request, _said(comment))
-                return redirect(f"{here}#synpunkt-{comment.pk}")
+                return redirect(comment_url(here, comment.pk))
     status = form_status(form) if form is not None else 200
     if request.method == "POST" and form is None:
         status = 409  # the comment period is not running (the page says why)
+    page, items = selectors.shown_comments(
+        consultation,
+        viewer=request.user,
+        key=key,
+        here=found.paragraph if found is not None else None,
+        can_agree=context["stage"].is_open,
+        number=int_param(request.GET, "sida", 1, minimum=1) or 1,
+        # A link to one comment opens its page (an explicit page wins: the page links).
+        focus=None if "sida" in request.GET else id_param(request.GET, "synpunkt"),
+    )
     context |= {
         "found": found,
         "here": here,
         "form": form,
         "can_comment": can_comment,
-        "items": selectors.shown_comments(
-            consultation,
-            viewer=request.user,
-            key=key,
-            here=found.paragraph if found is not None else None,
-            can_agree=context["stage"].is_open,
-        ),
+        "page": page,
+        "items": items,
         "login_url": f"{reverse('account_login')}?next={quote(here + '#lamna-synpunkt')}",
     }
     template = "consultations/paragraph.html" if found else "consultations/whole.html"
     return render(request, template, context, status=status)
+
+
+def comment_url(page_url: str, comment_pk: int) -> str:
+    """The address of one comment: its passage's page that holds it (``?synpunkt=``)."""
+    return f"{page_url}?synpunkt={comment_pk}#synpunkt-{comment_pk}"
 
 
 def _comment_form(request: HttpRequest, consultation: Consultation) -> CommentForm:
@@ -194,7 +205,7 @@ def agree(request: HttpRequest, module_pk: int, comment_pk: int) -> HttpResponse
         raise Http404
     key = comment.paragraph.key if comment.paragraph is not None else None
     page = _page_url(consultation, key)
-    back = f"{page}#synpunkt-{comment.pk}"
+    back = comment_url(page, comment.pk)
     wanted = request.POST.get("next", "")
     # Only a path on this site: ``redirect`` would read any other word as a URL name.
     if wanted.startswith("/") and url_has_allowed_host_and_scheme(

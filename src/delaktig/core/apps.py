@@ -23,8 +23,17 @@ class CoreConfig(AppConfig):
         # Every app declares what it contributes to the platform (personal data, retention,
         # jobs, demo data) in a ``contributions.py``; importing it registers the declaration.
         autodiscover_modules("contributions")
-        # Retries and recovery of background tasks hang on django-tasks' signals.
-        from . import tasks  # noqa: F401
+        # A committed write that public pages read makes the anonymous page cache's pages
+        # stale (pagecache.py): every database connection reports its writes.
+        from django.db.backends.signals import connection_created
+
+        from . import (
+            checks,  # noqa: F401 (`check --deploy` refuses a cache not shared by all processes)
+            tasks,  # noqa: F401 (retries and recovery of tasks hang on django-tasks' signals)
+        )
+        from .pagecache import watch_connection
+
+        connection_created.connect(watch_connection, dispatch_uid="delaktig.pagecache")
 
         admin.site.has_permission = superuser_only  # type: ignore[method-assign]
         admin.site.site_header = "Delaktig"

@@ -45,6 +45,10 @@ class JobRun(models.Model):
     finished_at = models.DateTimeField(null=True)
     result = models.IntegerField(default=0)
     error = models.TextField(blank=True)
+    # While a tick runs the job: since when (the real clock) and which tick (host:pid:token).
+    # Another tick leaves the job alone until DELAKTIG_TASK_STALE_AFTER has passed (core/jobs.py).
+    running_since = models.DateTimeField(null=True)
+    running_by = models.CharField(max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("körning av schemalagt jobb")

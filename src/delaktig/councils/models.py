@@ -63,6 +63,7 @@ class Council(TranslatedModel):
         verbose_name = _("råd")
         verbose_name_plural = _("råd")
         ordering = ["organisation", "name"]
+        indexes = [models.Index(fields=["name", "id"], name="council_by_name")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind="minoritetssamrad") | ~Q(minority=""),

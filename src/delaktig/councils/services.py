@@ -119,6 +119,7 @@ def _notify_members(
     template: str,
     context: dict[str, object],
     kind: str,
+    organisation: Organisation | None = None,
 ) -> None:
     today = timezone.localdate()
     emails = set(
@@ -133,7 +134,13 @@ def _notify_members(
         .values_list("user__email", flat=True)
     )
     for email in sorted(emails):
-        email_queue(recipient=email, template=template, context=context, kind=kind)
+        email_queue(
+            recipient=email,
+            template=template,
+            context=context,
+            kind=kind,
+            organisation=organisation,
+        )
 
 
 def referral_create(
@@ -172,6 +179,7 @@ def referral_create(
             councils,
             template="referral_sent",
             kind="councils.referral",
+            organisation=organisation,
             context={
                 "title": referral.title,
                 "deadline": deadline.isoformat(),
@@ -219,6 +227,7 @@ def referral_record_use(*, actor: User, referral: Referral, how_used: str) -> Re
             locked.councils.all(),
             template="referral_used",
             kind="councils.referral_used",
+            organisation=locked.organisation,
             context={"title": locked.title, "path": locked.get_absolute_url()},
         )
     return locked

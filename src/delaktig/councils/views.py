@@ -16,7 +16,9 @@ from delaktig.core import exports
 from delaktig.core.confirm import confirm_required
 from delaktig.core.forms import form_errors, form_status, markdown_preview
 from delaktig.core.http import no_store
+from delaktig.core.paging import page_number, window
 from delaktig.core.params import id_param
+from delaktig.core.sites import list_scope, require_own_host
 from delaktig.meetings.ical import calendar_for
 from delaktig.meetings.models import Meeting
 from delaktig.organisations.models import Organisation
@@ -35,15 +37,23 @@ from .forms import (
 )
 from .models import Attendance, CompensationModel, Council, Membership, Referral
 
+COUNCILS_PER_PAGE = 50
+
 
 def council_list(request: HttpRequest) -> HttpResponse:
-    councils = list(Council.objects.select_related("organisation"))
+    listed = Council.objects.select_related("organisation")
+    if (scope := list_scope(request)) is not None:
+        listed = listed.filter(organisation=scope)
+    # By name (an index), not by organisation: a sort over every council of the country.
+    page = window(listed.order_by("name", "id"), page_number(request.GET), COUNCILS_PER_PAGE)
+    councils = list(page.items)
     prefetch(councils)
-    return render(request, "councils/list.html", {"councils": councils})
+    return render(request, "councils/list.html", {"councils": councils, "page": page})
 
 
 def council_detail(request: HttpRequest, slug: str) -> HttpResponse:
     council = get_object_or_404(Council.objects.select_related("organisation"), slug=slug)
+    require_own_host(request, council.organisation)
     today = timezone.localdate()
     referrals = list(council.referrals.order_by("-deadline")[:20])
     prefetch([council, *referrals])

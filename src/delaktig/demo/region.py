@@ -203,6 +203,7 @@ def _organisations(
             slug=spec["slug"],
             kind=Organisation.Kind(spec["kind"]),
             scb_code=spec["scb_code"],
+            host=spec.get("host", ""),
         )
         organisation.municipalities.set([municipalities[code] for code in spec["municipalities"]])
         organisations[spec["key"]] = organisation

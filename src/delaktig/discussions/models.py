@@ -52,6 +52,20 @@ class Comment(models.Model):
                 name="hidden_comment_has_reason",
             )
         ]
+        indexes = [
+            # A thread's page (newest top-level comments first) and its count, without
+            # reading every comment of a discussion with a hundred thousand.
+            models.Index(
+                fields=["module", "-created", "-id"],
+                condition=Q(parent__isnull=True, held_at__isnull=True),
+                name="comment_thread_newest",
+            ),
+            models.Index(
+                fields=["module", "parent"],
+                condition=Q(held_at__isnull=True),
+                name="comment_shown_in_module",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.body[:60]

@@ -14,7 +14,7 @@ from delaktig.participation.models import Process, ProcessModule
 
 from .forms import CommentForm
 from .models import Comment
-from .selectors import thread_page
+from .selectors import thread_counts, thread_page
 
 
 def render_public(request: HttpRequest, module: ProcessModule, state: dict[str, Any]) -> str:
@@ -22,8 +22,13 @@ def render_public(request: HttpRequest, module: ProcessModule, state: dict[str, 
     user = request.user
     form.ask_for_rules(user=user, organisation=module.process.organisation)
     page_param = f"kommentarer-{module.pk}"
-    page, thread = thread_page(module_id=module.pk, page_number=request.GET.get(page_param))
-    total = Comment.objects.filter(module=module).shown().count()
+    counts = thread_counts(module_id=module.pk)
+    page, thread = thread_page(
+        module_id=module.pk,
+        page_number=request.GET.get(page_param),
+        top_level_count=counts.top_level,
+    )
+    total = counts.shown
     return render_to_string(
         "discussions/module.html",
         {

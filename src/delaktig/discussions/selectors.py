@@ -20,13 +20,29 @@ class ThreadItem:
     replies: list[Comment] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Counts:
+    shown: int  # every comment in the thread, replies too
+    top_level: int
+
+
+def thread_counts(*, module_id: int) -> Counts:
+    """The thread's comments and top-level comments, in one query (an index-only scan)."""
+    counts = (
+        Comment.objects.filter(module_id=module_id)
+        .shown()
+        .aggregate(shown=Count("id"), top_level=Count("id", filter=Q(parent__isnull=True)))
+    )
+    return Counts(shown=counts["shown"], top_level=counts["top_level"])
+
+
 def thread_page(
-    *, module_id: int, page_number: str | int | None = 1
+    *, module_id: int, page_number: str | int | None = 1, top_level_count: int | None = None
 ) -> "tuple[Page[Comment], list[ThreadItem]]":
     """One page of top-level comments, newest first, each with all its replies.
 
-    Three queries whatever the volume: the count, the page of top-level comments, and the
-    replies to them.
+    Three queries whatever the volume: the count (none when ``top_level_count`` is given),
+    the page of top-level comments, and the replies to them.
     """
     top_level = (
         Comment.objects.filter(module_id=module_id, parent__isnull=True)
@@ -34,7 +50,10 @@ def thread_page(
         .select_related("author", "hidden_by")
         .order_by("-created", "-id")
     )
-    page = Paginator(top_level, THREADS_PER_PAGE).get_page(page_number)
+    paginator = Paginator(top_level, THREADS_PER_PAGE)
+    if top_level_count is not None:
+        paginator.count = top_level_count  # a cached_property, set before it is read
+    page = paginator.get_page(page_number)
     parents = list(page.object_list)
     replies: dict[int, list[Comment]] = defaultdict(list)
     for reply in Comment.objects.filter(parent__in=parents).for_thread():

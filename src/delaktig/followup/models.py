@@ -117,6 +117,9 @@ class Strategy(TranslatedModel):
         verbose_name = _("strategi")
         verbose_name_plural = _("strategier")
         ordering = ["-start_year", "title"]
+        indexes = [
+            models.Index(fields=["-start_year", "title", "id"], name="strategy_newest_first")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end_year__gte=F("start_year")),

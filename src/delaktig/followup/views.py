@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from delaktig.core.paging import page_number, window
+from delaktig.core.sites import list_scope, require_own_host
 from delaktig.participation.models import Process
 from delaktig.participation.workflow import Status as ProcessStatus
 from delaktig.translations.access import prefetch
@@ -18,7 +20,9 @@ from .models import Activity, Indicator, Network, Sex, Strategy
 
 
 def _strategy(request: HttpRequest, slug: str) -> Strategy:
-    return get_object_or_404(selectors.visible_strategies(request.user), slug=slug)
+    strategy = get_object_or_404(selectors.visible_strategies(request.user), slug=slug)
+    require_own_host(request, strategy.organisation)
+    return strategy
 
 
 def report_years(strategy: Strategy) -> list[int]:
@@ -27,11 +31,27 @@ def report_years(strategy: Strategy) -> list[int]:
     return list(range(last, strategy.start_year - 1, -1))
 
 
+STRATEGIES_PER_PAGE = 50
+
+
 def index(request: HttpRequest) -> HttpResponse:
-    strategies = list(selectors.visible_strategies(request.user).prefetch_related("perspectives"))
-    prefetch(strategies)
+    visible = selectors.visible_strategies(request.user)
     networks = Network.objects.filter(published=True).select_related("organisation")
-    return render(request, "followup/index.html", {"strategies": strategies, "networks": networks})
+    if (scope := list_scope(request)) is not None:
+        visible = visible.filter(organisation=scope)
+        networks = networks.filter(organisation=scope)
+    page = window(
+        visible.prefetch_related("perspectives").order_by("-start_year", "title", "id"),
+        page_number(request.GET),
+        STRATEGIES_PER_PAGE,
+    )
+    strategies = list(page.items)
+    prefetch(strategies)
+    return render(
+        request,
+        "followup/index.html",
+        {"strategies": strategies, "networks": networks, "page": page},
+    )
 
 
 def strategy(request: HttpRequest, slug: str) -> HttpResponse:

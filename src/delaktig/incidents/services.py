@@ -143,6 +143,7 @@ def _notify_security(
             },
             key=f"{template}:{incident.pk}:{organisation.pk}:{address}",
             kind=kind,
+            organisation=organisation,
         )
 
 

@@ -42,6 +42,27 @@ class Count:
     def reached(self) -> bool:
         return self.valid >= self.required
 
+    def stored(self) -> dict[str, int]:
+        """What is kept with the initiative (``required`` follows from its voters)."""
+        return {
+            "valid": self.valid,
+            "too_old": self.too_old,
+            "duplicates": self.duplicates,
+            "invalid": self.invalid,
+            "after_submission": self.after_submission,
+        }
+
+    @classmethod
+    def from_stored(cls, stored: dict[str, int], *, entitled_voters: int) -> "Count":
+        return cls(
+            valid=stored["valid"],
+            required=required_signatures(entitled_voters),
+            too_old=stored["too_old"],
+            duplicates=stored["duplicates"],
+            invalid=stored["invalid"],
+            after_submission=stored["after_submission"],
+        )
+
 
 def required_signatures(entitled_voters: int) -> int:
     return math.ceil(entitled_voters / 10)

@@ -25,11 +25,16 @@ class Initiative(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    # The count of its signatures (counting.count_signatures, without ``required``), made
+    # when signatures are registered (services.signatures_register), so that a page does not
+    # read every signature; None until then (the pages count the rows).
+    counted = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("folkinitiativ")
         verbose_name_plural = _("folkinitiativ")
         ordering = ["-submitted_on", "-id"]
+        indexes = [models.Index(fields=["-submitted_on", "-id"], name="initiative_newest_first")]
 
     def __str__(self) -> str:
         return self.title

@@ -13,7 +13,9 @@ from delaktig.core.errors import ValidationFailed, require_perm
 from delaktig.identity.services import hash_identity_number
 from delaktig.organisations.models import Organisation
 
+from .counting import Count
 from .models import Initiative, Signature, SignatureList
+from .selectors import count_rows
 
 
 def initiative_create(
@@ -39,6 +41,7 @@ def initiative_create(
             entitled_voters=entitled_voters,
             case_number=case_number,
             created_by=actor,
+            counted=Count(0, 0, 0, 0, 0, 0).stored(),
         )
         audit_log(
             actor=actor,
@@ -127,7 +130,12 @@ def signatures_register(
     if errors:
         return 0, errors
     with transaction.atomic():
+        # One registration at a time per initiative, so that each count sees every row.
+        locked = Initiative.objects.select_for_update().get(pk=initiative.pk)
         Signature.objects.bulk_create(rows)
+        locked.counted = count_rows(initiative=locked).stored()
+        locked.save(update_fields=["counted"])
+        initiative.counted = locked.counted
         audit_log(
             actor=actor,
             action="initiative.signatures",

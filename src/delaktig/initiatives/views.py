@@ -11,6 +11,8 @@ from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
 from delaktig.accounts.types import User
 from delaktig.core.forms import form_errors, form_status
+from delaktig.core.paging import page_number
+from delaktig.core.sites import list_scope, require_own_host
 
 from . import selectors, services
 from .forms import InitiativeForm, SignatureListForm, SignaturesForm
@@ -18,9 +20,11 @@ from .models import Initiative, SignatureList
 
 
 def initiative_list(request: HttpRequest) -> HttpResponse:
-    rows = selectors.initiatives_with_counts()
+    page = selectors.initiatives_page(list_scope(request), number=page_number(request.GET))
     can_add = request.user.has_perm("initiatives.add_initiative")
-    return render(request, "initiatives/list.html", {"rows": rows, "can_add": can_add})
+    return render(
+        request, "initiatives/list.html", {"rows": page.items, "page": page, "can_add": can_add}
+    )
 
 
 def _signatures_form(initiative: Initiative, request: HttpRequest | None = None) -> SignaturesForm:
@@ -65,6 +69,7 @@ def _register(request: HttpRequest, form: SignaturesForm) -> list[services.LineE
 
 def initiative_detail(request: HttpRequest, pk: int) -> HttpResponse:
     initiative = get_object_or_404(Initiative.objects.select_related("organisation"), pk=pk)
+    require_own_host(request, initiative.organisation)
     can_edit = request.user.has_perm("initiatives.change_initiative", initiative)
     list_form = SignatureListForm(prefix="list")
     signatures_form = _signatures_form(initiative)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from delaktig.accounts.types import User
 from delaktig.core.errors import PermissionDenied as NotAllowed
+from delaktig.core.storage import stored_file_response
 from delaktig.organisations.models import Organisation
 
 from . import selectors, services
@@ -73,8 +74,8 @@ def document(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     part = _part(request, slug, pk)
     if not part.document:
         raise Http404
-    response = FileResponse(
-        part.document.open("rb"),
+    response = stored_file_response(
+        part.document,
         content_type="application/pdf",
         filename=part.document_name or "dokument.pdf",
     )

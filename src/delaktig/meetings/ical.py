@@ -8,10 +8,11 @@ its ``LANGUAGE`` where it is not Swedish; the rest stays Swedish.
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
+from django.db.models import prefetch_related_objects
 from icalendar import Calendar, Event
 
 from delaktig.core.languages import SOURCE, language
+from delaktig.core.sites import absolute_url
 from delaktig.translations.access import prefetch
 
 from .models import Meeting
@@ -28,6 +29,8 @@ def _text(meeting: Meeting, field: str) -> tuple[str, dict[str, Any]]:
 def calendar_for(meetings: Iterable[Meeting], *, name: str) -> bytes:
     meetings = list(meetings)
     prefetch(meetings)
+    # Each event links to the meeting on its organisation's own host where it has one.
+    prefetch_related_objects(meetings, "organisation")
     calendar = Calendar()
     calendar.add("prodid", "-//Delaktig//Meetings//SV")
     calendar.add("version", "2.0")
@@ -45,7 +48,7 @@ def calendar_for(meetings: Iterable[Meeting], *, name: str) -> bytes:
             event.add("location", location, parameters=location_params)
         else:
             event.add("location", str(meeting.get_mode_display()))
-        url = settings.SITE_URL + meeting.get_absolute_url()
+        url = absolute_url(meeting.get_absolute_url(), meeting.organisation)
         event.add("url", url)
         description, description_params = _text(meeting, "description")
         parts = [description] if description else []

@@ -11,34 +11,48 @@ from django.utils.text import Truncator
 from delaktig.accounts.roles import official_organisations
 from delaktig.accounts.types import Visitor
 from delaktig.core.contributions import WorkItem
+from delaktig.core.paging import Window, window
 from delaktig.moderation.checks import explain_record
 from delaktig.moderation.models import Decision
+from delaktig.organisations.models import Organisation
 from delaktig.translations.access import prefetch
 
 from .models import Meeting, Question, QuestionTimeRules, Registration
 
+CALENDAR_PAGE_SIZE = 50
 
-def upcoming_by_month(*, now: datetime) -> list[tuple[str, list[Meeting]]]:
-    """The published meetings that have not ended, grouped by month (``2026-04``)."""
-    upcoming = list(
-        Meeting.objects.public().filter(ends_at__gte=now).select_related("organisation", "body")
+
+def upcoming_by_month(
+    *, now: datetime, organisation: Organisation | None = None, number: int = 1
+) -> tuple[list[tuple[str, list[Meeting]]], Window[Meeting]]:
+    """A page of the published meetings that have not ended, in order, grouped by month
+    (``2026-04``), and the page; only ``organisation``'s when given (its own host name,
+    ``core.sites.list_scope``). A month that goes on over the next page is named there too."""
+    meetings = Meeting.objects.public().filter(ends_at__gte=now)
+    if organisation is not None:
+        meetings = meetings.filter(organisation=organisation)
+    page = window(
+        meetings.select_related("organisation", "body").order_by("starts_at", "id"),
+        number,
+        CALENDAR_PAGE_SIZE,
     )
+    upcoming = list(page.items)
     prefetch(upcoming)
-    return [
+    months = [
         (month, list(items))
         for month, items in groupby(
             upcoming, key=lambda m: timezone.localtime(m.starts_at).strftime("%Y-%m")
         )
     ]
+    return months, page
 
 
-def recent_minutes(*, count: int = 5) -> list[Meeting]:
-    """The published meetings whose minutes came out most recently."""
-    meetings = list(
-        Meeting.objects.public()
-        .filter(minutes_published_at__isnull=False)
-        .order_by("-minutes_published_at")[:count]
-    )
+def recent_minutes(*, count: int = 5, organisation: Organisation | None = None) -> list[Meeting]:
+    """The published meetings whose minutes came out most recently (``organisation``'s)."""
+    published = Meeting.objects.public().filter(minutes_published_at__isnull=False)
+    if organisation is not None:
+        published = published.filter(organisation=organisation)
+    meetings = list(published.order_by("-minutes_published_at")[:count])
     prefetch(meetings)
     return meetings
 

@@ -139,7 +139,13 @@ def _tell(registration: Registration, template: str) -> None:
     }
     email = registration.user.email
     if email:
-        email_queue(recipient=email, template=template, context=context, kind=kind)
+        email_queue(
+            recipient=email,
+            template=template,
+            context=context,
+            kind=kind,
+            organisation=meeting.organisation,
+        )
 
 
 def registration_create(
@@ -263,7 +269,13 @@ def _tell_asker(question: Question) -> None:
         "answered_by": question.answered_by,
     }
     template = QUESTION_EMAILS[Question.Status(question.status)]
-    email_queue(recipient=email, template=template, context=context, kind="meetings.question")
+    email_queue(
+        recipient=email,
+        template=template,
+        context=context,
+        kind="meetings.question",
+        organisation=question.meeting.organisation,
+    )
 
 
 def question_submit(

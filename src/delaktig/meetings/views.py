@@ -16,7 +16,9 @@ from delaktig.accounts.roles import official_organisations
 from delaktig.accounts.types import User
 from delaktig.core.forms import form_errors, form_status, markdown_preview
 from delaktig.core.languages import SOURCE, content_language
+from delaktig.core.paging import page_number
 from delaktig.core.params import id_param
+from delaktig.core.sites import list_scope, require_own_host
 from delaktig.translations.access import prefetch
 
 from . import selectors, services
@@ -41,12 +43,17 @@ def _calendar_query() -> str:
 
 
 def calendar(request: HttpRequest) -> HttpResponse:
+    scope = list_scope(request)
+    months, page = selectors.upcoming_by_month(
+        now=timezone.now(), organisation=scope, number=page_number(request.GET)
+    )
     return render(
         request,
         "meetings/calendar.html",
         {
-            "months": selectors.upcoming_by_month(now=timezone.now()),
-            "recent_minutes": selectors.recent_minutes(),
+            "months": months,
+            "page": page,
+            "recent_minutes": selectors.recent_minutes(organisation=scope),
             "calendar_query": _calendar_query(),
         },
     )
@@ -54,6 +61,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 def calendar_ics(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.public().filter(ends_at__gte=timezone.now() - timedelta(days=90))
+    if (scope := list_scope(request)) is not None:
+        meetings = meetings.filter(organisation=scope)
     return HttpResponse(
         calendar_for(meetings, name=_("Delaktig: möten")),
         content_type="text/calendar; charset=utf-8",
@@ -78,6 +87,7 @@ def meeting_detail(
         Meeting.objects.public().select_related("organisation", "body").prefetch_related("agenda"),
         pk=pk,
     )
+    require_own_host(request, meeting.organisation)
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not request.user.is_authenticated:

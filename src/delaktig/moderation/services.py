@@ -152,6 +152,7 @@ def _tell_author(decision: Decision, moderated: ModeratedKind, item: Any, templa
         },
         key=f"{template}:{decision.pk}:{decision.reviewed_at or decision.created}",
         kind=DECISION_NOTICE,
+        organisation=decision.organisation,
     )
 
 

@@ -14,7 +14,6 @@ Each e-mail carries ``List-Unsubscribe`` (the delivery's own link) and
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,7 +21,9 @@ from django.utils import timezone, translation
 
 from delaktig.core.languages import content_language_override, language
 from delaktig.core.markdown import render_markdown
+from delaktig.core.sites import absolute_url
 from delaktig.notifications.outbox import email_queue_message
+from delaktig.organisations.models import Organisation
 
 from . import selectors, services, tokens
 from .models import Delivery, Newsletter
@@ -39,11 +40,10 @@ class Rendered:
     html: str
 
 
-def unsubscribe_url(delivery: Delivery) -> str:
+def unsubscribe_url(delivery: Delivery, organisation: Organisation | None = None) -> str:
+    """The one-click link, on the newsletter's organisation's own host where it has one."""
     token = tokens.make("d", delivery.pk, delivery.email)
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "newsletters:unsubscribe", kwargs={"token": token}
-    )
+    return absolute_url(reverse("newsletters:unsubscribe", kwargs={"token": token}), organisation)
 
 
 def render(newsletter: Newsletter, code: str) -> Rendered:
@@ -85,7 +85,7 @@ def batch_send(newsletter_id: int, *, size: int | None = None, now: datetime | N
             if delivery.language not in rendered:
                 rendered[delivery.language] = render(newsletter, delivery.language)
             mail = rendered[delivery.language]
-            url = unsubscribe_url(delivery)
+            url = unsubscribe_url(delivery, newsletter.organisation)
             email = email_queue_message(
                 recipient=delivery.email,
                 template="newsletter",

@@ -22,6 +22,7 @@ from delaktig.core import ratelimit
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import RateLimited, ValidationFailed, require_perm
 from delaktig.core.languages import SOURCE
+from delaktig.core.sites import absolute_url
 from delaktig.councils.models import Council
 from delaktig.notifications.outbox import email_queue
 from delaktig.notifications.selectors import accounts_for_address
@@ -41,13 +42,12 @@ def batch_size() -> int:
     return int(getattr(settings, "DELAKTIG_NEWSLETTER_BATCH_SIZE", 200))
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def subscription_url(subscription: Subscription, name: str) -> str:
+    """A confirmation or leaving link, on the organisation's own host where it has one."""
     token = tokens.make("s", subscription.pk, subscription.email)
-    return _absolute(reverse(f"newsletters:{name}", kwargs={"token": token}))
+    return absolute_url(
+        reverse(f"newsletters:{name}", kwargs={"token": token}), subscription.organisation
+    )
 
 
 def _mail_language(code: str) -> str:
@@ -136,6 +136,7 @@ def _queue_mail(subscription: Subscription, template: str, link: str) -> None:
             "url": subscription_url(subscription, link),
             "days": CONFIRM_WITHIN.days,
         },
+        organisation=subscription.organisation,
     )
 
 

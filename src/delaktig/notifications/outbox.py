@@ -14,7 +14,9 @@ back to QUEUED and raises, so the task is retried with backoff (``delaktig.core.
 ``MAX_ATTEMPTS`` the row ends FAILED. If a worker dies between the mail server accepting the
 e-mail and the row being marked SENT, the e-mail is sent again when the stale claim is
 recovered: SMTP offers no exactly-once, so each e-mail carries a Message-ID that stays the same
-on every attempt, by which mail systems recognise the repeat.
+on every attempt, by which mail systems recognise the repeat. The window is kept short: the row
+is marked SENT as soon as the server has accepted the e-mail (its answer to DATA), before the
+connection is closed, so a worker that dies while saying goodbye sends nothing twice.
 """
 
 import hashlib
@@ -24,10 +26,12 @@ import secrets
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -35,6 +39,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from delaktig.core.contributions import notification_kind
+from delaktig.core.sites import absolute_url, site_root
 from delaktig.core.tasks import RetryPolicy, stale_after
 
 from .models import OutgoingEmail
@@ -108,15 +113,18 @@ def email_queue(
     language: str = "sv",
     key: str = "",
     kind: str = "",
+    organisation: Any = None,
 ) -> OutgoingEmail | None:
     """Render ``notifications/email/<template>_subject.txt`` and ``…_body.txt`` and queue it,
-    unless the recipient turned ``kind`` off (then None)."""
+    unless the recipient turned ``kind`` off (then None). The templates' ``site_url`` is
+    ``organisation``'s own host where it has one (``core.sites.site_root``), so that the links
+    lead to the site the e-mail is about; ``SITE_URL`` otherwise."""
     if not recipient:
         return None
     if kind and not address_wants(recipient, kind):
         return None
     with translation.override(language):
-        context = {**context, "site_url": settings.SITE_URL}
+        context = {**context, "site_url": site_root(organisation)}
         # Plain text: what Django's autoescaping wrote as entities (&amp; &#x27;) is read back,
         # so that "Bäck & Å's förslag" arrives as typed, whether or not a template turned
         # autoescaping off.
@@ -127,15 +135,15 @@ def email_queue(
             render_to_string(f"notifications/email/{template}_body.txt", context)
         )
         if kind and not notification_kind(kind).required:
-            body = body.rstrip() + "\n\n-- \n" + settings_footer()
+            body = body.rstrip() + "\n\n-- \n" + settings_footer(organisation)
     return email_queue_message(
         recipient=recipient, template=template, subject=subject, body=body, key=key
     )
 
 
-def settings_footer() -> str:
+def settings_footer(organisation: Any = None) -> str:
     """The last line of every e-mail the recipient may turn off, in the active language."""
-    url = settings.SITE_URL.rstrip("/") + reverse("accounts:notifications")
+    url = absolute_url(reverse("accounts:notifications"), organisation)
     return gettext("Ändra vilka e-postmeddelanden du får: %(url)s") % {"url": url}
 
 
@@ -170,18 +178,24 @@ def email_deliver(email_id: int, *, now: datetime | None = None) -> str:
         email.claimed_at = now
         email.attempts += 1
         email.save(update_fields=["status", "claimed_at", "attempts"])
+    connection = get_connection()
     message = EmailMultiAlternatives(
         email.subject,
         email.body,
         None,
         [email.recipient],
         headers={**(email.headers or {}), "Message-ID": message_id(email)},
+        connection=connection,
     )
     if email.html_body:
         message.attach_alternative(email.html_body, "text/html")
     try:
+        # Opened here, so that sending leaves it open: the row is marked sent as soon as the
+        # server has accepted the e-mail, before the goodbye (QUIT), which may hang.
+        connection.open()
         message.send()
     except Exception as error:
+        _close(connection)
         retry = retry_policy()
         final = email.attempts >= retry.max_attempts
         OutgoingEmail.objects.filter(pk=email.pk).update(
@@ -202,7 +216,16 @@ def email_deliver(email_id: int, *, now: datetime | None = None) -> str:
     OutgoingEmail.objects.filter(pk=email.pk).update(
         status=Status.SENT, claimed_at=None, sent_at=timezone.now(), last_error=""
     )
+    _close(connection)
     return Status.SENT
+
+
+def _close(connection: BaseEmailBackend) -> None:
+    """Say goodbye to the mail server; a failure there changes nothing about the e-mail."""
+    try:
+        connection.close()
+    except Exception as error:
+        logger.warning("closing the mail connection failed: %s", type(error).__name__)
 
 
 def requeue_lost(now: datetime) -> int:

@@ -45,6 +45,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from delaktig.core import contributions
 from delaktig.core.contributions import OpenDataset
+from delaktig.core.sites import site_scope
 from delaktig.organisations.models import (
     LICENCE_URIS,
     OpenDataLicence,
@@ -355,13 +356,19 @@ def last_modified(entries: Sequence[Entry]) -> datetime | None:
     return max(moments) if moments else None
 
 
-def build_graph(absolute: Callable[[str], str], entries: Sequence[Entry] | None = None) -> Graph:
+def build_graph(
+    absolute: Callable[[str], str],
+    entries: Sequence[Entry] | None = None,
+    organisation: Organisation | None = None,
+) -> Graph:
     """The catalogue as an rdflib graph; ``absolute`` makes a path an absolute URI
-    (``request.build_absolute_uri``)."""
+    (``request.build_absolute_uri``). With ``organisation`` (on its own host name) the
+    catalogue is that organisation's, published by it; else every organisation's, published by
+    the primary one."""
     if entries is None:
-        entries = catalogue_entries()
+        entries = catalogue_entries(organisation)
     builder = _Builder(absolute)
-    builder.catalogue_node(primary_organisation(), last_modified(entries))
+    builder.catalogue_node(organisation or primary_organisation(), last_modified(entries))
     for entry in entries:
         builder.dataset_node(entry)
     return builder.graph
@@ -372,14 +379,16 @@ def build_graph(absolute: Callable[[str], str], entries: Sequence[Entry] | None 
 
 def _documents(request: HttpRequest) -> dict[str, Any]:
     """The three serialisations and the moment of the latest change, built together once per
-    :data:`CACHE_SECONDS` (and per host the site is reached at)."""
+    :data:`CACHE_SECONDS` (and per host the site is reached at: on an organisation's own host
+    the catalogue is that organisation's alone)."""
     base = request.build_absolute_uri("/")
     generation = cache.get_or_set(_GENERATION_KEY, 0, None)
     key = f"opendata:catalogue:{generation}:{hashlib.sha256(base.encode()).hexdigest()[:16]}"
     documents: dict[str, Any] | None = cache.get(key)
     if documents is None:
-        entries = catalogue_entries()
-        graph = build_graph(request.build_absolute_uri, entries)
+        scope = site_scope(request)
+        entries = catalogue_entries(scope)
+        graph = build_graph(request.build_absolute_uri, entries, scope)
         modified = last_modified(entries)
         documents = {
             "modified": timegm(modified.utctimetuple()) if modified else None,

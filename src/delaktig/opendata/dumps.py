@@ -36,7 +36,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils.cache import get_conditional_response
@@ -48,6 +48,7 @@ from django.views.decorators.http import require_safe
 from delaktig.core import contributions, exports
 from delaktig.core.contributions import OpenDataset
 from delaktig.core.errors import NotFound
+from delaktig.core.storage import stored_file_response
 from delaktig.organisations.models import Organisation
 
 from .catalogue import catalogue_invalidate, datasets_with_data, licence_uri
@@ -268,15 +269,14 @@ def dump(request: HttpRequest, organisation: str, dataset: str) -> HttpResponseB
     if conditional is not None and conditional is not headers:
         return conditional  # 304 Not Modified, or 412 for a failed If-Match
     try:
-        handle = default_storage.open(current.file.name, "rb")
+        response = stored_file_response(
+            current.file,
+            as_attachment=True,
+            filename=f"{organisation}-{dataset}.zip",
+            content_type="application/zip",
+        )
     except FileNotFoundError:
         raise NotFound() from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{organisation}-{dataset}.zip",
-        content_type="application/zip",
-    )
     for name in ("ETag", "Last-Modified", "Cache-Control"):
         response[name] = headers[name]
     return response

@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from delaktig.core import contributions
 from delaktig.core.api import DEFAULT_LIMIT, MAX_LIMIT
 from delaktig.core.markdown import render_markdown
+from delaktig.core.sites import list_scope
 from delaktig.organisations.models import (
     LICENCE_URIS,
     OpenDataLicence,
@@ -78,10 +79,16 @@ def _licence(organisation: Organisation) -> str:
 
 
 def _organisation_entries(request: HttpRequest) -> list[OrganisationEntry]:
-    """Every organisation with its datasets, in three queries however many there are."""
+    """Every organisation with its datasets, in three queries however many there are; on an
+    organisation's own host that organisation alone, unless the query asks for every one
+    (``?organisation=``)."""
     datasets = contributions.datasets()
+    listed = Organisation.objects.select_related("settings")
+    scope = list_scope(request)
+    if scope is not None:
+        listed = listed.filter(pk=scope.pk)
     organisations = sorted(
-        Organisation.objects.select_related("settings"),
+        listed,
         key=lambda o: (o.kind != Organisation.Kind.REGION, o.name, o.pk),
     )
     dumps = {

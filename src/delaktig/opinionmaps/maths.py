@@ -42,8 +42,6 @@ import scipy.sparse as sp  # type: ignore[import-untyped]
 from scipy.linalg import eigh  # type: ignore[import-untyped]
 from scipy.sparse.linalg import LinearOperator, eigsh  # type: ignore[import-untyped]
 from scipy.spatial.distance import cdist  # type: ignore[import-untyped]
-from sklearn.cluster import KMeans
-from sklearn.exceptions import ConvergenceWarning
 
 Id = int | str
 FloatArray = npt.NDArray[np.float64]
@@ -263,6 +261,11 @@ def _kmeans(
     weights: FloatArray | None = None,
     init: FloatArray | None = None,
 ) -> tuple[IntArray, FloatArray]:
+    # Imported here: scikit-learn (with pandas and scipy.stats) takes seconds to import, and
+    # every app server, worker and tick would pay it at start-up to cluster nothing.
+    from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
+
     if init is not None and init.shape == (k, x.shape[1]):
         km = KMeans(n_clusters=k, init=init, n_init=1, random_state=seed)
     else:

@@ -20,6 +20,7 @@ from delaktig.accounts.types import User
 from delaktig.core.errors import ValidationFailed
 from delaktig.core.forms import form_errors, form_status
 from delaktig.core.params import id_param
+from delaktig.core.sites import require_own_host
 from delaktig.moderation.models import Rule
 from delaktig.participation.models import ProcessModule
 
@@ -39,6 +40,7 @@ def _module(request: HttpRequest, module_pk: int) -> ProcessModule:
     )
     if not request.user.has_perm("participation.view_process", module.process):
         raise Http404
+    require_own_host(request, module.process.organisation)
     return module
 
 

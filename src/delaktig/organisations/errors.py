@@ -18,4 +18,14 @@ MESSAGES: dict[str, str | Promise] = {
         "Skriv en alternativtext som säger vad logotypen föreställer, till exempel "
         "organisationens namn."
     ),
+    "organisations.host_invalid": _(
+        "”%(host)s” är inget värdnamn. Skriv bara namnet, till exempel delta.ostersund.se, "
+        "utan https://, snedstreck eller mellanslag."
+    ),
+    "organisations.host_not_served": _(
+        "Installationen tar inte emot adressen %(host)s. Be driften lägga till den i "
+        "DJANGO_ALLOWED_HOSTS, i DNS och i certifikatet först (se avsnittet om värdnamn i "
+        "driftdokumentationen)."
+    ),
+    "organisations.host_taken": _("Adressen %(host)s används redan av %(organisation)s."),
 }

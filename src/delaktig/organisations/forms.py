@@ -10,7 +10,8 @@ from delaktig.core.forms import https_urls
 from delaktig.core.widgets import MarkdownEditor
 
 from .branding import LOGO_LIMITS, colour_error
-from .models import AccessibilityStatement, Branding, OrganisationSettings
+from .hosts import check_host
+from .models import AccessibilityStatement, Branding, Organisation, OrganisationSettings
 
 if TYPE_CHECKING:
     from .retention import RetentionSetting
@@ -150,3 +151,33 @@ class BrandingForm(forms.ModelForm[Branding]):
         if (cleaned.get("logo") or keeps_logo) and not str(cleaned.get("logo_alt", "")).strip():
             self.add_error("logo_alt", ValidationFailed("organisations.logo_alt_missing").message)
         return cleaned
+
+
+class HostForm(forms.ModelForm[Organisation]):
+    """The organisation's own host name, checked here so that the error stands at the field;
+    the service checks it again."""
+
+    class Meta:
+        model = Organisation
+        fields = ["host"]
+        widgets = {
+            "host": forms.TextInput(
+                attrs={
+                    "autocomplete": "off",
+                    "spellcheck": "false",
+                    "autocapitalize": "none",
+                    "inputmode": "url",
+                    "placeholder": "delta.ostersund.se",
+                }
+            )
+        }
+
+    def clean_host(self) -> str:
+        try:
+            return check_host(str(self.cleaned_data.get("host") or ""), organisation=self.instance)
+        except ValidationFailed as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
+
+    def validate_unique(self) -> None:
+        # A taken name is reported by clean_host with whose it is.
+        return None

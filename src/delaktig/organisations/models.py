@@ -48,6 +48,20 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("Kommunerna som organisationen omfattar."),
     )
+    # The organisation's own host name (``delta.ostersund.se``), which selects its look and the
+    # scope of the public lists (``organisations.middleware``). Stored as written in DNS: lower
+    # case, an internationalised name in its ASCII form (``xn--``), no port. Set by the
+    # platform administrator (``services.organisation_host_save``, checked in ``hosts.py``).
+    host = models.CharField(
+        _("värdnamn"),
+        max_length=253,
+        blank=True,
+        default="",
+        help_text=_(
+            "Organisationens egen webbadress utan https://, till exempel delta.ostersund.se. "
+            "Tomt: organisationen nås bara på installationens gemensamma adress."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -58,7 +72,13 @@ class Organisation(models.Model):
                 condition=(Q(kind="region", scb_code__regex=r"^[0-9]{2}$"))
                 | Q(kind="municipality", scb_code__regex=r"^[0-9]{4}$"),
                 name="organisation_scb_code_matches_kind",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["host"], condition=~Q(host=""), name="organisation_unique_host"
+            ),
+            models.CheckConstraint(
+                condition=Q(host__regex=r"^[a-z0-9.-]*$"), name="organisation_host_lower_ascii"
+            ),
         ]
 
     def __str__(self) -> str:

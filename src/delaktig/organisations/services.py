@@ -7,12 +7,13 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from delaktig.core.audit import audit_log
 from delaktig.core.errors import ValidationFailed, require_perm
 
 from .branding import LOGO_LIMITS, check_colour, prepare_logo
+from .hosts import check_host
 from .models import AccessibilityStatement, Branding, Organisation, OrganisationSettings
 
 
@@ -149,3 +150,41 @@ def branding_save(
             data={"changed": changed},
         )
     return branding
+
+
+def organisation_host_save(
+    *, actor: AbstractBaseUser, organisation: Organisation, host: str
+) -> Organisation:
+    """Give the organisation its own host name, change it, or take it away (""). Only the
+    platform administrator may (``organisations.change_host``): the name must first be in DNS,
+    in the certificate and in ``ALLOWED_HOSTS``. A name this installation does not serve, or
+    another organisation's, is refused; two saving the same name at once get one saved and one
+    refusal (the unique constraint). The host cache forgets the old and new name on commit."""
+    require_perm(actor, "organisations.change_host", organisation)
+    new_host = check_host(host, organisation=organisation)
+    try:
+        with transaction.atomic():
+            locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+            old_host = locked.host
+            if old_host == new_host:
+                return locked
+            locked.host = new_host
+            locked.save(update_fields=["host"])
+            audit_log(
+                actor=actor,
+                action="organisation.host_update",
+                target=locked,
+                organisation=locked,
+                data={"old": old_host, "new": new_host},
+            )
+    except IntegrityError:
+        # Another organisation took the name between the check and the save.
+        taken = Organisation.objects.filter(host=new_host).exclude(pk=organisation.pk).first()
+        raise ValidationFailed(
+            "organisations.host_taken",
+            field="host",
+            host=new_host,
+            organisation=taken.name if taken else new_host,
+        ) from None
+    organisation.host = new_host
+    return locked

@@ -26,4 +26,9 @@ urlpatterns = [
         views.retention_edit,
         name="retention",
     ),
+    path(
+        "personal/organisationer/<slug:slug>/webbadress/",
+        views.host_edit,
+        name="host",
+    ),
 ]

@@ -12,9 +12,12 @@ from django.views.decorators.http import condition, require_GET
 from delaktig.core.catalogues import catalogues
 from delaktig.core.forms import form_errors, form_status, markdown_preview
 from delaktig.core.languages import SOURCE, language
+from delaktig.core.sites import absolute_url, site_organisation
+from delaktig.core.storage import stored_file_response
 
 from . import colours, services
-from .forms import AccessibilityStatementForm, BrandingForm, RetentionForm
+from .forms import AccessibilityStatementForm, BrandingForm, HostForm, RetentionForm
+from .hosts import shown_host
 from .models import AccessibilityStatement, Branding, Organisation
 from .retention import retention_rules_save, retention_settings
 from .selectors import primary_organisation
@@ -28,7 +31,8 @@ def _actor(request: HttpRequest) -> AbstractBaseUser:
 
 
 def accessibility_primary(request: HttpRequest) -> HttpResponse:
-    organisation = primary_organisation()
+    """``/tillganglighet/``: the statement of the organisation the host is for."""
+    organisation = site_organisation(request) or primary_organisation()
     if organisation is None:
         raise Http404
     return accessibility(request, organisation.slug)
@@ -141,6 +145,38 @@ def branding_edit(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@login_required
+def host_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisation's own host name, for the platform administrator."""
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not request.user.has_perm("organisations.change_host", organisation):
+        raise PermissionDenied
+    form = HostForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        with form_errors(form):
+            saved = services.organisation_host_save(
+                actor=_actor(request), organisation=organisation, host=form.cleaned_data["host"]
+            )
+            messages.success(
+                request,
+                _("Organisationen nås nu på %(host)s.") % {"host": saved.host}
+                if saved.host
+                else _("Organisationen har ingen egen adress längre."),
+            )
+            return redirect("organisations:host", slug=organisation.slug)
+    return render(
+        request,
+        "organisations/host_form.html",
+        {
+            "form": form,
+            "organisation": organisation,
+            "address": absolute_url("/", organisation) if organisation.host else "",
+            "shown_host": shown_host(organisation.host),
+        },
+        status=form_status(form),
+    )
+
+
 def _branding_or_404(slug: str) -> Branding:
     return get_object_or_404(
         Branding.objects.select_related("organisation"), organisation__slug=slug
@@ -193,5 +229,5 @@ def logo(request: HttpRequest, slug: str, version: int) -> FileResponse:
     branding = _branding_or_404(slug)
     if not branding.logo:
         raise Http404
-    response = FileResponse(branding.logo.open("rb"), content_type="image/png")
+    response = stored_file_response(branding.logo, content_type="image/png")
     return _cache_for(response, current=version == branding.version)

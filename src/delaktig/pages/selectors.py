@@ -187,5 +187,3 @@ def site_pages(organisation: Organisation | None) -> dict[str, Page]:
     for page in _pages(organisation, drafts=False):
         found.setdefault(page.kind, page)
     return found
-
-

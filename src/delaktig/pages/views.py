@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from delaktig.core.languages import EASY_READ, SOURCE, content_language, language
+from delaktig.core.sites import list_scope, require_own_host
 from delaktig.organisations.models import Organisation
 
 from . import selectors
@@ -16,11 +17,12 @@ from .selectors import VISIBLE
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    organisations = list(
-        Organisation.objects.filter(
-            pk__in=Page.objects.filter(VISIBLE).values("organisation")
-        ).order_by("name")
-    )
+    """Every organisation with information pages; one alone (the host's own, on its own host
+    name) is shown at once."""
+    listed = Organisation.objects.filter(pk__in=Page.objects.filter(VISIBLE).values("organisation"))
+    if (scope := list_scope(request)) is not None:
+        listed = listed.filter(pk=scope.pk)
+    organisations = list(listed.order_by("name"))
     if len(organisations) == 1:
         return redirect("pages:organisation", slug=organisations[0].slug)
     return render(request, "pages/index.html", {"organisations": organisations})
@@ -28,6 +30,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def organisation(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
+    require_own_host(request, organisation)
     nodes = selectors.tree(organisation)
     can_edit = selectors.may_edit(request.user, organisation)
     if not nodes and not can_edit:
@@ -66,6 +69,7 @@ def _languages(page: Page) -> dict[str, Any]:
 
 def page(request: HttpRequest, slug: str, path: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
+    require_own_host(request, organisation)
     found = selectors.page_by_path(viewer=request.user, organisation=organisation, path=path)
     if found is None:
         raise Http404

@@ -2,7 +2,9 @@
 
 A module the visitor may not see (its process is a draft, or in another organisation for
 staff) is a 404, so nothing about it leaks; one they may see but not act on, with ``perm``,
-is a 403. The module's phases come with it, since the pages ask what may be done now.
+is a 403. The module's phases come with it, since the pages ask what may be done now. On an
+organisation's own host, another organisation's module with a host of its own is shown there
+(``core.sites.require_own_host``).
 """
 
 from django.http import Http404, HttpRequest
@@ -10,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from delaktig.accounts.types import User
 from delaktig.core.errors import PermissionDenied
+from delaktig.core.sites import require_own_host
 
 from .models import ProcessModule
 
@@ -30,6 +33,7 @@ def visible_module(
         raise Http404
     if perm and not request.user.has_perm(perm, module):
         raise PermissionDenied
+    require_own_host(request, module.process.organisation)
     return module
 
 

@@ -274,6 +274,11 @@ class Process(TranslatedModel):
         verbose_name = _("deltagandeprocess")
         verbose_name_plural = _("deltagandeprocesser")
         ordering = ["-published_at", "-id"]
+        indexes = [
+            # The list's order, and the front page's "decisions coming up".
+            models.Index(fields=["-published_at", "-id"], name="process_newest_first"),
+            models.Index(fields=["decision_expected"], name="process_decision_expected"),
+        ]
 
     def __str__(self) -> str:
         return self.title

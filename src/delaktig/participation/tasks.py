@@ -27,7 +27,7 @@ def notify_feedback_published(process_id: int, transition_id: int = 0) -> int:
     """Tell every participant and follower that feedback is out. Returns how many were told.
 
     Run twice for the same publication (a retry), it tells no one twice."""
-    process = Process.objects.select_related("feedback").get(pk=process_id)
+    process = Process.objects.select_related("feedback", "organisation").get(pk=process_id)
     recipients = feedback_recipients(process)
     context: dict[str, object] = {"title": process.title, "path": process.get_absolute_url()}
     for email in recipients:
@@ -37,5 +37,6 @@ def notify_feedback_published(process_id: int, transition_id: int = 0) -> int:
             kind="participation.feedback",
             context=context,
             key=f"feedback_published:{process_id}:{transition_id}:{email}",
+            organisation=process.organisation,
         )
     return len(recipients)

@@ -5,9 +5,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
-from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from delaktig.accounts.types import User
 from delaktig.core.languages import content_language, language
+from delaktig.core.paging import capped_count, page_number, window
+from delaktig.core.sites import SCOPE_PARAM, list_scope, require_own_host
+from delaktig.core.storage import stored_file_response
 from delaktig.translations.access import prefetch
 
 from . import selectors, services
@@ -28,6 +29,8 @@ from .workflow import PUBLIC_STATUSES, Status
 
 def home(request: HttpRequest) -> HttpResponse:
     public = Process.objects.visible_to(request.user).public().for_list()
+    if (scope := list_scope(request)) is not None:
+        public = public.filter(organisation=scope)
     today = timezone.localdate()
     open_processes = list(public.filter(status=Status.OPEN.value)[:6])
     upcoming = list(
@@ -52,16 +55,34 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "participation/home.html", context)
 
 
+def _with_scope(request: HttpRequest) -> QueryDict:
+    """The list's query, with the host's own organisation chosen while the query names none
+    (``core.sites``): the organisation filter then shows it, and "Alla organisationer" (an
+    empty value) lists every organisation's."""
+    scope = list_scope(request)
+    if scope is None:
+        return request.GET
+    query = request.GET.copy()
+    query[SCOPE_PARAM] = str(scope.pk)
+    return query
+
+
 def process_list(request: HttpRequest) -> HttpResponse:
-    form = ProcessFilterForm(request.GET or None)
+    form = ProcessFilterForm(_with_scope(request) or None)
     processes = selectors.process_list(viewer=request.user, form=form)
-    page = Paginator(processes, 20).get_page(request.GET.get("sida"))
+    # No COUNT over every process: a page and one row more, and a count up to a thousand.
+    page = window(processes, page_number(request.GET), 20)
+    count, more = capped_count(processes)
     template = "participation/process_list.html"
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
         template = "participation/_process_results.html"
-    shown = list(page.object_list)
+    shown = list(page.items)
     prefetch(shown)
-    return render(request, template, {"form": form, "page": page, "processes": shown})
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "processes": shown, "count": count, "more": more},
+    )
 
 
 def render_process_page(
@@ -108,6 +129,7 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
     process = selectors.process_for_page(viewer=request.user, slug=slug)
     if process is None:
         raise Http404
+    require_own_host(request, process.organisation)
     return render_process_page(request, process)
 
 
@@ -151,19 +173,24 @@ def entry_language(item: Any, fields: tuple[str, ...]) -> str:
     return str(item.source_language())
 
 
-class ProcessFeed(Feed[Process, None]):
+class ProcessFeed(Feed[Process, Any]):
     feed_type = TranslatedAtomFeed
     shown = ("title", "summary")
     title = gettext_lazy("Nya deltagandeprocesser")
     subtitle = gettext_lazy("Processer där du kan ta del, tycka till eller besluta.")
 
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        """The host's own organisation, whose processes alone the feed lists (``core.sites``)."""
+        return list_scope(request)
+
     def link(self) -> str:
         return reverse("participation:list")
 
-    def items(self) -> Any:
-        items = list(
-            Process.objects.public().select_related("organisation").order_by("-published_at")[:30]
-        )
+    def items(self, obj: Any) -> Any:
+        public = Process.objects.public()
+        if obj is not None:
+            public = public.filter(organisation=obj)
+        items = list(public.select_related("organisation").order_by("-published_at")[:30])
         prefetch(items)
         return items
 
@@ -184,19 +211,23 @@ class ProcessFeed(Feed[Process, None]):
         return item.updated
 
 
-class FeedbackFeed(Feed[Feedback, None]):
+class FeedbackFeed(Feed[Feedback, Any]):
     feed_type = TranslatedAtomFeed
     title = gettext_lazy("Återkoppling: vad hände med synpunkterna")
     subtitle = gettext_lazy("Vad vi hörde, vad som beslutades och varför.")
 
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        return list_scope(request)
+
     def link(self) -> str:
         return reverse("participation:list") + "?status=feedback_published"
 
-    def items(self) -> Any:
+    def items(self, obj: Any) -> Any:
+        public = Process.objects.public()
+        if obj is not None:
+            public = public.filter(organisation=obj)
         items = list(
-            Feedback.objects.filter(
-                published_at__isnull=False, process__in=Process.objects.public()
-            )
+            Feedback.objects.filter(published_at__isnull=False, process__in=public)
             .select_related("process")
             .order_by("-published_at")[:30]
         )
@@ -236,9 +267,7 @@ def process_cover_image(request: HttpRequest, slug: str, version: int, width: in
     rendition = next((r for r in cover.renditions if r["width"] == width), None) if cover else None
     if process is None or cover is None or rendition is None:
         raise Http404
-    response = FileResponse(
-        default_storage.open(rendition["name"], "rb"), content_type="image/webp"
-    )
+    response = stored_file_response(rendition["name"], content_type="image/webp")
     current = version == cover.version
     if process.status in {s.value for s in PUBLIC_STATUSES} and current:
         response["Cache-Control"] = "public, max-age=31536000, immutable"

@@ -5,3 +5,8 @@ class ProposalsConfig(AppConfig):
     name = "delaktig.proposals"
     label = "proposals"
     verbose_name = "Medborgarförslag"
+
+    def ready(self) -> None:
+        from . import selectors
+
+        selectors.connect_signals()

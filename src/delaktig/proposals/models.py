@@ -133,9 +133,16 @@ class Category(models.Model):
         return self.name
 
 
+# The public proposals, as the partial indexes of the public list name them.
+PUBLIC = Q(status__in=sorted(s.value for s in PUBLIC_STATUSES))
+# What the public list filters by, carried at the end of its sort indexes. (Key columns, not
+# ``Index.include``, which SQLite does not have.)
+FILTERED = ["status", "organisation", "municipality", "category"]
+
+
 class ProposalQuerySet(models.QuerySet["Proposal"]):
     def public(self) -> "ProposalQuerySet":
-        return self.filter(status__in=[s.value for s in PUBLIC_STATUSES])
+        return self.filter(PUBLIC)
 
 
 class Proposal(models.Model):
@@ -158,11 +165,14 @@ class Proposal(models.Model):
         REJECTED = Outcome.REJECTED.value, _("Avslag")
         ANSWERED = Outcome.ANSWERED.value, _("Besvarad")
 
+    # organisation, municipality, category and status are indexed together with the list's
+    # order (Meta.indexes), which also serves lookups by each alone.
     organisation = models.ForeignKey(
         "organisations.Organisation",
         verbose_name=_("organisation"),
         on_delete=models.PROTECT,
         related_name="proposals",
+        db_index=False,
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="proposals"
@@ -187,6 +197,7 @@ class Proposal(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     category = models.ForeignKey(
         Category,
@@ -195,20 +206,18 @@ class Proposal(models.Model):
         null=True,
         blank=True,
         related_name="proposals",
+        db_index=False,
     )
     status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=StatusChoices.choices,
-        default=Status.DRAFT.value,
-        db_index=True,
+        _("status"), max_length=20, choices=StatusChoices.choices, default=Status.DRAFT.value
     )
     created = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(_("inskickat"), null=True, blank=True, db_index=True)
-    published_at = models.DateTimeField(_("publicerat"), null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(_("publicerat"), null=True, blank=True)
     support_ends_at = models.DateTimeField(_("stödperioden slutar"), null=True, blank=True)
     support_threshold = models.PositiveIntegerField(_("tröskel"), null=True, blank=True)
-    support_count = models.PositiveIntegerField(_("antal stöd"), default=0, db_index=True)
+    # Kept by support_add and support_withdraw in the transaction that stores the support.
+    support_count = models.PositiveIntegerField(_("antal stöd"), default=0)
     threshold_reached_at = models.DateTimeField(null=True, blank=True)
     rejection_rule = models.ForeignKey(
         IntakeRule,
@@ -271,7 +280,40 @@ class Proposal(models.Model):
         verbose_name = _("medborgarförslag")
         verbose_name_plural = _("medborgarförslag")
         ordering = ["-submitted_at", "-id"]
-        indexes = [models.Index(fields=["status", "-published_at"], name="proposal_public_list")]
+        # The public list at 100,000 proposals: its sorts over the public proposals (the
+        # newest, the most supported, those closing first), carrying the filtered columns
+        # (FILTERED) so that a filter is checked in the index, not in the table, when the list
+        # and its count read them in order; and its filters (status, organisation on its own
+        # host name, municipality, category) each with the newest first, so that a filter that
+        # matches few proposals does not walk them all. Every index is written on every
+        # support (the count is in one of them): no more than these.
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="proposal_public_list"),
+            models.Index(
+                fields=["-published_at", "-id", *FILTERED],
+                condition=PUBLIC,
+                name="proposal_public_newest",
+            ),
+            models.Index(
+                fields=["-support_count", "-published_at", "-id", *FILTERED],
+                condition=PUBLIC,
+                name="proposal_public_supported",
+            ),
+            models.Index(
+                fields=["support_ends_at", "id"],
+                condition=Q(status=Status.COLLECTING.value),
+                name="proposal_collecting_closing",
+            ),
+            models.Index(
+                fields=["organisation", "-published_at", "-id"], name="proposal_organisation_newest"
+            ),
+            models.Index(
+                fields=["municipality", "-published_at", "-id"], name="proposal_municipality_newest"
+            ),
+            models.Index(
+                fields=["category", "-published_at", "-id"], name="proposal_category_newest"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status=Status.DECIDED.value)
@@ -298,6 +340,12 @@ class Proposal(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in {s.value for s in PUBLIC_STATUSES}
+
+    @property
+    def status_label(self) -> str:
+        """``get_status_display()`` by a lookup in the choices: Django's rebuilds a dictionary
+        of every (lazily translated) choice on each call, a third of a list card's cost."""
+        return str(self.StatusChoices(self.status).label)
 
     @property
     def public_title(self) -> str:

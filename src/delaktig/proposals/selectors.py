@@ -1,22 +1,36 @@
 """Reads for the proposal pages."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import Q
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import IntegerField, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_delete, post_save
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from delaktig.accounts.types import Visitor
 from delaktig.core.contributions import WorkItem
+from delaktig.core.paging import Window, window
 from delaktig.moderation.checks import explain_record
 from delaktig.moderation.models import Decision
 from delaktig.moderation.services import latest_decision
 from delaktig.organisations.models import Municipality, Organisation
 
 from .deadlines import Deadline, deadline
-from .models import Category, Proposal, ProposalQuerySet, Support
+from .models import (
+    Category,
+    Proposal,
+    ProposalEvent,
+    ProposalQuerySet,
+    ProposalSettings,
+    Support,
+)
 from .workflow import OPEN_CASE_STATUSES, PUBLIC_STATUSES, Status
 
 
@@ -51,10 +65,16 @@ def proposal_for_page(*, viewer: Visitor, pk: int) -> Proposal | None:
             "decided_by",
             "rejection_rule",
         )
-        .prefetch_related("events__corrections", "attachments")
+        .prefetch_related("events", "attachments")
         .filter(pk=pk)
         .first()
     )
+
+
+def corrected_ids(events: Iterable[ProposalEvent]) -> set[int]:
+    """The entries of a timeline that a later entry corrects, found among the entries
+    themselves (a correction belongs to the same proposal): no query of its own."""
+    return {event.corrects_id for event in events if event.corrects_id is not None}
 
 
 def open_cases(*, organisation_ids: Iterable[int]) -> ProposalQuerySet:
@@ -83,11 +103,15 @@ def public_list(
     year: int | None = None,
     reached: bool = False,
     sort: str = "",
+    organisation: Organisation | None = None,
 ) -> ProposalQuerySet:
-    """The public proposals, filtered and sorted as the list's form chose."""
+    """The public proposals, filtered and sorted as the list's form chose; ``organisation``'s
+    alone on its own host name (``core.sites.list_scope``)."""
     qs = Proposal.objects.public().select_related(
         "organisation", "author", "municipality", "category"
     )
+    if organisation is not None:
+        qs = qs.filter(organisation=organisation)
     if q:
         # The published text: a redacted proposal is not found by what was taken out.
         shown = Q(redacted_at__isnull=True) & (Q(title__icontains=q) | Q(body__icontains=q))
@@ -110,6 +134,83 @@ def public_list(
     if sort == "closing":
         return qs.filter(status=Status.COLLECTING.value).order_by("support_ends_at", "pk")
     return qs.order_by("-published_at", "-pk")
+
+
+def _up_to(proposals: ProposalQuerySet, limit: int) -> ProposalQuerySet:
+    # The joins for display do not change how many there are. The order is kept: it makes
+    # the database read the first ``limit`` from the list's own index, not scan the table.
+    return proposals.select_related(None)[:limit]
+
+
+def count_up_to(proposals: ProposalQuerySet, limit: int) -> int:
+    """How many ``proposals`` there are, counted no further than ``limit``: a query that reads
+    at most ``limit`` index entries."""
+    return _up_to(proposals, limit).count()
+
+
+def public_page(
+    proposals: ProposalQuerySet, *, number: int, per_page: int, count_limit: int
+) -> tuple[Window[Proposal], int]:
+    """Page ``number`` of a public list and how many proposals it holds, counted up to
+    ``count_limit``, in one query: the count rides along as a subquery that the database runs
+    once (an empty page, past the end, asks for it on its own)."""
+    # A count over a derived table, which the ORM does not write: the SQL inside is Django's
+    # own for the bounded queryset, its values passed as parameters. (Counting the proposals
+    # whose key is ``IN`` that queryset instead costs a lookup per row: 14 ms, not 0.2.)
+    limited, params = _up_to(proposals, count_limit).values("pk").query.sql_with_params()
+    matching = RawSQL(  # noqa: S611
+        f"SELECT COUNT(*) FROM ({limited}) AS limited",  # noqa: S608
+        params,
+        output_field=IntegerField(),
+    )
+    page = window(proposals.annotate(matching=matching), number, per_page)
+    if page.items:
+        return page, int(page.items[0].matching)
+    return page, count_up_to(proposals, count_limit)
+
+
+@dataclass(frozen=True)
+class ListFacets:
+    """What the public list's filter offers, and whether any organisation takes proposals."""
+
+    municipalities: list[tuple[int, str]]
+    categories: list[tuple[int, str]]
+    open_for_proposals: bool
+
+
+FACETS_KEY = "proposals:list-facets"
+FACETS_SECONDS = 300
+
+
+def list_facets() -> ListFacets:
+    """From the shared cache (three queries on every list page otherwise); dropped when a
+    municipality, a category or an organisation's rules change, and after FACETS_SECONDS."""
+    found = cache.get(FACETS_KEY)
+    if not isinstance(found, ListFacets):
+        found = ListFacets(
+            municipalities=list(Municipality.objects.order_by("name").values_list("pk", "name")),
+            categories=list(
+                Category.objects.order_by("organisation", "name").values_list("pk", "name")
+            ),
+            open_for_proposals=ProposalSettings.objects.filter(enabled=True).exists(),
+        )
+        cache.set(FACETS_KEY, found, FACETS_SECONDS)
+    return found
+
+
+def forget_facets(**kwargs: Any) -> None:
+    """Now, and again when the transaction commits (a list read in between would keep what
+    was there before)."""
+    cache.delete(FACETS_KEY)
+    transaction.on_commit(lambda: cache.delete(FACETS_KEY), robust=True)
+
+
+def connect_signals() -> None:
+    """``ProposalsConfig.ready``: any save or deletion, in a service or in the admin."""
+    for model in (Municipality, Category, ProposalSettings):
+        uid = f"proposals-facets-{model.__name__}"
+        post_save.connect(forget_facets, sender=model, dispatch_uid=uid)
+        post_delete.connect(forget_facets, sender=model, dispatch_uid=uid)
 
 
 def deadline_for(*, proposal: Proposal) -> Deadline | None:

@@ -378,6 +378,7 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Ärendet är uppdaterat."))
                 return redirect("proposals:staff_case", pk=proposal.pk)
     screening_decision, screening_findings = selectors.screening_note(proposal=proposal)
+    events = list(proposal.events.select_related("actor"))
     return render(
         request,
         "proposals/staff/case.html",
@@ -392,7 +393,8 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "deadline": selectors.deadline_for(proposal=proposal),
             "case_open": proposal.status in OPEN_CASE_STATUSES,
             "attachments": proposal.attachments.all(),
-            "events": proposal.events.select_related("actor").prefetch_related("corrections"),
+            "events": events,
+            "corrected": selectors.corrected_ids(events),
         },
         status=max(form_status(f) for f in [*other.values(), *forms.values()]),
     )

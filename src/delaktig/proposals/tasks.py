@@ -68,6 +68,7 @@ def notify_proposal_event(event_id: int) -> int:
             context=context,
             key=f"proposal_event:{event_id}:{email}",
             kind=recipients[email],
+            organisation=proposal.organisation,
         )
     return len(recipients)
 
@@ -78,7 +79,9 @@ def remind_official(proposal_id: int, days_left: int) -> int:
 
     from .models import Proposal
 
-    proposal = Proposal.objects.select_related("responsible_official").get(pk=proposal_id)
+    proposal = Proposal.objects.select_related("responsible_official", "organisation").get(
+        pk=proposal_id
+    )
     if proposal.responsible_official and proposal.responsible_official.email:
         recipients = [proposal.responsible_official.email]
     else:
@@ -100,5 +103,6 @@ def remind_official(proposal_id: int, days_left: int) -> int:
             kind="proposals.deadline_reminder",
             context=context,
             key=f"proposal_reminder:{proposal_id}:{days_left}:{email}",
+            organisation=proposal.organisation,
         )
     return len(recipients)

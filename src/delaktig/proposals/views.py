@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +22,9 @@ from delaktig.accounts.models import User
 from delaktig.core import exports
 from delaktig.core.forms import form_errors, form_status
 from delaktig.core.http import no_store
+from delaktig.core.paging import page_number
+from delaktig.core.sites import list_scope, require_own_host
+from delaktig.core.storage import stored_file_response
 from delaktig.organisations.models import Organisation
 
 from . import selectors, services
@@ -41,23 +43,30 @@ def _filters(form: ProposalFilterForm) -> dict[str, Any]:
     return dict(form.cleaned_data) if form.is_valid() else {}
 
 
+# The list's heading says how many proposals match, exactly up to this many, and "more than"
+# beyond: a count of every one of 100,000 proposals costs more than the page.
+COUNT_CAP = 1000
+
+
 def proposal_list(request: HttpRequest) -> HttpResponse:
-    form = ProposalFilterForm(request.GET or None)
-    proposals = selectors.public_list(**_filters(form))
-    page = Paginator(proposals, 20).get_page(request.GET.get("sida"))
+    facets = selectors.list_facets()
+    form = ProposalFilterForm(request.GET or None, facets=facets)
+    proposals = selectors.public_list(**_filters(form), organisation=list_scope(request))
+    page, count = selectors.public_page(
+        proposals, number=page_number(request.GET), per_page=20, count_limit=COUNT_CAP + 1
+    )
+    context = {
+        "form": form,
+        "page": page,
+        "proposals": page.items,
+        "count": count,
+        "count_cap": COUNT_CAP,
+        "open_for_proposals": facets.open_for_proposals,
+    }
     template = "proposals/list.html"
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
         template = "proposals/_results.html"
-    return render(
-        request,
-        template,
-        {
-            "form": form,
-            "page": page,
-            "proposals": page.object_list,
-            "organisations": _organisations_open_for_proposals(),
-        },
-    )
+    return render(request, template, context)
 
 
 def _form_page(
@@ -156,6 +165,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_for_page(viewer=request.user, pk=pk)
     if proposal is None:
         raise Http404
+    require_own_host(request, proposal.organisation)
+    timeline = list(proposal.events.all())
     supported = None
     if request.user.is_authenticated and proposal.status == Status.COLLECTING:
         supported = Support.objects.filter(proposal=proposal, user=request.user).exists()
@@ -164,6 +175,8 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "proposals/detail.html",
         {
             "proposal": proposal,
+            "timeline": timeline,
+            "corrected": selectors.corrected_ids(timeline),
             "is_author": request.user.is_authenticated and proposal.author_id == request.user.pk,
             "supported": supported,
             "support_form": SupportForm(),
@@ -181,8 +194,16 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def proposal_support(request: HttpRequest, pk: int) -> HttpResponse:
+    # What the support needs, no more: this is the site's most frequent write.
     proposal = get_object_or_404(
-        Proposal.objects.public().select_related("organisation__proposal_settings"), pk=pk
+        Proposal.objects.public()
+        .select_related("organisation__proposal_settings")
+        .only(
+            "status",
+            "organisation__proposal_settings__enabled",
+            "organisation__proposal_settings__residents_only",
+        ),
+        pk=pk,
     )
     if not request.user.is_authenticated:
         return redirect_to_login(proposal.get_absolute_url())
@@ -234,8 +255,8 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
         or request.user.has_perm("proposals.handle_proposal", proposal.organisation)
     ):
         raise DjangoPermissionDenied
-    response = FileResponse(
-        attachment.file.open("rb"),
+    response = stored_file_response(
+        attachment.file,
         content_type=attachment.content_type,
         as_attachment=attachment.content_type == "application/pdf",
         filename=attachment.original_name,

@@ -34,5 +34,6 @@ def remind_officials(mark: ContentiousMark) -> int:
             kind="riskguide.missing_analysis",
             context=context,
             key=f"riskguide_missing:{mark.pk}:{email}",
+            organisation=mark.organisation,
         )
     return len(recipients)

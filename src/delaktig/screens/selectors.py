@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.languages import content_language
+from delaktig.core.sites import absolute_url
 from delaktig.meetings.models import Meeting
 from delaktig.organisations.models import Municipality, Organisation
 from delaktig.participation.models import Phase, Process
@@ -65,8 +65,10 @@ class ScreenItem:
         return self.until - LAST_MOMENT if self.until else None
 
 
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
+def absolute(path: str, organisation: Organisation | None = None) -> str:
+    """The address printed and put in the QR code: on the organisation's own host when it has
+    one (``core.sites.absolute_url``)."""
+    return absolute_url(path, organisation)
 
 
 def shown(obj: Any, field_name: str, value: str | None = None) -> Shown:
@@ -136,7 +138,7 @@ def open_processes(
                 kind="process",
                 title=shown(process, "title"),
                 summary=shown(process, "summary"),
-                url=absolute(process.get_absolute_url()),
+                url=absolute(process.get_absolute_url(), organisation),
                 until=max(phase.ends_at for phase in phases),
                 how=[HOW_TO_TAKE_PART[kind] for kind in kinds],
             )
@@ -178,7 +180,7 @@ def upcoming_meetings(
             ScreenItem(
                 kind="meeting",
                 title=shown(meeting, "title"),
-                url=absolute(meeting.get_absolute_url()),
+                url=absolute(meeting.get_absolute_url(), organisation),
                 starts_at=meeting.starts_at,
                 place=meeting.location or str(meeting.get_mode_display()),
                 how=how,
@@ -203,7 +205,7 @@ def proposals_collecting(
         ScreenItem(
             kind="proposal",
             title=shown(proposal, "title", proposal.public_title),
-            url=absolute(proposal.get_absolute_url()),
+            url=absolute(proposal.get_absolute_url(), organisation),
             until=proposal.support_ends_at,
             how=[_("Ge förslaget ditt stöd på webben.")],
         )

@@ -49,8 +49,12 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("Inställningarna för skärmen är sparade."))
             return redirect("screens:staff_organisation", slug=organisation.slug)
     path = reverse("screens:screen", kwargs={"slug": organisation.slug})
-    screens = [(organisation.name, selectors.absolute(path), path)] + [
-        (m.name, selectors.absolute(f"{path}?kommun={m.code}"), f"{path}?kommun={m.code}")
+    screens = [(organisation.name, selectors.absolute(path, organisation), path)] + [
+        (
+            m.name,
+            selectors.absolute(f"{path}?kommun={m.code}", organisation),
+            f"{path}?kommun={m.code}",
+        )
         for m in organisation.municipalities.order_by("name")
         if organisation.kind == Organisation.Kind.REGION
     ]
@@ -62,7 +66,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "screens": screens,
             "languages": [language for language in LANGUAGES if language.code != "sv"],
-            "example": selectors.absolute(path),
+            "example": selectors.absolute(path, organisation),
         },
         status=form_status(form),
     )

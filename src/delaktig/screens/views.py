@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from delaktig.core.languages import SOURCE, content_language
 from delaktig.core.params import int_param
+from delaktig.core.sites import site_organisation
 from delaktig.organisations.colours import WHITE, contrast_ratio
 from delaktig.organisations.models import Branding, Organisation
 from delaktig.organisations.selectors import primary_organisation
@@ -56,8 +57,9 @@ def _query(**values: str | int | None) -> str:
 
 @require_GET
 def screen_primary(request: HttpRequest) -> HttpResponse:
-    """``/skarm/``: the screen of the organisation that runs the installation."""
-    organisation = primary_organisation()
+    """``/skarm/``: the screen of the organisation the host is for (its own host), else of the
+    organisation that runs the installation."""
+    organisation = site_organisation(request) or primary_organisation()
     if organisation is None:
         raise Http404
     query = request.GET.urlencode()
@@ -89,7 +91,7 @@ def screen(request: HttpRequest, slug: str) -> HttpResponse:
     # Paused (WCAG 2.2.1 and 2.2.2): no refresh, and links to step through by hand.
     paused = request.GET.get("paus") == "1"
     seconds = screen_settings.seconds if item else 3 * screen_settings.seconds
-    target = item.url if item else selectors.absolute(reverse("participation:list"))
+    target = item.url if item else selectors.absolute(reverse("participation:list"), organisation)
     branding = _branding(organisation)
     band = brand_band(branding)
     html = render_to_string(
@@ -150,7 +152,7 @@ def render_poster(process: Process, now: datetime) -> bytes:
     """The poster as a tagged PDF (PDF/UA-1), the way the follow-up report is made."""
     from weasyprint import HTML
 
-    url = selectors.absolute(process.get_absolute_url())
+    url = selectors.absolute(process.get_absolute_url(), process.organisation)
     branding = _branding(process.organisation)
     html = render_to_string(
         "screens/poster.html",

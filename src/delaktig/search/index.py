@@ -69,7 +69,9 @@ class Row:
         )
 
 
-def _translations(src: SearchSource, objects: Sequence[Any]) -> dict[int, dict[str, dict]]:
+def _translations(
+    src: SearchSource, objects: Sequence[Any]
+) -> dict[int, dict[str, dict[str, str]]]:
     """``{pk: {language: {field: text}}}``: the reviewed translations of ``src.translated``
     fields made from the Swedish each object has now (one query)."""
     if not src.translated or not objects:
@@ -83,7 +85,7 @@ def _translations(src: SearchSource, objects: Sequence[Any]) -> dict[int, dict[s
         field__in=src.translated,
         state=Translation.State.REVIEWED,
     ).values_list("object_id", "language", "field", "text", "source_hash")
-    found: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    found: dict[int, dict[str, dict[str, str]]] = defaultdict(lambda: defaultdict(dict))
     for object_id, language, field, text, hashed in rows:
         current = str(getattr(by_pk[object_id], field) or "")
         if text.strip() and hashed == source_hash(current):
@@ -198,7 +200,7 @@ def reindex(*, keys: Sequence[str] = ()) -> int:
 def _flush() -> None:
     connection = transaction.get_connection()
     pending: dict[str, set[int]] = getattr(connection, "delaktig_search_pending", None) or {}
-    connection.delaktig_search_pending = None  # type: ignore[attr-defined]
+    connection.delaktig_search_pending = None
     for key, ids in pending.items():
         try:
             index_objects(source(key), ids)
@@ -213,14 +215,14 @@ def _queue(key: str, ids: Iterable[int]) -> None:
         return
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
-        connection.delaktig_search_pending = {key: ids}  # type: ignore[attr-defined]
+        connection.delaktig_search_pending = {key: ids}
         _flush()
         return
     pending = getattr(connection, "delaktig_search_pending", None)
     # A rollback drops the callback with what it would have indexed; start afresh then.
     registered = any(entry[1] is _flush for entry in connection.run_on_commit)
     if pending is None or not registered:
-        pending = connection.delaktig_search_pending = defaultdict(set)  # type: ignore[attr-defined]
+        pending = connection.delaktig_search_pending = defaultdict(set)
         transaction.on_commit(_flush, robust=True)
     pending[key].update(ids)
 

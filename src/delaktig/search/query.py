@@ -98,7 +98,7 @@ def _languages(language: str) -> list[str]:
 def _filters(
     organisation_id: int | None, keys: list[str] | None, alias: str = "d"
 ) -> tuple[str, list[Any]]:
-    sql, params = "", []
+    sql, params = "", list[Any]()
     if organisation_id is not None:
         sql += f" AND {alias}.organisation_id = %s"
         params.append(organisation_id)
@@ -262,11 +262,11 @@ def _page(
     return [(*row[:6], *marked.get(row[0], ("", ""))) for row in rows]
 
 
-def _visible(rows: list[tuple[Any, ...]], sources: dict[str, SearchSource]) -> set[tuple]:
+def _visible(rows: list[tuple[Any, ...]], sources: dict[str, SearchSource]) -> set[tuple[str, int]]:
     by_source: dict[str, set[int]] = defaultdict(set)
     for row in rows:
         by_source[row[1]].add(row[2])
-    visible = set()
+    visible: set[tuple[str, int]] = set()
     for key, ids in by_source.items():
         src = sources.get(key)
         if src is None:

@@ -10,10 +10,13 @@ from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from delaktig.core.errors import DelaktigError
+from delaktig.core.languages import content_language
 from delaktig.insights.suppression import AGE_GROUPS, Cell, suppress_table
 from delaktig.population.models import PopulationCount, PopulationTable
 from delaktig.translations.access import prefetch
@@ -205,6 +208,36 @@ def survey_results(survey: Survey, *, weighted: bool = True) -> SurveyResults:
         questions=results,
         min_group_size=min_size,
     )
+
+
+# How long the public results page reuses what it computed (seconds). The key also holds the
+# number of responses and the last change to one, so a response added or removed shows at
+# once; a population table imported or a translation reviewed shows after at most this.
+PUBLIC_RESULTS_SECONDS = 600
+
+
+def public_results(survey: Survey) -> SurveyResults:
+    """``survey_results`` for the public results page, computed once and kept in the shared
+    cache per interface and content language: at 100,000 responses the computation takes
+    seconds, and a closed survey's answers do not change (two cheap aggregates tell if they
+    did)."""
+    stamp = Response.objects.filter(survey=survey).aggregate(n=Count("id"), last=Max("updated"))
+    last = stamp["last"].isoformat() if stamp["last"] is not None else ""
+    key = ":".join(
+        (
+            "surveys:public-results",
+            str(survey.pk),
+            str(stamp["n"]),
+            last,
+            translation.get_language() or "",
+            content_language(),
+        )
+    )
+    found: SurveyResults | None = cache.get(key)
+    if found is None:
+        found = survey_results(survey)
+        cache.set(key, found, PUBLIC_RESULTS_SECONDS)
+    return found
 
 
 def _respondents(survey: Survey) -> _Respondents:

@@ -57,12 +57,6 @@ from typing import Any
 import numpy as np
 import snowballstemmer
 from numpy.typing import NDArray
-from sklearn.cluster import KMeans
-from sklearn.decomposition import TruncatedSVD
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics import silhouette_score
-from sklearn.preprocessing import normalize
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.intp]
@@ -224,6 +218,10 @@ def _min_df(n_docs: int) -> int:
 
 def _tfidf(docs: list[list[str]]) -> tuple[SparseMatrix, list[str], _Vocabulary]:
     """L2-normalised TF-IDF rows over unigram and bigram stems, and the feature names."""
+    # scikit-learn is imported where it is used: with pandas and scipy.stats it takes seconds
+    # to import, which every app server, worker and tick would pay at start-up.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vocabulary = _Vocabulary(docs)
     min_df = _min_df(len(docs))
     while True:
@@ -246,6 +244,9 @@ def _tfidf(docs: list[list[str]]) -> tuple[SparseMatrix, list[str], _Vocabulary]
 
 def _space(matrix: SparseMatrix, seed: int) -> FloatArray:
     """Dense, L2-normalised rows to cluster: the TF-IDF itself or its LSA reduction."""
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
     n_docs, n_features = matrix.shape
     if n_docs > _LSA_THRESHOLD and n_features > _LSA_COMPONENTS:
         svd = TruncatedSVD(n_components=_LSA_COMPONENTS, random_state=seed)
@@ -255,6 +256,9 @@ def _space(matrix: SparseMatrix, seed: int) -> FloatArray:
 
 
 def _kmeans(points: FloatArray, k: int, seed: int) -> IntArray:
+    from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         n_init = _N_INIT_SMALL if len(points) <= _SILHOUETTE_SAMPLE else _N_INIT_LARGE
@@ -263,6 +267,8 @@ def _kmeans(points: FloatArray, k: int, seed: int) -> IntArray:
 
 
 def _best_k_labels(points: FloatArray, max_k: int, seed: int) -> IntArray:
+    from sklearn.metrics import silhouette_score
+
     n = len(points)
     distinct = len(np.unique(np.round(points, 10), axis=0))
     top = min(max_k, distinct, n - 1)

@@ -24,6 +24,7 @@ from delaktig.core.forms import form_errors, form_status
 from delaktig.core.http import no_store
 from delaktig.core.languages import content_language
 from delaktig.core.params import BadParameter, id_list_param, id_param
+from delaktig.core.sites import require_own_host
 from delaktig.participation.models import ProcessModule
 from delaktig.population.models import PopulationTable
 from delaktig.translations.access import lang_attrs, prefetch
@@ -44,7 +45,7 @@ from .forms import (
     field_name,
 )
 from .models import Answer, Invitation, Question, Response, Section, Survey, Theme
-from .results import DEFAULT_TARGET_AGES, survey_results
+from .results import DEFAULT_TARGET_AGES, public_results, survey_results
 
 # --- Shared helpers -----------------------------------------------------------------------
 
@@ -145,6 +146,7 @@ def answer(request: HttpRequest, module_pk: int) -> HttpResponse:
     process = survey.module.process
     if not request.user.has_perm("surveys.view_survey", survey):
         raise PermissionDenied
+    require_own_host(request, process.organisation)
     response = _current_response(request, survey)
     languages = offered_languages(survey)
     language = _content_language(request, languages, response)
@@ -424,10 +426,11 @@ def results_public(request: HttpRequest, module_pk: int) -> HttpResponse:
     closed = phase is not None and phase.ends_at <= timezone.now()
     if not (survey.results_public and closed and process.is_public):
         raise Http404
+    require_own_host(request, process.organisation)
     return render(
         request,
         "surveys/results_public.html",
-        {"survey": survey, "process": process, "results": survey_results(survey)},
+        {"survey": survey, "process": process, "results": public_results(survey)},
     )
 
 

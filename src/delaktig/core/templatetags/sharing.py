@@ -8,8 +8,8 @@ from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
 from django import template
-from django.conf import settings
 
+from delaktig.core import sites
 from delaktig.core.languages import SOURCE, content_language, language
 
 register = template.Library()
@@ -19,12 +19,14 @@ _TERRITORY = {"en": "en_GB", "fi": "fi_FI"}
 
 
 @register.filter
-def absolute_url(path: Any) -> str:
-    """``/processer/x/`` → ``https://<site>/processer/x/``; an absolute URL as it is."""
+def absolute_url(path: Any, organisation: Any = None) -> str:
+    """``/processer/x/`` → ``https://<site>/processer/x/``; an absolute URL as it is. With an
+    organisation (``url|absolute_url:site_scope``, the host's own organisation) on its own
+    host name (``core.sites``)."""
     value = str(path or "")
     if not value or urlsplit(value).scheme:
         return value
-    return settings.SITE_URL.rstrip("/") + value
+    return sites.absolute_url(value, organisation)
 
 
 @register.simple_tag

@@ -150,8 +150,16 @@ EMAIL_KINDS = {
 }
 
 
-def _notify(recipient: str, template: str, context: dict[str, object]) -> None:
-    email_queue(recipient=recipient, template=template, context=context, kind=EMAIL_KINDS[template])
+def _notify(
+    recipient: str, template: str, context: dict[str, object], organisation: Organisation
+) -> None:
+    email_queue(
+        recipient=recipient,
+        template=template,
+        context=context,
+        kind=EMAIL_KINDS[template],
+        organisation=organisation,
+    )
 
 
 def _official_emails(organisation: Organisation) -> list[str]:
@@ -280,7 +288,7 @@ def _notify_request(commitment: Commitment, *, confirmed: bool) -> None:
         "path": reverse("followup_staff:commitment_review", kwargs={"pk": commitment.pk}),
     }
     for email in _official_emails(strategy.organisation):
-        _notify(email, "commitment_pending", context)
+        _notify(email, "commitment_pending", context, strategy.organisation)
     if confirmed:
         return
     path = reverse(
@@ -301,6 +309,7 @@ def _notify_request(commitment: Commitment, *, confirmed: bool) -> None:
             "path": path,
             "days": CONTACT_CONFIRMATION_DAYS,
         },
+        strategy.organisation,
     )
 
 
@@ -417,7 +426,12 @@ def commitment_approve(
             organisation=locked.strategy.organisation,
             data={"joined_on": locked.joined_on.isoformat()},
         )
-        _notify(decision_recipient(locked), "commitment_approved", _commitment_context(locked))
+        _notify(
+            decision_recipient(locked),
+            "commitment_approved",
+            _commitment_context(locked),
+            locked.strategy.organisation,
+        )
     return locked
 
 
@@ -437,7 +451,12 @@ def commitment_decline(*, actor: User, commitment: Commitment, reason: str) -> C
             target=locked,
             organisation=locked.strategy.organisation,
         )
-        _notify(decision_recipient(locked), "commitment_declined", _commitment_context(locked))
+        _notify(
+            decision_recipient(locked),
+            "commitment_declined",
+            _commitment_context(locked),
+            locked.strategy.organisation,
+        )
     return locked
 
 

@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +24,7 @@ from delaktig.accounts.types import User
 from delaktig.core.confirm import confirm_required
 from delaktig.core.errors import DelaktigError, require_perm
 from delaktig.core.forms import form_errors, form_status, markdown_preview
+from delaktig.core.storage import stored_file_response
 from delaktig.moderation.checks import explain_record
 from delaktig.translations.access import prefetch
 
@@ -320,8 +321,8 @@ def network_document(request: HttpRequest, slug: str, pk: int) -> HttpResponseBa
         require_perm(request.user, services.VIEW_DOCUMENTS, item)
     extension = document.file.name.rsplit(".", 1)[-1] if "." in document.file.name else ""
     filename = f"{slugify(document.title)[:80] or 'dokument'}.{extension}".rstrip(".")
-    response = FileResponse(
-        document.file.open("rb"),
+    response = stored_file_response(
+        document.file,
         content_type=document.content_type,
         as_attachment=not document.content_type.startswith("image/"),
         filename=filename,

@@ -1,7 +1,7 @@
 """The site search: the index follows what the sources publish, and ``/sok/`` finds it,
 ranked and highlighted, filtered and a page at a time, on SQLite (FTS5) and PostgreSQL."""
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.db import connection
@@ -45,7 +45,7 @@ def test_saves_and_deletions_are_followed_when_the_transaction_commits(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        process = ProcessFactory(title="Vårdcentralen i Hammerdal", status="open")
+        process = cast(Process, ProcessFactory(title="Vårdcentralen i Hammerdal", status="open"))
         ProcessFactory(title="Vårdcentralen i utkast", status="draft")
     assert titles(query.search("vårdcentralen")) == ["Vårdcentralen i Hammerdal"]
     with django_capture_on_commit_callbacks(execute=True):

@@ -30,3 +30,8 @@ class Command(BaseCommand):
             else [(login.role, login.email) for login in logins]
         ):
             self.stdout.write(f"  {role:36} {email}")
+        hosts = Organisation.objects.exclude(host="").order_by("name")
+        if hosts:
+            self.stdout.write("\nOrganisations with their own host name (same port):")
+            for organisation in hosts:
+                self.stdout.write(f"  {organisation.name:36} {organisation.host}")
