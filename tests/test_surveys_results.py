@@ -608,7 +608,7 @@ def test_public_results_are_computed_once_and_again_when_the_answers_change(
     assert "40 personer har skickat in svar." in Client().get(url).content.decode()
     assert len(computed) == 1
     # A response removed (an account deleted) shows at once …
-    Response.objects.filter(survey=built.survey, submitted_at__isnull=False).first().delete()  # type: ignore[union-attr]
+    Response.objects.filter(survey=built.survey, submitted_at__isnull=False).first().delete()
     assert "39 personer har skickat in svar." in Client().get(url).content.decode()
     assert len(computed) == 2
     # … and each language has its own.
