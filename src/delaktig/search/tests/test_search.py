@@ -313,3 +313,19 @@ def test_too_many_matches_are_shown_newest_first(monkeypatch: pytest.MonkeyPatch
     assert titles(result) == ["Buss 0", "Buss 1", "Buss 2"]
     ranked = query.search("buss buss")
     assert ranked.capped  # every "buss" matches "buss buss" too
+
+
+def test_the_command_reindexes_every_source_or_the_named_ones() -> None:
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    ProcessFactory(title="Tandvård för unga", status="open")
+    page_in(title="Så söker du tandvård")
+    out = StringIO()
+    call_command("search_reindex", "pages.pages", stdout=out)
+    assert Document.objects.get().source == "pages.pages"
+    call_command("search_reindex", stdout=out)
+    assert Document.objects.count() == 2
+    with pytest.raises(CommandError):
+        call_command("search_reindex", "nope.nope", stdout=out)
