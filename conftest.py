@@ -18,7 +18,8 @@ def _clear_cache() -> None:
     # costs; tests/test_site_hosts.py covers a host the cache does not know yet.
     from delaktig.organisations.hosts import remember_host
 
-    remember_host("testserver", None)
+    # Until forgotten, not for a minute: a test that moves the clock would outlive it.
+    remember_host("testserver", None, seconds=None)
 
 
 @pytest.fixture(autouse=True)

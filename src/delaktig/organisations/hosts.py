@@ -109,10 +109,13 @@ def known_host(host: str) -> int | None:
     return None if cached is None else int(cached)
 
 
-def remember_host(host: str, organisation_id: int | None) -> None:
-    """Keep for :data:`HOST_CACHE_SECONDS` whose own host ``host`` is (None: nobody's)."""
+def remember_host(
+    host: str, organisation_id: int | None, *, seconds: int | None = HOST_CACHE_SECONDS
+) -> None:
+    """Keep for ``seconds`` (None: until forgotten) whose own host ``host`` is (None:
+    nobody's)."""
     if host:
-        cache.set(_key(host), organisation_id or _NOBODY, HOST_CACHE_SECONDS)
+        cache.set(_key(host), organisation_id or _NOBODY, seconds)
 
 
 def site_for_host(host: str) -> tuple[Organisation | None, bool]:
