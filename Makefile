@@ -6,6 +6,10 @@ UV := .tools/bin/uv
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/delaktig
+# The suite runs on every core (pytest-xdist); a file's tests stay together on one worker,
+# so the tests of one file that share a server or a Redis database never run at once.
+TEST_WORKERS ?= auto
+PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
@@ -67,19 +71,22 @@ check-deploy: deps
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 test-sqlite: deps system-deps
-	$(PY) -m pytest -p no:cacheprovider
+	$(PYTEST)
 
 test-postgres: deps system-deps
-	DATABASE_URL=$(PG_URL) $(PY) -m pytest -p no:cacheprovider --create-db
+	DATABASE_URL=$(PG_URL) $(PYTEST) --create-db
 
-# The whole suite again with the clock a year ahead (libfaketime): a test that depends on
-# today's date fails here. The browser keeps the real clock (scripts/chromium-real-clock).
+# The whole suite on SQLite with the clock a year ahead (libfaketime, which SQLite's own clock
+# follows too): a test that depends on today's date fails here. The browser keeps the real
+# clock (scripts/chromium-real-clock).
 test-next-year: deps system-deps
 	test "$$(faketime -f +365d date +%Y)" -gt "$$(date +%Y)"  # the shift really applies
 	CHROMIUM=$(CURDIR)/scripts/chromium-real-clock \
-	  DELAKTIG_VAR_DIR=$(CURDIR)/var/next-year faketime -f +365d $(PY) -m pytest -p no:cacheprovider
+	  DELAKTIG_VAR_DIR=$(CURDIR)/var/next-year faketime -f +365d $(PYTEST)
 
-test: deps system-deps lint types check-deploy test-sqlite test-postgres test-next-year
+# PostgreSQL today and SQLite a year ahead: both databases, and any day (make test-sqlite runs
+# SQLite today).
+test: deps system-deps lint types check-deploy test-postgres test-next-year
 
 messages: deps system-deps
 	cd src/delaktig && $(CURDIR)/$(PY) $(CURDIR)/manage.py makemessages -l en -l fi --no-obsolete \

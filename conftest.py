@@ -31,3 +31,35 @@ def _swedish_first() -> Any:
     translation.activate("sv")
     yield
     translation.deactivate()
+
+
+# The reference data that migrations load (Agenda 2030's goals and targets, the perspectives
+# and target groups, the six gender-equality goals), loaded again after a transactional test
+# empties the database. One after another, pytest-django runs transactional tests last, after
+# every test that needs this data; on several workers (make test, pytest-xdist) a worker runs
+# whole files, so a transactional test may come before tests that need it.
+REFERENCE_DATA = [
+    ("delaktig.participation.migrations.0002_reference_data", "load"),
+    ("delaktig.followup.migrations.0002_gender_equality_goals", "create_goals"),
+]
+
+
+def _reload_reference_data(sender: Any, using: str, **kwargs: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+    from django.db import router
+
+    from delaktig.participation.models import SdgGoal
+
+    if not router.allow_migrate_model(using, SdgGoal) or SdgGoal.objects.using(using).exists():
+        return
+    for module, function in REFERENCE_DATA:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.db.models.signals import post_migrate
+
+    # Sent by ``flush`` too, after the last app's own handlers (contenttypes, permissions).
+    post_migrate.connect(_reload_reference_data, dispatch_uid="delaktig-test-reference-data")

@@ -2,20 +2,24 @@
 
 1. Query counts of the proposal pages, counted in-process at two sizes (``BENCH_SMALL``
    proposals, then ``BENCH_PROPOSALS``): they must be equal, or the script fails.
-2. Latency (median over ``BENCH_ROUNDS`` sequential requests) of the public proposal list
-   (newest first, sorted by supports, filtered, a later page) and of proposal pages, at
-   100,000 proposals and about 1,000,000 supports, against two floors served by the same
-   gunicorn in the same run: the *bare floor* (``/bench-floor/``, a view that renders nothing)
-   and the *layout floor* (``/bench-layout-floor/``, an empty page through ``base.html``).
-   Target: every page within 3× the layout floor.
+2. Latency of the public proposal list (newest first, sorted by supports, filtered, a later
+   page) and of proposal pages, at 100,000 proposals and about 1,000,000 supports, against two
+   floors served by the same gunicorn in the same run: the *bare floor* (``/bench-floor/``, a
+   view that renders nothing) and the *layout floor* (``/bench-layout-floor/``, an empty page
+   through ``base.html``). ``BENCH_ROUNDS`` rounds of sequential requests, every page and floor
+   once a round; a page's ratio is the median of its rounds' ratios to the floor measured a
+   moment before (with the quartiles, and the ratio of the fastest of each). Target: every
+   page within 3× the layout floor.
 3. Support writes and withdrawals per second with 32 concurrent clients, each a verified
    resident with a session, each a real POST through CSRF, sessions, the view and the write,
    many clients on the same proposals at once, against the bare floor's requests per second
-   with the same clients. Target: supports at least 0.25× the floor. Beside them, for
-   reference, a logged-in post that changes nothing (``/bench-post-floor/``: CSRF, session,
-   user, message, redirect), what any resident's write costs on this stack before its own
-   work. Afterwards every accepted support is stored exactly once, every withdrawal removed
-   exactly one, and every proposal's ``support_count`` equals its rows, or the script fails.
+   with the same clients, in ``BURSTS`` bursts each right after a burst of the floor (the
+   figure is the median of the bursts' ratios). Target: supports at least 0.25× the floor.
+   Beside them, for reference, a logged-in post that changes nothing (``/bench-post-floor/``:
+   CSRF, session, user, message, redirect), what any resident's write costs on this stack
+   before its own work. Afterwards every accepted support is stored exactly once, every
+   withdrawal removed exactly one, and every proposal's ``support_count`` equals its rows, or
+   the script fails.
 
 Every request carries a query string of its own (``r=<n>``), so that no cache in front of the
 views answers for them: what is measured is the page being made. Run with ``make bench``.
@@ -47,8 +51,8 @@ CLIENTS = 32
 PROPOSALS = int(os.environ.get("BENCH_PROPOSALS", "100000"))
 SMALL = int(os.environ.get("BENCH_SMALL", "2000"))  # page 50 of the list exists
 WRITES_PER_CLIENT = int(os.environ.get("BENCH_WRITES", "40"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "25"))
-BURSTS = 4
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "40"))
+BURSTS = 8
 VOTERS = 10000
 # Eight municipalities share the proposals evenly; a ninth, small one has one in 997.
 MUNICIPALITIES = 9
@@ -357,8 +361,9 @@ def fresh(path: str, n: int) -> str:
     return f"{path}{'&' if '?' in path else '?'}r={n}"
 
 
-def latencies(targets: dict[str, tuple[str, bool]], session: str) -> dict[str, float]:
-    """Median seconds per page; the pages take turns, so a busy moment hits them all alike."""
+def latencies(targets: dict[str, tuple[str, bool]], session: str) -> dict[str, list[float]]:
+    """Seconds per page and round; the pages take turns, so a busy moment of a shared machine
+    falls on a page and its floor alike (see ``judged``)."""
     link = Link()
     samples: dict[str, list[float]] = {name: [] for name in targets}
     for n in range(ROUNDS + 2):
@@ -373,7 +378,20 @@ def latencies(targets: dict[str, tuple[str, bool]], session: str) -> dict[str, f
             if n >= 2:  # two rounds to warm every worker's caches
                 samples[name].append(elapsed)
     link.conn.close()
-    return {name: statistics.median(values) for name, values in samples.items()}
+    return samples
+
+
+def judged(page: list[float], floor: list[float]) -> dict[str, float]:
+    """A page against its floor: the median of the ratios of each round (the two measured a
+    moment apart), their quartiles, and the ratio of the fastest of each."""
+    ratios = sorted(p / f for p, f in zip(page, floor, strict=True))
+    quartiles = statistics.quantiles(ratios, n=4)
+    return {
+        "median": statistics.median(ratios),
+        "q1": quartiles[0],
+        "q3": quartiles[2],
+        "fastest": min(page) / min(floor),
+    }
 
 
 def start_server() -> subprocess.Popen[bytes]:
@@ -458,40 +476,51 @@ def write_rates(hot: list[int], sessions: list[str]) -> dict[str, Any]:
 
         return job
 
-    def withdraw_job(index: int, link: Link) -> int:
-        for pk in accepted[index][::2]:
-            status = request(link, "POST", f"/forslag/{pk}/stod/", sessions[index], "withdraw=1")
-            if status == 302:
-                withdrawn[index].append(pk)
-            elif status == 0:
-                unknown_withdrawals.add((pk, index))
-            else:
-                refused[f"withdrawal {status}"] += 1
-        return len(withdrawn[index])
+    def withdraw_job(half: int) -> Callable[[int, Link], int]:
+        def job(index: int, link: Link) -> int:
+            ok = 0
+            for pk in accepted[index][half::4]:  # every other support, in two bursts
+                status = request(
+                    link, "POST", f"/forslag/{pk}/stod/", sessions[index], "withdraw=1"
+                )
+                if status == 302:
+                    withdrawn[index].append(pk)
+                    ok += 1
+                elif status == 0:
+                    unknown_withdrawals.add((pk, index))
+                else:
+                    refused[f"withdrawal {status}"] += 1
+            return ok
+
+        return job
+
+    def rate(measured: tuple[float, int]) -> float:
+        seconds, ok = measured
+        return ok / seconds
 
     run_clients(floor_job)  # every worker and connection warm
-    totals = {key: [0.0, 0] for key in ("floor", "post floor", "support", "withdrawal")}
-    ratios = []
+    rates: dict[str, list[float]] = {"floor": [], "post floor": [], "support": []}
+    ratios: dict[str, list[float]] = {"post floor": [], "support": [], "withdrawal": []}
     for burst in range(BURSTS):
-        floor = run_clients(floor_job)
-        post_floor = run_clients(post_floor_job)
-        support = run_clients(support_job(burst))
-        ratios.append((support[1] / support[0]) / (floor[1] / floor[0]))
-        for key, (seconds, ok) in (
-            ("floor", floor),
-            ("post floor", post_floor),
-            ("support", support),
-        ):
-            totals[key][0] += seconds
-            totals[key][1] += ok
-    seconds, ok = run_clients(withdraw_job)
-    totals["withdrawal"] = [seconds, ok]
+        floor = rate(run_clients(floor_job))
+        rates["floor"].append(floor)
+        for kind, job in (("post floor", post_floor_job), ("support", support_job(burst))):
+            measured = rate(run_clients(job))
+            rates[kind].append(measured)
+            ratios[kind].append(measured / floor)
+    withdrawals = []
+    for half in (0, 2):
+        floor = rate(run_clients(floor_job))
+        withdrawals.append(rate(run_clients(withdraw_job(half))))
+        ratios["withdrawal"].append(withdrawals[-1] / floor)
     return {
-        "floor_per_s": totals["floor"][1] / totals["floor"][0],
-        "post_floor_per_s": totals["post floor"][1] / totals["post floor"][0],
-        "supports_per_s": totals["support"][1] / totals["support"][0],
-        "withdrawals_per_s": totals["withdrawal"][1] / totals["withdrawal"][0],
-        "burst_ratios": [round(r, 3) for r in ratios],
+        "floor_per_s": statistics.median(rates["floor"]),
+        "post_floor_per_s": statistics.median(rates["post floor"]),
+        "supports_per_s": statistics.median(rates["support"]),
+        "withdrawals_per_s": statistics.median(withdrawals),
+        # Each burst's rate against the floor's just before it: the median is the figure.
+        "ratios": {kind: statistics.median(values) for kind, values in ratios.items()},
+        "burst_ratios": [round(r, 3) for r in ratios["support"]],
         "accepted": accepted,
         "withdrawn": withdrawn,
         "refused": dict(refused),
@@ -571,7 +600,7 @@ def main() -> None:
     server = start_server()
     try:
         rates = write_rates(hot, sessions)
-        seconds = latencies({**FLOORS, **targets}, sessions[CLIENTS])
+        samples = latencies({**FLOORS, **targets}, sessions[CLIENTS])
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -579,23 +608,26 @@ def main() -> None:
     if small_counts != large_counts:
         problems.append(f"query counts differ: {small_counts} at {SMALL}, {large_counts}")
 
-    bare = seconds["bare floor"]
+    seconds = {name: statistics.median(values) for name, values in samples.items()}
     rows = []
     for name in targets:
-        layout = seconds["layout floor, resident" if targets[name][1] else "layout floor"]
-        ratio = seconds[name] / layout
+        floor = "layout floor, resident" if targets[name][1] else "layout floor"
+        layout = judged(samples[name], samples[floor])
+        bare = judged(samples[name], samples["bare floor"])
         rows.append(
             {
                 "page": name,
                 "median_ms": round(seconds[name] * 1000, 2),
-                "x_layout_floor": round(ratio, 2),
-                "x_bare_floor": round(seconds[name] / bare, 2),
+                "x_layout_floor": round(layout["median"], 2),
+                "x_layout_floor_quartiles": [round(layout["q1"], 2), round(layout["q3"], 2)],
+                "x_layout_floor_fastest": round(layout["fastest"], 2),
+                "x_bare_floor": round(bare["median"], 2),
                 "queries": [small_counts[name], large_counts[name]],
                 "target": f"≤ {LAYOUT_TARGET}× layout floor",
-                "result": verdict(ratio <= LAYOUT_TARGET),
+                "result": verdict(layout["median"] <= LAYOUT_TARGET),
             }
         )
-    support_ratio = rates["supports_per_s"] / rates["floor_per_s"]
+    support_ratio = rates["ratios"]["support"]
     attempted = CLIENTS * WRITES_PER_CLIENT
     accepted = sum(len(a) for a in rates["accepted"])
     withdrawn = sum(len(w) for w in rates["withdrawn"])
@@ -618,16 +650,14 @@ def main() -> None:
             # A logged-in post that changes nothing (/bench-post-floor/): what any write of a
             # resident costs on this stack before it does anything.
             "post_floor_per_s": round(rates["post_floor_per_s"]),
-            "post_floor_ratio_to_floor": round(rates["post_floor_per_s"] / rates["floor_per_s"], 3),
+            "post_floor_ratio_to_floor": round(rates["ratios"]["post floor"], 3),
             "support_ratio_to_post_floor": round(
-                rates["supports_per_s"] / rates["post_floor_per_s"], 3
+                rates["ratios"]["support"] / rates["ratios"]["post floor"], 3
             ),
             "support_target": f"≥ {WRITE_TARGET}",
             "support_result": verdict(support_ratio >= WRITE_TARGET),
             "withdrawals_per_s": round(rates["withdrawals_per_s"]),
-            "withdrawal_ratio_to_floor": round(
-                rates["withdrawals_per_s"] / rates["floor_per_s"], 3
-            ),
+            "withdrawal_ratio_to_floor": round(rates["ratios"]["withdrawal"], 3),
             "queries_per_support": [small_counts["support write"], large_counts["support write"]],
             "queries_per_withdrawal": [small_counts["withdrawal"], large_counts["withdrawal"]],
             "supports_attempted": attempted,
@@ -647,17 +677,22 @@ def main() -> None:
         f"{report['floors_ms']['bare floor']} ms, layout {report['floors_ms']['layout floor']} ms"
         f" (resident {report['floors_ms']['layout floor, resident']} ms)"
     )
-    print(f"{'page':32} {'ms':>7} {'×layout':>8} {'×bare':>7} {'queries':>9}  target")
+    print(
+        f"{'page':32} {'ms':>7} {'×layout':>8} {'quartiles':>11} {'fastest':>8} {'×bare':>7} "
+        f"{'queries':>9}  target (× layout: median of the rounds' ratios)"
+    )
     for row in rows:
         queries = "{}/{}".format(*row["queries"])
+        quartiles = "{}–{}".format(*row["x_layout_floor_quartiles"])
         print(
             f"{row['page']:32} {row['median_ms']:>7} {row['x_layout_floor']:>8} "
-            f"{row['x_bare_floor']:>7} {queries:>9}  {row['target']}: {row['result']}"
+            f"{quartiles:>11} {row['x_layout_floor_fastest']:>8} {row['x_bare_floor']:>7} "
+            f"{queries:>9}  {row['target']}: {row['result']}"
         )
     writes = report["writes"]
     print(
         f"support writes {writes['support_writes_per_s']}/s = {writes['support_ratio_to_floor']}"
-        f"× the floor's {writes['floor_requests_per_s']}/s (bursts "
+        f"× the floor's {writes['floor_requests_per_s']}/s (median of bursts; bursts "
         f"{min(rates['burst_ratios'])}–{max(rates['burst_ratios'])}; target ≥ {WRITE_TARGET}: "
         f"{writes['support_result']}); withdrawals {writes['withdrawals_per_s']}/s = "
         f"{writes['withdrawal_ratio_to_floor']}×; queries per support/withdrawal "

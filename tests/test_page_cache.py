@@ -333,3 +333,16 @@ def test_pages_and_generation_live_in_the_shared_redis(
     assert generation() == before + 1
     fresh = Client().get(process.get_absolute_url())
     assert not hit(fresh) and "Ändrad sida" in fresh.content.decode()
+
+
+def test_which_statements_make_pages_stale() -> None:
+    stale = pagecache.changes_public_data
+    assert stale('INSERT INTO "participation_process" ("slug") VALUES (%s)')
+    assert stale('UPDATE "proposals_proposal" SET "support_count" = ("support_count" + 1)')
+    assert stale("delete from discussions_comment where id = 3")
+    assert stale('UPDATE "accounts_user" SET "display_name" = %s, "last_login" = %s WHERE 1')
+    assert not stale('SELECT "id" FROM "participation_process"')
+    assert not stale('INSERT INTO "django_session" ("session_key") VALUES (%s)')
+    assert not stale('UPDATE "django_session" SET "expire_date" = %s WHERE 1')
+    assert not stale('INSERT INTO "core_auditentry" ("action") VALUES (%s)')
+    assert not stale('UPDATE "accounts_user" SET "last_login" = %s WHERE "accounts_user"."id" = 1')

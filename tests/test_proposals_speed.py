@@ -219,3 +219,19 @@ def test_a_support_is_a_fixed_few_queries(regions: list[Any]) -> None:
     with CaptureQueriesContext(connection) as captured:
         services.support_withdraw(actor=person, proposal=proposal)
     assert not any("COUNT(" in q["sql"].upper() for q in captured), captured.captured_queries
+
+
+def test_the_filters_choices_follow_changes(client: Client, regions: list[Any]) -> None:
+    """The list's choices come from the cache; a new category or municipality, or rules that
+    close proposals, show on the next page."""
+    url = reverse("proposals:list")
+    html = client.get(url).content.decode()
+    assert "Lämna ett förslag" in html and "Kultur" not in html
+    Category.objects.create(organisation=regions[0], name="Kultur")
+    regions[1].municipalities.add(MunicipalityFactory(code="2399", name="Småby"))
+    html = client.get(url).content.decode()
+    assert ">Kultur</option>" in html and ">Småby</option>" in html
+    for region in regions:
+        region.proposal_settings.enabled = False
+        region.proposal_settings.save()
+    assert "Lämna ett förslag" not in client.get(url).content.decode()

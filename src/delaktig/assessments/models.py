@@ -142,7 +142,15 @@ class ImpactAssessment(models.Model):
                 name="assessment_status_known",
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "kind", "status"])]
+        indexes = [
+            models.Index(fields=["organisation", "kind", "status"]),
+            # The public list: signed off and published, the latest signed off first.
+            models.Index(
+                fields=["-signed_off_at", "-id"],
+                condition=Q(status=Status.SIGNED_OFF.value, published=True),
+                name="assessment_public_newest",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -1,8 +1,9 @@
 """Public pages: signed-off, published impact assessments are public documents."""
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+
+from delaktig.core.paging import page_number, window
 
 from . import selectors
 from .forms import PublicFilterForm
@@ -14,13 +15,12 @@ PER_PAGE = 25
 def assessment_list(request: HttpRequest) -> HttpResponse:
     form = PublicFilterForm(request.GET or None)
     kind = form.cleaned_data.get("kind", "") if form.is_valid() else ""
-    page = Paginator(selectors.public_assessments(kind=kind), PER_PAGE).get_page(
-        request.GET.get("sida")
-    )
+    # A page and one row more: no count of every public assessment in the country.
+    page = window(selectors.public_assessments(kind=kind), page_number(request.GET), PER_PAGE)
     return render(
         request,
         "assessments/list.html",
-        {"form": form, "page": page, "assessments": page.object_list},
+        {"form": form, "page": page, "assessments": page.items},
     )
 
 

@@ -220,6 +220,11 @@ class Project(TranslatedModel):
         verbose_name = _("förslag")
         verbose_name_plural = _("förslag")
         ordering = ["number", "pk"]
+        # The budget page's order (selectors.public_projects: numbered first, then the newest;
+        # ascending is NULLS LAST in PostgreSQL's index, as in the query).
+        indexes = [
+            models.Index(fields=["budget", "number", "-created", "id"], name="budget_idea_order")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["budget", "number"],

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,8 @@ from django.utils.translation import gettext as _
 from delaktig.accounts.types import User
 from delaktig.core.forms import form_errors, form_status
 from delaktig.core.http import no_store
-from delaktig.core.params import id_param, int_param
+from delaktig.core.paging import capped_count, page_number, window
+from delaktig.core.params import id_param
 from delaktig.core.pdf import tagged_pdf
 from delaktig.participation.access import visible_module
 from delaktig.participation.models import ProcessModule
@@ -70,13 +70,17 @@ def budget_page(request: HttpRequest, module_pk: int) -> HttpResponse:
     area = id_param(request.GET, "kommun")
     status = request.GET.get("status", "")
     projects = selectors.filtered_projects(budget, category=category, area=area, status=status)
-    page = Paginator(projects, PAGE_SIZE).get_page(int_param(request.GET, "sida", 1, minimum=1))
-    listed = selectors.attach(page.object_list, budget)
+    # A page and one row more, and a count up to a thousand: not every idea counted.
+    page = window(projects, page_number(request.GET), PAGE_SIZE)
+    count, more = capped_count(projects)
+    listed = selectors.attach(page.items, budget)
     categories = selectors.attach(budget.categories.all(), budget)
     prefetch([budget, budget.module, budget.module.process, *listed, *categories])
     prefetch(selectors.attach([p.category for p in listed if p.category is not None], budget))
     context = _base(request, budget) | {
         "page": page,
+        "count": count,
+        "more": more,
         "projects": listed,
         "categories": categories,
         "areas": list(services.eligible_municipalities(budget).order_by("name")),

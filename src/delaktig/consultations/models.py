@@ -328,7 +328,17 @@ class Comment(models.Model):
         verbose_name = _("synpunkt")
         verbose_name_plural = _("synpunkter")
         ordering = ["consultation", "created", "id"]
-        indexes = [models.Index(fields=["consultation", "status"])]
+        indexes = [
+            models.Index(fields=["consultation", "status"]),
+            # The comments per passage on the document page (counted in the index), and a
+            # passage's page of comments, oldest first.
+            models.Index(
+                fields=["consultation", "status", "paragraph"], name="consultation_comment_counts"
+            ),
+            models.Index(
+                fields=["paragraph", "status", "created", "id"], name="consultation_passage_page"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]

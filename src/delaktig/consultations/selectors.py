@@ -198,7 +198,7 @@ def _shown_to(viewer: Visitor) -> Q:
     return shown
 
 
-COMMENTS_PER_PAGE = 50
+COMMENTS_PER_PAGE = 25
 
 
 def comments(
@@ -207,7 +207,11 @@ def comments(
     """The comments on one passage over every version (``key``), or on the whole document
     (``None``): the published ones, and the viewer's own held ones, oldest first."""
     rows = Comment.objects.filter(_shown_to(viewer), consultation=consultation)
-    rows = rows.filter(paragraph__key=key) if key is not None else rows.filter(paragraph=None)
+    if key is None:
+        rows = rows.filter(paragraph=None)
+    else:  # the passage in every version, by its paragraphs' ids (an index, not a join)
+        passage = Paragraph.objects.filter(version__consultation=consultation, key=key)
+        rows = rows.filter(paragraph_id__in=passage.values("pk"))
     return rows.select_related("paragraph__version", "invitation", "answer").order_by(
         "created", "pk"
     )

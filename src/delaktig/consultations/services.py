@@ -878,15 +878,22 @@ def _notify_commenters(
 
 
 def comment_counts(consultation: Consultation) -> dict[int, int]:
-    """Visible comments per passage key, over all versions (one query)."""
-    rows = (
+    """Visible comments per passage key, over all versions (two queries: the counts per
+    paragraph, read from an index alone, and the paragraphs' keys)."""
+    per_paragraph = dict(
         Comment.objects.filter(
             consultation=consultation, status=Comment.Status.PUBLISHED, paragraph__isnull=False
         )
-        .values("paragraph__key")
+        .order_by()
+        .values("paragraph_id")
         .annotate(n=Count("pk"))
+        .values_list("paragraph_id", "n")
     )
-    return {r["paragraph__key"]: r["n"] for r in rows}
+    keys = Paragraph.objects.filter(pk__in=list(per_paragraph)).values_list("pk", "key")
+    counts: dict[int, int] = {}
+    for pk, key in keys:
+        counts[key] = counts.get(key, 0) + per_paragraph[pk]
+    return counts
 
 
 def visible(queryset: Any) -> Any:

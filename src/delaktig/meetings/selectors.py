@@ -19,7 +19,7 @@ from delaktig.translations.access import prefetch
 
 from .models import Meeting, Question, QuestionTimeRules, Registration
 
-CALENDAR_PAGE_SIZE = 50
+CALENDAR_PAGE_SIZE = 25
 
 
 def upcoming_by_month(

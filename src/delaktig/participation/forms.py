@@ -6,7 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.errors import ValidationFailed
-from delaktig.core.widgets import MarkdownEditor
+from delaktig.core.widgets import MarkdownEditor, QuickSelect
 from delaktig.organisations.models import Body, Municipality, Organisation, enabled_module_kinds
 
 from . import registry
@@ -26,45 +26,54 @@ from .workflow import Status
 
 
 class ProcessFilterForm(forms.Form):
+    # Its lists (311 organisations in a national installation) written without a template
+    # per option (core.widgets.QuickSelect).
     q = forms.CharField(label=_("Sök"), required=False, max_length=100)
     step = forms.TypedChoiceField(
         label=_("Steg på delaktighetstrappan"),
         required=False,
+        widget=QuickSelect,
         coerce=int,
         choices=[("", _("Alla steg"))] + list(LadderStep.choices),
     )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
+        widget=QuickSelect,
         choices=[("", _("Alla"))] + [c for c in StatusChoices.choices if c[0] != Status.DRAFT],
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisation"),
         required=False,
+        widget=QuickSelect,
         queryset=Organisation.objects.all(),
         empty_label=_("Alla organisationer"),
     )
     municipality = forms.ModelChoiceField(
         label=_("Kommun"),
         required=False,
+        widget=QuickSelect,
         queryset=Municipality.objects.all(),
         empty_label=_("Alla kommuner"),
     )
     perspective = forms.ModelChoiceField(
         label=_("Perspektiv"),
         required=False,
+        widget=QuickSelect,
         queryset=Perspective.objects.all(),
         empty_label=_("Alla perspektiv"),
     )
     goal = forms.ModelChoiceField(
         label=_("Agenda 2030-mål"),
         required=False,
+        widget=QuickSelect,
         queryset=SdgGoal.objects.all(),
         empty_label=_("Alla mål"),
     )
     target_group = forms.ModelChoiceField(
         label=_("Målgrupp"),
         required=False,
+        widget=QuickSelect,
         queryset=TargetGroup.objects.all(),
         empty_label=_("Alla målgrupper"),
     )

@@ -1,13 +1,10 @@
-import html
-from collections.abc import Sequence
 from typing import Any
 
 from django import forms
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.accounts.models import User
-from delaktig.core.widgets import MarkdownEditor
+from delaktig.core.widgets import MarkdownEditor, QuickSelect
 from delaktig.moderation.forms import ScreenedFormMixin
 from delaktig.organisations.models import Body, Municipality
 
@@ -72,31 +69,6 @@ class SupportForm(forms.Form):
     )
 
 
-class FilterSelect(forms.Select):
-    """A select of a filter, written in Python: Django's renders a template for every option
-    (and builds a dictionary for each first), which for the 290 municipalities of a national
-    installation costs more than the rest of the list page. The options are ``listed`` when
-    given (the list page's cached choices, see ``ProposalFilterForm``), else the field's
-    choices; a flat list, no option attributes."""
-
-    template_name = "proposals/widgets/filter_select.html"
-    listed: Sequence[tuple[Any, Any]] | None = None
-
-    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
-        context = forms.Widget.get_context(self, name, value, attrs)  # not the optgroups
-        chosen = set(context["widget"]["value"])
-        options = "\n".join(
-            '<option value="{}"{}>{}</option>'.format(
-                html.escape(str(key)),
-                " selected" if str(key) in chosen else "",
-                html.escape(str(label)),
-            )
-            for key, label in (self.choices if self.listed is None else self.listed)
-        )
-        context["widget"]["options_html"] = mark_safe(options)  # noqa: S308 - escaped above
-        return context
-
-
 class ProposalFilterForm(forms.Form):
     SORTS = [
         ("newest", _("Nyaste")),
@@ -104,24 +76,24 @@ class ProposalFilterForm(forms.Form):
         ("closing", _("Stödperioden slutar snart")),
     ]
     q = forms.CharField(label=_("Sök"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=(), widget=FilterSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=(), widget=QuickSelect)
     municipality = forms.ModelChoiceField(
         label=_("Kommun"),
         required=False,
         queryset=Municipality.objects.all(),
         empty_label=_("Alla kommuner"),
-        widget=FilterSelect,
+        widget=QuickSelect,
     )
     category = forms.ModelChoiceField(
         label=_("Kategori"),
         required=False,
         queryset=Category.objects.all(),
         empty_label=_("Alla kategorier"),
-        widget=FilterSelect,
+        widget=QuickSelect,
     )
     year = forms.IntegerField(label=_("År"), required=False, min_value=2000, max_value=2100)
     reached = forms.BooleanField(label=_("Bara förslag som nådde tröskeln"), required=False)
-    sort = forms.ChoiceField(label=_("Sortera"), required=False, choices=SORTS, widget=FilterSelect)
+    sort = forms.ChoiceField(label=_("Sortera"), required=False, choices=SORTS, widget=QuickSelect)
 
     def __init__(self, *args: Any, facets: Any = None, **kwargs: Any) -> None:
         """``facets`` (``selectors.list_facets()``): the choices offered, as the list page

@@ -148,6 +148,34 @@ def count_up_to(proposals: ProposalQuerySet, limit: int) -> int:
     return _up_to(proposals, limit).count()
 
 
+# What a card in the list shows (proposals/_card.html): not the long texts of the case, nor
+# the people and bodies behind it, which a page of twenty would otherwise read and build.
+CARD_FIELDS = [
+    "title",
+    "body",
+    "redacted_at",
+    "redacted_title",
+    "redacted_body",
+    "author_name",
+    "status",
+    "case_number",
+    "support_count",
+    "support_threshold",
+    "support_ends_at",
+    "organisation__name",
+    "author__deleted_at",
+    "municipality__name",
+]
+
+
+def _as_cards(proposals: ProposalQuerySet) -> ProposalQuerySet:
+    return (
+        proposals.select_related(None)
+        .select_related("organisation", "author", "municipality")
+        .only(*CARD_FIELDS)
+    )
+
+
 def public_page(
     proposals: ProposalQuerySet, *, number: int, per_page: int, count_limit: int
 ) -> tuple[Window[Proposal], int]:
@@ -163,7 +191,7 @@ def public_page(
         params,
         output_field=IntegerField(),
     )
-    page = window(proposals.annotate(matching=matching), number, per_page)
+    page = window(_as_cards(proposals).annotate(matching=matching), number, per_page)
     if page.items:
         return page, int(page.items[0].matching)
     return page, count_up_to(proposals, count_limit)
