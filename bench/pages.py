@@ -481,6 +481,7 @@ def pages(demo: Demo) -> dict[str, str]:
         "information page": f"/sidor/region-jamtland-harjedalen/{demo.page_path}/",
         "accessibility statement": "/tillganglighet/",
         "open data": "/oppna-data/",
+        "open data, one organisation": "/oppna-data/organisationer/region-jamtland-harjedalen/",
     }
 
 

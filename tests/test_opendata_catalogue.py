@@ -182,9 +182,11 @@ def test_each_dataset_has_its_organisation_licence_publisher_contact_and_coverag
         "http://publications.europa.eu/resource/authority/access-right/PUBLIC"
     )
     assert literal(one(graph, region, ns.DCTERMS.modified)).toPython() == CHANGED
-    assert one(graph, region, ns.DCAT.landingPage) == URIRef(
-        f"{BASE}/oppna-data/#norr-testdata-decisions"
-    )
+    landing = one(graph, region, ns.DCAT.landingPage)
+    assert landing == URIRef(f"{BASE}/oppna-data/organisationer/norr/#norr-testdata-decisions")
+    # The landing page is there, with the dataset's row.
+    page = client.get(str(landing).removeprefix(BASE).split("#")[0])
+    assert page.status_code == 200 and 'id="norr-testdata-decisions"' in page.content.decode()
     # Temporal coverage: the first and the last decision.
     period = one(graph, region, ns.DCTERMS.temporal)
     assert (period, ns.RDF.type, ns.DCTERMS.PeriodOfTime) in graph
@@ -316,7 +318,7 @@ def test_catalogue_entries_for_the_open_data_page(organisations: dict[str, Organ
     assert norr.coverage == (date(2026, 1, 3), date(2026, 1, 20))
     assert norr.api_url == "/api/v1/decisions/?organisation=norr"
     assert norr.dump_url == f"/oppna-data/norr/{KEY}.zip"
-    assert norr.landing_url == "/oppna-data/#norr-testdata-decisions"
+    assert norr.landing_url == "/oppna-data/organisationer/norr/#norr-testdata-decisions"
     assert norr.dump is not None and norr.dump.made_at == NOW
     assert norr.modified == CHANGED
     only = catalogue_entries(organisations["region"])

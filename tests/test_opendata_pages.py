@@ -148,6 +148,65 @@ def test_the_open_data_page_costs_the_same_however_many_organisations_and_datase
     assert len(more) == len(few), [q["sql"] for q in more.captured_queries]
 
 
+def test_each_organisation_has_a_page_of_its_datasets(
+    client: Client, datasets: list[OpenDataset]
+) -> None:
+    """The landing page the catalogue gives a dataset: the organisation's licence, and each
+    dataset's API address and latest dump in a row of its own (``id``)."""
+    region = _region()
+    OrganisationFactory(
+        name="Östersunds kommun", slug="ostersund", kind="municipality", scb_code="2380"
+    )
+    _dump(region, "test.things1")
+    url = reverse("opendata:organisation", args=["region-jh"])
+    assert url == "/oppna-data/organisationer/region-jh/"
+    html = client.get(url).content.decode()
+    assert "<h1" in html and "Öppna data från Region Jämtland Härjedalen</h1>" in html
+    assert "http://creativecommons.org/publicdomain/zero/1.0/" in html
+    assert 'id="region-jh-test-things1"' in html and 'id="region-jh-test-things2"' in html
+    assert "http://testserver/api/v1/things2/?organisation=region-jh" in html
+    assert f'href="{reverse("opendata:dump", args=["region-jh", "test.things1"])}"' in html
+    assert html.count("Ingen nedladdning: den görs natten") == 1
+    assert "Östersunds kommun" not in html
+    assert client.get(reverse("opendata:organisation", args=["okand"])).status_code == 404
+
+
+def test_with_many_organisations_the_page_lists_them_and_links_each_ones_page(
+    client: Client, datasets: list[OpenDataset], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A national installation's 311 organisations are listed with their licences, not
+    4,000 rows of datasets; each organisation's datasets are on its own page."""
+    region = _region()
+    OrganisationFactory(
+        name="Östersunds kommun", slug="ostersund", kind="municipality", scb_code="2380"
+    )
+    _dump(region, "test.things1")
+    monkeypatch.setattr(views, "INLINE_ORGANISATIONS", 1)
+    html = client.get(reverse("opendata:index")).content.decode()
+    for slug, name in (("region-jh", "Region Jämtland Härjedalen"), ("ostersund", "Östersunds")):
+        assert f'<a href="/oppna-data/organisationer/{slug}/">{name}' in html
+        assert f'<tr id="org-{slug}">' in html
+    assert html.index("Region Jämtland Härjedalen") < html.index("Östersunds kommun")
+    assert "http://creativecommons.org/publicdomain/zero/1.0/" in html
+    assert "?organisation=region-jh" not in html.split('id="get-started"')[0]
+    assert "som ZIP" not in html and "Ingen nedladdning" not in html
+    # What every dataset is, and how to start, stay on the page.
+    assert "Saker 2" in html and "curl 'http://testserver/api/v1/proposals/" in html
+    # The list costs the same however many organisations there are.
+    client.get(reverse("opendata:index"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("opendata:index"))
+    for n in range(5):
+        OrganisationSettings.objects.create(
+            organisation=OrganisationFactory(
+                slug=f"kommun-{n}", kind="municipality", scb_code=f"240{n}"
+            )
+        )
+    with CaptureQueriesContext(connection) as more:
+        assert 'id="org-kommun-4"' in client.get(reverse("opendata:index")).content.decode()
+    assert len(more) == len(few), [q["sql"] for q in more.captured_queries]
+
+
 def test_the_docs_page_shows_every_operation_of_the_schema(client: Client) -> None:
     response = client.get(reverse("opendata:api_docs"))
     assert response.status_code == 200

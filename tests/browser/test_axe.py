@@ -51,6 +51,7 @@ def test_public_pages(page: Page, demo: str) -> None:
         "meeting-assembly": Meeting.objects.get(kind="assembly").get_absolute_url(),
         "meeting-minutes": Meeting.objects.exclude(minutes="").get().get_absolute_url(),
         "open-data": "/oppna-data/",
+        "open-data-organisation": "/oppna-data/organisationer/region-jamtland-harjedalen/",
     }
     for name, path in pages.items():
         page.goto(demo + path)

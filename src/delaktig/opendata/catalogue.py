@@ -118,7 +118,7 @@ class Entry:
 
     @property
     def anchor(self) -> str:
-        """The id of the dataset's place on the open-data page (its landing page)."""
+        """The id of the dataset's row on the open-data pages (its landing page)."""
         return f"{self.organisation.slug}-{self.dataset.key.replace('.', '-')}"
 
     @property
@@ -134,7 +134,9 @@ class Entry:
 
     @property
     def landing_url(self) -> str:
-        return f"{reverse('opendata:index')}#{self.anchor}"
+        """The dataset's row on its organisation's open-data page."""
+        page = reverse("opendata:organisation", kwargs={"slug": self.organisation.slug})
+        return f"{page}#{self.anchor}"
 
 
 def licence_uri(organisation: Organisation) -> str:

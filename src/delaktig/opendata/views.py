@@ -2,9 +2,11 @@
 
 The open-data page lists, per organisation, the datasets the apps declare in the registry
 (``core.contributions.OpenDataset``) with the organisation's licence, the API address and the
-latest nightly dump. The documentation page is rendered on the server from the OpenAPI
-document the API generates (:func:`delaktig.opendata.api.openapi_schema`); the schema does not
-change while the process runs, so what is read from it is built once per process.
+latest nightly dump; past ``INLINE_ORGANISATIONS`` organisations it lists them and each one's
+datasets are on its own page (``/oppna-data/organisationer/<slug>/``). The documentation
+page is rendered on the server from the OpenAPI document the API generates
+(:func:`delaktig.opendata.api.openapi_schema`); the schema does not change while the process
+runs, so what is read from it is built once per process.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -78,23 +80,34 @@ def _licence(organisation: Organisation) -> str:
     return value if value in LICENCE_URIS else OpenDataLicence.CC_BY
 
 
-def _organisation_entries(request: HttpRequest) -> list[OrganisationEntry]:
-    """Every organisation with its datasets, in three queries however many there are; on an
-    organisation's own host that organisation alone, unless the query asks for every one
-    (``?organisation=``)."""
-    datasets = contributions.datasets()
+# Up to this many organisations, the open-data page shows each one's datasets; with more (a
+# national installation's 311 would make a page of 4,000 rows and 1.6 MB) it lists them, each
+# with its licence and a link to its own page (``opendata:organisation``).
+INLINE_ORGANISATIONS = 12
+
+
+def _listed_organisations(request: HttpRequest) -> list[Organisation]:
+    """Every organisation, regions first; on an organisation's own host that organisation
+    alone, unless the query asks for every one (``?organisation=``)."""
     listed = Organisation.objects.select_related("settings")
     scope = list_scope(request)
     if scope is not None:
         listed = listed.filter(pk=scope.pk)
-    organisations = sorted(
-        listed,
-        key=lambda o: (o.kind != Organisation.Kind.REGION, o.name, o.pk),
-    )
-    dumps = {
-        (dump.organisation_id, dump.dataset): dump
-        for dump in Dump.objects.defer("rows", "sha256").order_by("pk")
-    }
+    return sorted(listed, key=lambda o: (o.kind != Organisation.Kind.REGION, o.name, o.pk))
+
+
+def _organisation_entries(
+    request: HttpRequest, organisations: list[Organisation], *, with_datasets: bool = True
+) -> list[OrganisationEntry]:
+    """The organisations with their licences and, ``with_datasets``, their datasets and
+    latest dumps (one query for the dumps however many there are)."""
+    datasets = contributions.datasets() if with_datasets else []
+    dumps: dict[tuple[int, str], Dump] = {}
+    if datasets:
+        found = Dump.objects.defer("rows", "sha256").order_by("pk")
+        if len(organisations) == 1:
+            found = found.filter(organisation=organisations[0])
+        dumps = {(dump.organisation_id, dump.dataset): dump for dump in found}
     labels = dict(OpenDataLicence.choices)
     entries = []
     for organisation in organisations:
@@ -126,7 +139,9 @@ def _site_root(request: HttpRequest) -> str:
 
 def index(request: HttpRequest) -> HttpResponse:
     """What is published as open data, under which licence, and how to fetch it."""
-    entries = _organisation_entries(request)
+    organisations = _listed_organisations(request)
+    inline = len(organisations) <= INLINE_ORGANISATIONS
+    entries = _organisation_entries(request, organisations, with_datasets=inline)
     amount, period = settings.DELAKTIG_RATE_LIMITS["api_read"]
     root = _site_root(request)
     slug = entries[0].organisation.slug if entries else "kortnamn"
@@ -136,6 +151,7 @@ def index(request: HttpRequest) -> HttpResponse:
         {
             "datasets": contributions.datasets(),
             "organisations": entries,
+            "inline": inline,
             "example_url": root + EXAMPLE_PATH + slug,
             "openapi_url": root + OPENAPI_PATH,
             "well_known_url": request.build_absolute_uri(reverse("opendata:catalogue_well_known")),
@@ -145,6 +161,14 @@ def index(request: HttpRequest) -> HttpResponse:
             "max_limit": MAX_LIMIT,
         },
     )
+
+
+def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """One organisation's datasets, licence and downloads: the landing page the catalogue
+    gives each of its datasets."""
+    organisation = get_object_or_404(Organisation.objects.select_related("settings"), slug=slug)
+    (entry,) = _organisation_entries(request, [organisation])
+    return render(request, "opendata/organisation.html", {"entry": entry})
 
 
 # --- The API documentation page -----------------------------------------------------------
