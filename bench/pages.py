@@ -565,31 +565,11 @@ def run_clients(paths: list[str]) -> tuple[float, int, int]:
 
 
 def serve() -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "bench.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "4",
-            "--threads",
-            "2",
-            "--log-level",
-            "warning",
-            # A page that takes minutes is measured, not killed.
-            "--timeout",
-            "900",
-        ],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
-            "REDIS_URL": REDIS_URL,
-            "DELAKTIG_PAGE_CACHE_SECONDS": "60",
-        },
+    from bench.servers import start_gunicorn
+
+    # A page that takes minutes is measured, not killed.
+    server = start_gunicorn(
+        PORT, "--timeout", "900", REDIS_URL=REDIS_URL, DELAKTIG_PAGE_CACHE_SECONDS="60"
     )
     for _ in range(150):
         if server.poll() is not None:  # the port is taken, or it failed: not our server

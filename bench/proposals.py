@@ -395,28 +395,9 @@ def judged(page: list[float], floor: list[float]) -> dict[str, float]:
 
 
 def start_server() -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "bench.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "4",
-            "--threads",
-            "2",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
-            "DATABASE_CONN_MAX_AGE": CONN_MAX_AGE,
-        },
-    )
+    from bench.servers import start_gunicorn
+
+    server = start_gunicorn(PORT, DATABASE_CONN_MAX_AGE=CONN_MAX_AGE)
     link = Link(timeout=2)
     for _ in range(150):
         if request(link, "GET", "/bench-floor/") == 200:

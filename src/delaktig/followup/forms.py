@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.forms import https_urls
-from delaktig.core.widgets import MarkdownEditor
+from delaktig.core.widgets import MarkdownEditor, QuickSelect
 from delaktig.participation.models import Perspective, Process, SdgTarget
 
 from .models import (
@@ -380,18 +380,25 @@ class UploadForm(forms.Form):
 
 
 class PlanFilterForm(forms.Form):
-    """The public plan page's filters, read from the query string."""
+    """The public plan page's filters, read from the query string. The selects are written in
+    Python (``QuickSelect``): a plan of 200 activities may name as many responsible units."""
 
-    goal: Any = forms.ModelChoiceField(queryset=None, required=False, label=_("Mål"))
-    perspective = forms.ModelChoiceField(
-        queryset=Perspective.objects.all(), required=False, label=_("Perspektiv")
+    goal: Any = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Mål"), widget=QuickSelect
     )
-    unit = forms.ChoiceField(required=False, label=_("Ansvarig enhet"))
-    status = forms.ChoiceField(required=False, label=_("Status"))
+    perspective = forms.ModelChoiceField(
+        queryset=Perspective.objects.all(),
+        required=False,
+        label=_("Perspektiv"),
+        widget=QuickSelect,
+    )
+    unit = forms.ChoiceField(required=False, label=_("Ansvarig enhet"), widget=QuickSelect)
+    status = forms.ChoiceField(required=False, label=_("Status"), widget=QuickSelect)
     gender_goal = forms.ModelChoiceField(
         queryset=GenderEqualityGoal.objects.all(),
         required=False,
         label=_("Jämställdhetspolitiskt delmål"),
+        widget=QuickSelect,
     )
 
     def __init__(self, *args: Any, plan: ActionPlan, units: list[str], **kwargs: Any) -> None:

@@ -51,10 +51,12 @@ def status_counts(statuses: list[str]) -> list[tuple[str, str, int]]:
 
 
 def plan_activities(plan: ActionPlan) -> QuerySet[Activity]:
+    """A plan's activities in its order, as the plan page lists them (number, title, unit,
+    period, status, how many dialogues led to each); not their goals and perspectives, which
+    the activity's own page shows."""
     return (
         Activity.objects.filter(area__plan=plan)
         .select_related("area")
-        .prefetch_related("goals", "perspectives", "gender_equality_goals", "sdg_targets")
         .annotate(
             dialogue_count=Count(
                 "processes", filter=~Q(processes__status=ProcessStatus.DRAFT), distinct=True
