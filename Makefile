@@ -7,9 +7,11 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/delaktig
 # The suite runs on every core (pytest-xdist); a file's tests stay together on one worker,
-# so the tests of one file that share a server or a Redis database never run at once.
+# so the tests of one file that share a server or a Redis database never run at once. Files
+# are given out in the order conftest.py puts them (browsers and servers first), not by size.
 TEST_WORKERS ?= auto
-PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
+PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile \
+  --no-loadscope-reorder
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
