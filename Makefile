@@ -8,7 +8,9 @@ MANAGE := $(PY) manage.py
 PG_URL ?= postgres://postgres@127.0.0.1:5432/delaktig
 # The suite runs on every core (pytest-xdist); a file's tests stay together on one worker,
 # so the tests of one file that share a server or a Redis database never run at once. Files
-# are given out in the order conftest.py puts them (browsers and servers first), not by size.
+# are given out in pytest-django's order, not by size (which left the browser files, a few
+# long tests each, for last): those with tests in a transaction, then those that commit
+# (browsers, app servers), then the many short ones without a database, which fill the end.
 TEST_WORKERS ?= auto
 PYTEST := $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile \
   --no-loadscope-reorder

@@ -1,11 +1,9 @@
 """Fixtures for every test: in tests/, and in a module's own app (src/delaktig/<app>/tests/)."""
 
-import os
 from typing import Any
 
 import pytest
 from django.core.cache import cache
-from pytest_django.plugin import validate_django_db
 
 # ``s3``: a fresh bucket in a real S3 service (moto's server) as the default storage.
 pytest_plugins = ["tests.s3"]
@@ -50,14 +48,16 @@ def _reload_reference_data(sender: Any, using: str, **kwargs: Any) -> None:
     import importlib
 
     from django.apps import apps
-    from django.db import router
+    from django.db import router, transaction
 
     from delaktig.participation.models import SdgGoal
 
     if not router.allow_migrate_model(using, SdgGoal) or SdgGoal.objects.using(using).exists():
         return
-    for module, function in REFERENCE_DATA:
-        getattr(importlib.import_module(module), function)(apps, None)
+    # One transaction, not a commit (and a disk flush) for each of some 200 rows.
+    with transaction.atomic(using=using):
+        for module, function in REFERENCE_DATA:
+            getattr(importlib.import_module(module), function)(apps, None)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -65,31 +65,3 @@ def pytest_configure(config: pytest.Config) -> None:
 
     # Sent by ``flush`` too, after the last app's own handlers (contenttypes, permissions).
     post_migrate.connect(_reload_reference_data, dispatch_uid="delaktig-test-reference-data")
-
-
-def _transactional(item: pytest.Item) -> bool:
-    """Whether pytest-django runs the test with real commits (and empties the database after)."""
-    from django.test import TestCase, TransactionTestCase
-
-    cls = getattr(item, "cls", None)
-    if cls is not None and issubclass(cls, TransactionTestCase):
-        return not issubclass(cls, TestCase)
-    marker = item.get_closest_marker("django_db")
-    if marker is not None:
-        transaction, reset_sequences, *_rest = validate_django_db(marker)
-        if transaction or reset_sequences:
-            return True
-    fixtures = getattr(item, "fixturenames", ())
-    return "transactional_db" in fixtures or "live_server" in fixtures
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On several workers, the files of transactional tests first: they start browsers, app
-    servers and task workers and are the longest, so given out first no worker waits at the
-    end for one of them (each worker runs whole files, ``--dist loadfile``). One process
-    keeps pytest-django's order, transactional tests last."""
-    if "PYTEST_XDIST_WORKER" not in os.environ:
-        return
-    slow_files = {item.nodeid.split("::")[0] for item in items if _transactional(item)}
-    items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow_files)
