@@ -144,6 +144,10 @@ def vote_cast(*, actor: User, statement: Statement, value: int) -> Vote:
     for attempt in range(2):
         try:
             with transaction.atomic():
+                # The map's row first, as every path that writes to the map takes it (a new
+                # participant's number, the version raised below): a vote row locked before
+                # the map's deadlocked with a new participant's vote on PostgreSQL.
+                _locked_map(opinion_map)
                 participant = participant_get_or_create(opinion_map=opinion_map, user=actor)
                 current = (
                     Vote.objects.select_for_update()
