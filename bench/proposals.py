@@ -44,6 +44,11 @@ BASE_URL = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB", "delaktig_bench_proposals")
 os.environ["DATABASE_URL"] = f"{BASE_URL}/{DB_NAME}"
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+# As production is configured: the cache, and so the sessions (cached_db), in Redis; a database
+# of its own, emptied first.
+REDIS_URL = os.environ["REDIS_URL"] = os.environ.get(
+    "BENCH_PROPOSALS_REDIS", "redis://127.0.0.1:6379/12"
+)
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 # As production is configured in docs/operations.md: connections kept between requests.
 CONN_MAX_AGE = os.environ.get("BENCH_CONN_MAX_AGE", "60")
@@ -556,7 +561,10 @@ def verdict(ok: bool) -> str:
 
 
 def main() -> None:
+    import redis
+
     recreate_database()
+    redis.Redis.from_url(REDIS_URL).flushdb()
     started = time.perf_counter()
     ids, sessions = setup_site()
     add_proposals(ids, 1, SMALL)
@@ -613,7 +621,7 @@ def main() -> None:
     accepted = sum(len(a) for a in rates["accepted"])
     withdrawn = sum(len(w) for w in rates["withdrawn"])
     report: dict[str, Any] = {
-        "stack": "gunicorn 4 workers × 2 threads, PostgreSQL, 32 keep-alive clients",
+        "stack": "gunicorn 4 workers × 2 threads, PostgreSQL, Redis, 32 keep-alive clients",
         "conn_max_age": CONN_MAX_AGE,
         "data": {
             "proposals": PROPOSALS,

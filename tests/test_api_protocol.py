@@ -213,7 +213,7 @@ def redis_cache() -> Any:
 
     caches = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "delaktig.core.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/0",
             "KEY_PREFIX": f"delaktig-test-{uuid.uuid4().hex}",
         }

@@ -87,6 +87,8 @@ def test_production_settings_are_strict(monkeypatch: pytest.MonkeyPatch) -> None
     importlib.reload(base)
     production = importlib.reload(importlib.import_module("delaktig.config.production"))
     assert production.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    # Sessions from the shared cache, written through to the database.
+    assert production.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
     assert production.SESSION_COOKIE_SECURE and production.CSRF_COOKIE_SECURE
     assert production.SECURE_HSTS_SECONDS >= 31536000 and production.SECURE_SSL_REDIRECT
     assert production.DEBUG is False
@@ -99,6 +101,7 @@ def test_production_settings_are_strict(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.delenv("DATABASE_URL")
     monkeypatch.delenv("REDIS_URL")
     importlib.reload(base)
+    assert base.SESSION_ENGINE == "django.contrib.sessions.backends.db"  # no cache per process
     assert settings.LANGUAGE_CODE == "sv"
 
 

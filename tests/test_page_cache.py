@@ -303,7 +303,7 @@ def test_a_comment_posted_shows_at_once_to_logged_out_readers(
 def redis_cache() -> Iterator[Any]:
     caches = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "delaktig.core.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/0",
             "KEY_PREFIX": f"delaktig-test-{uuid.uuid4().hex}",
         }

@@ -17,6 +17,7 @@ import pytest
 import redis
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.sessions.models import Session
 
 from delaktig.accounts.models import User
 from tests import processes
@@ -91,10 +92,16 @@ def log_in(browser: processes.Browser, base: str, email: str, password: str) -> 
     return answer.status == 302 and browser.cookie("sessionid") is not None
 
 
-def test_a_session_made_on_one_server_works_on_the_other(servers: list[str]) -> None:
+def test_a_session_made_on_one_server_works_on_the_other(
+    servers: list[str], shared_cache: redis.Redis
+) -> None:
     resident("kim@example.se")
     browser = processes.Browser()
     assert log_in(browser, servers[0], "kim@example.se", PASSWORD)
+    # Read from Redis (cached_db), and written through to the database.
+    session = browser.cookie("sessionid")
+    assert shared_cache.keys(f"*cached_db*{session}"), shared_cache.keys("*")
+    assert Session.objects.filter(session_key=session).exists()
     assert browser.request(f"{servers[1]}/mitt-konto/").status == 200
     assert processes.Browser().request(f"{servers[1]}/mitt-konto/").status == 302  # anonymous
 
@@ -102,6 +109,7 @@ def test_a_session_made_on_one_server_works_on_the_other(servers: list[str]) -> 
     token = csrf_token(browser, f"{servers[1]}/konto/logout/")
     assert browser.request(f"{servers[1]}/konto/logout/", {"csrfmiddlewaretoken": token}).status
     assert browser.request(f"{servers[0]}/mitt-konto/").status == 302
+    assert not shared_cache.keys(f"*{session}") and not Session.objects.filter(pk=session).exists()
 
 
 def test_failed_logins_on_one_server_count_on_the_other(

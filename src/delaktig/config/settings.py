@@ -179,10 +179,17 @@ AUTH_USER_MODEL = "accounts.User"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        # Django's Redis backend, keeping its clients (core/cache.py).
+        "default": {"BACKEND": "delaktig.core.cache.RedisCache", "LOCATION": REDIS_URL}
     }
+    # Sessions read from the shared cache and written through to the database: a logged-in
+    # request asks Redis, not PostgreSQL, who it is, and a session outlives a Redis restart.
+    # Only with Redis: with a cache per process, a session ended on one app server would stay
+    # alive in another's memory.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # The anonymous page cache (core/pagecache.py, docs/architecture.md "The anonymous page
 # cache"): seconds a public page made for one logged-out visitor is served to the next; 0

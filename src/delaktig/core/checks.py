@@ -15,6 +15,7 @@ from django.core.checks import CheckMessage, Error, Tags, register
 
 SHARED_CACHES = (
     "django.core.cache.backends.redis.RedisCache",
+    "delaktig.core.cache.RedisCache",
     "django.core.cache.backends.memcached.PyMemcacheCache",
     "django.core.cache.backends.memcached.PyLibMCCache",
     "django_redis.cache.RedisCache",
