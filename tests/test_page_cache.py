@@ -23,7 +23,17 @@ from django.views.decorators.cache import never_cache
 
 from delaktig.core import pagecache
 from delaktig.participation.models import Process
-from tests.factories import ProcessFactory, UserFactory, open_discussion
+from delaktig.proposals import services
+from tests.factories import (
+    MunicipalityFactory,
+    OrganisationFactory,
+    ProcessFactory,
+    UserFactory,
+    open_discussion,
+    proposal_rules,
+    role,
+    verified_resident,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -299,6 +309,36 @@ def test_a_comment_posted_shows_at_once_to_logged_out_readers(
     assert not hit(fresh) and "En ny synpunkt" in fresh.content.decode()
 
 
+def test_a_support_shows_at_once_to_logged_out_readers(
+    page_cache: None, transactional_db: None
+) -> None:
+    """On PostgreSQL a support is a writing WITH, committed on its own: it stales the pages."""
+    region = OrganisationFactory()
+    municipality = MunicipalityFactory(code="2380")
+    region.municipalities.add(municipality)
+    proposal_rules(region, threshold_value=100, support_period_days=30)
+    author = verified_resident(municipality)
+    draft = services.proposal_save_draft(
+        actor=author, organisation=region, title="Fler bussar", body="B", author_name="A"
+    )
+    submitted = services.proposal_submit(actor=author, proposal=draft)
+    official = role(UserFactory(), "official", region)
+    proposal = services.proposal_publish(actor=official, proposal=submitted)
+    url = proposal.get_absolute_url()
+    supporter = Client()
+    supporter.force_login(verified_resident(municipality))
+    Client().get(url)
+    assert hit(Client().get(url))
+    before = generation()
+    assert (
+        supporter.post(f"/forslag/{proposal.pk}/stod/", {"wants_updates": "on"}).status_code == 302
+    )
+    assert generation() == before + 1
+    fresh = Client().get(url)
+    assert not hit(fresh)
+    assert fresh.context["proposal"].support_count == 1
+
+
 @pytest.fixture
 def redis_cache() -> Iterator[Any]:
     caches = {
@@ -342,6 +382,17 @@ def test_which_statements_make_pages_stale() -> None:
     assert stale("delete from discussions_comment where id = 3")
     assert stale('UPDATE "accounts_user" SET "display_name" = %s, "last_login" = %s WHERE 1')
     assert not stale('SELECT "id" FROM "participation_process"')
+    # A writing WITH (a support on PostgreSQL): each of its writes is judged.
+    assert stale(
+        'WITH raised AS (UPDATE "proposals_proposal" SET "support_count" = "support_count" + 1'
+        ' RETURNING "support_count"), added AS (INSERT INTO "proposals_support" ("user_id")'
+        ' SELECT %s FROM raised) SELECT "support_count" FROM raised'
+    )
+    assert stale("with gone as (delete from discussions_comment where id = 3) select 1")
+    assert not stale('WITH t AS (SELECT "id" FROM "proposals_proposal") SELECT * FROM t')
+    assert not stale(
+        'WITH s AS (UPDATE "django_session" SET "expire_date" = %s RETURNING 1) SELECT 1'
+    )
     assert not stale('INSERT INTO "django_session" ("session_key") VALUES (%s)')
     assert not stale('UPDATE "django_session" SET "expire_date" = %s WHERE 1')
     assert not stale('INSERT INTO "core_auditentry" ("action") VALUES (%s)')

@@ -172,6 +172,22 @@ def test_support_period_edges_and_expiry(region: Any, official: Any, time_machin
     assert services.proposals_expire() == 0
 
 
+def test_a_threshold_reached_but_not_lodged_is_lodged_when_the_period_ends(
+    region: Any, official: Any, time_machine: Any
+) -> None:
+    """A support that reaches the threshold lodges the proposal in a transaction after its
+    own; should its process die in between, the end of the period lodges it, not expires it."""
+    proposal = services.proposal_publish(actor=official, proposal=submit(region))
+    assert proposal.support_threshold
+    Proposal.objects.filter(pk=proposal.pk).update(support_count=proposal.support_threshold)
+    time_machine.move_to(proposal.support_ends_at + timedelta(hours=1))
+    assert services.proposals_expire() == 0
+    proposal.refresh_from_db()
+    assert proposal.status == "lodged"
+    assert proposal.threshold_reached_at == proposal.support_ends_at
+    assert proposal.events.filter(action="lodge").exists()
+
+
 def test_withdraw_only_by_author_and_before_registration(region: Any, official: Any) -> None:
     proposal = submit(region)
     with pytest.raises(PermissionDenied):

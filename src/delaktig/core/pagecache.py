@@ -62,6 +62,10 @@ TOKEN_RE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 WRITE_RE = re.compile(
     r'\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[`"]?(\w+)', re.IGNORECASE
 )
+WITH_RE = re.compile(r"\s*WITH\b", re.IGNORECASE)
+WRITE_ANYWHERE_RE = re.compile(
+    r'\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[`"]?(\w+)', re.IGNORECASE
+)
 # The columns an UPDATE sets (as Django writes it: ``SET "a" = %s, "b" = …``).
 SET_RE = re.compile(r"\bSET\s+(.*?)(?:\s+WHERE\b|$)", re.IGNORECASE | re.DOTALL)
 SET_COLUMN_RE = re.compile(r'[`"]?(\w+)[`"]?\s*=')
@@ -130,10 +134,16 @@ def _forget_quiet(setting: str, **kwargs: Any) -> None:
 
 
 def changes_public_data(sql: str) -> bool:
-    """Whether a statement writes what a public page may show."""
+    """Whether a statement writes what a public page may show. A statement beginning ``WITH``
+    may write in any of its parts (PostgreSQL's writing ``WITH``, as a support is stored):
+    each write in it is judged."""
+    if WITH_RE.match(sql):
+        return any(_writes_public_data(sql, match) for match in WRITE_ANYWHERE_RE.finditer(sql))
     match = WRITE_RE.match(sql)
-    if match is None:
-        return False
+    return match is not None and _writes_public_data(sql, match)
+
+
+def _writes_public_data(sql: str, match: re.Match[str]) -> bool:
     tables, columns = quiet()
     table = match.group(2)
     if table in tables:

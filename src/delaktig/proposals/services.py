@@ -2,7 +2,7 @@
 
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
@@ -332,40 +332,112 @@ def _raise_support_count(proposal: Proposal, now: datetime) -> tuple[int, int | 
 
 def support_add(*, actor: User, proposal: Proposal, wants_updates: bool = True) -> Proposal:
     """Support once per verified person. Exact under concurrency: the count is raised in the
-    database (``support_count + 1``) in the transaction that stores the support, and that
-    update locks the proposal's row first, so supports, withdrawals and transitions of one
-    proposal take turns; two supports of one person fail on the unique constraints, which
-    undoes the raise with the rest of the transaction. Three statements in all: who the
-    person is and where they live, the raise, the support."""
+    database (``support_count + 1``) by the statement that stores the support, and the raise
+    locks the proposal's row first, so supports, withdrawals and transitions of one proposal
+    take turns; two supports of one person fail on the unique constraints, which undoes the
+    raise with the rest. Who the person is and where they live is one statement; the raise and
+    the support are one more on PostgreSQL (``_add_support``), committed on their own."""
     require_perm(actor, "proposals.support_proposal", proposal)
     rules = _settings_for(proposal.organisation)
     identity = _require_resident(actor, proposal.organisation, rules)
     now = timezone.now()
     try:
-        with transaction.atomic():
-            raised = _raise_support_count(proposal, now)
-            if raised is None:
-                raise Conflict("proposals.support_closed")
-            Support.objects.create(
-                proposal_id=proposal.pk,
-                user=actor,
-                identity_hash=identity,
-                wants_updates=wants_updates,
-            )
-            count, threshold = raised
-            proposal.support_count = count
-            if threshold and count >= threshold:
-                locked = _locked(proposal)
-                locked.threshold_reached_at = now
-                return _transition(
-                    locked, Action.LODGE, actor=None, note=_("Tröskeln nåddes inom stödperioden.")
-                )
-            return proposal
+        raised = _add_support(proposal, actor, identity, wants_updates, now)
     except IntegrityError:
         if Support.objects.filter(proposal_id=proposal.pk, user=actor).exists():
             return proposal  # a repeated click: this account's support is counted once
         # The same person, through another account.
         raise Conflict("proposals.already_supported") from None
+    if raised is None:
+        raise Conflict("proposals.support_closed")
+    count, threshold = raised
+    proposal.support_count = count
+    if threshold and count >= threshold:
+        return _lodge_at_threshold(proposal, now) or proposal
+    return proposal
+
+
+def _add_support(
+    proposal: Proposal, actor: User, identity: str, wants_updates: bool, now: datetime
+) -> tuple[int, int | None] | None:
+    """Raise the count and store the support, or do neither: the new count and the threshold,
+    or None when support is closed (and nothing was stored). An ``IntegrityError`` when the
+    person or account has supported already.
+
+    On PostgreSQL one statement, which commits on its own: the raise (``UPDATE … RETURNING``)
+    in a ``WITH``, and the insert selecting from what it returned, so that nothing is stored
+    when the raise found support closed. Without the transaction around two statements the
+    support saves two of its seven round trips to the database, the ``BEGIN`` and the
+    ``COMMIT`` (``bench/proposals.py``). PostgreSQL runs a writing ``WITH`` to completion
+    whether or not the query reads it. SQLite cannot write in a ``WITH``: there the raise and
+    the insert are two statements in a transaction."""
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            raised = _raise_support_count(proposal, now)
+            if raised is not None:
+                Support.objects.create(
+                    proposal_id=proposal.pk,
+                    user=actor,
+                    identity_hash=identity,
+                    wants_updates=wants_updates,
+                )
+            return raised
+    quote = connection.ops.quote_name
+    proposals: Any = Proposal._meta
+    supports: Any = Support._meta
+
+    def column(meta: Any, name: str) -> str:
+        return str(quote(meta.get_field(name).column))
+
+    count = column(proposals, "support_count")
+    names = ", ".join(
+        column(supports, name)
+        for name in ("proposal", "user", "identity_hash", "wants_updates", "created")
+    )
+    sql = (
+        f"WITH raised AS (UPDATE {quote(proposals.db_table)} SET {count} = {count} + 1 "  # noqa: S608 - names from the models
+        f"WHERE {column(proposals, 'id')} = %s AND {column(proposals, 'status')} = %s "
+        f"AND {column(proposals, 'support_ends_at')} > %s "
+        f"RETURNING {count}, {column(proposals, 'support_threshold')}), "
+        f"added AS (INSERT INTO {quote(supports.db_table)} ({names}) "
+        f"SELECT %s, %s, %s, %s, %s FROM raised) "
+        f"SELECT {count}, {column(proposals, 'support_threshold')} FROM raised"
+    )
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    params: list[Any] = [proposal.pk, Status.COLLECTING.value, stamp]
+    params += [proposal.pk, actor.pk, identity, wants_updates, stamp]
+    # In a transaction already (a caller's, a test's), a savepoint keeps a refused support
+    # from breaking it; on its own the statement is its own transaction.
+    with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+    if row is None:
+        return None
+    return int(row[0]), row[1]
+
+
+def _lodge_at_threshold(proposal: Proposal, now: datetime) -> Proposal | None:
+    """The support that reached the threshold lodges the proposal, in a transaction of its
+    own after the support's: under the row lock, once (a support made at the same moment finds
+    it lodged). Should the process die between the two, the next support lodges it, or
+    ``proposals_expire`` does when the period ends."""
+    with transaction.atomic():
+        locked = _locked(proposal)
+        if not _threshold_reached(locked):
+            return None
+        locked.threshold_reached_at = now
+        return _transition(
+            locked, Action.LODGE, actor=None, note=_("Tröskeln nåddes inom stödperioden.")
+        )
+
+
+def _threshold_reached(proposal: Proposal) -> bool:
+    return (
+        proposal.status == Status.COLLECTING
+        and bool(proposal.support_threshold)
+        and proposal.support_count >= (proposal.support_threshold or 0)
+    )
 
 
 def support_withdraw(*, actor: User, proposal: Proposal) -> Proposal:
@@ -452,6 +524,17 @@ def proposals_expire(*, now: datetime | None = None) -> int:
             locked = Proposal.objects.select_for_update().get(pk=pk)
             ends = locked.support_ends_at
             if locked.status == Status.COLLECTING and ends is not None and ends <= now:
+                if _threshold_reached(locked):
+                    # Reached in time by supports whose process died before it lodged the
+                    # proposal (see ``_lodge_at_threshold``).
+                    locked.threshold_reached_at = ends
+                    _transition(
+                        locked,
+                        Action.LODGE,
+                        actor=None,
+                        note=_("Tröskeln nåddes inom stödperioden."),
+                    )
+                    continue
                 _transition(locked, Action.EXPIRE, actor=None)
                 expired += 1
     return expired
