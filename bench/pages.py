@@ -427,6 +427,7 @@ def _grow_pages(demo: Demo, first: int, last: int) -> None:
             name="'Kommun ' || g.i",
             slug="'kommun-' || g.i",
             scb_code="(9000 + g.i)::text",
+            host="''",  # the demo municipality's own host name is its own
         )
     with connection.cursor() as cur:
         cur.execute("SELECT array_agg(id ORDER BY id) FROM organisations_organisation")

@@ -156,6 +156,24 @@ def test_icalendar_feed_parses_back(client: Client) -> None:
     assert len(single.walk("VEVENT")) == 1
 
 
+def test_the_calendar_feed_holds_the_nearest_meetings_up_to_its_limit(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from delaktig.meetings import views
+
+    monkeypatch.setattr(views, "CALENDAR_LIMIT", 2)
+    organisation = OrganisationFactory()
+    now, hour = timezone.now().replace(microsecond=0), timedelta(hours=1)
+    for title, days in [("Om ett år", 365), ("Förra månaden", -30), ("I morgon", 1)]:
+        start = now + timedelta(days=days)
+        event(organisation=organisation, title=title, starts_at=start, ends_at=start + hour)
+    old = now - timedelta(days=200)
+    event(organisation=organisation, title="Länge sedan", starts_at=old, ends_at=old + hour)
+    calendar = Calendar.from_ical(client.get(reverse("meetings:calendar_ics")).content)
+    titles = [str(e["summary"]) for e in calendar.walk("VEVENT")]
+    assert titles == ["Förra månaden", "I morgon"]
+
+
 def test_register_and_cancel_without_javascript(client: Client) -> None:
     meeting = event(capacity=1)
     url = meeting.get_absolute_url()

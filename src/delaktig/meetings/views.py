@@ -59,10 +59,17 @@ def calendar(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The most meetings a feed holds: the nearest from 90 days back, in order; a national
+# installation's hundreds of organisations would otherwise put every meeting planned for years
+# into every calendar that subscribes (an organisation's own host gives its own).
+CALENDAR_LIMIT = 1000
+
+
 def calendar_ics(request: HttpRequest) -> HttpResponse:
     meetings = Meeting.objects.public().filter(ends_at__gte=timezone.now() - timedelta(days=90))
     if (scope := list_scope(request)) is not None:
         meetings = meetings.filter(organisation=scope)
+    meetings = meetings.order_by("starts_at", "pk")[:CALENDAR_LIMIT]
     return HttpResponse(
         calendar_for(meetings, name=_("Delaktig: möten")),
         content_type="text/calendar; charset=utf-8",
