@@ -91,6 +91,28 @@ def test_plan_page_shows_progress_in_text_and_filters(client, organisation):
     assert "Aktivitet 1.1" in by_perspective and "Aktivitet 2.1" not in by_perspective
 
 
+def test_plan_page_counts_the_dialogues_behind_each_activity_but_not_drafts(
+    client, organisation
+):
+    plan = plan_with_areas(areas=2, per_area=1, strategy__organisation=organisation)
+    other = plan_with_areas(areas=1, per_area=1, strategy__organisation=organisation)
+    first = Activity.objects.get(area__plan=plan, title="Aktivitet 1.1")
+    first.processes.add(
+        ProcessFactory(organisation=organisation, status="open"),
+        ProcessFactory(organisation=organisation, status="closed"),
+        ProcessFactory(organisation=organisation, status="draft"),
+    )
+    Activity.objects.get(area__plan=other).processes.add(
+        ProcessFactory(organisation=organisation, status="open")
+    )
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert page.count("2 medborgardialoger låg till grund") == 1
+    assert "medborgardialog låg till grund" not in page  # the other activities have none
+    assert "Aktivitet 2.1" in page and page.count('class="area"') == 2
+    filtered = client.get(plan.get_absolute_url(), {"status": first.status}).content.decode()
+    assert "2 medborgardialoger låg till grund" in filtered
+
+
 def test_plan_page_queries_do_not_grow_with_activities(client, organisation):
     small = plan_with_areas(areas=2, per_area=2, strategy__organisation=organisation)
     large = plan_with_areas(areas=6, per_area=8, strategy__organisation=organisation)

@@ -86,17 +86,17 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
 def plan(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     strategy = _strategy(request, slug)
     item = get_object_or_404(selectors.visible_plans(request.user, strategy), slug=plan_slug)
-    everything = list(selectors.plan_activities(item))
+    areas = list(item.areas.prefetch_related("goals"))
+    everything = list(selectors.plan_activities(item, areas))
     units = sorted({a.responsible_unit for a in everything if a.responsible_unit})
     form = PlanFilterForm(request.GET or None, plan=item, units=units)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     filtering = any(filters.values())
     shown = (
-        list(selectors.filter_activities(selectors.plan_activities(item), filters))
+        list(selectors.filter_activities(selectors.plan_activities(item, areas), filters))
         if filtering
         else everything
     )
-    areas = list(item.areas.prefetch_related("goals"))
     by_area: dict[int, list[Activity]] = {area.pk: [] for area in areas}
     for activity in shown:
         by_area[activity.area_id].append(activity)
