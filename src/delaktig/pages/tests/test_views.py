@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from tests.factories import BodyFactory, OrganisationFactory, UserFactory
@@ -124,6 +126,35 @@ def test_the_menu_and_footer_link_the_site_organisations_pages(client: Client) -
     footer = response.text.split("<footer")[1]
     assert page.get_absolute_url() in nav
     assert "Samiska" in footer
+
+
+def test_the_menu_links_the_first_reachable_page_of_a_kind_whatever_the_pages(
+    client: Client,
+) -> None:
+    """The first page of the kind in the tree's order that the public reaches: not a draft,
+    nor one under an unpublished page; a nested one links with its parents' addresses; and
+    the layout reads them in the same queries however many pages the organisation has."""
+    organisation = OrganisationFactory()
+    hidden_parent = page_in(organisation, title="Utkast", kind="other", published=False)
+    page_in(organisation, title="Under utkast", kind="governance", parent=hidden_parent)
+    page_in(organisation, title="Ej publicerad", kind="governance", published=False)
+    parent = page_in(organisation, title="Om regionen", kind="other")
+    nested = page_in(organisation, title="Så styrs vi", kind="governance", parent=parent)
+    page_in(organisation, title="Senare", kind="governance", parent=parent)
+    assert nested.get_absolute_url().endswith("/om-regionen/sa-styrs-vi/")
+    url = reverse("search")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(url)
+    nav = response.text.split('class="site-nav"')[1].split("</nav>")[0]
+    assert f'href="{nested.get_absolute_url()}"' in nav
+    assert "Under utkast" not in nav and "Senare" not in nav
+    for n in range(20):
+        page_in(organisation, title=f"Sida {n}", kind="other")
+    client.get(url)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
 
 
 # --- Staff -------------------------------------------------------------------------------
