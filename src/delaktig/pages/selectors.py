@@ -181,11 +181,11 @@ def _by_body(organisation: Organisation, seats: QuerySet[Seat]) -> list[tuple[Bo
 
 
 def site_pages(organisation: Organisation | None) -> dict[str, Page]:
-    """The organisation's first page of each kind that the public reaches, for the menu and
-    the footer, on every page of the site. One query that returns those pages alone (a row
-    number per kind, in the tree's order) with their parents for the address, without their
-    text: reading all of an organisation's pages to pick them made the empty layout 26 ms at
-    300 pages (``bench/pages.py``)."""
+    """The organisation's first page of each special kind (all but ``other``, which no menu
+    links) that the public reaches, for the menu and the footer, on every page of the site.
+    One query that returns those pages alone (a row number per kind, in the tree's order)
+    with their parents for the address, without their text: reading all of an organisation's
+    pages to pick them made the empty layout 26 ms at 300 pages (``bench/pages.py``)."""
     if organisation is None:
         return {}
     first = Window(
@@ -193,6 +193,7 @@ def site_pages(organisation: Organisation | None) -> dict[str, Page]:
     )
     pages = (
         Page.objects.filter(VISIBLE, organisation=organisation)
+        .exclude(kind=Kind.OTHER)
         .select_related("parent__parent")
         .defer("body", "parent__body", "parent__parent__body")
         .annotate(first=first)
