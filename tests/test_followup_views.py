@@ -72,9 +72,17 @@ def test_plan_page_shows_progress_in_text_and_filters(client, organisation):
     Activity.objects.filter(title="Aktivitet 2.2").update(
         status="cancelled", status_reason="Ersatt av en annan insats.", responsible_unit="HR"
     )
+    Activity.objects.filter(title="Aktivitet 1.2").update(status="ongoing", progress=40)
+    Activity.objects.filter(title="Aktivitet 2.1").update(status="done", progress=100)
     page = client.get(plan.get_absolute_url()).content.decode()
     # The picture is described in words and every status is in the table.
     assert "Avbruten" in page and "Inte påbörjad" in page
+    # How far the work has come, unless it is done.
+    assert '<span class="status-text status-text--ongoing">Pågår</span> ' in page
+    assert '<span class="meta">(40 % klart)</span>' in page and "100 % klart" not in page
+    client.cookies["django_language"] = "en"
+    assert "(40% done)" in client.get(plan.get_absolute_url()).content.decode()
+    del client.cookies["django_language"]
     assert re.search(r"<svg[^>]*role=\"img\"", page)
     assert "4 aktiviteter" in page
     filtered = client.get(plan.get_absolute_url(), {"goal": goal.pk}).content.decode()
