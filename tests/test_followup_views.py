@@ -99,9 +99,7 @@ def test_plan_page_shows_progress_in_text_and_filters(client, organisation):
     assert "Aktivitet 1.1" in by_perspective and "Aktivitet 2.1" not in by_perspective
 
 
-def test_plan_page_counts_the_dialogues_behind_each_activity_but_not_drafts(
-    client, organisation
-):
+def test_plan_page_counts_the_dialogues_behind_each_activity_but_not_drafts(client, organisation):
     plan = plan_with_areas(areas=2, per_area=1, strategy__organisation=organisation)
     other = plan_with_areas(areas=1, per_area=1, strategy__organisation=organisation)
     first = Activity.objects.get(area__plan=plan, title="Aktivitet 1.1")
