@@ -7,8 +7,3 @@ class PagesConfig(AppConfig):
     label = "pages"
     verbose_name = _("Informationssidor")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self) -> None:
-        from . import selectors
-
-        selectors.connect_signals()

@@ -4,14 +4,10 @@ bodies, the languages a page is available in, and the site search's hits."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import F, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from delaktig.accounts.types import Visitor
@@ -184,60 +180,27 @@ def _by_body(organisation: Organisation, seats: QuerySet[Seat]) -> list[tuple[Bo
     ]
 
 
-SITE_PAGES_SECONDS = 300
-
-
-def _site_pages_key(organisation_id: int) -> str:
-    return f"pages:site-pages:{organisation_id}"
-
-
 def site_pages(organisation: Organisation | None) -> dict[str, Page]:
     """The organisation's first page of each special kind (all but ``other``, which no menu
     links) that the public reaches, for the menu and the footer, on every page of the site.
-
-    From the shared cache, dropped when any of the organisation's pages is saved or deleted
-    (``connect_signals``) and after ``SITE_PAGES_SECONDS``. Otherwise one query that returns
-    those pages alone (a row number per kind, in the tree's order) with their parents for the
-    address, without their text: reading all of an organisation's pages to pick them made the
-    empty layout 26 ms at 300 pages, and compiling the windowed query was then about half of
-    what was left (``bench/pages.py``)."""
+    One query that returns those pages alone (a row number per kind, in the tree's order)
+    with their parents for the address, without their text: reading all of an organisation's
+    pages to pick them made the empty layout 26 ms at 300 pages (``bench/pages.py``)."""
     if organisation is None:
         return {}
-    key = _site_pages_key(organisation.pk)
-    found = cache.get(key)
-    if not isinstance(found, dict):
-        first = Window(
-            RowNumber(), partition_by=[F("kind")], order_by=[F("depth"), F("position"), F("pk")]
-        )
-        pages = (
-            Page.objects.filter(VISIBLE, organisation=organisation)
-            .exclude(kind=Kind.OTHER)
-            .select_related("parent__parent")
-            .defer("body", "parent__body", "parent__parent__body")
-            .annotate(first=first)
-            .filter(first=1)
-        )
-        found = {page.kind: page for page in pages}
-        cache.set(key, found, SITE_PAGES_SECONDS)
-    for page in found.values():
+    first = Window(
+        RowNumber(), partition_by=[F("kind")], order_by=[F("depth"), F("position"), F("pk")]
+    )
+    pages = (
+        Page.objects.filter(VISIBLE, organisation=organisation)
+        .exclude(kind=Kind.OTHER)
+        .select_related("parent__parent")
+        .defer("body", "parent__body", "parent__parent__body")
+        .annotate(first=first)
+        .filter(first=1)
+    )
+    found: dict[str, Page] = {}
+    for page in pages:
         page.organisation = organisation
+        found[page.kind] = page
     return found
-
-
-def forget_site_pages(organisation_id: int) -> None:
-    """Now, and again when the transaction commits (a page read in between would keep what
-    was there before). Also called where pages change without ``save`` (a move reorders by
-    ``bulk_update``)."""
-    key = _site_pages_key(organisation_id)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key), robust=True)
-
-
-def _page_changed(sender: Any, instance: Page, **kwargs: Any) -> None:
-    forget_site_pages(instance.organisation_id)
-
-
-def connect_signals() -> None:
-    """``PagesConfig.ready``: any save or deletion of a page, in a service or in the admin."""
-    post_save.connect(_page_changed, sender=Page, dispatch_uid="pages-site-pages-save")
-    post_delete.connect(_page_changed, sender=Page, dispatch_uid="pages-site-pages-delete")

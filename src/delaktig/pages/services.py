@@ -14,7 +14,6 @@ from delaktig.core.errors import Conflict, ValidationFailed, require_perm
 from delaktig.core.ordering import move_in_order, next_position
 from delaktig.organisations.models import Body, Organisation
 
-from . import selectors
 from .models import MAX_DEPTH, Kind, Page, Seat
 from .workflow import MACHINE, Action, Status
 
@@ -171,7 +170,6 @@ def page_move(*, actor: User, page: Page, direction: int) -> None:
     with transaction.atomic():
         siblings = Page.objects.filter(organisation_id=page.organisation_id, parent=page.parent_id)
         move_in_order(siblings, page, direction)
-        selectors.forget_site_pages(page.organisation_id)  # reordered without save()
         audit_log(
             actor=actor,
             action="pages.page_move",

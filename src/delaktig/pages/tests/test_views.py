@@ -157,38 +157,6 @@ def test_the_menu_links_the_first_reachable_page_of_a_kind_whatever_the_pages(
     assert len(many) == len(few)
 
 
-def test_the_menu_comes_from_the_cache_until_a_page_changes(client: Client) -> None:
-    """Read once, then from the shared cache; publishing, unpublishing, a new address, a move
-    (reordered without save) and a deletion each show on the next page."""
-    from delaktig.pages import selectors
-    from delaktig.pages.workflow import Action
-
-    organisation = OrganisationFactory()
-    official = official_of(organisation)
-    first = page_in(organisation, title="Så styrs vi", kind="governance")
-    selectors.site_pages(organisation)
-    with CaptureQueriesContext(connection) as cached:
-        assert selectors.site_pages(organisation)["governance"].pk == first.pk
-    assert len(cached) == 0
-
-    def menu() -> str:
-        html = client.get(reverse("search")).text
-        return html.split('class="site-nav"')[1].split("</nav>")[0]
-
-    second = page_in(organisation, title="Styrningen", kind="governance")
-    assert f'href="{first.get_absolute_url()}"' in menu()
-    services.page_move(actor=official, page=second, direction=-1)
-    assert f'href="{second.get_absolute_url()}"' in menu()
-    services.page_update(
-        actor=official, page=second, title="Styrningen", kind="governance", slug="styrning"
-    )
-    assert "/styrning/" in menu()
-    services.page_transition(actor=official, page=second, action=Action.UNPUBLISH)
-    assert f'href="{first.get_absolute_url()}"' in menu()
-    services.page_delete(actor=official, page=first)
-    assert "Så styrs vi" not in menu() and "Styrningen" not in menu()
-
-
 # --- Staff -------------------------------------------------------------------------------
 
 
