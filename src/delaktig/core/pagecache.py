@@ -59,13 +59,11 @@ KEYED_VARY = frozenset({"cookie"})
 # A masked CSRF token: 64 letters and digits, not part of a longer run.
 TOKEN_RE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
 # The table a write statement changes (Django quotes names; raw SQL may not).
-WRITE_RE = re.compile(
-    r'\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[`"]?(\w+)', re.IGNORECASE
-)
+_WRITE = r'(INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[`"]?(\w+)'
+WRITE_RE = re.compile(r"\s*" + _WRITE, re.IGNORECASE)
+# A statement beginning WITH may write in any of its parts.
 WITH_RE = re.compile(r"\s*WITH\b", re.IGNORECASE)
-WRITE_ANYWHERE_RE = re.compile(
-    r'\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+[`"]?(\w+)', re.IGNORECASE
-)
+WRITE_ANYWHERE_RE = re.compile(r"\b" + _WRITE, re.IGNORECASE)
 # The columns an UPDATE sets (as Django writes it: ``SET "a" = %s, "b" = …``).
 SET_RE = re.compile(r"\bSET\s+(.*?)(?:\s+WHERE\b|$)", re.IGNORECASE | re.DOTALL)
 SET_COLUMN_RE = re.compile(r'[`"]?(\w+)[`"]?\s*=')

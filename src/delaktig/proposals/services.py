@@ -136,12 +136,6 @@ def _locked(proposal: Proposal) -> Proposal:
     return Proposal.objects.select_for_update().select_related("organisation").get(pk=proposal.pk)
 
 
-def _support_open(proposal: Proposal, now: datetime) -> bool:
-    return proposal.status == Status.COLLECTING and bool(
-        proposal.support_ends_at and now < proposal.support_ends_at
-    )
-
-
 # --- Residents ---
 
 
