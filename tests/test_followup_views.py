@@ -99,6 +99,33 @@ def test_plan_page_shows_progress_in_text_and_filters(client, organisation):
     assert "Aktivitet 1.1" in by_perspective and "Aktivitet 2.1" not in by_perspective
 
 
+def test_plan_page_rows_escape_what_officials_wrote_and_fill_what_is_missing(client, organisation):
+    plan = plan_with_areas(areas=1, per_area=2, strategy__organisation=organisation)
+    Activity.objects.filter(title="Aktivitet 1.1").update(
+        title="Mät <b>allt</b> & lite till",
+        responsible_unit="Kansli & stab",
+        start_year=2024,
+        end_year=2026,
+    )
+    Activity.objects.filter(title="Aktivitet 1.2").update(
+        responsible_unit="", start_year=None, end_year=None
+    )
+    first = Activity.objects.get(position=1, area__plan=plan)
+    second = Activity.objects.get(position=2, area__plan=plan)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert (
+        f'<td>1.1</td>\n<th scope="row"><a href="{first.get_absolute_url()}">'
+        "Mät &lt;b&gt;allt&lt;/b&gt; &amp; lite till</a></th>\n"
+        "<td>Kansli &amp; stab</td>\n<td>2024–2026</td>\n"
+        '<td><span class="status-text status-text--not_started">Inte påbörjad</span></td>'
+    ) in page
+    assert (
+        f'<a href="{second.get_absolute_url()}">Aktivitet 1.2</a></th>\n<td>–</td>\n<td>–</td>'
+        in page
+    )
+    assert "<b>allt</b>" not in page
+
+
 def test_plan_page_counts_the_dialogues_behind_each_activity_but_not_drafts(client, organisation):
     plan = plan_with_areas(areas=2, per_area=1, strategy__organisation=organisation)
     other = plan_with_areas(areas=1, per_area=1, strategy__organisation=organisation)

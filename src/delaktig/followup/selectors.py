@@ -66,7 +66,7 @@ def status_counts(statuses: list[str]) -> list[tuple[str, str, int]]:
 def plan_activities(plan: ActionPlan, areas: list[FocusArea] | None = None) -> QuerySet[Activity]:
     """A plan's activities in its order, as the plan page lists them (number, title, unit,
     period, status, how many dialogues led to each); not their goals and perspectives, which
-    the activity's own page shows.
+    the activity's own page shows, nor their areas, which the caller has (``areas``).
 
     Selected by the ids of the plan's areas (``areas`` when the caller has them), not through
     a join on the plan: PostgreSQL then knows from its statistics how few activities each area
@@ -87,9 +87,11 @@ def plan_activities(plan: ActionPlan, areas: list[FocusArea] | None = None) -> Q
         .annotate(n=Count("process_id"))
         .values("n")
     )
+    # Not what the list does not show: the contact, and the times (a timestamp is parsed in
+    # Python, some microseconds each).
     return (
         Activity.objects.filter(area_id__in=area_ids)
-        .select_related("area")
+        .defer("contact_name", "contact_email", "status_changed_at", "created", "updated")
         .annotate(dialogue_count=Coalesce(Subquery(dialogues, output_field=IntegerField()), 0))
         .order_by("area__position", "area__id", "position", "id")
     )

@@ -98,7 +98,9 @@ def plan(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
         else everything
     )
     by_area: dict[int, list[Activity]] = {area.pk: [] for area in areas}
+    area_of = {area.pk: area for area in areas}
     for activity in shown:
+        activity.area = area_of[activity.area_id]
         by_area[activity.area_id].append(activity)
     all_by_area: dict[int, list[str]] = {area.pk: [] for area in areas}
     for activity in everything:
