@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from delaktig.core.links import pk_url
+from delaktig.core.links import pk_url, slug_path_url
 
 
 @pytest.mark.parametrize("pk", [1, 7, 42, 8_675_309, 2**31 - 1])
@@ -22,3 +22,11 @@ def test_the_id_is_a_number_not_text() -> None:
     url = pk_url("followup:activity", slug="demokrati")
     with pytest.raises(ValueError):
         url("../x")
+
+
+@pytest.mark.parametrize(
+    "path", ["om", "om-regionen/politik", "a/b_c/d-1", "åäö", "a b/c", "a%2F", "x//y", "/a"]
+)
+def test_a_path_of_slugs_gives_what_reverse_gives(path: str) -> None:
+    url = slug_path_url("pages:page", slug="region")
+    assert url(path) == reverse("pages:page", kwargs={"slug": "region", "path": path})

@@ -33,6 +33,30 @@ def test_the_index_lists_the_published_tree(client: Client) -> None:
     assert client.get(reverse("pages:organisation", args=[empty.slug])).status_code == 404
 
 
+def test_the_index_nests_sub_pages_with_their_summaries_links_and_languages(
+    client: Client,
+) -> None:
+    top = page_in(title="Så styrs <regionen>", summary="Vem & varför.", slug="styrning")
+    organisation = top.organisation
+    offer(organisation, "en")
+    child = page_in(organisation, title="Fullmäktige", parent=top, slug="fullmaktige")
+    grandchild = page_in(organisation, title="Ledamöter", parent=child, slug="ledamoter")
+    translate(child, "en", title="The assembly")
+    html = client.get(reverse("pages:organisation", args=[organisation.slug]), {"sprak": "en"}).text
+    top_url = reverse("pages:page", args=[organisation.slug, "styrning"])
+    assert grandchild.get_absolute_url() == f"{top_url}fullmaktige/ledamoter/"
+    # Untranslated text keeps its language; what the page holds is escaped.
+    assert (
+        f'<li><a href="{top_url}" lang="sv">Så styrs &lt;regionen&gt;</a>\n'
+        '    <p class="page-tree__summary" lang="sv">Vem &amp; varför.</p>\n'
+        '    <ul class="page-tree">\n'
+        f'  <li><a href="{child.get_absolute_url()}">The assembly</a>\n'
+        '    <ul class="page-tree">\n'
+        f'  <li><a href="{grandchild.get_absolute_url()}" lang="sv">Ledamöter</a></li>\n'
+        "</ul></li>\n</ul></li>"
+    ) in html
+
+
 def test_a_page_has_breadcrumbs_and_its_published_sub_pages(client: Client) -> None:
     top = page_in(title="Så styrs regionen")
     official = official_of(top.organisation)
