@@ -33,7 +33,7 @@ def page_tree(organisation: Any, nodes: list[Node]) -> SafeString:
             page = node.page
             path = f"{above}/{page.slug}" if above else page.slug
             title = page.t.title
-            item = format_html('\n  <li><a href="{}"{}>{}</a>', url(path), attrs(title), title)
+            item: str = format_html('\n  <li><a href="{}"{}>{}</a>', url(path), attrs(title), title)
             if page.summary:
                 summary = page.t.summary
                 item += format_html(
