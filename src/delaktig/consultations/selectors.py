@@ -205,16 +205,19 @@ def comments(
     consultation: Consultation, *, viewer: Visitor, key: int | None
 ) -> "QuerySet[Comment]":
     """The comments on one passage over every version (``key``), or on the whole document
-    (``None``): the published ones, and the viewer's own held ones, oldest first."""
-    rows = Comment.objects.filter(_shown_to(viewer), consultation=consultation)
+    (``None``): the published ones, and the viewer's own held ones, oldest first.
+
+    A passage's comments are chosen by its paragraphs' ids alone (they are this
+    consultation's): the index on paragraph, status, time and id then holds all that the
+    order needs, and is read without the table (``bench/pages.py``, 12,500 comments on one
+    passage)."""
+    rows = Comment.objects.filter(_shown_to(viewer))
     if key is None:
-        rows = rows.filter(paragraph=None)
-    else:  # the passage in every version, by its paragraphs' ids (an index, not a join)
+        rows = rows.filter(consultation=consultation, paragraph=None)
+    else:
         passage = Paragraph.objects.filter(version__consultation=consultation, key=key)
         rows = rows.filter(paragraph_id__in=passage.values("pk"))
-    return rows.select_related("paragraph__version", "invitation", "answer").order_by(
-        "created", "pk"
-    )
+    return rows.order_by("created", "pk")
 
 
 def comment_page_number(rows: "QuerySet[Comment]", comment_id: int) -> int | None:
@@ -255,7 +258,17 @@ def shown_comments(
     if focus is not None:
         number = comment_page_number(rows, focus) or number
     page = Paginator(rows, COMMENTS_PER_PAGE).get_page(number)
-    listed = list(page.object_list)
+    # The page's ids are chosen first, by the index alone, and only those 25 rows are read
+    # and joined: sorting every comment of a passage with its paragraph and version cost
+    # 12 ms at 12,500 comments, choosing the ids 3 ms.
+    listed: list[Comment] = []
+    if page.paginator.count:
+        chosen = rows.values("pk")[page.start_index() - 1 : page.end_index()]
+        listed = list(
+            Comment.objects.filter(pk__in=chosen)
+            .select_related("paragraph__version", "invitation", "answer")
+            .order_by("created", "pk")
+        )
     mine = agreed(viewer, listed)
     shown = []
     for c in listed:

@@ -27,11 +27,14 @@ class Counts:
 
 
 def thread_counts(*, module_id: int) -> Counts:
-    """The thread's comments and top-level comments, in one query (an index-only scan)."""
+    """The thread's comments and top-level comments, in one query: an index-only scan of
+    ``comment_shown_in_module`` (module, parent). What is counted is the module, never null
+    and in that index; counting the id, which is not, read every row from the table too
+    (13 → 8 ms at 100,000 comments, ``bench/pages.py``)."""
     counts = (
         Comment.objects.filter(module_id=module_id)
         .shown()
-        .aggregate(shown=Count("id"), top_level=Count("id", filter=Q(parent__isnull=True)))
+        .aggregate(shown=Count("module"), top_level=Count("module", filter=Q(parent__isnull=True)))
     )
     return Counts(shown=counts["shown"], top_level=counts["top_level"])
 

@@ -276,6 +276,11 @@ class Response(models.Model):
         verbose_name = _("enkätsvar")
         verbose_name_plural = _("enkätsvar")
         ordering = ["id"]
+        indexes = [
+            # How many responses and when one last changed, read by the public results page
+            # on every view to tell whether the results it keeps are current.
+            models.Index(fields=["survey", "updated"], name="survey_response_stamp"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["survey", "respondent"],
