@@ -570,7 +570,12 @@ def serve() -> subprocess.Popen[bytes]:
 
     # A page that takes minutes is measured, not killed.
     server = start_gunicorn(
-        PORT, "--timeout", "900", REDIS_URL=REDIS_URL, DELAKTIG_PAGE_CACHE_SECONDS="60"
+        PORT,
+        "--timeout",
+        "900",
+        REDIS_URL=REDIS_URL,
+        DELAKTIG_PAGE_CACHE_SECONDS="60",
+        DATABASE_CONN_MAX_AGE="60",
     )
     for _ in range(150):
         if server.poll() is not None:  # the port is taken, or it failed: not our server

@@ -603,10 +603,20 @@ def test_public_results_are_computed_once_and_again_when_the_answers_change(
         computed.append(survey.pk)
         return real(survey, **kwargs)
 
+    rendered: list[str] = []
+    real_render = results.render_to_string
+
+    def counting_render(name: str, context: Any) -> str:
+        rendered.append(name)
+        return real_render(name, context)
+
     monkeypatch.setattr(results, "survey_results", counting)
+    monkeypatch.setattr(results, "render_to_string", counting_render)
     assert "40 personer har skickat in svar." in Client().get(url).content.decode()
     assert "40 personer har skickat in svar." in Client().get(url).content.decode()
     assert len(computed) == 1
+    # The tables are rendered once too, and kept with what was computed.
+    assert rendered == ["surveys/includes/results_body.html"]
     # A response removed (an account deleted) shows at once …
     Response.objects.filter(survey=built.survey, submitted_at__isnull=False).first().delete()
     assert "39 personer har skickat in svar." in Client().get(url).content.decode()

@@ -12,7 +12,9 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Max
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from delaktig.core.errors import DelaktigError
@@ -210,23 +212,24 @@ def survey_results(survey: Survey, *, weighted: bool = True) -> SurveyResults:
     )
 
 
-# How long the public results page reuses what it computed (seconds). The key also holds the
+# How long the public results page reuses what it computed and rendered (seconds). The key also holds the
 # number of responses and the last change to one, so a response added or removed shows at
 # once; a population table imported or a translation reviewed shows after at most this.
 PUBLIC_RESULTS_SECONDS = 600
 
 
-def public_results(survey: Survey) -> SurveyResults:
-    """``survey_results`` for the public results page, computed once and kept in the shared
-    cache per interface and content language: at 100,000 responses the computation takes
-    seconds, and a closed survey's answers do not change (two cheap aggregates tell if they
-    did)."""
+def public_results(survey: Survey) -> SafeString:
+    """The public results page's body: ``survey_results`` rendered by ``results_body.html``,
+    computed and rendered once and kept in the shared cache per interface and content
+    language. At 100,000 responses the computation takes seconds and the tables of every
+    question by sex, age and municipality take 20 ms to render (``bench/pages.py``); a closed
+    survey's answers do not change, and two cheap aggregates tell if they did."""
     # Both from the index on survey and time alone (``survey_response_stamp``).
     stamp = Response.objects.filter(survey=survey).aggregate(n=Count("*"), last=Max("updated"))
     last = stamp["last"].isoformat() if stamp["last"] is not None else ""
     key = ":".join(
         (
-            "surveys:public-results",
+            "surveys:public-results-html",
             str(survey.pk),
             str(stamp["n"]),
             last,
@@ -234,11 +237,14 @@ def public_results(survey: Survey) -> SurveyResults:
             content_language(),
         )
     )
-    found: SurveyResults | None = cache.get(key)
+    found: str | None = cache.get(key)
     if found is None:
-        found = survey_results(survey)
+        found = render_to_string(
+            "surveys/includes/results_body.html",
+            {"results": survey_results(survey), "staff": False},
+        )
         cache.set(key, found, PUBLIC_RESULTS_SECONDS)
-    return found
+    return mark_safe(found)  # noqa: S308 - rendered by the template, which escapes
 
 
 def _respondents(survey: Survey) -> _Respondents:

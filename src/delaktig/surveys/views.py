@@ -430,7 +430,7 @@ def results_public(request: HttpRequest, module_pk: int) -> HttpResponse:
     return render(
         request,
         "surveys/results_public.html",
-        {"survey": survey, "process": process, "results": public_results(survey)},
+        {"survey": survey, "process": process, "body": public_results(survey)},
     )
 
 
