@@ -212,9 +212,10 @@ def survey_results(survey: Survey, *, weighted: bool = True) -> SurveyResults:
     )
 
 
-# How long the public results page reuses what it computed and rendered (seconds). The key also holds the
-# number of responses and the last change to one, so a response added or removed shows at
-# once; a population table imported or a translation reviewed shows after at most this.
+# How long the public results page reuses what it computed and rendered (seconds). The key
+# also holds the number of responses and the last change to one, so a response added or
+# removed shows at once; a population table imported or a translation reviewed shows after at
+# most this.
 PUBLIC_RESULTS_SECONDS = 600
 
 
