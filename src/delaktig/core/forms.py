@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest
 
@@ -76,3 +77,27 @@ def markdown_preview(request: HttpRequest, form: forms.BaseForm) -> bool:
     form._errors = ErrorDict()  # type: ignore[attr-defined]  # nothing checked or reported
     form.cleaned_data = {}
     return True
+
+
+class _LabelIterator(ModelChoiceIterator):
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        field: Any = self.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        yield from self.queryset.values_list("pk", field.label_field)
+
+
+class LabelledModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A ``ModelChoiceField`` whose options are read as ``(pk, <label_field>)`` pairs, for a
+    model whose ``str`` is that field (an organisation's or a municipality's name).
+
+    Django's own builds an instance for each option, through a server-side cursor on
+    PostgreSQL: the 311 organisations and 290 municipalities of a national installation in a
+    list's filter cost more than the list (``bench/pages.py``, "process list"). What is
+    chosen is still checked against the queryset and cleaned to an instance."""
+
+    iterator = _LabelIterator
+
+    def __init__(self, *args: Any, label_field: str = "name", **kwargs: Any) -> None:
+        self.label_field = label_field
+        super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.errors import ValidationFailed
+from delaktig.core.forms import LabelledModelChoiceField
 from delaktig.core.widgets import MarkdownEditor, QuickSelect
 from delaktig.organisations.models import Body, Municipality, Organisation, enabled_module_kinds
 
@@ -42,14 +43,14 @@ class ProcessFilterForm(forms.Form):
         widget=QuickSelect,
         choices=[("", _("Alla"))] + [c for c in StatusChoices.choices if c[0] != Status.DRAFT],
     )
-    organisation = forms.ModelChoiceField(
+    organisation = LabelledModelChoiceField(
         label=_("Organisation"),
         required=False,
         widget=QuickSelect,
         queryset=Organisation.objects.all(),
         empty_label=_("Alla organisationer"),
     )
-    municipality = forms.ModelChoiceField(
+    municipality = LabelledModelChoiceField(
         label=_("Kommun"),
         required=False,
         widget=QuickSelect,

@@ -168,9 +168,10 @@ class ProcessQuerySet(models.QuerySet["Process"]):
         return candidate
 
     def for_list(self) -> "ProcessQuerySet":
-        return self.select_related("organisation", "responsible_body", "cover").prefetch_related(
-            "municipalities", "perspectives", "sdg_goals", "target_groups"
-        )
+        """What a process's card shows: its organisation, responsible body and cover. Not its
+        municipalities, perspectives, goals and target groups, which only its page shows (four
+        more queries for each list, and a related manager for each card and each of them)."""
+        return self.select_related("organisation", "responsible_body", "cover")
 
 
 class Process(TranslatedModel):
