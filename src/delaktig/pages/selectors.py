@@ -32,6 +32,14 @@ MINORITY_LANGUAGES = ("fi", "fit", "se", "sma", "smj", "rom", "yi")
 BODY_ORDER = {kind: index for index, kind in enumerate(Body.Kind.values)}
 
 
+def published_roots() -> QuerySet[Page]:
+    """The published top-level pages. An organisation has a page the public reaches exactly
+    when it has one of these (the top of every reachable page is one), and they are found in
+    the index of top-level addresses, where asking for a reachable page read every page of
+    every organisation (``bench/pages.py``, "information pages")."""
+    return Page.objects.filter(status=PUBLISHED, parent__isnull=True)
+
+
 def may_edit(viewer: Visitor, organisation: Organisation) -> bool:
     return bool(viewer.has_perm("pages.change_page", organisation))
 

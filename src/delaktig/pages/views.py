@@ -13,13 +13,12 @@ from delaktig.organisations.models import Organisation
 
 from . import selectors
 from .models import Kind, Page
-from .selectors import VISIBLE
 
 
 def index(request: HttpRequest) -> HttpResponse:
     """Every organisation with information pages; one alone (the host's own, on its own host
     name) is shown at once."""
-    listed = Organisation.objects.filter(pk__in=Page.objects.filter(VISIBLE).values("organisation"))
+    listed = Organisation.objects.filter(pk__in=selectors.published_roots().values("organisation"))
     if (scope := list_scope(request)) is not None:
         listed = listed.filter(pk=scope.pk)
     organisations = list(listed.order_by("name"))

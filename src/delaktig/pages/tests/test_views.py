@@ -33,6 +33,20 @@ def test_the_index_lists_the_published_tree(client: Client) -> None:
     assert client.get(reverse("pages:organisation", args=[empty.slug])).status_code == 404
 
 
+def test_the_index_lists_the_organisations_whose_pages_the_public_reaches(
+    client: Client,
+) -> None:
+    reached = page_in(title="Så styrs vi")
+    other = page_in(title="Om kommunen")
+    hidden_top = page_in(title="Utkast", published=False)
+    # Published, but under a draft: not reachable, so its organisation is not listed.
+    page_in(hidden_top.organisation, title="Under utkastet", parent=hidden_top)
+    html = client.get(reverse("pages:index")).text
+    assert reverse("pages:organisation", args=[reached.organisation.slug]) in html
+    assert reverse("pages:organisation", args=[other.organisation.slug]) in html
+    assert reverse("pages:organisation", args=[hidden_top.organisation.slug]) not in html
+
+
 def test_the_index_nests_sub_pages_with_their_summaries_links_and_languages(
     client: Client,
 ) -> None:
