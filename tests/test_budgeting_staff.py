@@ -9,7 +9,9 @@ from typing import Any
 import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -585,6 +587,28 @@ def test_a_winner_is_linked_to_a_plan_activity(clock: Any) -> None:
     assert won.activity is not None and won.activity != activity
     assert won.activity.title == won.title
     assert won.activity.get_absolute_url() in text(client.get(url("manage", budget)))
+
+
+def test_the_results_link_each_winners_activity_in_the_same_queries(clock: Any) -> None:
+    budget = budget_module(now=NOW, stage="results")
+    _client, official = official_client(budget)
+    won, lost = _published(budget, official)
+    area = _focus_area(budget.module.process.organisation)
+    results = url("results", budget)
+    public = Client()
+    public.get(results)
+    with CaptureQueriesContext(connection) as unlinked:
+        assert public.get(results).status_code == 200
+    for number, item in enumerate((won, lost)):
+        item.activity = Activity.objects.create(
+            area=area, title=f"Genomförande {number}", status="ongoing", progress=40
+        )
+        item.save(update_fields=["activity"])
+    with CaptureQueriesContext(connection) as linked:
+        page = text(public.get(results))
+    assert won.activity.get_absolute_url() in page
+    assert "Genomförandet: Pågår, 40 % klart." in page
+    assert len(linked) == len(unlinked)
 
 
 # --- The staff inbox --------------------------------------------------------------------------

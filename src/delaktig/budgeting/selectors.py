@@ -185,10 +185,12 @@ def project_for_page(*, viewer: Visitor, budget: Budget, pk: int) -> Project | N
 
 
 def ballot_list(budget: Budget) -> list[Project]:
-    """The projects on the fixed ballot, by number, translations loaded."""
+    """The projects on the fixed ballot, by number, translations loaded, each with the
+    plan's activity that carries it out (the results link it: the activity's address needs
+    its strategy, which was three more queries for each project)."""
     projects = list(
         Project.objects.filter(budget=budget, number__isnull=False)
-        .select_related("area", "category")
+        .select_related("area", "category", "activity__area__plan__strategy")
         .order_by("number")
     )
     attach(projects, budget)
