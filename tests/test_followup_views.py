@@ -126,6 +126,22 @@ def test_plan_page_rows_escape_what_officials_wrote_and_fill_what_is_missing(cli
     assert "<b>allt</b>" not in page
 
 
+def test_the_strategy_page_counts_each_plans_activities_by_status(client, organisation):
+    first = plan_with_areas(areas=2, per_area=2, strategy__organisation=organisation)
+    second = plan_with_areas(areas=1, per_area=3, strategy=first.strategy, slug="andra")
+    plan_with_areas(areas=1, per_area=5, strategy__organisation=organisation)  # elsewhere
+    Activity.objects.filter(area__plan=first, title__in=["Aktivitet 1.1", "Aktivitet 2.2"]).update(
+        status="done", progress=100
+    )
+    Activity.objects.filter(area__plan=second, title="Aktivitet 1.1").update(status="ongoing")
+    page = client.get(first.strategy.get_absolute_url()).content.decode()
+    first_desc = page[page.index(f'id="plan-chart-{first.slug}-desc"') :].split("</desc>")[0]
+    second_desc = page[page.index(f'id="plan-chart-{second.slug}-desc"') :].split("</desc>")[0]
+    assert "4 aktiviteter." in first_desc and "Genomförd: 2 av 4" in first_desc
+    assert "3 aktiviteter." in second_desc and "Pågår: 1 av 3" in second_desc
+    assert "Genomförd: 0 av 3" in second_desc
+
+
 def test_plan_page_counts_the_dialogues_behind_each_activity_but_not_drafts(client, organisation):
     plan = plan_with_areas(areas=2, per_area=1, strategy__organisation=organisation)
     other = plan_with_areas(areas=1, per_area=1, strategy__organisation=organisation)

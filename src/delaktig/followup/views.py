@@ -56,11 +56,11 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def strategy(request: HttpRequest, slug: str) -> HttpResponse:
     item = _strategy(request, slug)
-    plans = selectors.plans_with_activities(selectors.visible_plans(request.user, item))
-    plan_rows = []
-    for plan in plans:
-        statuses = [a.status for area in plan.areas.all() for a in area.activities.all()]
-        plan_rows.append((plan, charts.status_bar(selectors.status_counts(statuses))))
+    plans = list(selectors.visible_plans(request.user, item))
+    statuses = selectors.plan_status_counts(plans)
+    plan_rows = [
+        (plan, charts.status_bar(selectors.status_counts(statuses[plan.pk]))) for plan in plans
+    ]
     goals = list(item.goals.prefetch_related("gender_equality_goals", "sdg_targets__goal"))
     indicators = list(item.indicators.select_related("goal"))
     prefetch([item, *goals, *plans, *indicators])
