@@ -208,15 +208,16 @@ def comments(
     (``None``): the published ones, and the viewer's own held ones, oldest first.
 
     A passage's comments are chosen by its paragraphs' ids alone (they are this
-    consultation's): the index on paragraph, status, time and id then holds all that the
-    order needs, and is read without the table (``bench/pages.py``, 12,500 comments on one
-    passage)."""
+    consultation's), read first: the index on paragraph, status, time and id then holds all
+    that the order needs, and is read without the table (``bench/pages.py``, 12,500 comments
+    on one passage); and a passage in one version, one id, is read in its order, without
+    sorting its comments at all."""
     rows = Comment.objects.filter(_shown_to(viewer))
     if key is None:
         rows = rows.filter(consultation=consultation, paragraph=None)
     else:
         passage = Paragraph.objects.filter(version__consultation=consultation, key=key)
-        rows = rows.filter(paragraph_id__in=passage.values("pk"))
+        rows = rows.filter(paragraph_id__in=list(passage.values_list("pk", flat=True)))
     return rows.order_by("created", "pk")
 
 
