@@ -1,5 +1,7 @@
 """Markdown to sanitised HTML. Everything residents or staff write goes through here."""
 
+from functools import lru_cache
+
 import markdown as md
 import nh3
 
@@ -30,13 +32,29 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}, "th": {"scope"}}
 
 
+# The HTML of recent texts up to this length is kept in each process: a page renders the same
+# process description or information page for every reader (about 1 ms each), and the HTML
+# depends on the text alone. At most 512 texts of 20,000 characters and their HTML.
+KEPT_LENGTH = 20_000
+
+
 def render_markdown(text: str) -> str:
     """Render Markdown and strip anything that is not plain, safe markup.
 
     Raw HTML in the source is escaped by the sanitiser, links get ``rel="noopener
     noreferrer nofollow"`` and only http(s) and mailto URLs survive.
     """
-    html = md.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    text = text or ""
+    return _kept(text) if len(text) <= KEPT_LENGTH else _render(text)
+
+
+@lru_cache(maxsize=512)
+def _kept(text: str) -> str:
+    return _render(text)
+
+
+def _render(text: str) -> str:
+    html = md.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
