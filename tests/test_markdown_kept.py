@@ -31,4 +31,4 @@ def test_the_same_text_is_converted_once_and_long_texts_every_time(
     markdown.render_markdown(long_text)
     markdown.render_markdown(long_text)
     assert len(converted) == 4
-    assert markdown.render_markdown("") == "" and markdown.render_markdown(None) == ""  # type: ignore[arg-type]
+    assert markdown.render_markdown("") == "" and markdown.render_markdown(None) == ""
