@@ -151,6 +151,34 @@ def test_supports_count_once_per_person_and_reach_threshold(
     assert refused.value.code == "proposals.support_closed"
 
 
+def test_a_support_refused_for_the_person_says_why_and_stores_nothing(
+    region: Any, official: Any, time_machine: Any
+) -> None:
+    proposal = services.proposal_publish(actor=official, proposal=submit(region))
+    elsewhere = verified_resident(MunicipalityFactory(code="1280", name="Malmö"))
+    for person, code in ((UserFactory(), "not_verified"), (elsewhere, "not_resident")):
+        with pytest.raises(PermissionDenied) as refused:
+            services.support_add(actor=person, proposal=proposal)
+        assert refused.value.code == f"proposals.{code}"
+    proposal.refresh_from_db()
+    assert proposal.support_count == 0 and not proposal.supports.exists()
+    # Where anyone verified may support, the person from elsewhere counts.
+    region.proposal_settings.residents_only = False
+    region.proposal_settings.save()
+    proposal = Proposal.objects.select_related("organisation__proposal_settings").get(
+        pk=proposal.pk
+    )
+    services.support_add(actor=elsewhere, proposal=proposal)
+    proposal.refresh_from_db()
+    assert proposal.support_count == 1
+    assert proposal.supports.get().identity_hash == elsewhere.verification.identity_hash
+    # Once the period is over, the person's own answer still comes first.
+    time_machine.move_to(proposal.support_ends_at)
+    with pytest.raises(PermissionDenied) as refused:
+        services.support_add(actor=UserFactory(), proposal=proposal)
+    assert refused.value.code == "proposals.not_verified"
+
+
 def test_support_period_edges_and_expiry(region: Any, official: Any, time_machine: Any) -> None:
     proposal = services.proposal_publish(actor=official, proposal=submit(region))
     resident = verified_resident(region.municipalities.get())

@@ -68,12 +68,9 @@ def _settings_for(organisation: Organisation) -> ProposalSettings:
     return found
 
 
-def _require_resident(user: User, organisation: Organisation, rules: ProposalSettings) -> str:
-    """The person's identity hash, after checking verification and folkbokföring.
-
-    One statement, asked on every support: the ORM writes the same ``EXISTS`` at more than
-    the cost of the rest of the support's queries together (see ``bench/proposals.py``).
-    """
+def _person_sql(organisation: Organisation, user: User) -> tuple[str, list[Any]]:
+    """A query of the person's identity hash and whether they are folkbokförd in one of the
+    organisation's municipalities (``hash``, ``resident``); no row when not verified."""
     quote = connection.ops.quote_name
     through = Organisation.municipalities.through._meta
     verification = Verification._meta
@@ -81,14 +78,25 @@ def _require_resident(user: User, organisation: Organisation, rules: ProposalSet
     def column(meta: Any, name: str) -> str:
         return str(quote(meta.get_field(name).column))
 
+    sql = (
+        f"SELECT v.{column(verification, 'identity_hash')} AS hash, EXISTS (SELECT 1 FROM "  # noqa: S608 - names from the models
+        f"{quote(through.db_table)} m WHERE m.{column(through, 'organisation')} = %s AND "
+        f"m.{column(through, 'municipality')} = v.{column(verification, 'municipality')})"
+        f" AS resident FROM {quote(verification.db_table)} v"
+        f" WHERE v.{column(verification, 'user')} = %s"
+    )
+    return sql, [organisation.pk, user.pk]
+
+
+def _require_resident(user: User, organisation: Organisation, rules: ProposalSettings) -> str:
+    """The person's identity hash, after checking verification and folkbokföring.
+
+    One statement: the ORM writes the same ``EXISTS`` at more than the cost of the rest of
+    the support's queries together (see ``bench/proposals.py``).
+    """
+    sql, params = _person_sql(organisation, user)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT v.{column(verification, 'identity_hash')}, EXISTS (SELECT 1 FROM "  # noqa: S608 - names from the models
-            f"{quote(through.db_table)} m WHERE m.{column(through, 'organisation')} = %s AND "
-            f"m.{column(through, 'municipality')} = v.{column(verification, 'municipality')})"
-            f" FROM {quote(verification.db_table)} v WHERE v.{column(verification, 'user')} = %s",
-            [organisation.pk, user.pk],
-        )
+        cursor.execute(sql, params)
         found = cursor.fetchone()
     if found is None:
         raise PermissionDenied("proposals.not_verified")
@@ -329,20 +337,22 @@ def support_add(*, actor: User, proposal: Proposal, wants_updates: bool = True) 
     database (``support_count + 1``) by the statement that stores the support, and the raise
     locks the proposal's row first, so supports, withdrawals and transitions of one proposal
     take turns; two supports of one person fail on the unique constraints, which undoes the
-    raise with the rest. Who the person is and where they live is one statement; the raise and
-    the support are one more on PostgreSQL (``_add_support``), committed on their own."""
+    raise with the rest. On PostgreSQL who the person is, where they live, the raise and the
+    support are one statement (``_add_support``), committed on its own; only a support it
+    refuses asks again, to say why."""
     require_perm(actor, "proposals.support_proposal", proposal)
     rules = _settings_for(proposal.organisation)
-    identity = _require_resident(actor, proposal.organisation, rules)
     now = timezone.now()
     try:
-        raised = _add_support(proposal, actor, identity, wants_updates, now)
+        raised = _add_support(proposal, actor, rules, wants_updates, now)
     except IntegrityError:
         if Support.objects.filter(proposal_id=proposal.pk, user=actor).exists():
             return proposal  # a repeated click: this account's support is counted once
         # The same person, through another account.
         raise Conflict("proposals.already_supported") from None
     if raised is None:
+        # Not verified, or not living here, is the person's answer; else support is closed.
+        _require_resident(actor, proposal.organisation, rules)
         raise Conflict("proposals.support_closed")
     count, threshold = raised
     proposal.support_count = count
@@ -352,20 +362,22 @@ def support_add(*, actor: User, proposal: Proposal, wants_updates: bool = True) 
 
 
 def _add_support(
-    proposal: Proposal, actor: User, identity: str, wants_updates: bool, now: datetime
+    proposal: Proposal, actor: User, rules: ProposalSettings, wants_updates: bool, now: datetime
 ) -> tuple[int, int | None] | None:
     """Raise the count and store the support, or do neither: the new count and the threshold,
-    or None when support is closed (and nothing was stored). An ``IntegrityError`` when the
-    person or account has supported already.
+    or None when support is closed or the person may not support (and nothing was stored).
+    An ``IntegrityError`` when the person or account has supported already.
 
-    On PostgreSQL one statement, which commits on its own: the raise (``UPDATE … RETURNING``)
-    in a ``WITH``, and the insert selecting from what it returned, so that nothing is stored
-    when the raise found support closed. Without the transaction around two statements the
-    support saves two of its seven round trips to the database, the ``BEGIN`` and the
-    ``COMMIT`` (``bench/proposals.py``). PostgreSQL runs a writing ``WITH`` to completion
-    whether or not the query reads it. SQLite cannot write in a ``WITH``: there the raise and
-    the insert are two statements in a transaction."""
+    On PostgreSQL one statement, which commits on its own: the person (``_person_sql``) and
+    the raise (``UPDATE … RETURNING``, only for a person who may support) in a ``WITH``, and
+    the insert selecting from both, so that nothing is stored when the raise did not happen.
+    Without a transaction around several statements and without a statement of its own for
+    the person, the support saves three of its seven round trips to the database
+    (``bench/proposals.py``). PostgreSQL runs a writing ``WITH`` to completion whether or not
+    the query reads it. SQLite cannot write in a ``WITH``: there the person is asked first,
+    and the raise and the insert are two statements in a transaction."""
     if connection.vendor != "postgresql":
+        identity = _require_resident(actor, proposal.organisation, rules)
         with transaction.atomic():
             raised = _raise_support_count(proposal, now)
             if raised is not None:
@@ -388,18 +400,21 @@ def _add_support(
         column(supports, name)
         for name in ("proposal", "user", "identity_hash", "wants_updates", "created")
     )
+    person, person_params = _person_sql(proposal.organisation, actor)
     sql = (
-        f"WITH raised AS (UPDATE {quote(proposals.db_table)} SET {count} = {count} + 1 "  # noqa: S608 - names from the models
+        f"WITH person AS ({person}), "  # noqa: S608 - names from the models
+        f"raised AS (UPDATE {quote(proposals.db_table)} SET {count} = {count} + 1 "
         f"WHERE {column(proposals, 'id')} = %s AND {column(proposals, 'status')} = %s "
         f"AND {column(proposals, 'support_ends_at')} > %s "
+        f"AND EXISTS (SELECT 1 FROM person WHERE person.resident OR NOT %s) "
         f"RETURNING {count}, {column(proposals, 'support_threshold')}), "
         f"added AS (INSERT INTO {quote(supports.db_table)} ({names}) "
-        f"SELECT %s, %s, %s, %s, %s FROM raised) "
+        f"SELECT %s, %s, person.hash, %s, %s FROM raised, person) "
         f"SELECT {count}, {column(proposals, 'support_threshold')} FROM raised"
     )
     stamp = connection.ops.adapt_datetimefield_value(now)
-    params: list[Any] = [proposal.pk, Status.COLLECTING.value, stamp]
-    params += [proposal.pk, actor.pk, identity, wants_updates, stamp]
+    params: list[Any] = [*person_params, proposal.pk, Status.COLLECTING.value, stamp]
+    params += [bool(rules.residents_only), proposal.pk, actor.pk, wants_updates, stamp]
     # In a transaction already (a caller's, a test's), a savepoint keeps a refused support
     # from breaking it; on its own the statement is its own transaction.
     with transaction.atomic() if connection.in_atomic_block else nullcontext():
