@@ -315,3 +315,63 @@ def test_reminder_links_to_the_case_page(
     with django_capture_on_commit_callbacks(execute=True):
         services.case_reminders_send(today=on + timedelta(days=305))
     assert reverse("proposals:staff_case", args=[proposal.pk]) in mail.outbox[-1].body
+
+
+# --- The support button -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def collecting() -> Proposal:
+    organisation = OrganisationFactory()
+    organisation.municipalities.add(MunicipalityFactory(code="2380", name="Östersund"))
+    proposal_rules(organisation, threshold_value=100, support_period_days=30)
+    official = role(UserFactory(), "official", organisation)
+    author = verified_resident(organisation.municipalities.get())
+    draft = services.proposal_save_draft(
+        actor=author, organisation=organisation, title="Bänkar", body="Text", author_name="Kim"
+    )
+    proposal = services.proposal_submit(actor=author, proposal=draft)
+    return services.proposal_publish(actor=official, proposal=proposal)
+
+
+def test_the_support_button_counts_a_resident_once_and_withdraws(
+    client: Client, collecting: Proposal
+) -> None:
+    support = reverse("proposals:support", args=[collecting.pk])
+    resident = verified_resident(collecting.organisation.municipalities.get())
+    client.force_login(resident)
+    response = client.post(support, {"wants_updates": "on"}, follow=True)
+    assert response.redirect_chain == [(collecting.get_absolute_url(), 302)]
+    assert "Tack för ditt stöd!" in response.content.decode()
+    client.post(support, {"wants_updates": "on"})  # a second click counts once
+    collecting.refresh_from_db()
+    assert collecting.support_count == 1 == collecting.supports.count()
+    assert collecting.supports.get().wants_updates
+    assert client.post(support, {"withdraw": "1"}).status_code == 302
+    collecting.refresh_from_db()
+    assert collecting.support_count == 0 == collecting.supports.count()
+
+
+def test_the_support_button_refuses_with_the_reason_and_counts_nothing(
+    client: Client, collecting: Proposal
+) -> None:
+    support = reverse("proposals:support", args=[collecting.pk])
+    # Logged out: to the login, and back to the proposal.
+    response = Client().post(support)
+    assert response.status_code == 302 and "next=" in response["Location"]
+    assert Client().post(reverse("proposals:support", args=[10**9])).status_code == 404
+    client.force_login(UserFactory())
+    refused = client.post(support)
+    assert refused.status_code == 403
+    assert "Du behöver verifiera din identitet först" in refused.content.decode()
+    client.force_login(verified_resident(MunicipalityFactory(code="1280", name="Malmö")))
+    refused = client.post(support)
+    assert refused.status_code == 403
+    assert "Bara den som är folkbokförd" in refused.content.decode()
+    # Not public, or not there at all: not found.
+    client.force_login(verified_resident(collecting.organisation.municipalities.get()))
+    assert client.post(reverse("proposals:support", args=[10**9])).status_code == 404
+    Proposal.objects.filter(pk=collecting.pk).update(status="draft")
+    assert client.post(support).status_code == 404
+    collecting.refresh_from_db()
+    assert collecting.support_count == 0 and not collecting.supports.exists()

@@ -24,6 +24,7 @@ from delaktig.core.audit import audit_log
 from delaktig.core.errors import (
     Conflict,
     InvalidTransition,
+    NotFound,
     PermissionDenied,
     RateLimited,
     ValidationFailed,
@@ -68,9 +69,10 @@ def _settings_for(organisation: Organisation) -> ProposalSettings:
     return found
 
 
-def _person_sql(organisation: Organisation, user: User) -> tuple[str, list[Any]]:
+def _person_sql(organisation: Organisation | str, user: User) -> tuple[str, list[Any]]:
     """A query of the person's identity hash and whether they are folkbokförd in one of the
-    organisation's municipalities (``hash``, ``resident``); no row when not verified."""
+    organisation's municipalities (``hash``, ``resident``); no row when not verified. The
+    organisation, or an SQL expression for its id (in a larger statement)."""
     quote = connection.ops.quote_name
     through = Organisation.municipalities.through._meta
     verification = Verification._meta
@@ -78,14 +80,20 @@ def _person_sql(organisation: Organisation, user: User) -> tuple[str, list[Any]]
     def column(meta: Any, name: str) -> str:
         return str(quote(meta.get_field(name).column))
 
+    params: list[Any] = [user.pk]
+    if isinstance(organisation, str):
+        which = organisation
+    else:
+        which = "%s"
+        params.insert(0, organisation.pk)
     sql = (
         f"SELECT v.{column(verification, 'identity_hash')} AS hash, EXISTS (SELECT 1 FROM "  # noqa: S608 - names from the models
-        f"{quote(through.db_table)} m WHERE m.{column(through, 'organisation')} = %s AND "
+        f"{quote(through.db_table)} m WHERE m.{column(through, 'organisation')} = {which} AND "
         f"m.{column(through, 'municipality')} = v.{column(verification, 'municipality')})"
         f" AS resident FROM {quote(verification.db_table)} v"
         f" WHERE v.{column(verification, 'user')} = %s"
     )
-    return sql, [organisation.pk, user.pk]
+    return sql, params
 
 
 def _require_resident(user: User, organisation: Organisation, rules: ProposalSettings) -> str:
@@ -332,57 +340,77 @@ def _raise_support_count(proposal: Proposal, now: datetime) -> tuple[int, int | 
     return None if row is None else (int(row[0]), row[1])
 
 
-def support_add(*, actor: User, proposal: Proposal, wants_updates: bool = True) -> Proposal:
-    """Support once per verified person. Exact under concurrency: the count is raised in the
-    database (``support_count + 1``) by the statement that stores the support, and the raise
-    locks the proposal's row first, so supports, withdrawals and transitions of one proposal
-    take turns; two supports of one person fail on the unique constraints, which undoes the
-    raise with the rest. On PostgreSQL who the person is, where they live, the raise and the
-    support are one statement (``_add_support``), committed on its own; only a support it
-    refuses asks again, to say why."""
+def support_add(*, actor: User, proposal: Proposal | int, wants_updates: bool = True) -> int:
+    """Support once per verified person; the proposal's count after it. ``proposal`` may be
+    its id: the support button sends only that, and the proposal is read only to say why a
+    support was refused, or when it reached the threshold.
+
+    Exact under concurrency: the count is raised in the database (``support_count + 1``) by
+    the statement that stores the support, and the raise locks the proposal's row first, so
+    supports, withdrawals and transitions of one proposal take turns; two supports of one
+    person fail on the unique constraints, which undoes the raise with the rest. On
+    PostgreSQL the rules, who the person is, where they live, the raise and the support are
+    one statement (``_add_support``), committed on its own."""
+    # The rule asks who the person is, not what the proposal is: the statement does that.
     require_perm(actor, "proposals.support_proposal", proposal)
-    rules = _settings_for(proposal.organisation)
+    pk = proposal if isinstance(proposal, int) else proposal.pk
     now = timezone.now()
     try:
-        raised = _add_support(proposal, actor, rules, wants_updates, now)
+        raised = _add_support(pk, actor, wants_updates, now)
     except IntegrityError:
-        if Support.objects.filter(proposal_id=proposal.pk, user=actor).exists():
-            return proposal  # a repeated click: this account's support is counted once
+        if Support.objects.filter(proposal_id=pk, user=actor).exists():
+            # A repeated click: this account's support is counted once.
+            return int(Proposal.objects.filter(pk=pk).values_list("support_count", flat=True)[0])
         # The same person, through another account.
         raise Conflict("proposals.already_supported") from None
     if raised is None:
-        # Not verified, or not living here, is the person's answer; else support is closed.
-        _require_resident(actor, proposal.organisation, rules)
+        _checked(pk, actor)  # says why: not found, not enabled, not verified, not resident
         raise Conflict("proposals.support_closed")
     count, threshold = raised
-    proposal.support_count = count
     if threshold and count >= threshold:
-        return _lodge_at_threshold(proposal, now) or proposal
-    return proposal
+        found = Proposal.objects.select_related("organisation").get(pk=pk)
+        _lodge_at_threshold(found, now)
+    return count
+
+
+def _checked(pk: int, actor: User) -> tuple[Proposal, str]:
+    """The public proposal and the person's identity hash, if the organisation takes
+    supports and the person may give one; else the error that says why not."""
+    proposal = (
+        Proposal.objects.public()
+        .select_related("organisation__proposal_settings")
+        .filter(pk=pk)
+        .first()
+    )
+    if proposal is None:
+        raise NotFound()
+    rules = _settings_for(proposal.organisation)
+    return proposal, _require_resident(actor, proposal.organisation, rules)
 
 
 def _add_support(
-    proposal: Proposal, actor: User, rules: ProposalSettings, wants_updates: bool, now: datetime
+    pk: int, actor: User, wants_updates: bool, now: datetime
 ) -> tuple[int, int | None] | None:
     """Raise the count and store the support, or do neither: the new count and the threshold,
     or None when support is closed or the person may not support (and nothing was stored).
     An ``IntegrityError`` when the person or account has supported already.
 
-    On PostgreSQL one statement, which commits on its own: the person (``_person_sql``) and
-    the raise (``UPDATE … RETURNING``, only for a person who may support) in a ``WITH``, and
-    the insert selecting from both, so that nothing is stored when the raise did not happen.
-    Without a transaction around several statements and without a statement of its own for
-    the person, the support saves three of its seven round trips to the database
+    On PostgreSQL one statement, which commits on its own: the proposal's organisation's rules
+    (supports enabled, residents only), the person (``_person_sql``) and the raise
+    (``UPDATE … RETURNING``, only for a person who may support) in a ``WITH``, and the insert
+    selecting from them, so that nothing is stored when the raise did not happen. Without a
+    transaction around several statements and without statements of their own for the
+    proposal and the person, a support is this one statement and the session's user
     (``bench/proposals.py``). PostgreSQL runs a writing ``WITH`` to completion whether or not
-    the query reads it. SQLite cannot write in a ``WITH``: there the person is asked first,
-    and the raise and the insert are two statements in a transaction."""
+    the query reads it. SQLite cannot write in a ``WITH``: there the proposal and the person
+    are read first, and the raise and the insert are two statements in a transaction."""
     if connection.vendor != "postgresql":
-        identity = _require_resident(actor, proposal.organisation, rules)
+        proposal, identity = _checked(pk, actor)
         with transaction.atomic():
             raised = _raise_support_count(proposal, now)
             if raised is not None:
                 Support.objects.create(
-                    proposal_id=proposal.pk,
+                    proposal_id=pk,
                     user=actor,
                     identity_hash=identity,
                     wants_updates=wants_updates,
@@ -391,6 +419,7 @@ def _add_support(
     quote = connection.ops.quote_name
     proposals: Any = Proposal._meta
     supports: Any = Support._meta
+    rules: Any = ProposalSettings._meta
 
     def column(meta: Any, name: str) -> str:
         return str(quote(meta.get_field(name).column))
@@ -400,21 +429,26 @@ def _add_support(
         column(supports, name)
         for name in ("proposal", "user", "identity_hash", "wants_updates", "created")
     )
-    person, person_params = _person_sql(proposal.organisation, actor)
+    person, person_params = _person_sql("(SELECT organisation FROM target)", actor)
     sql = (
-        f"WITH person AS ({person}), "  # noqa: S608 - names from the models
+        f"WITH target AS (SELECT p.{column(proposals, 'organisation')} AS organisation, "  # noqa: S608 - names from the models
+        f"s.{column(rules, 'residents_only')} AS residents_only "
+        f"FROM {quote(proposals.db_table)} p JOIN {quote(rules.db_table)} s "
+        f"ON s.{column(rules, 'organisation')} = p.{column(proposals, 'organisation')} "
+        f"AND s.{column(rules, 'enabled')} WHERE p.{column(proposals, 'id')} = %s), "
+        f"person AS ({person}), "
         f"raised AS (UPDATE {quote(proposals.db_table)} SET {count} = {count} + 1 "
         f"WHERE {column(proposals, 'id')} = %s AND {column(proposals, 'status')} = %s "
-        f"AND {column(proposals, 'support_ends_at')} > %s "
-        f"AND EXISTS (SELECT 1 FROM person WHERE person.resident OR NOT %s) "
+        f"AND {column(proposals, 'support_ends_at')} > %s AND EXISTS (SELECT 1 FROM "
+        f"person, target WHERE person.resident OR NOT target.residents_only) "
         f"RETURNING {count}, {column(proposals, 'support_threshold')}), "
         f"added AS (INSERT INTO {quote(supports.db_table)} ({names}) "
         f"SELECT %s, %s, person.hash, %s, %s FROM raised, person) "
         f"SELECT {count}, {column(proposals, 'support_threshold')} FROM raised"
     )
     stamp = connection.ops.adapt_datetimefield_value(now)
-    params: list[Any] = [*person_params, proposal.pk, Status.COLLECTING.value, stamp]
-    params += [bool(rules.residents_only), proposal.pk, actor.pk, wants_updates, stamp]
+    params: list[Any] = [pk, *person_params, pk, Status.COLLECTING.value, stamp]
+    params += [pk, actor.pk, wants_updates, stamp]
     # In a transaction already (a caller's, a test's), a savepoint keeps a refused support
     # from breaking it; on its own the statement is its own transaction.
     with transaction.atomic() if connection.in_atomic_block else nullcontext():

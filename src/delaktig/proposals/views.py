@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from delaktig.accounts.models import User
 from delaktig.core import exports
+from delaktig.core.errors import NotFound
 from delaktig.core.forms import form_errors, form_status
 from delaktig.core.http import no_store
 from delaktig.core.paging import page_number
@@ -194,34 +195,32 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def proposal_support(request: HttpRequest, pk: int) -> HttpResponse:
-    # What the support needs, no more: this is the site's most frequent write.
-    proposal = get_object_or_404(
-        Proposal.objects.public()
-        .select_related("organisation__proposal_settings")
-        .only(
-            "status",
-            "organisation__proposal_settings__enabled",
-            "organisation__proposal_settings__residents_only",
-        ),
-        pk=pk,
-    )
     if not request.user.is_authenticated:
+        proposal = get_object_or_404(Proposal.objects.public(), pk=pk)
         return redirect_to_login(proposal.get_absolute_url())
     # A refusal (support closed, not verified, supported from another account) is shown by
     # DelaktigErrorMiddleware, with a link back to the proposal.
     if request.POST.get("withdraw"):
+        proposal = get_object_or_404(
+            Proposal.objects.public().select_related("organisation__proposal_settings"), pk=pk
+        )
         services.support_withdraw(actor=cast(User, request.user), proposal=proposal)
         messages.success(request, _("Ditt stöd är borttaget."))
     else:
+        # The site's most frequent write: the proposal by its id alone, which the support's
+        # one statement checks (``services.support_add``).
         form = SupportForm(request.POST)
         form.is_valid()
-        services.support_add(
-            actor=cast(User, request.user),
-            proposal=proposal,
-            wants_updates=form.cleaned_data.get("wants_updates", False),
-        )
+        try:
+            services.support_add(
+                actor=cast(User, request.user),
+                proposal=pk,
+                wants_updates=form.cleaned_data.get("wants_updates", False),
+            )
+        except NotFound:
+            raise Http404 from None
         messages.success(request, _("Tack för ditt stöd!"))
-    return redirect(proposal)
+    return redirect("proposals:detail", pk=pk)
 
 
 @login_required
