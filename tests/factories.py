@@ -206,6 +206,20 @@ def verified_resident(municipality: Municipality, number: str | None = None) -> 
     return user
 
 
+def collecting_proposal(organisation: Organisation, title: str = "Cykelbana") -> Any:
+    """A proposal by a verified resident of the organisation's first municipality, submitted
+    and published by an official: collecting support under the organisation's rules."""
+    from delaktig.proposals import services
+
+    official = role(UserFactory(), "official", organisation)
+    author = verified_resident(organisation.municipalities.order_by("pk").first())
+    draft = services.proposal_save_draft(
+        actor=author, organisation=organisation, title=title, body="Text", author_name="Kim"
+    )
+    submitted = services.proposal_submit(actor=author, proposal=draft)
+    return services.proposal_publish(actor=official, proposal=submitted)
+
+
 # --- Impact assessments (delaktig.assessments) ---------------------------------------------------
 
 from delaktig.assessments.models import ImpactAssessment  # noqa: E402 - this block's own import

@@ -4,7 +4,7 @@ kept in the database rather than from what a caller read."""
 
 from datetime import timedelta
 from itertools import cycle
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.db import connection
@@ -19,8 +19,8 @@ from tests.factories import (
     MunicipalityFactory,
     OrganisationFactory,
     UserFactory,
+    collecting_proposal,
     proposal_rules,
-    role,
     verified_resident,
 )
 
@@ -169,13 +169,7 @@ def test_status_label_is_the_translated_display(regions: list[Any]) -> None:
 
 
 def collecting(region: Any) -> Proposal:
-    official = role(UserFactory(), "official", region)
-    author = verified_resident(region.municipalities.get())
-    draft = services.proposal_save_draft(
-        actor=author, organisation=region, title="Cykelbana", body="Text", author_name="Kim"
-    )
-    submitted = services.proposal_submit(actor=author, proposal=draft)
-    return services.proposal_publish(actor=official, proposal=submitted)
+    return cast(Proposal, collecting_proposal(region))
 
 
 def test_supports_count_in_the_database_not_from_what_the_caller_read(

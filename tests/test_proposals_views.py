@@ -2,7 +2,7 @@ import csv
 import io
 import json
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,6 +17,7 @@ from tests.factories import (
     MunicipalityFactory,
     OrganisationFactory,
     UserFactory,
+    collecting_proposal,
     proposal_rules,
     role,
     submitted_days_ago,
@@ -325,13 +326,7 @@ def collecting() -> Proposal:
     organisation = OrganisationFactory()
     organisation.municipalities.add(MunicipalityFactory(code="2380", name="Östersund"))
     proposal_rules(organisation, threshold_value=100, support_period_days=30)
-    official = role(UserFactory(), "official", organisation)
-    author = verified_resident(organisation.municipalities.get())
-    draft = services.proposal_save_draft(
-        actor=author, organisation=organisation, title="Bänkar", body="Text", author_name="Kim"
-    )
-    proposal = services.proposal_submit(actor=author, proposal=draft)
-    return services.proposal_publish(actor=official, proposal=proposal)
+    return cast(Proposal, collecting_proposal(organisation, "Bänkar"))
 
 
 def test_the_support_button_counts_a_resident_once_and_withdraws(
