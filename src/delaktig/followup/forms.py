@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from delaktig.core.forms import https_urls
+from delaktig.core.forms import ShortModelChoiceField, https_urls
 from delaktig.core.widgets import MarkdownEditor, QuickSelect
 from delaktig.participation.models import Perspective, Process, SdgTarget
 
@@ -383,10 +383,10 @@ class PlanFilterForm(forms.Form):
     """The public plan page's filters, read from the query string. The selects are written in
     Python (``QuickSelect``): a plan of 200 activities may name as many responsible units."""
 
-    goal: Any = forms.ModelChoiceField(
+    goal: Any = ShortModelChoiceField(
         queryset=None, required=False, label=_("Mål"), widget=QuickSelect
     )
-    perspective = forms.ModelChoiceField(
+    perspective = ShortModelChoiceField(
         queryset=Perspective.objects.all(),
         required=False,
         label=_("Perspektiv"),
@@ -394,7 +394,7 @@ class PlanFilterForm(forms.Form):
     )
     unit = forms.ChoiceField(required=False, label=_("Ansvarig enhet"), widget=QuickSelect)
     status = forms.ChoiceField(required=False, label=_("Status"), widget=QuickSelect)
-    gender_goal = forms.ModelChoiceField(
+    gender_goal = ShortModelChoiceField(
         queryset=GenderEqualityGoal.objects.all(),
         required=False,
         label=_("Jämställdhetspolitiskt delmål"),

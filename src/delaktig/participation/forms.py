@@ -6,7 +6,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.core.errors import ValidationFailed
-from delaktig.core.forms import LabelledModelChoiceField
+from delaktig.core.forms import LabelledModelChoiceField, ShortModelChoiceField
 from delaktig.core.widgets import MarkdownEditor, QuickSelect
 from delaktig.organisations.models import Body, Municipality, Organisation, enabled_module_kinds
 
@@ -57,21 +57,21 @@ class ProcessFilterForm(forms.Form):
         queryset=Municipality.objects.all(),
         empty_label=_("Alla kommuner"),
     )
-    perspective = forms.ModelChoiceField(
+    perspective = ShortModelChoiceField(
         label=_("Perspektiv"),
         required=False,
         widget=QuickSelect,
         queryset=Perspective.objects.all(),
         empty_label=_("Alla perspektiv"),
     )
-    goal = forms.ModelChoiceField(
+    goal = ShortModelChoiceField(
         label=_("Agenda 2030-mål"),
         required=False,
         widget=QuickSelect,
         queryset=SdgGoal.objects.all(),
         empty_label=_("Alla mål"),
     )
-    target_group = forms.ModelChoiceField(
+    target_group = ShortModelChoiceField(
         label=_("Målgrupp"),
         required=False,
         widget=QuickSelect,
