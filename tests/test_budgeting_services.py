@@ -88,10 +88,12 @@ def test_unverified_no_birth_date_and_another_municipality_are_refused(frozen: d
     Budget.objects.filter(pk=budget.pk).update(min_age=None)
     budget.refresh_from_db()
     assert services.voter_verification(user=no_birth, budget=budget).user == no_birth
-    # A budget limited to some municipalities refuses the organisation's others.
+    # A budget limited to some municipalities refuses the organisation's others. (The home
+    # municipality is taken before another is added: ``home`` is the first by name.)
+    limited_to = home(budget)
     other = MunicipalityFactory()
     budget.module.process.organisation.municipalities.add(other)
-    budget.municipalities.set([home(budget)])
+    budget.municipalities.set([limited_to])
     outside = resident(other, born=date(1980, 6, 1))
     refused(
         "budgeting.not_resident",
