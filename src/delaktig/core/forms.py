@@ -80,10 +80,15 @@ def markdown_preview(request: HttpRequest, form: forms.BaseForm) -> bool:
 
 
 class _ListIterator(ModelChoiceIterator):
+    """The empty label, then the options, read in one query."""
+
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         field: Any = self.field
         if field.empty_label is not None:
             yield ("", field.empty_label)
+        yield from self.options()
+
+    def options(self) -> Iterator[tuple[Any, Any]]:
         for obj in self.queryset.all():
             yield self.choice(obj)
 
@@ -96,11 +101,9 @@ class ShortModelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     iterator = _ListIterator
 
 
-class _LabelIterator(ModelChoiceIterator):
-    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+class _LabelIterator(_ListIterator):
+    def options(self) -> Iterator[tuple[Any, Any]]:
         field: Any = self.field
-        if field.empty_label is not None:
-            yield ("", field.empty_label)
         yield from self.queryset.values_list("pk", field.label_field)
 
 

@@ -1,6 +1,7 @@
 """Reads for the follow-up pages: what a person may see, fetched in a fixed number of queries."""
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db.models import (
@@ -57,8 +58,9 @@ def visible_plans(viewer: Visitor, strategy: Strategy) -> QuerySet[ActionPlan]:
     return plans
 
 
-def status_counts(statuses: list[str]) -> list[tuple[str, str, int]]:
-    """(code, label, count) for every status in the fixed order, zeros included."""
+def status_counts(statuses: Iterable[str] | Mapping[str, int]) -> list[tuple[str, str, int]]:
+    """(code, label, count) for every status in the fixed order, zeros included; from the
+    statuses one by one, or counted already ({status: count})."""
     counter = Counter(statuses)
     return [(code, str(label), counter.get(code, 0)) for code, label in ActivityStatus.choices]
 
@@ -130,15 +132,15 @@ def latest_values(indicators: list[Indicator]) -> dict[int, IndicatorValue]:
     return latest
 
 
-def plan_status_counts(plans: list[ActionPlan]) -> dict[int, list[str]]:
-    """Each plan's activities' statuses (one per activity), counted in the database: one row
-    per area and status, not every activity of every plan (a plan of 220 activities on a
-    strategy's page, ``bench/pages.py``). By the areas' ids, as ``plan_activities``: through
-    a join on the plan PostgreSQL read every activity of every plan."""
+def plan_status_counts(plans: list[ActionPlan]) -> dict[int, Counter[str]]:
+    """Each plan's activities counted by status in the database: one row per area and
+    status, not every activity of every plan (a plan of 220 activities on a strategy's page,
+    ``bench/pages.py``). By the areas' ids, as ``plan_activities``: through a join on the
+    plan PostgreSQL read every activity of every plan."""
     plan_of = dict(
         FocusArea.objects.filter(plan__in=[plan.pk for plan in plans]).values_list("pk", "plan")
     )
-    statuses: dict[int, list[str]] = {plan.pk: [] for plan in plans}
+    counts: dict[int, Counter[str]] = {plan.pk: Counter() for plan in plans}
     rows = (
         Activity.objects.filter(area_id__in=list(plan_of))
         .order_by()
@@ -146,8 +148,8 @@ def plan_status_counts(plans: list[ActionPlan]) -> dict[int, list[str]]:
         .annotate(n=Count("id"))
     )
     for area_id, status, n in rows:
-        statuses[plan_of[area_id]] += [status] * n
-    return statuses
+        counts[plan_of[area_id]][status] += n
+    return counts
 
 
 # --- Joined actors ---

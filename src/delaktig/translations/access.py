@@ -1,6 +1,7 @@
 """Reading translations: one query per object and language, or one for a whole list."""
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -73,8 +74,14 @@ def prefetch(objects: Iterable[Any], code: str | None = None) -> None:
 
 def lang_attrs(code: str) -> SafeString:
     """`` lang="…"`` (and ``dir``) for text in ``code`` when it differs from the interface's."""
+    return _lang_attrs(code, get_language() or SOURCE)
+
+
+@lru_cache(maxsize=256)
+def _lang_attrs(code: str, interface_code: str) -> SafeString:
+    """Made once for each pair of languages: a long list asks for every row's title."""
     shown = language(code)
-    interface = language(get_language() or SOURCE)
+    interface = language(interface_code)
     if shown.tag == interface.tag:
         return mark_safe("")
     if shown.rtl != interface.rtl:

@@ -68,16 +68,13 @@ def activity_rows(strategy: Any, area: Any, activities: Iterable[Any]) -> SafeSt
     """The ``<tr>`` of each activity in an area's table on the plan page: number, title
     (linked), the dialogues it built on, unit, period and status. Written here rather than
     in the template, where each of a plan's hundreds of rows cost a hundred microseconds of
-    variable lookups (``bench/pages.py``, "action plan"); the address, the status and the
-    language attributes are made once per page, not once per row."""
+    variable lookups (``bench/pages.py``, "action plan"); the address and each status are
+    made once per page, not once per row."""
     url = pk_url("followup:activity", slug=strategy.slug)
     statuses: dict[tuple[str, Any], SafeString] = {}
-    languages: dict[str, SafeString] = {}
     rows = []
     for activity in activities:
         title = activity.t.title
-        if (attrs := languages.get(title.language)) is None:
-            attrs = languages[title.language] = title.attrs
         key = (activity.status, None if activity.is_done else activity.progress)
         if (status := statuses.get(key)) is None:
             status = statuses[key] = activity_status(activity)
@@ -88,7 +85,7 @@ def activity_rows(strategy: Any, area: Any, activities: Iterable[Any]) -> SafeSt
                 area.position,
                 activity.position,
                 url(activity.pk),
-                attrs,
+                title.attrs,
                 title,
                 _dialogues(getattr(activity, "dialogue_count", 0)),
                 activity.responsible_unit or "–",

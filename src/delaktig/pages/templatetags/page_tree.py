@@ -20,12 +20,6 @@ def page_tree(organisation: Any, nodes: list[Node]) -> SafeString:
     """``<ul class="page-tree">`` of ``nodes``, each page linked with its summary under it
     and its sub-pages in a list of their own, every text with its language."""
     url = slug_path_url("pages:page", slug=organisation.slug)
-    languages: dict[str, SafeString] = {}
-
-    def attrs(shown: Any) -> SafeString:
-        if (found := languages.get(shown.language)) is None:
-            found = languages[shown.language] = shown.attrs
-        return found
 
     def level(nodes: list[Node], above: str) -> str:
         items = []
@@ -33,11 +27,11 @@ def page_tree(organisation: Any, nodes: list[Node]) -> SafeString:
             page = node.page
             path = f"{above}/{page.slug}" if above else page.slug
             title = page.t.title
-            item: str = format_html('\n  <li><a href="{}"{}>{}</a>', url(path), attrs(title), title)
+            item: str = format_html('\n  <li><a href="{}"{}>{}</a>', url(path), title.attrs, title)
             if page.summary:
                 summary = page.t.summary
                 item += format_html(
-                    '\n    <p class="page-tree__summary"{}>{}</p>', attrs(summary), summary
+                    '\n    <p class="page-tree__summary"{}>{}</p>', summary.attrs, summary
                 )
             if node.children:
                 item += "\n    " + level(node.children, path)
