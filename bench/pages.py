@@ -15,7 +15,8 @@ SQL (``INSERT … SELECT`` over ``generate_series``, copying a demo row) to 1,00
 At each size every page's queries are counted in-process (Django's test client, the page
 cache off); the counts must be equal at both sizes (asserted). Then gunicorn serves the large
 database and each page's median latency is compared with the *layout floor* (an empty page
-through base.html and the same middleware, target 3×) and the bare floor. The requests carry a
+through base.html and the same middleware, target 3×) and the bare floor, their requests taken
+in turn so that the three share the machine's moments (``latencies``). The requests carry a
 cookie the page cache does not know, so that they measure the page, not the cache (a cookie
 it does not know makes the cache step aside, as a session does). Last, 32 keep-alive clients
 without cookies read cached pages and the bare floor: requests per second, target 0.25.
@@ -52,7 +53,7 @@ SMALL = int(os.environ.get("BENCH_PAGES_SMALL", "1000"))
 LARGE = int(os.environ.get("BENCH_PAGES_ITEMS", "100000"))
 ORGANISATIONS = 311  # 21 regions and 290 municipalities
 PLAN_ACTIVITIES = 200
-ROUNDS = int(os.environ.get("BENCH_PAGES_ROUNDS", "15"))
+ROUNDS = int(os.environ.get("BENCH_PAGES_ROUNDS", "21"))
 CLIENTS = 32
 REQUESTS_PER_CLIENT = int(os.environ.get("BENCH_PAGES_REQUESTS", "60"))
 LAYOUT_TARGET = 3.0
@@ -519,25 +520,31 @@ def request(
     return response.status, response.getheader("X-Delaktig-Cache") == "hit"
 
 
-def latency(path: str) -> float:
-    """The median of ROUNDS requests after a first one; a page slower than SLOW seconds is
-    timed once more only (a page that slow fails by far, however it is measured)."""
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=900)
-    request(conn, path, UNCACHED)  # warm: per-process and shared caches filled
-    start = time.perf_counter()
-    request(conn, path, UNCACHED)
-    first = time.perf_counter() - start
-    if first > SLOW:
-        conn.close()
-        return first
-    samples = [first]
-    for _ in range(ROUNDS - 1):
-        start = time.perf_counter()
-        status, hit = request(conn, path, UNCACHED)
-        samples.append(time.perf_counter() - start)
-        assert status == 200 and not hit, (path, status, hit)
-    conn.close()
-    return statistics.median(samples)
+def latencies(path: str) -> tuple[float, float, float]:
+    """The medians of ROUNDS requests to the bare floor, the layout floor and ``path``, taken
+    in turn (floor, layout, page, floor, …) on three keep-alive connections, after a first
+    request to each: every page's samples and its floors' share the same moments, so that a
+    machine whose speed wanders (a shared one does, by a fifth within a minute) moves all
+    three alike. A page slower than SLOW seconds is timed once only (it fails by far)."""
+    paths = ("/bench-floor/", "/bench-layout-floor/", path)
+    conns = [http.client.HTTPConnection("127.0.0.1", PORT, timeout=900) for _ in paths]
+    samples: list[list[float]] = [[], [], []]
+    try:
+        for conn, each in zip(conns, paths, strict=True):
+            request(conn, each, UNCACHED)  # warm: per-process and shared caches filled
+        for _ in range(ROUNDS):
+            for conn, each, times in zip(conns, paths, samples, strict=True):
+                start = time.perf_counter()
+                status, hit = request(conn, each, UNCACHED)
+                times.append(time.perf_counter() - start)
+                assert status == 200 and not hit, (each, status, hit)
+            if samples[2][-1] > SLOW:
+                break
+    finally:
+        for conn in conns:
+            conn.close()
+    bare, layout, page = (statistics.median(times) for times in samples)
+    return bare, layout, page
 
 
 def run_clients(paths: list[str]) -> tuple[float, int, int]:
@@ -599,15 +606,15 @@ def flush_redis() -> None:
 
 
 def measure(paths: dict[str, str]) -> dict[str, Any]:
-    """Each page's median beside the two floors' medians measured just before it (the machine
+    """Each page's median beside the two floors' medians, sampled in turn with it (the machine
     may be shared: a ratio of neighbours holds when the load changes), then throughput."""
     server = serve()
     try:
         floors: dict[str, tuple[float, float]] = {}
         timings = {}
         for name, path in paths.items():
-            floors[name] = (latency("/bench-floor/"), latency("/bench-layout-floor/"))
-            timings[name] = latency(path)
+            bare, layout, timings[name] = latencies(path)
+            floors[name] = (bare, layout)
         # Throughput: the bare floor, then cached pages, by the same 32 clients.
         conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=120)
         for path in CACHED:  # fill (each worker process reads the same shared cache)
