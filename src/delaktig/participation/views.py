@@ -115,6 +115,7 @@ def render_process_page(
         "participation/process_detail.html",
         {
             "process": process,
+            "facts": selectors.process_facts(process),
             "modules_html": modules_html,
             "outcome_links": outcome_links,
             "following": following,
