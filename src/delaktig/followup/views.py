@@ -86,7 +86,7 @@ def strategy(request: HttpRequest, slug: str) -> HttpResponse:
 def plan(request: HttpRequest, slug: str, plan_slug: str) -> HttpResponse:
     strategy = _strategy(request, slug)
     item = get_object_or_404(selectors.visible_plans(request.user, strategy), slug=plan_slug)
-    areas = list(item.areas.prefetch_related("goals"))
+    areas = list(item.areas.all())
     everything = list(selectors.plan_activities(item, areas))
     units = sorted({a.responsible_unit for a in everything if a.responsible_unit})
     form = PlanFilterForm(request.GET or None, plan=item, units=units)
