@@ -131,7 +131,7 @@ def clone(table: str, source: int, first: int, last: int, **columns: str) -> Non
         values = ", ".join(columns.get(name, f't."{name}"') for name in names).replace("%", "%%")
         cur.execute(
             f'INSERT INTO "{table}" ({targets}) SELECT {values} '  # noqa: S608
-            f'FROM "{table}" t, generate_series(%s, %s) AS g(i) WHERE t.id = %s',
+            f'FROM "{table}" t, generate_series(%s::int, %s::int) AS g(i) WHERE t.id = %s',
             [first, last, source],
         )
 

@@ -117,7 +117,7 @@ def setup_site() -> tuple[dict[str, int], list[str]]:
             "INSERT INTO accounts_user (password, is_superuser, username, first_name, "
             "last_name, email, is_staff, is_active, date_joined, display_name) "
             "SELECT '!', false, 'voter' || n, '', '', 'voter' || n || '@bench.se', "
-            "false, true, %s, '' FROM generate_series(1, %s) AS n",
+            "false, true, %s::timestamptz, '' FROM generate_series(1, %s::int) AS n",
             [now, VOTERS],
         )
         cur.execute("SELECT min(id) FROM accounts_user WHERE username LIKE 'voter%%'")
@@ -166,17 +166,19 @@ def add_proposals(ids: dict[str, int], first: int, last: int) -> None:
               support_threshold, support_count, rejection_reason, decision_proposal, outcome,
               minutes_reference, answer, unfinished_reason, decided_on, municipality_id,
               category_id, redacted_title, redacted_body, redacted_background)
-            SELECT %s, %s, 'Bench', 'Förslag nummer ' || n,
+            SELECT %s::bigint, %s::bigint, 'Bench', 'Förslag nummer ' || n,
               'Text för förslag ' || n || '. ' || repeat('Mer om vården i länet. ', 12), '',
               CASE n %% 4 WHEN 0 THEN 'decided' WHEN 1 THEN 'lodged' WHEN 2 THEN 'collecting'
                    ELSE 'withdrawn' END,
-              %s, %s + (n || ' minutes')::interval, %s + (n || ' minutes')::interval,
-              %s + ((n %% 90 + 1) || ' days')::interval, 1000000, (n * 37) %% 21, '', '',
+              %s::timestamptz, %s::timestamptz + (n || ' minutes')::interval,
+              %s::timestamptz + (n || ' minutes')::interval,
+              %s::timestamptz + ((n %% 90 + 1) || ' days')::interval, 1000000, (n * 37) %% 21,
+              '', '',
               CASE WHEN n %% 4 = 0 THEN 'bifall' ELSE '' END, '', '', '',
               CASE WHEN n %% 4 = 0 THEN %s::date END,
-              %s + CASE WHEN n %% 997 = 5 THEN %s ELSE (n / 4) %% %s END,
-              CASE WHEN n %% 5 = 0 THEN %s END, '', '', ''
-            FROM generate_series(%s, %s) AS n
+              %s::bigint + CASE WHEN n %% 997 = 5 THEN %s::int ELSE (n / 4) %% %s::int END,
+              CASE WHEN n %% 5 = 0 THEN %s::bigint END, '', '', ''
+            FROM generate_series(%s::int, %s::int) AS n
             """,
             [
                 ids["region"],
@@ -202,8 +204,9 @@ def add_proposals(ids: dict[str, int], first: int, last: int) -> None:
             """
             INSERT INTO proposals_support (proposal_id, user_id, identity_hash, wants_updates,
               created)
-            SELECT %s + n, %s + ((n * 7 + k) %% %s), md5(n || '-' || k), true, %s
-            FROM generate_series(%s, %s) AS n, generate_series(0, 20) AS k
+            SELECT %s::bigint + n, %s::bigint + ((n * 7 + k) %% %s::int), md5(n || '-' || k),
+              true, %s::timestamptz
+            FROM generate_series(%s::int, %s::int) AS n, generate_series(0, 20) AS k
             WHERE k < (n * 37) %% 21
             """,
             [base, ids["first_voter"], VOTERS, now, first, last],
@@ -212,8 +215,9 @@ def add_proposals(ids: dict[str, int], first: int, last: int) -> None:
             """
             INSERT INTO proposals_proposalevent (proposal_id, action, from_status, to_status,
               note, changes, created)
-            SELECT %s + n, 'publish', 'submitted', 'collecting', '', '[]', %s
-            FROM generate_series(%s, %s) AS n
+            SELECT %s::bigint + n, 'publish', 'submitted', 'collecting', '', '[]',
+              %s::timestamptz
+            FROM generate_series(%s::int, %s::int) AS n
             """,
             [base, now, first, last],
         )

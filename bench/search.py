@@ -93,14 +93,14 @@ def populate(documents: int) -> dict[str, float]:
                 (source, object_id, language, organisation_id, title, body, url, date)
             SELECT (ARRAY['proposals.proposals', 'participation.processes',
                           'meetings.meetings'])[1 + n %% 3],
-                   n, 'sv', (%s::bigint[])[1 + n %% %s],
+                   n, 'sv', (%s::bigint[])[1 + n %% %s::int],
                    CASE WHEN n %% 20000 = 11 THEN 'Vårdcentralen ' ELSE '' END
                    || (SELECT string_agg({word}, ' ') FROM {ranks.format("3 + n %% 6")} g) t),
                    (SELECT string_agg({word}, ' ') FROM {ranks.format("20 + n %% 41")} g) t)
                    || CASE WHEN n %% 2000 = 7 THEN ' ' || (%s::text[])[1 + (n / 2000) %% 4]
                       ELSE '' END,
                    '/x/' || n || '/', %s::timestamptz + make_interval(mins => 3 * n)
-            FROM (SELECT %s::text[] AS w) vocabulary, generate_series(1, %s) AS n
+            FROM (SELECT %s::text[] AS w) vocabulary, generate_series(1, %s::int) AS n
             """,  # noqa: S608
             [
                 [o.pk for o in organisations],
