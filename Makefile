@@ -105,6 +105,7 @@ bench: deps
 	$(PY) bench/weighting.py
 	$(PY) bench/proposals.py
 	$(PY) bench/pages.py
+	$(PY) bench/search.py
 	$(PY) bench/opinionmaps.py
 	$(PY) bench/faults.py
 	$(PY) bench/exhaustion.py
