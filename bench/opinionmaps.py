@@ -49,6 +49,24 @@ REDDWARF_TIMEOUT = float(os.environ.get("BENCH_REDDWARF_TIMEOUT", "300"))
 OURS_TIMEOUT = float(os.environ.get("BENCH_OURS_TIMEOUT", "600"))
 ROUNDS = 3
 RANDOM_STATE = 0
+SEEDS = range(20)
+SEEDS_TIMEOUT = float(os.environ.get("BENCH_SEEDS_TIMEOUT", "1800"))
+# The method's choices that were made on data (``maths.Options``), each checked by the
+# leave-one-out on conversations it was not chosen on; the shipped one is Polis' own.
+SHIPPED = "polis start, silhouette unweighted"
+
+
+def variants() -> dict[str, Any]:
+    from delaktig.opinionmaps.maths import Options
+
+    return {
+        SHIPPED: Options(),
+        "polis start, silhouette weighted": Options(weigh_silhouette=True),
+        "k-means++ restarts, silhouette unweighted": Options(start="kmeans++"),
+        "k-means++ restarts, silhouette weighted": Options(start="kmeans++", weigh_silhouette=True),
+    }
+
+
 NOT_AVAILABLE = "opinion maps maths not available yet"
 
 
@@ -195,14 +213,14 @@ def prepare_reddwarf(votes: Votes) -> Callable[[], dict[int, int]]:
         )
     ]
 
-    def run() -> dict[int, int]:
+    def run(seed: int = RANDOM_STATE, variant: str = "") -> dict[int, int]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pandas deprecations inside red-dwarf
             result = run_pipeline(
                 votes=records,
                 mod_out_statement_ids=votes.moderated_out,
                 meta_statement_ids=votes.meta,
-                random_state=RANDOM_STATE,
+                random_state=seed,
             )
         labels = result.participants_df["cluster_id"].dropna()
         return {int(pid): int(group) for pid, group in labels.items()}
@@ -219,7 +237,9 @@ def prepare_ours(votes: Votes) -> Callable[[], dict[int, int]]:
         raise
 
     if votes.folder is not None:
-        matrix = polisdata.read_export(votes.folder).vote_matrix()
+        conversation = polisdata.read_export(votes.folder)
+        matrix = conversation.vote_matrix()
+        history = conversation.vote_history()
     else:
         participant_ids = np.unique(votes.participants)
         statement_ids = np.unique(votes.statements)
@@ -230,9 +250,15 @@ def prepare_ours(votes: Votes) -> Callable[[], dict[int, int]]:
             np.searchsorted(statement_ids, votes.statements),
             votes.values,
         )
+        history = maths.VoteHistory(
+            participant_ids=participant_ids.tolist(),
+            rows=np.searchsorted(participant_ids, votes.participants),
+            cols=votes.statements,
+            times=votes.timestamps,
+        )
 
-    def run() -> dict[int, int]:
-        result = maths.analyze(matrix, seed=RANDOM_STATE)
+    def run(seed: int = RANDOM_STATE, variant: str = SHIPPED) -> dict[int, int]:
+        result = maths.analyze(matrix, seed=seed, history=history, options=variants()[variant])
         return {
             int(pid): int(group)
             for pid, group in zip(result.participant_ids, result.labels.tolist(), strict=True)
@@ -242,7 +268,7 @@ def prepare_ours(votes: Votes) -> Callable[[], dict[int, int]]:
     return run
 
 
-PREPARE: dict[str, Callable[[Votes], Callable[[], dict[int, int]]]] = {
+PREPARE: dict[str, Callable[[Votes], Callable[..., dict[int, int]]]] = {
     "red-dwarf": prepare_reddwarf,
     "ours": prepare_ours,
 }
@@ -277,6 +303,22 @@ def measure(side: str, dataset: str, kind: str) -> None:
         emit(unavailable=str(error))
         return
     gc.collect()
+    if kind == "seeds":
+        reference = reference_groups(dataset)
+        names = list(variants()) if side == "ours" else [""]
+        for variant in names:
+            first: dict[int, int] | None = None
+            for seed in SEEDS:
+                labels = run(seed, variant) if side == "ours" else run(seed)
+                ari, _ = adjusted_rand(labels, reference)
+                same = first is None or (
+                    set(labels) == set(first) and adjusted_rand(labels, first)[0] == 1.0
+                )
+                first = labels if first is None else first
+                emit(
+                    variant=variant, seed=seed, ari=ari, same=same, groups=len(set(labels.values()))
+                )
+        return
     if kind == "memory":
         tracemalloc.start()
         run()
@@ -297,6 +339,8 @@ def measure(side: str, dataset: str, kind: str) -> None:
 def in_subprocess(side: str, dataset: str, kind: str) -> tuple[dict[str, Any], bool]:
     """Merged JSON lines of one measurement, and whether it was cut off by the timeout."""
     timeout = REDDWARF_TIMEOUT if side == "red-dwarf" else OURS_TIMEOUT
+    if kind == "seeds":
+        timeout = SEEDS_TIMEOUT
     command = [sys.executable, __file__, "--measure", side, dataset, kind]
     timed_out = False
     try:
@@ -308,12 +352,14 @@ def in_subprocess(side: str, dataset: str, kind: str) -> tuple[dict[str, Any], b
         raw = expired.stdout or b""
         output = raw.decode() if isinstance(raw, bytes) else raw
         timed_out = True
-    merged: dict[str, Any] = {"seconds": []}
+    merged: dict[str, Any] = {"seconds": [], "seeds": []}
     for line in output.splitlines():
         if line.startswith("{"):
             fields = json.loads(line)
             if "seconds" in fields:
                 merged["seconds"].append(fields["seconds"])
+            elif "seed" in fields:
+                merged["seeds"].append(fields)
             else:
                 merged.update(fields)
     return merged, timed_out
@@ -378,6 +424,73 @@ def print_row(dataset: str, side: str, row: dict[str, Any]) -> None:
     )
 
 
+def seeds_report() -> dict[str, Any]:
+    """The ARI against Polis' groups over seeds 0-19 (median and range) of red-dwarf and of
+    every variant of ours, whether each seed gave the same groups, and the leave-one-out:
+    for each conversation, the variant with the best mean of medians on the other four, and
+    its median on this one (what choosing on data gives on a conversation not chosen on)."""
+    medians: dict[str, dict[str, float]] = {}
+    table: dict[str, Any] = {}
+    print()
+    print(f"ARI against Polis' groups over seeds {SEEDS[0]}-{SEEDS[-1]}: median (range)")
+    print(f"{'conversation':28} {'ours (' + SHIPPED + ')':>50} {'same':>5} {'red-dwarf':>22}")
+    for dataset in CONVERSATIONS:
+        table[dataset] = {}
+        for side in PREPARE:
+            merged, timed_out = in_subprocess(side, dataset, "seeds")
+            by_variant: dict[str, list[dict[str, Any]]] = {}
+            for row in merged["seeds"]:
+                by_variant.setdefault(row["variant"] or side, []).append(row)
+            for variant, rows in by_variant.items():
+                aris = [row["ari"] for row in rows]
+                table[dataset][variant] = {
+                    "median": statistics.median(aris),
+                    "min": min(aris),
+                    "max": max(aris),
+                    "seeds": len(aris),
+                    "same_for_every_seed": all(row["same"] for row in rows),
+                    "groups": sorted({row["groups"] for row in rows}),
+                    "timeout": timed_out,
+                }
+                medians.setdefault(variant, {})[dataset] = statistics.median(aris)
+        ours, theirs = table[dataset].get(SHIPPED), table[dataset].get("red-dwarf")
+
+        def cell(row: dict[str, Any] | None) -> str:
+            if not row:
+                return "n/a"
+            return f"{row['median']:.3f} ({row['min']:.3f}-{row['max']:.3f}), k {row['groups']}"
+
+        same = "yes" if ours and ours["same_for_every_seed"] else "no"
+        print(f"{dataset:28} {cell(ours):>50} {same:>5} {cell(theirs):>22}")
+    mean_ours = statistics.fmean(medians.get(SHIPPED, {}).values() or [float("nan")])
+    mean_theirs = statistics.fmean(medians.get("red-dwarf", {}).values() or [float("nan")])
+    print(
+        f"mean of the medians: ours {mean_ours:.3f}, red-dwarf {mean_theirs:.3f}; difference "
+        f"{mean_ours - mean_theirs:+.3f} (target ≥ +0.1: "
+        f"{'pass' if mean_ours - mean_theirs >= 0.1 else 'FAIL'})"
+    )
+    print()
+    print("Each variant's median per conversation:")
+    for variant in variants():
+        row = medians.get(variant, {})
+        cells = " ".join(f"{row.get(d, float('nan')):.3f}" for d in CONVERSATIONS)
+        print(f"  {variant:44} {cells}  mean {statistics.fmean(row.values() or [0.0]):.3f}")
+    print()
+    print("Leave-one-out: the variant chosen on the other four, and its median here")
+    held_out = {}
+    for dataset in CONVERSATIONS:
+        others = [d for d in CONVERSATIONS if d != dataset]
+        chosen = max(
+            variants(),
+            key=lambda v: statistics.fmean(medians.get(v, {}).get(d, 0.0) for d in others),
+        )
+        held_out[dataset] = {"chosen": chosen, "median": medians.get(chosen, {}).get(dataset)}
+        print(f"  {dataset:28} {chosen:44} {held_out[dataset]['median']:.3f}")
+    loo_mean = statistics.fmean(row["median"] for row in held_out.values())
+    print(f"  mean over the held-out conversations: {loo_mean:.3f}")
+    return {"table": table, "leave_one_out": held_out, "leave_one_out_mean": loo_mean}
+
+
 def main() -> None:
     results: dict[str, dict[str, dict[str, Any]]] = {}
     print(
@@ -400,6 +513,8 @@ def main() -> None:
             print(f"  {side:9} {statistics.fmean(s for s in scores if s is not None):.3f}")
         else:
             print(f"  {side:9} n/a ({NOT_AVAILABLE if side == 'ours' else 'failed'})")
+
+    results["seeds"] = seeds_report()
 
     votes, _ = synthetic()
     counts = np.bincount(votes.participants, minlength=SYNTHETIC_PARTICIPANTS)

@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from delaktig.opinionmaps.maths import VoteMatrix, analyze, in_conv_mask
+from delaktig.opinionmaps.maths import (
+    VoteHistory,
+    VoteMatrix,
+    analyze,
+    ever_in_conv,
+    in_conv_mask,
+)
 from delaktig.opinionmaps.polisdata import read_export
 
 DATA = Path(__file__).parent / "data" / "polis"
@@ -142,7 +148,7 @@ def test_ari_against_polis_groups(capsys: pytest.CaptureFixture[str]) -> None:
     lines = []
     for name in NAMES:
         conv = read_export(DATA / name)
-        result = analyze(conv.vote_matrix(), seed=0)
+        result = analyze(conv.vote_matrix(), seed=0, history=conv.vote_history())
         ours = {p: int(g) for p, g in zip(result.participant_ids, result.labels, strict=True)}
         common = sorted(p for p in conv.polis_groups if ours.get(p, -1) >= 0)
         ari = adjusted_rand_score([conv.polis_groups[p] for p in common], [ours[p] for p in common])
@@ -152,3 +158,92 @@ def test_ari_against_polis_groups(capsys: pytest.CaptureFixture[str]) -> None:
     with capsys.disabled():
         print("\n" + "\n".join(lines) + f"\nmean ARI {mean:.3f} (red-dwarf about 0.65)")
     assert mean > 0.65
+
+
+def _history(events: list[tuple[str, int, float]]) -> VoteHistory:
+    """(participant, statement, time) per first vote."""
+    people = sorted({p for p, _s, _t in events})
+    return VoteHistory(
+        participant_ids=list(people),
+        rows=np.array([people.index(p) for p, _s, _t in events], dtype=np.int64),
+        cols=np.array([s for _p, s, _t in events], dtype=np.int64),
+        times=np.array([t for _p, _s, t in events], dtype=np.float64),
+    )
+
+
+def _many(events: list[tuple[str, int, float]], extra: int = 15) -> list[tuple[str, int, float]]:
+    """``events`` after ``extra`` people who each voted on statements 0-9 at time 0, so that
+    Polis' greedy start (up to 15 in) has done its work before the events."""
+    early = [(f"z{n:02d}", s, 0.0) for n in range(extra) for s in range(10)]
+    return early + events
+
+
+def test_once_in_the_conversation_always_in() -> None:
+    # With two statements so far, voting on both is enough (min(7, n-cmts) = 2); later
+    # statements do not take that person out. Voting on two of ten never is.
+    events = _many(
+        [
+            ("early", 100, 1.0),
+            ("early", 101, 2.0),
+            *[("other", 102 + n, 3.0 + n) for n in range(8)],
+            ("late", 100, 20.0),
+            ("late", 101, 21.0),
+        ]
+    )
+    # The 15 early people voted on ten other statements: here n-cmts counts every statement
+    # voted on so far, so "early" needs min(7, 12) = 7. Without them, two are enough.
+    inside = ever_in_conv(_history(events))
+    assert "early" not in inside and "late" not in inside and "other" in inside
+    alone = [e for e in events if not e[0].startswith("z")]
+    inside = ever_in_conv(_history(alone))
+    assert "early" in inside  # qualified at time 2.0 with n-cmts = 2
+    assert "late" in inside  # in by the greedy start: fewer than 15 were in
+
+
+def test_the_vote_rule_counts_moderated_out_statements_and_ties() -> None:
+    # Seven votes, of which three on statements moderated out since: Polis counts them all.
+    events = _many([("p", 200 + n, 50.0 + n) for n in range(7)])
+    assert "p" in ever_in_conv(_history(events))
+    six = _many([("q", 300 + n, 50.0 + n) for n in range(6)])
+    assert "q" not in ever_in_conv(_history(six))
+    # Votes cast at the same moment are seen by one update together.
+    tied = _many([("r", 400 + n, 60.0) for n in range(7)])
+    assert "r" in ever_in_conv(_history(tied))
+
+
+def test_the_greedy_start_takes_the_most_active_first_then_the_first_to_join() -> None:
+    # Twenty people, each voting once on one of twenty statements: nobody reaches
+    # min(7, n-cmts) once there are several statements, so Polis fills up to 15.
+    events = [(f"p{n:02d}", n, float(n)) for n in range(20)]
+    events += [("p19", 100, 100.0), ("p18", 101, 101.0)]  # the last two vote twice
+    inside = ever_in_conv(_history(events))
+    assert len(inside) >= 15
+    assert {"p00", "p01"} <= inside  # each voted on every statement there was, at first
+
+
+def test_analyze_keeps_the_previous_conversation_and_uses_the_history() -> None:
+    dense = _two_camps()
+    votes = _matrix(dense)
+    few = np.flatnonzero((~np.isnan(dense)).sum(axis=1) >= 7)
+    first = analyze(votes)
+    assert first.in_conv.sum() == len(few)
+    # Someone with one vote, cast when it was the only statement: in for good.
+    row = np.full((1, dense.shape[1]), np.nan)
+    row[0, 10] = 1.0
+    grown = _matrix(np.vstack([dense, row]))
+    newcomer = len(dense)
+    history = _history([(newcomer, 10, 0.0), *[(p, 0, 1.0 + p) for p in range(len(dense))]])
+    with_history = analyze(grown, history=history)
+    assert with_history.in_conv[with_history.participant_ids.index(newcomer)]
+    assert not analyze(grown).in_conv[newcomer]
+    kept = analyze(grown, previous=with_history)
+    assert kept.in_conv[kept.participant_ids.index(newcomer)]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_groups_do_not_depend_on_the_seed(name: str) -> None:
+    conv = read_export(DATA / name)
+    votes, history = conv.vote_matrix(), conv.vote_history()
+    first = analyze(votes, seed=0, history=history)
+    for seed in (1, 7, 19):
+        assert analyze(votes, seed=seed, history=history).groups == first.groups

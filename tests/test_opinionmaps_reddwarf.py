@@ -56,7 +56,7 @@ def reddwarf_groups(conversation: Conversation) -> dict[object, int]:
 
 
 def our_groups(conversation: Conversation) -> dict[object, int]:
-    result = analyze(conversation.vote_matrix(), seed=0)
+    result = analyze(conversation.vote_matrix(), seed=0, history=conversation.vote_history())
     return {
         pid: int(group)
         for pid, group in zip(result.participant_ids, result.labels.tolist(), strict=True)
@@ -71,7 +71,7 @@ def test_our_groups_match_polis_better_than_reddwarf() -> None:
         assert conversation.polis_groups, name
         theirs.append(agreement(reddwarf_groups(conversation), conversation.polis_groups))
         ours.append(agreement(our_groups(conversation), conversation.polis_groups))
-    assert statistics.fmean(ours) > statistics.fmean(theirs), (ours, theirs)
-    # 0.939 when written (0.687 before statements moderated out counted as in Polis); the
-    # floor keeps a change from quietly losing most of that.
-    assert statistics.fmean(ours) >= 0.9, ours
+    # The issue's target (23), not a figure tuned to these five: at least 0.1 above
+    # red-dwarf in the same run. With Polis' cold start ours gives the same groups for any
+    # seed; red-dwarf's seed 0 is one of its own (bench/opinionmaps.py reports 0-19).
+    assert statistics.fmean(ours) >= statistics.fmean(theirs) + 0.1, (ours, theirs)

@@ -782,20 +782,29 @@ def test_import_polis_counts_match_the_export(as_zip: bool) -> None:
         assert statement.text == comment.text[:STATEMENT_MAX_LENGTH]
         author = statement.author.external_id if statement.author else None
         assert author == (None if comment.author_id is None else str(comment.author_id))
-    # The votes themselves: each cell with its value and Polis' timestamp.
+    # The votes themselves: each cell with its value and Polis' timestamps, the first vote
+    # (created) and the latest (updated).
     cells = {
-        (int(p), int(s)): (v, when)
-        for p, s, v, when in Vote.objects.filter(statement__map=opinion_map).values_list(
-            "participant__external_id", "statement__external_id", "value", "created"
+        (int(p), int(s)): (v, first, last)
+        for p, s, v, first, last in Vote.objects.filter(statement__map=opinion_map).values_list(
+            "participant__external_id", "statement__external_id", "value", "created", "updated"
         )
     }
     pids, sids = reference.participant_ids, reference.statement_ids
-    for (i, j, v), ms in zip(
-        reference.vote_cells.tolist(), reference.vote_timestamps.tolist(), strict=True
+    assert reference.first_timestamps is not None
+    revoted = 0
+    for (i, j, v), ms, first_ms in zip(
+        reference.vote_cells.tolist(),
+        reference.vote_timestamps.tolist(),
+        reference.first_timestamps.tolist(),
+        strict=True,
     ):
-        value, when = cells[(int(pids[i]), int(sids[j]))]
+        value, first, last = cells[(int(pids[i]), int(sids[j]))]
         assert value == v
-        assert abs(when.timestamp() * 1000 - ms) < 1
+        assert abs(last.timestamp() * 1000 - ms) < 1
+        assert abs(first.timestamp() * 1000 - first_ms) < 1
+        revoted += first_ms < ms
+    assert revoted  # the export has changed votes, whose first and latest times differ
     opinion_map.refresh_from_db()
     assert opinion_map.source == "Polis: 15 per hour Seattle"
     assert opinion_map.version == 1
@@ -839,8 +848,11 @@ def test_import_into_a_non_empty_map_is_refused() -> None:
 def test_groups_after_import_match_the_maths_on_the_export() -> None:
     opinion_map, conversation, _counts = imported_seattle()
     result = services.map_recompute(opinion_map_id=opinion_map.pk)
-    direct = maths.analyze(conversation.vote_matrix(), seed=opinion_map.seed)
+    direct = maths.analyze(
+        conversation.vote_matrix(), seed=opinion_map.seed, history=conversation.vote_history()
+    )
     external = dict(Participant.objects.filter(map=opinion_map).values_list("pk", "external_id"))
+    assert result.n_grouped == int((direct.labels >= 0).sum())
     assert result.k == direct.k >= 2
     stored = {
         frozenset(

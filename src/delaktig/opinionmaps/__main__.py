@@ -40,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationFailed as exc:  # opinionmaps.not_a_polis_export, the only one raised
         print(f"error: not a Polis export: {exc.params.get('detail', exc)}", file=sys.stderr)
         return 2
-    result = analyze(conversation.vote_matrix(), seed=args.seed)
+    result = analyze(
+        conversation.vote_matrix(), seed=args.seed, history=conversation.vote_history()
+    )
     data = result_json(result)
     if args.json:
         print(json.dumps(data, ensure_ascii=False))

@@ -34,7 +34,7 @@ import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +48,9 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 Direction = Literal["agree", "disagree"]
+# How k-means starts without a previous result: Polis' own cold start, or k-means++ restarts
+# (the method before issue 23, kept for the leave-one-out in ``bench/opinionmaps.py``).
+Start = Literal["polis", "kmeans++"]
 
 MIN_VOTES = 7
 MIN_IN_CONV = 15
@@ -177,6 +180,96 @@ def _sort_key(pid: Id) -> tuple[int, int, str]:
     return (0, pid, "") if isinstance(pid, int) else (1, 0, str(pid))
 
 
+@dataclass(frozen=True)
+class VoteHistory:
+    """When each participant first voted on each statement, statements moderated out
+    included: what Polis' rule for who is in the conversation reads as the conversation grows
+    (``ever_in_conv``). One row per cell: ``rows`` index ``participant_ids``, ``cols`` name a
+    statement by any integer, ``times`` order the votes (ties are votes an update sees at once).
+    """
+
+    participant_ids: list[Id]
+    rows: IntArray
+    cols: IntArray
+    times: npt.NDArray[np.float64] | IntArray
+
+
+def ever_in_conv(history: VoteHistory) -> set[Id]:
+    """The participants Polis would have put in the conversation at some moment as it grew,
+    and so keeps there ("once in, always in").
+
+    Polis (``compdemocracy/polis``, ``math/src/polismath/math/conversation.clj``,
+    ``base-conv-update-graph``, ``:in-conv``) adds, at each update, everyone whose votes
+    (passes and statements moderated out included) number at least ``min(7, n-cmts)``, where
+    ``n-cmts`` is the number of statements voted on so far, and never takes anyone out; while
+    fewer than 15 are in, it adds the most active others until there are 15 (``greedy-n``).
+    Early in a conversation, with fewer than seven statements, a participant who voted on each
+    of them is in for good. Here every moment a vote was cast counts as an update, which is
+    what Polis' frequent updates come to; a participant can only cross the threshold at one of
+    their own votes, since between them the threshold can only rise.
+    """
+    n = len(history.rows)
+    if not n:
+        return set()
+    order = np.argsort(np.asarray(history.times), kind="stable")
+    rows = np.asarray(history.rows, dtype=np.int64)[order]
+    cols = np.asarray(history.cols, dtype=np.int64)[order]
+    times = np.asarray(history.times)[order]
+    # Statements voted on by anyone up to each moment, ties in time seen together.
+    first = np.zeros(n, dtype=bool)
+    first[np.unique(cols, return_index=True)[1]] = True
+    n_cmts = np.cumsum(first)[np.searchsorted(times, times, side="right") - 1]
+    # Each participant's votes up to each of their moments, ties seen together.
+    by_person = np.lexsort((times, rows))
+    r, t = rows[by_person], times[by_person]
+    new_person = np.r_[True, r[1:] != r[:-1]]
+    new_moment = new_person | np.r_[True, t[1:] != t[:-1]]
+    moment_end = np.r_[np.flatnonzero(new_moment)[1:], n] - 1
+    person_start = np.maximum.accumulate(np.where(new_person, np.arange(n), 0))
+    count = moment_end[np.cumsum(new_moment) - 1] - person_start + 1
+    qualified = count >= np.minimum(MIN_VOTES, n_cmts[by_person])
+    # When each participant first qualified (never: infinity).
+    since = np.full(len(history.participant_ids), np.inf)
+    np.minimum.at(since, r[qualified], t[qualified].astype(np.float64))
+    ids = history.participant_ids
+    chosen = {ids[i] for i in np.flatnonzero(np.isfinite(since)).tolist()}
+    return chosen | _greedy_start(rows, times, since, ids)
+
+
+def _greedy_start(
+    rows: IntArray, times: npt.NDArray[Any], since: FloatArray, ids: list[Id]
+) -> set[Id]:
+    """Those Polis' greedy rule put in while fewer than 15 were in, replayed update by update
+    (``rows`` and ``times`` in time order; ``since``: when each row qualified by the vote
+    rule) until 15 are in: the most active others first, among equals the first to join."""
+    inside: set[int] = set()
+    counts: dict[int, int] = {}
+    joined: dict[int, int] = {}
+    greedy: set[Id] = set()
+    by_since = np.argsort(since, kind="stable")
+    next_qualified = 0
+    n, start = len(rows), 0
+    while start < n and len(inside) < MIN_IN_CONV:
+        now = times[start]
+        end = int(np.searchsorted(times, now, side="right"))
+        for row in rows[start:end].tolist():
+            counts[row] = counts.get(row, 0) + 1
+            joined.setdefault(row, len(joined))
+        while next_qualified < len(by_since) and since[by_since[next_qualified]] <= now:
+            inside.add(int(by_since[next_qualified]))
+            next_qualified += 1
+        if len(inside) < MIN_IN_CONV:
+            others = sorted(
+                (row for row in counts if row not in inside),
+                key=lambda row: (-counts[row], joined[row]),
+            )
+            for row in others[: MIN_IN_CONV - len(inside)]:
+                inside.add(row)
+                greedy.add(ids[row])
+        start = end
+    return greedy
+
+
 def in_conv_mask(vote_counts: npt.ArrayLike, n_statements: int) -> BoolArray:
     """Polis' rule for who is clustered (counts are per participant, passes included)."""
     counts = np.asarray(vote_counts, dtype=np.int64)
@@ -254,20 +347,34 @@ def weighted_silhouette(points: FloatArray, weights: FloatArray, labels: IntArra
     return float((weights * s).sum() / weights.sum())
 
 
+def _first_distinct(x: FloatArray, k: int) -> FloatArray:
+    """Polis' cold start (``clusters.clj``, ``init-clusters``): the first ``k`` distinct rows
+    in the data's order, so that no seed decides the result."""
+    _, first = np.unique(x, axis=0, return_index=True)
+    return np.asarray(x[np.sort(first)[:k]], dtype=np.float64)
+
+
 def _kmeans(
     x: FloatArray,
     k: int,
-    seed: int,
     weights: FloatArray | None = None,
     init: FloatArray | None = None,
+    *,
+    start: Start = "polis",
+    seed: int = 0,
 ) -> tuple[IntArray, FloatArray]:
+    """k-means from ``init`` (a warm start), else from Polis' cold start (``start="polis"``,
+    deterministic), or from the best of ten k-means++ starts drawn with ``seed``."""
     # Imported here: scikit-learn (with pandas and scipy.stats) takes seconds to import, and
     # every app server, worker and tick would pay it at start-up to cluster nothing.
     from sklearn.cluster import KMeans
     from sklearn.exceptions import ConvergenceWarning
 
     if init is not None and init.shape == (k, x.shape[1]):
-        km = KMeans(n_clusters=k, init=init, n_init=1, random_state=seed)
+        km = KMeans(n_clusters=k, init=init, n_init=1)
+    elif start == "polis":
+        init = _first_distinct(x, k)
+        km = KMeans(n_clusters=len(init), init=init, n_init=1)
     else:
         km = KMeans(n_clusters=k, init="k-means++", n_init=10, random_state=seed)
     with warnings.catch_warnings():
@@ -460,13 +567,25 @@ def _project(
     return comps, coords
 
 
+@dataclass(frozen=True)
+class Options:
+    """The method's choices that were made, or could be made, on data: the leave-one-out of
+    ``bench/opinionmaps.py`` checks each against conversations it was not chosen on. The
+    defaults are Polis' own (``docs/opinion-maps-method.md``)."""
+
+    start: Start = "polis"
+    # Score k on the base clusters as they are (Polis), or weighted by their members.
+    weigh_silhouette: bool = False
+
+
 def _cluster(
     coords: FloatArray,
     in_conv: BoolArray,
-    seed: int,
     previous: Result | None,
     max_k: int,
     base_clusters: int,
+    options: Options,
+    seed: int,
 ) -> _Clusters:
     """Base clusters of the in-conv participants, grouped into k groups: step 3."""
     labels = np.full(len(coords), -1, dtype=np.int64)
@@ -478,12 +597,12 @@ def _cluster(
         return none
     n_base = min(base_clusters, n_distinct)
     prev_base = previous.base_centres if previous is not None else None
-    base_labels, base_centres = _kmeans(x, n_base, seed, init=prev_base)
+    base_labels, base_centres = _kmeans(x, n_base, init=prev_base, start=options.start, seed=seed)
     weights = np.bincount(base_labels, minlength=n_base).astype(np.float64)
     used = np.flatnonzero(weights > 0)
     base_centres, weights = base_centres[used], weights[used]
     base_labels = np.searchsorted(used, base_labels)
-    fits, silhouettes = _group_fits(base_centres, weights, seed, previous, max_k)
+    fits, silhouettes = _group_fits(base_centres, weights, previous, max_k, options, seed)
     if not fits:
         return _Clusters(labels, 0, 0, silhouettes, base_centres, np.zeros((0, 2)))
     k, best_k = _choose_k(silhouettes, previous)
@@ -497,9 +616,10 @@ def _cluster(
 def _group_fits(
     base_centres: FloatArray,
     weights: FloatArray,
-    seed: int,
     previous: Result | None,
     max_k: int,
+    options: Options,
+    seed: int,
 ) -> tuple[dict[int, tuple[IntArray, FloatArray]], dict[int, float]]:
     """k-means of the base clusters for each k = 2..top_k, and the silhouette of each."""
     top_k = min(max_k, 2 + len(weights) // 12, len(weights) - 1)
@@ -510,10 +630,13 @@ def _group_fits(
         init = None
         if previous is not None and previous.k == kk:
             init = previous.group_centres
-        fits[kk] = _kmeans(base_centres, kk, seed, weights=weights, init=init)
-        # Polis scores k on the base clusters themselves (unweighted); weighting them by
-        # size was tried and agreed less with Polis' groups on the open data.
-        silhouettes[kk] = weighted_silhouette(base_centres, unit, fits[kk][0])
+        fits[kk] = _kmeans(
+            base_centres, kk, weights=weights, init=init, start=options.start, seed=seed
+        )
+        # Polis scores k on the base clusters themselves, unweighted (``clusters.clj``,
+        # ``silhouette`` over the distances between base-cluster centres).
+        scored = weights if options.weigh_silhouette else unit
+        silhouettes[kk] = weighted_silhouette(base_centres, scored, fits[kk][0])
     return fits, silhouettes
 
 
@@ -551,15 +674,33 @@ def analyze(
     max_k: int = 5,
     pick_max: int = PICK_MAX,
     base_clusters: int = BASE_CLUSTERS,
+    history: VoteHistory | None = None,
+    options: Options = Options(),
 ) -> Result:
-    """Run the Polis pipeline on ``votes`` (moderated-out statements already removed)."""
+    """Run the Polis pipeline on ``votes`` (moderated-out statements already removed).
+
+    ``history`` (when each vote was first cast) puts in the conversation everyone Polis would
+    have put there as it grew (``ever_in_conv``); without it, only the rule on today's votes
+    applies. Participants in ``previous``'s conversation stay in it. ``seed`` only chooses the
+    start vector of the PCA's iterative solver for conversations of more than
+    ``DENSE_EIGH_LIMIT`` statements, which converges to the same axes whatever it is.
+    """
     started = time.perf_counter()
     votes = _canonical(votes)
     pids, stmt_ids = votes.participant_ids, votes.statement_ids
     counts = np.asarray(votes.seen.sum(axis=1)).ravel().astype(np.int64)
     in_conv = in_conv_mask(counts, len(stmt_ids))
+    kept: set[Id] = set()
+    if history is not None:
+        kept |= ever_in_conv(history)
+    if previous is not None:
+        kept |= {
+            p for p, was in zip(previous.participant_ids, previous.in_conv, strict=True) if was
+        }
+    if kept:
+        in_conv |= np.fromiter((p in kept for p in pids), dtype=bool, count=len(pids))
     comps, coords = _project(votes, counts, seed, previous)
-    clusters = _cluster(coords, in_conv, seed, previous, max_k, base_clusters)
+    clusters = _cluster(coords, in_conv, previous, max_k, base_clusters, options, seed)
     k, labels = clusters.k, clusters.labels
     stats = _statistics(votes, labels, k, pick_max)
     return Result(

@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from delaktig.core import exports
 from delaktig.core.errors import ValidationFailed
-from delaktig.opinionmaps.maths import Id, VoteMatrix
+from delaktig.opinionmaps.maths import Id, VoteHistory, VoteMatrix
 
 # The files of an export this module reads and writes.
 FILES = ("votes.csv", "comments.csv", "participants-votes.csv")
@@ -38,11 +38,13 @@ class Conversation:
     """A Polis conversation: the latest vote of each participant on each statement."""
 
     votes: VoteMatrix  # every participant and every statement, moderated ones included
-    vote_timestamps: npt.NDArray[np.int64]  # aligned with ``vote_cells``
+    vote_timestamps: npt.NDArray[np.int64]  # aligned with ``vote_cells``: the latest vote
     vote_cells: npt.NDArray[np.int64]  # (n_votes, 3): participant index, statement index, vote
     comments: dict[Id, Comment]
     polis_groups: dict[Id, int]  # Polis' own group-id per participant, where present
     n_vote_rows: int  # rows of votes.csv, re-votes included
+    # When each cell was first voted on, aligned with ``vote_cells`` (a re-vote keeps it).
+    first_timestamps: npt.NDArray[np.int64] | None = None
 
     @property
     def participant_ids(self) -> list[Id]:
@@ -54,6 +56,19 @@ class Conversation:
 
     def moderated_out(self) -> set[Id]:
         return {c.id for c in self.comments.values() if c.moderated == MODERATED_OUT}
+
+    def vote_history(self) -> VoteHistory:
+        """When each participant first voted on each statement, moderated ones included:
+        who Polis put in the conversation as it grew (``maths.ever_in_conv``)."""
+        times = self.first_timestamps
+        if times is None:
+            times = self.vote_timestamps
+        return VoteHistory(
+            participant_ids=self.participant_ids,
+            rows=self.vote_cells[:, 0],
+            cols=self.vote_cells[:, 1],
+            times=times,
+        )
 
     def vote_matrix(self) -> VoteMatrix:
         """The votes the maths uses: statements moderated out are left out, as Polis does."""
@@ -157,6 +172,9 @@ def read_export(folder: str | Path) -> Conversation:
     last = np.ones(len(order), dtype=bool)
     last[:-1] = cell[order][1:] != cell[order][:-1]
     keep = order[last]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = last[:-1]
+    earliest = order[first]  # the same cells, in the same order
     matrix = VoteMatrix.from_triples(pids, sids, rows[keep], cols[keep], vote[keep])
     return Conversation(
         votes=matrix,
@@ -165,6 +183,7 @@ def read_export(folder: str | Path) -> Conversation:
         comments=comments,
         polis_groups=polis_groups,
         n_vote_rows=len(voters),
+        first_timestamps=ts[earliest],
     )
 
 

@@ -352,6 +352,27 @@ def vote_matrix(*, opinion_map: OpinionMap) -> maths.VoteMatrix:
     return replace(matrix, moderated_out=rejected.count())
 
 
+def vote_history(*, opinion_map: OpinionMap) -> maths.VoteHistory:
+    """When each participant first voted on each statement, statements moderated out since
+    included: who Polis would have put in the conversation as it grew (``maths.ever_in_conv``).
+    A changed vote keeps the time it was first cast (``Vote.created``)."""
+    rows = list(
+        Vote.objects.filter(statement__map=opinion_map)
+        .order_by()
+        .values_list("participant_id", "statement_id", "created")
+    )
+    pids = sorted({participant for participant, _statement, _created in rows})
+    p_index = {pid: i for i, pid in enumerate(pids)}
+    return maths.VoteHistory(
+        participant_ids=list(pids),
+        rows=np.fromiter((p_index[p] for p, _s, _c in rows), dtype=np.int64, count=len(rows)),
+        cols=np.fromiter((s for _p, s, _c in rows), dtype=np.int64, count=len(rows)),
+        times=np.fromiter(
+            (created.timestamp() for _p, _s, created in rows), dtype=np.float64, count=len(rows)
+        ),
+    )
+
+
 # How each status is written in the "moderated" column of a Polis export.
 POLIS_MODERATED = {
     Statement.Status.PUBLISHED: 1,

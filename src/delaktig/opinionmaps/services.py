@@ -434,9 +434,10 @@ def map_recompute(*, opinion_map_id: int) -> MapResult:
         # newer than the votes behind it.
         version = OpinionMap.objects.filter(pk=opinion_map_id).values_list("version", flat=True)[0]
         votes = selectors.vote_matrix(opinion_map=opinion_map)
+        history = selectors.vote_history(opinion_map=opinion_map)
     stored = MapResult.objects.filter(map=opinion_map).first()
     previous = serial.from_data(stored.data) if stored is not None else None
-    result = maths.analyze(votes, seed=opinion_map.seed, previous=previous)
+    result = maths.analyze(votes, seed=opinion_map.seed, previous=previous, history=history)
     data = serial.to_data(result, votes)
     fields = {
         "computed_at": timezone.now(),
@@ -610,20 +611,25 @@ def _import_votes(
     participants: dict[str, Participant],
     statements: dict[str, int],
 ) -> None:
-    """Each participant's latest vote on each statement, with Polis' timestamp."""
+    """Each participant's latest vote on each statement, with Polis' timestamps: when it was
+    first cast (who was in the conversation as it grew, ``maths.ever_in_conv``) and last."""
     pids, sids = conversation.participant_ids, conversation.statement_ids
     p_pk = {ext: p.pk for ext, p in participants.items()}
     cells, stamps = conversation.vote_cells, conversation.vote_timestamps
+    firsts = conversation.first_timestamps
+    if firsts is None:
+        firsts = stamps
     batch: list[Vote] = []
-    for (p, s, v), ms in zip(cells.tolist(), stamps.tolist(), strict=True):
-        when = datetime.fromtimestamp(ms / 1000, tz=UTC)
+    for (p, s, v), ms, first_ms in zip(
+        cells.tolist(), stamps.tolist(), firsts.tolist(), strict=True
+    ):
         batch.append(
             Vote(
                 participant_id=p_pk[str(pids[p])],
                 statement_id=statements[str(sids[s])],
                 value=v,
-                created=when,
-                updated=when,
+                created=datetime.fromtimestamp(first_ms / 1000, tz=UTC),
+                updated=datetime.fromtimestamp(ms / 1000, tz=UTC),
             )
         )
         if len(batch) >= IMPORT_BATCH:
