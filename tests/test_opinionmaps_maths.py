@@ -1,4 +1,5 @@
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -160,7 +161,7 @@ def test_ari_against_polis_groups(capsys: pytest.CaptureFixture[str]) -> None:
     assert mean > 0.65
 
 
-def _history(events: list[tuple[str, int, float]]) -> VoteHistory:
+def _history(events: list[tuple[Any, int, float]]) -> VoteHistory:
     """(participant, statement, time) per first vote."""
     people = sorted({p for p, _s, _t in events})
     return VoteHistory(
