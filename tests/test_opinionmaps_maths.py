@@ -113,15 +113,22 @@ def test_warm_start_keeps_groups_stable() -> None:
 
 
 def test_k_stability_rule() -> None:
+    """Polis' smoother: a new k must be best in 4 runs in a row before the groups change."""
     votes = _matrix(_two_camps())
     first = analyze(votes)
-    # Pretend the previous run chose 3: with a previous k the rule keeps it unless another k
-    # also won the previous run.
-    first.k, first.best_k = 3, 3
-    kept = analyze(votes, previous=first)
-    assert kept.k == 3 and kept.best_k == 2
-    switched = analyze(votes, previous=kept)
-    assert switched.k == 2
+    assert (first.k, first.best_k, first.best_k_runs) == (2, 2, 1)
+    # Pretend the previous run chose 3: the best k, 2, must win four runs in a row.
+    first.k, first.best_k, first.best_k_runs = 3, 3, 9
+    run = analyze(votes, previous=first)
+    assert (run.k, run.best_k, run.best_k_runs) == (3, 2, 1)
+    for runs in (2, 3):
+        run = analyze(votes, previous=run)
+        assert (run.k, run.best_k_runs) == (3, runs)
+    run = analyze(votes, previous=run)
+    assert (run.k, run.best_k_runs) == (2, 4)
+    # A run in which another k is best starts the count again.
+    run.k, run.best_k, run.best_k_runs = 3, 3, 3
+    assert analyze(votes, previous=run).k == 3
 
 
 def test_in_conv_rule() -> None:

@@ -56,6 +56,7 @@ def partition(result: Result) -> set[frozenset[Id]]:
 def assert_same_result(restored: Result, original: Result) -> None:
     assert restored.k == original.k
     assert restored.best_k == original.best_k
+    assert restored.best_k_runs == original.best_k_runs
     assert restored.participant_ids == original.participant_ids
     assert restored.statement_ids == original.statement_ids
     assert restored.groups == original.groups

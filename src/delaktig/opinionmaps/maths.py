@@ -4,7 +4,9 @@ The method follows Polis (compdemocracy.org, "polismath") as documented there an
 re-implemented by red-dwarf; the code here is our own, vectorised with numpy/scipy.sparse:
 
 1. Participants count ("in-conv") once they voted on ``min(7, n_statements)`` statements; when
-   fewer than 15 qualify, the most active other voters top the set up to 15.
+   fewer than 15 qualify, the most active other voters top the set up to 15. Given when each
+   vote was first cast (``VoteHistory``), the rule is replayed as the conversation grew and
+   whoever was ever in stays in, as in Polis (``ever_in_conv``).
 2. PCA with two components of the vote matrix whose missing votes are imputed by the
    statement's mean vote. Imputing by the column mean is the same as centring the columns and
    leaving missing cells at zero, so the PCA runs on a *sparse* centred matrix (eigenvectors of
@@ -18,14 +20,19 @@ re-implemented by red-dwarf; the code here is our own, vectorised with numpy/sci
 4. Per group, Polis' representativeness statistics with pseudo-counts pick the representative
    statements; consensus and group-aware consensus are computed over all grouped participants.
 
-Determinism: participants are put in a canonical order (sorted by id) before anything else and
-every k-means is seeded with ``seed``, so the same votes give the same result whatever the row
-order of the input.
+Determinism: participants are put in a canonical order (sorted by id) before anything else, and
+every k-means without a warm start begins as Polis' does (the first k distinct points,
+``_first_distinct``), so the same votes give the same groups whatever the row order of the
+input and whatever the seed.
 
-Stability rule for k (see :func:`_choose_k`): with a ``previous`` result the previous k is kept
-unless another k has the best silhouette in this run *and* had it in the previous run too, *and*
-beats the previous k now by at least ``K_SWITCH_MARGIN``. k-means is then warm-started from the
-previous base and group centres (PCA signs are aligned with the previous components first).
+Every rule names its source in Polis' ``math`` component (``compdemocracy/polis``,
+``math/src/polismath/math/``); ``docs/opinion-maps-method.md`` says which were checked on
+which data.
+
+Stability rule for k (see :func:`_choose_k`), Polis' own: with a ``previous`` result the
+groups change to a new k only once it has had the best silhouette in 4 runs in a row
+(``GROUP_K_BUFFER``). k-means is then warm-started from the previous base and group centres
+(PCA signs are aligned with the previous components first).
 """
 
 from __future__ import annotations
@@ -57,7 +64,7 @@ MIN_IN_CONV = 15
 BASE_CLUSTERS = 100
 PICK_MAX = 5
 Z_90 = 1.2815515655446004  # one-sided 90 % critical value of the standard normal
-K_SWITCH_MARGIN = 0.02
+GROUP_K_BUFFER = 4  # Polis' group-k-buffer: runs in a row a new k must win
 DENSE_EIGH_LIMIT = 400  # statements; above this the PCA uses ARPACK on a linear operator
 
 
@@ -174,6 +181,7 @@ class Result:
     components: FloatArray = field(default_factory=lambda: np.zeros((2, 0)))
     base_centres: FloatArray = field(default_factory=lambda: np.zeros((0, 2)))
     group_centres: FloatArray = field(default_factory=lambda: np.zeros((0, 2)))
+    best_k_runs: int = 1  # runs in a row, this one included, in which best_k was best
 
 
 def _sort_key(pid: Id) -> tuple[int, int, str]:
@@ -386,15 +394,20 @@ def _kmeans(
     return labels, np.asarray(km.cluster_centers_, dtype=np.float64)
 
 
-def _choose_k(silhouettes: dict[int, float], previous: Result | None) -> tuple[int, int]:
-    """(chosen k, best k of this run) - see the module docstring for the stability rule."""
+def _choose_k(silhouettes: dict[int, float], previous: Result | None) -> tuple[int, int, int]:
+    """(chosen k, best k of this run, how many runs in a row that k has been best).
+
+    Polis' smoother (``conversation.clj``, ``:group-k-smoother``, ``group-k-buffer`` 4): the
+    k with the best silhouette is counted run after run, and the groups change to it only once
+    it has been best in 4 runs in a row; the first run takes it at once.
+    """
     best = max(silhouettes, key=lambda kk: (silhouettes[kk], -kk))
-    if previous is None or previous.k not in silhouettes or best == previous.k:
-        return best, best
-    clearly = silhouettes[best] >= silhouettes[previous.k] + K_SWITCH_MARGIN
-    if clearly and previous.best_k == best:
-        return best, best
-    return previous.k, best
+    if previous is None or previous.k not in silhouettes:
+        return best, best, 1
+    runs = previous.best_k_runs + 1 if previous.best_k == best else 1
+    if best != previous.k and runs >= GROUP_K_BUFFER:
+        return best, best, runs
+    return previous.k, best, runs
 
 
 def _prop_test(succ: FloatArray, n: FloatArray) -> FloatArray:
@@ -524,6 +537,7 @@ class _Clusters:
     labels: IntArray
     k: int
     best_k: int
+    best_k_runs: int
     silhouettes: dict[int, float]
     base_centres: FloatArray
     group_centres: FloatArray
@@ -592,7 +606,7 @@ def _cluster(
     members = np.flatnonzero(in_conv)
     x = coords[members]
     n_distinct = len(np.unique(x, axis=0)) if len(x) else 0
-    none = _Clusters(labels, 0, 0, {}, np.zeros((0, 2)), np.zeros((0, 2)))
+    none = _Clusters(labels, 0, 0, 0, {}, np.zeros((0, 2)), np.zeros((0, 2)))
     if n_distinct < 3:
         return none
     n_base = min(base_clusters, n_distinct)
@@ -604,13 +618,13 @@ def _cluster(
     base_labels = np.searchsorted(used, base_labels)
     fits, silhouettes = _group_fits(base_centres, weights, previous, max_k, options, seed)
     if not fits:
-        return _Clusters(labels, 0, 0, silhouettes, base_centres, np.zeros((0, 2)))
-    k, best_k = _choose_k(silhouettes, previous)
+        return _Clusters(labels, 0, 0, 0, silhouettes, base_centres, np.zeros((0, 2)))
+    k, best_k, best_k_runs = _choose_k(silhouettes, previous)
     group_of_base, group_centres = fits[k]
     if not (previous is not None and previous.k == k):  # not warm-started: canonical order
         group_of_base, group_centres = _largest_first(group_of_base, group_centres, weights, k)
     labels[members] = group_of_base[base_labels]
-    return _Clusters(labels, k, best_k, silhouettes, base_centres, group_centres)
+    return _Clusters(labels, k, best_k, best_k_runs, silhouettes, base_centres, group_centres)
 
 
 def _group_fits(
@@ -719,6 +733,7 @@ def analyze(
         silhouette=clusters.silhouettes.get(k, 0.0),
         silhouettes=clusters.silhouettes,
         best_k=clusters.best_k,
+        best_k_runs=clusters.best_k_runs,
         seconds=time.perf_counter() - started,
         statement_ids=list(stmt_ids),
         components=comps,

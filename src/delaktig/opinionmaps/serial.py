@@ -58,6 +58,7 @@ def to_data(result: Result, votes: VoteMatrix) -> dict[str, Any]:
         "format": FORMAT,
         "k": k,
         "best_k": result.best_k,
+        "best_k_runs": result.best_k_runs,
         "silhouette": result.silhouette,
         "silhouettes": {str(kk): v for kk, v in result.silhouettes.items()},
         "seconds": result.seconds,
@@ -103,6 +104,8 @@ def from_data(data: dict[str, Any]) -> Result:
         silhouette=float(data["silhouette"]),
         silhouettes={int(kk): float(v) for kk, v in data["silhouettes"].items()},
         best_k=int(data["best_k"]),
+        # Results stored before Polis' smoother count their best k once.
+        best_k_runs=int(data.get("best_k_runs", 1)),
         seconds=float(data["seconds"]),
         statement_ids=sids,
         components=np.asarray(data["components"], dtype=np.float64).reshape(2, len(sids)),
