@@ -327,3 +327,35 @@ def test_the_command_reindexes_every_source_or_the_named_ones() -> None:
     assert Document.objects.count() == 2
     with pytest.raises(CommandError):
         call_command("search_reindex", "nope.nope", stdout=out)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_plans_the_search_for_the_words_asked_each_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A prepared statement's generic plan cannot tell a common word from a rare one (77 ms
+    instead of 17 for a common word at 1,000,000 documents): inside the search PostgreSQL
+    plans for the values; outside it the connection keeps its own setting."""
+    ProcessFactory(title="Bussar i länet")
+    index.reindex()
+    seen: list[str] = []
+    page = query._page
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW plan_cache_mode")
+                seen.append(cursor.fetchone()[0])
+        else:
+            seen.append("sqlite")
+        return page(*args, **kwargs)
+
+    monkeypatch.setattr(query, "_page", watched)
+    assert titles(query.search("bussar")) == ["Bussar i länet"]
+    if connection.vendor == "postgresql":
+        assert seen == ["force_custom_plan"]
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW plan_cache_mode")
+            assert cursor.fetchone()[0] == "auto"
+    else:
+        assert seen == ["sqlite"] and not connection.in_atomic_block
