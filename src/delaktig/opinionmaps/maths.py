@@ -59,9 +59,10 @@ Direction = Literal["agree", "disagree"]
 # (the method before issue 23, kept for the leave-one-out in ``bench/opinionmaps.py``).
 Start = Literal["polis", "kmeans++"]
 
-MIN_VOTES = 7
-MIN_IN_CONV = 15
-BASE_CLUSTERS = 100
+# The sources below are files of ``math/src/polismath/math/`` in ``compdemocracy/polis``.
+MIN_VOTES = 7  # conversation.clj, :in-conv: (min 7 n-cmts)
+MIN_IN_CONV = 15  # conversation.clj, :in-conv: greedy-n
+BASE_CLUSTERS = 100  # conversation.clj, :opts' :base-k
 PICK_MAX = 5
 Z_90 = 1.2815515655446004  # one-sided 90 % critical value of the standard normal
 GROUP_K_BUFFER = 4  # Polis' group-k-buffer: runs in a row a new k must win
@@ -574,8 +575,10 @@ def _project(
     comps = _pca(centred, seed) if n_stmt >= 2 and n >= 2 else np.zeros((2, n_stmt))
     _fix_signs(comps, votes.statement_ids, previous)
     coords = np.asarray(centred @ comps.T, dtype=np.float64).reshape(n, 2)
-    # Polis counts statements moderated out as zeros every participant has seen (see
-    # ``VoteMatrix.moderated_out``); it agrees markedly better with Polis' groups.
+    # Polis counts statements moderated out as zeros every participant has seen
+    # (conversation.clj, nm/zero-out-columns; pca.clj, sparsity-aware-project-ptpt scales by
+    # sqrt(n-cmnts / n-votes) with those zeros counted as votes). See
+    # ``VoteMatrix.moderated_out``.
     n_out = votes.moderated_out
     coords *= np.sqrt((n_stmt + n_out) / np.maximum(counts + n_out, 1))[:, np.newaxis]
     return comps, coords
@@ -636,6 +639,7 @@ def _group_fits(
     seed: int,
 ) -> tuple[dict[int, tuple[IntArray, FloatArray]], dict[int, float]]:
     """k-means of the base clusters for each k = 2..top_k, and the silhouette of each."""
+    # conversation.clj, max-k-fn: (min max-max-k (+ 2 (int (/ n-base-clusters 12)))).
     top_k = min(max_k, 2 + len(weights) // 12, len(weights) - 1)
     fits: dict[int, tuple[IntArray, FloatArray]] = {}
     silhouettes: dict[int, float] = {}
