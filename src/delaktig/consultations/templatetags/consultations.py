@@ -11,10 +11,11 @@ from typing import Any
 from django import template
 from django.template.defaulttags import CsrfTokenNode
 from django.urls import reverse
-from django.utils import dateformat, timezone
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from delaktig.core.html import time_element
 
 register = template.Library()
 
@@ -77,7 +78,6 @@ def consultation_comment(context: template.Context, item: Any) -> SafeString:
             "organisation": comment.invitation.name,
             "name": author,
         }
-    created = timezone.localtime(comment.created)
     made_on: SafeString | str = ""
     if item.made_on:
         made_on = format_html(
@@ -88,12 +88,10 @@ def consultation_comment(context: template.Context, item: Any) -> SafeString:
     held = comment.status == "held"
     parts = [
         format_html(
-            '<p class="comment__meta" id="synpunkt-{}-meta"><strong>{}</strong> '
-            '<time datetime="{}">{}</time>{}</p>',
+            '<p class="comment__meta" id="synpunkt-{}-meta"><strong>{}</strong> {}{}</p>',
             comment.pk,
             who,
-            dateformat.format(created, "c"),
-            dateformat.format(created, "j F Y"),
+            time_element(comment.created, "j F Y"),
             made_on,
         )
     ]

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from delaktig.core.vendor_sql import by_vendor
+
 
 class Migration(migrations.Migration):
 
@@ -99,17 +101,9 @@ BACKFILL = (
 )
 
 
-def _run(statements: dict[str, list[str]]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        for statement in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
-
-
 Migration.operations.append(
-    migrations.RunPython(
-        _run({"postgresql": [*POSTGRES, BACKFILL], "sqlite": [*SQLITE, BACKFILL]}),
-        _run({"postgresql": POSTGRES_REVERSE, "sqlite": SQLITE_REVERSE}),
+    by_vendor(
+        {"postgresql": [*POSTGRES, BACKFILL], "sqlite": [*SQLITE, BACKFILL]},
+        {"postgresql": POSTGRES_REVERSE, "sqlite": SQLITE_REVERSE},
     )
 )

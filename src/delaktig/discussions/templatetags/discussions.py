@@ -9,11 +9,11 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django import template
-from django.utils import dateformat, timezone
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from delaktig.core.html import time_element
 from delaktig.core.links import pk_url
 
 register = template.Library()
@@ -36,14 +36,11 @@ def thread_comment(context: template.Context, comment: Any) -> SafeString:
     report it; or, where a moderator hid it, the reason in its place and, for its author, a
     link to the decision and a review."""
     name = comment.author.public_name
-    created = timezone.localtime(comment.created)
     meta = format_html(
-        '<p class="comment__meta" id="comment-{}-meta"><strong>{}</strong> '
-        '<time datetime="{}">{}</time></p>',
+        '<p class="comment__meta" id="comment-{}-meta"><strong>{}</strong> {}</p>',
         comment.pk,
         name,
-        dateformat.format(created, "c"),
-        dateformat.format(created, "j F Y H:i"),
+        time_element(comment.created, "j F Y H:i"),
     )
     if comment.is_hidden:
         user = context.get("user")

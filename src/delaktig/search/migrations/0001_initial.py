@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from delaktig.core.vendor_sql import by_vendor
+
 
 class Migration(migrations.Migration):
 
@@ -99,17 +101,9 @@ SQLITE_REVERSE = [
 ]
 
 
-def _run(statements: dict[str, list[str]]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        for statement in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
-
-    return run
-
-
 Migration.operations.append(
-    migrations.RunPython(
-        _run({"postgresql": POSTGRES, "sqlite": SQLITE}),
-        _run({"postgresql": POSTGRES_REVERSE, "sqlite": SQLITE_REVERSE}),
+    by_vendor(
+        {"postgresql": POSTGRES, "sqlite": SQLITE},
+        {"postgresql": POSTGRES_REVERSE, "sqlite": SQLITE_REVERSE},
     )
 )
