@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from delaktig.opinionmaps import maths
 from delaktig.opinionmaps.maths import (
     VoteHistory,
     VoteMatrix,
@@ -255,3 +256,27 @@ def test_the_groups_do_not_depend_on_the_seed(name: str) -> None:
     first = analyze(votes, seed=0, history=history)
     for seed in (1, 7, 19):
         assert analyze(votes, seed=seed, history=history).groups == first.groups
+
+
+def test_k_means_takes_as_many_lloyd_steps_as_polis(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Polis' clusters.clj kmeans: one step, then up to max-iters more; base clusters pass 100,
+    # groups fall back to the default 20.
+    x = np.array([[0.0, 0.0], [1.0, 0.0], [10.0, 0.0], [11.0, 0.0], [12.0, 0.0]])
+    _, one = maths._kmeans(x, 2, steps=1)
+    # The cold start is the first two distinct points, 0 and 1; one step puts the centres at
+    # the mean of what is nearest each: {0} and {1, 10, 11, 12}.
+    np.testing.assert_allclose(one, [[0.0, 0.0], [8.5, 0.0]])
+    _, converged = maths._kmeans(x, 2, steps=maths.GROUP_STEPS)
+    np.testing.assert_allclose(converged, [[0.5, 0.0], [11.0, 0.0]])
+
+    calls: list[tuple[int, bool]] = []
+    real = maths._kmeans
+
+    def spy(x: np.ndarray, k: int, weights: Any = None, init: Any = None, **kw: Any) -> Any:
+        calls.append((kw["steps"], weights is not None))
+        return real(x, k, weights, init, **kw)
+
+    monkeypatch.setattr(maths, "_kmeans", spy)
+    analyze(_matrix(_two_camps()))
+    assert calls[0] == (101, False)  # the base clusters
+    assert len(calls) > 1 and all(call == (21, True) for call in calls[1:])  # the groups

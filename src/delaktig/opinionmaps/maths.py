@@ -63,6 +63,11 @@ Start = Literal["polis", "kmeans++"]
 MIN_VOTES = 7  # conversation.clj, :in-conv: (min 7 n-cmts)
 MIN_IN_CONV = 15  # conversation.clj, :in-conv: greedy-n
 BASE_CLUSTERS = 100  # conversation.clj, :opts' :base-k
+# Lloyd steps: clusters.clj, kmeans, takes one step and then up to max-iters more. The base
+# clusters pass :max-iters (:base-iters 100); the groups pass :cluster-iters, which kmeans does
+# not read, so its default max-iters of 20 applies to them (:group-iters 100 never does).
+BASE_STEPS = 100 + 1
+GROUP_STEPS = 20 + 1
 PICK_MAX = 5
 Z_90 = 1.2815515655446004  # one-sided 90 % critical value of the standard normal
 GROUP_K_BUFFER = 4  # Polis' group-k-buffer: runs in a row a new k must win
@@ -369,23 +374,25 @@ def _kmeans(
     weights: FloatArray | None = None,
     init: FloatArray | None = None,
     *,
+    steps: int,
     start: Start = "polis",
     seed: int = 0,
 ) -> tuple[IntArray, FloatArray]:
     """k-means from ``init`` (a warm start), else from Polis' cold start (``start="polis"``,
-    deterministic), or from the best of ten k-means++ starts drawn with ``seed``."""
+    deterministic), or from the best of ten k-means++ starts drawn with ``seed``; at most
+    ``steps`` Lloyd steps, as Polis."""
     # Imported here: scikit-learn (with pandas and scipy.stats) takes seconds to import, and
     # every app server, worker and tick would pay it at start-up to cluster nothing.
     from sklearn.cluster import KMeans
     from sklearn.exceptions import ConvergenceWarning
 
     if init is not None and init.shape == (k, x.shape[1]):
-        km = KMeans(n_clusters=k, init=init, n_init=1)
+        km = KMeans(n_clusters=k, init=init, n_init=1, max_iter=steps)
     elif start == "polis":
         init = _first_distinct(x, k)
-        km = KMeans(n_clusters=len(init), init=init, n_init=1)
+        km = KMeans(n_clusters=len(init), init=init, n_init=1, max_iter=steps)
     else:
-        km = KMeans(n_clusters=k, init="k-means++", n_init=10, random_state=seed)
+        km = KMeans(n_clusters=k, init="k-means++", n_init=10, random_state=seed, max_iter=steps)
     with warnings.catch_warnings():
         # Fewer distinct points than clusters leaves some clusters empty; the caller drops
         # empty base clusters, so sklearn's warning about it is expected here.
@@ -614,7 +621,9 @@ def _cluster(
         return none
     n_base = min(base_clusters, n_distinct)
     prev_base = previous.base_centres if previous is not None else None
-    base_labels, base_centres = _kmeans(x, n_base, init=prev_base, start=options.start, seed=seed)
+    base_labels, base_centres = _kmeans(
+        x, n_base, init=prev_base, steps=BASE_STEPS, start=options.start, seed=seed
+    )
     weights = np.bincount(base_labels, minlength=n_base).astype(np.float64)
     used = np.flatnonzero(weights > 0)
     base_centres, weights = base_centres[used], weights[used]
@@ -649,7 +658,13 @@ def _group_fits(
         if previous is not None and previous.k == kk:
             init = previous.group_centres
         fits[kk] = _kmeans(
-            base_centres, kk, weights=weights, init=init, start=options.start, seed=seed
+            base_centres,
+            kk,
+            weights=weights,
+            init=init,
+            steps=GROUP_STEPS,
+            start=options.start,
+            seed=seed,
         )
         # Polis scores k on the base clusters themselves, unweighted (``clusters.clj``,
         # ``silhouette`` over the distances between base-cluster centres).
