@@ -162,6 +162,35 @@ def test_header_menu_collapses_on_a_phone_and_stays_open_on_a_desktop(
     context.close()
 
 
+@pytest.mark.parametrize("width", [NARROW, 800])
+def test_every_language_in_the_menu_is_on_the_screen(
+    browser: Browser, demo: str, width: int
+) -> None:
+    """The language list opened from the keyboard: every choice whole on the screen, none cut
+    off at the left (which no scrollbar would reveal)."""
+    context = new_context(browser, viewport={"width": width, "height": 700})
+    page = context.new_page()
+    page.goto(demo + "/")
+    page.locator(".language-switcher > summary").focus()
+    page.keyboard.press("Enter")
+    choices = page.locator(".language-switcher__list button")
+    assert choices.count() >= 3
+    for index in range(choices.count()):
+        choice = choices.nth(index)
+        assert choice.is_visible()
+        box = choice.bounding_box()
+        assert box is not None
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width + TOLERANCE, (
+            choice.inner_text(),
+            box,
+        )
+    assert overflow(page) == ""
+    page.get_by_role("button", name="English").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    context.close()
+
+
 @pytest.mark.parametrize("path", ["/processer/", "/forslag/"])
 def test_results_come_first_on_a_phone(browser: Browser, demo: str, path: str) -> None:
     context = new_context(browser, viewport={"width": 390, "height": 844})

@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("delaktig.organisations.urls")),
     path("markdown/forhandsgranska/", core_views.markdown_preview, name="markdown_preview"),
     path("sprak/", core_views.choose_language, name="choose_language"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/v1/", open_data_api.build().urls),
     path("", include("delaktig.opendata.urls")),

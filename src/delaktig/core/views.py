@@ -1,12 +1,20 @@
-"""Core pages: the 400 page, the live preview of the Markdown editor, the language switcher."""
+"""Core pages: the 400 page, the live preview of the Markdown editor, the language switcher,
+the site icon."""
 
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import languages
 from .errors import DelaktigError, PermissionDenied, RateLimited, ValidationFailed
@@ -87,3 +95,10 @@ def choose_language(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(urlunsplit(parts._replace(query=urlencode(query))))
     remember_language(response, code)
     return response
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``/favicon.ico``, which browsers ask for where a page names no icon (a PDF, the API's
+    JSON): the site's icon, rather than a 404 page."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
