@@ -131,7 +131,7 @@ def worker_ready(worker: Process) -> bool:
 def start_gunicorn(name: str, port: int, env: dict[str, str], log_dir: Path) -> Process:
     """One app server: gunicorn with one worker process, as in the operations guide."""
     args = ["-m", "gunicorn", "delaktig.config.wsgi", "--chdir", str(ROOT / "src")]
-    args += ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "60"]
+    args += ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "60", "--preload"]
     return start(name, args, env, log_dir)
 
 
