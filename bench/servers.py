@@ -13,6 +13,7 @@ def start_gunicorn(port: int, *options: str, **environment: str) -> subprocess.P
     """gunicorn started on ``127.0.0.1:<port>``, with gunicorn's ``options`` and the variables
     of ``environment`` added; the caller waits until it answers."""
     command = [sys.executable, "-m", "gunicorn", "bench.wsgi", "--bind", f"127.0.0.1:{port}"]
-    command += ["--workers", "4", "--threads", "2", "--log-level", "warning", *options]
+    command += ["--workers", "4", "--threads", "2", "--log-level", "warning", "--preload"]
+    command += options
     env = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}", **environment}
     return subprocess.Popen(command, cwd=ROOT, env=env)

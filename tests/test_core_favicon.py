@@ -13,8 +13,10 @@ def test_pages_name_the_icon_and_favicon_ico_leads_to_it(client: Client) -> None
     page = client.get("/")
     assert b'<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page.content
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    # Not 301: a browser would keep it for good, and the icon's address changes with it.
+    assert response.status_code == 302
     assert response["Location"] == "/static/favicon.svg"
+    assert "max-age=86400" in response["Cache-Control"]
     assert "csrftoken" not in response.cookies
     assert client.post("/favicon.ico").status_code == 405
 

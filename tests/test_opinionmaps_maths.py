@@ -268,6 +268,22 @@ def test_k_means_takes_as_many_lloyd_steps_as_polis(monkeypatch: pytest.MonkeyPa
     np.testing.assert_allclose(one, [[0.0, 0.0], [8.5, 0.0]])
     _, converged = maths._kmeans(x, 2, steps=maths.GROUP_STEPS)
     np.testing.assert_allclose(converged, [[0.5, 0.0], [11.0, 0.0]])
+    # A warm start and k-means++ restarts are held to the same number of steps.
+    _, warm = maths._kmeans(x, 2, init=np.array([[0.0, 0.0], [1.0, 0.0]]), steps=1)
+    np.testing.assert_allclose(warm, one)
+    import sklearn.cluster
+
+    asked: list[int] = []
+
+    class Spy(sklearn.cluster.KMeans):
+        def __init__(self, **kw: Any) -> None:
+            asked.append(kw["max_iter"])
+            super().__init__(**kw)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sklearn.cluster, "KMeans", Spy)
+        maths._kmeans(x, 2, steps=7, start="kmeans++")
+    assert asked == [7]
 
     calls: list[tuple[int, bool]] = []
     real = maths._kmeans

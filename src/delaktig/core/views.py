@@ -7,12 +7,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.http import (
     HttpRequest,
     HttpResponse,
-    HttpResponsePermanentRedirect,
     HttpResponseRedirect,
     JsonResponse,
 )
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
@@ -24,6 +24,8 @@ from .middleware import remember_language
 from .params import BadInput
 from .ratelimit import enforce, limit_for
 
+# How long a browser may keep /favicon.ico's redirect (a day).
+FAVICON_MAX_AGE = 24 * 60 * 60
 # The longest text the preview renders (the longest Markdown field is far shorter).
 PREVIEW_MAX_CHARS = 100_000
 
@@ -100,5 +102,8 @@ def choose_language(request: HttpRequest) -> HttpResponse:
 @require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     """``/favicon.ico``, which browsers ask for where a page names no icon (a PDF, the API's
-    JSON): the site's icon, rather than a 404 page."""
-    return HttpResponsePermanentRedirect(static("favicon.svg"))
+    JSON): the site's icon, rather than a 404 page. Not a permanent redirect: the icon's
+    address carries its content's hash in production, and a browser keeps a 301 for good."""
+    response = HttpResponseRedirect(static("favicon.svg"))
+    patch_cache_control(response, public=True, max_age=FAVICON_MAX_AGE)
+    return response
