@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from delaktig.accounts.models import User
 from delaktig.demo.region import DEMO_PASSWORD
@@ -187,7 +187,37 @@ def test_every_language_in_the_menu_is_on_the_screen(
     assert overflow(page) == ""
     page.get_by_role("button", name="English").focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("document.documentElement.lang === 'en'")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    context.close()
+
+
+def test_on_a_phone_one_header_popup_is_open_at_a_time(browser: Browser, demo: str) -> None:
+    """The menu and the language list open over the page; opening one closes the other, and
+    Escape closes the open one with focus back on its button."""
+    context = new_context(browser, viewport={"width": NARROW, "height": 700})
+    page = context.new_page()
+    page.goto(demo + "/")
+    menu = page.locator("details.site-menu")
+    languages = page.locator("details.language-switcher")
+    menu.locator("summary").click()
+    assert menu.get_attribute("open") is not None
+    languages.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(menu).not_to_have_attribute("open", "")
+    expect(languages).to_have_attribute("open", "")
+    page.keyboard.press("Tab")  # into the list
+    page.keyboard.press("Escape")
+    expect(languages).not_to_have_attribute("open", "")
+    expect(languages.locator("summary")).to_be_focused()
+    context.close()
+
+    # On a wide screen the menu is always shown: opening the languages leaves it.
+    context = new_context(browser, viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(demo + "/")
+    page.locator("details.language-switcher summary").click()
+    page.keyboard.press("Escape")
+    assert page.locator("nav.site-nav").get_by_role("link", name="Medborgarförslag").is_visible()
     context.close()
 
 

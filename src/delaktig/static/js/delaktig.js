@@ -57,15 +57,29 @@
 // Menus and filters that collapse on phones (<details>, see delaktig.css).
 (function () {
   "use strict";
-  // Escape closes the open header menu and puts focus back on its button.
+  var popups = "details.site-menu, details.language-switcher";
+  // Escape closes the open header menu or language list and puts focus back on its button.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
-    var menu = document.querySelector("details.site-menu[open]");
-    if (menu && menu.contains(document.activeElement)) {
-      menu.open = false;
-      menu.querySelector("summary").focus();
-    }
+    Array.prototype.forEach.call(document.querySelectorAll(popups), function (popup) {
+      var button = popup.querySelector("summary");
+      if (popup.open && popup.contains(document.activeElement) && button.offsetParent) {
+        popup.open = false;
+        button.focus();
+      }
+    });
   });
+  // On a phone both open over the page: opening one closes the other (a menu shown open on
+  // wide screens has no visible button and stays).
+  document.addEventListener("toggle", function (event) {
+    var opened = event.target;
+    if (!opened.open || !opened.matches || !opened.matches(popups)) return;
+    Array.prototype.forEach.call(document.querySelectorAll(popups), function (other) {
+      if (other !== opened && other.open && other.querySelector("summary").offsetParent) {
+        other.open = false;
+      }
+    });
+  }, true);
   // Browsers without ::details-content cannot show a closed one on wide screens: open it there.
   if (!window.CSS || !CSS.supports || CSS.supports("selector(::details-content)")) return;
   var wide = [["details.site-menu", "(min-width: 60rem)"],
