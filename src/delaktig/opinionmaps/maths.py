@@ -68,8 +68,9 @@ BASE_CLUSTERS = 100  # conversation.clj, :opts' :base-k
 # not read, so its default max-iters of 20 applies to them (:group-iters 100 never does).
 BASE_STEPS = 100 + 1
 GROUP_STEPS = 20 + 1
-PICK_MAX = 5
-Z_90 = 1.2815515655446004  # one-sided 90 % critical value of the standard normal
+PICK_MAX = 5  # repness.clj, select-rep-comments and select-consensus-comments: (take 5)
+# repness.clj and stats.clj, z-sig-90?: the one-sided 90 % critical value of the standard normal
+Z_90 = 1.2815515655446004
 GROUP_K_BUFFER = 4  # Polis' group-k-buffer: runs in a row a new k must win
 DENSE_EIGH_LIMIT = 400  # statements; above this the PCA uses ARPACK on a linear operator
 
