@@ -1,5 +1,6 @@
 """Writes to opinion maps: votes, statements, moderation, permissions, recompute, Polis data."""
 
+import csv
 import io
 import random
 import zipfile
@@ -765,6 +766,8 @@ def test_import_polis_counts_match_the_export(as_zip: bool) -> None:
         "participants": len(reference.participant_ids),
         "statements": len(reference.statement_ids),
         "votes": reference.votes.seen.nnz,
+        "pending": 0,  # the map shows new statements at once: so it shows those Polis had not
+        "without_text": 0,  # moderated (one) too
     }
     assert Participant.objects.filter(map=opinion_map).count() == counts["participants"]
     assert Statement.objects.filter(map=opinion_map).count() == counts["statements"]
@@ -809,6 +812,46 @@ def test_import_polis_counts_match_the_export(as_zip: bool) -> None:
     assert opinion_map.source == "Polis: 15 per hour Seattle"
     assert opinion_map.version == 1
     assert AuditEntry.objects.filter(action="opinionmap.import").exists()
+
+
+@pytest.mark.parametrize("moderation", list(OpinionMap.Moderation))
+def test_import_keeps_unreviewed_statements_from_being_shown(moderation: str) -> None:
+    """A comment Polis had not moderated waits for review in a map that reviews statements
+    before they are shown; one whose text the export left out (ours leaves out what was not
+    published) can never be shown, and arrives rejected."""
+    files = seattle_files()
+    rows = list(csv.DictReader(io.StringIO(files["comments.csv"].decode())))
+    fields = list(rows[0])
+    by_id = {row["comment-id"]: row for row in rows}
+    assert by_id["53"]["moderated"] == "0" and by_id["53"]["comment-body"]
+    by_id["48"].update({"moderated": "0", "comment-body": ""})
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields)
+    writer.writeheader()
+    writer.writerows(rows)
+    files["comments.csv"] = out.getvalue().encode()
+    opinion_map = open_map(moderation=moderation)
+    counts = services.polis_import(
+        actor=official_of(opinion_map.module.process.organisation),
+        opinion_map=opinion_map,
+        conversation=services.polis_upload_read(files=files),
+        source="Polis",
+        attribution="CC BY 4.0",
+    )
+    reviewed_first = moderation == OpinionMap.Moderation.BEFORE
+    assert (counts["pending"], counts["without_text"]) == (int(reviewed_first), 1)
+    unreviewed = Statement.objects.get(map=opinion_map, external_id="53")
+    assert unreviewed.status == (
+        Statement.Status.PENDING if reviewed_first else Statement.Status.PUBLISHED
+    )
+    assert (unreviewed.moderated_at is None) == reviewed_first
+    blank = Statement.objects.get(map=opinion_map, external_id="48")
+    assert (blank.status, blank.rejection_reason) == (
+        Statement.Status.REJECTED,
+        services.REJECTED_WITHOUT_TEXT,
+    )
+    published = Statement.objects.filter(map=opinion_map, status=Statement.Status.PUBLISHED)
+    assert not published.filter(text="–").exists()
 
 
 def test_import_into_a_non_empty_map_is_refused() -> None:

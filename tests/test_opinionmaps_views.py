@@ -277,3 +277,16 @@ def test_process_page_shows_the_module(client: Client) -> None:
     module: ProcessModule = opinion_map.module
     page = client.get(module.process.get_absolute_url()).content.decode()
     assert "Hur ska bussarna gå?" in page and "Ta ställning till påståendena" in page
+
+
+def test_the_statement_help_is_in_the_readers_language() -> None:
+    # It was filled in at import, in Swedish, for every reader (a QA finding).
+    from django.utils import translation
+
+    from delaktig.opinionmaps.forms import StatementForm
+
+    for language, start in (("en", "One thought per statement"), ("sv", "En tanke per")):
+        with translation.override(language):
+            help_text = str(StatementForm().fields["text"].help_text)
+        assert help_text.startswith(start), help_text
+        assert "280" in help_text

@@ -114,6 +114,20 @@ def test_every_page_linked_from_home_fits_320_px(narrow_page: Page, demo: str) -
     assert narrow_page.get_by_text(LONG_WORD).first.is_visible()
 
 
+def test_a_saved_survey_fits_320_px(narrow_page: Page, demo: str) -> None:
+    """The page with the link to come back to a survey: the link's field fits the screen."""
+    from delaktig.surveys.models import Survey
+
+    survey = Survey.objects.filter(access=Survey.Access.ANONYMOUS).first()
+    assert survey is not None
+    narrow_page.goto(demo + survey.get_absolute_url())
+    narrow_page.get_by_role("button", name="Börja svara").click()
+    narrow_page.get_by_role("button", name="Spara och fortsätt senare").click()
+    narrow_page.wait_for_url("**/sparat/")
+    assert narrow_page.locator("#resume-url").is_visible()
+    assert overflow(narrow_page) == ""
+
+
 def test_staff_pages_fit_320_px(narrow_page: Page, demo: str) -> None:
     process, proposal = long_texts()
     login(narrow_page, demo, "tjansteperson@demo.delaktig.se", DEMO_PASSWORD)

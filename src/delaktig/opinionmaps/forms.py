@@ -2,6 +2,8 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from delaktig.moderation.forms import ScreenedFormMixin
@@ -9,16 +11,21 @@ from delaktig.moderation.forms import ScreenedFormMixin
 from .models import STATEMENT_MAX_LENGTH, OpinionMap
 
 
+def _statement_help() -> str:
+    # Translated when shown: a lazy text filled in with % here, at import, would be fixed in
+    # the language of the moment (Swedish) for every reader.
+    return gettext(
+        "En tanke per påstående, så att andra kan hålla med eller inte. Högst "
+        "%(max)d tecken. Det du skriver blir offentligt, utan ditt namn."
+    ) % {"max": STATEMENT_MAX_LENGTH}
+
+
 class StatementForm(ScreenedFormMixin, forms.Form):
     text = forms.CharField(
         label=_("Ditt påstående"),
         max_length=STATEMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "En tanke per påstående, så att andra kan hålla med eller inte. Högst "
-            "%(max)d tecken. Det du skriver blir offentligt, utan ditt namn."
-        )
-        % {"max": STATEMENT_MAX_LENGTH},
+        help_text=lazy(_statement_help, str)(),
     )
 
     # The text first; the boxes screening may ask for come after it.

@@ -22,6 +22,7 @@ from delaktig.opinionmaps.maths import Id, VoteHistory, VoteMatrix
 FILES = ("votes.csv", "comments.csv", "participants-votes.csv")
 VOTE_COLUMNS = ("timestamp", "comment-id", "voter-id", "vote")
 MODERATED_OUT = -1
+NOT_MODERATED = 0  # Polis: not moderated yet
 
 
 @dataclass(frozen=True)

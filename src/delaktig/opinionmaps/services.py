@@ -49,6 +49,9 @@ RECOMPUTE_DELAY = 10
 IMPORT_BATCH = 5000
 MAX_IMPORT_BYTES = 50 * 1024 * 1024  # uncompressed, all three files together
 REJECTED_IN_POLIS = "Modererades bort i Polis."
+# An export leaves out the text of statements not yet published (ours does): they cannot be
+# shown, so they arrive rejected.
+REJECTED_WITHOUT_TEXT = "Påståendets text fanns inte i exporten."
 
 
 # --- Settings ---------------------------------------------------------------------------
@@ -536,7 +539,7 @@ def polis_import(
         if locked.statements.exists() or locked.participants.exists():
             raise Conflict("opinionmaps.map_not_empty")
         participants = _import_participants(locked, conversation)
-        statements = _import_statements(locked, conversation, participants)
+        statements, states = _import_statements(locked, conversation, participants)
         _import_votes(conversation, participants, statements)
         locked.source = source[:200]
         locked.source_attribution = attribution
@@ -545,6 +548,8 @@ def polis_import(
             "participants": len(conversation.participant_ids),
             "statements": len(conversation.statement_ids),
             "votes": len(conversation.vote_cells),
+            "pending": states.count(Statement.Status.PENDING),
+            "without_text": states.count(REJECTED_WITHOUT_TEXT),
         }
         audit_log(
             actor=actor,
@@ -576,34 +581,53 @@ def _import_participants(
     return {str(p.external_id): p for p in participants}
 
 
+def _import_state(locked: OpinionMap, comment: polisdata.Comment | None) -> tuple[str, str]:
+    """(status, reason for a rejection) of an imported comment: moderated out in the source,
+    rejected; without text (an export leaves out what was not published), rejected; not yet
+    moderated in the source, as the map treats a new statement (waiting for review when
+    statements are reviewed before they are shown); otherwise published."""
+    if comment is not None and comment.moderated == polisdata.MODERATED_OUT:
+        return Statement.Status.REJECTED, REJECTED_IN_POLIS
+    if comment is None or not comment.text.strip():
+        return Statement.Status.REJECTED, REJECTED_WITHOUT_TEXT
+    if comment.moderated == polisdata.NOT_MODERATED and (
+        locked.moderation == OpinionMap.Moderation.BEFORE
+    ):
+        return Statement.Status.PENDING, ""
+    return Statement.Status.PUBLISHED, ""
+
+
 def _import_statements(
     locked: OpinionMap,
     conversation: polisdata.Conversation,
     participants: dict[str, Participant],
-) -> dict[str, int]:
-    """The conversation's comments as statements, those moderated out rejected; returns the
-    primary keys by Polis id as text."""
+) -> tuple[dict[str, int], list[str]]:
+    """The conversation's comments as statements (``_import_state``); returns the primary keys
+    by Polis id as text, and each statement's status, or the reason it was rejected."""
     now = timezone.now()
     sids = conversation.statement_ids
     statements = []
+    states: list[str] = []
     for number, sid in zip(_numbers(sids), sids, strict=True):
         comment = conversation.comments.get(sid)
-        moderated_out = comment is not None and comment.moderated == polisdata.MODERATED_OUT
         author = participants.get(str(comment.author_id)) if comment else None
+        status, reason = _import_state(locked, comment)
+        states.append(reason or status)
         statements.append(
             Statement(
                 map=locked,
                 number=number,
                 text=(comment.text if comment else "")[:STATEMENT_MAX_LENGTH] or "–",
                 author=author,
-                status=Statement.Status.REJECTED if moderated_out else Statement.Status.PUBLISHED,
-                rejection_reason=REJECTED_IN_POLIS if moderated_out else "",
-                moderated_at=now,
+                status=status,
+                rejection_reason=reason,
+                moderated_at=None if status == Statement.Status.PENDING else now,
                 external_id=str(sid),
             )
         )
     Statement.objects.bulk_create(statements, batch_size=IMPORT_BATCH)
-    return dict(Statement.objects.filter(map=locked).values_list("external_id", "pk").iterator())
+    pks = dict(Statement.objects.filter(map=locked).values_list("external_id", "pk").iterator())
+    return pks, states
 
 
 def _import_votes(

@@ -367,6 +367,24 @@ def import_polis(request: HttpRequest, module_pk: int) -> HttpResponse:
                 )
                 % counts,
             )
+            if counts["pending"]:
+                messages.info(
+                    request,
+                    _(
+                        "%(pending)d påståenden var inte granskade i källan. De väntar på "
+                        "granskning här innan de visas."
+                    )
+                    % counts,
+                )
+            if counts["without_text"]:
+                messages.info(
+                    request,
+                    _(
+                        "%(without_text)d påståenden saknade text i exporten och har avvisats: "
+                        "de kan inte visas."
+                    )
+                    % counts,
+                )
             return redirect("opinionmaps:manage", module_pk=module.pk)
     return render(
         request,
