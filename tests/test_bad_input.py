@@ -396,3 +396,21 @@ def test_a_huge_id_in_a_multiple_choice_is_a_form_error() -> None:
     form = GoalForm(data={"title": "Mål", "gender_equality_goals": [str(2**70)]})
     assert not form.is_valid()
     assert "gender_equality_goals" in form.errors
+
+
+def test_the_reported_date_is_never_prefilled_in_the_future(
+    client: Client, report_region: Any
+) -> None:
+    """A report prepared for a meeting still to come is prefilled with today, which may be
+    saved; the meeting's own date would be refused as a day in the future (a QA finding)."""
+    organisation, official = report_region
+    client.force_login(official)
+    url = reverse("proposals:staff_report") + f"?organisation={organisation.slug}"
+    today = timezone.localdate()
+    for chosen, prefilled in (
+        (today + timedelta(days=60), today),
+        (today - timedelta(days=30), today - timedelta(days=30)),
+    ):
+        response = client.get(f"{url}&datum={chosen.isoformat()}")
+        assert response.status_code == 200
+        assert response.context["reported_form"].initial["reported_on"] == prefilled

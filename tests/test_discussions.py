@@ -133,3 +133,22 @@ def test_threads_are_paginated_newest_first_and_replies_land_on_their_page(
     html = client.get(response["Location"]).content.decode()
     assert "Kommentar 0" in html and "Svar" in html
     assert f"{THREADS_PER_PAGE + 4} kommentarer" in html
+
+
+def test_the_review_page_shows_what_the_reports_say_not_who_sent_them(client: Any) -> None:
+    from django.urls import reverse
+
+    module = open_discussion()
+    comment = CommentFactory(module=module)
+    reporter = UserFactory(first_name="Anmälare", last_name="Anmälarsson")
+    services.comment_report(
+        actor=reporter, comment=comment, reason="spam", explanation="Länkar till en butik"
+    )
+    services.comment_report(actor=UserFactory(), comment=comment, reason="utanfor_amnet")
+    client.force_login(role(UserFactory(), "moderator", module.process.organisation))
+    response = client.get(reverse("discussions:comment_moderate", args=[comment.pk]))
+    html = response.content.decode()
+    assert "2 anmälningar" in html
+    assert "Reklam eller spam: Länkar till en butik" in html
+    assert "Hör inte till ämnet" in html
+    assert "Anmälarsson" not in html

@@ -3,8 +3,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from delaktig.moderation.forms import ScreenedFormMixin
-from delaktig.moderation.models import Rule
+from delaktig.moderation.forms import ScreenedFormMixin, rule_choices
 
 from .models import Comment, CommentReport
 
@@ -42,7 +41,7 @@ class ReportForm(forms.Form):
 
 
 class HideForm(forms.Form):
-    rule = forms.ChoiceField(label=_("Regel som kommentaren bryter mot"), choices=Rule.choices)
+    rule = forms.ChoiceField(label=_("Regel som kommentaren bryter mot"), choices=rule_choices)
     reason = forms.CharField(
         label=_("Skäl som visas i kommentarens ställe"),
         max_length=300,

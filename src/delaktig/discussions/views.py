@@ -142,7 +142,13 @@ def comment_moderate(request: HttpRequest, comment_pk: int) -> HttpResponse:
     return render(
         request,
         "discussions/moderate.html",
-        {"comment": comment, "form": form, "decision": _latest_decision(comment)},
+        {
+            "comment": comment,
+            "form": form,
+            "decision": _latest_decision(comment),
+            # What those who reported it said (not who they are).
+            "reports": comment.reports.filter(resolved_at__isnull=True).order_by("pk"),
+        },
         status=form_status(form),
     )
 

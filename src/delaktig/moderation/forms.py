@@ -70,6 +70,12 @@ class ScreenedFormMixin(forms.Form):
         }
 
 
+def rule_choices() -> list[tuple[str, Any]]:
+    """The rules a text may break, after an empty choice: a moderator names the rule, rather
+    than leaving the first one (threats) chosen by default."""
+    return [("", _("Välj en regel")), *Rule.choices]
+
+
 class WithholdForm(forms.Form):
     withhold_as = forms.ChoiceField(
         label=_("Beslut"),
@@ -79,7 +85,7 @@ class WithholdForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    rule = forms.ChoiceField(label=_("Regel som texten bryter mot"), choices=Rule.choices)
+    rule = forms.ChoiceField(label=_("Regel som texten bryter mot"), choices=rule_choices)
     reason = forms.CharField(
         label=_("Skäl som visas för den som skrev"),
         max_length=500,

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from delaktig.accounts.decorators import staff_required
@@ -370,18 +371,24 @@ def import_polis(request: HttpRequest, module_pk: int) -> HttpResponse:
             if counts["pending"]:
                 messages.info(
                     request,
-                    _(
+                    ngettext(
+                        "%(pending)d påstående var inte granskat i källan. Det väntar på "
+                        "granskning här innan det visas.",
                         "%(pending)d påståenden var inte granskade i källan. De väntar på "
-                        "granskning här innan de visas."
+                        "granskning här innan de visas.",
+                        counts["pending"],
                     )
                     % counts,
                 )
             if counts["without_text"]:
                 messages.info(
                     request,
-                    _(
+                    ngettext(
+                        "%(without_text)d påstående saknade text i exporten och har avvisats: "
+                        "det kan inte visas.",
                         "%(without_text)d påståenden saknade text i exporten och har avvisats: "
-                        "de kan inte visas."
+                        "de kan inte visas.",
+                        counts["without_text"],
                     )
                     % counts,
                 )

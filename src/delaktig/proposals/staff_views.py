@@ -443,7 +443,8 @@ def report(request: HttpRequest) -> HttpResponse:
     context = _report_context(request)
     reported_form = ReportedForm(
         request.POST if request.method == "POST" else None,
-        initial={"reported_on": context["report_date"]},
+        # The report's date, unless it is still to come: a day in the future is refused.
+        initial={"reported_on": min(context["report_date"], timezone.localdate())},
     )
     context["reported_form"] = reported_form
     if request.method == "POST" and not context["form"].errors and reported_form.is_valid():
