@@ -220,6 +220,7 @@ def test_respondents_who_did_not_give_their_sex_keep_their_sample_share() -> Non
 
 def test_representativeness_against_the_population() -> None:
     built = known_mix_survey()
+    answer_mix(built, [(6, "kvinna", "0–17", 0, 0)])  # outside the target group's ages
     table = population(built.organisation)
     built.survey.population_table = table
     built.survey.save()
@@ -261,6 +262,22 @@ def test_representativeness_against_the_population() -> None:
     assert [g.response_rate_ratio for g in age.groups] == pytest.approx([s / 0.2 for s in shares])
     assert age.index == pytest.approx(1 - sum(abs(s - 0.2) for s in shares) / 2)
     assert age.index == pytest.approx(0.675)
+
+    # Every respondent is in each table, said nothing, or is outside the target group, and
+    # the page says how many are outside (a QA finding: the tables did not add up).
+    outside = results.respondents - (sum(g.respondents for g in sex.groups) + sex.unknown)
+    for view in views.values():
+        assert sum(g.respondents for g in view.groups) + view.unknown + outside == (
+            results.respondents
+        )
+    assert outside > 0
+    shown = outside if outside >= results.min_group_size else None
+    assert results.population_outside == shown == 6
+    page = official(built).get(reverse("surveys:results", args=[built.survey.module_id]))
+    assert (
+        "6 svarande utanför målgruppen (andra åldrar, eller bor i en annan kommun) ingår inte"
+        in (page.content.decode())
+    )
 
 
 def test_a_weighting_that_cannot_be_done_is_explained_on_the_results_page() -> None:

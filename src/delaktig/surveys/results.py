@@ -106,6 +106,9 @@ class SurveyResults:
     weighting: Weighting | None
     questions: list[QuestionResult]
     min_group_size: int
+    # Respondents outside the target group (other ages, or living elsewhere), whom the
+    # comparison with the population leaves out; None when fewer than min_group_size.
+    population_outside: int | None = 0
 
 
 def population_margins(
@@ -171,6 +174,7 @@ class _Population:
     weighting: Weighting | None = None
     weights: np.ndarray | None = None  # one per respondent, 0 outside the weighting
     missing: list[str] = field(default_factory=list)
+    outside: int = 0  # respondents outside the target group
 
 
 # (question id) → (respondent's row, choice id, number) for every answer
@@ -209,6 +213,7 @@ def survey_results(survey: Survey, *, weighted: bool = True) -> SurveyResults:
         weighting=population.weighting,
         questions=results,
         min_group_size=min_size,
+        population_outside=None if 0 < population.outside < min_size else population.outside,
     )
 
 
@@ -320,7 +325,10 @@ def _population(
         "age": {a: a for a in AGE_GROUPS},
         "municipality": municipality_names,
     }
-    result = _Population(missing=[municipality_names[code] for code in missing])
+    result = _Population(
+        missing=[municipality_names[code] for code in missing],
+        outside=respondents.n - len(idx),
+    )
     for variable in MARGINS:
         if variable in population:
             values = [columns_all[variable][i] for i in idx]
