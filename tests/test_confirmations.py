@@ -235,3 +235,19 @@ def test_the_helper_carries_every_value_and_only_cancels_to_this_site() -> None:
     confirmed = RequestFactory().post("/x/", {"confirmed": "1"})
     assert confirm_required(confirmed, question="", consequence="", cancel_url="/") is None
     assert Process.objects.count() == 0
+
+
+def test_a_step_the_service_would_refuse_is_refused_before_the_question() -> None:
+    """Publishing feedback that is not written: the reason at once, on the process's page
+    where the feedback is written, not after "Bekräfta" on a page with no way on."""
+    process = ProcessFactory(status="closed")
+    client = official_client(process.organisation)
+    url = reverse("staff:process_transition", args=[process.pk])
+    response = client.post(url, {"action": "publish_feedback"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("staff:process", args=[process.pk])
+    messages = [str(m) for m in get_messages(response.wsgi_request)]
+    assert len(messages) == 1 and "återkoppling" in messages[0].lower(), messages
+    process.refresh_from_db()
+    assert process.status == "closed"
+    assert not ProcessTransition.objects.filter(process=process).exists()

@@ -147,6 +147,25 @@ def test_staff_case_page_runs_the_case(client: Client, region: Any) -> None:
             "confirmed": "1",
         },
     )
+    decision = {
+        "action": "decide",
+        "decide-outcome": "besvarad",
+        "decide-decided_by": assembly.pk,
+        "decide-minutes_reference": "RF § 12",
+        "decide-answer": "Vi prövar.",
+    }
+    # A refusal comes before the question "are you sure", with what was typed kept; and a
+    # step asked about is tried and undone, not taken, until it is confirmed.
+    future = (timezone.localdate() + timedelta(days=3)).isoformat()
+    refused = client.post(url, {**decision, "decide-decided_on": future})
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "kan inte ligga i framtiden" in html and "Vi prövar." in html
+    assert 'name="confirmed"' not in html
+    asked = client.post(url, {**decision, "decide-decided_on": on.isoformat()})
+    assert asked.status_code == 200 and 'name="confirmed" value="1"' in asked.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.status != "decided" and not proposal.events.filter(to_status="decided").exists()
     client.post(
         url,
         {

@@ -10,8 +10,14 @@ that posts the same fields again with ``confirmed=1`` (*Bekräfta*) beside a lin
     if (page := confirm_required(request, question=..., consequence=..., cancel_url=...)):
         return page
     services.process_transition(...)
+
+A view whose service may refuse what was asked (a date in the future, feedback not written)
+first calls :func:`rehearse` with the same call, so that the refusal is shown at once.
 """
 
+from collections.abc import Callable
+
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,6 +27,23 @@ CONFIRMED = "confirmed"
 
 # Never carried over to the confirmation form: the token is rendered afresh there.
 NOT_CARRIED = {"csrfmiddlewaretoken", CONFIRMED}
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def rehearse(act: Callable[[], object]) -> None:
+    """Run ``act`` (the service call the confirmation is for) and undo it, so that a refusal
+    (a ``DelaktigError``, raised here) comes before the person is asked to confirm, not
+    after. Everything it wrote is rolled back, and what it left to run on commit (e-mail,
+    tasks) is dropped with it."""
+    try:
+        with transaction.atomic():
+            act()
+            raise _RolledBack
+    except _RolledBack:
+        pass
 
 
 def is_confirmed(request: HttpRequest) -> bool:

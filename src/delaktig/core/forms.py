@@ -1,4 +1,4 @@
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -46,6 +46,16 @@ def form_errors(form: forms.BaseForm, field: str | None = None) -> Iterator[None
         # The codes, for a template that offers a way on for one of them (``"x" in
         # form.error_codes``: screening's "send it as it is").
         form.error_codes = {*getattr(form, "error_codes", ()), error.code}  # type: ignore[attr-defined]
+
+
+def refusal(act: Callable[[], object]) -> DelaktigError | None:
+    """The :class:`DelaktigError` ``act`` raised, or None: for a button without a form,
+    whose view shows a service's refusal as a message on the page it returns to."""
+    try:
+        act()
+    except DelaktigError as error:
+        return error
+    return None
 
 
 def form_status(form: forms.BaseForm) -> int:

@@ -16,8 +16,8 @@ from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.inbox import queue_counts
 from delaktig.accounts.roles import official_organisations
 from delaktig.accounts.types import User
-from delaktig.core.confirm import confirm_required
-from delaktig.core.forms import form_errors, form_status, markdown_preview
+from delaktig.core.confirm import confirm_required, is_confirmed, rehearse
+from delaktig.core.forms import form_errors, form_status, markdown_preview, refusal
 from delaktig.core.http import no_store
 from delaktig.core.params import BadParameter, choice_param
 from delaktig.organisations.forms import OrganisationSettingsForm
@@ -195,7 +195,16 @@ def process_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if chosen is None:
         raise BadParameter("action")
     action = Action(chosen)
+    actor = _actor(request)
     MACHINE.require(Status(process.status), action)  # no question about a step not allowed
+
+    def step() -> object:
+        return services.process_transition(actor=actor, process=process, action=action)
+
+    # A refusal (feedback not written yet) comes before the question, not after it.
+    if not is_confirmed(request) and (refused := refusal(lambda: rehearse(step))):
+        messages.error(request, refused.message)
+        return redirect("staff:process", pk=process.pk)
     page = confirm_required(
         request,
         question=CONFIRM_QUESTIONS[action] % {"title": process.title},
@@ -204,7 +213,7 @@ def process_transition(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if page is not None:
         return page
-    process = services.process_transition(actor=_actor(request), process=process, action=action)
+    process = services.process_transition(actor=actor, process=process, action=action)
     messages.success(request, DONE_MESSAGES[Status(process.status)])
     return redirect("staff:process", pk=process.pk)
 

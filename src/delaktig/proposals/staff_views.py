@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from delaktig.accounts.decorators import staff_required
 from delaktig.accounts.roles import official_organisations
 from delaktig.accounts.types import User
-from delaktig.core.confirm import confirm_required
+from delaktig.core.confirm import confirm_required, is_confirmed, rehearse
 from delaktig.core.forms import form_errors, form_status, markdown_preview
 from delaktig.core.params import BadParameter, id_param
 from delaktig.organisations.models import Organisation
@@ -371,12 +371,15 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("proposals:staff_case", pk=proposal.pk)
         form = forms[action] = _form(action, proposal, request.POST)
         if not markdown_preview(request, form) and form.is_valid():
-            if page := _confirm_step(request, proposal, action):
-                return page
-            with form_errors(form):
-                _apply(actor, action, proposal, form.cleaned_data)
-                messages.success(request, _("Ärendet är uppdaterat."))
-                return redirect("proposals:staff_case", pk=proposal.pk)
+            if action in CONFIRM_STEP and not is_confirmed(request):
+                with form_errors(form):  # a refusal comes before the question, not after it
+                    rehearse(lambda: _apply(actor, action, proposal, form.cleaned_data))
+                    return cast(HttpResponse, _confirm_step(request, proposal, action))
+            else:
+                with form_errors(form):
+                    _apply(actor, action, proposal, form.cleaned_data)
+                    messages.success(request, _("Ärendet är uppdaterat."))
+                    return redirect("proposals:staff_case", pk=proposal.pk)
     screening_decision, screening_findings = selectors.screening_note(proposal=proposal)
     events = list(proposal.events.select_related("actor"))
     return render(
