@@ -232,7 +232,12 @@ def test_official_records_attendance_approves_and_exports_payroll(
         f"{member_prefix}-travel_km": "0",
         f"{member_prefix}-travel_cost": "0",
     }
-    assert client.post(url, bad).status_code == 400
+    refused = client.post(url, bad)
+    assert refused.status_code == 400
+    summary = refused.content.decode().split('id="error-summary"')[1].split("</div>")[0]
+    assert "Något behöver rättas" in summary and f'href="#id_{chair_prefix}-lost_earnings"' in (
+        summary
+    )
     assert not Attendance.objects.exists()
     good = {**bad, f"{chair_prefix}-lost_earnings": "2500"}
     assert client.post(url, good).status_code == 302
@@ -554,6 +559,32 @@ def test_officials_of_the_organisation_and_administrators_run_the_councils(
             ends_at=start + timedelta(hours=2),
         )
         assert not official.has_perm(perm, event)  # only a council's meeting
+
+
+def test_attendance_and_pay_wait_until_the_meeting_is_held(client: Client, setup: Any) -> None:
+    from delaktig.core.errors import Conflict
+    from delaktig.councils.models import Attendance
+
+    region, official, council, chair, _member, _former = setup
+    start = timezone.now().replace(microsecond=0) + timedelta(days=14)
+    meeting = Meeting.objects.create(
+        organisation=region,
+        council=council,
+        kind="council",
+        title="Rådsmöte",
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+    )
+    client.force_login(official)
+    page = client.get(reverse("councils:attendance", args=[meeting.pk])).content.decode()
+    assert "Mötet har inte hållits än" in page and "Spara närvaron" not in page
+    seat = council.memberships.get(user=chair)
+    with pytest.raises(Conflict):
+        claim = Claim(True, 1, Decimal("0"), Decimal("10"), Decimal("0"))
+        services.attendance_record(actor=official, meeting=meeting, rows=[(seat, claim)])
+    with pytest.raises(Conflict):
+        services.attendance_approve(actor=official, meeting=meeting)
+    assert not Attendance.objects.exists()
 
 
 def test_other_officials_cannot_record_attendance_or_export_payroll(

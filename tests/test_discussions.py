@@ -152,3 +152,23 @@ def test_the_review_page_shows_what_the_reports_say_not_who_sent_them(client: An
     assert "Reklam eller spam: Länkar till en butik" in html
     assert "Hör inte till ämnet" in html
     assert "Anmälarsson" not in html
+
+
+def test_a_discussion_says_whether_it_opens_later_or_has_closed(client: Any) -> None:
+    later = open_discussion()
+    phase = later.phases.get()
+    phase.starts_at = timezone.now() + timedelta(days=1)
+    phase.ends_at = timezone.now() + timedelta(days=2)
+    phase.save()
+    page = client.get(later.process.get_absolute_url()).content.decode()
+    assert "Det går inte att kommentera just nu" in page and "Diskussionen är stängd" not in page
+    ended = open_discussion()
+    phase = ended.phases.get()
+    phase.starts_at = timezone.now() - timedelta(days=2)
+    phase.ends_at = timezone.now() - timedelta(days=1)
+    phase.save()
+    closed = open_discussion(status="closed")
+    for module in (ended, closed):
+        page = client.get(module.process.get_absolute_url()).content.decode()
+        assert "Diskussionen är stängd. Det går inte längre att kommentera." in page
+        assert "just nu" not in page

@@ -14,4 +14,7 @@ MESSAGES: dict[str, str | Promise] = {
     "councils.joint_answer_given": _("Rådet har redan lämnat sitt gemensamma svar."),
     "councils.how_used_missing": _("Beskriv hur svaren användes."),
     "councils.term_ends_before_start": _("Mandatperioden måste sluta efter att den börjar."),
+    "councils.meeting_not_held": _(
+        "Mötet har inte hållits än. Närvaro och ersättning registreras efter mötet."
+    ),
 }

@@ -12,7 +12,7 @@ from django.utils import timezone
 from delaktig.accounts.predicates import require_perm_in_phase
 from delaktig.accounts.types import User
 from delaktig.core.audit import audit_log
-from delaktig.core.errors import PermissionDenied, ValidationFailed, require_perm
+from delaktig.core.errors import Conflict, PermissionDenied, ValidationFailed, require_perm
 from delaktig.meetings.models import Meeting
 from delaktig.notifications.outbox import email_queue
 from delaktig.organisations.models import Organisation
@@ -265,6 +265,7 @@ def attendance_record(
 ) -> int:
     """Record attendance for a council meeting; approved rows are not changed."""
     require_perm(actor, "councils.record_attendance", meeting)
+    _require_held(meeting)
     saved = 0
     with transaction.atomic():
         for membership, claim in rows:
@@ -292,8 +293,15 @@ def attendance_record(
     return saved
 
 
+def _require_held(meeting: Meeting) -> None:
+    """Attendance, and the pay it gives, only for a meeting that has begun."""
+    if meeting.starts_at > timezone.now():
+        raise Conflict("councils.meeting_not_held")
+
+
 def attendance_approve(*, actor: User, meeting: Meeting) -> int:
     require_perm(actor, "councils.approve_attendance", meeting)
+    _require_held(meeting)
     with transaction.atomic():
         count = Attendance.objects.filter(meeting=meeting, approved_at__isnull=True).update(
             approved_at=timezone.now(), approved_by=actor

@@ -252,6 +252,8 @@ def attendance(request: HttpRequest, meeting_pk: int) -> HttpResponse:
             "rows": rows,
             "model": model,
             "unapproved": any(r and r.approved_at is None for _m, r, _f in forms),
+            "held": meeting.starts_at <= timezone.now(),
+            "invalid": status == 400,
         },
         status=status,
     )

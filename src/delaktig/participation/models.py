@@ -340,6 +340,20 @@ class ProcessModule(TranslatedModel):
     def module_type(self) -> registry.ModuleType:
         return registry.get(self.kind)
 
+    def allows_later(self, action: str, at: datetime | None = None) -> bool:
+        """Will ``action`` be allowed: the process has not closed, and a phase allowing it is
+        still to start (a page says "not now" rather than "closed")."""
+        if self.process.status not in (Status.PUBLISHED.value, Status.OPEN.value):
+            return False
+        now = at or timezone.now()
+        for phase in self.process.phases.all():
+            if phase.module_id != self.pk or phase.starts_at <= now:
+                continue
+            phase_type = self.module_type.phase_type(phase.phase_type)
+            if phase_type and action in phase_type.allows:
+                return True
+        return False
+
     def allows(self, action: str, at: datetime | None = None) -> bool:
         """Is ``action`` allowed now: the process is open and a phase allowing it runs."""
         if self.process.status != Status.OPEN.value:
