@@ -131,8 +131,12 @@ def test_number_out_of_range_is_a_clear_error() -> None:
     client.post(url(built, 1), {"action": "next", f"q{built.transport.pk}": built.bus.pk})
     page = client.post(url(built, 2), {"action": "next", f"q{built.trips.pk}": "500"})
     assert page.status_code == 400
-    assert "100" in page.content.decode()
+    assert "Skriv ett tal som är 100 eller mindre." in page.content.decode()  # not "100.00"
     assert 'value="500"' in page.content.decode()
+    page = client.post(url(built, 2), {"action": "next", f"q{built.trips.pk}": "-5"})
+    assert "Skriv ett tal som är 0 eller större." in page.content.decode()
+    page = client.post(url(built, 2), {"action": "next", f"q{built.trips.pk}": "många"})
+    assert "Skriv ett tal, till exempel 3 eller 2,5." in page.content.decode()
 
 
 def test_English_is_offered_once_everything_is_translated() -> None:

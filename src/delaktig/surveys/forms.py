@@ -1,10 +1,12 @@
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from delaktig.core.languages import language as content_language_of
 from delaktig.insights.suppression import AGE_GROUPS
@@ -197,6 +199,26 @@ def field_name(question: Question) -> str:
     return f"q{question.pk}"
 
 
+def _plain_number(value: Decimal) -> str:
+    """A bound as a person writes it: 0, not 0.00; 2,5 in Swedish."""
+    exact = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+    return number_format(exact)
+
+
+def _number_messages(question: Question) -> dict[str, str]:
+    """Say the bounds of a number question plainly (Django's own says "0.00")."""
+    messages = {"invalid": gettext("Skriv ett tal, till exempel 3 eller 2,5.")}
+    if question.min_value is not None:
+        messages["min_value"] = gettext("Skriv ett tal som är %(limit)s eller större.") % {
+            "limit": _plain_number(question.min_value)
+        }
+    if question.max_value is not None:
+        messages["max_value"] = gettext("Skriv ett tal som är %(limit)s eller mindre.") % {
+            "limit": _plain_number(question.max_value)
+        }
+    return messages
+
+
 class SectionAnswerForm(forms.Form):
     """The questions of one section, built from the survey."""
 
@@ -267,6 +289,7 @@ class SectionAnswerForm(forms.Form):
                 decimal_places=2,
                 localize=True,
                 widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+                error_messages=_number_messages(question),
                 **common,
             )
         return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}), **common)
