@@ -19,6 +19,18 @@ from tests.factories import OrganisationFactory, UserFactory, role
 pytestmark = pytest.mark.django_db
 
 
+def council_meeting(region: Any, council: Council, start: Any, hours: int) -> Meeting:
+    """A meeting of ``council`` from ``start``, ``hours`` long."""
+    return Meeting.objects.create(
+        organisation=region,
+        council=council,
+        kind="council",
+        title="Rådsmöte",
+        starts_at=start,
+        ends_at=start + timedelta(hours=hours),
+    )
+
+
 @pytest.fixture
 def setup() -> Any:
     region = OrganisationFactory()
@@ -152,14 +164,7 @@ def test_referral_needs_future_deadline_and_own_councils(setup: Any) -> None:
 def test_public_pages_member_form_and_council_calendar(client: Client, setup: Any) -> None:
     region, official, council, chair, _member, _former = setup
     start = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
-    Meeting.objects.create(
-        organisation=region,
-        council=council,
-        kind="council",
-        title="Rådsmöte",
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-    )
+    council_meeting(region, council, start, hours=2)
     referral = services.referral_create(
         actor=official,
         organisation=region,
@@ -207,14 +212,7 @@ def test_official_records_attendance_approves_and_exports_payroll(
         travel_per_km=2.5,
     )
     start = timezone.now().replace(microsecond=0) - timedelta(days=1)
-    meeting = Meeting.objects.create(
-        organisation=region,
-        council=council,
-        kind="council",
-        title="Rådsmöte",
-        starts_at=start,
-        ends_at=start + timedelta(hours=5),
-    )
+    meeting = council_meeting(region, council, start, hours=5)
     memberships = {m.user: m for m in council.memberships.all()}
     client.force_login(official)
     url = reverse("councils:attendance", args=[meeting.pk])
@@ -522,14 +520,7 @@ def test_officials_of_the_organisation_and_administrators_run_the_councils(
 ) -> None:
     region, official, council, chair, _member, _former = setup
     start = timezone.now()
-    council_meeting = Meeting.objects.create(
-        organisation=region,
-        council=council,
-        kind="council",
-        title="Rådsmöte",
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-    )
+    meeting_of_council = council_meeting(region, council, start, hours=2)
     referral = services.referral_create(
         actor=official,
         organisation=region,
@@ -542,8 +533,8 @@ def test_officials_of_the_organisation_and_administrators_run_the_councils(
     target = {
         "councils.change_council": council,
         "councils.change_referral": referral,
-        "councils.record_attendance": council_meeting,
-        "councils.approve_attendance": council_meeting,
+        "councils.record_attendance": meeting_of_council,
+        "councils.approve_attendance": meeting_of_council,
     }.get(perm, region)
     administrator = role(UserFactory(), "administrator")
     moderator = role(UserFactory(), "moderator", region)
@@ -567,14 +558,7 @@ def test_attendance_and_pay_wait_until_the_meeting_is_held(client: Client, setup
 
     region, official, council, chair, _member, _former = setup
     start = timezone.now().replace(microsecond=0) + timedelta(days=14)
-    meeting = Meeting.objects.create(
-        organisation=region,
-        council=council,
-        kind="council",
-        title="Rådsmöte",
-        starts_at=start,
-        ends_at=start + timedelta(hours=3),
-    )
+    meeting = council_meeting(region, council, start, hours=3)
     client.force_login(official)
     page = client.get(reverse("councils:attendance", args=[meeting.pk])).content.decode()
     assert "Mötet har inte hållits än" in page and "Spara närvaron" not in page
@@ -592,14 +576,7 @@ def test_other_officials_cannot_record_attendance_or_export_payroll(
 ) -> None:
     region, official, council, chair, _member, _former = setup
     start = timezone.now() - timedelta(days=1)
-    meeting = Meeting.objects.create(
-        organisation=region,
-        council=council,
-        kind="council",
-        title="Rådsmöte",
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-    )
+    meeting = council_meeting(region, council, start, hours=2)
     seat = council.memberships.get(user=chair)
     claim = Claim(True, 1, Decimal("0"), Decimal("10"), Decimal("0"))
     elsewhere = role(UserFactory(), "official", OrganisationFactory())
