@@ -27,7 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def free_port(ports: Iterable[int]) -> int:
-    """The first port of ``ports`` nothing listens on (each test suite part has its range)."""
+    """The first port of ``ports`` nothing listens on. Each test file has its own range
+    (9100-9199 two app servers, 9200-9299 backup and restore, 9300-9319 killed workers,
+    9320-9359 shared servers): a server binds its port only after loading the app, and
+    another file running at the same time must not find the same port free meanwhile."""
     for port in ports:
         with socket.socket() as s:
             try:

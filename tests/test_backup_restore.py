@@ -61,8 +61,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "scripts" / "backup.py"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n" + bytes(range(256)) * 100
 NIGHT = datetime(2026, 3, 2, 2, 30, tzinfo=UTC)
-# Ports of this part of the suite (issue 22: storage 9100–9199), one half for each side.
-SOURCE_PORTS, RESTORED_PORTS = range(9100, 9150), range(9150, 9200)
+# Ports of its own, one half for each side: test_two_app_servers.py takes 9100-9199 and may run
+# at the same time, and with --preload a server binds its port seconds after free_port() found
+# it free (tests/processes.py).
+SOURCE_PORTS, RESTORED_PORTS = range(9200, 9250), range(9250, 9300)
 
 
 def backup(command: str, folder: Path, env: dict[str, str], *extra: str) -> Any:
