@@ -29,6 +29,7 @@ def render_public(request: HttpRequest, module: ProcessModule, state: dict[str, 
         top_level_count=counts.top_level,
     )
     total = counts.shown
+    can_comment = module.allows("comment")
     return render_to_string(
         "discussions/module.html",
         {
@@ -38,8 +39,9 @@ def render_public(request: HttpRequest, module: ProcessModule, state: dict[str, 
             "page_param": page_param,
             "total_comments": total,
             "form": form,
-            "can_comment": module.allows("comment"),
-            "can_comment_later": module.allows_later("comment"),
+            "can_comment": can_comment,
+            # Asked only when commenting is closed now: "not now" or "closed".
+            "can_comment_later": not can_comment and module.allows_later("comment"),
             "is_authenticated": user.is_authenticated,
             "announce": state.get("announce"),
         },

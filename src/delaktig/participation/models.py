@@ -1,5 +1,6 @@
 """Participation processes — the spine every participation method plugs into."""
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -340,32 +341,32 @@ class ProcessModule(TranslatedModel):
     def module_type(self) -> registry.ModuleType:
         return registry.get(self.kind)
 
+    def _phases_allowing(self, action: str) -> Iterator["Phase"]:
+        """This module's phases whose type allows ``action`` (the process's prefetched
+        phases)."""
+        for phase in self.process.phases.all():
+            if phase.module_id != self.pk:
+                continue
+            phase_type = self.module_type.phase_type(phase.phase_type)
+            if phase_type and action in phase_type.allows:
+                yield phase
+
     def allows_later(self, action: str, at: datetime | None = None) -> bool:
         """Will ``action`` be allowed: the process has not closed, and a phase allowing it is
         still to start (a page says "not now" rather than "closed")."""
         if self.process.status not in (Status.PUBLISHED.value, Status.OPEN.value):
             return False
         now = at or timezone.now()
-        for phase in self.process.phases.all():
-            if phase.module_id != self.pk or phase.starts_at <= now:
-                continue
-            phase_type = self.module_type.phase_type(phase.phase_type)
-            if phase_type and action in phase_type.allows:
-                return True
-        return False
+        return any(phase.starts_at > now for phase in self._phases_allowing(action))
 
     def allows(self, action: str, at: datetime | None = None) -> bool:
         """Is ``action`` allowed now: the process is open and a phase allowing it runs."""
         if self.process.status != Status.OPEN.value:
             return False
         now = at or timezone.now()
-        for phase in self.process.phases.all():
-            if phase.module_id != self.pk or not (phase.starts_at <= now < phase.ends_at):
-                continue
-            phase_type = self.module_type.phase_type(phase.phase_type)
-            if phase_type and action in phase_type.allows:
-                return True
-        return False
+        return any(
+            phase.starts_at <= now < phase.ends_at for phase in self._phases_allowing(action)
+        )
 
 
 class Phase(TranslatedModel):
